@@ -1,0 +1,113 @@
+"""Rule sets: every number of the membership programme, versioned and editable by head office.
+
+The defaults are those of shared/docs/membership-rules.md. Nothing in the core may use a
+literal where a rule-set value exists.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from pos_app.domain.errors import ValidationFailed
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    name_zh: str
+    name_en: str
+    rank: int                      # higher is better
+    discount_bp: int               # pay this share of regular-priced goods (8_800 = 8.8折)
+    join_purchase_fen: int | None  # same-day receipt of at least this grants the tier
+    upgrade_points: int | None     # accumulated points that grant the tier
+    quarterly_gift: bool = False
+
+
+@dataclass(frozen=True)
+class TopUpBonus:
+    min_topup_fen: int
+    bonus_fen: int
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: int
+    tiers: tuple[Tier, ...]
+    points_unit_fen: int = 1_000                  # 1 point per full ¥10
+    bonus_threshold_points: int = 200
+    bonus_points: int = 10
+    lottery_digit: int = 8
+    referral_points: int = 50
+    non_earning_tenders: tuple[str, ...] = ("points",)
+    ladder_first_points: int = 1_000
+    ladder_first_cap_fen: int = 20_000
+    ladder_step_points: int = 500
+    ladder_step_cap_fen: int = 20_000
+    points_cash_enabled: bool = True
+    points_per_yuan: int = 100                    # 100 points = ¥1.00
+    points_cash_cap_bp: int = 2_000               # at most 20% of the sale total
+    cash_rounding_to_jiao: bool = False
+    stored_value_pin_threshold_fen: int = 20_000  # PIN above ¥200 from stored value
+    topup_bonuses: tuple[TopUpBonus, ...] = (TopUpBonus(100_000, 10_000),)
+    card_fee_fen: int = 0
+    annual_fee_fen: int = 0
+    replacement_fee_fen: int = 1_000
+    card_validity_days: int | None = None
+    manual_discount_limit_bp: tuple[tuple[str, int], ...] = (
+        ("cashier", 0), ("manager", 2_000), ("admin", 5_000))
+    max_line_qty: int = 9_999
+    max_unit_price_fen: int = 10_000_000_00       # ¥10,000,000
+
+    def tier(self, code: str) -> Tier:
+        for t in self.tiers:
+            if t.code == code:
+                return t
+        raise ValidationFailed("tier", f"unknown tier {code!r}")
+
+    @property
+    def base_tier(self) -> Tier:
+        return min(self.tiers, key=lambda t: t.rank)
+
+    def manual_discount_limit(self, role: str) -> int:
+        return dict(self.manual_discount_limit_bp).get(role, 0)
+
+    def topup_bonus(self, amount_fen: int) -> int:
+        """Bonus for one top-up: the best step whose minimum the amount reaches."""
+        best = 0
+        for step in self.topup_bonuses:
+            if amount_fen >= step.min_topup_fen:
+                best = max(best, step.bonus_fen)
+        return best
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @staticmethod
+    def from_json(text: str) -> RuleSet:
+        data: dict[str, Any] = json.loads(text)
+        data["tiers"] = tuple(Tier(**t) for t in data["tiers"])
+        data["topup_bonuses"] = tuple(TopUpBonus(**b) for b in data.get("topup_bonuses", ()))
+        data["non_earning_tenders"] = tuple(data.get("non_earning_tenders", ()))
+        data["manual_discount_limit_bp"] = tuple(
+            (str(r), int(v)) for r, v in data.get("manual_discount_limit_bp", ()))
+        return RuleSet(**data)
+
+    def with_changes(self, **changes: Any) -> RuleSet:
+        return replace(self, **changes)
+
+
+DEFAULT_TIERS: tuple[Tier, ...] = (
+    Tier("regular", "普通会员", "Regular", 0, 10_000, None, None),
+    # Gold by upgrade: membership-rules.md says "or upgrade" without a number; 2,000
+    # accumulated points is our default and head office can change it.
+    Tier("gold", "金卡", "Gold", 1, 8_800, 30_000, 2_000),
+    Tier("diamond", "钻石卡", "Diamond", 2, 8_000, 300_000, 8_000, quarterly_gift=True),
+)
+
+
+def default_rule_set(version: int = 1) -> RuleSet:
+    """The programme's defaults as written in membership-rules.md."""
+    return RuleSet(version=version, tiers=DEFAULT_TIERS)
+
+

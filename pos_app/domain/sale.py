@@ -1,0 +1,92 @@
+"""A finished sale or return as the receipts, the screens and head office see it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from pos_app.domain.pricing import PricedLine
+from pos_app.domain.tenders import Tender
+
+
+class SaleKind(StrEnum):
+    SALE = "sale"
+    RETURN = "return"
+
+
+@dataclass(frozen=True)
+class PassBalance:
+    name: str
+    uses_left: int
+    expires_on: str | None = None  # ISO date
+
+
+@dataclass(frozen=True)
+class MemberOnSale:
+    """The member part of a receipt: what this sale did to the member's account."""
+
+    member_id: str
+    name: str
+    mobile: str
+    card_no: str
+    tier_code: str
+    tier_name_zh: str
+    tier_name_en: str
+    points_earned: int            # base + bonus (negative on a return)
+    bonus_points: int
+    points_redeemed: int          # spent as cash or for a gift
+    spendable_after: int
+    accumulated_after: int
+    balance_after_fen: int        # paid-in + bonus
+    passes: tuple[PassBalance, ...] = ()
+    lottery: bool = False
+    birthday: bool = False
+    next_step_points: int = 0     # points still needed for the next gift step
+    next_step_cap_fen: int = 0
+    upgraded_to: str | None = None
+
+
+@dataclass(frozen=True)
+class CompletedSale:
+    sale_id: str
+    receipt_no: str
+    kind: SaleKind
+    shop_code: str
+    till_code: str
+    cashier_name: str
+    created_at: datetime
+    rule_version: int
+    lines: tuple[PricedLine, ...]
+    tenders: tuple[Tender, ...]
+    change_fen: int
+    rounding_fen: int
+    member: MemberOnSale | None = None
+    original_receipt_no: str | None = None
+    reprint_count: int = 0
+
+    @property
+    def subtotal_fen(self) -> int:
+        return sum(line.gross_fen for line in self.lines)
+
+    @property
+    def discount_fen(self) -> int:
+        return sum(line.discount_fen for line in self.lines)
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+    @property
+    def due_fen(self) -> int:
+        return self.total_fen - self.rounding_fen
+
+
+def receipt_qr_payload(receipt_no: str) -> str:
+    """What the receipt's QR code holds; the returns screen accepts it when scanned."""
+    return f"POS:R:{receipt_no}"
+
+
+def receipt_no_from_scan(text: str) -> str:
+    """A typed or scanned receipt reference back to the receipt number."""
+    text = text.strip()
+    return text[len("POS:R:"):] if text.upper().startswith("POS:R:") else text

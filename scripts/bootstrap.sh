@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Set up everything the till needs on a fresh Debian/Ubuntu machine, then run
+# the cashier app ("run") or the whole test suite ("test"). Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+MODE=${1:-run}
+shift || true
+
+SYSTEM_PACKAGES=(
+  python3 python3-venv python3-dev build-essential git
+  swig libpcsclite-dev pcscd pcsc-tools vsmartcard-vpcd
+  fonts-wqy-zenhei fonts-noto-cjk poppler-utils
+  libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0 xvfb
+  postgresql postgresql-contrib
+)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+.venv/bin/python -m ui.i18n build
+
+case "$MODE" in
+  run)
+    export POS_DATA_DIR=${POS_DATA_DIR:-$ROOT/.pos-data}
+    .venv/bin/pos init --demo
+    exec .venv/bin/pos run "$@"
+    ;;
+  test)
+    export QT_QPA_PLATFORM=offscreen
+    .venv/bin/lint-imports
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: scripts/bootstrap.sh run|test" >&2; exit 2;;
+esac
