@@ -21,6 +21,7 @@ class ReasonKind(StrEnum):
     SPECIAL = "special"      # 特价
     MANUAL = "manual"        # 手工折扣
     GIFT = "gift"            # 积分兑换礼品
+    PASS = "pass"            # 计次卡 visit
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,29 @@
+"""Builds the services from the adapters the composition root hands over (no globals)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_app.ports.clock import Clock, IdSource
+from pos_app.ports.store import PinHasher, UnitOfWorkFactory
+from pos_app.services.auth import AuthService
+from pos_app.services.imports import ImportService
+from pos_app.services.selling import CheckoutService
+from pos_app.services.shifts import ShiftService
+
+
+@dataclass(frozen=True)
+class Services:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdSource
+    auth: AuthService
+    checkout: CheckoutService
+    shifts: ShiftService
+    imports: ImportService
+
+
+def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
+                   hasher: PinHasher) -> Services:
+    return Services(uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
+                    checkout=CheckoutService(uow, clock, ids, hasher),
+                    shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock))

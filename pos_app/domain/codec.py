@@ -1,0 +1,59 @@
+"""Plain-JSON forms of domain snapshots (stored sales, outbox payloads, held baskets)."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from pos_app.domain.catalog import ProductKind
+from pos_app.domain.pricing import PriceReason, PricedLine, ReasonKind
+from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
+from pos_app.domain.tenders import Tender, TenderKind
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses to dicts, enums to values, dates to ISO text; everything else as is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def line_from_dict(d: dict[str, Any]) -> PricedLine:
+    return PricedLine(
+        line_no=d["line_no"], product_id=d["product_id"], sku=d["sku"], barcode=d.get("barcode"),
+        name=d["name"], kind=ProductKind(d["kind"]), qty=d["qty"],
+        unit_price_fen=d["unit_price_fen"], gross_fen=d["gross_fen"], amount_fen=d["amount_fen"],
+        reasons=tuple(PriceReason(ReasonKind(r["kind"]), r["rate_bp"], r["discount_fen"],
+                                  r.get("tier_code", "")) for r in d["reasons"]),
+        earns_points=d["earns_points"], redeemed_points=d.get("redeemed_points", 0))
+
+
+def tender_from_dict(d: dict[str, Any]) -> Tender:
+    return Tender(TenderKind(d["kind"]), d["amount_fen"], d.get("received_fen", 0),
+                  d.get("reference", ""), d.get("points_used", 0), d.get("sv_paid_fen", 0),
+                  d.get("sv_bonus_fen", 0))
+
+
+def sale_from_dict(d: dict[str, Any]) -> CompletedSale:
+    m = d.get("member")
+    member = None
+    if m:
+        member = MemberOnSale(**{**m, "passes": tuple(PassBalance(**p) for p in m["passes"])})
+    return CompletedSale(
+        sale_id=d["sale_id"], receipt_no=d["receipt_no"], kind=SaleKind(d["kind"]),
+        shop_code=d["shop_code"], till_code=d["till_code"], cashier_name=d["cashier_name"],
+        created_at=datetime.fromisoformat(d["created_at"]), rule_version=d["rule_version"],
+        lines=tuple(line_from_dict(x) for x in d["lines"]),
+        tenders=tuple(tender_from_dict(x) for x in d["tenders"]),
+        change_fen=d["change_fen"], rounding_fen=d["rounding_fen"], member=member,
+        original_receipt_no=d.get("original_receipt_no"),
+        reprint_count=d.get("reprint_count", 0))

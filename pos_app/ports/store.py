@@ -1,0 +1,272 @@
+"""What the core needs from the local store: repositories inside one unit of work."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from pos_app.domain.card import CardState
+from pos_app.domain.catalog import Product
+from pos_app.domain.member import MemberAccount
+from pos_app.domain.rules import RuleSet
+from pos_app.domain.sale import CompletedSale
+from pos_app.domain.shop import ShopInfo, TillInfo
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    pin_hash: str
+    failed_attempts: int
+    locked_until: datetime | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ShiftRecord:
+    id: str
+    till_id: str
+    user_id: str
+    opened_at: datetime
+    opening_float_fen: int
+    closed_at: datetime | None = None
+    counted_cash_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class SoldLine:
+    """A line of a stored sale with what has already been returned of it."""
+
+    line_id: str
+    line_no: int
+    product_id: str
+    sku: str
+    name: str
+    kind: str
+    qty: int
+    unit_price_fen: int
+    gross_fen: int
+    amount_fen: int
+    points_share: int
+    returned_qty: int
+    returned_amount_fen: int
+    returned_points: int
+
+
+@dataclass(frozen=True)
+class StoredSale:
+    id: str
+    receipt_no: str
+    kind: str
+    member_id: str | None
+    card_id: str | None
+    shift_id: str | None
+    created_at: datetime
+    total_fen: int
+    points_earned: int
+    tier_upgraded_to: str | None
+    snapshot: CompletedSale
+    lines: tuple[SoldLine, ...]
+
+
+@dataclass(frozen=True)
+class PassRecord:
+    id: str
+    member_id: str
+    product_id: str
+    name: str
+    uses_total: int
+    uses_left: int
+    price_fen: int
+    expires_on: date | None
+    refunded: bool
+
+
+class Catalog(Protocol):
+    def find_by_code(self, code: str) -> Product | None:
+        """A product by barcode or SKU, or None."""
+        ...
+
+    def search(self, text: str, limit: int = 20) -> list[Product]:
+        """Products whose name starts with (then contains) the text, or SKU/barcode prefix."""
+        ...
+
+    def get(self, product_id: str) -> Product: ...
+
+
+class Members(Protocol):
+    def find_card(self, card_no: str) -> CardState | None: ...
+    def find_card_by_uid(self, uid_hex: str) -> CardState | None: ...
+    def card_id(self, card_no: str) -> str | None: ...
+    def find_account(self, member_id: str) -> MemberAccount | None: ...
+    def find_by_mobile(self, mobile: str) -> MemberAccount | None: ...
+    def search(self, text: str, limit: int = 20) -> list[MemberAccount]: ...
+    def cards_of(self, member_id: str) -> list[CardState]: ...
+    def lock_account(self, member_id: str) -> MemberAccount:
+        """Re-read the member inside the write transaction (balances are authoritative)."""
+        ...
+    def pin_state(self, member_id: str) -> tuple[str | None, int, datetime | None]: ...
+    def record_pin_attempt(self, member_id: str, failed: int, locked_until: datetime | None) -> None: ...
+    def set_tier(self, member_id: str, tier_code: str, at: datetime) -> None: ...
+    def touch_purchase(self, member_id: str, at: datetime) -> None: ...
+    def add_points(self, member_id: str, kind: str, spendable: int, accumulated: int,
+                   at: datetime, sale_id: str | None = None, note: str = "",
+                   corrects_id: str | None = None) -> str: ...
+    def add_stored_value(self, member_id: str, kind: str, paid_fen: int, bonus_fen: int,
+                         at: datetime, sale_id: str | None = None, tender: str = "",
+                         reference: str = "", note: str = "", shift_id: str | None = None,
+                         corrects_id: str | None = None) -> str: ...
+    def benefit_given(self, member_id: str, kind: str, period: str) -> bool: ...
+    def record_benefit(self, member_id: str, kind: str, period: str, at: datetime,
+                       user_id: str | None, sale_id: str | None) -> None: ...
+    def passes_of(self, member_id: str) -> list[PassRecord]: ...
+    def add_pass(self, member_id: str, product: Product, sale_id: str, uses: int,
+                 price_fen: int, expires_on: date | None, at: datetime) -> str: ...
+    def add_pass_entry(self, pass_id: str, kind: str, uses_delta: int, sale_id: str | None,
+                       at: datetime) -> None: ...
+    def get_pass(self, pass_id: str) -> PassRecord: ...
+
+
+class Sales(Protocol):
+    def next_receipt_no(self, till_code: str, day: date) -> str: ...
+    def add(self, sale: CompletedSale, *, shop_id: str, till_id: str, shift_id: str | None,
+            user_id: str, member_id: str | None, card_id: str | None,
+            points_shares: dict[int, int], original_line_ids: dict[int, str] | None = None,
+            original_sale_id: str | None = None, tier_upgraded_to: str | None = None,
+            manager_flag: str | None = None, authorised_by_id: str | None = None) -> None: ...
+    def find_by_receipt(self, receipt_no: str) -> StoredSale | None: ...
+    def count_reprint(self, receipt_no: str) -> int: ...
+    def member_history(self, member_id: str, limit: int = 50) -> list[StoredSale]: ...
+
+
+class Shifts(Protocol):
+    def open_shift_of(self, till_id: str) -> ShiftRecord | None: ...
+    def open(self, shift: ShiftRecord) -> None: ...
+    def close(self, shift_id: str, at: datetime, counted_cash_fen: int, closed_by: str,
+              z_report_json: str) -> None: ...
+    def add_cash_movement(self, movement_id: str, shift_id: str, amount_fen: int, reason: str,
+                          user_id: str, at: datetime) -> None: ...
+    def figures(self, shift_id: str) -> dict[str, Any]:
+        """Raw sums of one shift for the Z report (sales, tenders, ledgers, movements)."""
+        ...
+    def hold(self, held_id: str, till_id: str, label: str, body: str, at: datetime) -> None: ...
+    def held(self, till_id: str) -> list[tuple[str, str, datetime]]: ...
+    def take_held(self, held_id: str) -> str: ...
+
+
+class Users(Protocol):
+    def find_by_username(self, username: str) -> UserRecord | None: ...
+    def get(self, user_id: str) -> UserRecord: ...
+    def all(self) -> list[UserRecord]: ...
+    def add(self, user: UserRecord, at: datetime) -> None: ...
+    def update_login_state(self, user_id: str, failed: int, locked_until: datetime | None) -> None: ...
+    def update(self, user_id: str, *, role: str | None = None, pin_hash: str | None = None,
+               active: bool | None = None) -> None: ...
+
+
+class RuleSets(Protocol):
+    def current(self, at: datetime) -> RuleSet:
+        """The rule set in force at a moment (the newest with effective_from <= at)."""
+        ...
+
+    def add(self, rules: RuleSet, effective_from: datetime, at: datetime) -> None: ...
+
+
+class Site(Protocol):
+    def shop(self) -> ShopInfo: ...
+    def till(self) -> TillInfo: ...
+    def shop_id(self) -> str: ...
+    def till_id(self) -> str: ...
+    def shop_name_of(self, shop_id: str | None) -> str | None: ...
+    def ensure(self, shop_id: str, shop: ShopInfo, till_id: str, till: TillInfo) -> bool: ...
+
+
+class AuditLog(Protocol):
+    def record(self, at: datetime, user_id: str | None, action: str, target: str,
+               detail: dict[str, Any]) -> None: ...
+
+
+class Outbox(Protocol):
+    def append(self, kind: str, payload: dict[str, Any], at: datetime) -> int:
+        """Queue an event for head office; returns its gap-free device_seq."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    catalog: Catalog
+    members: Members
+    sales: Sales
+    shifts: Shifts
+    users: Users
+    rules: RuleSets
+    site: Site
+    audit: AuditLog
+    outbox: Outbox
+    imports: Imports
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork:
+        """A fresh unit of work: one transaction, rolled back unless committed."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProductImportRow:
+    line: int
+    sku: str
+    barcode: str
+    name: str
+    category_path: tuple[str, ...]
+    price_fen: int
+    kind: str
+    promo_rate_bp: int | None
+    pass_uses: int | None = None
+    pass_valid_days: int | None = None
+
+
+@dataclass(frozen=True)
+class MemberImportRow:
+    line: int
+    card_no: str
+    name: str
+    mobile: str | None
+    tier: str
+    birthday: str | None
+    birthday_calendar: str
+    points: int
+    accumulated_points: int
+    balance_fen: int
+    card_kind: str
+    card_status: str
+    card_expiry: date | None
+
+
+class Imports(Protocol):
+    def seen(self, sha256: str) -> bool: ...
+    def mark(self, sha256: str, kind: str, rows: int, at: datetime) -> None: ...
+    def apply_products(self, rows: list[ProductImportRow], at: datetime) -> tuple[int, int]:
+        """Insert or update by SKU; returns (created, updated)."""
+        ...
+    def apply_members(self, rows: list[MemberImportRow], at: datetime) -> tuple[int, int]:
+        """Create members with cards and opening-balance entries; existing cards are skipped."""
+        ...
+    def conflicts(self, rows: list[MemberImportRow]) -> list[tuple[int, str]]:
+        """Rows whose mobile belongs to another member already in the store."""
+        ...
+
+
+class PinHasher(Protocol):
+    def hash(self, pin: str) -> str:
+        """A salted, slow hash of a PIN."""
+        ...
+
+    def verify(self, pin_hash: str, pin: str) -> bool: ...

@@ -1,0 +1,596 @@
+"""Selling at the till: the basket, the member, pricing, and completing a sale in one transaction."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from pos_app.domain.allocation import allocate
+from pos_app.domain.card import CardState
+from pos_app.domain.catalog import Product
+from pos_app.domain.codec import to_jsonable
+from pos_app.domain.errors import (AccountLocked, CardNotUsable, DiscountOverLimit, EmptySale,
+                                   PassNotUsable, PinRequired, RedemptionNotAllowed,
+                                   ShiftNotOpen, UnknownCard, UnknownMember, UnknownProduct,
+                                   ValidationFailed, WrongPin, InvalidQuantity)
+from pos_app.domain.member import MemberAccount, MemberAtTill
+from pos_app.domain.money import BP_ONE
+from pos_app.domain.points import (PointsEarned, is_lottery_balance, next_ladder_step,
+                                   points_for_spend, step_for_price, tier_for_points,
+                                   tier_for_purchase)
+from pos_app.domain.pricing import (BasketItem, PriceReason, PricedBasket, PricedLine, ReasonKind,
+                                    price_basket)
+from pos_app.domain.rules import RuleSet, Tier
+from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
+from pos_app.domain.tenders import Settlement, TenderInput, TenderKind, Wallet, settle
+from pos_app.ports.clock import Clock, IdSource
+from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
+from pos_app.services.auth import MAX_PIN_TRIES, LOCKOUT, User
+
+QTY_CODE = re.compile(r"^\s*(\d{1,4})\s*[*xX×]\s*(\S+)\s*$")
+
+
+def parse_entry(text: str) -> tuple[int, str]:
+    """'3*6901234567890' -> (3, code); a bare code -> (1, code)."""
+    m = QTY_CODE.match(text)
+    if m:
+        return int(m.group(1)), m.group(2)
+    code = text.strip()
+    if not code:
+        raise ValidationFailed("code", "scan a barcode or type a SKU")
+    return 1, code
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+@dataclass(frozen=True)
+class Badges:
+    birthday: bool = False
+    quarterly_gift: bool = False
+    join_tier: str | None = None   # this basket would qualify the member for that tier
+
+
+@dataclass(frozen=True)
+class BasketView:
+    """What the selling screen draws: priced lines, totals, member panel and badges."""
+
+    basket: PricedBasket
+    member: MemberAtTill | None
+    tier: Tier | None
+    points: PointsEarned
+    badges: Badges
+    passes: tuple[PassRecord, ...]
+    rule_version: int
+    next_step_points: int = 0
+    next_step_cap_fen: int = 0
+
+    @property
+    def lines(self) -> tuple[PricedLine, ...]:
+        return self.basket.lines
+
+    @property
+    def total_fen(self) -> int:
+        return self.basket.total_fen
+
+
+@dataclass
+class _Draft:
+    items: list[BasketItem] = field(default_factory=list)
+    pass_uses: dict[int, str] = field(default_factory=dict)   # line index -> pass id
+    member: MemberAtTill | None = None
+    sale_rate_bp: int | None = None
+    discount_by: str | None = None
+
+
+class CheckoutService:
+    """Use cases of the selling screen; every write runs in one unit of work."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
+                 hasher: PinHasher) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.ids = ids
+        self.hasher = hasher
+
+    # -- look-ups ---------------------------------------------------------------------------
+    def rules(self) -> RuleSet:
+        with self.uow() as uow:
+            return uow.rules.current(self.clock.now())
+
+    def find_product(self, code: str) -> Product:
+        with self.uow() as uow:
+            product = uow.catalog.find_by_code(code)
+        if product is None:
+            raise UnknownProduct(code)
+        return product
+
+    def search_products(self, text: str, limit: int = 20) -> list[Product]:
+        with self.uow() as uow:
+            return uow.catalog.search(text, limit)
+
+    def member_by_card(self, card_no: str) -> MemberAtTill:
+        """The member behind a usable card; CardNotUsable explains a lost/expired/... card."""
+        with self.uow() as uow:
+            card = uow.members.find_card(card_no)
+            if card is None:
+                raise UnknownCard(card_no)
+            return self._usable(uow, card)
+
+    def member_by_uid(self, uid_hex: str) -> MemberAtTill:
+        with self.uow() as uow:
+            card = uow.members.find_card_by_uid(uid_hex)
+            if card is None:
+                raise UnknownCard(uid_hex)
+            return self._usable(uow, card)
+
+    def member_by_id(self, member_id: str) -> MemberAtTill:
+        """A member found by a manual search: priced through their active card."""
+        with self.uow() as uow:
+            account = uow.members.find_account(member_id)
+            if account is None:
+                raise UnknownMember(member_id)
+            cards = uow.members.cards_of(member_id)
+            today = self.clock.now().date()
+            problem: CardNotUsable | None = None
+            for card in reversed(cards):
+                try:
+                    card.check_usable(today)
+                    return MemberAtTill(account, card)
+                except CardNotUsable as exc:
+                    problem = problem or exc
+            if problem is not None:
+                raise problem
+            raise UnknownCard(member_id)
+
+    def search_members(self, text: str, limit: int = 20) -> list[MemberAccount]:
+        with self.uow() as uow:
+            return uow.members.search(text, limit)
+
+    def _usable(self, uow: UnitOfWork, card: CardState) -> MemberAtTill:
+        card.check_usable(self.clock.now().date())
+        account = uow.members.find_account(card.member_id)
+        if account is None:
+            raise UnknownMember(card.member_id)
+        return MemberAtTill(account, card)
+
+    # -- member PIN -------------------------------------------------------------------------
+    def verify_member_pin(self, member_id: str, pin: str | None) -> None:
+        """Check a member's PIN with lockout; failures are recorded even though the sale is not."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            pin_hash, failed, locked_until = uow.members.pin_state(member_id)
+            if pin_hash is None:
+                raise ValidationFailed("pin", "the member has no PIN yet: a manager sets one first")
+            if locked_until is not None and locked_until > now:
+                raise AccountLocked("member", locked_until)
+            if pin is None:
+                raise WrongPin(MAX_PIN_TRIES - failed)
+            if self.hasher.verify(pin_hash, pin):
+                if failed:
+                    uow.members.record_pin_attempt(member_id, 0, None)
+                    uow.commit()
+                return
+            failed += 1
+            locked = now + LOCKOUT if failed >= MAX_PIN_TRIES else None
+            uow.members.record_pin_attempt(member_id, 0 if locked else failed, locked)
+            uow.audit.record(now, None, "member_pin_failed", member_id, {"locked": bool(locked)})
+            uow.commit()
+        if locked:
+            raise AccountLocked("member", locked)
+        raise WrongPin(MAX_PIN_TRIES - failed)
+
+    def new_session(self) -> SellingSession:
+        return SellingSession(self)
+
+
+class SellingSession:
+    """One basket at one till: add, change and remove lines, attach a member, pay."""
+
+    def __init__(self, service: CheckoutService) -> None:
+        self._svc = service
+        self._d = _Draft()
+        self._rules = service.rules()
+
+    # -- basket -----------------------------------------------------------------------------
+    @property
+    def rules(self) -> RuleSet:
+        return self._rules
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._d.items
+
+    @property
+    def member(self) -> MemberAtTill | None:
+        return self._d.member
+
+    def add(self, entry: str) -> BasketView:
+        """Add what the input line says: a barcode, a SKU or 'qty*code'."""
+        qty, code = parse_entry(entry)
+        return self.add_product(self._svc.find_product(code), qty)
+
+    def add_product(self, product: Product, qty: int = 1) -> BasketView:
+        if qty <= 0 or qty > self._rules.max_line_qty:
+            raise InvalidQuantity(qty)
+        if product.pass_uses and self._d.member is None:
+            raise ValidationFailed("member", "a count pass is sold to a member: attach the card first")
+        item = BasketItem(product, qty)
+        view_check = price_basket([item], self._rules, None, self._svc.clock.now().date())
+        del view_check  # validates price and quantity limits before the line is added
+        self._d.items.append(item)
+        return self.view()
+
+    def set_qty(self, line_no: int, qty: int) -> BasketView:
+        idx = self._index(line_no)
+        if idx in self._d.pass_uses:
+            raise ValidationFailed("qty", "a pass visit is one use per line")
+        if qty <= 0 or qty > self._rules.max_line_qty:
+            raise InvalidQuantity(qty)
+        self._d.items[idx] = replace(self._d.items[idx], qty=qty)
+        return self.view()
+
+    def remove_line(self, line_no: int) -> BasketView:
+        idx = self._index(line_no)
+        del self._d.items[idx]
+        self._d.pass_uses = {(i if i < idx else i - 1): p
+                             for i, p in self._d.pass_uses.items() if i != idx}
+        return self.view()
+
+    def _index(self, line_no: int) -> int:
+        if not 1 <= line_no <= len(self._d.items):
+            raise ValidationFailed("line", f"there is no line {line_no}")
+        return line_no - 1
+
+    def discount_line(self, line_no: int, rate_bp: int, by: User) -> BasketView:
+        """A manual line discount, within the authorising user's role limit."""
+        self._check_discount(rate_bp, by)
+        idx = self._index(line_no)
+        self._d.items[idx] = replace(self._d.items[idx], manual_rate_bp=rate_bp)
+        self._d.discount_by = by.id
+        return self.view()
+
+    def discount_sale(self, rate_bp: int, by: User) -> BasketView:
+        """A manual discount on every line that can be discounted."""
+        self._check_discount(rate_bp, by)
+        self._d.items = [replace(i, manual_rate_bp=rate_bp) if not i.redeemed_points else i
+                         for i in self._d.items]
+        self._d.discount_by = by.id
+        return self.view()
+
+    def _check_discount(self, rate_bp: int, by: User) -> None:
+        if not 0 < rate_bp <= BP_ONE:
+            raise ValidationFailed("discount", "a discount rate is between 0 and 1")
+        limit = self._rules.manual_discount_limit(by.role)
+        if BP_ONE - rate_bp > limit:
+            raise DiscountOverLimit(BP_ONE - rate_bp, limit)
+
+    # -- member -----------------------------------------------------------------------------
+    def attach_card(self, card_no: str) -> BasketView:
+        self._d.member = self._svc.member_by_card(card_no)
+        return self.view()
+
+    def attach_uid(self, uid_hex: str) -> BasketView:
+        self._d.member = self._svc.member_by_uid(uid_hex)
+        return self.view()
+
+    def attach_member(self, member_id: str) -> BasketView:
+        self._d.member = self._svc.member_by_id(member_id)
+        return self.view()
+
+    def detach_member(self) -> BasketView:
+        if self._d.pass_uses or any(i.redeemed_points for i in self._d.items):
+            raise ValidationFailed("member", "remove the pass and gift lines first")
+        self._d.member = None
+        return self.view()
+
+    def redeem_gift(self, code: str) -> BasketView:
+        """Take one gift for points (gift ladder): never special-priced, one item per step."""
+        member = self._require_member()
+        product = self._svc.find_product(code)
+        if product.kind.value != "regular":
+            raise RedemptionNotAllowed("special_or_excluded")
+        step = step_for_price(product.price_fen, self._rules)
+        committed = sum(i.redeemed_points for i in self._d.items)
+        available = member.account.spendable_points - committed
+        if available < step.points:
+            raise RedemptionNotAllowed("not_enough_points", step.points, max(available, 0))
+        self._d.items.append(BasketItem(product, 1, redeemed_points=step.points))
+        return self.view()
+
+    def use_pass(self, pass_id: str) -> BasketView:
+        """One visit on a count pass: its own line, free, one use taken at completion."""
+        member = self._require_member()
+        with self._svc.uow() as uow:
+            p = uow.members.get_pass(pass_id)
+            product = uow.catalog.get(p.product_id)
+        pending = sum(1 for pid in self._d.pass_uses.values() if pid == pass_id)
+        today = self._svc.clock.now().date()
+        if p.member_id != member.account.id:
+            raise PassNotUsable(pass_id, "other_member")
+        if p.refunded:
+            raise PassNotUsable(pass_id, "refunded")
+        if p.expires_on is not None and today > p.expires_on:
+            raise PassNotUsable(pass_id, "expired")
+        if p.uses_left - pending <= 0:
+            raise PassNotUsable(pass_id, "used_up")
+        self._d.items.append(BasketItem(replace(product, price_fen=0, pass_uses=None), 1))
+        self._d.pass_uses[len(self._d.items) - 1] = pass_id
+        return self.view()
+
+    def _require_member(self) -> MemberAtTill:
+        if self._d.member is None:
+            raise ValidationFailed("member", "swipe or tap the member card first")
+        return self._d.member
+
+    # -- what the screen shows --------------------------------------------------------------
+    def view(self) -> BasketView:
+        now = self._svc.clock.now()
+        member = self._d.member
+        tier = self._rules.tier(member.account.tier_code) if member else None
+        basket = price_basket(self._d.items, self._rules, tier, now.date())
+        basket = _mark_pass_lines(basket, self._d.pass_uses)
+        points = points_for_spend(basket.eligible_fen, self._rules) if member else PointsEarned(0, 0)
+        badges = Badges()
+        passes: tuple[PassRecord, ...] = ()
+        need, cap = 0, 0
+        if member:
+            acc = member.account
+            with self._svc.uow() as uow:
+                birthday = bool(acc.birthday and acc.birthday.falls_on(now.date())
+                                and not uow.members.benefit_given(acc.id, "birthday", str(now.year)))
+                quarterly = bool(tier and tier.quarterly_gift and not uow.members.benefit_given(
+                    acc.id, "quarterly", quarter_of(now.date())))
+                passes = tuple(uow.members.passes_of(acc.id))
+            join = tier_for_purchase(tier, basket.total_fen, self._rules)
+            badges = Badges(birthday, quarterly, join.code if join else None)
+            need, step = next_ladder_step(acc.spendable_points, self._rules)
+            cap = step.cap_fen
+        return BasketView(basket, member, tier, points, badges, passes, self._rules.version,
+                          need, cap)
+
+    # -- hold and recall (挂单/取单) ------------------------------------------------------------
+    def hold(self, label: str = "") -> str:
+        if self.is_empty:
+            raise EmptySale()
+        body = json.dumps({"items": [{"code": i.product.sku, "qty": i.qty,
+                                      "manual_rate_bp": i.manual_rate_bp}
+                                     for i in self._d.items if not i.redeemed_points],
+                           "card_no": self._d.member.card.card_no if self._d.member else None})
+        now = self._svc.clock.now()
+        held_id = self._svc.ids.new_id()
+        with self._svc.uow() as uow:
+            uow.shifts.hold(held_id, uow.site.till_id(), label or now.strftime("%H:%M:%S"),
+                            body, now)
+            uow.commit()
+        self.clear()
+        return held_id
+
+    def held(self) -> list[tuple[str, str, datetime]]:
+        with self._svc.uow() as uow:
+            return uow.shifts.held(uow.site.till_id())
+
+    def recall(self, held_id: str) -> BasketView:
+        if not self.is_empty:
+            raise ValidationFailed("basket", "finish or hold the current sale first")
+        with self._svc.uow() as uow:
+            body = json.loads(uow.shifts.take_held(held_id))
+            items = []
+            for it in body["items"]:
+                product = uow.catalog.find_by_code(it["code"])
+                if product is None:
+                    raise UnknownProduct(it["code"])
+                items.append(BasketItem(product, it["qty"], it.get("manual_rate_bp")))
+            uow.commit()
+        self._d = _Draft(items=items)
+        if body.get("card_no"):
+            try:
+                self._d.member = self._svc.member_by_card(body["card_no"])
+            except CardNotUsable:
+                self._d.member = None
+        return self.view()
+
+    def clear(self) -> None:
+        self._d = _Draft()
+        self._rules = self._svc.rules()
+
+    # -- paying -----------------------------------------------------------------------------
+    def needs_pin(self, stored_value_fen: int) -> bool:
+        return stored_value_fen > self._rules.stored_value_pin_threshold_fen
+
+    def complete(self, tenders: list[TenderInput], cashier: User,
+                 member_pin: str | None = None) -> CompletedSale:
+        """Commit the sale whole (lines, tenders, ledgers, audit, outbox) or raise and record nothing."""
+        if self.is_empty:
+            raise EmptySale()
+        sv = sum(t.amount_fen for t in tenders if t.kind is TenderKind.STORED_VALUE)
+        member = self._d.member
+        if sv and member is not None and self.needs_pin(sv):
+            if member_pin is None:
+                raise PinRequired(sv, self._rules.stored_value_pin_threshold_fen)
+            self._svc.verify_member_pin(member.account.id, member_pin)
+        sale = _complete(self._svc, self._d, tenders, cashier)
+        self.clear()
+        return sale
+
+
+def _mark_pass_lines(basket: PricedBasket, pass_uses: dict[int, str]) -> PricedBasket:
+    if not pass_uses:
+        return basket
+    lines = list(basket.lines)
+    for idx in pass_uses:
+        lines[idx] = replace(lines[idx], reasons=(PriceReason(ReasonKind.PASS),),
+                             earns_points=False)
+    return PricedBasket(tuple(lines))
+
+
+def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
+              cashier: User) -> CompletedSale:
+    now = svc.clock.now()
+    today = now.date()
+    with svc.uow() as uow:
+        rules = uow.rules.current(now)
+        till_id = uow.site.till_id()
+        shift = uow.shifts.open_shift_of(till_id)
+        if shift is None:
+            raise ShiftNotOpen()
+        member = d.member
+        account: MemberAccount | None = None
+        tier: Tier | None = None
+        card_id: str | None = None
+        if member is not None:
+            # Re-read the card inside the write transaction: a card reported lost (here or
+            # by a sync from head office) since it was swiped must not be priced or paid.
+            card = uow.members.find_card(member.card.card_no)
+            if card is None:
+                raise UnknownCard(member.card.card_no)
+            card.check_usable(today)
+            account = uow.members.lock_account(member.account.id)
+            tier = rules.tier(account.tier_code)
+            card_id = uow.members.card_id(card.card_no)
+        basket = _mark_pass_lines(price_basket(d.items, rules, tier, today), d.pass_uses)
+        gift_points = sum(i.redeemed_points for i in d.items)
+        wallet = None
+        if account is not None:
+            if gift_points > account.spendable_points:
+                raise RedemptionNotAllowed("not_enough_points", gift_points,
+                                           max(account.spendable_points, 0))
+            wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen,
+                            account.spendable_points - gift_points)
+        settlement = settle(basket.total_fen, tender_inputs, rules, wallet)
+        sale_id = svc.ids.new_id()
+        receipt_no = uow.sales.next_receipt_no(uow.site.till().code, today)
+        member_info: MemberOnSale | None = None
+        shares: dict[int, int] = {}
+        upgraded: str | None = None
+        entries: list[_Entry] = []
+        if account is not None and member is not None and tier is not None:
+            member_info, shares, upgraded, entries = _plan_member(
+                uow, rules, account, tier, member, basket, settlement, now)
+        elif any(line.redeemed_points for line in basket.lines):
+            raise ValidationFailed("member", "a gift for points needs the member card")
+        shop = uow.site.shop()
+        sale = CompletedSale(
+            sale_id=sale_id, receipt_no=receipt_no, kind=SaleKind.SALE, shop_code=shop.code,
+            till_code=uow.site.till().code, cashier_name=cashier.display_name, created_at=now,
+            rule_version=rules.version, lines=basket.lines, tenders=settlement.tenders,
+            change_fen=settlement.change_fen, rounding_fen=settlement.rounding_fen,
+            member=member_info)
+        uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=till_id, shift_id=shift.id,
+                      user_id=cashier.id, member_id=account.id if account else None,
+                      card_id=card_id, points_shares=shares, tier_upgraded_to=upgraded,
+                      authorised_by_id=d.discount_by)
+        if account is not None:
+            # Ledger entries and passes point at the sale row, so they follow it.
+            _write_entries(uow, account.id, entries, sale_id, shift.id, now)
+            if upgraded is not None and tier is not None:
+                uow.members.set_tier(account.id, upgraded, now)
+                uow.audit.record(now, cashier.id, "tier_upgraded", account.id,
+                                 {"from": tier.code, "to": upgraded, "sale_id": sale_id})
+            if _book_passes(uow, d, basket, account.id, sale_id, now) and member_info:
+                member_info = replace(member_info, passes=_pass_balances(uow, account.id))
+                sale = replace(sale, member=member_info)
+        elif d.pass_uses or any(i.product.pass_uses for i in d.items):
+            raise ValidationFailed("member", "a count pass needs the member card")
+        uow.audit.record(now, cashier.id, "sale", receipt_no,
+                         {"total_fen": sale.total_fen, "member": account.id if account else None,
+                          "manual_discount_by": d.discount_by})
+        uow.outbox.append("sale.completed", {"sale": to_jsonable(sale),
+                                             "member_id": account.id if account else None,
+                                             "card_no": member.card.card_no if member else None,
+                                             "shift_id": shift.id}, now)
+        uow.commit()
+        return sale
+
+
+@dataclass(frozen=True)
+class _Entry:
+    ledger: str          # "points" or "stored_value"
+    kind: str
+    first: int           # spendable delta / paid-in delta
+    second: int          # accumulated delta / bonus delta
+    note: str = ""
+
+
+def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: Tier,
+                 member: MemberAtTill, basket: PricedBasket, settlement: Settlement, now: datetime
+                 ) -> tuple[MemberOnSale, dict[int, int], str | None, list[_Entry]]:
+    """The member's ledger entries for this sale and the receipt's member part (pure sums)."""
+    non_earning = sum(t.amount_fen for t in settlement.tenders
+                      if t.kind.value in rules.non_earning_tenders)
+    eligible = max(basket.eligible_fen - non_earning - settlement.rounding_fen, 0)
+    earned = points_for_spend(eligible, rules)
+    eligible_lines = [line for line in basket.lines if line.earns_points]
+    shares_list = allocate(earned.base, [line.amount_fen for line in eligible_lines])
+    shares = {line.line_no: share for line, share in zip(eligible_lines, shares_list)}
+    entries: list[_Entry] = []
+    if earned.base:
+        entries.append(_Entry("points", "earn", earned.base, earned.base))
+    if earned.bonus:
+        entries.append(_Entry("points", "bonus", earned.bonus, earned.bonus))
+    for line in basket.lines:
+        if line.redeemed_points:
+            entries.append(_Entry("points", "gift", -line.redeemed_points, 0, line.sku))
+    for t in settlement.tenders:
+        if t.kind is TenderKind.POINTS:
+            entries.append(_Entry("points", "points_cash", -t.points_used, 0))
+        elif t.kind is TenderKind.STORED_VALUE:
+            entries.append(_Entry("stored_value", "spend", -t.sv_paid_fen, -t.sv_bonus_fen))
+    spendable = account.spendable_points + sum(e.first for e in entries if e.ledger == "points")
+    accumulated = account.accumulated_points + sum(e.second for e in entries
+                                                   if e.ledger == "points")
+    balance = account.balance_fen + sum(e.first + e.second for e in entries
+                                        if e.ledger == "stored_value")
+    redeemed = -sum(e.first for e in entries if e.ledger == "points" and e.first < 0)
+    new_tier = tier_for_points(tier, accumulated, rules)
+    upgraded = new_tier.code if new_tier.code != tier.code else None
+    birthday = bool(account.birthday and account.birthday.falls_on(now.date())
+                    and not uow.members.benefit_given(account.id, "birthday", str(now.year)))
+    need, step = next_ladder_step(spendable, rules)
+    info = MemberOnSale(
+        member_id=account.id, name=account.name, mobile=account.mobile or "",
+        card_no=member.card.card_no, tier_code=new_tier.code, tier_name_zh=new_tier.name_zh,
+        tier_name_en=new_tier.name_en, points_earned=earned.total, bonus_points=earned.bonus,
+        points_redeemed=redeemed, spendable_after=spendable, accumulated_after=accumulated,
+        balance_after_fen=balance, passes=_pass_balances(uow, account.id),
+        lottery=is_lottery_balance(spendable, rules), birthday=birthday,
+        next_step_points=need, next_step_cap_fen=step.cap_fen, upgraded_to=upgraded)
+    return info, shares, upgraded, entries
+
+
+def _write_entries(uow: UnitOfWork, member_id: str, entries: list[_Entry], sale_id: str,
+                   shift_id: str, now: datetime) -> None:
+    for e in entries:
+        if e.ledger == "points":
+            uow.members.add_points(member_id, e.kind, e.first, e.second, now, sale_id, note=e.note)
+        else:
+            uow.members.add_stored_value(member_id, e.kind, e.first, e.second, now, sale_id,
+                                         tender=TenderKind.STORED_VALUE.value, shift_id=shift_id)
+    uow.members.touch_purchase(member_id, now)
+
+
+def _book_passes(uow: UnitOfWork, d: _Draft, basket: PricedBasket, member_id: str,
+                 sale_id: str, now: datetime) -> bool:
+    booked = False
+    for idx, item in enumerate(d.items):
+        if idx in d.pass_uses:
+            uow.members.add_pass_entry(d.pass_uses[idx], "use", -1, sale_id, now)
+            booked = True
+        elif item.product.pass_uses:
+            booked = True
+            expires = (now.date() + timedelta(days=item.product.pass_valid_days)
+                       if item.product.pass_valid_days else None)
+            line = basket.lines[idx]
+            for n in range(item.qty):
+                price = allocate(line.amount_fen, [1] * item.qty)[n]
+                uow.members.add_pass(member_id, item.product, sale_id, item.product.pass_uses,
+                                     price, expires, now)
+    return booked
+
+
+def _pass_balances(uow: UnitOfWork, member_id: str) -> tuple[PassBalance, ...]:
+    return tuple(PassBalance(p.name, p.uses_left,
+                             p.expires_on.isoformat() if p.expires_on else None)
+                 for p in uow.members.passes_of(member_id) if not p.refunded and p.uses_left > 0)
