@@ -1,0 +1,468 @@
+"""PC/SC member-card reader: our own watcher thread and one-shot card operations on pyscard's scard layer.
+
+Why not pyscard's CardMonitor (hardware-protocols.md §2.3): it dies for good on a pcscd
+restart, an exception in an observer kills it silently, and it compares cards by
+(reader, ATR) only, so swapping one Classic 1K for another produces no event. This watcher
+loops SCardGetStatusChange with a short timeout on a context it owns, re-establishes the
+context whenever the service goes away, re-lists readers every round (unplug/replug), uses
+pcsc-lite's event counter (high 16 bits of dwEventState) to see fast swaps, and re-reads the
+UID on every card change.
+
+Callbacks run on the watcher thread; the UI wraps them in Qt signals. No Qt here.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from smartcard import scard
+
+from hardware.mifare import KeyType, MifareClassic, SectorKey, data_block
+from hardware.pcsc_errors import (CardChanged, CardRemovedDuringOperation, IcCardError,
+                                  NoCardPresent, PcscFailure, PcscUnavailable, ReaderUnavailable,
+                                  UidUnavailable)
+from pos_app.domain.ic_card import CardTap, ReaderState, ReaderStatus, identify_atr
+
+log = logging.getLogger(__name__)
+
+PNP_READER = "\\\\?PnP?\\Notification"
+
+# Errors that mean "the service is gone" (pcscd stopped or restarted): drop the context
+# and establish a new one; pyscard's singleton context never recovers from these (#82, #27).
+_SERVICE_GONE = {
+    scard.SCARD_E_NO_SERVICE,
+    scard.SCARD_E_SERVICE_STOPPED,
+    scard.SCARD_E_INVALID_HANDLE,
+    scard.SCARD_F_COMM_ERROR,
+}
+_SERVICE_GONE_U32 = {code & 0xFFFFFFFF for code in _SERVICE_GONE}
+_NO_CARD = {scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD, scard.SCARD_W_RESET_CARD,
+            scard.SCARD_W_UNPOWERED_CARD, scard.SCARD_W_UNRESPONSIVE_CARD}
+_NO_READER = {scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE}
+
+CardPresentCallback = Callable[[CardTap], None]
+CardRemovedCallback = Callable[[str], None]
+ReaderStateCallback = Callable[[ReaderStatus], None]
+
+
+def _u32(hresult: int) -> int:
+    return hresult & 0xFFFFFFFF
+
+
+def _message(hresult: int) -> str:
+    try:
+        return str(scard.SCardGetErrorMessage(hresult))
+    except Exception:  # noqa: BLE001 - only used to decorate an error that is already raised
+        return "unknown PC/SC error"
+
+
+def _raise_for(operation: str, hresult: int, reader: str | None = None) -> None:
+    if hresult == scard.SCARD_S_SUCCESS:
+        return
+    if _u32(hresult) in _SERVICE_GONE_U32:
+        raise PcscUnavailable(operation, hresult)
+    if hresult in _NO_READER:
+        raise ReaderUnavailable(reader)
+    if hresult in _NO_CARD and reader is not None:
+        if operation == "connect":
+            raise NoCardPresent(reader)
+        raise CardRemovedDuringOperation(reader, operation)
+    raise PcscFailure(operation, hresult, _message(hresult))
+
+
+@contextmanager
+def pcsc_context() -> Iterator[int]:
+    """A fresh PC/SC context, released on exit; PcscUnavailable if the service is not running."""
+    hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    _raise_for("establish context", hresult)
+    try:
+        yield hcontext
+    finally:
+        scard.SCardReleaseContext(hcontext)
+
+
+def list_readers(hcontext: int) -> list[str]:
+    """Reader names now connected; empty (not an error) when there are none."""
+    hresult, readers = scard.SCardListReaders(hcontext, [])
+    if hresult == scard.SCARD_E_NO_READERS_AVAILABLE:
+        return []
+    _raise_for("list readers", hresult)
+    return list(readers)
+
+
+def resolve_reader(readers: list[str], wanted: str | None) -> str | None:
+    """The reader a setting names: exact name, else the first whose name starts with it; None = first."""
+    if wanted is None or wanted == "":
+        return readers[0] if readers else None
+    if wanted in readers:
+        return wanted
+    # Reader names end in " 00 00" (index, slot) and pcscd renumbers on replug, so settings
+    # may keep only the stable prefix, e.g. "ACS ACR122U".
+    return next((name for name in readers if name.startswith(wanted)), None)
+
+
+class CardChannel:
+    """One connected card: transmit APDUs, map transport errors to IcCardError."""
+
+    def __init__(self, hcard: int, protocol: int, reader: str) -> None:
+        self._hcard = hcard
+        self._protocol = protocol
+        self.reader = reader
+
+    def transmit(self, apdu: bytes) -> tuple[bytes, int]:
+        """Send one C-APDU, return (data, SW1SW2)."""
+        hresult, response = scard.SCardTransmit(self._hcard, self._protocol, list(apdu))
+        _raise_for("transmit", hresult, self.reader)
+        if len(response) < 2:
+            raise PcscFailure("transmit", 0, "response shorter than a status word")
+        return bytes(response[:-2]), (response[-2] << 8) | response[-1]
+
+
+@contextmanager
+def open_card(reader: str | None, hcontext: int | None = None) -> Iterator[CardChannel]:
+    """Connect to the card on a reader inside a PC/SC transaction, so no other process interleaves."""
+    with _maybe_context(hcontext) as ctx:
+        readers = list_readers(ctx)
+        name = resolve_reader(readers, reader)
+        if name is None:
+            raise ReaderUnavailable(reader)
+        hresult, hcard, protocol = scard.SCardConnect(
+            ctx, name, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+        _raise_for("connect", hresult, name)
+        try:
+            # The reader's key slots and Crypto1 session are shared state: a transaction keeps
+            # another PC/SC client from authenticating between our load-key and read.
+            _raise_for("begin transaction", scard.SCardBeginTransaction(hcard), name)
+            try:
+                yield CardChannel(hcard, protocol, name)
+            finally:
+                scard.SCardEndTransaction(hcard, scard.SCARD_LEAVE_CARD)
+        finally:
+            scard.SCardDisconnect(hcard, scard.SCARD_LEAVE_CARD)
+
+
+@contextmanager
+def _maybe_context(hcontext: int | None) -> Iterator[int]:
+    if hcontext is not None:
+        yield hcontext
+    else:
+        with pcsc_context() as ctx:
+            yield ctx
+
+
+def read_uid(reader: str | None) -> bytes:
+    """The UID of the card on the reader now (FF CA 00 00 00)."""
+    with open_card(reader) as channel:
+        return MifareClassic(channel.transmit).get_uid()
+
+
+def _check_uid(session: MifareClassic, reader: str, expected_uid: bytes | None) -> None:
+    if expected_uid is not None and session.get_uid() != expected_uid:
+        raise CardChanged(reader)
+
+
+def read_member_block(reader: str | None, sector: int, index: int, key: SectorKey,
+                      expected_uid: bytes | None = None) -> bytes:
+    """Read the raw member block from the card on the reader; CardChanged if its UID is not expected_uid."""
+    with open_card(reader) as channel:
+        session = MifareClassic(channel.transmit)
+        _check_uid(session, channel.reader, expected_uid)
+        block = session.read_data_block(sector, index, key)
+    log.debug("read member block sector %d from %s", sector, channel.reader)
+    return block
+
+
+def write_member_block(reader: str | None, sector: int, index: int, key: SectorKey, block: bytes,
+                       expected_uid: bytes | None = None) -> None:
+    """Write the member block to the card on the reader and read it back; raises unless it verifies."""
+    data_block(sector, index)  # refuse trailer/manufacturer blocks before touching the card
+    with open_card(reader) as channel:
+        session = MifareClassic(channel.transmit)
+        _check_uid(session, channel.reader, expected_uid)
+        session.write_data_block(sector, index, key, block)
+    log.info("wrote member block to sector %d on %s", sector, channel.reader)
+
+
+# --- the watcher --------------------------------------------------------------------------
+
+@dataclass
+class _ReaderSeen:
+    state: int = scard.SCARD_STATE_UNAWARE
+    present: bool = False
+    counter: int | None = None
+
+
+class PcscCardWatcher:
+    """Reports card taps, removals and reader/service availability until stopped; survives pcscd restarts."""
+
+    def __init__(self, on_card_present: CardPresentCallback,
+                 on_card_removed: CardRemovedCallback | None = None,
+                 on_reader_state: ReaderStateCallback | None = None,
+                 reader: str | None = None, poll_timeout: float = 0.5,
+                 retry_delay: float = 0.5) -> None:
+        self._on_present = on_card_present
+        self._on_removed = on_card_removed
+        self._on_state = on_reader_state
+        self._reader_filter = reader
+        self._timeout_ms = max(int(poll_timeout * 1000), 10)
+        self._retry_delay = retry_delay
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._hcontext: int | None = None
+        self._ctx_lock = threading.Lock()
+        self._seen: dict[str, _ReaderSeen] = {}
+        self._pnp_state = scard.SCARD_STATE_UNAWARE
+        self._service_down_reported = False
+
+    # public ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the watcher thread (idempotent)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="pcsc-card-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop the thread; True if it ended within timeout (it never blocks longer than one poll)."""
+        self._stop.set()
+        with self._ctx_lock:
+            if self._hcontext is not None:
+                scard.SCardCancel(self._hcontext)  # wakes SCardGetStatusChange at once
+        thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        """True while the watcher thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    # thread -----------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self._hcontext is None:
+                    self._establish()
+                self._poll_once()
+            except PcscUnavailable:
+                self._drop_context()
+                self._report_service_down()
+                self._stop.wait(self._retry_delay)
+            except Exception:  # noqa: BLE001 - a thread boundary: log, recover, keep watching
+                log.exception("PC/SC watcher error; re-establishing the context")
+                self._drop_context()
+                self._stop.wait(self._retry_delay)
+        self._drop_context()
+
+    def _establish(self) -> None:
+        hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise PcscUnavailable("establish context", hresult)
+        with self._ctx_lock:
+            self._hcontext = hcontext
+        if self._service_down_reported:
+            log.info("PC/SC service is back")
+        self._service_down_reported = False
+        self._pnp_state = scard.SCARD_STATE_UNAWARE
+
+    def _drop_context(self) -> None:
+        with self._ctx_lock:
+            hcontext, self._hcontext = self._hcontext, None
+        if hcontext is not None:
+            try:
+                scard.SCardReleaseContext(hcontext)
+            except Exception:  # noqa: BLE001 - the service may already be gone
+                pass
+        for name in list(self._seen):
+            self._forget_reader(name, ReaderState.DISCONNECTED)
+
+    def _report_service_down(self) -> None:
+        if not self._service_down_reported:
+            self._service_down_reported = True
+            log.warning("PC/SC service not reachable; retrying every %.1f s", self._retry_delay)
+            self._emit_state(ReaderStatus(None, ReaderState.SERVICE_DOWN))
+
+    def _wanted(self, readers: list[str]) -> list[str]:
+        if not self._reader_filter:
+            return readers
+        return [name for name in readers if name == self._reader_filter
+                or name.startswith(self._reader_filter)]
+
+    def _poll_once(self) -> None:
+        hcontext = self._hcontext
+        assert hcontext is not None
+        readers = self._wanted(list_readers(hcontext))
+        for name in [n for n in self._seen if n not in readers]:
+            self._forget_reader(name, ReaderState.DISCONNECTED)
+        for name in readers:
+            if name not in self._seen:
+                self._seen[name] = _ReaderSeen()
+                log.info("card reader connected: %s", name)
+                self._emit_state(ReaderStatus(name, ReaderState.CONNECTED))
+
+        states = [(name, seen.state) for name, seen in self._seen.items()]
+        # The PnP pseudo-reader wakes us when a reader is plugged in or out (pcsc-lite).
+        states.append((PNP_READER, self._pnp_state))
+        hresult, new_states = scard.SCardGetStatusChange(hcontext, self._timeout_ms, states)
+        if hresult in (scard.SCARD_E_TIMEOUT, scard.SCARD_E_CANCELLED):
+            return
+        if hresult in _NO_READER:
+            return  # a reader vanished between list and wait; the next round re-lists
+        _raise_for("get status change", hresult)
+        for name, event_state, atr in new_states:
+            if name == PNP_READER:
+                self._pnp_state = event_state & ~scard.SCARD_STATE_CHANGED
+                continue
+            seen = self._seen.get(name)
+            if seen is not None:
+                self._update_reader(name, seen, event_state, bytes(atr))
+
+    def _update_reader(self, name: str, seen: _ReaderSeen, event_state: int, atr: bytes) -> None:
+        seen.state = event_state & ~scard.SCARD_STATE_CHANGED
+        if event_state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
+            self._forget_reader(name, ReaderState.DISCONNECTED)
+            return
+        present = bool(event_state & scard.SCARD_STATE_PRESENT) and not (
+            event_state & scard.SCARD_STATE_MUTE)
+        counter = (event_state >> 16) & 0xFFFF
+        if present and (not seen.present or counter != seen.counter):
+            if seen.present:
+                # Same reader, new insertion count: a swap faster than one poll.
+                self._emit_removed(name)
+            seen.present, seen.counter = True, counter
+            tap = self._read_tap(name, atr)
+            if tap is None:
+                seen.present = False  # gone before we could read it; nothing to report
+            else:
+                self._emit_present(tap)
+        elif not present and seen.present:
+            seen.present, seen.counter = False, counter
+            self._emit_removed(name)
+        else:
+            seen.counter = counter
+
+    def _read_tap(self, name: str, atr: bytes) -> CardTap | None:
+        hcontext = self._hcontext
+        assert hcontext is not None
+        uid: bytes | None = None
+        for attempt in range(3):
+            try:
+                with open_card(name, hcontext) as channel:
+                    try:
+                        uid = MifareClassic(channel.transmit).get_uid()
+                    except UidUnavailable:
+                        uid = None  # contact cards and non-Part-3 readers have no UID to give
+                break
+            except (NoCardPresent, CardRemovedDuringOperation, ReaderUnavailable):
+                return None
+            except PcscFailure as exc:
+                # Sharing violations while another app holds the card exclusively are transient.
+                log.debug("reading UID on %s failed (%s), attempt %d", name, exc.message, attempt + 1)
+                if self._stop.wait(0.05):
+                    return None
+        else:
+            return None
+        tap = CardTap(reader=name, uid=uid, atr=atr, card_type=identify_atr(atr))
+        log.info("card tapped on %s: %s", name, tap.card_type.value)
+        if uid is not None:
+            log.debug("card UID %s", uid.hex())
+        return tap
+
+    def _forget_reader(self, name: str, state: ReaderState) -> None:
+        seen = self._seen.pop(name, None)
+        if seen is None:
+            return
+        if seen.present:
+            self._emit_removed(name)
+        log.info("card reader gone: %s", name)
+        self._emit_state(ReaderStatus(name, state))
+
+    # callbacks never kill the thread (pyscard #23-style silent death is what we avoid)
+    def _emit_present(self, tap: CardTap) -> None:
+        self._safe_call(self._on_present, tap)
+
+    def _emit_removed(self, reader: str) -> None:
+        log.info("card removed from %s", reader)
+        if self._on_removed is not None:
+            self._safe_call(self._on_removed, reader)
+
+    def _emit_state(self, status: ReaderStatus) -> None:
+        if self._on_state is not None:
+            self._safe_call(self._on_state, status)
+
+    @staticmethod
+    def _safe_call(callback: Callable[..., None], arg: object) -> None:
+        try:
+            callback(arg)
+        except Exception:  # noqa: BLE001 - a callback bug must not stop card watching
+            log.exception("card watcher callback failed")
+
+
+# --- the port adapter ------------------------------------------------------------------
+
+class PcscIcCardReader:
+    """The app's IC card reader (pos_app.ports.ic_card.IcCardReader) on a PC/SC reader."""
+
+    def __init__(self, reader: str | None, sector: int, sector_key: bytes, key_type: str = "A",
+                 block_index: int = 0, poll_timeout: float = 0.5) -> None:
+        data_block(sector, block_index)  # fail at start-up on a trailer/manufacturer block
+        self._reader = reader
+        self._sector = sector
+        self._index = block_index
+        self._key = SectorKey(sector_key, KeyType.parse(key_type))
+        self._poll_timeout = poll_timeout
+        self._watcher: PcscCardWatcher | None = None
+
+    def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback,
+              on_reader_state: ReaderStateCallback) -> None:
+        """Begin reporting taps, removals and reader state on a background thread."""
+        self.stop()
+        self._watcher = PcscCardWatcher(on_tap, on_removed, on_reader_state, reader=self._reader,
+                                        poll_timeout=self._poll_timeout)
+        self._watcher.start()
+
+    def stop(self) -> None:
+        """Stop reporting; returns within one poll interval."""
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+
+    def read_member_block(self, tap: CardTap) -> bytes:
+        """The raw member block of the tapped card, if it is still the card on the reader."""
+        return read_member_block(tap.reader, self._sector, self._index, self._key, tap.uid)
+
+    def write_member_block(self, tap: CardTap, block: bytes) -> None:
+        """Write and verify the member block on the tapped card (issue / reissue time)."""
+        write_member_block(tap.reader, self._sector, self._index, self._key, block, tap.uid)
+
+
+class NullIcCardReader:
+    """A till without an IC card reader: never reports a tap, refuses card I/O."""
+
+    def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback,
+              on_reader_state: ReaderStateCallback) -> None:
+        """Report nothing, ever."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def read_member_block(self, tap: CardTap) -> bytes:
+        """Always ReaderUnavailable."""
+        raise ReaderUnavailable(None)
+
+    def write_member_block(self, tap: CardTap, block: bytes) -> None:
+        """Always ReaderUnavailable."""
+        raise ReaderUnavailable(None)
+
+
+__all__ = [
+    "CardChannel", "IcCardError", "NullIcCardReader", "PcscCardWatcher", "PcscIcCardReader",
+    "list_readers", "open_card", "pcsc_context", "read_member_block", "read_uid",
+    "resolve_reader", "write_member_block",
+]
