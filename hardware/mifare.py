@@ -75,6 +75,30 @@ def data_block(sector: int, index: int) -> int:
     return block
 
 
+def encode_access_bits(conditions: tuple[tuple[int, int, int], ...], gpb: int = 0x69) -> bytes:
+    """Trailer bytes 6..9 from (C1, C2, C3) of blocks 0..3, with the inverted copies (MF1S50 §8.7)."""
+    if len(conditions) != 4 or any(bit not in (0, 1) for cond in conditions for bit in cond):
+        raise ValueError("four (C1, C2, C3) triples of 0/1 are needed")
+    c1 = sum(cond[0] << i for i, cond in enumerate(conditions))
+    c2 = sum(cond[1] << i for i, cond in enumerate(conditions))
+    c3 = sum(cond[2] << i for i, cond in enumerate(conditions))
+    return bytes([((~c2 & 0xF) << 4) | (~c1 & 0xF), (c1 << 4) | (~c3 & 0xF), (c3 << 4) | c2, gpb])
+
+
+def access_bits_valid(access: bytes) -> bool:
+    """True when the inverted copies agree; a card given anything else bricks the sector."""
+    b6, b7, b8 = access[0], access[1], access[2]
+    c1, c2, c3 = b7 >> 4, b8 & 0xF, b8 >> 4
+    return (b6 & 0xF) == (~c1 & 0xF) and (b6 >> 4) == (~c2 & 0xF) and (b7 & 0xF) == (~c3 & 0xF)
+
+
+FACTORY_KEY = b"\xff" * KEY_SIZE
+# Member sector after issue: data blocks readable with key A or B and writable with key B only
+# (C=100); trailer C=011, so keys and access bits change only with key B and key B is not
+# readable (a readable key B cannot authenticate, MF1S50 §8.7.2). Bytes: 78 77 88 69.
+MEMBER_SECTOR_ACCESS = encode_access_bits(((1, 0, 0), (1, 0, 0), (1, 0, 0), (0, 1, 1)))
+
+
 # --- APDUs (hardware-protocols.md §2.1) -------------------------------------------------
 
 def apdu_get_uid() -> bytes:
@@ -153,6 +177,17 @@ class MifareClassic:
         block = data_block(sector, index)
         self.authenticate(block, key)
         return self.read_block(block)
+
+    def set_sector_keys(self, sector: int, current: SectorKey, key_a: bytes, key_b: bytes,
+                        access: bytes = MEMBER_SECTOR_ACCESS) -> None:
+        """Rewrite a sector trailer (new keys and access bits); refuses access bits that would brick it."""
+        if len(key_a) != KEY_SIZE or len(key_b) != KEY_SIZE or len(access) != 4:
+            raise ValueError("keys have 6 bytes and access bits 4")
+        trailer = trailer_block(sector)
+        if not access_bits_valid(access):
+            raise UnsafeBlock(trailer, "malformed access bits")
+        self.authenticate(trailer, current)
+        self.update_block(trailer, key_a + access + key_b)
 
     def write_data_block(self, sector: int, index: int, key: SectorKey, data: bytes) -> None:
         """Authenticate, write one data block, read it back; WriteNotVerified if it differs."""

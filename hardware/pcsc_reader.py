@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from smartcard import scard
 
-from hardware.mifare import KeyType, MifareClassic, SectorKey, data_block
-from hardware.pcsc_errors import (CardChanged, CardRemovedDuringOperation, IcCardError,
+from hardware.mifare import (FACTORY_KEY, MEMBER_SECTOR_ACCESS, KeyType, MifareClassic, SectorKey,
+                             data_block)
+from hardware.pcsc_errors import (AuthenticationFailed, CardChanged, CardRemovedDuringOperation,
+                                  IcCardError,
                                   NoCardPresent, PcscFailure, PcscUnavailable, ReaderUnavailable,
                                   UidUnavailable)
 from pos_app.domain.ic_card import CardTap, ReaderState, ReaderStatus, identify_atr
@@ -122,7 +124,8 @@ class CardChannel:
 
 
 @contextmanager
-def open_card(reader: str | None, hcontext: int | None = None) -> Iterator[CardChannel]:
+def open_card(reader: str | None, hcontext: int | None = None,
+              reset_first: bool = False) -> Iterator[CardChannel]:
     """Connect to the card on a reader inside a PC/SC transaction, so no other process interleaves."""
     with _maybe_context(hcontext) as ctx:
         readers = list_readers(ctx)
@@ -133,6 +136,13 @@ def open_card(reader: str | None, hcontext: int | None = None) -> Iterator[CardC
             ctx, name, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
         _raise_for("connect", hresult, name)
         try:
+            if reset_first:
+                # A failed Crypto1 authentication leaves a real Classic halted until the reader
+                # re-activates it; a warm reset does that before we try another key.
+                hresult, protocol = scard.SCardReconnect(
+                    hcard, scard.SCARD_SHARE_SHARED,
+                    scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1, scard.SCARD_RESET_CARD)
+                _raise_for("reset", hresult, name)
             # The reader's key slots and Crypto1 session are shared state: a transaction keeps
             # another PC/SC client from authenticating between our load-key and read.
             _raise_for("begin transaction", scard.SCardBeginTransaction(hcard), name)
@@ -184,6 +194,16 @@ def write_member_block(reader: str | None, sector: int, index: int, key: SectorK
         _check_uid(session, channel.reader, expected_uid)
         session.write_data_block(sector, index, key, block)
     log.info("wrote member block to sector %d on %s", sector, channel.reader)
+
+
+def provision_member_sector(reader: str | None, sector: int, current: SectorKey, key_a: bytes,
+                            key_b: bytes, expected_uid: bytes | None = None) -> None:
+    """Give a blank card's member sector our keys and access bits (data: read A/B, write B)."""
+    with open_card(reader, reset_first=True) as channel:
+        session = MifareClassic(channel.transmit)
+        _check_uid(session, channel.reader, expected_uid)
+        session.set_sector_keys(sector, current, key_a, key_b, MEMBER_SECTOR_ACCESS)
+    log.info("provisioned sector %d on %s with the member keys", sector, channel.reader)
 
 
 # --- the watcher --------------------------------------------------------------------------
@@ -407,15 +427,23 @@ class PcscCardWatcher:
 # --- the port adapter ------------------------------------------------------------------
 
 class PcscIcCardReader:
-    """The app's IC card reader (pos_app.ports.ic_card.IcCardReader) on a PC/SC reader."""
+    """The app's IC card reader (pos_app.ports.ic_card.IcCardReader) on a PC/SC reader.
 
-    def __init__(self, reader: str | None, sector: int, sector_key: bytes, key_type: str = "A",
-                 block_index: int = 0, poll_timeout: float = 0.5) -> None:
+    Settings give the reader name (or its stable prefix), the member sector, its key A (reads)
+    and key B (writes). A card still on the factory transport key is provisioned with those
+    keys the first time a member block is written to it (issue time), unless factory_key is None.
+    """
+
+    def __init__(self, reader: str | None, sector: int, key_a: bytes, key_b: bytes,
+                 block_index: int = 0, factory_key: bytes | None = FACTORY_KEY,
+                 poll_timeout: float = 0.5) -> None:
         data_block(sector, block_index)  # fail at start-up on a trailer/manufacturer block
         self._reader = reader
         self._sector = sector
         self._index = block_index
-        self._key = SectorKey(sector_key, KeyType.parse(key_type))
+        self._read_key = SectorKey(key_a, KeyType.A)
+        self._write_key = SectorKey(key_b, KeyType.B)
+        self._factory = SectorKey(factory_key, KeyType.A) if factory_key is not None else None
         self._poll_timeout = poll_timeout
         self._watcher: PcscCardWatcher | None = None
 
@@ -435,11 +463,21 @@ class PcscIcCardReader:
 
     def read_member_block(self, tap: CardTap) -> bytes:
         """The raw member block of the tapped card, if it is still the card on the reader."""
-        return read_member_block(tap.reader, self._sector, self._index, self._key, tap.uid)
+        return read_member_block(tap.reader, self._sector, self._index, self._read_key, tap.uid)
 
     def write_member_block(self, tap: CardTap, block: bytes) -> None:
         """Write and verify the member block on the tapped card (issue / reissue time)."""
-        write_member_block(tap.reader, self._sector, self._index, self._key, block, tap.uid)
+        try:
+            write_member_block(tap.reader, self._sector, self._index, self._write_key, block, tap.uid)
+            return
+        except AuthenticationFailed:
+            if self._factory is None:
+                raise
+        # Not our key B: a blank card on the transport key gets our keys, anything else
+        # (a card of another system) fails here with AuthenticationFailed.
+        provision_member_sector(tap.reader, self._sector, self._factory, self._read_key.key,
+                                self._write_key.key, tap.uid)
+        write_member_block(tap.reader, self._sector, self._index, self._write_key, block, tap.uid)
 
 
 class NullIcCardReader:
@@ -463,6 +501,7 @@ class NullIcCardReader:
 
 __all__ = [
     "CardChannel", "IcCardError", "NullIcCardReader", "PcscCardWatcher", "PcscIcCardReader",
-    "list_readers", "open_card", "pcsc_context", "read_member_block", "read_uid",
+    "list_readers", "open_card", "pcsc_context", "provision_member_sector", "read_member_block",
+    "read_uid",
     "resolve_reader", "write_member_block",
 ]

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import Cards, EventLog, PcscdRig
 
 from hardware.mifare import KeyType, MifareClassic, SectorKey
 from hardware.pcsc_errors import (AuthenticationFailed, BlockReadFailed, BlockWriteFailed,
@@ -14,6 +14,9 @@ from pos_app.domain.card_block import (CardForged, CardSuperseded, MemberBlockMi
                                        encode_member_block, verify_member_block)
 from pos_app.domain.ic_card import CardTap, IcCardType, ReaderState, ReaderStatus, uid_lookup_keys
 from tests.simulators.vpcd_card import ATR_CLASSIC_4K, ATR_DESFIRE, ATR_ULTRALIGHT, access_bits
+
+if TYPE_CHECKING:  # conftest is pytest's, not importable by name when several exist
+    from conftest import Cards, EventLog, PcscdRig
 
 pytestmark = pytest.mark.pcsc
 
@@ -26,6 +29,11 @@ MASTER_KEY = bytes.fromhex("00112233445566778899AABBCCDDEEFF0123456789ABCDEF")
 # Issued sector: data blocks read with A or B, written with B only (C=100); trailer C=011
 # (keys and access bits changed with B only, key B unreadable so it can authenticate).
 ISSUED_ACCESS = access_bits([(1, 0, 0), (1, 0, 0), (1, 0, 0), (0, 1, 1)])
+
+
+def member_reader(pcsc: PcscdRig, **kwargs: object) -> PcscIcCardReader:
+    """The adapter as ui/main.py would build it from settings."""
+    return PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A, SECTOR_KEY_B, **kwargs)  # type: ignore[arg-type]
 
 
 def issued_image_keys(card_sim) -> None:  # type: ignore[no-untyped-def]
@@ -137,11 +145,10 @@ def test_the_right_sector_key_opens_the_sector_and_a_wrong_one_is_refused(pcsc: 
             session.update_block(0, bytes(16))
 
 
-def test_issuing_writes_a_signed_block_that_verifies_on_the_next_tap(pcsc: PcscdRig, cards: Cards,
-                                                                     event_log: EventLog) -> None:
-    card = cards.new(UID_A)
-    issued_image_keys(card)
-    reader = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_B, key_type="B", poll_timeout=0.2)
+def test_issuing_provisions_a_blank_card_and_writes_a_block_that_verifies_on_the_next_tap(
+        pcsc: PcscdRig, cards: Cards, event_log: EventLog) -> None:
+    card = cards.new(UID_A)  # factory card: transport access bits, key FF FF FF FF FF FF
+    reader = member_reader(pcsc, poll_timeout=0.2)
     reader.start(event_log.record("present"), event_log.record("removed"), event_log.record("state"))
     try:
         card.insert()
@@ -149,6 +156,8 @@ def test_issuing_writes_a_signed_block_that_verifies_on_the_next_tap(pcsc: Pcscd
         block = encode_member_block("8800012345678", 1, tap.uid, MASTER_KEY)
         reader.write_member_block(tap, block)
         assert bytes(card.card.blocks[4]) == block
+        trailer = bytes(card.card.blocks[7])
+        assert (trailer[:6], trailer[6:10], trailer[10:]) == (SECTOR_KEY_A, ISSUED_ACCESS, SECTOR_KEY_B)
 
         mark = event_log.mark()
         card.remove()
@@ -157,8 +166,24 @@ def test_issuing_writes_a_signed_block_that_verifies_on_the_next_tap(pcsc: Pcscd
         found = verify_member_block(reader.read_member_block(again), again.uid, "8800012345678", 1,
                                     MASTER_KEY)
         assert (found.card_no, found.generation) == ("8800012345678", 1)
+        # Rewriting an issued card uses key B directly (no second provisioning).
+        reader.write_member_block(again, encode_member_block("8800012345678", 2, again.uid, MASTER_KEY))
+        assert verify_member_block(reader.read_member_block(again), again.uid, "8800012345678", 2,
+                                   MASTER_KEY).generation == 2
     finally:
         reader.stop()
+
+
+def test_a_card_of_another_system_is_neither_provisioned_nor_written(pcsc: PcscdRig, cards: Cards) -> None:
+    foreign = cards.new(UID_B)
+    foreign.card.set_trailer(MEMBER_SECTOR, bytes.fromhex("A0A1A2A3A4A5"), ISSUED_ACCESS,
+                             bytes.fromhex("B0B1B2B3B4B6"))
+    before = [bytes(b) for b in foreign.card.blocks]
+    cards.tap(foreign)
+    tap = CardTap(pcsc.reader(0), UID_B, b"", IcCardType.MIFARE_CLASSIC_1K)
+    with pytest.raises(AuthenticationFailed):
+        member_reader(pcsc).write_member_block(tap, encode_member_block("1", 1, UID_B, MASTER_KEY))
+    assert [bytes(b) for b in foreign.card.blocks] == before
 
 
 def test_a_blank_clone_of_the_uid_is_refused(pcsc: PcscdRig, cards: Cards) -> None:
@@ -166,10 +191,9 @@ def test_a_blank_clone_of_the_uid_is_refused(pcsc: PcscdRig, cards: Cards) -> No
     issued_image_keys(original)
     clone = cards.adopt(original.clone(with_data=False))  # a magic card with our UID only
     cards.tap(clone)
-    reader = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A)
     tap = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
     with pytest.raises(AuthenticationFailed):
-        reader.read_member_block(tap)
+        member_reader(pcsc).read_member_block(tap)
 
 
 def test_a_clone_with_cracked_keys_but_no_block_or_a_forged_block_is_refused(pcsc: PcscdRig,
@@ -177,13 +201,13 @@ def test_a_clone_with_cracked_keys_but_no_block_or_a_forged_block_is_refused(pcs
     clone = cards.new(UID_A)
     issued_image_keys(clone)  # the attacker recovered the sector keys (Crypto1 is broken)
     cards.tap(clone)
-    reader = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A)
+    reader = member_reader(pcsc)
     tap = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
     with pytest.raises(MemberBlockMissing):
         verify_member_block(reader.read_member_block(tap), UID_A, "8800012345678", 1, MASTER_KEY)
     # Without the master key the best an attacker can do is sign with a key of their own.
     forged = encode_member_block("8800012345678", 1, UID_A, b"attacker-guess-key-0123456789")
-    PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_B, key_type="B").write_member_block(tap, forged)
+    reader.write_member_block(tap, forged)
     with pytest.raises(CardForged):
         verify_member_block(reader.read_member_block(tap), UID_A, "8800012345678", 1, MASTER_KEY)
 
@@ -192,10 +216,9 @@ def test_a_copy_of_a_replaced_card_is_refused_as_superseded(pcsc: PcscdRig, card
     card = cards.new(UID_A)
     issued_image_keys(card)
     cards.tap(card)
-    reader = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A)
-    writer = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_B, key_type="B")
+    reader = member_reader(pcsc)
     tap = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
-    writer.write_member_block(tap, encode_member_block("8800012345678", 1, UID_A, MASTER_KEY))
+    reader.write_member_block(tap, encode_member_block("8800012345678", 1, UID_A, MASTER_KEY))
     cards.take_off(card)
     dump = cards.adopt(card.clone(with_data=True))  # a full dump made before the reissue
     cards.tap(dump)
@@ -209,7 +232,7 @@ def test_a_card_swapped_between_tap_and_write_is_not_written(pcsc: PcscdRig, car
     other = cards.new(UID_B)
     issued_image_keys(other)
     cards.tap(other)
-    reader = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A)
+    reader = member_reader(pcsc)
     tapped = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
     with pytest.raises(CardChanged):
         reader.write_member_block(tapped, encode_member_block("1", 1, UID_A, MASTER_KEY))
@@ -218,7 +241,7 @@ def test_a_card_swapped_between_tap_and_write_is_not_written(pcsc: PcscdRig, car
 
 def test_the_adapter_refuses_a_trailer_as_member_block() -> None:
     with pytest.raises(UnsafeBlock):
-        PcscIcCardReader("any", MEMBER_SECTOR, SECTOR_KEY_A, block_index=3)
+        PcscIcCardReader("any", MEMBER_SECTOR, SECTOR_KEY_A, SECTOR_KEY_B, block_index=3)
 
 
 def test_a_failing_callback_does_not_stop_the_watcher(pcsc: PcscdRig, cards: Cards,
@@ -276,5 +299,24 @@ def test_the_watcher_survives_a_pcscd_restart(pcsc: PcscdRig, cards: Cards, even
         card.insert()
         tap = event_log.wait_for("present", after=after_restart)
         assert tap.uid == UID_A and watcher.running
+    finally:
+        watcher.stop()
+
+
+def test_a_watcher_started_before_pcscd_reports_taps_once_it_runs(pcsc: PcscdRig, cards: Cards,
+                                                                  event_log: EventLog) -> None:
+    pcsc.stop()  # a till booting before the PC/SC service (or with it crashed)
+    watcher = PcscCardWatcher(event_log.record("present"), event_log.record("removed"),
+                              event_log.record("state"), reader=pcsc.reader(0), poll_timeout=0.2,
+                              retry_delay=0.2)
+    watcher.start()
+    try:
+        assert event_log.wait_for("state") == ReaderStatus(None, ReaderState.SERVICE_DOWN)
+        pcsc.start()
+        event_log.wait_for("state", lambda s: s == ReaderStatus(pcsc.reader(0), ReaderState.CONNECTED))
+        cards.new(UID_B).insert()
+        assert event_log.wait_for("present").uid == UID_B
+        # Down is reported once per outage, not once per retry.
+        assert event_log.kinds().count("state") == 2
     finally:
         watcher.stop()
