@@ -232,6 +232,6 @@ class ImportService:
             return result
 
     def import_as_system(self, kind: str, data: bytes) -> tuple[int, int]:
-        """Used by `pos init --demo` before any user exists."""
+        """Imports by the machine's administrator (`pos import`, `pos init --demo`)."""
         rows = parse_products(data) if kind == "products" else parse_members(data)
         return self._apply(None, data, kind, rows)

@@ -11,6 +11,7 @@ from pos_app.domain.card import CardState
 from pos_app.domain.catalog import Product
 from pos_app.domain.codec import to_jsonable
 from pos_app.domain.errors import (AccountLocked, CardNotUsable, DiscountOverLimit, EmptySale,
+                                   InsufficientBalance,
                                    PassNotUsable, PinRequired, RedemptionNotAllowed,
                                    ShiftNotOpen, UnknownCard, UnknownMember, UnknownProduct,
                                    ValidationFailed, WrongPin, InvalidQuantity)
@@ -28,7 +29,7 @@ from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import MAX_PIN_TRIES, LOCKOUT, User
 
-QTY_CODE = re.compile(r"^\s*(\d{1,4})\s*[*xX×]\s*(\S+)\s*$")
+QTY_CODE = re.compile(r"^\s*(\d{1,6})\s*[*xX×]\s*(\S+)\s*$")
 
 
 def parse_entry(text: str) -> tuple[int, str]:
@@ -407,6 +408,9 @@ class SellingSession:
             raise EmptySale()
         sv = sum(t.amount_fen for t in tenders if t.kind is TenderKind.STORED_VALUE)
         member = self._d.member
+        if sv and member is not None and sv > member.account.balance_fen:
+            # Say what is missing before asking the member for a PIN they need not type.
+            raise InsufficientBalance(sv, member.account.balance_fen)
         if sv and member is not None and self.needs_pin(sv):
             if member_pin is None:
                 raise PinRequired(sv, self._rules.stored_value_pin_threshold_fen)

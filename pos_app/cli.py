@@ -1,0 +1,189 @@
+"""The `pos` command: init, import, quote, backup, run (the cashier app). A composition root."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from pos_app.bootstrap import Services, build_services
+from pos_app.domain.errors import (CardNotUsable, ImportRejected, InvalidQuantity, NotFound,
+                                   PosError, UnknownCard, UnknownProduct, ValidationFailed)
+from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.shop import ShopInfo, TillInfo
+from pos_app.ports.clock import Clock, FixedClock, SystemClock
+from pos_app.settings import Settings, load_settings, resolve_data_dir, save_settings
+
+log = logging.getLogger("pos")
+
+
+def open_services(data_dir: Path, clock: Clock | None = None, fast_hash: bool = False
+                  ) -> tuple[Services, Settings]:
+    """Wire the real adapters (SQLite store, argon2) around the core services."""
+    from db.pin_hasher import Argon2PinHasher
+    from db.store import open_store
+
+    ids = UuidV7Source()
+    uow = open_store(data_dir, ids)
+    return (build_services(uow, clock or SystemClock(), ids, Argon2PinHasher(fast=fast_hash)),
+            load_settings(data_dir))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from db.pin_hasher import Argon2PinHasher
+    from pos_app.demo import DEMO_USERS, demo_members_csv, demo_products_csv
+    from pos_app.services.setup import initialise
+
+    data_dir = resolve_data_dir(args.data_dir)
+    services, settings = open_services(data_dir)
+    if not (data_dir / "till.toml").exists():
+        save_settings(data_dir, settings)
+    s = settings.shop
+    users = DEMO_USERS if args.demo else ((args.admin_user, "Administrator", "admin",
+                                           args.admin_pin),)
+    initialise(services.uow, services.clock, services.ids, Argon2PinHasher(),
+               ShopInfo(s.shop_code, s.shop_name, s.address, s.phone, s.receipt_footer),
+               TillInfo(s.till_code), users)
+    if args.demo:
+        p = services.imports.import_as_system("products", demo_products_csv())
+        m = services.imports.import_as_system("members", demo_members_csv())
+        print(f"demo data: {p[0]} products, {m[0]} members added")
+    print(f"database ready in {data_dir}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    data_dir = resolve_data_dir(args.data_dir)
+    services, _ = open_services(data_dir)
+    data = Path(args.file).read_bytes()
+    try:
+        # The command line is the shop's own administrator at the machine.
+        created, other = services.imports.import_as_system(args.kind, data)
+    except ImportRejected as exc:
+        print(f"refused: {len(exc.problems)} bad row(s); nothing was imported", file=sys.stderr)
+        for line, reason in exc.problems:
+            print(f"  line {line}: {reason}", file=sys.stderr)
+        return 2
+    word = "updated" if args.kind == "products" else "already present"
+    print(f"{args.kind}: {created} added, {other} {word}")
+    return 0
+
+
+def parse_item(text: str) -> tuple[str, int]:
+    """'6901234567890x3' -> (code, 3)."""
+    code, sep, qty = text.rpartition("x")
+    if sep and code and qty.isdigit():
+        return code, int(qty)
+    return text, 1
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    from pos_app.domain.codec import to_jsonable
+
+    data_dir = resolve_data_dir(args.data_dir)
+    at = datetime.fromisoformat(args.at) if args.at else None
+    clock: Clock = FixedClock(at) if at else SystemClock()
+    services, _ = open_services(data_dir, clock)
+    try:
+        session = services.checkout.new_session()
+        if args.card:
+            session.attach_card(args.card)
+        for item in args.items:
+            code, qty = parse_item(item)
+            session.add_product(services.checkout.find_product(code), qty)
+        view = session.view()
+    except UnknownProduct as exc:
+        print(f"unknown item: {exc.code}", file=sys.stderr)
+        return 3
+    except UnknownCard as exc:
+        print(f"unknown card: {exc.card_no}", file=sys.stderr)
+        return 3
+    except CardNotUsable as exc:
+        since = f" since {exc.since}" if exc.since else ""
+        print(f"card {exc.card_no} is {exc.status}{since}: no member price", file=sys.stderr)
+        return 4
+    except InvalidQuantity as exc:
+        print(f"invalid quantity: {exc.qty}", file=sys.stderr)
+        return 2
+    result = {
+        "total": view.total_fen, "subtotal": view.basket.subtotal_fen,
+        "discount": view.basket.discount_fen, "points": view.points.total,
+        "bonus_points": view.points.bonus, "rule_version": view.rule_version,
+        "member": ({"card_no": view.member.card.card_no, "tier": view.member.account.tier_code}
+                   if view.member else None),
+        "lines": [{"line_no": ln.line_no, "sku": ln.sku, "name": ln.name, "qty": ln.qty,
+                   "unit_price": ln.unit_price_fen, "gross": ln.gross_fen,
+                   "amount": ln.amount_fen, "reasons": to_jsonable(ln.reasons)}
+                  for ln in view.lines],
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        from pos_app.domain.money import format_yuan
+        for ln in view.lines:
+            print(f"{ln.sku:<16} {ln.name:<20} {ln.qty:>4} x {format_yuan(ln.unit_price_fen):>10}"
+                  f" = {format_yuan(ln.amount_fen):>10}")
+        print(f"total {format_yuan(view.total_fen)}  points {view.points.total}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from db.store import backup
+    data_dir = resolve_data_dir(args.data_dir)
+    backup(data_dir, Path(args.target))
+    print(f"backup written to {args.target} and checked")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ui.main import main as run_app
+    return run_app(resolve_data_dir(args.data_dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pos", description="Membership-card point of sale")
+    p.add_argument("--data-dir", help="where the till keeps its database and settings "
+                                      "(default: POS_DATA_DIR or the user data dir)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command")
+    init = sub.add_parser("init", help="create or upgrade the database")
+    init.add_argument("--demo", action="store_true", help="add the demo shop's data")
+    init.add_argument("--admin-user", default="admin")
+    init.add_argument("--admin-pin", default="9999")
+    init.set_defaults(func=cmd_init)
+    imp = sub.add_parser("import", help="import products or members from CSV (UTF-8 or GBK)")
+    imp.add_argument("kind", choices=("products", "members"))
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+    q = sub.add_parser("quote", help="price a basket without recording anything")
+    q.add_argument("--card")
+    q.add_argument("--at", help="ISO date-time to price at (promotions, birthdays)")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("items", nargs="+", help="SKU or barcode, optionally xQTY")
+    q.set_defaults(func=cmd_quote)
+    b = sub.add_parser("backup", help="online backup of the database to a file")
+    b.add_argument("target")
+    b.set_defaults(func=cmd_backup)
+    r = sub.add_parser("run", help="start the cashier app (the default)")
+    r.set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    func = getattr(args, "func", cmd_run)
+    try:
+        return int(func(args))
+    except (ValidationFailed, NotFound) as exc:
+        print(f"error: {exc.__class__.__name__}: {', '.join(map(str, exc.args))}", file=sys.stderr)
+        return 2
+    except PosError as exc:
+        print(f"error: {exc.__class__.__name__}: {', '.join(map(str, exc.args))}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
