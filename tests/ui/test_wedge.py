@@ -1,0 +1,266 @@
+"""Keyboard-wedge capture in a real window: timed key bursts into a real QLineEdit (offscreen)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from pos_app.domain.magstripe import CardNumberRule
+from ui.wedge import WedgeFilter, install_wedge_filter, make_capture_field
+
+pytestmark = [
+    pytest.mark.gui,
+    # The offscreen platform plugin warns when a layout sets size hints; that is the test platform, not us.
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
+
+DEVICE_MS = 5  # a reader or scanner types a key every 5-10 ms
+PERSON_MS = 150  # a person, even a fast one, takes longer than 100 ms per key
+
+GLOBALPAYMENTS = (
+    "%B4012002000060016^VI TEST CREDIT^251210118039000000000396?"
+    ";4012002000060016=25121011803939600000?"
+)
+
+
+class Till(QWidget):
+    """A stand-in sale screen: a code field, a button and whatever it received."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("wedge test")
+        self.field = QLineEdit(self)
+        self.button = QPushButton("Pay", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.field)
+        layout.addWidget(self.button)
+        self.returns = 0
+        self.field.returnPressed.connect(self._returned)
+
+    def _returned(self) -> None:
+        self.returns += 1
+
+
+class Seen:
+    def __init__(self, wedge: WedgeFilter) -> None:
+        self.cards: list[str] = []
+        self.codes: list[str] = []
+        self.failures: list[str] = []
+        wedge.card_swiped.connect(self.cards.append)
+        wedge.barcode_scanned.connect(self.codes.append)
+        wedge.swipe_failed.connect(self.failures.append)
+
+
+@pytest.fixture
+def till(qtbot) -> Till:
+    window = Till()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.field)
+    return window
+
+
+@pytest.fixture
+def wedge(qapp):
+    wedge = install_wedge_filter(qapp, CardNumberRule(track=2, field=0))
+    yield wedge
+    qapp.removeEventFilter(wedge)
+    wedge.deleteLater()
+
+
+def type_text(widget: QWidget, text: str, delay_ms: int) -> None:
+    """Type text key by key, each press delay_ms after the previous key's release."""
+    no_mod = Qt.KeyboardModifier.NoModifier
+    for ch in text:
+        if ch == "\r":
+            QTest.keyPress(widget, Qt.Key.Key_Return, no_mod, delay_ms)
+            QTest.keyRelease(widget, Qt.Key.Key_Return, no_mod)
+        elif ord(ch) < 0x80:
+            QTest.keyPress(widget, ch, no_mod, delay_ms)
+            QTest.keyRelease(widget, ch, no_mod)
+        else:
+            # What a Chinese IME in punctuation mode delivers: a key press whose text is full-width.
+            QTest.sendKeyEvent(QTest.KeyAction.Press, widget, Qt.Key.Key_unknown, ch, no_mod, delay_ms)
+            QTest.sendKeyEvent(QTest.KeyAction.Release, widget, Qt.Key.Key_unknown, ch, no_mod)
+
+
+def settle(qtbot) -> None:
+    """Let the filter's quiet timer and deferred signals run."""
+    qtbot.wait(200)
+
+
+def test_a_fast_swipe_emits_the_card_number_and_never_reaches_the_field(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        type_text(till.field, GLOBALPAYMENTS + "\r", DEVICE_MS)
+    assert blocker.args == ["4012002000060016"]
+    settle(qtbot)
+    assert till.field.text() == ""
+    assert till.returns == 0
+    assert seen.cards == ["4012002000060016"] and seen.codes == [] and seen.failures == []
+
+
+def test_a_track_two_member_card_is_read_with_the_configured_rule(qtbot, till, wedge) -> None:
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        type_text(till.field, ";12345678=9912?\r", DEVICE_MS)
+    assert blocker.args == ["12345678"]
+    settle(qtbot)
+    assert till.field.text() == ""
+
+
+def test_a_person_typing_a_semicolon_slowly_gets_it_in_the_field_untouched(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    type_text(till.field, ";12?", PERSON_MS)
+    settle(qtbot)
+    assert till.field.text() == ";12?"
+    type_text(till.field, "\r", PERSON_MS)
+    settle(qtbot)
+    assert till.returns == 1
+    assert seen.cards == [] and seen.codes == [] and seen.failures == []
+
+
+def test_a_fast_barcode_ending_in_enter_is_consumed_and_emitted(qtbot, till, wedge) -> None:
+    with qtbot.waitSignal(wedge.barcode_scanned, timeout=2000) as blocker:
+        type_text(till.field, "6901234567892\r", DEVICE_MS)
+    assert blocker.args == ["6901234567892"]
+    settle(qtbot)
+    assert till.field.text() == "" and till.returns == 0
+
+
+def test_a_person_typing_a_barcode_by_hand_gets_text_and_enter_as_typed(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    type_text(till.field, "69012\r", PERSON_MS)
+    settle(qtbot)
+    assert till.field.text() == "69012"
+    assert till.returns == 1
+    assert seen.codes == []
+
+
+def test_a_short_fast_burst_with_enter_is_typing_and_its_enter_still_arrives(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    type_text(till.field, "12\r", DEVICE_MS)
+    settle(qtbot)
+    assert till.field.text() == "12"
+    assert till.returns == 1
+    assert seen.codes == [] and seen.cards == []
+
+
+def test_full_width_punctuation_from_a_chinese_ime_is_still_a_swipe(qtbot, till, wedge) -> None:
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        type_text(till.field, "；88001234？\r", DEVICE_MS)
+    assert blocker.args == ["88001234"]
+    settle(qtbot)
+    assert till.field.text() == ""
+
+
+def test_a_swipe_whose_number_track_failed_is_reported_not_typed(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    with qtbot.waitSignal(wedge.swipe_failed, timeout=2000) as blocker:
+        type_text(till.field, "%B1234^ZHANG/SAN^99?;E?\r", DEVICE_MS)
+    assert "track 2" in blocker.args[0] and "1234" not in blocker.args[0]
+    settle(qtbot)
+    assert till.field.text() == "" and seen.cards == []
+
+
+def test_a_swipe_without_enter_ends_after_a_quiet_moment(qtbot, till, wedge) -> None:
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        type_text(till.field, ";55667788?", DEVICE_MS)
+    assert blocker.args == ["55667788"]
+    settle(qtbot)
+    assert till.field.text() == "" and till.returns == 0
+
+
+def test_typing_a_swipe_and_typing_again_keeps_the_persons_text_in_order(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    type_text(till.field, "ab", PERSON_MS)
+    qtbot.wait(PERSON_MS)  # the hand moves from the keys to the reader
+    type_text(till.field, ";12345678?\r", DEVICE_MS)
+    type_text(till.field, "c", PERSON_MS)
+    qtbot.wait(PERSON_MS)
+    type_text(till.field, "6901234567892\r", DEVICE_MS)
+    type_text(till.field, ";", PERSON_MS)
+    settle(qtbot)
+    assert till.field.text() == "abc;"
+    assert seen.cards == ["12345678"]
+    assert seen.codes == ["6901234567892"]
+    assert till.returns == 0
+
+
+def test_a_key_typed_an_instant_before_a_swipe_is_kept_as_typing(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    type_text(till.field, "7", PERSON_MS)
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        type_text(till.field, ";12345678?\r", DEVICE_MS)
+    assert blocker.args == ["12345678"]
+    settle(qtbot)
+    assert till.field.text() == "7"
+    assert seen.codes == []
+
+
+def test_keys_held_for_timing_reach_the_field_before_a_following_backspace(qtbot, till, wedge) -> None:
+    # Two quick keys (a fast typist's rollover) are held; the Backspace right
+    # after them must apply to them, not overtake them.
+    type_text(till.field, "xy", DEVICE_MS)
+    QTest.keyClick(till.field, Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier, DEVICE_MS)
+    settle(qtbot)
+    assert till.field.text() == "x"
+
+
+def test_a_reader_programmed_with_a_prefix_may_send_the_bare_number(qtbot, qapp, till) -> None:
+    wedge = install_wedge_filter(qapp, CardNumberRule(), prefixes=("@@",))
+    try:
+        with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+            type_text(till.field, "@@20240001\r", DEVICE_MS)
+        assert blocker.args == ["20240001"]
+        type_text(till.field, "@", PERSON_MS)
+        settle(qtbot)
+        assert till.field.text() == "@"
+    finally:
+        qapp.removeEventFilter(wedge)
+        wedge.deleteLater()
+
+
+def test_a_single_key_shortcut_does_not_fire_inside_a_swipe_but_does_for_a_person(qtbot, till, wedge) -> None:
+    fired: list[bool] = []
+    shortcut = QShortcut(QKeySequence("+"), till)
+    shortcut.activated.connect(lambda: fired.append(True))
+    till.button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.button)
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000):
+        type_text(till.button, ";111?+333?\r", DEVICE_MS)
+    assert fired == []
+    type_text(till.button, "+", PERSON_MS)
+    settle(qtbot)
+    assert fired == [True]
+
+
+def test_a_swipe_on_a_focused_button_does_not_press_it(qtbot, till, wedge) -> None:
+    clicks: list[bool] = []
+    till.button.clicked.connect(lambda: clicks.append(True))
+    till.button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.button)
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000):
+        type_text(till.button, "%B1 2^A B/C D^99?;4455?\r", DEVICE_MS)
+    settle(qtbot)
+    assert clicks == []
+
+
+def test_with_capture_turned_off_every_key_reaches_the_field(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    wedge.set_enabled(False)
+    type_text(till.field, ";12345678?\r", DEVICE_MS)
+    settle(qtbot)
+    assert till.field.text() == ";12345678?"
+    assert till.returns == 1 and seen.cards == []
+
+
+def test_a_capture_field_has_its_input_method_turned_off(till) -> None:
+    make_capture_field(till.field)
+    assert not till.field.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    assert till.field.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly
+    assert till.field.inputMethodHints() & Qt.InputMethodHint.ImhNoPredictiveText
