@@ -225,6 +225,26 @@ class SqlMembers:
             .where(StoredValueEntryRow.member_id == member_id)).one()
         return int(sp), int(acc), int(paid), int(bonus)
 
+    def ledger(self, member_id: str, limit: int) -> list[tuple]:
+        points = self._s.execute(
+            select(PointsEntryRow.created_at, PointsEntryRow.kind, PointsEntryRow.spendable_delta,
+                   PointsEntryRow.accumulated_delta, SaleRow.receipt_no, PointsEntryRow.note)
+            .outerjoin(SaleRow, SaleRow.id == PointsEntryRow.sale_id)
+            .where(PointsEntryRow.member_id == member_id)
+            .order_by(PointsEntryRow.created_at.desc(), PointsEntryRow.id.desc()).limit(limit)).all()
+        money = self._s.execute(
+            select(StoredValueEntryRow.created_at, StoredValueEntryRow.kind,
+                   StoredValueEntryRow.paid_delta_fen, StoredValueEntryRow.bonus_delta_fen,
+                   SaleRow.receipt_no, StoredValueEntryRow.note)
+            .outerjoin(SaleRow, SaleRow.id == StoredValueEntryRow.sale_id)
+            .where(StoredValueEntryRow.member_id == member_id)
+            .order_by(StoredValueEntryRow.created_at.desc(), StoredValueEntryRow.id.desc())
+            .limit(limit)).all()
+        rows = [(r[0], "points", *r[1:]) for r in points] + \
+               [(r[0], "stored_value", *r[1:]) for r in money]
+        rows.sort(key=lambda r: r[0], reverse=True)
+        return rows[:limit]
+
     def benefit_given(self, member_id: str, kind: str, period: str) -> bool:
         return self._s.scalar(select(func.count()).select_from(BenefitRow).where(
             BenefitRow.member_id == member_id, BenefitRow.kind == kind,
@@ -342,6 +362,13 @@ class SqlSales:
     def returns_of(self, sale_id: str) -> list[str]:
         return list(self._s.scalars(select(SaleRow.receipt_no)
                                     .where(SaleRow.original_sale_id == sale_id)))
+
+    def update_snapshot(self, sale: CompletedSale) -> None:
+        """Store the final receipt form of a sale booked in this transaction."""
+        m = sale.member
+        self._s.execute(update(SaleRow).where(SaleRow.id == sale.sale_id).values(
+            snapshot=json.dumps(to_jsonable(sale), ensure_ascii=False),
+            points_earned=m.points_earned if m else 0, bonus_points=m.bonus_points if m else 0))
 
     def count_reprint(self, receipt_no: str) -> int:
         row = self._s.scalar(select(SaleRow).where(SaleRow.receipt_no == receipt_no))

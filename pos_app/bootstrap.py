@@ -7,6 +7,8 @@ from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWorkFactory
 from pos_app.services.auth import AuthService
 from pos_app.services.imports import ImportService
+from pos_app.services.members import MemberService
+from pos_app.services.returns import ReturnService
 from pos_app.services.selling import CheckoutService
 from pos_app.services.shifts import ShiftService
 
@@ -20,10 +22,13 @@ class Services:
     checkout: CheckoutService
     shifts: ShiftService
     imports: ImportService
+    returns: ReturnService
+    members: MemberService
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    hasher: PinHasher) -> Services:
     return Services(uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=CheckoutService(uow, clock, ids, hasher),
-                    shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock))
+                    shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
+                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids))

@@ -1,0 +1,118 @@
+"""Member accounts for managers: profile, ledger history, top-ups and refunds of balance."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pos_app.domain.card import CardState
+from pos_app.domain.documents import TopUpDone
+from pos_app.domain.errors import (InsufficientBalance, ShiftNotOpen, UnknownCard,
+                                   UnknownMember, ValidationFailed)
+from pos_app.domain.member import MemberAccount
+from pos_app.domain.money import MAX_AMOUNT_FEN
+from pos_app.domain.tenders import TenderKind
+from pos_app.ports.clock import Clock, IdSource
+from pos_app.ports.store import PassRecord, UnitOfWorkFactory
+from pos_app.services.auth import User, require_role
+
+TOPUP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    at: datetime
+    ledger: str                 # "points" or "stored_value"
+    kind: str                   # earn, bonus, gift, points_cash, return, topup, spend, ...
+    first: int                  # spendable points / paid-in fen
+    second: int                 # accumulated points / bonus fen
+    receipt_no: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    account: MemberAccount
+    cards: tuple[CardState, ...]
+    passes: tuple[PassRecord, ...]
+
+
+class MemberService:
+    """Reads of a member's account and the stored-value money movements a manager makes."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    def profile(self, member_id: str) -> MemberProfile:
+        with self._uow() as uow:
+            account = uow.members.find_account(member_id)
+            if account is None:
+                raise UnknownMember(member_id)
+            return MemberProfile(account, tuple(uow.members.cards_of(member_id)),
+                                 tuple(uow.members.passes_of(member_id)))
+
+    def history(self, member_id: str, limit: int = 200) -> list[LedgerLine]:
+        """Points and stored-value entries, newest first, each with the receipt of its sale."""
+        with self._uow() as uow:
+            return [LedgerLine(*row) for row in uow.members.ledger(member_id, limit)]
+
+    def top_up(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
+               reference: str = "") -> TopUpDone:
+        """充值: money in, balance up, the rule set's bonus kept apart; one transaction."""
+        require_role(actor, "manager", "top_up")
+        if tender not in TOPUP_TENDERS:
+            raise ValidationFailed("tender", "top up with cash, bank card, WeChat or Alipay")
+        if not 0 < amount_fen <= MAX_AMOUNT_FEN:
+            raise ValidationFailed("amount", "enter the amount to top up")
+        return self._move(actor, card_no, amount_fen, tender, reference, refund=False)
+
+    def refund_balance(self, actor: User, card_no: str, amount_fen: int,
+                       tender: TenderKind = TenderKind.CASH) -> TopUpDone:
+        """退卡/取款: pay back paid-in money only (bonus is never refunded)."""
+        require_role(actor, "manager", "refund_balance")
+        if not 0 < amount_fen <= MAX_AMOUNT_FEN:
+            raise ValidationFailed("amount", "enter the amount to refund")
+        return self._move(actor, card_no, amount_fen, tender, "", refund=True)
+
+    def _move(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
+              reference: str, refund: bool) -> TopUpDone:
+        now = self._clock.now()
+        with self._uow() as uow:
+            card = uow.members.find_card(card_no)
+            if card is None:
+                raise UnknownCard(card_no)
+            card.check_usable(now.date())
+            shift = uow.shifts.open_shift_of(uow.site.till_id())
+            if shift is None and tender is TenderKind.CASH:
+                raise ShiftNotOpen()
+            account = uow.members.lock_account(card.member_id)
+            rules = uow.rules.current(now)
+            if refund:
+                if amount_fen > account.balance_paid_fen:
+                    raise InsufficientBalance(amount_fen, account.balance_paid_fen)
+                paid, bonus, kind = -amount_fen, 0, "refund_balance"
+            else:
+                paid, bonus, kind = amount_fen, rules.topup_bonus(amount_fen), "topup"
+            entry_id = uow.members.add_stored_value(
+                account.id, kind, paid, bonus, now, tender=tender.value, reference=reference,
+                shift_id=shift.id if shift else None)
+            receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
+            uow.audit.record(now, actor.id, kind, card_no,
+                             {"paid_fen": paid, "bonus_fen": bonus, "tender": tender.value,
+                              "receipt_no": receipt_no})
+            uow.outbox.append(f"stored_value.{kind}", {
+                "entry_id": entry_id, "member_id": account.id, "card_no": card_no,
+                "paid_fen": paid, "bonus_fen": bonus, "tender": tender.value,
+                "reference": reference, "receipt_no": receipt_no,
+                "shift_id": shift.id if shift else None}, now)
+            after = uow.members.lock_account(account.id)
+            uow.commit()
+            return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
+                             shop_code=uow.site.shop().code, till_code=uow.site.till().code,
+                             cashier_name=actor.display_name, created_at=now,
+                             member_name=account.name, mobile=account.mobile or "",
+                             card_no=card_no, paid_fen=paid, bonus_fen=bonus, tender=tender,
+                             balance_paid_after_fen=after.balance_paid_fen,
+                             balance_bonus_after_fen=after.balance_bonus_fen,
+                             reference=reference, is_refund=refund)
