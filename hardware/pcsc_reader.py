@@ -119,7 +119,9 @@ class CardChannel:
         hresult, response = scard.SCardTransmit(self._hcard, self._protocol, list(apdu))
         _raise_for("transmit", hresult, self.reader)
         if len(response) < 2:
-            raise PcscFailure("transmit", 0, "response shorter than a status word")
+            # vpcd hands back an empty response when the card leaves mid-APDU (ifd-vpcd.c,
+            # IFDHTransmitToICC); a real reader says SCARD_W_REMOVED_CARD. Either way it is gone.
+            raise CardRemovedDuringOperation(self.reader, "transmit")
         return bytes(response[:-2]), (response[-2] << 8) | response[-1]
 
 
@@ -345,11 +347,13 @@ class PcscCardWatcher:
 
     def _update_reader(self, name: str, seen: _ReaderSeen, event_state: int, atr: bytes) -> None:
         seen.state = event_state & ~scard.SCARD_STATE_CHANGED
-        if event_state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
+        if event_state & scard.SCARD_STATE_UNKNOWN:
             self._forget_reader(name, ReaderState.DISCONNECTED)
             return
+        # UNAVAILABLE (state not known for a moment) counts as "no card", not "no reader":
+        # a reader really gone drops out of SCardListReaders on the next round.
         present = bool(event_state & scard.SCARD_STATE_PRESENT) and not (
-            event_state & scard.SCARD_STATE_MUTE)
+            event_state & (scard.SCARD_STATE_MUTE | scard.SCARD_STATE_UNAVAILABLE))
         counter = (event_state >> 16) & 0xFFFF
         if present and (not seen.present or counter != seen.counter):
             if seen.present:

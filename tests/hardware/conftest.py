@@ -22,7 +22,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -32,11 +31,7 @@ from pathlib import Path
 
 import pytest
 
-_REPO = Path(__file__).resolve().parents[2]
-if str(_REPO) not in sys.path:
-    sys.path.insert(0, str(_REPO))
-
-from tests.simulators.vpcd_card import ATR_CLASSIC_1K, MifareClassic1K, VpcdCardSimulator  # noqa: E402
+from tests.simulators.vpcd_card import ATR_CLASSIC_1K, MifareClassic1K, VpcdCardSimulator
 
 VPCD_DRIVER_CANDIDATES = (
     Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so"),

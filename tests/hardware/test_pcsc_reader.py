@@ -8,12 +8,14 @@ import pytest
 
 from hardware.mifare import KeyType, MifareClassic, SectorKey
 from hardware.pcsc_errors import (AuthenticationFailed, BlockReadFailed, BlockWriteFailed,
-                                  CardChanged, NoCardPresent, UnsafeBlock)
+                                  CardChanged, CardRemovedDuringOperation, NoCardPresent,
+                                  UnsafeBlock)
 from hardware.pcsc_reader import PcscCardWatcher, PcscIcCardReader, open_card, read_uid
 from pos_app.domain.card_block import (CardForged, CardSuperseded, MemberBlockMissing,
                                        encode_member_block, verify_member_block)
 from pos_app.domain.ic_card import CardTap, IcCardType, ReaderState, ReaderStatus, uid_lookup_keys
-from tests.simulators.vpcd_card import ATR_CLASSIC_4K, ATR_DESFIRE, ATR_ULTRALIGHT, access_bits
+from tests.simulators.vpcd_card import (ATR_CLASSIC_4K, ATR_DESFIRE, ATR_ULTRALIGHT,
+                                        VpcdCardSimulator, access_bits)
 
 if TYPE_CHECKING:  # conftest is pytest's, not importable by name when several exist
     from conftest import Cards, EventLog, PcscdRig
@@ -31,12 +33,13 @@ MASTER_KEY = bytes.fromhex("00112233445566778899AABBCCDDEEFF0123456789ABCDEF")
 ISSUED_ACCESS = access_bits([(1, 0, 0), (1, 0, 0), (1, 0, 0), (0, 1, 1)])
 
 
-def member_reader(pcsc: PcscdRig, **kwargs: object) -> PcscIcCardReader:
+def member_reader(pcsc: PcscdRig, poll_timeout: float = 0.5) -> PcscIcCardReader:
     """The adapter as ui/main.py would build it from settings."""
-    return PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A, SECTOR_KEY_B, **kwargs)  # type: ignore[arg-type]
+    return PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A, SECTOR_KEY_B,
+                            poll_timeout=poll_timeout)
 
 
-def issued_image_keys(card_sim) -> None:  # type: ignore[no-untyped-def]
+def issued_image_keys(card_sim: VpcdCardSimulator) -> None:
     """What our issuing step leaves on a card: the member sector keyed with our keys."""
     card_sim.card.set_trailer(MEMBER_SECTOR, SECTOR_KEY_A, ISSUED_ACCESS, SECTOR_KEY_B)
 
@@ -237,6 +240,18 @@ def test_a_card_swapped_between_tap_and_write_is_not_written(pcsc: PcscdRig, car
     with pytest.raises(CardChanged):
         reader.write_member_block(tapped, encode_member_block("1", 1, UID_A, MASTER_KEY))
     assert bytes(other.card.blocks[4]) == bytes(16)
+
+
+def test_a_card_pulled_away_during_the_write_is_a_typed_error(pcsc: PcscdRig, cards: Cards) -> None:
+    card = cards.new(UID_A)
+    issued_image_keys(card)
+    card.leave_on = lambda apdu: apdu[:2] == b"\xff\xd6"  # gone at UPDATE BINARY
+    cards.tap(card)
+    tap = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
+    with pytest.raises(CardRemovedDuringOperation) as caught:
+        member_reader(pcsc).write_member_block(tap, encode_member_block("1", 1, UID_A, MASTER_KEY))
+    assert caught.value.reader == pcsc.reader(0)
+    assert bytes(card.card.blocks[4]) == bytes(16)
 
 
 def test_the_adapter_refuses_a_trailer_as_member_block() -> None:

@@ -16,6 +16,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,9 @@ class VpcdCardSimulator:
         self._lock = threading.Lock()
         self.connected = threading.Event()
         self.disconnected = threading.Event()
+        # Test hook: when it returns True for a C-APDU, the card leaves the field instead of
+        # answering (a customer pulling the card away mid-write).
+        self.leave_on: Callable[[bytes], bool] | None = None
 
     @property
     def card(self) -> MifareClassic1K:
@@ -348,11 +352,18 @@ class VpcdCardSimulator:
                     elif ctrl in (_CTRL_OFF, _CTRL_ON, _CTRL_RESET):
                         self._reader.power_cycle()
                     continue
+                if self.leave_on is not None and self.leave_on(msg):
+                    self.leave_on = None
+                    break
                 rapdu = self._reader.handle(msg)
                 sock.sendall(struct.pack("!H", len(rapdu)) + rapdu)
         except OSError:
             pass
         finally:
-            # vpcd closed the connection (pcscd stopped) or we were removed.
+            # vpcd closed the connection (pcscd stopped), we were removed, or we left the field.
+            try:
+                sock.close()
+            except OSError:
+                pass
             self.connected.clear()
             self.disconnected.set()
