@@ -138,6 +138,9 @@ class ReceiptTexts:
     col_change: str = ""
     col_balance: str = ""
     no_entries: str = ""
+    opening: str = ""
+    closing: str = ""
+    page: str = ""                # {page}
 
     thanks: str = ""
     qr_hint: str = ""
@@ -210,6 +213,7 @@ class ReceiptTexts:
             statement_title="会员对账单", period="期间", points_ledger="积分明细",
             stored_value_ledger="储值明细", col_date="日期", col_description="摘要",
             col_change="变动", col_balance="余额", no_entries="本期无记录",
+            opening="期初余额", closing="期末余额", page="第{page}页",
             thanks="谢谢惠顾,欢迎再次光临", qr_hint="扫码退货/查询",
         )
 
@@ -267,6 +271,7 @@ class ReceiptTexts:
             statement_title="MEMBER STATEMENT", period="Period", points_ledger="Points",
             stored_value_ledger="Stored value", col_date="Date", col_description="Description",
             col_change="Change", col_balance="Balance", no_entries="No entries in this period",
+            opening="Opening balance", closing="Closing balance", page="Page {page}",
             thanks="Thank you, please come again", qr_hint="Scan for returns",
         )
 

@@ -115,3 +115,25 @@ def sample_z_report() -> ZReport:
 
 def yuan(fen: int) -> Decimal:
     return Decimal(fen) / 100
+
+
+def sample_statement():  # type: ignore[no-untyped-def]
+    from pos_app.domain.statement import MemberStatement, StatementLine
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 11, day, hour, 0)
+
+    return MemberStatement(
+        member_name="王小明", card_no="8800123456789012", mobile="13812345678",
+        tier_name_zh="金卡", tier_name_en="Gold", period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30), points_opening=998,
+        points_lines=(StatementLine(at(3, 10), "消费积分 SH001-01-000100", 45, 1_043, "世纪大道店"),
+                      StatementLine(at(28, 14), "消费积分(含奖励10) SH001-01-000123", 270, 1_313,
+                                    "世纪大道店"),
+                      StatementLine(at(28, 15), "退货扣回 SH001-01-000124", -45, 1_268)),
+        balance_opening_fen=250_000,
+        stored_value_lines=(StatementLine(at(5, 9), "充值 (赠送￥100.00)", 110_000, 360_000,
+                                          "陆家嘴店"),
+                            StatementLine(at(28, 14), "消费 SH001-01-000123", -200_000, 160_000),
+                            StatementLine(at(29, 11), "消费 SH002-03-000777", -121_200, 38_800,
+                                          "徐家汇店")))
