@@ -119,7 +119,7 @@ class MifareClassic1K:
         return MifareClassic1K(uid=new_uid, blocks=blocks)
 
 
-class _Reader:
+class Acr122uEmulation:
     """The ACR122U-side state: volatile key slots and the current authentication."""
 
     def __init__(self, card: MifareClassic1K, atr: bytes) -> None:
@@ -255,7 +255,7 @@ class VpcdCardSimulator:
                  host: str = "127.0.0.1") -> None:
         self.host = host
         self.port = port
-        self._reader = _Reader(card, atr)
+        self._reader = Acr122uEmulation(card, atr)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
