@@ -27,6 +27,8 @@ _REPLACEMENTS = {
     "‘": "'",
     "’": "'",
 }
+# Without Chinese mode only ASCII prints; the currency sign must survive as something.
+_ASCII_REPLACEMENTS = {"￥": "RMB", "¥": "RMB", "×": "x", "·": "."}
 REPLACEMENT_CHAR = "?"
 
 
@@ -52,7 +54,8 @@ def clean(text: str, chinese_mode: bool = True) -> str:
     text = unicodedata.normalize("NFC", text)
     out: list[str] = []
     for ch in text:
-        ch = _REPLACEMENTS.get(ch, ch)
+        ch = _REPLACEMENTS.get(ch, ch) if chinese_mode else _ASCII_REPLACEMENTS.get(
+            ch, _REPLACEMENTS.get(ch, ch))
         for c in ch:
             width = _gbk_width(c)
             if width is None or (width == 2 and not chinese_mode):

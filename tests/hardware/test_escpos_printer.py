@@ -53,6 +53,15 @@ def test_a_receipt_sent_over_tcp_arrives_and_decodes(sim: TcpPrinterSimulator) -
     assert printer.last_status == PrinterStatus(online=True)
 
 
+def test_the_golden_sale_receipt_prints_through_the_network_unchanged(
+        sim: TcpPrinterSimulator) -> None:
+    golden = (Path(__file__).parents[1] / "receipts" / "golden"
+              / "sale_gold_member_48.bin").read_bytes()
+    _printer(sim).print_bytes(golden)
+    assert sim.documents[-1].texts == decode(golden).texts
+    assert [q.payload for q in sim.documents[-1].qr_codes] == [b"POS:R:SH001-01-000123"]
+
+
 def test_status_and_delivery_queries_frame_the_job(sim: TcpPrinterSimulator) -> None:
     _printer(sim).print_bytes(JOB)
     received = bytes(sim.sessions[-1].received)

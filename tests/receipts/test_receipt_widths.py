@@ -6,13 +6,16 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from receipt_samples import SHOP, sample_sale
+from receipt_samples import (SHOP, sample_card_slip, sample_cash_movement, sample_pass,
+                             sample_sale, sample_top_up, sample_z_report)
 
 from pos_app.domain.shop import ShopInfo
 from receipts import layout
 from receipts.escpos import (PROFILE_58MM, PROFILE_80MM_42, PROFILE_80MM_48, PrinterProfile,
                              UnencodableText, encode_text)
 from receipts.sale_receipt import render_sale_receipt
+from receipts.slips import (render_card_slip, render_cash_movement, render_pass_slip,
+                            render_top_up, render_z_report)
 from receipts.texts import ReceiptTexts
 from tests.simulators.escpos_decoder import decode
 
@@ -46,6 +49,39 @@ def test_random_names_never_overflow_split_or_leave_gbk(product_name: str, shop_
     for line in doc.lines:
         assert "\ufffd" not in line.text
         assert _width(line.text) * line.width <= profile.columns, line
+
+
+@settings(max_examples=30, deadline=None)
+@given(names, names, st.sampled_from(PROFILES))
+def test_random_names_on_slips_stay_within_the_paper(member_name: str, text: str,
+                                                     profile: PrinterProfile) -> None:
+    shop = ShopInfo("X", text, address=text, phone=text, receipt_footer=text)
+    docs = [
+        render_top_up(shop, replace(sample_top_up(), member_name=member_name,
+                                    reference=text), profile),
+        render_card_slip(shop, replace(sample_card_slip(), member_name=member_name,
+                                       tier_name_zh=text), profile),
+        render_pass_slip(shop, replace(sample_pass(True), service_name=text), profile),
+        render_cash_movement(shop, replace(sample_cash_movement(-100), reason=text), profile),
+        render_z_report(shop, replace(sample_z_report(), cashier_name=text), profile),
+    ]
+    for data in docs:
+        doc = decode(data)
+        assert doc.problems == []
+        for line in doc.lines:
+            assert _width(line.text) * line.width <= profile.columns, line
+
+
+def test_a_printer_without_chinese_font_gets_pure_ascii() -> None:
+    ascii_profile = PrinterProfile("ascii-48", 48, 576, chinese_mode=False)
+    data = render_sale_receipt(SHOP, sample_sale(), ascii_profile, ReceiptTexts.en())
+    assert data.startswith(b"\x1b\x40\x1c\x2e\x1b\x74\x00")
+    doc = decode(data, chinese_mode=False)
+    assert doc.problems == []
+    assert all(ord(c) < 0x80 for t in doc.texts for c in t)
+    assert any(t.startswith("Total") and t.endswith("RMB2603.19") for t in doc.texts)
+    assert any(t.strip().startswith("1 x RMB100.00") for t in doc.texts)
+    assert [q.payload for q in doc.qr_codes] == [b"POS:R:SH001-01-000123"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -82,7 +118,7 @@ def test_clean_swaps_the_yen_sign_and_replaces_what_gbk_cannot_print() -> None:
     assert layout.clean("¥12.50 • 好") == "￥12.50 · 好"
     assert layout.clean("a\x1b@b\x00") == "a?@b?"
     assert layout.clean("😀𠀀") == "??"
-    assert layout.clean("价格 ￥5", chinese_mode=False) == "?? ?5"
+    assert layout.clean("价格 ￥5", chinese_mode=False) == "?? RMB5"
 
 
 def test_the_builder_refuses_text_the_printer_would_misread() -> None:
