@@ -17,7 +17,9 @@ Held keys reach the widget at most settle_ms late. Track contents are never
 logged: only lengths.
 
 Keys that reach the input method are not key presses: turn the IME off on
-capture fields with make_capture_field().
+capture fields with make_capture_field(). SerialInputBridge gives serial
+readers and scanners the same signals, so screens need not care how a
+device is attached.
 """
 from __future__ import annotations
 
@@ -39,8 +41,9 @@ from pos_app.domain.magstripe import (
     parse_swipe,
     parse_track,
 )
+from pos_app.ports.input_devices import BarcodeScanner, MagCardReader
 
-__all__ = ["WedgeFilter", "install_wedge_filter", "make_capture_field"]
+__all__ = ["SerialInputBridge", "WedgeFilter", "install_wedge_filter", "make_capture_field"]
 
 log = logging.getLogger(__name__)
 
@@ -333,3 +336,61 @@ def make_capture_field(widget: QWidget) -> None:
         | Qt.InputMethodHint.ImhNoPredictiveText
         | Qt.InputMethodHint.ImhNoAutoUppercase
     )
+
+
+class SerialInputBridge(QObject):
+    """Carries swipes and scans from serial driver threads into the GUI thread as the wedge filter's signals.
+
+    Give the app one place to listen: connect the same slots to a WedgeFilter
+    and to this bridge, and it does not matter how a reader is attached.
+    Signals are emitted from driver threads; connect them to methods of
+    QObjects that live in the GUI thread (or give connect() such a context
+    object), so Qt queues each call into the GUI thread. A bare lambda
+    without a context would run in the driver thread.
+    """
+
+    card_swiped = Signal(str)
+    barcode_scanned = Signal(str)
+    swipe_failed = Signal(str)
+    # A device's name and its new state ("ready", "offline", ...), for a status bar.
+    device_state = Signal(str, str)
+    # A device's name and what went wrong (str of a typed device error; never card data).
+    device_error = Signal(str, str)
+
+    def __init__(self, rule: CardNumberRule | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rule = rule if rule is not None else CardNumberRule()
+        self._devices: list[MagCardReader | BarcodeScanner] = []
+
+    def attach_reader(self, name: str, reader: MagCardReader) -> None:
+        """Start a serial card reader whose swipes become card_swiped / swipe_failed."""
+
+        def on_swipe(swipe: Swipe) -> None:
+            try:
+                self.card_swiped.emit(card_number(swipe, self.rule))
+            except TrackParseError as exc:
+                self.swipe_failed.emit(str(exc))
+
+        def on_error(exc: Exception) -> None:
+            if isinstance(exc, TrackParseError):
+                self.swipe_failed.emit(str(exc))
+            else:
+                self.device_error.emit(name, str(exc))
+
+        reader.start(on_swipe, on_error, lambda state: self.device_state.emit(name, state.value))
+        self._devices.append(reader)
+
+    def attach_scanner(self, name: str, scanner: BarcodeScanner) -> None:
+        """Start a serial scanner whose codes become barcode_scanned."""
+        scanner.start(
+            self.barcode_scanned.emit,
+            lambda exc: self.device_error.emit(name, str(exc)),
+            lambda state: self.device_state.emit(name, state.value),
+        )
+        self._devices.append(scanner)
+
+    def stop(self) -> None:
+        """Stop every attached device (call on shutdown)."""
+        devices, self._devices = self._devices, []
+        for device in devices:
+            device.stop()

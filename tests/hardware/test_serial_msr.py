@@ -6,6 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hardware.errors import DeviceNotResponding, PortLost, PortUnavailable, ReaderStatusError, TrackParseError
 from hardware.serial_msr import (
@@ -320,3 +322,31 @@ def test_msr605_bare_status_and_empty_data_block_are_errors_not_swipes() -> None
     (empty,) = parser.feed(b"\x1b\x73\x1b\x01\x1b\x02\x1b\x03\x3f\x1c\x1b\x30")
     with pytest.raises(TrackParseError, match="no track data"):
         swipe_from_msr605(empty)
+
+
+_MSR_BYTES = st.lists(
+    st.one_of(
+        st.sampled_from([b"\x1b", b"\x1b\x73", b"\x1b\x01", b"\x1b\x02", b"\x1b\x03", b"\x3f\x1c\x1b", b"0", b"1", b"9"]),
+        st.sampled_from([b"%B1^A/B^99?", b";1234?", b";E?", b"?", b"=", b"\x1c"]),
+        st.binary(max_size=8),
+    ),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MSR_BYTES, st.integers(min_value=1, max_value=16))
+def test_any_bytes_from_an_msr605_yield_frames_or_typed_errors_only(data: bytes, chunk: int) -> None:
+    parser = Msr605FrameParser()
+    for i in range(0, len(data), chunk):
+        try:
+            frames = parser.feed(data[i : i + chunk])
+        except ValueError:
+            parser = Msr605FrameParser()
+            continue
+        for frame in frames:
+            try:
+                swipe = swipe_from_msr605(frame)
+            except (ReaderStatusError, TrackParseError):
+                continue
+            assert swipe.tracks or swipe.errors

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain.magstripe import CardNumberRule
-from ui.wedge import WedgeFilter, install_wedge_filter, make_capture_field
+from ui.wedge import SerialInputBridge, WedgeFilter, install_wedge_filter, make_capture_field
 
 pytestmark = [
     pytest.mark.gui,
@@ -264,3 +264,53 @@ def test_a_capture_field_has_its_input_method_turned_off(till) -> None:
     assert not till.field.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
     assert till.field.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly
     assert till.field.inputMethodHints() & Qt.InputMethodHint.ImhNoPredictiveText
+
+
+def send_key(widget: QWidget, ch: str, timestamp_ms: int) -> None:
+    """A key press as the window system delivers it, with its own timestamp."""
+    key = Qt.Key.Key_Return if ch == "\r" else Qt.Key(ord(ch.upper())) if ch.isalnum() else Qt.Key.Key_unknown
+    press = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, ch)
+    press.setTimestamp(timestamp_ms)
+    QApplication.sendEvent(widget, press)
+
+
+def test_platform_timestamps_decide_even_when_the_gui_thread_was_busy(qtbot, till, wedge) -> None:
+    # The GUI thread was blocked, so all keys are delivered back to back; only
+    # their window-system timestamps tell a person from a reader.
+    seen = Seen(wedge)
+    for i, ch in enumerate(";42?"):
+        send_key(till.field, ch, 1_000_000 + 200 * i)  # a person: 200 ms apart
+    for i, ch in enumerate(";31415926?\r"):
+        send_key(till.field, ch, 1_002_000 + 8 * i)  # a reader: 8 ms apart
+    settle(qtbot)
+    assert till.field.text() == ";42?"
+    assert seen.cards == ["31415926"]
+
+
+def test_serial_readers_and_scanners_reach_the_gui_thread_through_the_bridge(qtbot) -> None:
+    from hardware.serial_msr import Msr605Reader
+    from hardware.serial_scanner import SerialBarcodeScanner
+    from hardware.transports import Backoff
+    from tests.simulators.msr import Msr605Simulator
+    from tests.simulators.scanner import SerialScannerSimulator
+
+    msr, scanner_sim = Msr605Simulator(), SerialScannerSimulator()
+    bridge = SerialInputBridge(CardNumberRule(track=2, field=0))
+    states: list[tuple[str, str]] = []
+    bridge.device_state.connect(lambda name, state: states.append((name, state)))
+    try:
+        bridge.attach_reader("msr", Msr605Reader(msr.port, backoff=Backoff(0.02, 2, 0.1)))
+        bridge.attach_scanner("scanner", SerialBarcodeScanner(scanner_sim.port))
+        with qtbot.waitSignal(bridge.card_swiped, timeout=3000) as blocker:
+            msr.swipe(track2="12345678=4912")
+        assert blocker.args == ["12345678"]
+        with qtbot.waitSignal(bridge.swipe_failed, timeout=3000):
+            msr.swipe(track1="B1^A/B^99")  # no track 2 on this card
+        with qtbot.waitSignal(bridge.barcode_scanned, timeout=3000) as blocker:
+            scanner_sim.scan("6901234567892")
+        assert blocker.args == ["6901234567892"]
+        assert ("msr", "ready") in states and ("scanner", "ready") in states
+    finally:
+        bridge.stop()
+        msr.close()
+        scanner_sim.close()
