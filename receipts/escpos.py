@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ESC = 0x1B
 GS = 0x1D
@@ -264,11 +268,8 @@ class EscPosBuilder:
                             height_dots & 0xFF, height_dots >> 8)) + bits
         return self
 
-    def image(self, image: object, threshold: int = 128) -> EscPosBuilder:
-        """A Pillow image as a raster (scaled down to the paper width, dithered off)."""
-        from PIL import Image  # local: the builder itself needs no Pillow
-
-        assert isinstance(image, Image.Image)
+    def image(self, image: Image.Image, threshold: int = 128) -> EscPosBuilder:
+        """A Pillow image as a raster (scaled down to the paper width, no dithering)."""
         img = image.convert("L")
         if img.width > self.profile.dots_per_line:
             ratio = self.profile.dots_per_line / img.width
