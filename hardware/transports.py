@@ -17,7 +17,7 @@ import serial
 from hardware.errors import DeviceError, PortLost, PortUnavailable
 from pos_app.ports.input_devices import DeviceState, ErrorHandler, StateHandler
 
-__all__ = ["Backoff", "PortRunner", "Session", "open_serial", "read_available"]
+__all__ = ["Backoff", "PortRunner", "Session", "deliver", "open_serial", "read_available"]
 
 log = logging.getLogger(__name__)
 

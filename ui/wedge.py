@@ -238,10 +238,18 @@ class WedgeFilter(QObject):
                 held = held[split:]
                 text = fold_ime_punctuation("".join(h.text for h in held))
                 body = self._swipe_body(text)
-        if body is not None and len(held) >= _MIN_SWIPE_KEYS and (terminated or body.endswith(_END_SENTINEL)):
+        # Every track ends in '?', so a sentinel-led scan without one is a
+        # barcode that starts with '%' (Code 39 can encode it), not a swipe.
+        looks_like_code = body == text and _END_SENTINEL not in text
+        if (
+            body is not None
+            and not looks_like_code
+            and len(held) >= _MIN_SWIPE_KEYS
+            and (terminated or body.endswith(_END_SENTINEL))
+        ):
             self._finish_swipe(body)
             return True
-        if body is None and terminated and len(held) >= self.min_barcode_length:
+        if (body is None or looks_like_code) and terminated and len(held) >= self.min_barcode_length:
             log.debug("wedge scan: %d characters", len(text))
             self._emit_later(self.barcode_scanned, text)
             return True

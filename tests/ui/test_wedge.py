@@ -132,6 +132,15 @@ def test_a_fast_barcode_ending_in_enter_is_consumed_and_emitted(qtbot, till, wed
     assert till.field.text() == "" and till.returns == 0
 
 
+def test_a_code_39_barcode_starting_with_a_percent_sign_is_a_scan_not_a_bad_swipe(qtbot, till, wedge) -> None:
+    seen = Seen(wedge)
+    with qtbot.waitSignal(wedge.barcode_scanned, timeout=2000) as blocker:
+        type_text(till.field, "%ABC-123\r", DEVICE_MS)
+    assert blocker.args == ["%ABC-123"]
+    settle(qtbot)
+    assert seen.failures == [] and till.field.text() == ""
+
+
 def test_a_person_typing_a_barcode_by_hand_gets_text_and_enter_as_typed(qtbot, till, wedge) -> None:
     seen = Seen(wedge)
     type_text(till.field, "69012\r", PERSON_MS)
