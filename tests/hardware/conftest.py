@@ -85,10 +85,17 @@ def _terminate_pid(pid: int, timeout: float = 5.0) -> None:
         pass
 
 
-def _running_pcscd_pid() -> int | None:
+def _pid_in_file() -> int | None:
     try:
-        pid = int(PID_FILE.read_text().strip())
+        # pcscd writes "<pid>\n\0" (pcscdaemon.c), so strip the NUL too.
+        return int(PID_FILE.read_bytes().strip(b"\0 \n"))
     except (OSError, ValueError):
+        return None
+
+
+def _running_pcscd_pid() -> int | None:
+    pid = _pid_in_file()
+    if pid is None:
         return None
     if _pid_alive(pid) and "pcscd" in _cmdline(pid):
         return pid
@@ -177,7 +184,9 @@ class PcscdRig:
                     hresult, readers = scard.SCardListReaders(hcontext, [])
                 finally:
                     scard.SCardReleaseContext(hcontext)
-                if hresult == scard.SCARD_S_SUCCESS and self.reader(0) in readers:
+                # Ours, not a stray daemon that happens to offer the same reader names.
+                if (hresult == scard.SCARD_S_SUCCESS and self.reader(0) in readers
+                        and self.proc is not None and _pid_in_file() == self.proc.pid):
                     return
             time.sleep(0.05)
         pytest.fail(f"pcscd did not offer {self.reader(0)!r} within {timeout} s:\n{self.log_tail()}")
