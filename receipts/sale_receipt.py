@@ -66,8 +66,11 @@ def _write_lines(w: ReceiptWriter, sale: CompletedSale) -> None:
             label = t.reason(reason.kind, reason.rate_bp)
             if reason.kind is ReasonKind.GIFT and line.redeemed_points:
                 label += t.points_used.format(points=line.redeemed_points)
-            if reason.discount_fen:
-                w.lr(f"    {label}", t.money(-reason.discount_fen))
+            off = reason.discount_fen
+            if not off and reason.kind in (ReasonKind.GIFT, ReasonKind.PASS):
+                off = line.discount_fen  # the whole line is covered by points / the pass
+            if off:
+                w.lr(f"    {label}", t.money(-off))
             else:
                 w.text(label, indent=4)
     count = sum(line.qty for line in sale.lines)

@@ -155,7 +155,8 @@ class ReceiptTexts:
 
     def reason(self, kind: ReasonKind, rate_bp: int) -> str:
         """The reason a line costs what it does: '会员8.8折' / 'Member 12% off'."""
-        return self.reasons[kind].format(zhe=format_zhe(rate_bp), off=_percent_off(rate_bp))
+        template = self.reasons.get(kind, str(kind))  # a new kind must not stop the printer
+        return template.format(zhe=format_zhe(rate_bp), off=_percent_off(rate_bp))
 
     def tender(self, kind: TenderKind) -> str:
         return self.tenders.get(kind, str(kind))
@@ -173,7 +174,7 @@ class ReceiptTexts:
             cashier="收银员", operator="操作员",
             reasons={ReasonKind.TIER: "会员{zhe}折", ReasonKind.PROMOTION: "促销{zhe}折",
                      ReasonKind.SPECIAL: "特价", ReasonKind.MANUAL: "手工折扣{zhe}折",
-                     ReasonKind.GIFT: "积分兑换"},
+                     ReasonKind.GIFT: "积分兑换", ReasonKind.PASS: "计次卡抵扣"},
             items_count="共{count}件", subtotal="商品合计", discount="优惠", total="应付",
             rounding="抹零", due="实付", refund_total="退款合计",
             tenders={TenderKind.CASH: "现金", TenderKind.STORED_VALUE: "储值卡",
@@ -227,7 +228,7 @@ class ReceiptTexts:
             till="Till", cashier="Cashier", operator="Operator",
             reasons={ReasonKind.TIER: "Member {off} off", ReasonKind.PROMOTION: "Promotion {off} off",
                      ReasonKind.SPECIAL: "Special price", ReasonKind.MANUAL: "Manual {off} off",
-                     ReasonKind.GIFT: "Points gift"},
+                     ReasonKind.GIFT: "Points gift", ReasonKind.PASS: "Pass visit"},
             items_count="{count} items", subtotal="Subtotal", discount="Discount", total="Total",
             rounding="Rounding", due="Due", refund_total="Refund total",
             tenders={TenderKind.CASH: "Cash", TenderKind.STORED_VALUE: "Stored value",

@@ -111,3 +111,19 @@ def test_english_slips_use_english_titles() -> None:
                                ReceiptTexts.en()))
     assert "CARD REPORTED LOST" in doc.texts
     assert _find(doc, "Member signature")
+
+
+def test_a_pass_visit_and_a_points_gift_show_what_covered_the_line() -> None:
+    from dataclasses import replace
+
+    from pos_app.domain.pricing import PriceReason, ReasonKind
+    from receipt_samples import sample_sale
+
+    sale = sample_sale()
+    wash = replace(sale.lines[2], name="精致洗车", amount_fen=0,
+                   reasons=(PriceReason(ReasonKind.PASS),), earns_points=False)
+    gift = replace(sale.lines[0], name="保温杯", amount_fen=0, redeemed_points=1_000,
+                   reasons=(PriceReason(ReasonKind.GIFT, 0, 0),))
+    doc = _ok(render_sale_receipt(SHOP, replace(sale, lines=(wash, gift)), PROFILE_58MM))
+    assert _find(doc, "计次卡抵扣").endswith("-￥38.40")
+    assert _find(doc, "积分兑换(用1000分)").endswith("-￥100.00")
