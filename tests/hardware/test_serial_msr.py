@@ -350,3 +350,25 @@ def test_any_bytes_from_an_msr605_yield_frames_or_typed_errors_only(data: bytes,
             except (ReaderStatusError, TrackParseError):
                 continue
             assert swipe.tracks or swipe.errors
+
+
+def test_a_reader_behind_a_serial_device_server_works_over_socket_url() -> None:
+    # Shops sometimes put serial devices behind a network serial server
+    # (RFC 2217-less raw TCP); pyserial's socket:// speaks to it unchanged.
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+    host, port = server.getsockname()
+    reader = MagTekSerialReader(f"socket://{host}:{port}", backoff=FAST)
+    events = Events()
+    start(reader, events)
+    try:
+        server.settimeout(TIMEOUT)
+        conn, _ = server.accept()
+        with conn:
+            assert events.wait_state(DeviceState.READY)
+            conn.sendall(b";20241128?\r")
+            assert card_number(events.swipe(), CardNumberRule()) == "20241128"
+    finally:
+        reader.stop()
+        server.close()
