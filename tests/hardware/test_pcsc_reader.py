@@ -1,6 +1,7 @@
 """IC member cards through the real PC/SC stack: our pcscd + vpcd + a virtual Mifare Classic 1K."""
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -335,3 +336,29 @@ def test_a_watcher_started_before_pcscd_reports_taps_once_it_runs(pcsc: PcscdRig
         assert event_log.kinds().count("state") == 2
     finally:
         watcher.stop()
+
+
+def test_keys_never_reach_the_log_and_uids_only_at_debug(pcsc: PcscdRig, cards: Cards, event_log: EventLog,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    reader = member_reader(pcsc, poll_timeout=0.2)
+    reader.start(event_log.record("present"), event_log.record("removed"), event_log.record("state"))
+    try:
+        card = cards.new(UID_A)
+        card.insert()
+        tap = event_log.wait_for("present")
+        reader.write_member_block(tap, encode_member_block("8800012345678", 1, UID_A, MASTER_KEY))
+        reader.read_member_block(tap)
+        card.remove()
+        event_log.wait_for("removed")
+    finally:
+        reader.stop()
+    secrets = [SECTOR_KEY_A, SECTOR_KEY_B, MASTER_KEY]
+    for record in caplog.records:
+        text = record.getMessage() + repr(record.args)
+        for secret in secrets:
+            assert secret.hex() not in text.lower() and str(secret) not in text
+        if record.levelno > logging.DEBUG:
+            assert UID_A.hex() not in text.lower()
+    assert any(UID_A.hex() in r.getMessage().lower() for r in caplog.records
+               if r.levelno == logging.DEBUG)  # the check above would pass vacuously otherwise
