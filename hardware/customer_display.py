@@ -71,12 +71,20 @@ def vfd_text(text: str) -> str:
     return "".join(ch for ch in folded if " " <= ch <= "~")
 
 
+def _yuan(fen: int) -> str:
+    # Money is integer fen everywhere (ARCHITECTURE.md §2): a float here is a
+    # bug in the caller, so fail loudly instead of showing a rounded price.
+    if not isinstance(fen, int) or isinstance(fen, bool):
+        raise TypeError(f"amounts are integer fen, not {type(fen).__name__}")
+    return format_yuan(fen)
+
+
 def _line(text: str) -> str:
     return vfd_text(text)[:VFD_COLUMNS].ljust(VFD_COLUMNS)
 
 
 def _label_amount(label: str, fen: int) -> str:
-    amount = format_yuan(fen)
+    amount = _yuan(fen)
     room = VFD_COLUMNS - len(amount) - 1
     label = vfd_text(label)[: max(room, 0)]
     return label + amount.rjust(VFD_COLUMNS - len(label))
@@ -187,7 +195,7 @@ class Led8Renderer:
     @staticmethod
     def number(fen: int) -> bytes:
         """ESC Q A with the amount as yuan, or dashes when it needs more than 8 digit positions."""
-        text = format_yuan(fen)
+        text = _yuan(fen)
         positions = sum(1 for ch in text if ch != ".")
         if positions > LED8_DIGITS:
             # Showing the low digits of a bigger amount would show the customer a wrong price.
@@ -216,7 +224,7 @@ class Led8Renderer:
 
 
 class SerialCustomerDisplay:
-    """A customer display on a serial port; show_* never raise or block, a background thread sends the bytes.
+    """A customer display on a serial port; show_* never block or fail on the device, a thread sends the bytes.
 
     Only the latest screen matters to a customer, so a newer show_* replaces
     an unsent one. When the port is missing or fails, the screen is kept and

@@ -190,10 +190,13 @@ class PortRunner:
         self._set_state(DeviceState.STOPPED)
 
     def _fail(self, exc: Exception, already_offline: bool) -> None:
+        if already_offline:
+            # Still failing on retry: said once already, keep the log quiet.
+            log.debug("%s: %s", self._name, exc)
+            return
         log.warning("%s: %s", self._name, exc)
-        if not already_offline:
-            self._report(exc)
-            self._set_state(DeviceState.OFFLINE)
+        self._report(exc)
+        self._set_state(DeviceState.OFFLINE)
 
     def report(self, exc: Exception) -> None:
         """Pass a non-fatal error (a bad swipe, a failure status) to the error callback."""

@@ -199,3 +199,9 @@ def test_null_display_accepts_every_screen() -> None:
     display.show_total(1)
     display.show_payment(2, 1)
     display.show_idle("hi")
+
+
+@pytest.mark.parametrize("renderer", [Cd5220Renderer(), EpsonDisplayRenderer(), Led8Renderer()])
+def test_a_float_amount_is_refused_as_a_bug_not_shown_rounded(renderer) -> None:
+    with pytest.raises(TypeError, match="integer fen"):
+        renderer.total(12.5)
