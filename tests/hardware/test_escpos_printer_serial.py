@@ -27,7 +27,7 @@ def pty_printer() -> Iterator[PtyPrinterSimulator]:
 
 def test_a_receipt_over_a_serial_line_arrives_and_decodes(
         pty_printer: PtyPrinterSimulator) -> None:
-    printer = EscPosPrinter(pty_printer.path, baudrate=19200, timeout=0.5, print_timeout=1)
+    printer = EscPosPrinter(pty_printer.path, baudrate=19200, timeout=2.0, print_timeout=3.0)
     printer.print_bytes(JOB)
     doc = decode(bytes(pty_printer.sessions[0].received))
     assert doc.texts == ["会员卡号: 8800****9012"]
@@ -37,7 +37,7 @@ def test_a_receipt_over_a_serial_line_arrives_and_decodes(
 def test_paper_out_on_a_serial_printer_queues_the_job(pty_printer: PtyPrinterSimulator,
                                                       tmp_path: Path) -> None:
     pty_printer.state = PrinterState.PAPER_OUT
-    printer = EscPosPrinter(pty_printer.path, timeout=0.5, print_timeout=1)
+    printer = EscPosPrinter(pty_printer.path, timeout=2.0, print_timeout=3.0)
     queue = PrintQueue(tmp_path)
     outcome = print_or_queue(printer, queue, JOB, "会员卡补卡", "C1")
     assert isinstance(outcome.error, PaperOut)
@@ -48,5 +48,5 @@ def test_paper_out_on_a_serial_printer_queues_the_job(pty_printer: PtyPrinterSim
 
 
 def test_the_drawer_kick_over_serial_is_esc_p(pty_printer: PtyPrinterSimulator) -> None:
-    EscPosPrinter(pty_printer.path, timeout=0.5, drawer=DrawerConfig(pin=0)).open()
+    EscPosPrinter(pty_printer.path, timeout=2.0, drawer=DrawerConfig(pin=0)).open()
     assert decode(bytes(pty_printer.sessions[0].received)).pulses == [Pulse(0, 100, 100)]
