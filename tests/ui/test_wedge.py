@@ -105,6 +105,23 @@ def test_a_fast_swipe_emits_the_card_number_and_never_reaches_the_field(qtbot, t
     assert seen.cards == ["4012002000060016"] and seen.codes == [] and seen.failures == []
 
 
+def test_a_reader_pressing_shift_around_capitals_and_symbols_is_still_one_swipe(qtbot, till, wedge) -> None:
+    # A real HID reader types US-layout scan codes: Shift down, '%', Shift up, ...
+    shift, no_mod = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        for ch in "%B1234^LI/LEI^99?;66778899?":
+            shifted = ch in "%^?" or ch.isupper()
+            if shifted:
+                QTest.keyPress(till.field, Qt.Key.Key_Shift, no_mod, DEVICE_MS)
+            QTest.keyClick(till.field, ch, shift if shifted else no_mod, DEVICE_MS)
+            if shifted:
+                QTest.keyRelease(till.field, Qt.Key.Key_Shift, shift)
+        QTest.keyClick(till.field, Qt.Key.Key_Return, no_mod, DEVICE_MS)
+    assert blocker.args == ["66778899"]
+    settle(qtbot)
+    assert till.field.text() == ""
+
+
 def test_a_track_two_member_card_is_read_with_the_configured_rule(qtbot, till, wedge) -> None:
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
         type_text(till.field, ";12345678=9912?\r", DEVICE_MS)
@@ -161,7 +178,7 @@ def test_a_short_fast_burst_with_enter_is_typing_and_its_enter_still_arrives(qtb
 
 def test_full_width_punctuation_from_a_chinese_ime_is_still_a_swipe(qtbot, till, wedge) -> None:
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        type_text(till.field, "；88001234？\r", DEVICE_MS)
+        type_text(till.field, "％B1234……LI/LEI……99？；88001234？\r", DEVICE_MS)
     assert blocker.args == ["88001234"]
     settle(qtbot)
     assert till.field.text() == ""
