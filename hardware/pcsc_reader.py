@@ -438,21 +438,23 @@ class PcscIcCardReader:
     keys the first time a member block is written to it (issue time), unless factory_key is None.
     """
 
-    def __init__(self, reader: str | None, sector: int, key_a: bytes, key_b: bytes,
+    def __init__(self, reader: str | None, sector: int, key_a: bytes, key_b: bytes | None = None,
                  block_index: int = 0, factory_key: bytes | None = FACTORY_KEY,
                  poll_timeout: float = 0.5) -> None:
         data_block(sector, block_index)  # fail at start-up on a trailer/manufacturer block
-        self._reader = reader
+        self._reader = reader or None
         self._sector = sector
         self._index = block_index
+        # One configured key may serve as both: key B stays unreadable under our access
+        # bits, so it still authenticates (MF1S50 §8.7.2).
         self._read_key = SectorKey(key_a, KeyType.A)
-        self._write_key = SectorKey(key_b, KeyType.B)
+        self._write_key = SectorKey(key_b if key_b is not None else key_a, KeyType.B)
         self._factory = SectorKey(factory_key, KeyType.A) if factory_key is not None else None
         self._poll_timeout = poll_timeout
         self._watcher: PcscCardWatcher | None = None
 
-    def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback,
-              on_reader_state: ReaderStateCallback) -> None:
+    def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback | None = None,
+              on_reader_state: ReaderStateCallback | None = None) -> None:
         """Begin reporting taps, removals and reader state on a background thread."""
         self.stop()
         self._watcher = PcscCardWatcher(on_tap, on_removed, on_reader_state, reader=self._reader,
@@ -487,8 +489,8 @@ class PcscIcCardReader:
 class NullIcCardReader:
     """A till without an IC card reader: never reports a tap, refuses card I/O."""
 
-    def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback,
-              on_reader_state: ReaderStateCallback) -> None:
+    def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback | None = None,
+              on_reader_state: ReaderStateCallback | None = None) -> None:
         """Report nothing, ever."""
 
     def stop(self) -> None:

@@ -10,8 +10,9 @@ from pos_app.domain.ic_card import CardTap, ReaderStatus
 class IcCardReader(Protocol):
     """Reports taps on its own thread and reads/writes the member block of a tapped card."""
 
-    def start(self, on_tap: Callable[[CardTap], None], on_removed: Callable[[str], None],
-              on_reader_state: Callable[[ReaderStatus], None]) -> None:
+    def start(self, on_tap: Callable[[CardTap], None],
+              on_removed: Callable[[str], None] | None = None,
+              on_reader_state: Callable[[ReaderStatus], None] | None = None) -> None:
         """Begin calling on_tap for every card put on the reader (UID re-read each time),
         on_removed(reader) when it leaves, on_reader_state when a reader or the service comes
         or goes; callbacks run on a background thread until stop()."""

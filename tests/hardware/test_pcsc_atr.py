@@ -1,16 +1,19 @@
 """ATR identification, UID forms and Mifare APDU bytes (pure; no pcscd needed)."""
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from hardware.mifare import (KeyType, SectorKey, apdu_authenticate, apdu_get_uid, apdu_load_key,
                              apdu_read_block, apdu_update_block, data_block, first_block,
                              sector_of, trailer_block)
-from hardware.pcsc_errors import UnsafeBlock
-from hardware.pcsc_reader import resolve_reader
+from hardware.pcsc_errors import ReaderUnavailable, UnsafeBlock
+from hardware.pcsc_reader import NullIcCardReader, PcscIcCardReader, resolve_reader
 from pos_app.domain.ic_card import (CardTap, IcCardType, identify_atr, parse_atr, parse_uid_hex,
                                     uid_decimal_lsb_first, uid_decimal_msb_first, uid_hex,
                                     uid_lookup_keys)
+from pos_app.ports.ic_card import IcCardReader
 
 
 def part3_atr(standard: int, card_name: int) -> str:
@@ -113,3 +116,23 @@ def test_a_reader_setting_may_name_only_the_stable_prefix() -> None:
     assert resolve_reader(readers, "ACS ACR122U PICC Interface 00 00") == readers[0]
     assert resolve_reader(readers, None) == readers[0]
     assert resolve_reader(readers, "Gemalto") is None
+
+
+@pytest.mark.parametrize("adapter", [PcscIcCardReader, NullIcCardReader])
+def test_the_adapters_implement_the_ic_card_port(adapter: type) -> None:
+    for name in ("start", "stop", "read_member_block", "write_member_block"):
+        wanted = inspect.signature(getattr(IcCardReader, name))
+        got = inspect.signature(getattr(adapter, name))
+        assert list(got.parameters) == list(wanted.parameters), name
+        assert [p.default for p in got.parameters.values()] == [p.default for p in wanted.parameters.values()]
+
+
+def test_a_till_without_a_reader_refuses_card_io() -> None:
+    null = NullIcCardReader()
+    null.start(lambda tap: None)
+    tap = CardTap("r", b"\x01\x02\x03\x04", b"", IcCardType.MIFARE_CLASSIC_1K)
+    with pytest.raises(ReaderUnavailable):
+        null.read_member_block(tap)
+    with pytest.raises(ReaderUnavailable):
+        null.write_member_block(tap, bytes(16))
+    null.stop()

@@ -178,6 +178,19 @@ def test_issuing_provisions_a_blank_card_and_writes_a_block_that_verifies_on_the
         reader.stop()
 
 
+def test_one_configured_sector_key_serves_as_key_a_and_key_b(pcsc: PcscdRig, cards: Cards) -> None:
+    # Settings may hold a single sector key (security.mifare_sector_key).
+    card = cards.new(UID_A)
+    cards.tap(card)
+    reader = PcscIcCardReader(pcsc.reader(0), MEMBER_SECTOR, SECTOR_KEY_A)
+    tap = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
+    block = encode_member_block("42", 7, UID_A, MASTER_KEY)
+    reader.write_member_block(tap, block)
+    assert bytes(card.card.blocks[7]) == SECTOR_KEY_A + ISSUED_ACCESS + SECTOR_KEY_A
+    reader.write_member_block(tap, block)  # a second write authenticates with key B directly
+    assert reader.read_member_block(tap) == block
+
+
 def test_a_card_of_another_system_is_neither_provisioned_nor_written(pcsc: PcscdRig, cards: Cards) -> None:
     foreign = cards.new(UID_B)
     foreign.card.set_trailer(MEMBER_SECTOR, bytes.fromhex("A0A1A2A3A4A5"), ISSUED_ACCESS,
