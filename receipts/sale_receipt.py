@@ -119,7 +119,9 @@ def write_member(w: ReceiptWriter, member: MemberOnSale) -> None:
         w.field(t.member_mobile, mask_mobile(member.mobile))
     w.field(t.member_tier, t.tier_name(member.tier_name_zh, member.tier_name_en))
     if member.upgraded_to:
-        w.text(t.upgraded.format(tier=member.upgraded_to))
+        # upgraded_to is the new tier's code; the tier names on the snapshot are the new tier's.
+        w.center(t.upgraded.format(tier=t.tier_name(member.tier_name_zh, member.tier_name_en)),
+                 bold=True)
     sign = "+" if member.points_earned > 0 else ""
     if member.bonus_points:
         w.text(t.points_earned_bonus.format(points=f"{sign}{member.points_earned}",

@@ -127,3 +127,17 @@ def test_a_pass_visit_and_a_points_gift_show_what_covered_the_line() -> None:
     doc = _ok(render_sale_receipt(SHOP, replace(sale, lines=(wash, gift)), PROFILE_58MM))
     assert _find(doc, "计次卡抵扣").endswith("-￥38.40")
     assert _find(doc, "积分兑换(用1000分)").endswith("-￥100.00")
+
+
+def test_an_upgrade_is_congratulated_by_the_new_tier_name_not_its_code() -> None:
+    from dataclasses import replace
+
+    from receipt_samples import sample_sale
+
+    sale = sample_sale()
+    assert sale.member is not None
+    member = replace(sale.member, tier_code="diamond", tier_name_zh="钻石卡",
+                     tier_name_en="Diamond", upgraded_to="diamond")
+    doc = _ok(render_sale_receipt(SHOP, replace(sale, member=member), PROFILE_58MM))
+    assert "恭喜升级为钻石卡" in [t.strip() for t in doc.texts]
+    assert not any("diamond" in t for t in doc.texts)
