@@ -195,16 +195,22 @@ class Win32RawTransport:
 
 def open_transport(url: str, *, timeout: float = 3.0, baudrate: int = 9600,
                    flow: str = "none") -> Transport:
-    """Open the printer at `url`: tcp://host[:9100], file:///path or /dev/usb/lpN,
-    win32:Queue Name, anything else goes to pyserial's serial_for_url."""
+    """Open the printer at `url`: tcp://host[:9100], file:///path, /dev/usb/lpN, LPT1,
+    \\\\server\\share, win32:Queue Name; anything else goes to pyserial's serial_for_url."""
     parts = urlsplit(url)
     if parts.scheme == "tcp":
         if not parts.hostname:
             raise UnsupportedPrinterUrl(url, "tcp:// needs a host")
         return TcpTransport(parts.hostname, parts.port or 9100, timeout)
     if parts.scheme == "file":
-        return DeviceFileTransport(unquote(parts.path), timeout)
-    if url.startswith(("/dev/usb/lp", "/dev/lp")):
+        path = unquote(parts.path)
+        if len(path) > 2 and path[0] == "/" and path[2] == ":":  # file:///C:/... on Windows
+            path = path[1:]
+        return DeviceFileTransport(path, timeout)
+    if url.startswith(("/dev/usb/lp", "/dev/lp")) or url.upper().startswith("LPT"):
+        return DeviceFileTransport(url, timeout)
+    if url.startswith("\\\\") and not url.startswith("\\\\.\\"):
+        # \\server\share: a shared Windows printer written as a file (\\.\COM10 is serial).
         return DeviceFileTransport(url, timeout)
     if url.lower().startswith(("win32:", "win32://")):
         return Win32RawTransport(url.split(":", 1)[1].lstrip("/"))
