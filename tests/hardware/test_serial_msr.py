@@ -1,6 +1,7 @@
 """Serial MSR drivers end to end over a pty: MagTek ASCII output and the MSR605 command set."""
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from pathlib import Path
@@ -372,3 +373,26 @@ def test_a_reader_behind_a_serial_device_server_works_over_socket_url() -> None:
     finally:
         reader.stop()
         server.close()
+
+
+def test_drivers_log_lengths_and_statuses_never_track_data(caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    magtek, msr = MagTekSimulator(), Msr605Simulator()
+    magtek_reader = MagTekSerialReader(magtek.port, backoff=FAST)
+    msr_reader = Msr605Reader(msr.port, backoff=FAST)
+    magtek_events, msr_events = Events(), Events()
+    start(magtek_reader, magtek_events)
+    start(msr_reader, msr_events)
+    try:
+        assert magtek_events.wait_state(DeviceState.READY) and msr_events.wait_state(DeviceState.READY)
+        magtek.swipe("B6225880012345678^WANG/FANG^2912", "6225880012345678=2912")
+        msr.swipe("B6225880012345678^WANG/FANG^2912", "6225880012345678=2912")
+        magtek.send(b";6225880012345678A?\r")
+        magtek_events.swipe(), msr_events.swipe(), magtek_events.error()
+    finally:
+        magtek_reader.stop()
+        msr_reader.stop()
+        magtek.close()
+        msr.close()
+    assert "magtek swipe" in caplog.text and "msr605 answer" in caplog.text
+    assert "62258800" not in caplog.text and "WANG" not in caplog.text

@@ -1,6 +1,8 @@
 """Keyboard-wedge capture in a real window: timed key bursts into a real QLineEdit (offscreen)."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -340,3 +342,15 @@ def test_serial_readers_and_scanners_reach_the_gui_thread_through_the_bridge(qtb
         bridge.stop()
         msr.close()
         scanner_sim.close()
+
+
+def test_a_swipe_logs_lengths_only_never_track_data(qtbot, till, wedge, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000):
+        type_text(till.field, "%B4012002000060016^ZHANG/SAN^2512?;4012002000060016=2512?\r", DEVICE_MS)
+    with qtbot.waitSignal(wedge.swipe_failed, timeout=2000):
+        type_text(till.field, "%B4012002000060016^ZHANG/SAN^2512?;E?\r", DEVICE_MS)
+    settle(qtbot)
+    logged = caplog.text
+    assert "wedge swipe" in logged
+    assert "40120020" not in logged and "ZHANG" not in logged
