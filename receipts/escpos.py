@@ -90,7 +90,8 @@ class PrinterProfile:
     qr_module_size: int = 6      # GS ( k size, 1..16 dots per module
 
     def __post_init__(self) -> None:
-        if self.columns not in (32, 42, 44, 48):
+        # 32/42/44/48 are the usual thermal widths; impact printers (TM-U220) have 33-40.
+        if not 16 <= self.columns <= 64:
             raise InvalidCommandArgument("PrinterProfile", "columns", self.columns)
         if not 1 <= self.qr_module_size <= 16:
             raise InvalidCommandArgument("PrinterProfile", "qr_module_size", self.qr_module_size)
