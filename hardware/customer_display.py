@@ -368,6 +368,9 @@ class NullCustomerDisplay:
     def show_idle(self, message: str) -> None:
         """Do nothing."""
 
+    def close(self) -> None:
+        """Do nothing (the serial display's shutdown, so the app can close either kind)."""
+
 
 # Default baud rates per model: VFDs ship at 9600, the LED8 price displays at 2400 (reference §5).
 _MODELS: dict[str, tuple[type, int]] = {
