@@ -238,6 +238,7 @@ class PcscCardWatcher:
         self._seen: dict[str, _ReaderSeen] = {}
         self._pnp_state = scard.SCARD_STATE_UNAWARE
         self._service_down_reported = False
+        self._last_error: str | None = None
 
     # public ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -276,10 +277,18 @@ class PcscCardWatcher:
                 self._drop_context()
                 self._report_service_down()
                 self._stop.wait(self._retry_delay)
-            except Exception:  # noqa: BLE001 - a thread boundary: log, recover, keep watching
-                log.exception("PC/SC watcher error; re-establishing the context")
+            except Exception as exc:  # noqa: BLE001 - a thread boundary: log, recover, keep watching
+                # The same failure every retry would flood the log (pyscard #23): full
+                # traceback once, then a DEBUG line until the error changes or goes away.
+                if repr(exc) != self._last_error:
+                    self._last_error = repr(exc)
+                    log.exception("PC/SC watcher error; re-establishing the context")
+                else:
+                    log.debug("PC/SC watcher error again: %r", exc)
                 self._drop_context()
                 self._stop.wait(self._retry_delay)
+            else:
+                self._last_error = None
         self._drop_context()
 
     def _establish(self) -> None:
