@@ -74,15 +74,18 @@ class _HeldKey:
     target: QObject
     event: QKeyEvent
     text: str
-    at_ms: float
+    stamp_ms: int  # the window system's timestamp, 0 for synthesised events
+    arrived_ms: float  # when the filter saw it (monotonic clock)
 
 
-def _event_time_ms(event: QKeyEvent) -> float:
+def _gap_ms(previous: _HeldKey, stamp_ms: int, arrived_ms: float) -> float:
     # Platform key events carry the window system's timestamp in ms, which
-    # stays right even if the GUI thread was busy when they arrived.
-    # Synthesised events (QTest, other filters) carry 0: use arrival time.
-    stamp = event.timestamp()
-    return float(stamp) if stamp else time.monotonic() * 1000.0
+    # stays right even if the GUI thread was busy and delivered them late.
+    # Synthesised events (QTest on a widget, other filters) carry 0: compare
+    # arrival times then, and never one clock with the other.
+    if previous.stamp_ms and stamp_ms:
+        return float(stamp_ms - previous.stamp_ms)
+    return arrived_ms - previous.arrived_ms
 
 
 class WedgeFilter(QObject):
@@ -171,8 +174,8 @@ class WedgeFilter(QObject):
         if key in _MODIFIER_KEYS:
             # Shift goes down and up around every '%', '?' and capital a reader types.
             return False
-        now = _event_time_ms(event)
-        if self._held and now - self._held[-1].at_ms > self._allowed_gap():
+        stamp, arrived = int(event.timestamp()), time.monotonic() * 1000.0
+        if self._held and _gap_ms(self._held[-1], stamp, arrived) > self._allowed_gap():
             self._settle(terminated=False)
         if event.isAutoRepeat():
             # Devices never auto-repeat; a held-down key is a person.
@@ -188,7 +191,7 @@ class WedgeFilter(QObject):
             if self._held:
                 self._settle(terminated=False)
             return False
-        self._held.append(_HeldKey(watched, event.clone(), text, now))
+        self._held.append(_HeldKey(watched, event.clone(), text, stamp, arrived))
         self._timer.start(self._settle_delay())
         return True
 

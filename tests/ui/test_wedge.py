@@ -354,3 +354,23 @@ def test_a_swipe_logs_lengths_only_never_track_data(qtbot, till, wedge, caplog) 
     logged = caplog.text
     assert "wedge swipe" in logged
     assert "40120020" not in logged and "ZHANG" not in logged
+
+
+def test_keys_through_the_window_like_a_real_keyboard_are_judged_once_each(qtbot, till, wedge) -> None:
+    # Real key events reach the QWindow first, then the focus widget, then its
+    # parents; the filter must decide once per key, not once per receiver.
+    seen = Seen(wedge)
+    window = till.windowHandle()
+    no_mod = Qt.KeyboardModifier.NoModifier
+    with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
+        for ch in ";10203040?":
+            QTest.keyClick(window, ch, no_mod, DEVICE_MS)
+        QTest.keyClick(window, Qt.Key.Key_Return, no_mod, DEVICE_MS)
+    assert blocker.args == ["10203040"]
+    for ch in ";7":
+        QTest.keyClick(window, ch, no_mod, PERSON_MS)
+    QTest.keyClick(window, Qt.Key.Key_Return, no_mod, PERSON_MS)
+    settle(qtbot)
+    assert till.field.text() == ";7"
+    assert till.returns == 1
+    assert seen.cards == ["10203040"] and seen.codes == []
