@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import (AuditRow, BarcodeRow, BenefitRow, CardRow, CashMovementRow,
+from db.models import (AuditRow, BarcodeRow, BenefitRow, CardEventRow, CardRow, CashMovementRow,
                        CategoryRow, HeldSaleRow, MemberRow, OutboxRow, PassEntryRow, PassRow,
                        PointsEntryRow, ProductRow, RuleSetRow, SaleLineRow, SaleRow, ShiftRow,
                        ShopRow, StoredValueEntryRow, TenderRow, TillRow, UserRow)
@@ -224,6 +224,78 @@ class SqlMembers:
             func.coalesce(func.sum(StoredValueEntryRow.bonus_delta_fen), 0))
             .where(StoredValueEntryRow.member_id == member_id)).one()
         return int(sp), int(acc), int(paid), int(bonus)
+
+    def add_member(self, member: MemberAccount, at: datetime, id_check_hash: str | None,
+                   consent_at: datetime | None, notes: str = "") -> None:
+        b = member.birthday
+        self._s.add(MemberRow(
+            id=member.id, name=member.name, mobile=member.mobile, gender=member.gender,
+            birthday=b.to_text() if b else None,
+            birthday_calendar=b.calendar.value if b else "solar",
+            consent_messages=member.consent_messages, consent_at=consent_at,
+            tier_code=member.tier_code, referrer_id=member.referrer_id,
+            id_check_hash=id_check_hash, notes=notes, created_at=at, updated_at=at))
+        self._s.flush()
+
+    def update_member(self, member_id: str, at: datetime, **fields: object) -> None:
+        allowed = {"name", "mobile", "gender", "birthday", "birthday_calendar",
+                   "consent_messages", "consent_at", "notes", "tier_code", "id_check_hash"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not a member field: {sorted(unknown)}")
+        self._s.execute(update(MemberRow).where(MemberRow.id == member_id)
+                        .values(updated_at=at, **fields))
+
+    def add_card(self, card: CardState, at: datetime) -> str:
+        card_id = self._ids.new_id()
+        self._s.add(CardRow(id=card_id, card_no=card.card_no, member_id=card.member_id,
+                            kind=card.kind.value, uid=card.uid, status=card.status.value,
+                            generation=card.generation, expires_on=card.expires_on,
+                            issued_at=at))
+        self._s.flush()
+        return card_id
+
+    def set_card_status(self, card_no: str, status: str, at: datetime, shop_id: str | None,
+                        replaced_by_card_no: str | None = None) -> None:
+        replaced_by = self.card_id(replaced_by_card_no) if replaced_by_card_no else None
+        values: dict[str, Any] = {"status": status, "status_changed_at": at,
+                                  "status_shop_id": shop_id}
+        if replaced_by:
+            values["replaced_by_id"] = replaced_by
+        self._s.execute(update(CardRow).where(CardRow.card_no == card_no).values(**values))
+
+    def set_card_expiry(self, card_no: str, expires_on: date | None) -> None:
+        self._s.execute(update(CardRow).where(CardRow.card_no == card_no)
+                        .values(expires_on=expires_on))
+
+    def add_card_event(self, card_no: str, member_id: str, kind: str, at: datetime,
+                       user_id: str | None, detail: dict[str, Any]) -> None:
+        card_id = self.card_id(card_no)
+        if card_id is None:
+            raise NotFound("card", card_no)
+        self._s.add(CardEventRow(id=self._ids.new_id(), card_id=card_id, member_id=member_id,
+                                 kind=kind, at=at, user_id=user_id, shop_id=self._shop_id,
+                                 detail=json.dumps(to_jsonable(detail), ensure_ascii=False)))
+        self._s.flush()
+
+    def card_events(self, member_id: str) -> list[tuple]:
+        rows = self._s.execute(
+            select(CardEventRow.at, CardRow.card_no, CardEventRow.kind, UserRow.display_name,
+                   ShopRow.name, CardEventRow.detail)
+            .join(CardRow, CardRow.id == CardEventRow.card_id)
+            .outerjoin(UserRow, UserRow.id == CardEventRow.user_id)
+            .outerjoin(ShopRow, ShopRow.id == CardEventRow.shop_id)
+            .where(CardEventRow.member_id == member_id)
+            .order_by(CardEventRow.at, CardEventRow.id)).all()
+        return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+    def find_card_event(self, kind: str, detail_contains: str) -> bool:
+        return self._s.scalar(select(func.count()).select_from(CardEventRow).where(
+            CardEventRow.kind == kind,
+            CardEventRow.detail.contains(detail_contains, autoescape=True))) > 0
+
+    def id_check_hash(self, member_id: str) -> str | None:
+        return self._s.scalar(select(MemberRow.id_check_hash).where(MemberRow.id == member_id))
 
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         points = self._s.execute(

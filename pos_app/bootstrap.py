@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWorkFactory
 from pos_app.services.auth import AuthService
+from pos_app.services.cards import CardService
 from pos_app.services.imports import ImportService
 from pos_app.services.members import MemberService
 from pos_app.services.returns import ReturnService
@@ -24,6 +25,7 @@ class Services:
     imports: ImportService
     returns: ReturnService
     members: MemberService
+    cards: CardService
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
@@ -31,4 +33,5 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
     return Services(uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=CheckoutService(uow, clock, ids, hasher),
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
-                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids))
+                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),
+                    cards=CardService(uow, clock, ids, hasher))

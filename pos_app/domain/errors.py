@@ -226,3 +226,45 @@ class DuplicateMember(PosError):
         self.field = field
         self.value_masked = value_masked
         self.other_member_name_masked = other_member_name_masked
+
+
+class CardAlreadyBound(PosError):
+    """The card number or chip is already someone's card."""
+
+    def __init__(self, card_no: str, owner_masked: str) -> None:
+        super().__init__(card_no, owner_masked)
+        self.card_no = card_no
+        self.owner_masked = owner_masked
+
+
+class IdentityNotConfirmed(PosError):
+    """The identity check before a card action failed (mobile or ID/answer mismatch)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CardStateConflict(PosError):
+    """The card's status does not allow this action (e.g. unblocking a replaced card)."""
+
+    def __init__(self, card_no: str, status: str, action: str) -> None:
+        super().__init__(card_no, status, action)
+        self.card_no = card_no
+        self.status = status
+        self.action = action
+
+
+class BenefitAlreadyGiven(PosError):
+    def __init__(self, kind: str, period: str) -> None:
+        super().__init__(kind, period)
+        self.kind = kind
+        self.period = period
+
+
+class ConfirmationRequired(PosError):
+    """A destructive action (cancel a membership) needs an explicit confirmation."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(action)
+        self.action = action
