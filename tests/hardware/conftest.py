@@ -107,7 +107,7 @@ def _free_port_pair() -> int:
     for _ in range(100):
         with socket.socket() as probe:
             probe.bind(("0.0.0.0", 0))
-            base = probe.getsockname()[1]
+            base = int(probe.getsockname()[1])
         if base >= 65000:
             continue
         try:

@@ -18,7 +18,8 @@ from pos_app.ports.ic_card import IcCardReader
 
 def part3_atr(standard: int, card_name: int) -> str:
     """3B 8F 80 01 80 4F 0C <RID> SS C0 C1 00 00 00 00 TCK, TCK = XOR of T0..last byte."""
-    body = bytes.fromhex("8F8001804F0CA000000306") + bytes([standard]) + card_name.to_bytes(2, "big") + bytes(4)
+    body = (bytes.fromhex("8F8001804F0CA000000306") + bytes([standard])
+            + card_name.to_bytes(2, "big") + bytes(4))
     tck = 0
     for byte in body:
         tck ^= byte

@@ -77,7 +77,7 @@ def access_bits(c_by_block: list[tuple[int, int, int]], gpb: int = 0x69) -> byte
     return bytes([b6, b7, b8, gpb])
 
 
-def decode_access_bits(trailer: bytes) -> list[tuple[int, int, int]] | None:
+def decode_access_bits(trailer: bytes | bytearray) -> list[tuple[int, int, int]] | None:
     """(C1, C2, C3) for blocks 0..3, or None when the inverted copies disagree (bricked)."""
     b6, b7, b8 = trailer[6], trailer[7], trailer[8]
     c1, c2, c3 = b7 >> 4, b8 & 0xF, b8 >> 4
@@ -148,7 +148,9 @@ class Acr122uEmulation:
                 return SW_WRONG_LENGTH
             return self._authenticate(block=body[3], key_type=body[4], slot=body[5])
         if ins == 0x88:  # obsolete ACR122U form: FF 88 00 block keytype slot
-            return self._authenticate(block=p2, key_type=body[0] if body else 0, slot=apdu[5] if len(apdu) > 5 else 0)
+            if len(apdu) != 6:
+                return SW_WRONG_LENGTH
+            return self._authenticate(block=p2, key_type=apdu[4], slot=apdu[5])
         if ins == 0xB0:
             return self._read(p2, body)
         if ins == 0xD6:
@@ -326,7 +328,7 @@ class VpcdCardSimulator:
                 return None
             try:
                 chunk = sock.recv(n - len(buf))
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return None
