@@ -30,7 +30,10 @@ def update_sources() -> None:
     """Re-extract the strings of ui/ into the .ts files (developers run this)."""
     sources = [str(p) for p in Path(__file__).resolve().parent.rglob("*.py")]
     for lang in LANGUAGES:
-        subprocess.run([_tool("pyside6-lupdate"), "-no-obsolete", *sources, "-ts",
+        # tr_fill is QCoreApplication.translate with %1.. filled in (ui/formatting.py).
+        subprocess.run([_tool("pyside6-lupdate"), "-no-obsolete", "-locations", "none",
+                        "-tr-function-alias", "translate+=tr_fill",
+                        *sorted(sources), "-ts",
                         str(TRANSLATIONS / f"pos_{lang}.ts")], check=True)
 
 

@@ -1,0 +1,69 @@
+"""What every screen is handed by the composition root: services, the background helper, ports."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pos_app.bootstrap import Services
+from pos_app.domain.sale import CompletedSale
+from pos_app.services.auth import User
+from pos_app.settings import Settings
+from ui.background import Background
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    """A print attempt: printed, or kept for reprint with the printer's error."""
+
+    printed: bool
+    error: Exception | None = None
+
+
+class ReceiptDesk(Protocol):
+    """Receipts and the drawer as the screens see them; every method may block (device lane)."""
+
+    def print_sale(self, sale: CompletedSale) -> PrintResult:
+        """Render and print a finished sale; on failure keep it for reprint."""
+        ...
+
+    def reprint_waiting(self) -> int:
+        """Print every waiting job oldest first; return how many printed (raise on failure)."""
+        ...
+
+    def reprint_last(self) -> PrintResult:
+        """Print the last receipt again, marked as a reprint."""
+        ...
+
+    def waiting(self) -> int:
+        """How many receipts wait for reprint."""
+        ...
+
+    def open_drawer(self) -> None:
+        ...
+
+    def last_preview(self) -> list[str]:
+        """The last printed (or queued) receipt as text lines for the screen."""
+        ...
+
+    def printer_state(self) -> str:
+        """'ready', 'problem', 'none' (no printer configured)."""
+        ...
+
+
+@dataclass
+class TillContext:
+    """The till as the screens use it; built once in ui/main.py."""
+
+    services: Services
+    background: Background
+    settings: Settings
+    data_dir: Path
+    receipts: ReceiptDesk
+    language: str = "zh_CN"
+    outbox_pending: Callable[[], int] = lambda: 0
+    reader_state: Callable[[], str] = lambda: "none"
+    save_settings: Callable[[Settings], None] = lambda s: None
+    user: User | None = None
+    extra: dict[str, object] = field(default_factory=dict)

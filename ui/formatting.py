@@ -1,0 +1,90 @@
+"""Money, discount reasons, tiers and tenders as the cashier reads them (translated)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from pos_app.domain.money import format_yuan, format_zhe
+from pos_app.domain.pricing import PricedLine, ReasonKind
+from pos_app.domain.rules import Tier
+from pos_app.domain.tenders import TenderKind
+
+_CTX = "Formatting"
+
+
+class Text(str):
+    """A translated string whose %1, %2... are filled in by args() (Qt's QString::arg)."""
+
+    def args(self, *values: object) -> str:
+        out = str(self)
+        # Highest first, so %1 never eats the start of %10.
+        for i in range(len(values), 0, -1):
+            out = out.replace(f"%{i}", str(values[i - 1]))
+        return out
+
+
+def tr_fill(context: str, text: str) -> Text:
+    """QCoreApplication.translate for module-level code (lupdate knows it by an alias)."""
+    return Text(QCoreApplication.translate(context, text))
+
+
+def yuan(fen: int) -> str:
+    """'¥70.40' (money is formatted only in ui/ and receipts/)."""
+    return ("-¥" if fen < 0 else "¥") + format_yuan(abs(fen))
+
+
+def reason_text(line: PricedLine) -> str:
+    """会员8.8折 / 促销8折 / 特价 / 手工9折 / 积分兑换 / 计次, joined when stacked (折上折)."""
+    parts = []
+    for r in line.reasons:
+        if r.kind is ReasonKind.TIER:
+            parts.append(tr_fill("Formatting", "Member %1折").args(format_zhe(r.rate_bp)))
+        elif r.kind is ReasonKind.PROMOTION:
+            parts.append(tr_fill("Formatting", "Promotion %1折").args(format_zhe(r.rate_bp)))
+        elif r.kind is ReasonKind.SPECIAL:
+            parts.append(tr_fill("Formatting", "Special price"))
+        elif r.kind is ReasonKind.MANUAL:
+            parts.append(tr_fill("Formatting", "Manual %1折").args(format_zhe(r.rate_bp)))
+        elif r.kind is ReasonKind.GIFT:
+            parts.append(tr_fill("Formatting", "Points gift (%1 pts)").args(line.redeemed_points))
+        elif r.kind is ReasonKind.PASS:
+            parts.append(tr_fill("Formatting", "Count pass"))
+    return " + ".join(parts)
+
+
+def tier_name(tier: Tier | None, language: str) -> str:
+    if tier is None:
+        return ""
+    return tier.name_zh if language.startswith("zh") else tier.name_en
+
+
+def tender_name(kind: TenderKind) -> str:
+    names = {
+        TenderKind.CASH: tr_fill("Formatting", "Cash"),
+        TenderKind.STORED_VALUE: tr_fill("Formatting", "Stored value"),
+        TenderKind.BANK_CARD: tr_fill("Formatting", "Bank card"),
+        TenderKind.WECHAT: tr_fill("Formatting", "WeChat Pay"),
+        TenderKind.ALIPAY: tr_fill("Formatting", "Alipay"),
+        TenderKind.POINTS: tr_fill("Formatting", "Points"),
+    }
+    return names[kind]
+
+
+def card_status_name(status: str) -> str:
+    names = {"active": tr_fill("Formatting", "active"), "lost": tr_fill("Formatting", "reported lost"),
+             "replaced": tr_fill("Formatting", "replaced"), "cancelled": tr_fill("Formatting", "cancelled"),
+             "expired": tr_fill("Formatting", "expired")}
+    return names.get(status, status)
+
+
+def ledger_kind_name(kind: str) -> str:
+    names = {"earn": tr_fill("Formatting", "earned"), "bonus": tr_fill("Formatting", "bonus"),
+             "gift": tr_fill("Formatting", "gift redeemed"),
+             "points_cash": tr_fill("Formatting", "points as cash"),
+             "return": tr_fill("Formatting", "return"), "bonus_reversal": tr_fill("Formatting", "bonus reversed"),
+             "points_cash_back": tr_fill("Formatting", "points refunded"),
+             "topup": tr_fill("Formatting", "top-up"), "spend": tr_fill("Formatting", "spent"),
+             "refund": tr_fill("Formatting", "refund to card"),
+             "refund_balance": tr_fill("Formatting", "balance paid out"),
+             "opening": tr_fill("Formatting", "opening balance"),
+             "adjustment": tr_fill("Formatting", "adjustment")}
+    return names.get(kind, kind)

@@ -1,0 +1,275 @@
+"""The composition root of the cashier app: logging, Qt, translations, settings, store, devices, window.
+
+The only module of ui/ that may import db/, hardware/ and receipts/ (import-linter).
+"""
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sqlite3
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from pos_app.bootstrap import Services
+from pos_app.domain.sale import CompletedSale
+from pos_app.domain.shop import ShopInfo
+from pos_app.ports.printing import CashDrawer, PrinterFailure, ReceiptPrinter
+from pos_app.settings import Settings
+from ui import i18n
+from ui.background import Background
+from ui.context import PrintResult, TillContext
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = "pos.log"
+UI_STATE_FILE = "ui-state.ini"
+
+
+def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
+    """A rotating log file in the data dir (5 x 2 MB). Card data and PINs are never logged."""
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter(
+        "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
+
+
+class TillReceiptDesk:
+    """ReceiptDesk for the screens: render with receipts/, print or queue with hardware/."""
+
+    def __init__(self, services: Services, settings: Settings, printer: ReceiptPrinter,
+                 drawer: CashDrawer, queue_dir: Path, configured: bool) -> None:
+        from hardware.print_queue import PrintQueue
+        from receipts.escpos import PROFILES, PROFILE_80MM_48
+        from receipts.texts import ReceiptTexts
+
+        self._services = services
+        self._printer = printer
+        self._drawer = drawer
+        self._queue = PrintQueue(queue_dir)
+        self._profile = PROFILES.get(settings.devices.printer_profile, PROFILE_80MM_48)
+        self._texts = (ReceiptTexts.en() if settings.devices.receipt_language == "en"
+                       else ReceiptTexts.zh_cn())
+        self._configured = configured
+        self._state = "ready" if configured else "none"
+        self._last: CompletedSale | None = None
+        self._last_bytes: bytes = b""
+        self._lock = threading.Lock()
+        self._shop: ShopInfo | None = None
+
+    def _shop_info(self) -> ShopInfo:
+        if self._shop is None:
+            with self._services.uow() as uow:
+                self._shop = uow.site.shop()
+        return self._shop
+
+    def _render(self, sale: CompletedSale) -> bytes:
+        from receipts.sale_receipt import render_sale_receipt
+        return render_sale_receipt(self._shop_info(), sale, self._profile, self._texts)
+
+    def print_sale(self, sale: CompletedSale) -> PrintResult:
+        from hardware.print_queue import print_or_queue
+        data = self._render(sale)
+        with self._lock:
+            self._last, self._last_bytes = sale, data
+            outcome = print_or_queue(self._printer, self._queue, data,
+                                     f"{sale.kind.value} {sale.receipt_no}", sale.receipt_no)
+        self._state = "ready" if outcome.printed else "problem"
+        if self._configured or not outcome.printed:
+            log.info("receipt %s %s", sale.receipt_no, "printed" if outcome.printed else "queued")
+        return PrintResult(outcome.printed, outcome.error)
+
+    def reprint_waiting(self) -> int:
+        try:
+            printed = self._queue.retry_all(self._printer)
+        except PrinterFailure:
+            self._state = "problem"
+            raise
+        self._state = "ready" if self._configured else "none"
+        return printed
+
+    def reprint_last(self) -> PrintResult:
+        if self._last is None:
+            return PrintResult(True)
+        receipt_no = self._last.receipt_no
+        with self._services.uow() as uow:
+            count = uow.sales.count_reprint(receipt_no)
+            uow.commit()
+        return self.print_sale(replace(self._last, reprint_count=count))
+
+    def waiting(self) -> int:
+        return len(self._queue)
+
+    def open_drawer(self) -> None:
+        self._drawer.open()
+
+    def last_preview(self) -> list[str]:
+        from receipts.preview import preview_text
+        return preview_text(self._last_bytes, self._profile.columns) if self._last_bytes else []
+
+    def printer_state(self) -> str:
+        return self._state if self._configured else ("problem" if self._state == "problem"
+                                                      else "none")
+
+
+def make_printer(settings: Settings) -> tuple[ReceiptPrinter, CashDrawer, bool]:
+    """The configured ESC/POS printer (and its drawer), or null devices when none is set."""
+    from hardware.escpos_printer import DrawerConfig, EscPosPrinter, NullDrawer, NullPrinter
+    url = settings.devices.printer_url.strip()
+    if not url:
+        return NullPrinter(), NullDrawer(), False
+    printer = EscPosPrinter(url, drawer=DrawerConfig(pin=settings.devices.drawer_pin))
+    return printer, printer, True
+
+
+def outbox_counter(data_dir: Path):  # noqa: ANN201 - a small closure
+    """Events not yet acknowledged by head office (a read-only query; WAL lets it run beside writes)."""
+    from db.store import DB_FILE
+    path = data_dir / DB_FILE
+
+    def pending() -> int:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.05)
+        try:
+            return int(con.execute("SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL")
+                       .fetchone()[0])
+        finally:
+            con.close()
+    return pending
+
+
+def build_context(data_dir: Path, services: Services, settings: Settings, language: str,
+                  printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None,
+                  background: Background | None = None) -> TillContext:
+    """Everything the screens need; tests call it with their own store and printer."""
+    from pos_app.settings import save_settings
+    if printer is None:
+        printer, default_drawer, configured = make_printer(settings)
+        drawer = drawer or default_drawer
+    else:
+        configured = True
+        if drawer is None:
+            from hardware.escpos_printer import NullDrawer
+            drawer = NullDrawer()
+    desk = TillReceiptDesk(services, settings, printer, drawer, data_dir / "print-queue",
+                           configured)
+    return TillContext(services=services, background=background or Background(),
+                       settings=settings, data_dir=data_dir, receipts=desk, language=language,
+                       outbox_pending=outbox_counter(data_dir),
+                       save_settings=lambda s: save_settings(data_dir, s))
+
+
+class DeviceBridge(QObject):
+    """IC card taps from the PC/SC watcher thread, re-emitted on the GUI thread."""
+
+    uid_tapped = Signal(str)
+    state_changed = Signal(str)
+
+
+def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[object]:
+    """Keyboard wedge always; serial reader/scanner and PC/SC reader when configured."""
+    from pos_app.domain.magstripe import CardNumberRule
+    from ui.wedge import SerialInputBridge, install_wedge_filter
+    d = ctx.settings.devices
+    selling = window.selling  # type: ignore[attr-defined]
+    rule = CardNumberRule(track=d.card_track, field=d.card_field)
+    wedge = install_wedge_filter(app, rule, gap_ms=d.wedge_gap_ms,
+                                 prefixes=(d.wedge_prefix,) if d.wedge_prefix else ())
+    wedge.card_swiped.connect(selling.attach_card)
+    wedge.barcode_scanned.connect(selling.scan)
+    keep: list[object] = [wedge]
+    state = {"reader": "none"}
+    ctx.reader_state = lambda: state["reader"]
+    if d.msr_url or d.scanner_url:
+        bridge = SerialInputBridge(rule, app)
+        bridge.card_swiped.connect(selling.attach_card)
+        bridge.barcode_scanned.connect(selling.scan)
+        bridge.device_state.connect(lambda name, s: state.__setitem__("reader", s))
+        if d.msr_url:
+            from hardware.serial_msr import MagTekSerialReader, Msr605Reader
+            reader_cls = Msr605Reader if d.msr_protocol == "msr605" else MagTekSerialReader
+            bridge.attach_reader("msr", reader_cls(d.msr_url))
+        if d.scanner_url:
+            from hardware.serial_scanner import SerialBarcodeScanner
+            bridge.attach_scanner("scanner", SerialBarcodeScanner(d.scanner_url))
+        keep.append(bridge)
+    if d.pcsc_reader:
+        try:
+            from hardware.pcsc_reader import PcscCardWatcher
+            ic = DeviceBridge(app)
+            ic.uid_tapped.connect(selling.attach_uid)
+            ic.state_changed.connect(lambda s: state.__setitem__("reader", s))
+            watcher = PcscCardWatcher(
+                lambda tap: ic.uid_tapped.emit(tap.uid.hex()) if tap.uid else None,
+                on_reader_state=lambda st: ic.state_changed.emit(str(st.state.value)),
+                reader=d.pcsc_reader)
+            watcher.start()
+            keep += [ic, watcher]
+        except Exception:  # noqa: BLE001 - no PC/SC stack: the till still sells
+            log.exception("IC card reader not started")
+    return keep
+
+
+def open_services(data_dir: Path) -> tuple[Services, Settings]:
+    """The SQLite store and argon2 hasher around the core services.
+
+    The same wiring as pos_app.cli.open_services, done here so that ui/ reaches db/ only
+    through this module (import-linter follows the CLI's own imports of db/).
+    """
+    from db.pin_hasher import Argon2PinHasher
+    from db.store import open_store
+    from pos_app.bootstrap import build_services
+    from pos_app.domain.ids import UuidV7Source
+    from pos_app.ports.clock import SystemClock
+    from pos_app.settings import load_settings
+
+    ids = UuidV7Source()
+    uow = open_store(data_dir, ids)
+    return (build_services(uow, SystemClock(), ids, Argon2PinHasher()), load_settings(data_dir))
+
+
+def main(data_dir: Path, argv: list[str] | None = None) -> int:
+    """Start the till app on `data_dir`; returns the exit code."""
+    started = time.perf_counter()
+    setup_logging(data_dir)
+    log.info("starting, data dir %s", data_dir)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("membership-pos")
+    services, settings = open_services(data_dir)
+    language = i18n.choose_language(settings.language)
+    i18n.install(app, language)
+    ctx = build_context(data_dir, services, settings, language)
+    from ui.main_window import MainWindow
+    ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, ui_state)
+    devices = start_devices(app, ctx, window)
+    window.show()
+    window.start()
+    log.info("login screen shown after %.0f ms", (time.perf_counter() - started) * 1000)
+    code = app.exec()
+    for device in devices:
+        stop = getattr(device, "stop", None)
+        if callable(stop):
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - shutting down anyway
+                log.exception("device did not stop cleanly")
+    ctx.background.wait(5_000)
+    return int(code)
+
+
+if __name__ == "__main__":
+    from pos_app.settings import resolve_data_dir  # noqa: I001
+    sys.exit(main(resolve_data_dir(sys.argv[1] if len(sys.argv) > 1 else None)))

@@ -1,0 +1,172 @@
+"""The till's main window: login, shift, the selling screen and the status bar."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+
+from pos_app.ports.store import ShiftRecord
+from pos_app.services.auth import User
+from ui.context import TillContext
+from ui.login_dialog import LoginDialog, OpenShiftDialog
+from ui.manager_auth_dialog import with_role
+from ui.selling_screen import SellingScreen
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """Holds the selling screen; everything else opens as a dialog over it."""
+
+    ready = Signal()          # a user is logged in and a shift is open: selling can start
+    logged_out = Signal()
+
+    def __init__(self, ctx: TillContext, ui_settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ui_settings = ui_settings
+        self.dialog: QWidget | None = None
+        self.shift: ShiftRecord | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Membership POS · %1").replace("%1", ctx.settings.shop.shop_name))
+        self.setMinimumSize(1000, 700)
+        self.selling = SellingScreen(ctx, self)
+        self.selling.status_message.connect(self._on_selling_status_message)
+        self.selling.manager_requested.connect(self.open_manager)
+        self.selling.print_finished.connect(lambda _r: self.refresh_status())
+        self.selling.sale_completed.connect(lambda _s: self.refresh_status())
+        self.setCentralWidget(self.selling)
+        self.selling.setEnabled(False)
+        bar = self.statusBar()
+        self.status: dict[str, QLabel] = {}
+        for key in ("shop", "cashier", "shift", "sync", "printer", "reader", "clock"):
+            label = QLabel()
+            label.setObjectName(f"status_{key}")
+            label.setContentsMargins(6, 0, 6, 0)
+            bar.addPermanentWidget(label)
+            self.status[key] = label
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._on_clock_timeout)
+        self._clock.start(1000)
+        QShortcut(QKeySequence("Ctrl+M"), self, activated=self.open_manager)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.log_out)
+        self._ticks = 0
+        if ui_settings is not None:
+            geometry = ui_settings.value("main/geometry")
+            if isinstance(geometry, QByteArray):
+                self.restoreGeometry(geometry)
+        self.refresh_status()
+
+    # -- start-up: login, shift ----------------------------------------------------------------
+    def start(self) -> LoginDialog:
+        """Show the login dialog over the window (users are a short, indexed read)."""
+        self.selling.setEnabled(False)
+        dialog = LoginDialog(self._ctx, self._ctx.services.auth.users(), self)
+        dialog.logged_in.connect(self._on_login_dialog_logged_in)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_login_dialog_logged_in(self, user: User) -> None:
+        self._ctx.user = user
+        shifts = self._ctx.services.shifts
+        self._ctx.background.run(shifts.current, self._on_shift_known)
+
+    def _on_shift_known(self, shift: ShiftRecord | None) -> None:
+        if shift is None:
+            assert self._ctx.user is not None
+            dialog = OpenShiftDialog(self._ctx, self._ctx.user, self)
+            dialog.accepted.connect(lambda: self._on_shift_known(dialog.shift))
+            dialog.rejected.connect(self.start)
+            self.dialog = dialog
+            dialog.open()
+            return
+        self.shift = shift
+        self.selling.setEnabled(True)
+        self.selling.input.setFocus()
+        self.refresh_status()
+        self.ready.emit()
+
+    def log_out(self) -> None:
+        if not self.selling.session.is_empty:
+            self.statusBar().showMessage(self.tr("Finish or hold the sale before logging out."),
+                                         5000)
+            return
+        self._ctx.user = None
+        self.refresh_status()
+        self.logged_out.emit()
+        self.start()
+
+    # -- manager -------------------------------------------------------------------------------
+    def open_manager(self) -> None:
+        from ui.manager_dialog import ManagerDialog
+
+        def granted(manager: User) -> None:
+            dialog = ManagerDialog(self._ctx, manager, self)
+            dialog.shift_closed.connect(self._on_manager_dialog_shift_closed)
+            dialog.language_changed.connect(self._on_manager_dialog_language_changed)
+            self.dialog = dialog
+            dialog.open()
+
+        self.dialog = with_role(self._ctx, self, "manager_screens", self.tr("the manager screens"),
+                                granted)
+
+    def _on_manager_dialog_shift_closed(self) -> None:
+        self.shift = None
+        self.refresh_status()
+
+    def _on_manager_dialog_language_changed(self, language: str) -> None:
+        self.statusBar().showMessage(self.tr("The new language is used after a restart."), 8000)
+
+    # -- status bar ----------------------------------------------------------------------------
+    def refresh_status(self) -> None:
+        ctx = self._ctx
+        s = ctx.settings.shop
+        self.status["shop"].setText(f"{s.shop_name} · {s.till_code}")
+        self.status["cashier"].setText(
+            self.tr("Cashier: %1").replace("%1", ctx.user.display_name) if ctx.user else
+            self.tr("Not logged in"))
+        self.status["shift"].setText(
+            self.tr("Shift since %1").replace("%1", self.shift.opened_at.strftime("%H:%M"))
+            if self.shift else self.tr("No shift"))
+        try:
+            pending = ctx.outbox_pending()
+        except Exception:  # noqa: BLE001 - a status read must never break the till
+            log.exception("outbox count failed")
+            pending = -1
+        self.status["sync"].setText(self.tr("Offline · %1 to upload").replace("%1", str(pending))
+                                    if not ctx.settings.sync.headoffice_url else
+                                    self.tr("Head office · %1 to upload").replace("%1", str(pending)))
+        state = ctx.receipts.printer_state()
+        waiting = ctx.receipts.waiting()
+        printer = {"ready": self.tr("Printer ready"), "problem": self.tr("Printer problem"),
+                   "none": self.tr("No printer")}.get(state, state)
+        if waiting:
+            printer += " · " + self.tr("%1 receipt(s) waiting (F9)").replace("%1", str(waiting))
+        self.status["printer"].setText(printer)
+        self.status["printer"].setStyleSheet("color: #e65100; font-weight: bold;"
+                                             if waiting or state == "problem" else "")
+        reader = ctx.reader_state()
+        self.status["reader"].setText({"none": self.tr("Card reader: keyboard"),
+                                       "ready": self.tr("Card reader ready")}.get(
+            reader, self.tr("Card reader: %1").replace("%1", reader)))
+        self._on_clock_timeout()
+
+    def _on_clock_timeout(self) -> None:
+        self.status["clock"].setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self._ticks += 1
+        if self._ticks % 10 == 0:
+            self.refresh_status()
+
+    def _on_selling_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self._ui_settings is not None:
+            self._ui_settings.setValue("main/geometry", self.saveGeometry())
+            self._ui_settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,123 @@
+"""The member panel of the selling screen: who is paying, their tier, points, balance and badges."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from pos_app.domain.card import mask_mobile
+from pos_app.domain.points import is_lottery_balance
+from pos_app.domain.rules import RuleSet
+from pos_app.services.selling import BasketView
+from ui.formatting import tier_name, yuan
+
+_BADGE_STYLE = ("QLabel { border-radius: 6px; padding: 3px 8px; color: white; "
+                "background: %s; font-weight: bold; }")
+
+
+class MemberPanelWidget(QFrame):
+    """Shows the attached member, or why a card was refused (never priced as a member)."""
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._language = language
+        self.setObjectName("memberPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(280)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSize(16)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setObjectName("cardProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: white; background: #c62828; padding: 6px; "
+                                   "border-radius: 4px; font-weight: bold;")
+        self.problem.hide()
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        self._values: dict[str, QLabel] = {}
+        rows = (("mobile", self.tr("Mobile")), ("tier", self.tr("Tier")),
+                ("points", self.tr("Points")), ("balance", self.tr("Balance")),
+                ("passes", self.tr("Passes")), ("expiry", self.tr("Card valid to")),
+                ("earn", self.tr("This sale earns")), ("next", self.tr("Next gift")))
+        for i, (key, label) in enumerate(rows):
+            name = QLabel(label)
+            name.setStyleSheet("color: #555;")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, i, 1)
+            self._values[key] = value
+        self._names = rows
+        badges = QHBoxLayout()
+        badges.setSpacing(4)
+        self.badges: dict[str, QLabel] = {}
+        for key, text, colour in (("birthday", self.tr("Birthday gift"), "#d81b60"),
+                                  ("lottery", self.tr("Lottery"), "#6a1b9a"),
+                                  ("quarterly", self.tr("Quarterly gift"), "#00838f"),
+                                  ("join", "", "#ef6c00")):
+            badge = QLabel(text)
+            badge.setStyleSheet(_BADGE_STYLE % colour)
+            badge.hide()
+            badges.addWidget(badge)
+            self.badges[key] = badge
+        badges.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.problem)
+        layout.addLayout(grid)
+        layout.addLayout(badges)
+        layout.addStretch(1)
+        self.show_view(None)
+
+    def value(self, key: str) -> str:
+        return self._values[key].text()
+
+    def show_problem(self, text: str) -> None:
+        """A refused card: say why, and show that no member is attached."""
+        self.problem.setText(text)
+        self.problem.show()
+
+    def clear_problem(self) -> None:
+        self.problem.hide()
+        self.problem.clear()
+
+    def show_view(self, view: BasketView | None, rules: RuleSet | None = None) -> None:
+        member = view.member if view is not None else None
+        if member is None:
+            self.title.setText(self.tr("No member (F2)"))
+            for label in self._values.values():
+                label.setText("")
+            for badge in self.badges.values():
+                badge.hide()
+            return
+        assert view is not None
+        acc, card = member.account, member.card
+        self.title.setText(acc.name)
+        v = self._values
+        v["mobile"].setText(mask_mobile(acc.mobile or ""))
+        v["tier"].setText(tier_name(view.tier, self._language))
+        v["points"].setText(str(acc.spendable_points))
+        v["balance"].setText(yuan(acc.balance_fen))
+        live = [p for p in view.passes if not p.refunded and p.uses_left > 0]
+        v["passes"].setText("\n".join(f"{p.name} ×{p.uses_left}" for p in live) or "—")
+        v["expiry"].setText(card.expires_on.isoformat() if card.expires_on else self.tr("no expiry"))
+        v["earn"].setText(self.tr("%1 points").replace("%1", str(view.points.total)))
+        if view.next_step_points:
+            v["next"].setText(self.tr("%1 more points for a gift up to %2")
+                              .replace("%1", str(view.next_step_points))
+                              .replace("%2", yuan(view.next_step_cap_fen)))
+        else:
+            v["next"].setText("—")
+        b = view.badges
+        self.badges["birthday"].setVisible(b.birthday)
+        self.badges["quarterly"].setVisible(b.quarterly_gift)
+        lottery = rules is not None and is_lottery_balance(acc.spendable_points, rules)
+        self.badges["lottery"].setVisible(lottery)
+        if b.join_tier:
+            name = tier_name(rules.tier(b.join_tier), self._language) if rules else b.join_tier
+            self.badges["join"].setText(self.tr("Joins %1 with this sale").replace("%1", name))
+        self.badges["join"].setVisible(bool(b.join_tier))

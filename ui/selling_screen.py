@@ -1,0 +1,562 @@
+"""The selling screen: basket, input line, totals, member panel and the function keys."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayout, QHBoxLayout,
+                               QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
+                               QSizePolicy, QTableView, QVBoxLayout, QWidget)
+
+from pos_app.domain.catalog import Product
+from pos_app.domain.errors import CardNotUsable, UnknownProduct, ValidationFailed
+from pos_app.domain.money import BP_ONE, parse_rate
+from pos_app.domain.sale import CompletedSale
+from pos_app.services.selling import BasketView, SellingSession
+from ui.basket_table_model import BasketTableModel
+from ui.context import PrintResult, TillContext
+from ui.error_messages import card_problem, printer_problem, show_error, show_message
+from ui.formatting import yuan
+from ui.manager_auth_dialog import with_role
+from ui.member_panel import MemberPanelWidget
+from ui.wedge import make_capture_field
+
+log = logging.getLogger(__name__)
+
+_CARD_LIKE = re.compile(r"^\d{6,20}$")
+
+
+class SellingScreen(QWidget):
+    """One basket at a time; every session call runs on the background 'till' lane in order."""
+
+    view_shown = Signal(object)          # BasketView, after the table and panel were redrawn
+    sale_completed = Signal(object)      # CompletedSale
+    print_finished = Signal(object)      # PrintResult
+    status_message = Signal(str)
+    manager_requested = Signal()
+
+    def __init__(self, ctx: TillContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.session: SellingSession = ctx.services.checkout.new_session()
+        self.view: BasketView | None = None
+        self.last_sale: CompletedSale | None = None
+        self.last_print: PrintResult | None = None
+        self.dialog: QWidget | None = None      # the dialog opened last (tests drive it)
+        self.setObjectName("sellingScreen")
+        self.model = BasketTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("basketTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(BasketTableModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        font = self.table.font()
+        font.setPointSize(13)
+        self.table.setFont(font)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+
+        self.input = QLineEdit()
+        self.input.setObjectName("itemInput")
+        self.input.setPlaceholderText(self.tr("Scan or type a barcode, SKU, 3*code or a name; "
+                                              "Enter on an empty line pays"))
+        make_capture_field(self.input)
+        f = self.input.font()
+        f.setPointSize(16)
+        self.input.setFont(f)
+        self.input.setMinimumHeight(44)
+        self.input.returnPressed.connect(self._on_input_return_pressed)
+        self.input.textEdited.connect(self._on_input_text_edited)
+        self._search_model = QStringListModel(self)
+        self._search_hits: dict[str, Product] = {}
+        self.completer = QCompleter(self._search_model, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer.activated.connect(self._on_completer_activated)
+        self.input.setCompleter(self.completer)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("saleBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.member_panel = MemberPanelWidget(ctx.language)
+        totals = QFrame()
+        totals.setObjectName("totals")
+        totals.setFrameShape(QFrame.Shape.StyledPanel)
+        tgrid = QGridLayout(totals)
+        self.subtotal_label = QLabel()
+        self.discount_label = QLabel()
+        self.due_label = QLabel()
+        self.due_label.setObjectName("dueLabel")
+        self.count_label = QLabel()
+        for lab in (self.subtotal_label, self.discount_label, self.count_label):
+            lf = lab.font()
+            lf.setPointSize(14)
+            lab.setFont(lf)
+            lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        df = self.due_label.font()
+        df.setPointSize(36)
+        df.setBold(True)
+        self.due_label.setFont(df)
+        self.due_label.setStyleSheet("color: #b71c1c;")
+        self.due_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        captions = (self.tr("Items"), self.tr("Subtotal"), self.tr("Discounts"), self.tr("Due"))
+        for row, (cap, lab) in enumerate(zip(captions, (self.count_label, self.subtotal_label,
+                                                        self.discount_label, self.due_label))):
+            c = QLabel(cap)
+            cf = c.font()
+            cf.setPointSize(14 if row < 3 else 18)
+            c.setFont(cf)
+            tgrid.addWidget(c, row, 0)
+            tgrid.addWidget(lab, row, 1)
+
+        self.keys: dict[str, QPushButton] = {}
+        keybar = QGridLayout()
+        keybar.setSpacing(4)
+        actions: list[tuple[str, str, str, Callable[[], None]]] = [
+            ("member", "F2", self.tr("Member"), self.open_member_dialog),
+            ("qty", "F3", self.tr("Quantity"), self.change_quantity),
+            ("delete", "F4", self.tr("Delete line"), self.delete_line),
+            ("hold", "F5", self.tr("Hold"), self.hold),
+            ("recall", "F6", self.tr("Recall"), self.open_recall_dialog),
+            ("return", "F7", self.tr("Return"), self.open_return_dialog),
+            ("discount", "F8", self.tr("Discount"), self.open_discount_dialog),
+            ("reprint", "F9", self.tr("Reprint"), self.reprint),
+            ("redeem", "F10", self.tr("Redeem"), self.open_redeem_dialog),
+            ("drawer", "F11", self.tr("Open drawer"), self.open_drawer),
+            ("pay", "F12", self.tr("Pay"), self.open_payment),
+            ("manager", "Ctrl+M", self.tr("Manager"), self.manager_requested.emit),
+        ]
+        for i, (key, seq, text, slot) in enumerate(actions):
+            button = QPushButton(f"{seq}\n{text}")
+            button.setObjectName(f"key_{key}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(54)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            bf = button.font()
+            bf.setPointSize(12)
+            button.setFont(bf)
+            if key == "pay":
+                button.setStyleSheet("background: #2e7d32; color: white; font-weight: bold;")
+            button.clicked.connect(slot)
+            keybar.addWidget(button, i // 6, i % 6)
+            shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.keys[key] = button
+
+        left = QVBoxLayout()
+        left.addWidget(self.input)
+        left.addWidget(self.banner)
+        left.addWidget(self.table, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.member_panel, 1)
+        right.addWidget(totals)
+        top = QHBoxLayout()
+        top.addLayout(left, 3)
+        top.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addLayout(keybar)
+        self._show(self.session.view())
+        self.input.setFocus()
+
+    # -- running session calls in order ---------------------------------------------------
+    def _run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[Exception], None] | None = None) -> None:
+        self._ctx.background.run(fn, on_done or self._show,
+                                 on_error or (lambda exc: show_error(self, exc)))
+
+    def _show(self, view: BasketView) -> None:
+        self.view = view
+        self.model.set_lines(view.lines)
+        if view.lines:
+            self.table.scrollToBottom()
+            self.table.selectRow(len(view.lines) - 1)
+        self.member_panel.show_view(view, self.session.rules)
+        b = view.basket
+        self.count_label.setText(str(sum(line.qty for line in view.lines)))
+        self.subtotal_label.setText(yuan(b.subtotal_fen))
+        self.discount_label.setText(yuan(-b.discount_fen) if b.discount_fen else yuan(0))
+        self.due_label.setText(yuan(view.total_fen))
+        self.view_shown.emit(view)
+
+    def selected_line_no(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return rows[0].row() + 1
+        return len(self.model.lines) or None
+
+    # -- input: scans, typed codes, names -------------------------------------------------
+    def submit_input(self, text: str) -> None:
+        """What Enter on the input line does: pay when empty, else add the item (or member)."""
+        self.input.clear()
+        text = text.strip()
+        if not text:
+            self.open_payment()
+            return
+        self.scan(text)
+
+    def scan(self, code: str) -> None:
+        """A barcode, SKU or 'qty*code'; a member card number when no product has that code."""
+        self.banner.hide()
+        arrived = time.perf_counter()
+        session = self.session
+
+        def work() -> tuple[str, Any]:
+            try:
+                return "item", session.add(code)
+            except UnknownProduct:
+                if not _CARD_LIKE.match(code):
+                    raise
+                try:
+                    return "member", session.attach_card(code)
+                except CardNotUsable as exc:
+                    return "refused", exc
+                except Exception:  # noqa: BLE001 - the product error is the one to explain
+                    pass
+                raise
+
+        def done(result: tuple[str, Any]) -> None:
+            kind, value = result
+            if kind == "refused":
+                self._card_refused(value)
+                return
+            if kind == "member":
+                self.member_panel.clear_problem()
+            self._show(value)
+            log.debug("scan shown in %.1f ms", (time.perf_counter() - arrived) * 1000)
+
+        self._run(work, done)
+
+    def attach_card(self, card_no: str) -> None:
+        """A swiped or tapped card (wedge, serial MSR) or a typed card number."""
+        self.banner.hide()
+        session = self.session
+
+        def work() -> tuple[str, Any]:
+            try:
+                return "member", session.attach_card(card_no)
+            except CardNotUsable as exc:
+                return "refused", exc
+
+        self._run(work, self._on_attach_done)
+
+    def attach_uid(self, uid_hex: str) -> None:
+        session = self.session
+
+        def work() -> tuple[str, Any]:
+            try:
+                return "member", session.attach_uid(uid_hex)
+            except CardNotUsable as exc:
+                return "refused", exc
+
+        self._run(work, self._on_attach_done)
+
+    def attach_member(self, member_id: str) -> None:
+        session = self.session
+
+        def work() -> tuple[str, Any]:
+            try:
+                return "member", session.attach_member(member_id)
+            except CardNotUsable as exc:
+                return "refused", exc
+
+        self._run(work, self._on_attach_done)
+
+    def _on_attach_done(self, result: tuple[str, Any]) -> None:
+        kind, value = result
+        if kind == "refused":
+            self._card_refused(value)
+        else:
+            self.member_panel.clear_problem()
+            self._show(value)
+
+    def _card_refused(self, exc: CardNotUsable) -> None:
+        # The member stays off the sale: the basket keeps its non-member prices.
+        self.member_panel.show_problem(card_problem(exc) + "\n" + self.tr(
+            "No member price, no points, cannot pay with balance."))
+        self.status_message.emit(card_problem(exc))
+        if self.view is not None:
+            self._show(self.view)
+
+    def _on_input_return_pressed(self) -> None:
+        if self.completer.popup().isVisible():
+            return
+        self.submit_input(self.input.text())
+
+    def _on_input_text_edited(self, text: str) -> None:
+        if text and not re.match(r"^[\d*xX×\s]+$", text):
+            self._search_timer.start()
+
+    def _on_search_timer_timeout(self) -> None:
+        text = self.input.text().strip()
+        if not text:
+            return
+        checkout = self._ctx.services.checkout
+        self._ctx.background.run(lambda: checkout.search_products(text, 20),
+                                 self._on_search_done, lambda exc: None)
+
+    def _on_search_done(self, products: list[Product]) -> None:
+        self._search_hits = {f"{p.name} · {p.sku} · {yuan(p.price_fen)}": p for p in products}
+        self._search_model.setStringList(list(self._search_hits))
+        if products and self.input.hasFocus():
+            self.completer.complete()
+
+    def _on_completer_activated(self, text: str) -> None:
+        product = self._search_hits.get(text)
+        if product is None:
+            return
+        QTimer.singleShot(0, self.input.clear)
+        session = self.session
+        self._run(lambda: session.add_product(product, 1))
+
+    # -- function keys ----------------------------------------------------------------------
+    def change_quantity(self) -> None:
+        line_no = self.selected_line_no()
+        if line_no is None:
+            return
+        typed = self.input.text().strip()
+        if typed.isdigit():
+            self.input.clear()
+            self.set_quantity(line_no, int(typed))
+            return
+        dialog = QInputDialog(self)
+        dialog.setObjectName("qtyDialog")
+        dialog.setInputMode(QInputDialog.InputMode.IntInput)
+        dialog.setIntRange(1, 9999)
+        dialog.setIntValue(self.model.lines[line_no - 1].qty)
+        dialog.setWindowTitle(self.tr("Quantity"))
+        dialog.setLabelText(self.tr("New quantity for line %1").replace("%1", str(line_no)))
+        dialog.intValueSelected.connect(lambda qty: self.set_quantity(line_no, qty))
+        self.dialog = dialog
+        dialog.open()
+
+    def set_quantity(self, line_no: int, qty: int) -> None:
+        session = self.session
+        self._run(lambda: session.set_qty(line_no, qty))
+
+    def delete_line(self) -> None:
+        line_no = self.selected_line_no()
+        if line_no is None:
+            return
+        session = self.session
+        self._run(lambda: session.remove_line(line_no))
+
+    def hold(self) -> None:
+        session = self.session
+
+        def done(_held_id: str) -> None:
+            self.member_panel.clear_problem()
+            self._show(session.view())
+            self.status_message.emit(self.tr("Sale held. Recall it with F6."))
+
+        self._run(session.hold, done)
+
+    def open_recall_dialog(self) -> None:
+        from ui.recall_dialog import RecallDialog
+        session = self.session
+
+        def done(held: list) -> None:
+            if not held:
+                show_message(self, self.tr("Recall"), self.tr("No sale is on hold."),
+                             show_message_icon())
+                return
+            dialog = RecallDialog(held, self)
+            dialog.chosen.connect(self.recall)
+            self.dialog = dialog
+            dialog.open()
+
+        self._run(session.held, done)
+
+    def recall(self, held_id: str) -> None:
+        session = self.session
+        self._run(lambda: session.recall(held_id))
+
+    def open_return_dialog(self) -> None:
+        from ui.returns_dialog import ReturnsDialog
+
+        def granted(manager: Any) -> None:
+            dialog = ReturnsDialog(self._ctx, manager, self)
+            dialog.returned.connect(self._on_returns_dialog_returned)
+            self.dialog = dialog
+            dialog.open()
+
+        self.dialog = with_role(self._ctx, self, "return", self.tr("a return"), granted)
+
+    def _on_returns_dialog_returned(self, sale: CompletedSale) -> None:
+        self.last_sale = sale
+        self._show_banner(self.tr("Return %1 booked: refund %2.")
+                          .replace("%1", sale.receipt_no).replace("%2", yuan(sale.total_fen)))
+        self._print(sale)
+
+    def open_discount_dialog(self) -> None:
+        if self.session.is_empty:
+            return
+        line_no = self.selected_line_no()
+        typed = self.input.text().strip()
+        if typed:
+            self.input.clear()
+            self.discount(typed, line_no)
+            return
+        dialog = QInputDialog(self)
+        dialog.setObjectName("discountDialog")
+        dialog.setWindowTitle(self.tr("Discount"))
+        dialog.setLabelText(self.tr("Pay rate for line %1 (e.g. 0.9 = 10% off; end with * for the "
+                                    "whole sale)").replace("%1", str(line_no)))
+        dialog.textValueSelected.connect(lambda text: self.discount(text, line_no))
+        self.dialog = dialog
+        dialog.open()
+
+    def discount(self, text: str, line_no: int | None) -> None:
+        """'0.9' discounts the line; '0.9*' the whole sale. Beyond the user's limit a manager confirms."""
+        whole = text.endswith("*")
+        try:
+            rate = parse_rate(text.rstrip("*").strip())
+        except Exception as exc:  # noqa: BLE001 - InvalidAmount
+            show_error(self, exc)
+            return
+        session = self.session
+        limit = session.rules.manual_discount_limit(self._ctx.user.role) if self._ctx.user else 0
+        needed = "cashier" if BP_ONE - rate <= limit else "manager"
+        if needed == "manager" and BP_ONE - rate > session.rules.manual_discount_limit("manager"):
+            needed = "admin"
+
+        def granted(user: Any) -> None:
+            if whole or line_no is None:
+                self._run(lambda: session.discount_sale(rate, user))
+            else:
+                self._run(lambda: session.discount_line(line_no, rate, user))
+
+        self.dialog = with_role(self._ctx, self, "discount", self.tr("a manual discount"),
+                                granted, needed)
+
+    def reprint(self) -> None:
+        desk = self._ctx.receipts
+
+        def work() -> PrintResult:
+            if desk.waiting():
+                desk.reprint_waiting()
+                return PrintResult(True)
+            return desk.reprint_last()
+
+        self._ctx.background.run(work, self._on_print_done,
+                                 lambda exc: self._on_print_done(PrintResult(False, exc)),
+                                 lane="device")
+
+    def open_redeem_dialog(self) -> None:
+        from ui.redeem_dialog import RedeemDialog
+        if self.view is None or self.view.member is None:
+            show_error(self, ValidationFailed("member", ""))
+            return
+        dialog = RedeemDialog(self.view, self.session.rules, self)
+        dialog.gift_chosen.connect(self.redeem_gift)
+        dialog.pass_chosen.connect(self.use_pass)
+        self.dialog = dialog
+        dialog.open()
+
+    def redeem_gift(self, code: str) -> None:
+        session = self.session
+        self._run(lambda: session.redeem_gift(code))
+
+    def use_pass(self, pass_id: str) -> None:
+        session = self.session
+        self._run(lambda: session.use_pass(pass_id))
+
+    def open_drawer(self) -> None:
+        desk = self._ctx.receipts
+
+        def granted(_user: Any) -> None:
+            self._ctx.background.run(desk.open_drawer, None,
+                                     lambda exc: show_error(self, exc), lane="device")
+
+        self.dialog = with_role(self._ctx, self, "open_drawer", self.tr("opening the drawer"),
+                                granted)
+
+    def open_member_dialog(self) -> None:
+        from ui.member_search_dialog import MemberSearchDialog
+        dialog = MemberSearchDialog(self._ctx, self)
+        dialog.card_entered.connect(self.attach_card)
+        dialog.member_chosen.connect(self.attach_member)
+        dialog.detach_requested.connect(self.detach_member)
+        self.dialog = dialog
+        dialog.open()
+
+    def detach_member(self) -> None:
+        session = self.session
+        self.member_panel.clear_problem()
+        self._run(session.detach_member)
+
+    # -- paying -------------------------------------------------------------------------------
+    def open_payment(self) -> None:
+        from ui.payment_dialog import PaymentDialog
+        if self._ctx.background.busy_in("till"):
+            # Scans still on their way: pay for the basket they make, not the one shown now.
+            QTimer.singleShot(20, self.open_payment)
+            return
+        if self.session.is_empty or self.view is None or self._ctx.user is None:
+            return
+        dialog = PaymentDialog(self._ctx, self.session, self.view, self)
+        dialog.completed.connect(self._on_payment_dialog_completed)
+        self.dialog = dialog
+        dialog.open()
+
+    def _on_payment_dialog_completed(self, sale: CompletedSale) -> None:
+        self.last_sale = sale
+        self.member_panel.clear_problem()
+        self._show(self.session.view())
+        change = (self.tr("Change %1").replace("%1", yuan(sale.change_fen))
+                  if sale.change_fen else self.tr("No change"))
+        self._show_banner(self.tr("Sale %1 done. %2. Printing the receipt…")
+                          .replace("%1", sale.receipt_no).replace("%2", change))
+        self.sale_completed.emit(sale)
+        self._print(sale)
+        self.input.setFocus()
+
+    def _print(self, sale: CompletedSale) -> None:
+        desk = self._ctx.receipts
+        self._ctx.background.run(lambda: desk.print_sale(sale), self._on_print_done,
+                                 lambda exc: self._on_print_done(PrintResult(False, exc)),
+                                 lane="device")
+
+    def _on_print_done(self, result: PrintResult) -> None:
+        self.last_print = result
+        base = self.banner.text().split("\n")[0] if self.banner.isVisible() else ""
+        if result.printed:
+            note = self.tr("Receipt printed.")
+            style = "background: #e8f5e9; color: #1b5e20;"
+        else:
+            reason = printer_problem(result.error) if result.error else ""
+            note = self.tr("The receipt is waiting for reprint (F9). %1").replace("%1", reason)
+            style = "background: #fff3e0; color: #e65100;"
+        self._show_banner((base.replace(self.tr("Printing the receipt…"), "") + "\n" + note)
+                          .strip(), style)
+        self.print_finished.emit(result)
+
+    def _show_banner(self, text: str, style: str = "background: #e3f2fd; color: #0d47a1;") -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet("QLabel { font-size: 18pt; font-weight: bold; padding: 8px; "
+                                  "border-radius: 6px; %s }" % style)
+        self.banner.show()
+
+
+def show_message_icon() -> Any:
+    from PySide6.QtWidgets import QMessageBox
+    return QMessageBox.Icon.Information

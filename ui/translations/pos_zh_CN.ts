@@ -1,0 +1,1493 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BasketTableModel</name>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorMessages</name>
+    <message>
+        <source>This card was reported lost on %1 at %2.</source>
+        <translation>此卡已于 %1 在 %2 挂失。</translation>
+    </message>
+    <message>
+        <source>This card was reported lost on %1.</source>
+        <translation>此卡已于 %1 挂失。</translation>
+    </message>
+    <message>
+        <source>This card expired on %1.</source>
+        <translation>此卡已于 %1 过期。</translation>
+    </message>
+    <message>
+        <source>This card was cancelled on %1.</source>
+        <translation>此卡已于 %1 注销。</translation>
+    </message>
+    <message>
+        <source>This card was replaced by a new card on %1.</source>
+        <translation>此卡已于 %1 换发新卡。</translation>
+    </message>
+    <message>
+        <source>This card cannot be used (%1).</source>
+        <translation>此卡不能使用（%1）。</translation>
+    </message>
+    <message>
+        <source>Scan a barcode or type a SKU, then press Enter.</source>
+        <translation>请扫描条码或输入货号，然后按回车。</translation>
+    </message>
+    <message>
+        <source>Swipe or tap the member card first (F2).</source>
+        <translation>请先刷会员卡 (F2)。</translation>
+    </message>
+    <message>
+        <source>A line that uses a count pass is always one visit.</source>
+        <translation>计次卡消费每行只能是一次。</translation>
+    </message>
+    <message>
+        <source>Select a line in the basket first.</source>
+        <translation>请先在商品列表中选择一行。</translation>
+    </message>
+    <message>
+        <source>Enter a discount rate between 0 and 1, e.g. 0.9 for 10% off.</source>
+        <translation>请输入 0 到 1 之间的折扣率，如 0.9 表示 9 折。</translation>
+    </message>
+    <message>
+        <source>The member has no PIN yet or the PIN is not 4 to 8 digits: a manager sets one first.</source>
+        <translation>该会员尚未设置密码或密码不是 4 到 8 位数字：请店长先设置密码。</translation>
+    </message>
+    <message>
+        <source>Finish or hold the current sale first.</source>
+        <translation>请先完成或挂起当前交易。</translation>
+    </message>
+    <message>
+        <source>Every tender must be a positive amount.</source>
+        <translation>每笔付款金额必须大于零。</translation>
+    </message>
+    <message>
+        <source>Points can only pay whole amounts (100 points = ¥1.00).</source>
+        <translation>积分只能抵整数金额（100 分 = ¥1.00）。</translation>
+    </message>
+    <message>
+        <source>Enter the cash put into the drawer, e.g. 500.00.</source>
+        <translation>请输入放入钱箱的备用金，如 500.00。</translation>
+    </message>
+    <message>
+        <source>Enter the amount.</source>
+        <translation>请输入金额。</translation>
+    </message>
+    <message>
+        <source>Enter the cash counted in the drawer.</source>
+        <translation>请输入钱箱中实点的现金。</translation>
+    </message>
+    <message>
+        <source>Say why the cash is moved.</source>
+        <translation>请填写存取现金的原因。</translation>
+    </message>
+    <message>
+        <source>Check the user name: it is required and must not exist yet.</source>
+        <translation>请检查用户名：必须填写且不能与已有用户重复。</translation>
+    </message>
+    <message>
+        <source>The role must be cashier, manager or admin.</source>
+        <translation>角色必须是收银员、店长或管理员。</translation>
+    </message>
+    <message>
+        <source>The rule set does not know this tier: sync with head office.</source>
+        <translation>会员规则中没有此等级：请与总部同步。</translation>
+    </message>
+    <message>
+        <source>No member price</source>
+        <translation>不能享受会员价</translation>
+    </message>
+    <message>
+        <source>The card gets no member price, earns no points and cannot pay. Ask for another card or sell without a member.</source>
+        <translation>此卡不享受会员价、不积分、不能支付。请顾客出示其他会员卡，或按非会员结账。</translation>
+    </message>
+    <message>
+        <source>Unknown item</source>
+        <translation>未知商品</translation>
+    </message>
+    <message>
+        <source>No product has the code %1. Check the code or search by name.</source>
+        <translation>没有编码为 %1 的商品。请检查编码或按品名查找。</translation>
+    </message>
+    <message>
+        <source>Unknown card</source>
+        <translation>未知会员卡</translation>
+    </message>
+    <message>
+        <source>No member card %1 is known at this till. Search the member by mobile or name.</source>
+        <translation>本机没有会员卡 %1。请按手机号或姓名查找会员。</translation>
+    </message>
+    <message>
+        <source>Unknown member</source>
+        <translation>未知会员</translation>
+    </message>
+    <message>
+        <source>This member is not known at this till.</source>
+        <translation>本机没有此会员的资料。</translation>
+    </message>
+    <message>
+        <source>Receipt not found</source>
+        <translation>未找到小票</translation>
+    </message>
+    <message>
+        <source>No sale with receipt %1. Scan the QR code on the receipt or check the number.</source>
+        <translation>没有小票号为 %1 的交易。请扫描小票二维码或核对号码。</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>Nothing was found for %1.</source>
+        <translation>没有找到 %1。</translation>
+    </message>
+    <message>
+        <source>Invalid quantity</source>
+        <translation>数量无效</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid quantity. Enter a whole number from 1 to 9999.</source>
+        <translation>%1 不是有效数量。请输入 1 到 9999 的整数。</translation>
+    </message>
+    <message>
+        <source>Invalid amount</source>
+        <translation>金额无效</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an amount. Type it like 12.50.</source>
+        <translation>“%1”不是有效金额。请按 12.50 的格式输入。</translation>
+    </message>
+    <message>
+        <source>Amount too large</source>
+        <translation>金额过大</translation>
+    </message>
+    <message>
+        <source>%1 is more than the limit of %2. Check the price.</source>
+        <translation>%1 超过上限 %2。请检查价格。</translation>
+    </message>
+    <message>
+        <source>Not enough balance</source>
+        <translation>余额不足</translation>
+    </message>
+    <message>
+        <source>The card balance is %1 but %2 was asked. Pay the missing %3 another way.</source>
+        <translation>卡内余额 %1，本次需付 %2。差额 %3 请用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>Not enough points</source>
+        <translation>积分不足</translation>
+    </message>
+    <message>
+        <source>This needs %1 points; the member has %2.</source>
+        <translation>需要 %1 分，会员只有 %2 分。</translation>
+    </message>
+    <message>
+        <source>Member PIN needed</source>
+        <translation>需要会员密码</translation>
+    </message>
+    <message>
+        <source>Paying %1 from the card needs the member&apos;s PIN. Ask the member to type it.</source>
+        <translation>卡内支付 %1 需要会员密码。请会员输入密码。</translation>
+    </message>
+    <message>
+        <source>Wrong PIN</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>The PIN is wrong. %1 tries left before the account is locked.</source>
+        <translation>密码错误。再错 %1 次将被锁定。</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: locked until %1. Ask a manager.</source>
+        <translation>密码错误次数过多：锁定至 %1。请找店长。</translation>
+    </message>
+    <message>
+        <source>Manager needed</source>
+        <translation>需要店长授权</translation>
+    </message>
+    <message>
+        <source>A %1 must authorise this. Ask a manager to type their PIN.</source>
+        <translation>此操作需要%1授权。请店长输入密码。</translation>
+    </message>
+    <message>
+        <source>Discount too large</source>
+        <translation>折扣超出权限</translation>
+    </message>
+    <message>
+        <source>%1% off is more than the %2% your role may give. Ask a manager.</source>
+        <translation>优惠 %1% 超过您的权限 %2%。请找店长授权。</translation>
+    </message>
+    <message>
+        <source>Too much paid</source>
+        <translation>付款超额</translation>
+    </message>
+    <message>
+        <source>Card, stored value, points and mobile payments may not pay more than %1 due; only cash gives change.</source>
+        <translation>银行卡、储值、积分和移动支付不能超过应收 %1；只有现金可以找零。</translation>
+    </message>
+    <message>
+        <source>Not fully paid</source>
+        <translation>尚未付清</translation>
+    </message>
+    <message>
+        <source>%1 is due but only %2 was tendered. Add another tender.</source>
+        <translation>应收 %1，只付了 %2。请再加一种付款方式。</translation>
+    </message>
+    <message>
+        <source>Too much paid with points</source>
+        <translation>积分抵现超额</translation>
+    </message>
+    <message>
+        <source>Points may pay at most %1 of this sale.</source>
+        <translation>本单积分最多抵 %1。</translation>
+    </message>
+    <message>
+        <source>No open shift</source>
+        <translation>未开班</translation>
+    </message>
+    <message>
+        <source>Open a shift with the cash float first.</source>
+        <translation>请先输入备用金开班。</translation>
+    </message>
+    <message>
+        <source>Shift already open</source>
+        <translation>班次已开</translation>
+    </message>
+    <message>
+        <source>A shift is already open on this till.</source>
+        <translation>本收银机已有一个班次在进行。</translation>
+    </message>
+    <message>
+        <source>Empty basket</source>
+        <translation>没有商品</translation>
+    </message>
+    <message>
+        <source>Scan at least one item first.</source>
+        <translation>请先扫描至少一件商品。</translation>
+    </message>
+    <message>
+        <source>Too many returned</source>
+        <translation>退货数量过多</translation>
+    </message>
+    <message>
+        <source>Line %1: only %2 can still be returned.</source>
+        <translation>第 %1 行：最多还能退 %2 件。</translation>
+    </message>
+    <message>
+        <source>Cannot redeem</source>
+        <translation>无法兑换</translation>
+    </message>
+    <message>
+        <source>Special-priced and excluded items cannot be taken for points.</source>
+        <translation>特价商品和不参与积分的商品不能用积分兑换。</translation>
+    </message>
+    <message>
+        <source>This gift needs %1 points; the member has %2 available.</source>
+        <translation>此礼品需要 %1 分，会员可用积分 %2。</translation>
+    </message>
+    <message>
+        <source>the pass has expired</source>
+        <translation>计次卡已过期</translation>
+    </message>
+    <message>
+        <source>no uses are left</source>
+        <translation>次数已用完</translation>
+    </message>
+    <message>
+        <source>the pass was refunded</source>
+        <translation>计次卡已退</translation>
+    </message>
+    <message>
+        <source>the pass belongs to another member</source>
+        <translation>该计次卡属于其他会员</translation>
+    </message>
+    <message>
+        <source>Pass not usable</source>
+        <translation>计次卡不可用</translation>
+    </message>
+    <message>
+        <source>The pass cannot be used: %1.</source>
+        <translation>计次卡不能使用：%1。</translation>
+    </message>
+    <message>
+        <source>Import refused</source>
+        <translation>导入被拒绝</translation>
+    </message>
+    <message>
+        <source>%1 line(s) have problems; nothing was imported. Fix them and import again.</source>
+        <translation>%1 行有问题，未导入任何数据。请修改后重新导入。</translation>
+    </message>
+    <message>
+        <source>Member exists</source>
+        <translation>会员已存在</translation>
+    </message>
+    <message>
+        <source>A member with this %1 already exists.</source>
+        <translation>已有会员使用此%1。</translation>
+    </message>
+    <message>
+        <source>Check the input</source>
+        <translation>请检查输入</translation>
+    </message>
+    <message>
+        <source>Check the field &quot;%1&quot;.</source>
+        <translation>请检查“%1”一栏。</translation>
+    </message>
+    <message>
+        <source>Printer problem</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <source>The sale is done. The receipt waits for reprint (F9).</source>
+        <translation>交易已完成，小票等待重印 (F9)。</translation>
+    </message>
+    <message>
+        <source>Cannot do that</source>
+        <translation>无法执行</translation>
+    </message>
+    <message>
+        <source>The till refused this (%1).</source>
+        <translation>收银机拒绝了此操作（%1）。</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>An unexpected error happened; it was written to the log. Try again, and call support if it happens again.</source>
+        <translation>发生了意外错误，已记录到日志。请重试；如果再次出现，请联系技术支持。</translation>
+    </message>
+    <message>
+        <source>The printer cover is open: close it.</source>
+        <translation>打印机上盖打开：请合上。</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper: put in a new roll.</source>
+        <translation>打印机缺纸：请装入新纸卷。</translation>
+    </message>
+    <message>
+        <source>The printer does not answer: check its power and cable.</source>
+        <translation>打印机无响应：请检查电源和连接线。</translation>
+    </message>
+    <message>
+        <source>The printer is offline: press its feed button or switch it off and on.</source>
+        <translation>打印机离线：请按走纸键，或关机再开机。</translation>
+    </message>
+    <message>
+        <source>The printer reports a fault (cutter jam?): open it, clear it, close it.</source>
+        <translation>打印机报故障（切刀卡纸？）：请打开清理后合上。</translation>
+    </message>
+    <message>
+        <source>The printer could not print.</source>
+        <translation>打印机无法打印。</translation>
+    </message>
+    <message>
+        <source>cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <source>Member %1折</source>
+        <translation>会员%1折</translation>
+    </message>
+    <message>
+        <source>Promotion %1折</source>
+        <translation>促销%1折</translation>
+    </message>
+    <message>
+        <source>Special price</source>
+        <translation>特价</translation>
+    </message>
+    <message>
+        <source>Manual %1折</source>
+        <translation>手工%1折</translation>
+    </message>
+    <message>
+        <source>Points gift (%1 pts)</source>
+        <translation>积分兑换（%1 分）</translation>
+    </message>
+    <message>
+        <source>Count pass</source>
+        <translation>计次</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Stored value</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <source>Bank card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>reported lost</source>
+        <translation>已挂失</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>已换卡</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已注销</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>earned</source>
+        <translation>消费积分</translation>
+    </message>
+    <message>
+        <source>bonus</source>
+        <translation>奖励积分</translation>
+    </message>
+    <message>
+        <source>gift redeemed</source>
+        <translation>兑换礼品</translation>
+    </message>
+    <message>
+        <source>points as cash</source>
+        <translation>积分抵现</translation>
+    </message>
+    <message>
+        <source>return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>bonus reversed</source>
+        <translation>冲回奖励</translation>
+    </message>
+    <message>
+        <source>points refunded</source>
+        <translation>退回积分</translation>
+    </message>
+    <message>
+        <source>top-up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>spent</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <source>refund to card</source>
+        <translation>退回卡内</translation>
+    </message>
+    <message>
+        <source>balance paid out</source>
+        <translation>退余额</translation>
+    </message>
+    <message>
+        <source>opening balance</source>
+        <translation>期初</translation>
+    </message>
+    <message>
+        <source>adjustment</source>
+        <translation>调整</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Log in (Enter)</source>
+        <translation>登录 (Enter)</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Membership POS · %1</source>
+        <translation>会员收银 · %1</translation>
+    </message>
+    <message>
+        <source>Finish or hold the sale before logging out.</source>
+        <translation>请先完成或挂起交易再退出登录。</translation>
+    </message>
+    <message>
+        <source>the manager screens</source>
+        <translation>管理功能</translation>
+    </message>
+    <message>
+        <source>The new language is used after a restart.</source>
+        <translation>新语言将在重启后生效。</translation>
+    </message>
+    <message>
+        <source>Cashier: %1</source>
+        <translation>收银员：%1</translation>
+    </message>
+    <message>
+        <source>Not logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>Shift since %1</source>
+        <translation>%1 开班</translation>
+    </message>
+    <message>
+        <source>No shift</source>
+        <translation>未开班</translation>
+    </message>
+    <message>
+        <source>Offline · %1 to upload</source>
+        <translation>离线 · 待上传 %1</translation>
+    </message>
+    <message>
+        <source>Head office · %1 to upload</source>
+        <translation>总部 · 待上传 %1</translation>
+    </message>
+    <message>
+        <source>Printer ready</source>
+        <translation>打印机就绪</translation>
+    </message>
+    <message>
+        <source>Printer problem</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <source>No printer</source>
+        <translation>未配置打印机</translation>
+    </message>
+    <message>
+        <source>%1 receipt(s) waiting (F9)</source>
+        <translation>%1 张小票待打印 (F9)</translation>
+    </message>
+    <message>
+        <source>Card reader: keyboard</source>
+        <translation>读卡器：键盘式</translation>
+    </message>
+    <message>
+        <source>Card reader ready</source>
+        <translation>读卡器就绪</translation>
+    </message>
+    <message>
+        <source>Card reader: %1</source>
+        <translation>读卡器：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerAuthDialog</name>
+    <message>
+        <source>Manager authorisation</source>
+        <translation>店长授权</translation>
+    </message>
+    <message>
+        <source>A manager must confirm: %1</source>
+        <translation>需要店长确认：%1</translation>
+    </message>
+    <message>
+        <source>Authorise</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerDialog</name>
+    <message>
+        <source>Manager · %1</source>
+        <translation>管理 · %1</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Rule set</source>
+        <translation>会员规则</translation>
+    </message>
+    <message>
+        <source>Shift close</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>MemberPanelWidget</name>
+    <message>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>Passes</source>
+        <translation>计次卡</translation>
+    </message>
+    <message>
+        <source>Card valid to</source>
+        <translation>卡有效期</translation>
+    </message>
+    <message>
+        <source>This sale earns</source>
+        <translation>本单积分</translation>
+    </message>
+    <message>
+        <source>Next gift</source>
+        <translation>下一档礼品</translation>
+    </message>
+    <message>
+        <source>Birthday gift</source>
+        <translation>生日礼</translation>
+    </message>
+    <message>
+        <source>Lottery</source>
+        <translation>可抽奖</translation>
+    </message>
+    <message>
+        <source>Quarterly gift</source>
+        <translation>季度礼品</translation>
+    </message>
+    <message>
+        <source>No member (F2)</source>
+        <translation>非会员 (F2 刷卡)</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>长期有效</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>%1 分</translation>
+    </message>
+    <message>
+        <source>%1 more points for a gift up to %2</source>
+        <translation>再积 %1 分可兑 %2 以内礼品</translation>
+    </message>
+    <message>
+        <source>Joins %1 with this sale</source>
+        <translation>本单可升为%1</translation>
+    </message>
+</context>
+<context>
+    <name>MemberSearchDialog</name>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Swipe or tap the card, scan the member code, or type a card number, mobile number or name.</source>
+        <translation>请刷卡或感应 IC 卡、扫描会员码，或输入卡号、手机号、姓名。</translation>
+    </message>
+    <message>
+        <source>Use as card number</source>
+        <translation>按卡号查找</translation>
+    </message>
+    <message>
+        <source>Remove member from sale</source>
+        <translation>取消本单会员</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>%1 member(s) found</source>
+        <translation>找到 %1 位会员</translation>
+    </message>
+    <message>
+        <source>No member found</source>
+        <translation>未找到会员</translation>
+    </message>
+</context>
+<context>
+    <name>MembersScreen</name>
+    <message>
+        <source>Mobile, card number or name</source>
+        <translation>手机号、卡号或姓名</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>No member found</source>
+        <translation>未找到会员</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3
+Points %4 (accumulated %5) · balance %6 (bonus %7)
+Cards: %8
+Passes: %9</source>
+        <translation>%1 · %2 · %3
+积分 %4（累计 %5）· 余额 %6（赠送 %7）
+会员卡：%8
+计次卡：%9</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+</context>
+<context>
+    <name>OpenShiftDialog</name>
+    <message>
+        <source>Open shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>No shift is open on this till. Count the cash float put into the drawer and open the shift.</source>
+        <translation>本收银机尚未开班。请清点放入钱箱的备用金，然后开班。</translation>
+    </message>
+    <message>
+        <source>Open shift (Enter)</source>
+        <translation>开班 (Enter)</translation>
+    </message>
+    <message>
+        <source>Cash float ¥</source>
+        <translation>备用金 ¥</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Payment</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <source>Payment reference (bank/WeChat/Alipay slip no.)</source>
+        <translation>支付凭证号（银行卡/微信/支付宝）</translation>
+    </message>
+    <message>
+        <source>Needs a member card</source>
+        <translation>需要会员卡</translation>
+    </message>
+    <message>
+        <source>Exact</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <source>%1: balance %2 · %3 points (points can pay up to %4)</source>
+        <translation>%1：余额 %2 · 积分 %3（积分最多可抵 %4）</translation>
+    </message>
+    <message>
+        <source>Remove last tender (Del)</source>
+        <translation>撤销上一笔付款 (Del)</translation>
+    </message>
+    <message>
+        <source>Member PIN</source>
+        <translation>会员密码</translation>
+    </message>
+    <message>
+        <source>Complete sale (Enter)</source>
+        <translation>完成收款 (Enter)</translation>
+    </message>
+    <message>
+        <source>Back to the basket (Esc)</source>
+        <translation>返回商品列表 (Esc)</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已付</translation>
+    </message>
+    <message>
+        <source>Still to pay</source>
+        <translation>还需支付</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <source>Amount ¥</source>
+        <translation>金额 ¥</translation>
+    </message>
+    <message>
+        <source>Saving the sale…</source>
+        <translation>正在保存交易…</translation>
+    </message>
+</context>
+<context>
+    <name>ProductsScreen</name>
+    <message>
+        <source>Name, SKU or barcode</source>
+        <translation>名称、货号或条码</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>货号</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>品类</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Promotion</source>
+        <translation>促销</translation>
+    </message>
+    <message>
+        <source>regular</source>
+        <translation>正价</translation>
+    </message>
+    <message>
+        <source>special price</source>
+        <translation>特价</translation>
+    </message>
+    <message>
+        <source>excluded</source>
+        <translation>不参与优惠</translation>
+    </message>
+    <message>
+        <source>Import products</source>
+        <translation>导入商品</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>正在导入 %1…</translation>
+    </message>
+    <message>
+        <source>Imported: %1 added, %2 updated.</source>
+        <translation>已导入：新增 %1，更新 %2。</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+</context>
+<context>
+    <name>RecallDialog</name>
+    <message>
+        <source>Recall a held sale</source>
+        <translation>取回挂单</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>取单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>RedeemDialog</name>
+    <message>
+        <source>Redeem points / use a pass</source>
+        <translation>积分兑换 / 使用计次卡</translation>
+    </message>
+    <message>
+        <source>%1 points: a gift with a list price up to %2 (uses %3 points).</source>
+        <translation>%1 分：可兑标价 %2 以内的礼品一件（扣 %3 分）。</translation>
+    </message>
+    <message>
+        <source>%1 points: not enough for a gift yet.</source>
+        <translation>%1 分：暂不够兑换礼品。</translation>
+    </message>
+    <message>
+        <source>%1 more points for a gift up to %2.</source>
+        <translation>再积 %1 分可兑 %2 以内的礼品。</translation>
+    </message>
+    <message>
+        <source>Scan the gift&apos;s barcode</source>
+        <translation>扫描礼品条码</translation>
+    </message>
+    <message>
+        <source>Take gift for points</source>
+        <translation>积分兑换礼品</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Count passes (double-click to use one visit)</source>
+        <translation>计次卡（双击使用一次）</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsDialog</name>
+    <message>
+        <source>Return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Scan the QR code on the receipt or type its number</source>
+        <translation>扫描小票上的二维码或输入小票号</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Return qty</source>
+        <translation>退货数量</translation>
+    </message>
+    <message>
+        <source>Return everything</source>
+        <translation>整单退货</translation>
+    </message>
+    <message>
+        <source>Book the return</source>
+        <translation>确认退货</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>no member</source>
+        <translation>非会员</translation>
+    </message>
+    <message>
+        <source>Receipt %1 · %2 · total %3 · %4 · paid by %5</source>
+        <translation>小票 %1 · %2 · 合计 %3 · %4 · 付款方式 %5</translation>
+    </message>
+    <message>
+        <source>Choose what comes back: set a return quantity.</source>
+        <translation>请选择退回的商品：填写退货数量。</translation>
+    </message>
+</context>
+<context>
+    <name>RulesScreen</name>
+    <message>
+        <source>Rule set version %1</source>
+        <translation>会员规则版本 %1</translation>
+    </message>
+    <message>
+        <source>Tiers:</source>
+        <translation>会员等级：</translation>
+    </message>
+    <message>
+        <source>%1: pays %2折 · joins with a purchase of %3 · upgrade at %4 accumulated points</source>
+        <translation>%1：%2折 · 单日消费满 %3 可办 · 累计积分 %4 升级</translation>
+    </message>
+    <message>
+        <source>1 point per %1 of eligible spend; %2 bonus points when a sale earns %3 or more; lottery when the balance ends in %4.</source>
+        <translation>每消费 %1 积 1 分；单笔积分达 %3 分另送 %2 分；积分余额尾数为 %4 可参加抽奖。</translation>
+    </message>
+    <message>
+        <source>Gift ladder: %1 points for a gift up to %2, every further %3 points add %4.</source>
+        <translation>礼品阶梯：%1 分兑 %2 以内礼品，每多 %3 分上限增加 %4。</translation>
+    </message>
+    <message>
+        <source>Points as cash: %1 points = ¥1.00, at most %2% of a sale.</source>
+        <translation>积分抵现：%1 分 = ¥1.00，最多抵单笔金额的 %2%。</translation>
+    </message>
+    <message>
+        <source>Stored value: member PIN above %1.</source>
+        <translation>储值支付超过 %1 需输入会员密码。</translation>
+    </message>
+    <message>
+        <source>Top up %1, get %2 bonus.</source>
+        <translation>充值 %1，赠送 %2。</translation>
+    </message>
+    <message>
+        <source>Manual discount limit for %1: %2%</source>
+        <translation>%1手工折扣上限：%2%</translation>
+    </message>
+</context>
+<context>
+    <name>SellingScreen</name>
+    <message>
+        <source>Scan or type a barcode, SKU, 3*code or a name; Enter on an empty line pays</source>
+        <translation>扫码或输入条码、货号、数量*条码或品名；空行按回车收款</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Subtotal</source>
+        <translation>原价合计</translation>
+    </message>
+    <message>
+        <source>Discounts</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Delete line</source>
+        <translation>删除商品</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>挂单</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>取单</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>折扣</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>重印小票</translation>
+    </message>
+    <message>
+        <source>Redeem</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <source>Open drawer</source>
+        <translation>开钱箱</translation>
+    </message>
+    <message>
+        <source>Pay</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <source>No member price, no points, cannot pay with balance.</source>
+        <translation>不享受会员价、不积分、不能用余额支付。</translation>
+    </message>
+    <message>
+        <source>New quantity for line %1</source>
+        <translation>第 %1 行的新数量</translation>
+    </message>
+    <message>
+        <source>Sale held. Recall it with F6.</source>
+        <translation>已挂单，按 F6 取回。</translation>
+    </message>
+    <message>
+        <source>No sale is on hold.</source>
+        <translation>没有挂起的交易。</translation>
+    </message>
+    <message>
+        <source>a return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <source>Return %1 booked: refund %2.</source>
+        <translation>退货单 %1 已完成：退款 %2。</translation>
+    </message>
+    <message>
+        <source>Pay rate for line %1 (e.g. 0.9 = 10% off; end with * for the whole sale)</source>
+        <translation>第 %1 行的折扣率（如 0.9 表示 9 折；以 * 结尾表示整单）</translation>
+    </message>
+    <message>
+        <source>a manual discount</source>
+        <translation>手工折扣</translation>
+    </message>
+    <message>
+        <source>opening the drawer</source>
+        <translation>开钱箱</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>找零 %1</translation>
+    </message>
+    <message>
+        <source>No change</source>
+        <translation>无需找零</translation>
+    </message>
+    <message>
+        <source>Sale %1 done. %2. Printing the receipt…</source>
+        <translation>交易 %1 已完成。%2。正在打印小票…</translation>
+    </message>
+    <message>
+        <source>Receipt printed.</source>
+        <translation>小票已打印。</translation>
+    </message>
+    <message>
+        <source>The receipt is waiting for reprint (F9). %1</source>
+        <translation>小票等待重印 (F9)。%1</translation>
+    </message>
+    <message>
+        <source>Printing the receipt…</source>
+        <translation>正在打印小票…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Shop code</source>
+        <translation>门店编码</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>门店名称</translation>
+    </message>
+    <message>
+        <source>Till code</source>
+        <translation>收银机编号</translation>
+    </message>
+    <message>
+        <source>Receipt footer</source>
+        <translation>小票页脚</translation>
+    </message>
+    <message>
+        <source>Printer (tcp://host:9100, COM3, /dev/usb/lp0)</source>
+        <translation>打印机（tcp://主机:9100、COM3、/dev/usb/lp0）</translation>
+    </message>
+    <message>
+        <source>Printer paper (58mm-32, 80mm-42, 80mm-48)</source>
+        <translation>打印纸（58mm-32、80mm-42、80mm-48）</translation>
+    </message>
+    <message>
+        <source>Serial card reader (COM4, /dev/ttyUSB0)</source>
+        <translation>串口刷卡器（COM4、/dev/ttyUSB0）</translation>
+    </message>
+    <message>
+        <source>Serial scanner</source>
+        <translation>串口扫码枪</translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <source>IC card reader name</source>
+        <translation>IC 卡读卡器名称</translation>
+    </message>
+    <message>
+        <source>Head office address</source>
+        <translation>总部服务器地址</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Saved. Device changes apply after a restart.</source>
+        <translation>已保存。设备设置重启后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftScreen</name>
+    <message>
+        <source>Cash counted in the drawer, e.g. 1234.50</source>
+        <translation>钱箱实点现金，如 1234.50</translation>
+    </message>
+    <message>
+        <source>Show Z report so far</source>
+        <translation>查看当前交班报表</translation>
+    </message>
+    <message>
+        <source>Close shift</source>
+        <translation>交班结账</translation>
+    </message>
+    <message>
+        <source>Counted cash ¥</source>
+        <translation>实点现金 ¥</translation>
+    </message>
+    <message>
+        <source>Z report · shop %1 · till %2 · %3</source>
+        <translation>交班报表 · 门店 %1 · 收银机 %2 · %3</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>开班 %1</translation>
+    </message>
+    <message>
+        <source>Closed %1</source>
+        <translation>结班 %1</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>尚未结班</translation>
+    </message>
+    <message>
+        <source>Sales: %1, total %2</source>
+        <translation>销售：%1 笔，合计 %2</translation>
+    </message>
+    <message>
+        <source>Returns: %1, total %2</source>
+        <translation>退货：%1 笔，合计 %2</translation>
+    </message>
+    <message>
+        <source>Discounts given: %1</source>
+        <translation>优惠合计：%1</translation>
+    </message>
+    <message>
+        <source>Member sales: %1</source>
+        <translation>会员交易：%1 笔</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Points issued %1, redeemed %2</source>
+        <translation>发放积分 %1，使用积分 %2</translation>
+    </message>
+    <message>
+        <source>Stored value: topped up %1 (bonus %2), spent %3, refunded %4</source>
+        <translation>储值：充值 %1（赠送 %2），消费 %3，退款 %4</translation>
+    </message>
+    <message>
+        <source>Float %1 · pay-ins %2 · pay-outs %3</source>
+        <translation>备用金 %1 · 存入 %2 · 取出 %3</translation>
+    </message>
+    <message>
+        <source>Expected cash in drawer: %1</source>
+        <translation>钱箱应有现金：%1</translation>
+    </message>
+    <message>
+        <source>Counted: %1 · difference %2</source>
+        <translation>实点：%1 · 差额 %2</translation>
+    </message>
+</context>
+<context>
+    <name>UsersScreen</name>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Reset PIN</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Set role</source>
+        <translation>设置角色</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <source>PIN (4-8 digits)</source>
+        <translation>密码（4-8 位数字）</translation>
+    </message>
+    <message>
+        <source>User %1 added.</source>
+        <translation>已添加用户 %1。</translation>
+    </message>
+    <message>
+        <source>PIN of %1 reset.</source>
+        <translation>已重置 %1 的密码。</translation>
+    </message>
+    <message>
+        <source>Role of %1 changed.</source>
+        <translation>已修改 %1 的角色。</translation>
+    </message>
+</context>
+</TS>
