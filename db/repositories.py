@@ -682,6 +682,15 @@ class SqlAuditLog:
                                                               ensure_ascii=False)))
 
 
+    def open_intents(self, action: str, closing_actions: tuple[str, ...]
+                     ) -> list[tuple[str, dict[str, Any], datetime]]:
+        closed = select(AuditRow.target).where(AuditRow.action.in_(closing_actions))
+        rows = self._s.execute(select(AuditRow.target, AuditRow.detail, AuditRow.at)
+                               .where(AuditRow.action == action, AuditRow.target.not_in(closed))
+                               .order_by(AuditRow.at)).all()
+        return [(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+
 class SqlOutbox:
     def __init__(self, session: Session, ids: IdSource) -> None:
         self._s = session

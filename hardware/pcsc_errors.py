@@ -4,6 +4,8 @@ None of them carries a UID or a key: card data must not reach logs above DEBUG.
 """
 from __future__ import annotations
 
+from pos_app.domain.errors import DeviceFailure
+
 # Status words of PC/SC Part 3 storage-card commands (hardware-protocols.md §2.1; SCM SCL3711
 # manual §6.2). ACS readers answer 63 00 for every failure, authentication included.
 STATUS_MEANINGS: dict[int, str] = {
@@ -25,7 +27,7 @@ def describe_status(sw: int) -> str:
     return STATUS_MEANINGS.get(sw, "unknown status")
 
 
-class IcCardError(Exception):
+class IcCardError(DeviceFailure):
     """Base of every expected failure talking to an IC card through PC/SC."""
 
 

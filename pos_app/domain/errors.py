@@ -268,3 +268,8 @@ class ConfirmationRequired(PosError):
     def __init__(self, action: str) -> None:
         super().__init__(action)
         self.action = action
+
+
+class DeviceFailure(PosError):
+    """A device could not do what was asked (drivers' errors derive from this, so the core can
+    tell a device problem from a business refusal without importing any driver)."""

@@ -208,6 +208,11 @@ class AuditLog(Protocol):
     def record(self, at: datetime, user_id: str | None, action: str, target: str,
                detail: dict[str, Any]) -> None: ...
 
+    def open_intents(self, action: str, closing_actions: tuple[str, ...]
+                     ) -> list[tuple[str, dict[str, Any], datetime]]:
+        """Entries of `action` whose target has no later entry of a closing action."""
+        ...
+
 
 class Outbox(Protocol):
     def append(self, kind: str, payload: dict[str, Any], at: datetime) -> int:

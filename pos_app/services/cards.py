@@ -93,10 +93,13 @@ class CardService:
         self._hasher = hasher
 
     # -- register and issue (办卡) -----------------------------------------------------------
-    def register(self, actor: User, form: MemberForm, binding: CardBinding,
-                 join_receipt_no: str = "") -> CardSlip:
-        """A new member with a first card; join-by-purchase tier and referral points apply."""
-        require_role(actor, "manager", "register_member")
+    def check_register(self, form: MemberForm, binding: CardBinding) -> None:
+        """Raise what `register` would raise for this form and card, without writing."""
+        with self._uow() as uow:
+            self._validated(uow, form, binding)
+
+    def _validated(self, uow: UnitOfWork, form: MemberForm, binding: CardBinding
+                   ) -> tuple[str, str, Birthday | None, str, str | None]:
         name = form.name.strip()
         if not name or len(name) > 60:
             raise ValidationFailed("name", "enter the member's name (up to 60 characters)")
@@ -105,16 +108,23 @@ class CardService:
             raise ValidationFailed("gender", "gender is M, F or empty")
         birthday = Birthday.parse(form.birthday, form.birthday_calendar) if form.birthday else None
         card_no = _check_card_no(binding.card_no)
+        self._check_free(uow, card_no, binding.uid, mobile)
+        referrer_id = None
+        if form.referrer_card_no.strip():
+            ref = uow.members.find_card(form.referrer_card_no.strip())
+            if ref is None:
+                raise UnknownCard(form.referrer_card_no.strip())
+            referrer_id = ref.member_id
+        return name, mobile, birthday, card_no, referrer_id
+
+    def register(self, actor: User, form: MemberForm, binding: CardBinding,
+                 join_receipt_no: str = "", closes_intent: str | None = None) -> CardSlip:
+        """A new member with a first card; join-by-purchase tier and referral points apply."""
+        require_role(actor, "manager", "register_member")
         now = self._clock.now()
         with self._uow() as uow:
             rules = uow.rules.current(now)
-            self._check_free(uow, card_no, binding.uid, mobile)
-            referrer_id = None
-            if form.referrer_card_no.strip():
-                ref = uow.members.find_card(form.referrer_card_no.strip())
-                if ref is None:
-                    raise UnknownCard(form.referrer_card_no.strip())
-                referrer_id = ref.member_id
+            name, mobile, birthday, card_no, referrer_id = self._validated(uow, form, binding)
             tier = rules.base_tier
             if join_receipt_no:
                 tier = self._join_tier(uow, rules, join_receipt_no, now) or tier
@@ -145,6 +155,8 @@ class CardService:
                 referral = {"referrer_id": referrer_id, "points": rules.referral_points}
             uow.audit.record(now, actor.id, "member_registered", card_no,
                              {"member_id": member_id, "tier": tier.code})
+            if closes_intent:
+                uow.audit.record(now, actor.id, "ic_write_done", closes_intent, {"card_no": card_no})
             uow.outbox.append("member.registered", {
                 "member": {"id": member_id, "name": name, "mobile": mobile, "gender": form.gender,
                            "birthday": birthday.to_text() if birthday else None,
@@ -286,18 +298,30 @@ class CardService:
         return slip
 
     # -- replace (补卡/换卡) -------------------------------------------------------------------
+    def check_replace(self, old_card_no: str, new_card_no: str, uid: str | None,
+                      identity: IdentityCheck) -> int:
+        """Raise what `replace` would raise; the new card's generation otherwise."""
+        with self._uow() as uow:
+            old = self._replaceable(uow, old_card_no, _check_card_no(new_card_no), uid, identity)
+            return max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
+
+    def _replaceable(self, uow: UnitOfWork, old_card_no: str, new_no: str, uid: str | None,
+                     identity: IdentityCheck) -> CardState:
+        old = self._card(uow, old_card_no)
+        if old.status not in (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.EXPIRED):
+            raise CardStateConflict(old.card_no, old.status.value, "replace")
+        self._confirm(uow, old.member_id, identity)
+        self._check_free(uow, new_no, uid, None)
+        return old
+
     def replace(self, actor: User, old_card_no: str, binding: CardBinding,
-                identity: IdentityCheck) -> CardSlip:
+                identity: IdentityCheck, closes_intent: str | None = None) -> CardSlip:
         """A new card for the same member; the old one is dead for good (generation bumped)."""
         require_role(actor, "manager", "replace_card")
         new_no = _check_card_no(binding.card_no)
         now = self._clock.now()
         with self._uow() as uow:
-            old = self._card(uow, old_card_no)
-            if old.status not in (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.EXPIRED):
-                raise CardStateConflict(old.card_no, old.status.value, "replace")
-            self._confirm(uow, old.member_id, identity)
-            self._check_free(uow, new_no, binding.uid, None)
+            old = self._replaceable(uow, old_card_no, new_no, binding.uid, identity)
             rules = uow.rules.current(now)
             generation = max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
             expires = old.expires_on
@@ -317,6 +341,8 @@ class CardService:
                                        actor.id, {"replaces": old.card_no,
                                                   "kind": binding.kind.value})
             uow.audit.record(now, actor.id, "card_replaced", old.card_no, detail)
+            if closes_intent:
+                uow.audit.record(now, actor.id, "ic_write_done", closes_intent, {"card_no": new_no})
             uow.outbox.append("card.replaced", {"card_no": old.card_no, "member_id": old.member_id,
                                                 "new_card_no": new_no, "kind": binding.kind.value,
                                                 "uid": new.uid, "generation": generation,
