@@ -135,25 +135,20 @@ class IcCardService:
         """The member behind a tapped chip, only if its signed block matches the database."""
         uid = self._uid(tap)
         try:
-            block = decode_member_block(io.read_member_block(tap), uid, self._key)
-        except MemberBlockMissing:
+            raw = io.read_member_block(tap)
+            block = decode_member_block(raw, uid, self._key)
+        except (MemberBlockMissing, DeviceFailure):
+            # A blank chip, or one our sector keys do not open (a UID clone, another
+            # system's card): finish or abandon an interrupted write, then refuse it.
             self.recover(tap, io)
             raise CardForged(None) from None
-        except DeviceFailure:
-            # Our sector keys do not open it: not a card we issued (or a blank clone).
-            self.recover(tap, io)
-            raise CardForged(None) from None
-        at_till = self._checkout.member_by_card(block.card_no) if self._known(block.card_no) \
-            else None
-        if at_till is None:
-            if self.recover(tap, io) is None:
-                raise UnknownCard(block.card_no)
-            at_till = self._checkout.member_by_card(block.card_no)
+        if not self._known(block.card_no) and self.recover(tap, io) is None:
+            raise UnknownCard(block.card_no)
+        at_till = self._checkout.member_by_card(block.card_no)
         card = at_till.card
         if card.uid is not None and card.uid != uid.hex().upper():
             raise CardForged(card.card_no)
-        verify_member_block(io.read_member_block(tap), uid, card.card_no, card.generation,
-                            self._key)
+        verify_member_block(raw, uid, card.card_no, card.generation, self._key)
         return at_till
 
     def _known(self, card_no: str) -> bool:
