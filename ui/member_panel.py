@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from pos_app.domain.card import mask_mobile
 from pos_app.domain.points import is_lottery_balance
@@ -11,7 +11,7 @@ from pos_app.services.selling import BasketView
 from ui.formatting import tier_name, yuan
 
 _BADGE_STYLE = ("QLabel { border-radius: 6px; padding: 3px 8px; color: white; "
-                "background: %s; font-weight: bold; }")
+                "background: %s; font-weight: bold; font-size: 12pt; }")
 
 
 class MemberPanelWidget(QFrame):
@@ -25,7 +25,7 @@ class MemberPanelWidget(QFrame):
         self.setMinimumWidth(280)
         self.title = QLabel()
         font = self.title.font()
-        font.setPointSize(16)
+        font.setPointSize(20)
         font.setBold(True)
         self.title.setFont(font)
         self.title.setWordWrap(True)
@@ -44,15 +44,16 @@ class MemberPanelWidget(QFrame):
                 ("earn", self.tr("This sale earns")), ("next", self.tr("Next gift")))
         for i, (key, label) in enumerate(rows):
             name = QLabel(label)
-            name.setStyleSheet("color: #555;")
+            name.setStyleSheet("color: #555; font-size: 12pt;")
             value = QLabel()
+            value.setStyleSheet("font-size: 13pt; font-weight: bold;")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, i, 1)
             self._values[key] = value
         self._names = rows
-        badges = QHBoxLayout()
+        badges = QGridLayout()
         badges.setSpacing(4)
         self.badges: dict[str, QLabel] = {}
         for key, text, colour in (("birthday", self.tr("Birthday gift"), "#d81b60"),
@@ -62,9 +63,8 @@ class MemberPanelWidget(QFrame):
             badge = QLabel(text)
             badge.setStyleSheet(_BADGE_STYLE % colour)
             badge.hide()
-            badges.addWidget(badge)
+            badges.addWidget(badge, len(self.badges) // 2, len(self.badges) % 2)
             self.badges[key] = badge
-        badges.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.problem)

@@ -40,7 +40,7 @@ class PaymentDialog(QDialog):
         self.sale: CompletedSale | None = None
         self.setObjectName("paymentDialog")
         self.setWindowTitle(self.tr("Payment"))
-        self.setMinimumSize(760, 560)
+        self.setMinimumSize(820, 600)
         self.due_fen = view.total_fen
 
         self.due_label = QLabel()
@@ -92,11 +92,18 @@ class PaymentDialog(QDialog):
             b.setMinimumHeight(48)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setObjectName("quick_exact" if fen is None else f"quick_{fen // 100}")
+            qf = b.font()
+            qf.setPointSize(15)
+            qf.setBold(True)
+            b.setFont(qf)
             b.clicked.connect(lambda _=False, f=fen: self.quick_cash(f))
             quick.addWidget(b)
 
         self.wallet_label = QLabel()
         self.wallet_label.setWordWrap(True)
+        wf = self.wallet_label.font()
+        wf.setPointSize(13)
+        self.wallet_label.setFont(wf)
         if member is not None:
             rules = session.rules
             cap = points_cash_cap(self.due_fen, rules)
@@ -110,7 +117,10 @@ class PaymentDialog(QDialog):
 
         self.tender_list = QListWidget()
         self.tender_list.setObjectName("tenderList")
-        self.tender_list.setMaximumHeight(110)
+        self.tender_list.setMaximumHeight(120)
+        tf = self.tender_list.font()
+        tf.setPointSize(13)
+        self.tender_list.setFont(tf)
         self.undo_button = QPushButton(self.tr("Remove last tender (Del)"))
         self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.undo_button.clicked.connect(self.remove_last_tender)
@@ -149,9 +159,14 @@ class PaymentDialog(QDialog):
             cf = c.font()
             cf.setPointSize(16)
             c.setFont(cf)
-            sums.addWidget(c, row, 0)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            sums.addWidget(label, row, 1)
+            if label is self.change_label:
+                # The change gets a whole row: at 44 pt it must never be clipped.
+                sums.addWidget(c, row, 0, 1, 2)
+                sums.addWidget(label, row + 1, 0, 1, 2)
+            else:
+                sums.addWidget(c, row, 0)
+                sums.addWidget(label, row, 1)
         amount_row = QHBoxLayout()
         amount_caption = QLabel(self.tr("Amount ¥"))
         amount_caption.setFont(self.due_label.font())
