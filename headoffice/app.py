@@ -1,0 +1,160 @@
+"""The head-office HTTP API (FastAPI). Every route but /v1/health and /v1/enrol needs a till's
+API key in `X-Api-Key`; the shop and till come from the key, never from a body."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from headoffice.errors import BadCursor, NotEnrolled, UnknownStream
+from headoffice.feeds import MAX_PAGE
+from headoffice.service import MAX_BATCH, HeadOffice, PushedEvent, TillIdentity
+from pos_app.sync.events import STREAMS
+
+BIG = 2 ** 62
+ID_PATTERN = r"^[0-9A-Za-z-]{1,64}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnrolIn(Strict):
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")
+
+
+class EnrolOut(BaseModel):
+    api_key: str
+    till_id: str
+    shop_id: str
+    shop_code: str
+    till_code: str
+
+
+class EventIn(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    device_seq: StrictInt = Field(ge=1, le=BIG)
+    kind: str = Field(pattern=r"^[a-z_]{1,20}(\.[a-z_]{1,20})?$")
+    payload: dict[str, Any]
+    created_at: str | None = Field(default=None, max_length=40)
+
+
+class PushIn(Strict):
+    events: list[EventIn] = Field(max_length=MAX_BATCH)
+
+
+class EventOut(BaseModel):
+    id: str
+    device_seq: int
+    status: str
+    result: dict[str, Any] | None = None
+    reason: str | None = None
+
+
+class PushOut(BaseModel):
+    results: list[EventOut]
+    acked_seq: int
+    gap_after: int | None
+    refused: int
+
+
+class PullOut(BaseModel):
+    stream: str
+    items: list[dict[str, Any]]
+    cursor: str
+    more: bool
+    acked_seq: int
+
+
+class AuthoriseIn(Strict):
+    member_id: str = Field(pattern=ID_PATTERN)
+    card_no: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")
+    stored_value_fen: StrictInt = Field(ge=0, le=10 ** 12)
+    points: StrictInt = Field(ge=0, le=10 ** 12)
+
+
+class AuthoriseOut(BaseModel):
+    decision: str
+    reason: str
+    auth_id: str | None
+    balance_fen: int
+    spendable_points: int
+    limits: dict[str, int]
+
+
+class WhoAmI(BaseModel):
+    till_id: str
+    shop_id: str
+    shop_code: str
+    till_code: str
+    limits: dict[str, int]
+
+
+api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False)
+
+
+def create_app(ho: HeadOffice) -> FastAPI:
+    app = FastAPI(title="Membership POS head office", version="1.0.0")
+
+    def identity(key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:
+        try:
+            return ho.authenticate(key)
+        except NotEnrolled:
+            raise HTTPException(status_code=401, detail="unknown or revoked key") from None
+
+    Who = Annotated[TillIdentity, Depends(identity)]
+
+    @app.exception_handler(UnknownStream)
+    def _unknown_stream(_r: Request, exc: UnknownStream) -> JSONResponse:
+        return JSONResponse({"detail": f"unknown stream {exc.stream!r}"}, status_code=404)
+
+    @app.exception_handler(BadCursor)
+    def _bad_cursor(_r: Request, exc: BadCursor) -> JSONResponse:
+        return JSONResponse({"detail": "bad cursor"}, status_code=422)
+
+    @app.get("/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/enrol", response_model=EnrolOut, responses={403: {}})
+    def enrol(body: EnrolIn) -> EnrolOut:
+        try:
+            e = ho.enrol(body.code)
+        except NotEnrolled:
+            raise HTTPException(status_code=403, detail="unknown, used or expired code") from None
+        i = e.identity
+        return EnrolOut(api_key=e.api_key, till_id=i.till_id, shop_id=i.shop_id,
+                        shop_code=i.shop_code, till_code=i.till_code)
+
+    @app.get("/v1/whoami", response_model=WhoAmI, responses={401: {}})
+    def whoami(who: Who) -> WhoAmI:
+        return WhoAmI(till_id=who.till_id, shop_id=who.shop_id, shop_code=who.shop_code,
+                      till_code=who.till_code, limits=ho.limits())
+
+    @app.post("/v1/sync/push", response_model=PushOut, responses={401: {}})
+    def push(body: PushIn, who: Who) -> PushOut:
+        r = ho.push(who, [PushedEvent(e.id, e.device_seq, e.kind, e.payload, e.created_at)
+                          for e in body.events])
+        return PushOut(results=[EventOut(**x) for x in r.results], acked_seq=r.acked_seq,
+                       gap_after=r.gap_after, refused=r.refused)
+
+    @app.get("/v1/sync/pull", response_model=PullOut, responses={401: {}, 404: {}})
+    def pull(who: Who, stream: Annotated[str, Query(max_length=20)],
+             cursor: Annotated[str, Query(max_length=60)] = "",
+             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000) -> PullOut:
+        if stream not in STREAMS:
+            raise UnknownStream(stream)
+        page, acked = ho.pull(who, stream, cursor, limit)
+        return PullOut(stream=page.stream, items=page.items, cursor=page.cursor,
+                       more=page.more, acked_seq=acked)
+
+    @app.post("/v1/spend/authorise", response_model=AuthoriseOut, responses={401: {}})
+    def authorise(body: AuthoriseIn, who: Who) -> AuthoriseOut:
+        d = ho.authorise(who, body.member_id, body.card_no, body.stored_value_fen, body.points)
+        return AuthoriseOut(decision=d.decision, reason=d.reason, auth_id=d.auth_id,
+                            balance_fen=d.balance_fen, spendable_points=d.spendable_points,
+                            limits=d.limits)
+
+    return app

@@ -1,0 +1,150 @@
+"""`pos-hq`: serve the head-office API and administer shops, tills and settlements.
+
+The database is --db, else POS_HQ_DB, else an embedded SQLite file in the user data dir,
+so `pos-hq serve` runs with no setup."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from headoffice.db import create_ho_engine
+from headoffice.errors import HeadOfficeError
+from headoffice.migrate import upgrade
+from headoffice.service import HeadOffice
+
+log = logging.getLogger("headoffice")
+
+
+def database_url(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    env = os.environ.get("POS_HQ_DB")
+    if env:
+        return env
+    from platformdirs import user_data_dir
+    folder = Path(user_data_dir("membership-pos-hq", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'headoffice.sqlite3'}"
+
+
+def open_headoffice(url: str, pool_size: int = 8) -> HeadOffice:
+    engine = create_ho_engine(url, pool_size=pool_size)
+    upgrade(engine)
+    return HeadOffice(engine)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from headoffice.app import create_app
+    ho = open_headoffice(database_url(args.db))
+    uvicorn.run(create_app(ho), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_shop_add(args: argparse.Namespace) -> int:
+    open_headoffice(database_url(args.db)).add_shop(args.code, args.name)
+    print(f"shop {args.code} added")
+    return 0
+
+
+def cmd_till_add(args: argparse.Namespace) -> int:
+    code = open_headoffice(database_url(args.db)).add_till(args.shop, args.till)
+    print(f"enrolment code for {args.shop}/{args.till} (valid 7 days, once): {code}")
+    return 0
+
+
+def cmd_till_revoke(args: argparse.Namespace) -> int:
+    open_headoffice(database_url(args.db)).revoke_till(args.shop, args.till)
+    print(f"till {args.shop}/{args.till} revoked")
+    return 0
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    ho = open_headoffice(database_url(args.db))
+    print(json.dumps({"flags": ho.flags(args.kind), "receivables": ho.receivables()},
+                     ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    from headoffice.settlement import export_xlsx, settle
+    ho = open_headoffice(database_url(args.db))
+    doc = settle(ho, args.period)
+    if args.xlsx:
+        export_xlsx(doc, Path(args.xlsx))
+        print(f"settlement {args.period} written to {args.xlsx}")
+    else:
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_limits(args: argparse.Namespace) -> int:
+    ho = open_headoffice(database_url(args.db))
+    limits = ho.limits()
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        if key not in limits or not value.isdigit():
+            print(f"unknown limit or not a whole number: {item}", file=sys.stderr)
+            return 2
+        limits[key] = int(value)
+    if args.set:
+        ho.put_document("settings", "offline_limits", limits)
+    print(json.dumps(limits, indent=1))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pos-hq", description="Membership POS head office")
+    p.add_argument("--db", help="database URL (postgresql://... or sqlite:///file); "
+                                "default POS_HQ_DB or an embedded SQLite file")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the HTTP API")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8700)
+    s.set_defaults(func=cmd_serve)
+    shop = sub.add_parser("shop", help="shops").add_subparsers(dest="action", required=True)
+    sa = shop.add_parser("add")
+    sa.add_argument("code")
+    sa.add_argument("name")
+    sa.set_defaults(func=cmd_shop_add)
+    till = sub.add_parser("till", help="tills").add_subparsers(dest="action", required=True)
+    ta = till.add_parser("add", help="create a till and print its one-time enrolment code")
+    ta.add_argument("shop")
+    ta.add_argument("till")
+    ta.set_defaults(func=cmd_till_add)
+    tr = till.add_parser("revoke", help="revoke a till's key at once")
+    tr.add_argument("shop")
+    tr.add_argument("till")
+    tr.set_defaults(func=cmd_till_revoke)
+    f = sub.add_parser("flags", help="flags and open receivables for head office")
+    f.add_argument("--kind")
+    f.set_defaults(func=cmd_flags)
+    st = sub.add_parser("settle", help="the monthly stored-value settlement between shops")
+    st.add_argument("period", help="YYYY-MM")
+    st.add_argument("--xlsx", help="also write an Excel file")
+    st.set_defaults(func=cmd_settle)
+    lim = sub.add_parser("limits", help="show or set the offline spending limits")
+    lim.add_argument("--set", action="append", help="name=value, e.g. card_cap_fen=30000")
+    lim.set_defaults(func=cmd_limits)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        return int(args.func(args))
+    except HeadOfficeError as exc:
+        print(f"error: {exc.__class__.__name__}: {', '.join(map(str, exc.args))}",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

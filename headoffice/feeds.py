@@ -1,0 +1,152 @@
+"""Change feeds: writers note (stream, key); readers page with a keyset cursor that never
+skips a late commit.
+
+PostgreSQL takes sequence values at insert but makes rows visible at commit, so
+`WHERE seq > cursor` can skip a row whose transaction commits after a later one
+(reference/offline-sync.md §4). Each change_log row therefore records its writing
+transaction (pg_current_xact_id) and readers order by (xid, seq) and serve only rows with
+xid below pg_snapshot_xmin(pg_current_snapshot()): every transaction under that horizon has
+finished, so no row can later appear behind a cursor. SQLite serialises writers
+(BEGIN IMMEDIATE), commit order is seq order, and xid stays 0.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from headoffice.errors import BadCursor, UnknownStream
+from headoffice.models import (CardRow, ChangeLogRow, DocumentRow, MemberAccountRow, MemberRow)
+from pos_app.sync.events import STREAMS
+
+MAX_PAGE = 5000
+DOCUMENT_STREAMS = ("catalog", "prices", "promotions", "rule_sets", "settings")
+_PG_XID = text("pg_current_xact_id()::text::bigint")
+
+
+def emit(session: Session, stream: str, keys: list[str] | set[str]) -> None:
+    """Note that these entities changed, in the writer's transaction."""
+    if not keys:
+        return
+    pg = session.get_bind().dialect.name == "postgresql"
+    rows = [{"stream": stream, "key": k} for k in sorted(keys)]
+    if pg:
+        xid = session.execute(select(_PG_XID)).scalar_one()
+        for r in rows:
+            r["xid"] = xid
+    else:
+        for r in rows:
+            r["xid"] = 0
+    session.execute(insert(ChangeLogRow), rows)
+
+
+def parse_cursor(cursor: str) -> tuple[int, int]:
+    if not cursor:
+        return (0, 0)
+    try:
+        xid, _, seq = cursor.partition(".")
+        value = (int(xid), int(seq))
+    except ValueError:
+        raise BadCursor(cursor) from None
+    if value[0] < 0 or value[1] < 0 or value[0] >= 2 ** 63 or value[1] >= 2 ** 63:
+        raise BadCursor(cursor)
+    return value
+
+
+@dataclass(frozen=True)
+class Page:
+    stream: str
+    items: list[dict[str, Any]]
+    cursor: str
+    more: bool
+
+
+def read_page(session: Session, stream: str, cursor: str, limit: int) -> Page:
+    """Up to `limit` changed entities after `cursor`, with their state as of this snapshot.
+
+    The caller runs this in one REPEATABLE READ transaction on PostgreSQL, so the horizon,
+    the feed rows and the entity states are one consistent snapshot."""
+    if stream not in STREAMS:
+        raise UnknownStream(stream)
+    limit = max(1, min(limit, MAX_PAGE))
+    after = parse_cursor(cursor)
+    q = (select(ChangeLogRow.xid, ChangeLogRow.seq, ChangeLogRow.key)
+         .where(ChangeLogRow.stream == stream,
+                tuple_(ChangeLogRow.xid, ChangeLogRow.seq) > tuple_(after[0], after[1]))
+         .order_by(ChangeLogRow.xid, ChangeLogRow.seq).limit(limit + 1))
+    if session.get_bind().dialect.name == "postgresql":
+        horizon = session.execute(
+            text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one()
+        q = q.where(ChangeLogRow.xid < horizon)
+    rows = session.execute(q).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not rows:
+        return Page(stream, [], cursor or "0.0", False)
+    keys: list[str] = []
+    seen: set[str] = set()
+    for r in rows:
+        if r.key not in seen:
+            seen.add(r.key)
+            keys.append(r.key)
+    states = _states(session, stream, keys)
+    items = [{"key": k, "state": states.get(k)} for k in keys]
+    last = rows[-1]
+    return Page(stream, items, f"{last.xid}.{last.seq}", more)
+
+
+def member_state(m: MemberRow, a: MemberAccountRow | None) -> dict[str, Any]:
+    return {"id": m.id, "name": m.name, "mobile": m.mobile, "gender": m.gender,
+            "birthday": m.birthday, "birthday_calendar": m.birthday_calendar,
+            "consent_messages": m.consent_messages, "tier_code": m.tier_code,
+            "referrer_id": m.referrer_id, "field_clocks": json.loads(m.field_clocks or "{}"),
+            "balance": balance_state(m.id, a)}
+
+
+def balance_state(member_id: str, a: MemberAccountRow | None) -> dict[str, Any]:
+    if a is None:
+        return {"member_id": member_id, "balance_paid_fen": 0, "balance_bonus_fen": 0,
+                "spendable_points": 0, "accumulated_points": 0, "receivable_fen": 0}
+    return {"member_id": member_id, "balance_paid_fen": a.balance_paid_fen,
+            "balance_bonus_fen": a.balance_bonus_fen, "spendable_points": a.spendable_points,
+            "accumulated_points": a.accumulated_points, "receivable_fen": a.receivable_fen}
+
+
+def card_state(c: CardRow) -> dict[str, Any]:
+    return {"card_no": c.card_no, "member_id": c.member_id, "kind": c.kind, "status": c.status,
+            "status_version": c.status_version, "generation": c.generation,
+            "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+            "status_at": c.status_at.isoformat() if c.status_at else None,
+            "replaced_by": c.replaced_by, "issued_at": c.issued_at.isoformat()}
+
+
+def _states(session: Session, stream: str, keys: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for i in range(0, len(keys), 1000):
+        chunk = keys[i:i + 1000]
+        if stream == "members":
+            rows = session.execute(
+                select(MemberRow, MemberAccountRow)
+                .outerjoin(MemberAccountRow, MemberAccountRow.member_id == MemberRow.id)
+                .where(MemberRow.id.in_(chunk))).all()
+            for m, a in rows:
+                out[m.id] = member_state(m, a)
+        elif stream == "balances":
+            for a in session.scalars(select(MemberAccountRow)
+                                     .where(MemberAccountRow.member_id.in_(chunk))):
+                out[a.member_id] = balance_state(a.member_id, a)
+        elif stream in ("cards", "card_status"):
+            for c in session.scalars(select(CardRow).where(CardRow.card_no.in_(chunk))):
+                state = card_state(c)
+                if stream == "card_status":
+                    state = {k: state[k] for k in ("card_no", "member_id", "status",
+                                                   "status_version", "status_at")}
+                out[c.card_no] = state
+        else:
+            for d in session.scalars(select(DocumentRow).where(DocumentRow.stream == stream,
+                                                               DocumentRow.key.in_(chunk))):
+                out[d.key] = {"key": d.key, "version": d.version, "body": json.loads(d.body)}
+    return out

@@ -1,0 +1,282 @@
+"""Head-office rows (PostgreSQL in production, SQLite embedded). Money is BIGINT fen.
+
+Ledgers are append-only; `member_accounts` caches their sums in the same transaction as
+each entry (checked by `ledger_check`). `change_log` is the pull feed: rows name an entity,
+the entity's current state is read at pull time.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID = String(36)
+# SQLite only auto-numbers an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ShopRow(Base):
+    __tablename__ = "shops"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TillRow(Base):
+    """A till and its credentials: a one-time enrolment code, then a hashed API key."""
+
+    __tablename__ = "tills"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    enrol_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    enrol_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    key_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    key_hint: Mapped[str] = mapped_column(String(12), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    acked_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("shop_id", "code", name="uq_till_code"),)
+
+
+class InboxRow(Base):
+    """Every event a till pushed, once, with the result its first application gave."""
+
+    __tablename__ = "inbox"
+    event_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"))
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    result: Mapped[str] = mapped_column(Text)
+    client_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("till_id", "device_seq", name="uq_inbox_till_seq"),)
+
+
+class RefusedEventRow(Base):
+    """A push that was refused (same id, different payload; a taken device_seq): for HO."""
+
+    __tablename__ = "refused_events"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    device_seq: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(40))
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FlagRow(Base):
+    """Something head office must look at: overdraft, spend on a blocked card, a gap."""
+
+    __tablename__ = "flags"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
+    till_id: Mapped[str | None] = mapped_column(ForeignKey("tills.id"), nullable=True)
+    member_id: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
+    card_no: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    mobile: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    gender: Mapped[str] = mapped_column(String(1), default="")
+    birthday: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    birthday_calendar: Mapped[str] = mapped_column(String(5), default="solar")
+    consent_messages: Mapped[bool] = mapped_column(Boolean, default=False)
+    tier_code: Mapped[str] = mapped_column(String(16), default="regular")
+    referrer_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    # Field-level last-writer-wins: {field: [hlc, till_id]} of the write that set it.
+    field_clocks: Mapped[str] = mapped_column(Text, default="{}")
+    home_shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
+    stub: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MemberAccountRow(Base):
+    """Cached sums of a member's ledgers (the ledgers are the truth) and open receivable."""
+
+    __tablename__ = "member_accounts"
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    balance_paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    balance_bonus_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    spendable_points: Mapped[int] = mapped_column(BigInteger, default=0)
+    accumulated_points: Mapped[int] = mapped_column(BigInteger, default=0)
+    receivable_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CardRow(Base):
+    __tablename__ = "cards"
+    card_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="magstripe")
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    # Bumped on every status change; a till lets a lower-ranked status (解挂) replace a
+    # higher one only when it carries a newer version.
+    status_version: Mapped[int] = mapped_column(BigInteger, default=1)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status_shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
+    replaced_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StoredValueEntryRow(Base):
+    """Append-only chain-wide stored-value ledger; paid-in and bonus apart."""
+
+    __tablename__ = "stored_value_entries"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
+    till_id: Mapped[str | None] = mapped_column(ForeignKey("tills.id"), nullable=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    paid_delta_fen: Mapped[int] = mapped_column(BigInteger)
+    bonus_delta_fen: Mapped[int] = mapped_column(BigInteger)
+    sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    auth_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged: Mapped[str] = mapped_column(String(40), default="")
+    client_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    booked_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)
+
+
+class PointsEntryRow(Base):
+    __tablename__ = "points_entries"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    spendable_delta: Mapped[int] = mapped_column(BigInteger)
+    accumulated_delta: Mapped[int] = mapped_column(BigInteger)
+    sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    flagged: Mapped[str] = mapped_column(String(40), default="")
+    booked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReceivableRow(Base):
+    """Money a member owes after a late offline spend overdrew the balance."""
+
+    __tablename__ = "receivables"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    recovered_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    recovered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    recovered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuthorisationRow(Base):
+    """An online spend approved by head office: a hold until the sale event consumes it."""
+
+    __tablename__ = "authorisations"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    card_no: Mapped[str] = mapped_column(String(40))
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"))
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    stored_value_fen: Mapped[int] = mapped_column(BigInteger)
+    points: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    consumed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SaleRow(Base):
+    __tablename__ = "sales"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"), index=True)
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    receipt_no: Mapped[str] = mapped_column(String(40))
+    member_id: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    original_sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    client_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    booked_at: Mapped[datetime] = mapped_column(DateTime)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class TillEventRow(Base):
+    """Shift opens/closes, cash movements, benefits: kept as documents for reports."""
+
+    __tablename__ = "till_events"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"), index=True)
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    booked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BenefitRow(Base):
+    __tablename__ = "benefits"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(8))
+    shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"))
+    event_id: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("member_id", "kind", "period", name="uq_ho_benefit"),)
+
+
+class DocumentRow(Base):
+    """Head-office-authored data a till only reads: catalog, prices, promotions, rule sets,
+    settings (offline caps). One JSON body per (stream, key)."""
+
+    __tablename__ = "documents"
+    stream: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChangeLogRow(Base):
+    """The pull feed. `xid` is the writing PostgreSQL transaction (pg_current_xact_id):
+    readers serve only rows below the oldest running transaction, so a late commit can
+    never land behind a cursor. On SQLite writers are serialised and xid stays 0."""
+
+    __tablename__ = "change_log"
+    seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    xid: Mapped[int] = mapped_column(BigInteger, default=0)
+    stream: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(80))
+    __table_args__ = (Index("ix_change_log_feed", "stream", "xid", "seq"),)
+
+
+class SettlementRow(Base):
+    """An immutable monthly settlement document; never recomputed in place."""
+
+    __tablename__ = "settlements"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

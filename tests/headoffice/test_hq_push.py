@@ -1,0 +1,164 @@
+"""Enrolment, authentication and the idempotent push inbox, over real HTTP on PostgreSQL."""
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from headoffice.models import (FlagRow, InboxRow, PointsEntryRow, RefusedEventRow, SaleRow,
+                               StoredValueEntryRow)
+from headoffice.service import HeadOffice
+from tests.headoffice.hq_rig import Faults, FaultyTransport, LiveServer, enrol_till, sale_event
+
+pytestmark = pytest.mark.postgres
+
+
+def _push(url: str, key: str, events: list[dict[str, Any]],
+          transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
+    with httpx.Client(base_url=url, transport=transport, timeout=10,
+                      headers={"X-Api-Key": key}) as c:
+        r = c.post("/v1/sync/push", json={"events": events})
+        r.raise_for_status()
+        return r.json()
+
+
+def _counts(ho: HeadOffice) -> dict[str, int]:
+    with ho.sessions() as s:
+        return {name: s.scalar(select(func.count()).select_from(t)) for name, t in
+                (("sales", SaleRow), ("sv", StoredValueEntryRow), ("points", PointsEntryRow),
+                 ("inbox", InboxRow))}
+
+
+@pytest.fixture
+def member(hq: HeadOffice) -> str:
+    member_id = str(uuid.uuid4())
+    hq.import_members([{"id": member_id, "name": "李娜", "mobile": "13800002222",
+                        "card_no": "100002", "paid_fen": 20_000, "points": 990,
+                        "accumulated_points": 1500, "tier_code": "gold"}])
+    return member_id
+
+
+def test_enrolment_code_works_once_and_the_key_identifies_the_till(hq: HeadOffice,
+                                                                   live: LiveServer):
+    hq.add_shop("S001", "示范百货")
+    code = hq.add_till("S001", "T01")
+    r = httpx.post(f"{live.url}/v1/enrol", json={"code": code})
+    assert r.status_code == 200
+    key = r.json()["api_key"]
+    assert httpx.post(f"{live.url}/v1/enrol", json={"code": code}).status_code == 403
+    who = httpx.get(f"{live.url}/v1/whoami", headers={"X-Api-Key": key}).json()
+    assert (who["shop_code"], who["till_code"]) == ("S001", "T01")
+    assert who["limits"]["card_cap_fen"] > 0
+
+
+def test_every_request_needs_a_key_and_a_revoked_key_is_refused_at_once(hq: HeadOffice,
+                                                                       live: LiveServer):
+    key = enrol_till(hq, live.url)
+    assert httpx.post(f"{live.url}/v1/sync/push", json={"events": []}).status_code == 401
+    assert httpx.get(f"{live.url}/v1/sync/pull", params={"stream": "members"},
+                     headers={"X-Api-Key": "hq_guess"}).status_code == 401
+    assert _push(live.url, key, [])["acked_seq"] == 0
+    hq.revoke_till("S001", "T01")
+    r = httpx.post(f"{live.url}/v1/sync/push", json={"events": []}, headers={"X-Api-Key": key})
+    assert r.status_code == 401
+
+
+def test_the_shop_comes_from_the_key_never_from_the_payload(hq: HeadOffice, live: LiveServer):
+    key_a = enrol_till(hq, live.url, "S001", "T01")
+    hq.add_shop("S002", "二店")
+    ev = sale_event(1)
+    ev["payload"]["shop_id"] = "S002"
+    ev["payload"]["sale"]["shop_code"] = "S002"
+    _push(live.url, key_a, [ev])
+    with hq.sessions() as s:
+        shop_id = s.scalar(select(SaleRow.shop_id))
+        from headoffice.models import ShopRow
+        assert s.get(ShopRow, shop_id).code == "S001"
+
+
+def test_a_lost_response_after_commit_books_the_sale_once(hq: HeadOffice, live: LiveServer,
+                                                          member: str):
+    key = enrol_till(hq, live.url)
+    ev = sale_event(1, member_id=member, card_no="100002", sv_fen=5_000, points_earned=10)
+    faults = Faults(plan=["drop_response"])
+    with pytest.raises(httpx.ReadTimeout):
+        _push(live.url, key, [ev], FaultyTransport(faults))
+    assert _counts(hq)["sales"] == 1  # head office did commit
+    again = _push(live.url, key, [ev], FaultyTransport(faults))
+    assert again["results"][0]["status"] == "replayed"
+    assert again["acked_seq"] == 1
+    assert _counts(hq) == {"sales": 1, "sv": 2, "points": 2, "inbox": 1}  # opening + sale
+    acct = hq.account(member)
+    assert acct["balance_paid_fen"] == 15_000
+    assert acct["spendable_points"] == 1000
+
+
+def test_the_same_batch_twice_and_from_two_threads_gives_the_same_state(
+        hq: HeadOffice, live: LiveServer, member: str):
+    key = enrol_till(hq, live.url)
+    batch = [sale_event(i, member_id=member, card_no="100002", sv_fen=100, points_earned=1)
+             for i in range(1, 41)]
+    first = _push(live.url, key, batch)
+    second = _push(live.url, key, batch)
+    assert [r["result"] for r in first["results"]] == [r["result"] for r in second["results"]]
+    assert {r["status"] for r in second["results"]} == {"replayed"}
+    batch2 = [sale_event(i, member_id=member, card_no="100002", sv_fen=100, points_earned=1)
+              for i in range(41, 121)]
+    out: list[dict[str, Any]] = []
+    threads = [threading.Thread(target=lambda: out.append(_push(live.url, key, batch2)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(out) == 2 and all(o["acked_seq"] == 120 for o in out)
+    assert _counts(hq) == {"sales": 120, "sv": 121, "points": 121, "inbox": 120}
+    assert hq.account(member)["balance_paid_fen"] == 20_000 - 120 * 100
+    with hq.sessions() as s:
+        from headoffice.ledger import ledger_check
+        assert ledger_check(s, member)
+
+
+def test_the_same_event_id_with_another_payload_is_refused_and_nothing_applied(
+        hq: HeadOffice, live: LiveServer, member: str, caplog: pytest.LogCaptureFixture):
+    key = enrol_till(hq, live.url)
+    ev = sale_event(1, member_id=member, card_no="100002", sv_fen=1_000)
+    _push(live.url, key, [ev])
+    forged = sale_event(1, member_id=member, card_no="100002", sv_fen=9_000,
+                        event_id=ev["id"])
+    r = _push(live.url, key, [forged])
+    assert r["results"][0]["status"] == "refused"
+    assert r["results"][0]["reason"] == "payload_mismatch"
+    assert hq.account(member)["balance_paid_fen"] == 19_000
+    with hq.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(RefusedEventRow)) == 1
+    assert any("refused event" in rec.message for rec in caplog.records)
+    # another event id claiming a device_seq that is taken is refused as well
+    r = _push(live.url, key, [sale_event(1, member_id=member, card_no="100002", sv_fen=5)])
+    assert r["results"][0]["reason"] == "device_seq_taken"
+
+
+def test_acks_name_the_highest_contiguous_seq_and_a_gap_is_reported(hq: HeadOffice,
+                                                                   live: LiveServer):
+    key = enrol_till(hq, live.url)
+    r = _push(live.url, key, [sale_event(1), sale_event(2), sale_event(4)])
+    assert (r["acked_seq"], r["gap_after"]) == (2, 2)
+    r = _push(live.url, key, [sale_event(3)])
+    assert (r["acked_seq"], r["gap_after"]) == (4, None)
+
+
+def test_an_unknown_kind_is_recorded_flagged_and_acked(hq: HeadOffice, live: LiveServer):
+    key = enrol_till(hq, live.url)
+    r = _push(live.url, key, [{"id": str(uuid.uuid4()), "device_seq": 1,
+                               "kind": "stock.counted", "payload": {"sku": "X"}},
+                              {"id": str(uuid.uuid4()), "device_seq": 2,
+                               "kind": "sale.completed", "payload": {"garbage": True}}])
+    assert r["acked_seq"] == 2
+    assert [x["result"]["status"] for x in r["results"]] == ["unknown_kind", "rejected"]
+    with hq.sessions() as s:
+        kinds = set(s.scalars(select(FlagRow.kind)))
+    assert {"unknown_kind", "bad_event"} <= kinds
