@@ -1,0 +1,61 @@
+"""Keyboard-wedge swipes and scans reach the selling screen through the composition root's wiring."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.ui.conftest import Till, log_in
+from ui.main import start_devices
+from ui.wedge import WedgeFilter
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration,
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+CODES = ["6900000000017", "6900000000024", "6900000000031", "6900000000055", "6900000000079"]
+
+
+def burst(widget: QWidget, text: str, delay_ms: int = 1) -> None:
+    """What a wedge device types: fast keys, then Enter."""
+    for ch in text:
+        QTest.keyClick(widget, ch, Qt.KeyboardModifier.NoModifier, delay_ms)
+    QTest.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, delay_ms)
+
+
+@pytest.fixture
+def wired(till: Till, qtbot, qapp: QApplication):  # noqa: ANN001
+    log_in(till, qtbot)
+    devices = start_devices(qapp, till.ctx, till.window)
+    qtbot.waitExposed(till.window)
+    till.window.activateWindow()
+    till.window.selling.input.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
+    yield till
+    for device in devices:
+        if isinstance(device, WedgeFilter):
+            qapp.removeEventFilter(device)
+            device.deleteLater()
+
+
+def test_a_swipe_attaches_the_member_and_a_scan_adds_the_item(wired: Till, qtbot) -> None:  # noqa: ANN001
+    selling = wired.window.selling
+    with qtbot.waitSignal(selling.view_shown, timeout=5000):
+        burst(selling.input, "6900000000017")
+    with qtbot.waitSignal(selling.view_shown, timeout=5000):
+        burst(selling.input, ";100002?")
+    wired.wait_idle(qtbot)
+    assert selling.view.member.account.name == "李娜"
+    assert [ln.amount_fen for ln in selling.model.lines] == [8_800]
+    assert selling.input.text() == ""     # the device's keys never reached the input line
+
+
+def test_twenty_scans_in_a_burst_all_land_in_order(wired: Till, qtbot) -> None:  # noqa: ANN001
+    selling = wired.window.selling
+    codes = [CODES[i % len(CODES)] for i in range(20)]
+    for code in codes:
+        burst(selling.input, code)
+        qtbot.wait(10)
+    qtbot.waitUntil(lambda: selling.model.rowCount() == 20, timeout=10_000)
+    wired.wait_idle(qtbot)
+    assert [ln.barcode for ln in selling.model.lines] == codes
