@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (AuditRow, BarcodeRow, BenefitRow, CardEventRow, CardRow, CashMovementRow,
@@ -189,10 +189,10 @@ class SqlMembers:
                    at: datetime, sale_id: str | None = None, note: str = "",
                    corrects_id: str | None = None) -> str:
         entry_id = self._ids.new_id()
-        self._s.add(PointsEntryRow(id=entry_id, member_id=member_id, kind=kind,
-                                   spendable_delta=spendable, accumulated_delta=accumulated,
-                                   sale_id=sale_id, corrects_id=corrects_id,
-                                   shop_id=self._shop_id, created_at=at, note=note))
+        self._s.execute(insert(PointsEntryRow), [dict(
+            id=entry_id, member_id=member_id, kind=kind, spendable_delta=spendable,
+            accumulated_delta=accumulated, sale_id=sale_id, corrects_id=corrects_id,
+            shop_id=self._shop_id, created_at=at, note=note)])
         self._s.execute(update(MemberRow).where(MemberRow.id == member_id).values(
             spendable_points=MemberRow.spendable_points + spendable,
             accumulated_points=MemberRow.accumulated_points + accumulated))
@@ -203,11 +203,11 @@ class SqlMembers:
                          reference: str = "", note: str = "", shift_id: str | None = None,
                          corrects_id: str | None = None) -> str:
         entry_id = self._ids.new_id()
-        self._s.add(StoredValueEntryRow(id=entry_id, member_id=member_id, kind=kind,
-                                        paid_delta_fen=paid_fen, bonus_delta_fen=bonus_fen,
-                                        sale_id=sale_id, corrects_id=corrects_id,
-                                        shop_id=self._shop_id, shift_id=shift_id, tender=tender,
-                                        reference=reference, created_at=at, note=note))
+        self._s.execute(insert(StoredValueEntryRow), [dict(
+            id=entry_id, member_id=member_id, kind=kind, paid_delta_fen=paid_fen,
+            bonus_delta_fen=bonus_fen, sale_id=sale_id, corrects_id=corrects_id,
+            shop_id=self._shop_id, shift_id=shift_id, tender=tender, reference=reference,
+            created_at=at, note=note)])
         self._s.execute(update(MemberRow).where(MemberRow.id == member_id).values(
             balance_paid_fen=MemberRow.balance_paid_fen + paid_fen,
             balance_bonus_fen=MemberRow.balance_bonus_fen + bonus_fen))
@@ -381,9 +381,10 @@ class SqlSales:
             user_id: str, member_id: str | None, card_id: str | None,
             points_shares: dict[int, int], original_line_ids: dict[int, str] | None = None,
             original_sale_id: str | None = None, tier_upgraded_to: str | None = None,
-            manager_flag: str | None = None, authorised_by_id: str | None = None) -> None:
+            manager_flag: str | None = None, authorised_by_id: str | None = None,
+            snapshot_json: str | None = None) -> None:
         m = sale.member
-        self._s.add(SaleRow(
+        self._s.execute(insert(SaleRow), [dict(
             id=sale.sale_id, receipt_no=sale.receipt_no, kind=sale.kind.value, shop_id=shop_id,
             till_id=till_id, shift_id=shift_id, user_id=user_id, member_id=member_id,
             card_id=card_id, created_at=sale.created_at, rule_version=sale.rule_version,
@@ -392,23 +393,20 @@ class SqlSales:
             points_earned=m.points_earned if m else 0, bonus_points=m.bonus_points if m else 0,
             original_sale_id=original_sale_id, tier_upgraded_to=tier_upgraded_to,
             manager_flag=manager_flag, authorised_by_id=authorised_by_id, reprint_count=0,
-            snapshot=json.dumps(to_jsonable(sale), ensure_ascii=False)))
-        self._s.flush()
-        for line in sale.lines:
-            self._s.add(SaleLineRow(
-                id=self._ids.new_id(), sale_id=sale.sale_id, line_no=line.line_no,
-                product_id=line.product_id, sku=line.sku, name=line.name, kind=line.kind.value,
-                qty=line.qty, unit_price_fen=line.unit_price_fen, gross_fen=line.gross_fen,
-                amount_fen=line.amount_fen, points_share=points_shares.get(line.line_no, 0),
-                redeemed_points=line.redeemed_points,
-                original_line_id=(original_line_ids or {}).get(line.line_no)))
-        for seq, t in enumerate(sale.tenders, start=1):
-            self._s.add(TenderRow(id=self._ids.new_id(), sale_id=sale.sale_id, seq=seq,
-                                  kind=t.kind.value, amount_fen=t.amount_fen,
-                                  received_fen=t.received_fen, reference=t.reference,
-                                  points_used=t.points_used, sv_paid_fen=t.sv_paid_fen,
-                                  sv_bonus_fen=t.sv_bonus_fen))
-        self._s.flush()
+            snapshot=snapshot_json or json.dumps(to_jsonable(sale), ensure_ascii=False))])
+        self._s.execute(insert(SaleLineRow), [dict(
+            id=self._ids.new_id(), sale_id=sale.sale_id, line_no=line.line_no,
+            product_id=line.product_id, sku=line.sku, name=line.name, kind=line.kind.value,
+            qty=line.qty, unit_price_fen=line.unit_price_fen, gross_fen=line.gross_fen,
+            amount_fen=line.amount_fen, points_share=points_shares.get(line.line_no, 0),
+            redeemed_points=line.redeemed_points,
+            original_line_id=(original_line_ids or {}).get(line.line_no)) for line in sale.lines])
+        if sale.tenders:
+            self._s.execute(insert(TenderRow), [dict(
+                id=self._ids.new_id(), sale_id=sale.sale_id, seq=seq, kind=t.kind.value,
+                amount_fen=t.amount_fen, received_fen=t.received_fen, reference=t.reference,
+                points_used=t.points_used, sv_paid_fen=t.sv_paid_fen, sv_bonus_fen=t.sv_bonus_fen)
+                for seq, t in enumerate(sale.tenders, start=1)])
 
     def _stored(self, row: SaleRow) -> StoredSale:
         lines = []
@@ -677,9 +675,9 @@ class SqlAuditLog:
 
     def record(self, at: datetime, user_id: str | None, action: str, target: str,
                detail: dict[str, Any]) -> None:
-        self._s.add(AuditRow(id=self._ids.new_id(), at=at, user_id=user_id, action=action,
-                             target=target, detail=json.dumps(to_jsonable(detail),
-                                                              ensure_ascii=False)))
+        self._s.execute(insert(AuditRow), [dict(
+            id=self._ids.new_id(), at=at, user_id=user_id, action=action, target=target,
+            detail=json.dumps(to_jsonable(detail), ensure_ascii=False))])
 
 
     def open_intents(self, action: str, closing_actions: tuple[str, ...]
@@ -700,11 +698,10 @@ class SqlOutbox:
         # max+1 inside the BEGIN IMMEDIATE transaction: a rolled-back sale leaves no gap,
         # and no other writer can take the same number.
         seq = int(self._s.scalar(select(func.coalesce(func.max(OutboxRow.device_seq), 0)))) + 1
-        self._s.add(OutboxRow(device_seq=seq, id=self._ids.new_id(), kind=kind,
-                              payload=json.dumps(to_jsonable(payload), ensure_ascii=False,
-                                                 sort_keys=True),
-                              created_at=at))
-        self._s.flush()
+        self._s.execute(insert(OutboxRow), [dict(
+            device_seq=seq, id=self._ids.new_id(), kind=kind,
+            payload=json.dumps(to_jsonable(payload), ensure_ascii=False, sort_keys=True),
+            created_at=at)])
         return seq
 
 

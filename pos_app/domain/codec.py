@@ -1,7 +1,6 @@
 """Plain-JSON forms of domain snapshots (stored sales, outbox payloads, held baskets)."""
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -14,8 +13,11 @@ from pos_app.domain.tenders import Tender, TenderKind
 
 def to_jsonable(value: Any) -> Any:
     """Dataclasses to dicts, enums to values, dates to ISO text; everything else as is."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or type(value) in (int, str, bool):
+        return value
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in fields}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):

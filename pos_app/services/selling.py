@@ -194,6 +194,7 @@ class SellingSession:
         self._svc = service
         self._d = _Draft()
         self._rules = service.rules()
+        self._rules_stale = False
 
     # -- basket -----------------------------------------------------------------------------
     @property
@@ -214,6 +215,7 @@ class SellingSession:
         return self.add_product(self._svc.find_product(code), qty)
 
     def add_product(self, product: Product, qty: int = 1) -> BasketView:
+        self._fresh_rules()
         if qty <= 0 or qty > self._rules.max_line_qty:
             raise InvalidQuantity(qty)
         if product.pass_uses and self._d.member is None:
@@ -270,6 +272,7 @@ class SellingSession:
 
     # -- member -----------------------------------------------------------------------------
     def attach_card(self, card_no: str) -> BasketView:
+        self._fresh_rules()
         self._d.member = self._svc.member_by_card(card_no)
         return self.view()
 
@@ -394,8 +397,14 @@ class SellingSession:
         return self.view()
 
     def clear(self) -> None:
+        """Start a new basket; the rule set is re-read when the next basket starts."""
         self._d = _Draft()
-        self._rules = self._svc.rules()
+        self._rules_stale = True
+
+    def _fresh_rules(self) -> None:
+        if self._rules_stale and not self._d.items:
+            self._rules = self._svc.rules()
+            self._rules_stale = False
 
     # -- paying -----------------------------------------------------------------------------
     def needs_pin(self, stored_value_fen: int) -> bool:
