@@ -365,3 +365,59 @@ class ImportRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     rows: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- Sync with head office (db/sync_store.py; reference/offline-sync.md §6) -----------------
+
+
+class SyncCursorRow(Base):
+    """Where each pulled stream stands; moved in the same transaction as the page it ends."""
+
+    __tablename__ = "sync_cursors"
+    stream: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(60), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SyncStateRow(Base):
+    """The one row of sync state: what head office acknowledged, when we last reached it."""
+
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    offline_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    limits: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class SyncCardStatusRow(Base):
+    """Card statuses as head office last said them (also for cards this till never saw)."""
+
+    __tablename__ = "sync_card_status"
+    card_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(10))
+    status_version: Mapped[int] = mapped_column(Integer)
+
+
+class OfflineSpendRow(Base):
+    """Stored value or points spent while head office could not authorise (the allowance)."""
+
+    __tablename__ = "sync_offline_spends"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    card_no: Mapped[str] = mapped_column(String(40))
+    stored_value_fen: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class SyncDocumentRow(Base):
+    """Head-office documents (catalog, prices, promotions, rule sets, settings) as pulled."""
+
+    __tablename__ = "sync_documents"
+    stream: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -18,7 +18,7 @@ from headoffice.models import (AuthorisationRow, BenefitRow, CardRow, MemberAcco
                                MemberRow, SaleRow, TillEventRow)
 from pos_app.domain.card import STATUS_RANK, CardStatus
 from pos_app.domain.ids import UuidV7Source
-from pos_app.sync.events import ledger_effects, lww_wins
+from pos_app.sync.events import hlc_pack, ledger_effects, lww_wins
 
 Changed = dict[str, set[str]]
 MEMBER_FIELDS = ("name", "mobile", "gender", "birthday", "birthday_calendar",
@@ -199,7 +199,12 @@ def _ensure_card(session: Session, b: Booking, card: dict[str, Any], member_id: 
 def _member_updated(session: Session, ids: UuidV7Source, b: Booking, kind: str,
                     payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     member_id = str(payload["member_id"])
-    hlc = str(payload["hlc"])
+    hlc = payload.get("hlc")
+    if not hlc:
+        # Until every till stamps an HLC, its wall clock stands in (counter 0).
+        at = _client_time(payload.get("at")) or b.client_at or b.at
+        hlc = hlc_pack(int(at.replace(tzinfo=timezone.utc).timestamp() * 1000), 0)
+    hlc = str(hlc)
     m = session.execute(select(MemberRow).where(MemberRow.id == member_id).with_for_update()
                         ).scalar_one_or_none()
     if m is None:

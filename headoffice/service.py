@@ -294,10 +294,10 @@ class HeadOffice:
         with self.sessions() as s:
             if self.pg:
                 s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            with s.begin():
-                page = read_page(s, stream, cursor, limit)
-                acked = s.execute(select(TillRow.acked_seq).where(TillRow.id == who.till_id)
-                                  ).scalar_one()
+            page = read_page(s, stream, cursor, limit)
+            acked = s.execute(select(TillRow.acked_seq).where(TillRow.id == who.till_id)
+                              ).scalar_one()
+            s.commit()
         return page, acked
 
     # -- online spend authorisation -------------------------------------------------------------

@@ -1,0 +1,354 @@
+"""The till's side of sync in SQLite: outbox reading and acks, cursors, pulled pages applied
+in one transaction each, offline allowance bookkeeping.
+
+Balances: head office sends a member's chain-wide totals. The till's cached totals must stay
+equal to the sum of its own ledger entries, so it reconciles by appending a `sync` entry
+(never editing one) for the difference between head office's totals plus this till's own
+events that head office has not acknowledged yet, and what the till holds now.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import (CardRow, MemberRow, OfflineSpendRow, OutboxRow, PointsEntryRow,
+                       StoredValueEntryRow, SyncCardStatusRow, SyncCursorRow, SyncDocumentRow,
+                       SyncStateRow, TillRow)
+from pos_app.domain.card import STATUS_RANK, CardStatus
+from pos_app.ports.clock import IdSource
+from pos_app.sync.events import ledger_effects
+from pos_app.sync.ports import OutboxEvent, PulledPage, SyncState
+
+log = logging.getLogger("pos.sync")
+
+_CARD_KINDS = {"magstripe", "ic", "virtual"}
+_MEMBER_FIELDS = ("name", "mobile", "gender", "birthday", "birthday_calendar",
+                  "consent_messages", "tier_code")
+
+
+class SqlSyncStore:
+    def __init__(self, engine: Engine, ids: IdSource) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._ids = ids
+
+    # -- state ---------------------------------------------------------------------------
+    def _state_row(self, s: Session) -> SyncStateRow:
+        row = s.get(SyncStateRow, 1)
+        if row is None:
+            row = SyncStateRow(id=1, acked_seq=0, last_success_at=None, offline_since=None,
+                               last_error="", limits="{}")
+            s.add(row)
+            s.flush()
+        return row
+
+    def state(self) -> SyncState:
+        with self._sessions() as s:
+            row = s.get(SyncStateRow, 1)
+            acked = row.acked_seq if row else 0
+            backlog = s.scalar(select(func.count()).select_from(OutboxRow)
+                               .where(OutboxRow.device_seq > acked)) or 0
+            if row is None:
+                return SyncState(0, backlog, None, None, "", {})
+            return SyncState(row.acked_seq, backlog, row.last_success_at, row.offline_since,
+                             row.last_error, json.loads(row.limits or "{}"))
+
+    def backlog(self) -> int:
+        return self.state().backlog
+
+    def record_contact(self, at: datetime, error: str | None) -> None:
+        with self._sessions() as s, s.begin():
+            row = self._state_row(s)
+            if error is None:
+                row.last_success_at = at
+                row.offline_since = None
+                row.last_error = ""
+            else:
+                if row.offline_since is None:
+                    row.offline_since = at
+                row.last_error = error[:200]
+
+    # -- push ----------------------------------------------------------------------------
+    def pending(self, limit: int) -> list[OutboxEvent]:
+        with self._sessions() as s:
+            acked = s.scalar(select(SyncStateRow.acked_seq).where(SyncStateRow.id == 1)) or 0
+            rows = s.scalars(select(OutboxRow).where(OutboxRow.device_seq > acked)
+                             .order_by(OutboxRow.device_seq).limit(limit)).all()
+            return [OutboxEvent(r.id, r.device_seq, r.kind, json.loads(r.payload),
+                                r.created_at.isoformat()) for r in rows]
+
+    def mark_acked(self, acked_seq: int, at: datetime) -> None:
+        with self._sessions() as s, s.begin():
+            self._ack(s, acked_seq, at)
+
+    def _ack(self, s: Session, acked_seq: int, at: datetime) -> None:
+        row = self._state_row(s)
+        if acked_seq <= row.acked_seq:
+            return
+        s.execute(update(OutboxRow).where(OutboxRow.device_seq > row.acked_seq,
+                                          OutboxRow.device_seq <= acked_seq)
+                  .values(acked_at=at))
+        row.acked_seq = acked_seq
+
+    # -- pull ----------------------------------------------------------------------------
+    def cursor(self, stream: str) -> str:
+        with self._sessions() as s:
+            return s.scalar(select(SyncCursorRow.cursor).where(SyncCursorRow.stream == stream)
+                            ) or ""
+
+    def apply_page(self, page: PulledPage, at: datetime) -> None:
+        with self._sessions() as s, s.begin():
+            self._ack(s, page.acked_seq, at)
+            items = [i for i in page.items if i.get("state") is not None]
+            if page.stream == "card_status":
+                self._card_statuses(s, [i["state"] for i in items])
+            elif page.stream == "members":
+                self._members(s, [i["state"] for i in items], at)
+            elif page.stream == "cards":
+                self._cards(s, [i["state"] for i in items], at)
+            elif page.stream == "balances":
+                self._balances(s, [i["state"] for i in items], at)
+            else:
+                self._documents(s, page.stream, [i["state"] for i in items])
+            cur = s.get(SyncCursorRow, page.stream)
+            if cur is None:
+                s.add(SyncCursorRow(stream=page.stream, cursor=page.cursor, updated_at=at))
+            else:
+                cur.cursor, cur.updated_at = page.cursor, at
+
+    def _documents(self, s: Session, stream: str, docs: list[dict[str, Any]]) -> None:
+        for d in docs:
+            row = s.get(SyncDocumentRow, (stream, d["key"]))
+            body = json.dumps(d["body"], ensure_ascii=False, sort_keys=True)
+            if row is None:
+                s.add(SyncDocumentRow(stream=stream, key=d["key"], version=d["version"],
+                                      body=body))
+            elif d["version"] >= row.version:
+                row.version, row.body = d["version"], body
+            if stream == "settings" and d["key"] == "offline_limits":
+                self._state_row(s).limits = json.dumps(
+                    {k: int(v) for k, v in d["body"].items()}, sort_keys=True)
+        s.flush()
+
+    def _pending_card_events(self, s: Session) -> set[str]:
+        acked = self._state_row(s).acked_seq
+        out = set()
+        for payload in s.scalars(select(OutboxRow.payload).where(
+                OutboxRow.device_seq > acked, OutboxRow.kind.like("card.%"))):
+            out.add(json.loads(payload).get("card_no"))
+        return out
+
+    def _merge_status(self, local: str, known_version: int | None, incoming: str,
+                      version: int, pending: bool) -> str:
+        """Forward only (blocked beats active whatever the clocks); a way back (解挂) only
+        with a newer head-office version and no local card event still on its way up."""
+        if STATUS_RANK[CardStatus(incoming)] >= STATUS_RANK[CardStatus(local)]:
+            return incoming
+        if not pending and (known_version is None or version > known_version):
+            return incoming
+        return local
+
+    def _card_statuses(self, s: Session, states: list[dict[str, Any]]) -> None:
+        if not states:
+            return
+        pending = self._pending_card_events(s)
+        nos = [st["card_no"] for st in states]
+        known = {r.card_no: r for r in s.scalars(select(SyncCardStatusRow)
+                                                 .where(SyncCardStatusRow.card_no.in_(nos)))}
+        cards = {r.card_no: r for r in s.scalars(select(CardRow).where(CardRow.card_no.in_(nos)))}
+        for st in states:
+            k = known.get(st["card_no"])
+            card = cards.get(st["card_no"])
+            if card is not None:
+                new = self._merge_status(card.status, k.status_version if k else None,
+                                         st["status"], int(st["status_version"]),
+                                         st["card_no"] in pending)
+                if new != card.status:
+                    card.status = new
+                    card.status_changed_at = _dt(st.get("status_at"))
+            if k is None:
+                s.add(SyncCardStatusRow(card_no=st["card_no"], member_id=st["member_id"],
+                                        status=st["status"],
+                                        status_version=int(st["status_version"])))
+            elif int(st["status_version"]) >= k.status_version:
+                k.status, k.status_version = st["status"], int(st["status_version"])
+        s.flush()
+
+    def _members(self, s: Session, states: list[dict[str, Any]], at: datetime) -> None:
+        if not states:
+            return
+        ids = [m["id"] for m in states]
+        existing = {r.id: r for r in s.scalars(select(MemberRow).where(MemberRow.id.in_(ids)))}
+        mobiles = [m["mobile"] for m in states if m.get("mobile")]
+        taken = dict(s.execute(select(MemberRow.mobile, MemberRow.id)
+                               .where(MemberRow.mobile.in_(mobiles))).all()) if mobiles else {}
+        new_rows = []
+        for m in states:
+            mobile = m.get("mobile") or None
+            if mobile and taken.get(mobile, m["id"]) != m["id"]:
+                log.warning("member %s: mobile already used by another local member", m["id"])
+                mobile = None
+            if mobile:
+                taken[mobile] = m["id"]
+            values = {"name": str(m.get("name") or "")[:60], "mobile": mobile,
+                      "gender": str(m.get("gender") or "")[:1],
+                      "birthday": m.get("birthday"),
+                      "birthday_calendar": m.get("birthday_calendar") or "solar",
+                      "consent_messages": bool(m.get("consent_messages")),
+                      "tier_code": m.get("tier_code") or "regular"}
+            row = existing.get(m["id"])
+            if row is None:
+                new_rows.append({"id": m["id"], **values, "referrer_id": None,
+                                 "pin_failed": 0, "notes": "", "spendable_points": 0,
+                                 "accumulated_points": 0, "balance_paid_fen": 0,
+                                 "balance_bonus_fen": 0, "created_at": at, "updated_at": at})
+            else:
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.updated_at = at
+        if new_rows:
+            s.execute(insert(MemberRow), new_rows)
+        s.flush()
+        self._balances(s, [m["balance"] for m in states if m.get("balance")], at,
+                       fresh={r["id"] for r in new_rows})
+
+    def _cards(self, s: Session, states: list[dict[str, Any]], at: datetime) -> None:
+        if not states:
+            return
+        nos = [c["card_no"] for c in states]
+        existing = {r.card_no: r for r in s.scalars(select(CardRow).where(CardRow.card_no.in_(nos)))}
+        members = set(s.scalars(select(MemberRow.id).where(
+            MemberRow.id.in_({c["member_id"] for c in states}))))
+        pending = self._pending_card_events(s)
+        known = {r.card_no: r for r in s.scalars(select(SyncCardStatusRow)
+                                                 .where(SyncCardStatusRow.card_no.in_(nos)))}
+        new_rows = []
+        for c in states:
+            row = existing.get(c["card_no"])
+            k = known.get(c["card_no"])
+            expires = date.fromisoformat(c["expires_on"]) if c.get("expires_on") else None
+            if row is None:
+                if c["member_id"] not in members:
+                    log.warning("card for member %s not known here yet; skipped", c["member_id"])
+                    continue
+                new_rows.append({"id": self._ids.new_id(), "card_no": c["card_no"],
+                                 "member_id": c["member_id"],
+                                 "kind": c["kind"] if c["kind"] in _CARD_KINDS else "magstripe",
+                                 "uid": None, "status": c["status"],
+                                 "generation": int(c.get("generation") or 1),
+                                 "expires_on": expires,
+                                 "status_changed_at": _dt(c.get("status_at")),
+                                 "status_shop_id": None, "issued_at": _dt(c.get("issued_at")) or at,
+                                 "replaced_by_id": None})
+            else:
+                row.expires_on = expires
+                row.generation = int(c.get("generation") or row.generation)
+                new = self._merge_status(row.status, k.status_version if k else None,
+                                         c["status"], int(c["status_version"]),
+                                         c["card_no"] in pending)
+                if new != row.status:
+                    row.status = new
+                    row.status_changed_at = _dt(c.get("status_at"))
+        if new_rows:
+            s.execute(insert(CardRow), new_rows)
+        s.flush()
+        self._card_statuses(s, [{k: c[k] for k in ("card_no", "member_id", "status",
+                                                    "status_version", "status_at")}
+                                for c in states])
+
+    def _unacked_effects(self, s: Session) -> dict[str, list[int]]:
+        """Per member: the ledger deltas of this till's events head office does not hold."""
+        acked = self._state_row(s).acked_seq
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for kind, payload in s.execute(select(OutboxRow.kind, OutboxRow.payload)
+                                       .where(OutboxRow.device_seq > acked)):
+            for e in ledger_effects(kind, json.loads(payload)):
+                d = out[e.member_id]
+                if e.ledger == "stored_value":
+                    d[0] += e.first
+                    d[1] += e.second
+                else:
+                    d[2] += e.first
+                    d[3] += e.second
+        return out
+
+    def _balances(self, s: Session, states: list[dict[str, Any]], at: datetime,
+                  fresh: set[str] | None = None) -> None:
+        if not states:
+            return
+        pending = self._unacked_effects(s)
+        ids = [b["member_id"] for b in states]
+        rows = {r.id: r for r in s.scalars(select(MemberRow).where(MemberRow.id.in_(ids)))}
+        shop_id = s.scalar(select(TillRow.shop_id).limit(1))
+        sv_rows, pt_rows = [], []
+        for b in states:
+            row = rows.get(b["member_id"])
+            if row is None:
+                continue
+            p = pending.get(b["member_id"], [0, 0, 0, 0])
+            target = (int(b["balance_paid_fen"]) + p[0], int(b["balance_bonus_fen"]) + p[1],
+                      int(b["spendable_points"]) + p[2], int(b["accumulated_points"]) + p[3])
+            d = (target[0] - row.balance_paid_fen, target[1] - row.balance_bonus_fen,
+                 target[2] - row.spendable_points, target[3] - row.accumulated_points)
+            kind = "opening" if fresh and row.id in fresh else "sync"
+            if d[0] or d[1]:
+                sv_rows.append({"id": self._ids.new_id(), "member_id": row.id, "kind": kind,
+                                "paid_delta_fen": d[0], "bonus_delta_fen": d[1], "sale_id": None,
+                                "corrects_id": None, "shop_id": shop_id, "shift_id": None,
+                                "tender": "", "reference": "", "created_at": at,
+                                "note": "head office balance"})
+                row.balance_paid_fen, row.balance_bonus_fen = target[0], target[1]
+            if d[2] or d[3]:
+                pt_rows.append({"id": self._ids.new_id(), "member_id": row.id, "kind": kind,
+                                "spendable_delta": d[2], "accumulated_delta": d[3],
+                                "sale_id": None, "corrects_id": None, "shop_id": shop_id,
+                                "created_at": at, "note": "head office balance"})
+                row.spendable_points, row.accumulated_points = target[2], target[3]
+        if sv_rows:
+            s.execute(insert(StoredValueEntryRow), sv_rows)
+        if pt_rows:
+            s.execute(insert(PointsEntryRow), pt_rows)
+        s.flush()
+
+    # -- offline allowance -------------------------------------------------------------------
+    def offline_used(self, member_id: str, since: datetime | None) -> tuple[int, int, int]:
+        with self._sessions() as s:
+            q = select(func.coalesce(func.sum(OfflineSpendRow.stored_value_fen), 0),
+                       func.coalesce(func.sum(OfflineSpendRow.points), 0),
+                       func.count()).where(OfflineSpendRow.member_id == member_id)
+            if since is not None:
+                q = q.where(OfflineSpendRow.at >= since)
+            fen, pts, n = s.execute(q).one()
+            return int(fen), int(pts), int(n)
+
+    def shop_offline_exposure(self, since: datetime | None) -> int:
+        with self._sessions() as s:
+            q = select(func.coalesce(func.sum(OfflineSpendRow.stored_value_fen), 0))
+            if since is not None:
+                q = q.where(OfflineSpendRow.at >= since)
+            return int(s.scalar(q))
+
+    def record_offline_spend(self, member_id: str, card_no: str, stored_value_fen: int,
+                             points: int, at: datetime) -> None:
+        with self._sessions() as s, s.begin():
+            s.add(OfflineSpendRow(id=self._ids.new_id(), member_id=member_id, card_no=card_no,
+                                  stored_value_fen=stored_value_fen, points=points, at=at))
+
+    def known_balance(self, member_id: str) -> tuple[int, int]:
+        with self._sessions() as s:
+            row = s.execute(select(MemberRow.balance_paid_fen + MemberRow.balance_bonus_fen,
+                                   MemberRow.spendable_points).where(MemberRow.id == member_id)
+                            ).one_or_none()
+            return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _dt(text: Any) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(str(text)).replace(tzinfo=None)

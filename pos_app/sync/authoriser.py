@@ -1,0 +1,66 @@
+"""SpendAuthoriser over head office: online approval with a short timeout, else the offline
+allowance (reference/offline-sync.md §3: per card min(balance, cap) and N uses per offline
+period, a per-shop exposure cap, nothing after max_offline_hours without contact)."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from pos_app.ports.clock import Clock
+from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
+from pos_app.sync.ports import HeadOfficeClient, NotEnrolledError, HeadOfficeUnreachable, SyncStore
+
+log = logging.getLogger("pos.sync")
+
+DEFAULT_LIMITS = {"card_cap_fen": 50_000, "card_max_uses": 3, "card_points_cap": 5_000,
+                  "shop_exposure_fen": 500_000, "max_offline_hours": 72}
+
+
+class HeadOfficeSpendAuthoriser:
+    def __init__(self, client: HeadOfficeClient | None, store: SyncStore, clock: Clock,
+                 timeout_s: float = 3.0) -> None:
+        self.client = client
+        self.store = store
+        self.clock = clock
+        self.timeout_s = timeout_s
+
+    def authorise(self, member_id: str, card_no: str, stored_value_fen: int,
+                  points: int) -> SpendAuthorisation:
+        if self.client is not None:
+            try:
+                r = self.client.authorise(member_id, card_no, stored_value_fen, points,
+                                          self.timeout_s)
+            except (HeadOfficeUnreachable, NotEnrolledError) as exc:
+                log.info("spend authorisation offline (%s)", exc.__class__.__name__)
+            else:
+                if r.decision == "approved":
+                    return SpendAuthorisation(SpendOutcome.APPROVED, "", r.auth_id)
+                return SpendAuthorisation(SpendOutcome.DECLINED, r.reason)
+        return self.offline(member_id, card_no, stored_value_fen, points)
+
+    def offline(self, member_id: str, card_no: str, stored_value_fen: int,
+                points: int) -> SpendAuthorisation:
+        """Decide without head office and, if allowed, book the use of the allowance."""
+        st = self.store.state()
+        limits = {**DEFAULT_LIMITS, **st.limits}
+        now = self.clock.now()
+        since = st.last_success_at
+        if st.offline_since is not None and now - st.offline_since > timedelta(
+                hours=limits["max_offline_hours"]):
+            return SpendAuthorisation(SpendOutcome.DECLINED, "offline_too_long")
+        used_fen, used_pts, uses = self.store.offline_used(member_id, since)
+        known_fen, known_pts = self.store.known_balance(member_id)
+        left_fen = max(0, min(limits["card_cap_fen"] - used_fen, known_fen))
+        left_pts = max(0, min(limits["card_points_cap"] - used_pts, known_pts))
+        if uses >= limits["card_max_uses"]:
+            return SpendAuthorisation(SpendOutcome.DECLINED, "offline_uses_exhausted",
+                                      allowance_left_fen=left_fen, allowance_left_points=left_pts)
+        if stored_value_fen > left_fen or points > left_pts:
+            return SpendAuthorisation(SpendOutcome.DECLINED, "offline_allowance_exceeded",
+                                      allowance_left_fen=left_fen, allowance_left_points=left_pts)
+        if self.store.shop_offline_exposure(since) + stored_value_fen > limits["shop_exposure_fen"]:
+            return SpendAuthorisation(SpendOutcome.DECLINED, "shop_exposure_exceeded",
+                                      allowance_left_fen=left_fen, allowance_left_points=left_pts)
+        self.store.record_offline_spend(member_id, card_no, stored_value_fen, points, now)
+        return SpendAuthorisation(SpendOutcome.OFFLINE, "", None, stored_value_fen, points,
+                                  left_fen - stored_value_fen, left_pts - points)

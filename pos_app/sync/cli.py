@@ -1,0 +1,127 @@
+"""`pos sync`: enrol with head office, sync once, or keep syncing. A composition root, like
+pos_app/cli.py: it wires the SQLite store and the HTTP client around the engine."""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pos_app.ports.clock import Clock, SystemClock
+from pos_app.sync.engine import SyncEngine, sync_status
+from pos_app.sync.ports import NotEnrolledError, SyncError
+
+log = logging.getLogger("pos.sync")
+
+
+@dataclass
+class SyncWiring:
+    engine: SyncEngine
+    store: Any           # db.sync_store.SqlSyncStore
+    client: Any          # pos_app.sync.http_client.HttpHeadOfficeClient
+    interval_s: int
+    offline_warn_hours: int
+
+    def close(self) -> None:
+        self.client.close()
+        self.store.engine.dispose()
+
+
+def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
+              push_batch: int | None = None) -> SyncWiring:
+    """The real engine for the till in `data_dir` (the UI's worker thread uses this too)."""
+    from db.engine import create_sqlite_engine
+    from db.migrate import upgrade
+    from db.store import DB_FILE
+    from db.sync_store import SqlSyncStore
+    from pos_app.domain.ids import UuidV7Source
+    from pos_app.settings import load_settings
+    from pos_app.sync.http_client import HttpHeadOfficeClient
+
+    settings = load_settings(data_dir)
+    if not settings.sync.headoffice_url or not settings.sync.api_key:
+        raise NotEnrolledError()
+    engine = create_sqlite_engine(data_dir / DB_FILE)
+    upgrade(engine)
+    store = SqlSyncStore(engine, UuidV7Source())
+    client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key,
+                                  transport=transport)
+    kwargs = {"push_batch": push_batch} if push_batch else {}
+    sync = SyncEngine(store, client, clock or SystemClock(), **kwargs)
+    return SyncWiring(sync, store, client, settings.sync.interval_s,
+                      settings.sync.offline_warn_hours)
+
+
+def enrol_till(data_dir: Path, url: str, code: str, transport: Any = None) -> dict[str, str]:
+    """Exchange the enrolment code and keep the key in the till's settings file."""
+    from pos_app.settings import load_settings, save_settings, with_section
+    from pos_app.sync.http_client import enrol
+
+    reply = enrol(url, code, transport=transport)
+    settings = with_section(load_settings(data_dir), "sync", headoffice_url=url,
+                            api_key=reply["api_key"])
+    save_settings(data_dir, settings)
+    return reply
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from pos_app.settings import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if args.enrol:
+        if not args.url:
+            print("error: --enrol needs --url of head office", file=sys.stderr)
+            return 2
+        try:
+            reply = enrol_till(data_dir, args.url, args.enrol)
+        except NotEnrolledError:
+            print("error: head office refused the enrolment code (unknown, used or expired)",
+                  file=sys.stderr)
+            return 2
+        except SyncError as exc:
+            print(f"error: head office not reachable: {exc}", file=sys.stderr)
+            return 3
+        print(f"enrolled as {reply['shop_code']}/{reply['till_code']}")
+        if not args.once:
+            return 0
+    try:
+        wiring = open_sync(data_dir)
+    except NotEnrolledError:
+        print("error: this till is not enrolled: pos sync --enrol CODE --url URL",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.once:
+            try:
+                report = wiring.engine.run_once()
+            except SyncError as exc:
+                status = sync_status(wiring.store, SystemClock(), wiring.offline_warn_hours)
+                print(f"sync failed: {status.last_error or exc.__class__.__name__}; "
+                      f"{status.backlog} event(s) waiting", file=sys.stderr)
+                return 3
+            pulled = ", ".join(f"{k} {v}" for k, v in report.pulled.items() if v)
+            print(f"pushed {report.pushed} (acked to {report.acked_seq}); "
+                  f"pulled {pulled or 'nothing new'}")
+            return 0
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            wiring.engine.run(stop, interval_s=wiring.interval_s)
+        except KeyboardInterrupt:
+            stop.set()
+        return 0
+    finally:
+        wiring.close()
+
+
+def register(subparsers: Any) -> None:
+    """Add `pos sync` to the `pos` command line (pos_app/cli.py build_parser)."""
+    p = subparsers.add_parser("sync", help="sync with head office (push sales, pull members)")
+    p.add_argument("--once", action="store_true", help="one push/pull cycle, then exit")
+    p.add_argument("--enrol", metavar="CODE", help="enrol this till with a one-time code")
+    p.add_argument("--url", help="head office URL, with --enrol")
+    p.set_defaults(func=cmd_sync)

@@ -1,0 +1,80 @@
+"""The head-office client over HTTP (httpx). The only sync module that knows about HTTP."""
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from pos_app.sync.ports import (HeadOfficeUnreachable, NotEnrolledError, OutboxEvent,
+                                PulledPage, PushReply, SpendReply, SyncRejected)
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class HttpHeadOfficeClient:
+    """Talks to `pos-hq serve`; the API key goes in a header and is never logged."""
+
+    def __init__(self, base_url: str, api_key: str, *, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s,
+                                  transport=transport, headers={"X-Api-Key": api_key})
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, timeout_s: float | None = None,
+              **kwargs: Any) -> dict[str, Any]:
+        try:
+            if timeout_s is not None:
+                kwargs["timeout"] = timeout_s
+            r = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise HeadOfficeUnreachable(exc.__class__.__name__) from None
+        if r.status_code == 401:
+            raise NotEnrolledError()
+        if r.status_code >= 500:
+            raise HeadOfficeUnreachable(f"HTTP {r.status_code}")
+        if r.status_code >= 400:
+            raise SyncRejected(r.status_code, r.text[:200])
+        try:
+            return r.json()
+        except ValueError:
+            raise HeadOfficeUnreachable("not JSON") from None
+
+    def push(self, events: list[OutboxEvent]) -> PushReply:
+        body = {"events": [{"id": e.id, "device_seq": e.device_seq, "kind": e.kind,
+                            "payload": e.payload, "created_at": e.created_at} for e in events]}
+        data = self._call("POST", "/v1/sync/push", json=body)
+        return PushReply(int(data["acked_seq"]), data.get("gap_after"),
+                         [r for r in data["results"] if r["status"] == "refused"])
+
+    def pull(self, stream: str, cursor: str, limit: int) -> PulledPage:
+        data = self._call("GET", "/v1/sync/pull",
+                          params={"stream": stream, "cursor": cursor, "limit": limit})
+        return PulledPage(data["stream"], data["items"], data["cursor"], bool(data["more"]),
+                          int(data["acked_seq"]))
+
+    def authorise(self, member_id: str, card_no: str, stored_value_fen: int, points: int,
+                  timeout_s: float) -> SpendReply:
+        data = self._call("POST", "/v1/spend/authorise", timeout_s=timeout_s,
+                          json={"member_id": member_id, "card_no": card_no,
+                                "stored_value_fen": stored_value_fen, "points": points})
+        return SpendReply(data["decision"], data["reason"], data.get("auth_id"),
+                          int(data["balance_fen"]), int(data["spendable_points"]),
+                          {k: int(v) for k, v in data["limits"].items()})
+
+
+def enrol(base_url: str, code: str, *, transport: httpx.BaseTransport | None = None
+          ) -> dict[str, str]:
+    """Exchange a one-time enrolment code for this till's API key (returned, not logged)."""
+    try:
+        with httpx.Client(base_url=base_url.rstrip("/"), timeout=DEFAULT_TIMEOUT_S,
+                          transport=transport) as http:
+            r = http.post("/v1/enrol", json={"code": code})
+    except httpx.HTTPError as exc:
+        raise HeadOfficeUnreachable(exc.__class__.__name__) from None
+    if r.status_code in (401, 403):
+        raise NotEnrolledError()
+    if r.status_code >= 400:
+        raise SyncRejected(r.status_code, r.text[:200])
+    return r.json()

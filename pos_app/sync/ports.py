@@ -1,0 +1,135 @@
+"""What the sync engine needs from the outside: a till store and a head-office client."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class SyncError(Exception):
+    """Base of the sync layer's errors."""
+
+
+class HeadOfficeUnreachable(SyncError):
+    """No answer, a timeout or a server error: try again later with backoff."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotEnrolledError(SyncError):
+    """Head office does not know this till's key (never enrolled, or revoked)."""
+
+
+class SyncRejected(SyncError):
+    """Head office refused a request as malformed; retrying unchanged will not help."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(status, detail)
+        self.status = status
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    id: str
+    device_seq: int
+    kind: str
+    payload: dict[str, Any]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PushReply:
+    acked_seq: int
+    gap_after: int | None
+    refused: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PulledPage:
+    stream: str
+    items: list[dict[str, Any]]
+    cursor: str
+    more: bool
+    acked_seq: int
+
+
+@dataclass(frozen=True)
+class SpendReply:
+    decision: str          # approved | declined
+    reason: str
+    auth_id: str | None
+    balance_fen: int
+    spendable_points: int
+    limits: dict[str, int]
+
+
+class HeadOfficeClient(Protocol):
+    def push(self, events: list[OutboxEvent]) -> PushReply:
+        """Send events; the reply names the highest contiguous device_seq head office holds."""
+        ...
+
+    def pull(self, stream: str, cursor: str, limit: int) -> PulledPage:
+        """One page of a stream after `cursor`."""
+        ...
+
+    def authorise(self, member_id: str, card_no: str, stored_value_fen: int, points: int,
+                  timeout_s: float) -> SpendReply:
+        """Ask head office to approve and hold a spend."""
+        ...
+
+
+class SyncStore(Protocol):
+    def pending(self, limit: int) -> list[OutboxEvent]:
+        """Unacknowledged outbox events in device_seq order, at most `limit`."""
+        ...
+
+    def backlog(self) -> int:
+        """How many outbox events head office has not acknowledged."""
+        ...
+
+    def mark_acked(self, acked_seq: int, at: datetime) -> None:
+        """Head office holds every event up to acked_seq."""
+        ...
+
+    def cursor(self, stream: str) -> str:
+        ...
+
+    def apply_page(self, page: PulledPage, at: datetime) -> None:
+        """Apply a pulled page and move its cursor in ONE local transaction."""
+        ...
+
+    def record_contact(self, at: datetime, error: str | None) -> None:
+        """Note a successful contact (error None) or a failed one."""
+        ...
+
+    def state(self) -> SyncState:
+        ...
+
+    def offline_used(self, member_id: str, since: datetime | None) -> tuple[int, int, int]:
+        """(stored value fen, points, count) this member spent offline since `since`."""
+        ...
+
+    def shop_offline_exposure(self, since: datetime | None) -> int:
+        """Stored value fen spent offline at this till since `since`."""
+        ...
+
+    def record_offline_spend(self, member_id: str, card_no: str, stored_value_fen: int,
+                             points: int, at: datetime) -> None:
+        ...
+
+    def known_balance(self, member_id: str) -> tuple[int, int]:
+        """(stored value fen, spendable points) as this till knows them."""
+        ...
+
+
+@dataclass(frozen=True)
+class SyncState:
+    acked_seq: int
+    backlog: int
+    last_success_at: datetime | None
+    offline_since: datetime | None
+    last_error: str
+    limits: dict[str, int]
