@@ -166,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("backup", help="online backup of the database to a file")
     b.add_argument("target")
     b.set_defaults(func=cmd_backup)
+    from pos_app.sync.cli import register as register_sync
+    register_sync(sub)
     r = sub.add_parser("run", help="start the cashier app (the default)")
     r.set_defaults(func=cmd_run)
     return p
