@@ -20,27 +20,38 @@ class BasketTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._lines: tuple[PricedLine, ...] = ()
+        self._cells: list[tuple[str, ...]] = []
+        self._right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     @property
     def lines(self) -> tuple[PricedLine, ...]:
         return self._lines
 
+    @staticmethod
+    def _row(line: PricedLine) -> tuple[str, ...]:
+        # Formatted once per snapshot: the view asks data() thousands of times per repaint.
+        return (str(line.line_no), line.barcode or line.sku, line.name, str(line.qty),
+                yuan(line.unit_price_fen), reason_text(line), yuan(line.amount_fen),
+                yuan(-line.discount_fen) if line.discount_fen else "")
+
     def set_lines(self, lines: tuple[PricedLine, ...]) -> None:
-        """Show a new snapshot; a pure append only inserts rows (keeps the view cheap)."""
+        """Show a new snapshot; a pure append only inserts rows, a re-price only updates cells."""
         old = self._lines
+        cells = [self._row(line) for line in lines]
         if len(lines) == len(old) + 1 and lines[:len(old)] == old:
             self.beginInsertRows(QModelIndex(), len(old), len(old))
-            self._lines = lines
+            self._lines, self._cells = lines, cells
             self.endInsertRows()
             return
         if len(lines) == len(old):
-            self._lines = lines
-            if lines:
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(lines) - 1, self.COLUMNS - 1))
+            changed = [i for i, (a, b) in enumerate(zip(self._cells, cells)) if a != b]
+            self._lines, self._cells = lines, cells
+            if changed:
+                self.dataChanged.emit(self.index(changed[0], 0),
+                                      self.index(changed[-1], self.COLUMNS - 1))
             return
         self.beginResetModel()
-        self._lines = lines
+        self._lines, self._cells = lines, cells
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt's name
@@ -57,28 +68,12 @@ class BasketTableModel(QAbstractTableModel):
                 self.tr("Price"), self.tr("Discount"), self.tr("Amount"))[section]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        line = self._lines[index.row()]
-        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.COL_NO:
-                return str(line.line_no)
-            if col == self.COL_BARCODE:
-                return line.barcode or line.sku
-            if col == self.COL_NAME:
-                return line.name
-            if col == self.COL_QTY:
-                return str(line.qty)
-            if col == self.COL_PRICE:
-                return yuan(line.unit_price_fen)
-            if col == self.COL_REASON:
-                return reason_text(line)
-            if col == self.COL_AMOUNT:
-                return yuan(line.amount_fen)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (
-                self.COL_NO, self.COL_QTY, self.COL_PRICE, self.COL_AMOUNT):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and line.discount_fen:
-            return yuan(-line.discount_fen)
+            return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if index.column() in (self.COL_NO, self.COL_QTY, self.COL_PRICE, self.COL_AMOUNT):
+                return self._right
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._cells[index.row()][self.COLUMNS] or None
         return None

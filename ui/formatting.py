@@ -48,7 +48,7 @@ def reason_text(line: PricedLine) -> str:
             parts.append(tr_fill("Formatting", "Points gift (%1 pts)").args(line.redeemed_points))
         elif r.kind is ReasonKind.PASS:
             parts.append(tr_fill("Formatting", "Count pass"))
-    return " + ".join(parts)
+    return "+".join(parts)
 
 
 def tier_name(tier: Tier | None, language: str) -> str:

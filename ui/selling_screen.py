@@ -59,17 +59,32 @@ class SellingScreen(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        font = self.table.font()
+        font.setPointSize(12)
+        self.table.setFont(font)
+        self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
         hf = header.font()
         hf.setPointSize(12)
         hf.setBold(True)
         header.setFont(hf)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(BasketTableModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
-        font = self.table.font()
-        font.setPointSize(13)
-        self.table.setFont(font)
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        # Fixed widths measured once: ResizeToContents would re-measure every cell on each scan.
+        metrics = self.table.fontMetrics()
+        header_metrics = header.fontMetrics()
+        samples = {BasketTableModel.COL_NO: "99", BasketTableModel.COL_BARCODE: "6900000000000",
+                   BasketTableModel.COL_QTY: "999", BasketTableModel.COL_PRICE: "¥9999.00",
+                   BasketTableModel.COL_REASON: "促销8折+会员8.8折",
+                   BasketTableModel.COL_AMOUNT: "¥9999.00"}
+        header.setMinimumSectionSize(20)
+        for col in range(BasketTableModel.COLUMNS):
+            if col == BasketTableModel.COL_NAME:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+                continue
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            width = max(metrics.horizontalAdvance(samples[col]),
+                        header_metrics.horizontalAdvance(title)) + 12
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
 
         self.input = QLineEdit()
         self.input.setObjectName("itemInput")

@@ -6,7 +6,7 @@ checked for the one thing a machine can check: the texts fit their widgets.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
 
 from pos_app.domain.tenders import TenderKind
 from tests.ui.conftest import Till, grab, log_in
@@ -27,6 +27,14 @@ def clipped_texts(root: QWidget) -> list[str]:
         for line in w.text().split("\n"):
             if line and w.fontMetrics().horizontalAdvance(line) > w.contentsRect().width() + 1:
                 out.append(line)
+    for view in root.findChildren(QTableView):
+        model, header = view.model(), view.horizontalHeader()
+        for row in range(model.rowCount()):
+            for col in range(model.columnCount()):
+                text = str(model.data(model.index(row, col)) or "")
+                # 6 px: the cell's own margins.
+                if view.fontMetrics().horizontalAdvance(text) + 6 > header.sectionSize(col):
+                    out.append(text)
     return out
 
 

@@ -47,7 +47,7 @@ def test_gold_member_pays_with_cash_and_stored_value_and_the_receipt_prints(
     assert selling.member_panel.value("balance") == "¥200.00"
     assert selling.due_label.text() == "¥208.40"
     reasons = [selling.model.data(selling.model.index(r, 5)) for r in range(3)]
-    assert reasons[0] == "会员8.8折" and reasons[1] == "促销8折 + 会员8.8折" and reasons[2] == "特价"
+    assert reasons[0] == "会员8.8折" and reasons[1] == "促销8折+会员8.8折" and reasons[2] == "特价"
     grab(till.window, "selling_member_basket_1024x768")
 
     selling.submit_input("")          # Enter on an empty input line pays

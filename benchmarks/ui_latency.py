@@ -1,0 +1,205 @@
+"""Cashier-app latency on a large store: card -> member panel and re-priced basket painted,
+barcode -> new line painted, a 20-scan burst, peak memory, cold start to the login screen.
+
+    python -m benchmarks.ui_latency --members 1000000            # builds the store once
+    python -m benchmarks.ui_latency --members 1000000 --reuse    # measure it again
+    python -m benchmarks.ui_latency --members 20000 --rounds 50  # quick run
+
+The store is built with benchmarks/store.py (bulk sqlite3 for the history); everything
+measured goes through the real window, the background helper, the services and SQLite
+(WAL, synchronous=FULL). Runs offscreen. Prints JSON; no pass/fail here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return round(s[min(len(s) - 1, int(len(s) * p))] * 1000, 2)
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"p50_ms": pct(samples, 0.50), "p99_ms": pct(samples, 0.99),
+            "max_ms": round(max(samples) * 1000, 2),
+            "mean_ms": round(statistics.fmean(samples) * 1000, 2), "n": len(samples)}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def cold_start(data_dir: Path, runs: int) -> dict[str, object]:
+    """Process spawn to the login screen shown (POS_SMOKE_EXIT prints READY and quits)."""
+    times = []
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1")
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "ui.main", str(data_dir)], env=env,
+                             capture_output=True, text=True, timeout=120)
+        if "READY" not in out.stdout:
+            raise RuntimeError(f"app did not start: {out.stderr[-2000:]}")
+        times.append(time.perf_counter() - t)
+    return {"runs_s": [round(x, 3) for x in times], "median_s": round(statistics.median(times), 3)}
+
+
+def measure(data_dir: Path, members: int, products: int, rounds: int) -> dict[str, object]:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    rss_before = rss_mb()
+    from hardware.escpos_printer import NullPrinter
+    from pos_app.domain.errors import ShiftAlreadyOpen
+    from ui.main import build_context, open_services
+    from ui.main_window import MainWindow
+
+    services, settings = open_services(data_dir)
+    ctx = build_context(data_dir, services, settings, "zh_CN", printer=NullPrinter())
+    window = MainWindow(ctx)
+    window.resize(1024, 768)
+    window.show()
+    app.processEvents()
+    ctx.user = services.auth.login("cashier", "1111")
+    try:
+        services.shifts.open(ctx.user, 50_000)
+    except ShiftAlreadyOpen:
+        pass
+    window._on_shift_known(services.shifts.current())  # noqa: SLF001 - skip the dialogs here
+    selling = window.selling
+    rss_ready = rss_mb()
+
+    def wait_view(action) -> float:  # noqa: ANN001
+        """Run action(); seconds until the screen redrew from the new snapshot and painted."""
+        loop = QEventLoop()
+        done: list[float] = []
+
+        def shown(_view: object) -> None:
+            selling.table.viewport().repaint()
+            selling.member_panel.repaint()
+            selling.due_label.repaint()
+            done.append(time.perf_counter())
+            loop.quit()
+
+        selling.view_shown.connect(shown)
+        t = time.perf_counter()
+        action()
+        if not done:
+            QTimer.singleShot(10_000, loop.quit)
+            loop.exec()
+        selling.view_shown.disconnect(shown)
+        if not done:
+            raise RuntimeError("the screen never redrew")
+        return done[0] - t
+
+    step = max(products // 40, 1)
+    codes = [f"69{(i * step) % products:011d}" for i in range(30)]
+    for code in codes:                      # a 30-line basket
+        wait_view(lambda c=code: selling.scan(c))
+    cards = [f"88{(i * 7919) % members:010d}" for i in range(rounds)]
+    card_times = []
+    for card in cards:
+        if selling.view.member is not None:
+            wait_view(selling.detach_member)
+        card_times.append(wait_view(lambda c=card: selling.attach_card(c)))
+    assert len(selling.model.lines) == 30
+    scan_times = []
+    for i in range(rounds):
+        code = f"69{(i * 104_729) % products:011d}"
+        scan_times.append(wait_view(lambda c=code: selling.scan(c)))
+        wait_view(selling.delete_line)      # the new (selected) line goes again: 30 lines
+
+    # 20 barcodes arriving 10 ms apart (a serial scanner's signals), all must land in order.
+    selling.session.clear()
+    wait_view(lambda: selling._run(selling.session.view))  # noqa: SLF001
+    burst = [f"69{(i * 31) % products:011d}" for i in range(20)]
+    landed: list[float] = []
+    selling.view_shown.connect(lambda _v: landed.append(time.perf_counter()))
+    t0 = time.perf_counter()
+    for i, code in enumerate(burst):
+        QTimer.singleShot(i * 10, lambda c=code: selling.scan(c))
+    deadline = time.perf_counter() + 20
+    while len(selling.model.lines) < 20 and time.perf_counter() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+    in_order = [ln.barcode for ln in selling.model.lines] == burst
+    burst_result = {"scans": 20, "landed": len(selling.model.lines), "in_order": in_order,
+                    "last_line_shown_after_ms": round((landed[-1] - t0) * 1000, 1)
+                    if landed else None,
+                    "lag_after_last_scan_ms": round((landed[-1] - t0 - 0.19) * 1000, 1)
+                    if landed else None}
+
+    # A name search over all members (runs on the background lane; shown for scale).
+    search_times = []
+    for prefix in ("王伟", "李娜", "张", "1380000", "1399999"):
+        t = time.perf_counter()
+        services.checkout.search_members(prefix, 30)
+        search_times.append(time.perf_counter() - t)
+    result = {
+        "card_to_member_panel_and_30_line_reprice_painted": summary(card_times),
+        "barcode_to_new_line_painted_30_line_basket": summary(scan_times),
+        "burst_20_scans_10ms_apart": burst_result,
+        "member_search_ms": [round(x * 1000, 1) for x in search_times],
+        "rss_mb": {"qt_started": rss_before, "window_ready": rss_ready, "after_runs": rss_mb(),
+                   "peak": peak_rss_mb()},
+    }
+    ctx.background.wait(10_000)
+    window.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=100_000)
+    ap.add_argument("--products", type=int, default=None, help="default: 30%% of --members")
+    ap.add_argument("--sales", type=int, default=None, help="past sales; default: 2 x --members")
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--rounds", type=int, default=200)
+    ap.add_argument("--cold-starts", type=int, default=3)
+    ap.add_argument("--reuse", action="store_true", help="measure an existing store again")
+    args = ap.parse_args(argv)
+    members = args.members
+    products = args.products or max(members * 3 // 10, 100)
+    sales = args.sales if args.sales is not None else members * 2
+    data_dir = Path(args.data_dir or f"benchmarks/results/ui-{members}")
+    from db.store import DB_FILE
+    build_s = None
+    if not (args.reuse and (data_dir / DB_FILE).exists()):
+        from benchmarks.store import build
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for f in data_dir.iterdir():
+            if f.is_file():
+                f.unlink()
+        t = time.perf_counter()
+        build(data_dir, members, products, sales, 42)
+        build_s = round(time.perf_counter() - t, 1)
+    cold = cold_start(data_dir, args.cold_starts)
+    result = {"members": members, "products": products, "past_sales": sales,
+              "build_s": build_s,
+              "db_mb": round((data_dir / DB_FILE).stat().st_size / 2**20, 1),
+              "cold_start_to_login_screen": cold,
+              **measure(data_dir, members, products, args.rounds)}
+    json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
