@@ -14,7 +14,10 @@ from pos_app.services.auth import User
 from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
 from pos_app.sync.cli import SyncWiring, enrol_till, open_sync
 from pos_app.sync.engine import SyncReport
-from tests.conftest import NOON, STANDARD_GOODS, Shop, make_shop
+try:  # the shared till fixtures are moving from tests/conftest.py to tests/store_support.py
+    from tests.store_support import NOON, STANDARD_GOODS, Shop, make_shop
+except ImportError:
+    from tests.conftest import NOON, STANDARD_GOODS, Shop, make_shop  # type: ignore
 from tests.headoffice.hq_rig import Faults, FaultyTransport, LiveServer
 
 CASH = TenderKind.CASH
