@@ -247,6 +247,18 @@ def open_services(data_dir: Path) -> tuple[Services, Settings]:
     return (build_services(uow, SystemClock(), ids, Argon2PinHasher()), load_settings(data_dir))
 
 
+def load_bundled_fonts() -> list[str]:
+    """Fonts shipped inside a packaged app (a CJK font for machines without one)."""
+    from PySide6.QtGui import QFontDatabase
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    families: list[str] = []
+    for font in sorted((base / "fonts").glob("*.tt[cf]")) if (base / "fonts").is_dir() else []:
+        font_id = QFontDatabase.addApplicationFont(str(font))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
 def main(data_dir: Path, argv: list[str] | None = None) -> int:
     """Start the till app on `data_dir`; returns the exit code."""
     started = time.perf_counter()
@@ -255,6 +267,9 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("membership-pos")
+    fonts = load_bundled_fonts()
+    if fonts:
+        log.info("bundled fonts: %s", ", ".join(fonts))
     services, settings = open_services(data_dir)
     language = i18n.choose_language(settings.language)
     i18n.install(app, language)
