@@ -336,7 +336,7 @@ class SqlMembers:
         return PassRecord(id=row.id, member_id=row.member_id, product_id=row.product_id,
                           name=row.name, uses_total=row.uses_total,
                           uses_left=row.uses_total + int(used), price_fen=row.price_fen,
-                          expires_on=row.expires_on, refunded=refunded)
+                          expires_on=row.expires_on, refunded=refunded, sale_id=row.sale_id)
 
     def passes_of(self, member_id: str) -> list[PassRecord]:
         return [self._pass(r) for r in self._s.scalars(
@@ -424,6 +424,10 @@ class SqlSales:
         return StoredSale(row.id, row.receipt_no, row.kind, row.member_id, row.card_id,
                           row.shift_id, row.created_at, row.total_fen, row.points_earned,
                           row.tier_upgraded_to, snap, tuple(lines))
+
+    def find_by_id(self, sale_id: str) -> StoredSale | None:
+        row = self._s.get(SaleRow, sale_id)
+        return self._stored(row) if row else None
 
     def find_by_receipt(self, receipt_no: str) -> StoredSale | None:
         row = self._s.scalar(select(SaleRow).where(SaleRow.receipt_no == receipt_no.strip()))

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pos_app.domain.allocation import allocate
-from pos_app.domain.errors import (ReturnExceedsSale, ShiftNotOpen, UnknownSale,
-                                   ValidationFailed)
+from pos_app.domain.errors import (PassNotUsable, ReturnExceedsSale, ShiftNotOpen,
+                                   UnknownSale, ValidationFailed)
 from pos_app.domain.money import round_half_up
 from pos_app.domain.points import next_ladder_step, is_lottery_balance
 from pos_app.domain.pricing import PricedLine
@@ -120,6 +120,55 @@ class ReturnService:
             uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
                                                 "original_sale_id": original.id,
                                                 "member_id": original.member_id,
+                                                "shift_id": shift.id}, now)
+            uow.commit()
+            return result
+
+
+    def refund_pass(self, pass_id: str, cashier: User, authorised_by: User) -> CompletedSale:
+        """Refund the unused share of a count pass (price × uses left ÷ uses), by the original
+        tenders; the pass is closed and the points its unused share earned are taken back."""
+        require_role(authorised_by, "manager", "refund_pass")
+        now = self._clock.now()
+        with self._uow() as uow:
+            shift = uow.shifts.open_shift_of(uow.site.till_id())
+            if shift is None:
+                raise ShiftNotOpen()
+            p = uow.members.get_pass(pass_id)
+            if p.refunded or p.uses_left <= 0:
+                raise PassNotUsable(pass_id, "refunded" if p.refunded else "used_up")
+            original = uow.sales.find_by_id(p.sale_id) if p.sale_id else None
+            if original is None:
+                raise UnknownSale(p.sale_id or pass_id)
+            sold = next(s for s in original.lines if s.product_id == p.product_id)
+            amount = round_half_up(p.price_fen * p.uses_left, p.uses_total)
+            points = sold.points_share // sold.qty * p.uses_left // p.uses_total
+            src = original.snapshot.lines[sold.line_no - 1]
+            line = replace(src, line_no=1, qty=1, gross_fen=amount, amount_fen=amount,
+                           unit_price_fen=amount)
+            tenders = _refund_tenders(uow, original, amount)
+            receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
+            result = CompletedSale(
+                sale_id=self._ids.new_id(), receipt_no=receipt_no, kind=SaleKind.RETURN,
+                shop_code=uow.site.shop().code, till_code=uow.site.till().code,
+                cashier_name=cashier.display_name, created_at=now,
+                rule_version=original.snapshot.rule_version, lines=(line,),
+                tenders=tuple(tenders), change_fen=0, rounding_fen=0,
+                original_receipt_no=original.receipt_no)
+            uow.sales.add(result, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
+                          shift_id=shift.id, user_id=cashier.id, member_id=p.member_id,
+                          card_id=original.card_id, points_shares={1: points},
+                          original_sale_id=original.id, authorised_by_id=authorised_by.id)
+            uow.members.add_pass_entry(pass_id, "refund", -p.uses_left, result.sale_id, now)
+            result = replace(result, member=_book_member_return(
+                uow, result, original, points, 0, tenders, now))
+            uow.sales.update_snapshot(result)
+            uow.audit.record(now, authorised_by.id, "pass_refunded", pass_id,
+                             {"uses_left": p.uses_left, "refund_fen": amount,
+                              "receipt_no": receipt_no})
+            uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
+                                                "original_sale_id": original.id,
+                                                "member_id": p.member_id, "pass_id": pass_id,
                                                 "shift_id": shift.id}, now)
             uow.commit()
             return result

@@ -17,7 +17,8 @@ from pos_app.domain.errors import (AccountLocked, CardNotUsable, DiscountOverLim
                                    ValidationFailed, WrongPin, InvalidQuantity)
 from pos_app.domain.member import MemberAccount, MemberAtTill
 from pos_app.domain.money import BP_ONE
-from pos_app.domain.points import (PointsEarned, is_lottery_balance, next_ladder_step,
+from pos_app.domain.points import (PointsEarned, is_lottery_balance, ladder_step_for,
+                                   next_ladder_step,
                                    points_for_spend, step_for_price, tier_for_points,
                                    tier_for_purchase)
 from pos_app.domain.pricing import (BasketItem, PriceReason, PricedBasket, PricedLine, ReasonKind,
@@ -67,6 +68,7 @@ class BasketView:
     rule_version: int
     next_step_points: int = 0
     next_step_cap_fen: int = 0
+    redeemable_cap_fen: int = 0    # the dearest gift the member can take for points now
 
     @property
     def lines(self) -> tuple[PricedLine, ...]:
@@ -339,7 +341,7 @@ class SellingSession:
         points = points_for_spend(basket.eligible_fen, self._rules) if member else PointsEarned(0, 0)
         badges = Badges()
         passes: tuple[PassRecord, ...] = ()
-        need, cap = 0, 0
+        need, cap, redeemable = 0, 0, 0
         if member:
             acc = member.account
             with self._svc.uow() as uow:
@@ -350,10 +352,13 @@ class SellingSession:
                 passes = tuple(uow.members.passes_of(acc.id))
             join = tier_for_purchase(tier, basket.total_fen, self._rules)
             badges = Badges(birthday, quarterly, join.code if join else None)
-            need, step = next_ladder_step(acc.spendable_points, self._rules)
+            committed = sum(i.redeemed_points for i in self._d.items)
+            need, step = next_ladder_step(acc.spendable_points - committed, self._rules)
             cap = step.cap_fen
+            now_step = ladder_step_for(acc.spendable_points - committed, self._rules)
+            redeemable = now_step.cap_fen if now_step else 0
         return BasketView(basket, member, tier, points, badges, passes, self._rules.version,
-                          need, cap)
+                          need, cap, redeemable if member else 0)
 
     # -- hold and recall (挂单/取单) ------------------------------------------------------------
     def hold(self, label: str = "") -> str:

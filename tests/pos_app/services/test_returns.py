@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.domain.errors import PermissionDenied, ReturnExceedsSale, UnknownSale
+from pos_app.domain.errors import PermissionDenied, ReturnExceedsSale, UnknownSale, ValidationFailed
 from pos_app.domain.sale import receipt_qr_payload
 from pos_app.domain.tenders import TenderInput, TenderKind
 
@@ -120,3 +120,29 @@ def test_the_receipt_qr_payload_finds_the_sale(stocked):
     assert found.receipt_no == sale.receipt_no
     with pytest.raises(UnknownSale):
         stocked.services.returns.find_sale("POS:R:NOPE")
+
+
+def test_a_count_pass_refund_pays_back_the_unused_share_and_closes_the_pass(stocked):
+    from pos_app.domain.errors import PassNotUsable
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.attach_card("100001")
+    s.add("WASH10")
+    sale = s.complete([TenderInput(CASH, 30_000)], cashier)
+    pass_id = stocked.services.members.profile(sale.member.member_id).passes[0].id
+    for _ in range(3):
+        s.attach_card("100001")
+        s.use_pass(pass_id)
+        s.complete([], cashier)
+    with pytest.raises(ValidationFailed):                   # a pass is not returned as goods
+        stocked.services.returns.return_items(sale.receipt_no, None, cashier, stocked.manager)
+    refund = stocked.services.returns.refund_pass(pass_id, cashier, stocked.manager)
+    assert refund.total_fen == 21_000                       # 7 of 10 uses left of ¥300
+    assert {t.kind: t.amount_fen for t in refund.tenders} == {CASH: 21_000}
+    assert refund.member.points_earned == -21               # 30 points × 7/10
+    assert stocked.services.members.profile(sale.member.member_id).passes[0].uses_left == 0
+    with pytest.raises(PassNotUsable):
+        stocked.services.returns.refund_pass(pass_id, cashier, stocked.manager)
+    s.attach_card("100001")
+    with pytest.raises(PassNotUsable):
+        s.use_pass(pass_id)

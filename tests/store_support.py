@@ -1,0 +1,111 @@
+"""A till on a real SQLite file for tests: the store, the services, a clock tests move, stock."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from db.pin_hasher import Argon2PinHasher
+from db.store import open_store
+from db.unit_of_work import SqlUnitOfWorkFactory
+from pos_app.bootstrap import Services, build_services
+from pos_app.demo import DEMO_USERS
+from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.rules import RuleSet, default_rule_set
+from pos_app.domain.shop import ShopInfo, TillInfo
+from pos_app.ports.clock import FixedClock
+from pos_app.services.auth import User
+from pos_app.services.setup import initialise
+
+NOON = datetime(2026, 11, 28, 12, 0, 0)
+
+
+@dataclass
+class Shop:
+    """A till on a real SQLite file with the demo users and helpers to stock it."""
+
+    data_dir: Path
+    uow: SqlUnitOfWorkFactory
+    clock: FixedClock
+    services: Services
+    hasher: Argon2PinHasher
+
+    def user(self, username: str) -> User:
+        pins = {u[0]: u[3] for u in DEMO_USERS}
+        return self.services.auth.login(username, pins[username])
+
+    @property
+    def cashier(self) -> User:
+        return self.user("cashier")
+
+    @property
+    def manager(self) -> User:
+        return self.user("manager")
+
+    def products(self, rows: list[tuple]) -> None:
+        """rows: (sku, barcode, name, category, price, kind, promo_rate[, pass_uses, pass_days])."""
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(["sku", "barcode", "name", "category", "price", "kind", "promo_rate",
+                    "pass_uses", "pass_valid_days"])
+        for r in rows:
+            w.writerow(list(r) + [""] * (9 - len(r)))
+        self.services.imports.import_as_system("products", out.getvalue().encode())
+
+    def members(self, rows: list[dict[str, str]]) -> None:
+        cols = ["card_no", "name", "mobile", "tier", "birthday", "birthday_calendar", "points",
+                "accumulated_points", "balance", "card_kind", "card_status", "card_expiry"]
+        out = io.StringIO()
+        w = csv.DictWriter(out, cols)
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in cols})
+        self.services.imports.import_as_system("members", out.getvalue().encode())
+
+    def set_rules(self, rules: RuleSet) -> None:
+        with self.uow() as uow:
+            uow.rules.add(rules, self.clock.now().replace(year=2001), self.clock.now())
+            uow.commit()
+
+    def open_shift(self, float_fen: int = 50_000) -> User:
+        cashier = self.cashier
+        self.services.shifts.open(cashier, float_fen)
+        return cashier
+
+
+def make_shop(data_dir: Path, at: datetime = NOON) -> Shop:
+    ids = UuidV7Source()
+    clock = FixedClock(at)
+    hasher = Argon2PinHasher(fast=True)
+    uow = open_store(data_dir, ids)
+    initialise(uow, clock, ids, hasher, ShopInfo("S001", "示范百货", "人民路1号", "021-5555 0000"),
+               TillInfo("T01"), DEMO_USERS, default_rule_set())
+    return Shop(data_dir, uow, clock, build_services(uow, clock, ids, hasher), hasher)
+
+
+STANDARD_GOODS = [
+    ("REG100", "6900000000017", "羊毛衫", "服装/女装/针织衫", "100.00", "regular", ""),
+    ("PROMO100", "6900000000024", "真丝衬衫", "服装/女装/衬衫", "100.00", "regular", "0.8"),
+    ("SPECIAL50", "6900000000031", "特价围巾", "服装/配饰/围巾", "50.00", "special", ""),
+    ("CARD100", "6900000000048", "购物卡", "服务/礼品卡/购物卡", "100.00", "excluded", ""),
+    ("WATER", "6900000000055", "矿泉水", "食品/饮料/水", "2.00", "regular", ""),
+    ("WASH10", "6900000000062", "洗车10次卡", "服务/洗车/次卡", "300.00", "regular", "", "10", "365"),
+    ("WASH", "6900000000079", "普通洗车", "服务/洗车/单次", "30.00", "regular", ""),
+    ("GIFT180", "6900000000086", "保温杯", "礼品/积分/杯", "180.00", "regular", ""),
+    ("GIFT350", "6900000000093", "电饭煲", "礼品/积分/厨电", "350.00", "regular", ""),
+]
+
+STANDARD_MEMBERS = [
+    {"card_no": "100001", "name": "张伟", "mobile": "13800001111", "tier": "regular",
+     "points": "0", "balance": "0"},
+    {"card_no": "100002", "name": "李娜", "mobile": "13800002222", "tier": "gold",
+     "points": "990", "accumulated_points": "1500", "balance": "200.00"},
+    {"card_no": "100003", "name": "王芳", "mobile": "13800003333", "tier": "diamond",
+     "points": "1200", "accumulated_points": "9000", "balance": "1000.00"},
+    {"card_no": "100004", "name": "赵强", "mobile": "13800004444", "tier": "gold",
+     "card_status": "lost"},
+    {"card_no": "100005", "name": "孙丽", "mobile": "13800005555", "tier": "gold",
+     "card_expiry": "2025-12-31"},
+]
