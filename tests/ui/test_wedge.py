@@ -1,7 +1,15 @@
-"""Keyboard-wedge capture in a real window: timed key bursts into a real QLineEdit (offscreen)."""
+"""Keyboard-wedge capture in a real window: timed key bursts into a real QLineEdit (offscreen).
+
+A person types through QTest with real per-key delays (150 ms and more).
+A reader or scanner types as the window system delivers it: key events
+stamped 5-10 ms apart (QKeyEvent.timestamp), handed over back to back the
+way a queue of platform events is. That keeps the device side deterministic
+on a loaded machine; two tests also drive devices through QTest in real time.
+"""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -18,7 +26,7 @@ pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
 
-DEVICE_MS = 5  # a reader or scanner types a key every 5-10 ms
+DEVICE_MS = 8  # a reader or scanner types a key every 5-10 ms (reference §1.3)
 PERSON_MS = 150  # a person, even a fast one, takes longer than 100 ms per key
 
 GLOBALPAYMENTS = (
@@ -75,8 +83,8 @@ def wedge(qapp):
     wedge.deleteLater()
 
 
-def type_text(widget: QWidget, text: str, delay_ms: int) -> None:
-    """Type text key by key, each press delay_ms after the previous key's release."""
+def type_text(widget: QWidget, text: str, delay_ms: int = PERSON_MS) -> None:
+    """A person: QTest key presses, each delay_ms (real time) after the previous key's release."""
     no_mod = Qt.KeyboardModifier.NoModifier
     for ch in text:
         if ch == "\r":
@@ -91,6 +99,58 @@ def type_text(widget: QWidget, text: str, delay_ms: int) -> None:
             QTest.sendKeyEvent(QTest.KeyAction.Release, widget, Qt.Key.Key_unknown, ch, no_mod)
 
 
+class PlatformClock:
+    """Window-system key timestamps (ms); each burst starts well after the previous one."""
+
+    def __init__(self) -> None:
+        self.now = int(time.monotonic() * 1000)
+
+    def burst(self) -> int:
+        self.now += 10_000
+        return self.now
+
+    def tick(self, ms: int) -> int:
+        self.now += ms
+        return self.now
+
+
+CLOCK = PlatformClock()
+
+
+def _key_for(ch: str) -> Qt.Key:
+    if ch == "\r":
+        return Qt.Key.Key_Return
+    if " " <= ch <= "~":
+        # Qt key codes for printable ASCII are the (upper-case) ASCII codes.
+        return Qt.Key(ord(ch.upper()))
+    return Qt.Key.Key_unknown
+
+
+def _send(widget: QWidget, etype: QEvent.Type, key: Qt.Key, mods: Qt.KeyboardModifier, text: str, at: int) -> None:
+    event = QKeyEvent(etype, key, mods, text)
+    event.setTimestamp(at)
+    QApplication.sendEvent(widget, event)
+
+
+def reader_types(widget: QWidget, text: str, gap_ms: int = DEVICE_MS, *, shift: bool = False) -> None:
+    """A reader or scanner: key events stamped gap_ms apart, delivered back to back like queued platform input.
+
+    With shift=True the reader presses Shift around capitals and the symbols
+    that need it on a US layout, as HID readers do.
+    """
+    at = CLOCK.burst()
+    for ch in text:
+        needs_shift = shift and (ch.isupper() or ch in "%^?")
+        mods = Qt.KeyboardModifier.ShiftModifier if needs_shift else Qt.KeyboardModifier.NoModifier
+        if needs_shift:
+            _send(widget, QEvent.Type.KeyPress, Qt.Key.Key_Shift, mods, "", at)
+        at = CLOCK.tick(gap_ms)
+        _send(widget, QEvent.Type.KeyPress, _key_for(ch), mods, ch, at)
+        _send(widget, QEvent.Type.KeyRelease, _key_for(ch), mods, ch, at + 2)
+        if needs_shift:
+            _send(widget, QEvent.Type.KeyRelease, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier, "", at + 3)
+
+
 def settle(qtbot) -> None:
     """Let the filter's quiet timer and deferred signals run."""
     qtbot.wait(200)
@@ -99,7 +159,7 @@ def settle(qtbot) -> None:
 def test_a_fast_swipe_emits_the_card_number_and_never_reaches_the_field(qtbot, till, wedge) -> None:
     seen = Seen(wedge)
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        type_text(till.field, GLOBALPAYMENTS + "\r", DEVICE_MS)
+        reader_types(till.field, GLOBALPAYMENTS + "\r")
     assert blocker.args == ["4012002000060016"]
     settle(qtbot)
     assert till.field.text() == ""
@@ -109,16 +169,8 @@ def test_a_fast_swipe_emits_the_card_number_and_never_reaches_the_field(qtbot, t
 
 def test_a_reader_pressing_shift_around_capitals_and_symbols_is_still_one_swipe(qtbot, till, wedge) -> None:
     # A real HID reader types US-layout scan codes: Shift down, '%', Shift up, ...
-    shift, no_mod = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        for ch in "%B1234^LI/LEI^99?;66778899?":
-            shifted = ch in "%^?" or ch.isupper()
-            if shifted:
-                QTest.keyPress(till.field, Qt.Key.Key_Shift, no_mod, DEVICE_MS)
-            QTest.keyClick(till.field, ch, shift if shifted else no_mod, DEVICE_MS)
-            if shifted:
-                QTest.keyRelease(till.field, Qt.Key.Key_Shift, shift)
-        QTest.keyClick(till.field, Qt.Key.Key_Return, no_mod, DEVICE_MS)
+        reader_types(till.field, "%B1234^LI/LEI^99?;66778899?\r", shift=True)
     assert blocker.args == ["66778899"]
     settle(qtbot)
     assert till.field.text() == ""
@@ -126,7 +178,7 @@ def test_a_reader_pressing_shift_around_capitals_and_symbols_is_still_one_swipe(
 
 def test_a_track_two_member_card_is_read_with_the_configured_rule(qtbot, till, wedge) -> None:
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        type_text(till.field, ";12345678=9912?\r", DEVICE_MS)
+        reader_types(till.field, ";12345678=9912?\r")
     assert blocker.args == ["12345678"]
     settle(qtbot)
     assert till.field.text() == ""
@@ -145,7 +197,7 @@ def test_a_person_typing_a_semicolon_slowly_gets_it_in_the_field_untouched(qtbot
 
 def test_a_fast_barcode_ending_in_enter_is_consumed_and_emitted(qtbot, till, wedge) -> None:
     with qtbot.waitSignal(wedge.barcode_scanned, timeout=2000) as blocker:
-        type_text(till.field, "6901234567892\r", DEVICE_MS)
+        reader_types(till.field, "6901234567892\r")
     assert blocker.args == ["6901234567892"]
     settle(qtbot)
     assert till.field.text() == "" and till.returns == 0
@@ -154,7 +206,7 @@ def test_a_fast_barcode_ending_in_enter_is_consumed_and_emitted(qtbot, till, wed
 def test_a_code_39_barcode_starting_with_a_percent_sign_is_a_scan_not_a_bad_swipe(qtbot, till, wedge) -> None:
     seen = Seen(wedge)
     with qtbot.waitSignal(wedge.barcode_scanned, timeout=2000) as blocker:
-        type_text(till.field, "%ABC-123\r", DEVICE_MS)
+        reader_types(till.field, "%ABC-123\r")
     assert blocker.args == ["%ABC-123"]
     settle(qtbot)
     assert seen.failures == [] and till.field.text() == ""
@@ -171,7 +223,7 @@ def test_a_person_typing_a_barcode_by_hand_gets_text_and_enter_as_typed(qtbot, t
 
 def test_a_short_fast_burst_with_enter_is_typing_and_its_enter_still_arrives(qtbot, till, wedge) -> None:
     seen = Seen(wedge)
-    type_text(till.field, "12\r", DEVICE_MS)
+    reader_types(till.field, "12\r")
     settle(qtbot)
     assert till.field.text() == "12"
     assert till.returns == 1
@@ -180,7 +232,7 @@ def test_a_short_fast_burst_with_enter_is_typing_and_its_enter_still_arrives(qtb
 
 def test_full_width_punctuation_from_a_chinese_ime_is_still_a_swipe(qtbot, till, wedge) -> None:
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        type_text(till.field, "％B1234……LI/LEI……99？；88001234？\r", DEVICE_MS)
+        reader_types(till.field, "％B1234……LI/LEI……99？；88001234？\r")
     assert blocker.args == ["88001234"]
     settle(qtbot)
     assert till.field.text() == ""
@@ -189,7 +241,7 @@ def test_full_width_punctuation_from_a_chinese_ime_is_still_a_swipe(qtbot, till,
 def test_a_swipe_whose_number_track_failed_is_reported_not_typed(qtbot, till, wedge) -> None:
     seen = Seen(wedge)
     with qtbot.waitSignal(wedge.swipe_failed, timeout=2000) as blocker:
-        type_text(till.field, "%B1234^ZHANG/SAN^99?;E?\r", DEVICE_MS)
+        reader_types(till.field, "%B1234^ZHANG/SAN^99?;E?\r")
     assert "track 2" in blocker.args[0] and "1234" not in blocker.args[0]
     settle(qtbot)
     assert till.field.text() == "" and seen.cards == []
@@ -197,7 +249,7 @@ def test_a_swipe_whose_number_track_failed_is_reported_not_typed(qtbot, till, we
 
 def test_a_swipe_without_enter_ends_after_a_quiet_moment(qtbot, till, wedge) -> None:
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        type_text(till.field, ";55667788?", DEVICE_MS)
+        reader_types(till.field, ";55667788?")
     assert blocker.args == ["55667788"]
     settle(qtbot)
     assert till.field.text() == "" and till.returns == 0
@@ -207,10 +259,10 @@ def test_typing_a_swipe_and_typing_again_keeps_the_persons_text_in_order(qtbot, 
     seen = Seen(wedge)
     type_text(till.field, "ab", PERSON_MS)
     qtbot.wait(PERSON_MS)  # the hand moves from the keys to the reader
-    type_text(till.field, ";12345678?\r", DEVICE_MS)
+    reader_types(till.field, ";12345678?\r")
     type_text(till.field, "c", PERSON_MS)
     qtbot.wait(PERSON_MS)
-    type_text(till.field, "6901234567892\r", DEVICE_MS)
+    reader_types(till.field, "6901234567892\r")
     type_text(till.field, ";", PERSON_MS)
     settle(qtbot)
     assert till.field.text() == "abc;"
@@ -223,7 +275,7 @@ def test_a_key_typed_an_instant_before_a_swipe_is_kept_as_typing(qtbot, till, we
     seen = Seen(wedge)
     type_text(till.field, "7", PERSON_MS)
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-        type_text(till.field, ";12345678?\r", DEVICE_MS)
+        reader_types(till.field, ";12345678?\r")
     assert blocker.args == ["12345678"]
     settle(qtbot)
     assert till.field.text() == "7"
@@ -233,8 +285,8 @@ def test_a_key_typed_an_instant_before_a_swipe_is_kept_as_typing(qtbot, till, we
 def test_keys_held_for_timing_reach_the_field_before_a_following_backspace(qtbot, till, wedge) -> None:
     # Two quick keys (a fast typist's rollover) are held; the Backspace right
     # after them must apply to them, not overtake them.
-    type_text(till.field, "xy", DEVICE_MS)
-    QTest.keyClick(till.field, Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier, DEVICE_MS)
+    reader_types(till.field, "xy")
+    QTest.keyClick(till.field, Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier)
     settle(qtbot)
     assert till.field.text() == "x"
 
@@ -243,7 +295,7 @@ def test_a_reader_programmed_with_a_prefix_may_send_the_bare_number(qtbot, qapp,
     wedge = install_wedge_filter(qapp, CardNumberRule(), prefixes=("@@",))
     try:
         with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
-            type_text(till.field, "@@20240001\r", DEVICE_MS)
+            reader_types(till.field, "@@20240001\r")
         assert blocker.args == ["20240001"]
         type_text(till.field, "@", PERSON_MS)
         settle(qtbot)
@@ -260,7 +312,8 @@ def test_a_single_key_shortcut_does_not_fire_inside_a_swipe_but_does_for_a_perso
     till.button.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is till.button)
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000):
-        type_text(till.button, ";111?+333?\r", DEVICE_MS)
+        # Through QTest so Qt's shortcut map sees the keys; no waits inside the burst.
+        type_text(till.button, ";111?+333?\r", 0)
     assert fired == []
     type_text(till.button, "+", PERSON_MS)
     settle(qtbot)
@@ -273,7 +326,7 @@ def test_a_swipe_on_a_focused_button_does_not_press_it(qtbot, till, wedge) -> No
     till.button.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is till.button)
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000):
-        type_text(till.button, "%B1 2^A B/C D^99?;4455?\r", DEVICE_MS)
+        reader_types(till.button, "%B1 2^A B/C D^99?;4455?\r")
     settle(qtbot)
     assert clicks == []
 
@@ -281,7 +334,7 @@ def test_a_swipe_on_a_focused_button_does_not_press_it(qtbot, till, wedge) -> No
 def test_with_capture_turned_off_every_key_reaches_the_field(qtbot, till, wedge) -> None:
     seen = Seen(wedge)
     wedge.set_enabled(False)
-    type_text(till.field, ";12345678?\r", DEVICE_MS)
+    reader_types(till.field, ";12345678?\r")
     settle(qtbot)
     assert till.field.text() == ";12345678?"
     assert till.returns == 1 and seen.cards == []
@@ -294,25 +347,36 @@ def test_a_capture_field_has_its_input_method_turned_off(till) -> None:
     assert till.field.inputMethodHints() & Qt.InputMethodHint.ImhNoPredictiveText
 
 
-def send_key(widget: QWidget, ch: str, timestamp_ms: int) -> None:
-    """A key press as the window system delivers it, with its own timestamp."""
-    key = Qt.Key.Key_Return if ch == "\r" else Qt.Key(ord(ch.upper())) if ch.isalnum() else Qt.Key.Key_unknown
-    press = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, ch)
-    press.setTimestamp(timestamp_ms)
-    QApplication.sendEvent(widget, press)
-
-
 def test_platform_timestamps_decide_even_when_the_gui_thread_was_busy(qtbot, till, wedge) -> None:
     # The GUI thread was blocked, so all keys are delivered back to back; only
     # their window-system timestamps tell a person from a reader.
     seen = Seen(wedge)
-    for i, ch in enumerate(";42?"):
-        send_key(till.field, ch, 1_000_000 + 200 * i)  # a person: 200 ms apart
-    for i, ch in enumerate(";31415926?\r"):
-        send_key(till.field, ch, 1_002_000 + 8 * i)  # a reader: 8 ms apart
+    reader_types(till.field, ";42?", gap_ms=200)  # a person: 200 ms apart
+    reader_types(till.field, ";31415926?\r")  # a reader: 8 ms apart
     settle(qtbot)
     assert till.field.text() == ";42?"
     assert seen.cards == ["31415926"]
+
+
+def test_real_time_qtest_bursts_with_per_key_delays_are_told_from_a_person(qtbot, qapp, till) -> None:
+    # Real waits between keys, as QTest.keyClick makes them: 5 ms per key
+    # event for the reader, 400 ms for the person. The gap threshold is
+    # widened so scheduling jitter on a loaded machine cannot make the
+    # reader look like a person.
+    wedge = install_wedge_filter(qapp, CardNumberRule(), gap_ms=150)
+    seen = Seen(wedge)
+    try:
+        with qtbot.waitSignal(wedge.card_swiped, timeout=3000) as blocker:
+            type_text(till.field, ";12345678?\r", 5)
+        assert blocker.args == ["12345678"]
+        type_text(till.field, ";9\r", 400)
+        settle(qtbot)
+        assert till.field.text() == ";9"
+        assert till.returns == 1
+        assert seen.cards == ["12345678"]
+    finally:
+        qapp.removeEventFilter(wedge)
+        wedge.deleteLater()
 
 
 def test_serial_readers_and_scanners_reach_the_gui_thread_through_the_bridge(qtbot) -> None:
@@ -328,16 +392,18 @@ def test_serial_readers_and_scanners_reach_the_gui_thread_through_the_bridge(qtb
     bridge.device_state.connect(lambda name, state: states.append((name, state)))
     try:
         bridge.attach_reader("msr", Msr605Reader(msr.port, backoff=Backoff(0.02, 2, 0.1)))
-        bridge.attach_scanner("scanner", SerialBarcodeScanner(scanner_sim.port))
+        bridge.attach_scanner("scanner", SerialBarcodeScanner(scanner_sim.port, backoff=Backoff(0.02, 2, 0.1)))
         with qtbot.waitSignal(bridge.card_swiped, timeout=3000) as blocker:
             msr.swipe(track2="12345678=4912")
         assert blocker.args == ["12345678"]
         with qtbot.waitSignal(bridge.swipe_failed, timeout=3000):
             msr.swipe(track1="B1^A/B^99")  # no track 2 on this card
+        # pyserial flushes input when it opens a port: scan only once the scanner is open.
+        qtbot.waitUntil(lambda: ("scanner", "ready") in states, timeout=3000)
         with qtbot.waitSignal(bridge.barcode_scanned, timeout=3000) as blocker:
             scanner_sim.scan("6901234567892")
         assert blocker.args == ["6901234567892"]
-        assert ("msr", "ready") in states and ("scanner", "ready") in states
+        assert ("msr", "ready") in states
     finally:
         bridge.stop()
         msr.close()
@@ -347,9 +413,9 @@ def test_serial_readers_and_scanners_reach_the_gui_thread_through_the_bridge(qtb
 def test_a_swipe_logs_lengths_only_never_track_data(qtbot, till, wedge, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000):
-        type_text(till.field, "%B4012002000060016^ZHANG/SAN^2512?;4012002000060016=2512?\r", DEVICE_MS)
+        reader_types(till.field, "%B4012002000060016^ZHANG/SAN^2512?;4012002000060016=2512?\r")
     with qtbot.waitSignal(wedge.swipe_failed, timeout=2000):
-        type_text(till.field, "%B4012002000060016^ZHANG/SAN^2512?;E?\r", DEVICE_MS)
+        reader_types(till.field, "%B4012002000060016^ZHANG/SAN^2512?;E?\r")
     settle(qtbot)
     logged = caplog.text
     assert "wedge swipe" in logged
@@ -364,8 +430,8 @@ def test_keys_through_the_window_like_a_real_keyboard_are_judged_once_each(qtbot
     no_mod = Qt.KeyboardModifier.NoModifier
     with qtbot.waitSignal(wedge.card_swiped, timeout=2000) as blocker:
         for ch in ";10203040?":
-            QTest.keyClick(window, ch, no_mod, DEVICE_MS)
-        QTest.keyClick(window, Qt.Key.Key_Return, no_mod, DEVICE_MS)
+            QTest.keyClick(window, ch, no_mod)
+        QTest.keyClick(window, Qt.Key.Key_Return, no_mod)
     assert blocker.args == ["10203040"]
     for ch in ";7":
         QTest.keyClick(window, ch, no_mod, PERSON_MS)
