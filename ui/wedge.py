@@ -13,7 +13,8 @@ from the timing (reference §1.3) whether they are a device burst or a person:
 Recognised bursts never reach the focused widget; they are emitted as
 card_swiped(card number) or barcode_scanned(code). Anything else (slow gaps,
 too short, no Enter) is replayed to the widget it was typed into, in order.
-Held keys reach the widget at most settle_ms late. Track contents are never
+Held keys reach the widget at most settle_ms late (end_idle_ms after a
+sentinel-led '?'). Track contents are never
 logged: only lengths.
 
 Keys that reach the input method are not key presses: turn the IME off on
