@@ -212,6 +212,8 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
             from hardware.serial_scanner import SerialBarcodeScanner
             bridge.attach_scanner("scanner", SerialBarcodeScanner(d.scanner_url))
         keep.append(bridge)
+    if d.display_url:
+        keep.append(start_customer_display(ctx, selling))
     if d.pcsc_reader:
         try:
             from hardware.pcsc_reader import PcscCardWatcher
@@ -245,6 +247,33 @@ def open_services(data_dir: Path) -> tuple[Services, Settings]:
     ids = UuidV7Source()
     uow = open_store(data_dir, ids)
     return (build_services(uow, SystemClock(), ids, Argon2PinHasher()), load_settings(data_dir))
+
+
+def start_customer_display(ctx: TillContext, selling: object) -> object:
+    """The pole display follows the selling screen: last item, total, change; idle text after."""
+    from hardware.customer_display import open_customer_display
+    d = ctx.settings.devices
+    display = open_customer_display(d.display_protocol, d.display_url)
+    seen = {"lines": 0}
+
+    def on_view(view: object) -> None:
+        lines = view.lines  # type: ignore[attr-defined]
+        if not lines:
+            display.show_idle(ctx.settings.shop.shop_name)
+        elif len(lines) > seen["lines"]:
+            display.show_item(lines[-1].name, lines[-1].amount_fen)
+        else:
+            display.show_total(view.total_fen)  # type: ignore[attr-defined]
+        seen["lines"] = len(lines)
+
+    def on_sale(sale: CompletedSale) -> None:
+        paid = sum(t.received_fen or t.amount_fen for t in sale.tenders)
+        display.show_payment(paid, sale.change_fen)
+        seen["lines"] = 0
+
+    selling.view_shown.connect(on_view)  # type: ignore[attr-defined]
+    selling.sale_completed.connect(on_sale)  # type: ignore[attr-defined]
+    return display
 
 
 def load_bundled_fonts() -> list[str]:
@@ -287,7 +316,7 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
                                       app.quit()))
     code = app.exec()
     for device in devices:
-        stop = getattr(device, "stop", None)
+        stop = getattr(device, "stop", None) or getattr(device, "close", None)
         if callable(stop):
             try:
                 stop()

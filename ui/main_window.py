@@ -5,7 +5,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from pos_app.ports.store import ShiftRecord
@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.selling = SellingScreen(ctx, self)
         self.selling.status_message.connect(self._on_selling_status_message)
         self.selling.manager_requested.connect(self.open_manager)
+        self.selling.logout_requested.connect(self.log_out)
         self.selling.print_finished.connect(lambda _r: self.refresh_status())
         self.selling.sale_completed.connect(lambda _s: self.refresh_status())
         self.setCentralWidget(self.selling)
@@ -52,8 +53,6 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
-        QShortcut(QKeySequence("Ctrl+M"), self, activated=self.open_manager)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.log_out)
         self._ticks = 0
         if ui_settings is not None:
             geometry = ui_settings.value("main/geometry")

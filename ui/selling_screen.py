@@ -39,6 +39,7 @@ class SellingScreen(QWidget):
     print_finished = Signal(object)      # PrintResult
     status_message = Signal(str)
     manager_requested = Signal()
+    logout_requested = Signal()
 
     def __init__(self, ctx: TillContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,7 +162,9 @@ class SellingScreen(QWidget):
             ("redeem", "F10", self.tr("Redeem"), self.open_redeem_dialog),
             ("drawer", "F11", self.tr("Open drawer"), self.open_drawer),
             ("pay", "F12", self.tr("Pay"), self.open_payment),
+            ("preview", "Ctrl+P", self.tr("Last receipt"), self.open_receipt_preview),
             ("manager", "Ctrl+M", self.tr("Manager"), self.manager_requested.emit),
+            ("logout", "Ctrl+L", self.tr("Log out"), self.logout_requested.emit),
         ]
         for i, (key, seq, text, slot) in enumerate(actions):
             button = QPushButton(f"{seq}\n{text}")
@@ -175,7 +178,7 @@ class SellingScreen(QWidget):
             if key == "pay":
                 button.setStyleSheet("background: #2e7d32; color: white; font-weight: bold;")
             button.clicked.connect(slot)
-            keybar.addWidget(button, i // 6, i % 6)
+            keybar.addWidget(button, i // 7, i % 7)
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -498,6 +501,18 @@ class SellingScreen(QWidget):
     def use_pass(self, pass_id: str) -> None:
         session = self.session
         self._run(lambda: session.use_pass(pass_id))
+
+    def open_receipt_preview(self) -> None:
+        from ui.receipt_preview_dialog import ReceiptPreviewDialog
+        desk = self._ctx.receipts
+
+        def done(lines: list[str]) -> None:
+            dialog = ReceiptPreviewDialog(lines, self)
+            self.dialog = dialog
+            dialog.open()
+
+        self._ctx.background.run(desk.last_preview, done, lambda exc: show_error(self, exc),
+                                 lane="device")
 
     def open_drawer(self) -> None:
         desk = self._ctx.receipts

@@ -59,3 +59,33 @@ def test_twenty_scans_in_a_burst_all_land_in_order(wired: Till, qtbot) -> None: 
     qtbot.waitUntil(lambda: selling.model.rowCount() == 20, timeout=10_000)
     wired.wait_idle(qtbot)
     assert [ln.barcode for ln in selling.model.lines] == codes
+
+
+def test_the_customer_display_shows_the_item_then_the_change(till: Till, qtbot, qapp) -> None:  # noqa: ANN001
+    from pos_app.settings import with_section
+    from tests.simulators.display import Cd5220Screen, DisplayReceiver
+    receiver = DisplayReceiver(Cd5220Screen())
+    till.ctx.settings = with_section(till.ctx.settings, "devices", display_url=receiver.port,
+                                     display_protocol="cd5220")
+    log_in(till, qtbot)
+    devices = start_devices(qapp, till.ctx, till.window)
+    try:
+        selling = till.window.selling
+        selling.scan("6900000000017")
+        till.wait_idle(qtbot)
+        qtbot.waitUntil(lambda: "100.00" in " ".join(receiver.screen.lines), timeout=5000)
+        selling.open_payment()
+        with qtbot.waitSignal(selling.sale_completed, timeout=10_000):
+            selling.dialog.quick_cash(25_000)
+            selling.dialog.complete()
+        # Paid 250.00, change 150.00 on the pole display.
+        qtbot.waitUntil(lambda: "150.00" in " ".join(receiver.screen.lines), timeout=5000)
+        assert "250.00" in " ".join(receiver.screen.lines)
+    finally:
+        for device in devices:
+            if isinstance(device, WedgeFilter):
+                qapp.removeEventFilter(device)
+                device.deleteLater()
+            elif hasattr(device, "close"):
+                device.close()
+        receiver.close()

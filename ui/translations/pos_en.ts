@@ -1035,6 +1035,21 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>ReceiptPreviewDialog</name>
+    <message>
+        <source>Last receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No receipt was printed since the app started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RedeemDialog</name>
     <message>
         <source>Redeem points / use a pass</source>
@@ -1234,7 +1249,15 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Last receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Manager</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

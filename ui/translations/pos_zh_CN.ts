@@ -1038,6 +1038,21 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>ReceiptPreviewDialog</name>
+    <message>
+        <source>Last receipt</source>
+        <translation>上一张小票</translation>
+    </message>
+    <message>
+        <source>No receipt was printed since the app started.</source>
+        <translation>本次启动后还没有打印过小票。</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>RedeemDialog</name>
     <message>
         <source>Redeem points / use a pass</source>
@@ -1237,8 +1252,16 @@ Passes: %9</source>
         <translation>收款</translation>
     </message>
     <message>
+        <source>Last receipt</source>
+        <translation>上一张小票</translation>
+    </message>
+    <message>
         <source>Manager</source>
         <translation>店长</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
     </message>
     <message>
         <source>No member price, no points, cannot pay with balance.</source>
