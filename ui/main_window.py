@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
             dialog = ManagerDialog(self._ctx, manager, self)
             dialog.shift_closed.connect(self._on_manager_dialog_shift_closed)
             dialog.language_changed.connect(self._on_manager_dialog_language_changed)
+            dialog.finished.connect(self._on_manager_dialog_finished)
             self.dialog = dialog
             dialog.open()
 
@@ -116,7 +117,15 @@ class MainWindow(QMainWindow):
 
     def _on_manager_dialog_shift_closed(self) -> None:
         self.shift = None
+        self.selling.setEnabled(False)
         self.refresh_status()
+
+    def _on_manager_dialog_finished(self, _result: int) -> None:
+        if self.shift is None:
+            # The shift was closed: the next cashier logs in and opens a new one.
+            self._ctx.user = None
+            self.refresh_status()
+            self.start()
 
     def _on_manager_dialog_language_changed(self, language: str) -> None:
         self.statusBar().showMessage(self.tr("The new language is used after a restart."), 8000)

@@ -66,7 +66,7 @@ class MembersScreen(QWidget):
         self.profile.setWordWrap(True)
         self.profile.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.history = _table([self.tr("When"), self.tr("Ledger"), self.tr("Kind"),
-                               self.tr("Change"), self.tr("Receipt"), self.tr("Note")])
+                               self.tr("Points / amount"), self.tr("Receipt"), self.tr("Note")])
         self.history.setObjectName("memberHistory")
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
@@ -521,6 +521,9 @@ class ManagerDialog(QDialog):
         self.setObjectName("managerDialog")
         self.setWindowTitle(self.tr("Manager · %1").replace("%1", manager.display_name))
         self.setMinimumSize(900, 600)
+        font = self.font()
+        font.setPointSize(11)
+        self.setFont(font)
         self.tabs = QTabWidget()
         self.members = MembersScreen(ctx)
         self.products = ProductsScreen(ctx, manager)

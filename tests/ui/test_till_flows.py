@@ -6,7 +6,7 @@ import pytest
 from pos_app.domain.tenders import TenderKind
 from tests.simulators.tcp_printer import PrinterState
 from tests.ui.conftest import Till, grab, log_in
-from ui.login_dialog import OpenShiftDialog
+from ui.login_dialog import LoginDialog, OpenShiftDialog
 from ui.manager_auth_dialog import ManagerAuthDialog
 from ui.payment_dialog import PaymentDialog
 
@@ -218,7 +218,11 @@ def test_shift_close_shows_the_z_report_and_closes_the_shift(till: Till, qtbot) 
     assert report.cash_difference_fen == 0
     assert "¥600.00" in manager.shift.text.toPlainText()
     assert till.shop.services.shifts.current() is None
+    manager.tabs.setCurrentWidget(manager.shift)
     grab(manager, "manager_z_report")
+    assert not selling.isEnabled()
+    manager.reject()                       # closing the screens leads to the next login
+    qtbot.waitUntil(lambda: isinstance(till.window.dialog, LoginDialog))
 
 
 def test_login_with_a_wrong_pin_says_so_and_stays_on_the_login(till: Till, qtbot) -> None:  # noqa: ANN001

@@ -831,15 +831,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Change</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Receipt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points / amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -831,16 +831,16 @@
         <translation>类型</translation>
     </message>
     <message>
-        <source>Change</source>
-        <translation>找零</translation>
-    </message>
-    <message>
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
         <source>Note</source>
         <translation>备注</translation>
+    </message>
+    <message>
+        <source>Points / amount</source>
+        <translation>变动</translation>
     </message>
     <message>
         <source>No member found</source>
