@@ -9,6 +9,7 @@ from pos_app.services.auth import AuthService
 from pos_app.services.cards import CardService
 from pos_app.services.imports import ImportService
 from pos_app.services.members import MemberService
+from pos_app.services.reports import ReportQueriesFactory, ReportService
 from pos_app.services.returns import ReturnService
 from pos_app.services.selling import CheckoutService
 from pos_app.services.shifts import ShiftService
@@ -26,11 +27,15 @@ class Services:
     returns: ReturnService
     members: MemberService
     cards: CardService
+    reports: ReportService | None = None
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
-                   hasher: PinHasher) -> Services:
-    return Services(uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
+                   hasher: PinHasher, report_queries: ReportQueriesFactory | None = None
+                   ) -> Services:
+    """Every use-case service over the given adapters; reports need their read-only queries."""
+    reports = ReportService(report_queries, clock) if report_queries is not None else None
+    return Services(reports=reports, uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=CheckoutService(uow, clock, ids, hasher),
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
                     returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),

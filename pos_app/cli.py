@@ -23,11 +23,13 @@ def open_services(data_dir: Path, clock: Clock | None = None, fast_hash: bool = 
                   ) -> tuple[Services, Settings]:
     """Wire the real adapters (SQLite store, argon2) around the core services."""
     from db.pin_hasher import Argon2PinHasher
-    from db.store import open_store
+    from db.reports import SqlReportQueriesFactory
+    from db.store import DB_FILE, open_store
 
     ids = UuidV7Source()
     uow = open_store(data_dir, ids)
-    return (build_services(uow, clock or SystemClock(), ids, Argon2PinHasher(fast=fast_hash)),
+    return (build_services(uow, clock or SystemClock(), ids, Argon2PinHasher(fast=fast_hash),
+                           SqlReportQueriesFactory(data_dir / DB_FILE)),
             load_settings(data_dir))
 
 
@@ -129,6 +131,52 @@ def cmd_quote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from pos_app.domain.money import format_yuan
+
+    services, _ = open_services(resolve_data_dir(args.data_dir))
+    assert services.reports is not None
+    today = services.clock.now().date()
+    start = date.fromisoformat(args.start) if args.start else today
+    end = date.fromisoformat(args.end) if args.end else start
+    headers: list[str]
+    rows: list[list[str | int | None]]
+    money: tuple[int, ...] = ()
+    if args.report == "sales":
+        headers = [args.by, "count", "qty", "amount"]
+        rows = [[r.key, r.count, r.qty, r.amount_fen] for r in services.reports.sales(args.by, start, end)]
+        money = (3,)
+    elif args.report == "members":
+        a = services.reports.members(start, end)
+        headers = ["figure", "value"]
+        rows = [["members", a.members], ["active members", a.active_members],
+                ["new members", a.new_members], ["sales", a.sales_count],
+                ["member sales", a.member_sales_count], ["revenue", a.revenue_fen],
+                ["member revenue", a.member_revenue_fen],
+                ["member average ticket", a.member_avg_ticket_fen],
+                ["non-member average ticket", a.non_member_avg_ticket_fen],
+                ["member share of sales (bp)", a.member_share_of_sales_bp],
+                ["member share of revenue (bp)", a.member_share_of_revenue_bp],
+                ["points liability", a.points_liability],
+                ["stored value liability", a.stored_value_liability_fen]]
+    else:
+        headers = ["reminder", "name", "mobile", "detail", "consent"]
+        rows = [[r.kind, r.name, r.mobile, r.detail, "yes" if r.consent else "no"]
+                for r in services.reports.reminders(days=args.days)]
+    if args.xlsx:
+        from receipts.spreadsheet import render_xlsx
+        Path(args.xlsx).write_bytes(render_xlsx(args.report, headers, rows, money))
+        print(f"{len(rows)} rows written to {args.xlsx}")
+        return 0
+    print("\t".join(headers))
+    for row in rows:
+        print("\t".join(format_yuan(v) if i in money and isinstance(v, int) else str(v)
+                        for i, v in enumerate(row)))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from db.store import backup
     data_dir = resolve_data_dir(args.data_dir)
@@ -163,6 +211,15 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     q.add_argument("items", nargs="+", help="SKU or barcode, optionally xQTY")
     q.set_defaults(func=cmd_quote)
+    rp = sub.add_parser("report", help="sales, member analysis or reminders (Excel with --xlsx)")
+    rp.add_argument("report", choices=("sales", "members", "reminders"))
+    rp.add_argument("--by", default="day", help="sales by day, hour, cashier, tender, category "
+                                                 "or product")
+    rp.add_argument("--from", dest="start", help="first day (ISO date, default today)")
+    rp.add_argument("--to", dest="end", help="last day (default: the first day)")
+    rp.add_argument("--days", type=int, default=7, help="reminders: days ahead for birthdays")
+    rp.add_argument("--xlsx", help="write an Excel file instead of printing")
+    rp.set_defaults(func=cmd_report)
     b = sub.add_parser("backup", help="online backup of the database to a file")
     b.add_argument("target")
     b.set_defaults(func=cmd_backup)

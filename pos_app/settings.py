@@ -35,10 +35,17 @@ class DeviceSettings:
     display_url: str = ""
     display_protocol: str = "cd5220"    # cd5220 | epson | led8
     pcsc_reader: str = ""               # reader name prefix; empty: first reader
+    msr_baudrate: int = 9600
+    scanner_baudrate: int = 9600
+    display_baudrate: int = 9600        # the 8-digit LED displays usually run at 2400
     card_track: int = 2
     card_field: int = 0
+    card_start: int = 0                 # characters of the field to skip
+    card_length: int = 0                # 0: the rest of the field
     wedge_gap_ms: int = 40
     wedge_prefix: str = ""
+    wedge_min_barcode_length: int = 6
+    wedge_end_idle_ms: int = 100
 
 
 @dataclass(frozen=True)

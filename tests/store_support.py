@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from db.pin_hasher import Argon2PinHasher
-from db.store import open_store
+from db.reports import SqlReportQueriesFactory
+from db.store import DB_FILE, open_store
 from db.unit_of_work import SqlUnitOfWorkFactory
 from pos_app.bootstrap import Services, build_services
 from pos_app.demo import DEMO_USERS
@@ -82,7 +83,8 @@ def make_shop(data_dir: Path, at: datetime = NOON) -> Shop:
     uow = open_store(data_dir, ids)
     initialise(uow, clock, ids, hasher, ShopInfo("S001", "示范百货", "人民路1号", "021-5555 0000"),
                TillInfo("T01"), DEMO_USERS, default_rule_set())
-    return Shop(data_dir, uow, clock, build_services(uow, clock, ids, hasher), hasher)
+    services = build_services(uow, clock, ids, hasher, SqlReportQueriesFactory(data_dir / DB_FILE))
+    return Shop(data_dir, uow, clock, services, hasher)
 
 
 STANDARD_GOODS = [

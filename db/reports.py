@@ -1,0 +1,131 @@
+"""SQL behind the manager reports (read-only; runs on its own short transaction)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pathlib import Path
+
+from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from db.engine import create_sqlite_engine
+from db.models import (CardRow, CategoryRow, MemberRow, ProductRow, SaleLineRow, SaleRow,
+                       TenderRow, UserRow)
+from pos_app.domain.money import format_yuan
+from pos_app.services.reports import Reminder, ReportRow
+
+
+class SqlReportQueries:
+    """Report queries on one session; open it with `with` so the read ends promptly."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def __enter__(self) -> SqlReportQueries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._s.close()
+
+    def sales_by(self, dimension: str, start: datetime, end: datetime) -> list[ReportRow]:
+        sign = case((SaleRow.kind == "return", -1), else_=1)
+        period = and_(SaleRow.created_at >= start, SaleRow.created_at < end)
+        if dimension in ("day", "hour", "cashier"):
+            key = {"day": func.strftime("%Y-%m-%d", SaleRow.created_at),
+                   "hour": func.strftime("%H:00", SaleRow.created_at),
+                   "cashier": UserRow.display_name}[dimension]
+            stmt = (select(key, func.sum(sign), func.sum(sign * 0),
+                           func.sum(sign * (SaleRow.total_fen - SaleRow.rounding_fen)))
+                    .select_from(SaleRow).join(UserRow, UserRow.id == SaleRow.user_id)
+                    .where(period).group_by(key).order_by(key))
+        elif dimension == "tender":
+            stmt = (select(TenderRow.kind, func.count(), func.sum(0),
+                           func.sum(sign * TenderRow.amount_fen))
+                    .join(SaleRow, SaleRow.id == TenderRow.sale_id)
+                    .where(period).group_by(TenderRow.kind).order_by(TenderRow.kind))
+        else:
+            key = (CategoryRow.path if dimension == "category"
+                   else SaleLineRow.sku + " " + SaleLineRow.name)
+            stmt = (select(func.coalesce(key, ""), func.count(), func.sum(sign * SaleLineRow.qty),
+                           func.sum(sign * SaleLineRow.amount_fen))
+                    .select_from(SaleLineRow).join(SaleRow, SaleRow.id == SaleLineRow.sale_id)
+                    .join(ProductRow, ProductRow.id == SaleLineRow.product_id)
+                    .outerjoin(CategoryRow, CategoryRow.id == ProductRow.category_id)
+                    .where(period).group_by(key)
+                    .order_by(func.sum(sign * SaleLineRow.amount_fen).desc()))
+        return [ReportRow(str(k), int(c or 0), int(q or 0), int(a or 0))
+                for k, c, q, a in self._s.execute(stmt)]
+
+    def member_figures(self, start: datetime, end: datetime) -> dict[str, int]:
+        period = and_(SaleRow.created_at >= start, SaleRow.created_at < end,
+                      SaleRow.kind == "sale")
+        sales = self._s.execute(select(
+            func.count(), func.count(SaleRow.member_id),
+            func.coalesce(func.sum(SaleRow.total_fen - SaleRow.rounding_fen), 0),
+            func.coalesce(func.sum(case((SaleRow.member_id.is_not(None),
+                                         SaleRow.total_fen - SaleRow.rounding_fen), else_=0)), 0),
+            func.count(func.distinct(SaleRow.member_id))).where(period)).one()
+        members = self._s.execute(select(
+            func.count(), func.coalesce(func.sum(MemberRow.spendable_points), 0),
+            func.coalesce(func.sum(MemberRow.balance_paid_fen + MemberRow.balance_bonus_fen), 0),
+            func.count().filter(and_(MemberRow.created_at >= start, MemberRow.created_at < end))
+        )).one()
+        return {"sales_count": sales[0], "member_sales_count": sales[1],
+                "revenue_fen": int(sales[2]), "member_revenue_fen": int(sales[3]),
+                "active_members": sales[4], "members": members[0],
+                "points_liability": int(members[1]), "stored_value_liability_fen": int(members[2]),
+                "new_members": members[3]}
+
+    @staticmethod
+    def _reminder(kind: str, row: Any, detail: str) -> Reminder:
+        return Reminder(kind, row.id, row.name, row.mobile, detail, bool(row.consent_messages))
+
+    def birthdays_on(self, keys: list[tuple[str, str]], limit: int) -> list[Reminder]:
+        if not keys:
+            return []
+        month_day = func.substr(MemberRow.birthday, 6)
+        rows = self._s.scalars(select(MemberRow).where(
+            MemberRow.birthday.is_not(None),
+            tuple_(MemberRow.birthday_calendar, month_day).in_(keys)).limit(limit))
+        return [self._reminder("birthday", r, f"{r.birthday_calendar}:{r.birthday[5:]}")
+                for r in rows]
+
+    def low_balance(self, below_fen: int, limit: int) -> list[Reminder]:
+        total = MemberRow.balance_paid_fen + MemberRow.balance_bonus_fen
+        rows = self._s.scalars(select(MemberRow).where(total > 0, total < below_fen)
+                               .order_by(total).limit(limit))
+        return [self._reminder("low_balance", r,
+                               format_yuan(r.balance_paid_fen + r.balance_bonus_fen)) for r in rows]
+
+    def expiring(self, until: date, limit: int) -> list[Reminder]:
+        rows = self._s.execute(select(MemberRow, CardRow.expires_on)
+                               .join(CardRow, CardRow.member_id == MemberRow.id)
+                               .where(CardRow.status == "active", CardRow.expires_on.is_not(None),
+                                      CardRow.expires_on <= until)
+                               .order_by(CardRow.expires_on).limit(limit)).all()
+        return [self._reminder("expiring", m, e.isoformat()) for m, e in rows]
+
+    def dormant(self, since: datetime, limit: int) -> list[Reminder]:
+        rows = self._s.scalars(select(MemberRow).where(or_(
+            MemberRow.last_purchase_at < since,
+            and_(MemberRow.last_purchase_at.is_(None), MemberRow.created_at < since)))
+            .order_by(MemberRow.last_purchase_at).limit(limit))
+        return [self._reminder("dormant", r, (r.last_purchase_at or r.created_at).date().isoformat())
+                for r in rows]
+
+    def redeemable(self, points: int, limit: int) -> list[Reminder]:
+        rows = self._s.scalars(select(MemberRow).where(MemberRow.spendable_points >= points)
+                               .order_by(MemberRow.spendable_points.desc()).limit(limit))
+        return [self._reminder("redeemable", r, str(r.spendable_points)) for r in rows]
+
+
+class SqlReportQueriesFactory:
+    """Read sessions on a separate engine that begins with plain BEGIN: a report never takes
+    the write lock the tills' sales queue on."""
+
+    def __init__(self, path: Path) -> None:
+        self._engine = create_sqlite_engine(path, read_only=True)
+
+    def __call__(self) -> SqlReportQueries:
+        return SqlReportQueries(Session(self._engine))

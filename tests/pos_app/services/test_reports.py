@@ -1,0 +1,78 @@
+"""Manager reports on a real store: sales by dimension net of returns, members, reminders."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from openpyxl import load_workbook
+
+from pos_app.domain.tenders import TenderInput, TenderKind
+from pos_app.services.cards import CardBinding, MemberForm
+from receipts.spreadsheet import render_xlsx
+
+CASH, SV = TenderKind.CASH, TenderKind.STORED_VALUE
+DAY = date(2026, 11, 28)
+
+
+def trade(shop):
+    cashier = shop.open_shift()
+    s = shop.services.checkout.new_session()
+    s.add("2*REG100")
+    first = s.complete([TenderInput(CASH, 20_000)], cashier)            # ¥200 non-member
+    s.add("REG100")
+    s.attach_card("100002")
+    s.complete([TenderInput(SV, 8_800)], cashier)                       # ¥88 Gold member
+    s.add("SPECIAL50")
+    s.complete([TenderInput(TenderKind.WECHAT, 5_000, "wx")], cashier)  # ¥50 non-member
+    shop.services.returns.return_items(first.receipt_no, {1: 1}, cashier, shop.manager)  # -¥100
+
+
+def test_sales_by_tender_category_and_day_are_net_of_returns(stocked):
+    trade(stocked)
+    reports = stocked.services.reports
+    by_tender = {r.key: r.amount_fen for r in reports.sales("tender", DAY, DAY)}
+    assert by_tender == {"cash": 20_000 - 10_000, "stored_value": 8_800, "wechat": 5_000}
+    by_category = {r.key: (r.qty, r.amount_fen) for r in reports.sales("category", DAY, DAY)}
+    assert by_category["服装/女装/针织衫"] == (2, 18_800)
+    assert by_category["服装/配饰/围巾"] == (1, 5_000)
+    by_day = reports.sales("day", DAY, DAY)
+    assert [(r.key, r.amount_fen) for r in by_day] == [("2026-11-28", 23_800)]
+    assert reports.sales("day", DAY + timedelta(days=1), DAY + timedelta(days=1)) == []
+
+
+def test_member_analysis_compares_member_and_non_member_tickets(stocked):
+    trade(stocked)
+    a = stocked.services.reports.members(DAY, DAY)
+    assert (a.sales_count, a.member_sales_count) == (3, 1)
+    assert a.member_avg_ticket_fen == 8_800
+    assert a.non_member_avg_ticket_fen == (20_000 + 5_000) // 2
+    assert a.member_share_of_sales_bp == 3_333
+    assert a.points_liability == 990 + 8 + 1_200
+
+
+def test_reminders_find_solar_and_lunar_birthdays_low_balances_and_expiring_cards(stocked):
+    cards = stocked.services.cards
+    cards.register(stocked.manager, MemberForm("阳历", "13300000001", birthday="1990-12-01"),
+                   CardBinding("700001"))
+    # 农历十月廿四 falls on 2026-12-02 (lunar_python); a lunar birthday on that lunar date.
+    cards.register(stocked.manager, MemberForm("农历", "13300000002", birthday="1980-10-24",
+                                               birthday_calendar="lunar"), CardBinding("700002"))
+    cards.register(stocked.manager, MemberForm("远期", "13300000003", birthday="1980-06-01"),
+                   CardBinding("700003"))
+    found = stocked.services.reports.reminders(days=7)
+    birthdays = {r.name for r in found if r.kind == "birthday"}
+    assert birthdays == {"阳历", "农历"}
+    assert "李娜" not in {r.name for r in found if r.kind == "low_balance"}  # ¥200 is not low
+    assert {r.name for r in found if r.kind == "redeemable"} == {"王芳"}      # 1,200 points
+
+
+def test_reports_export_to_excel_with_exact_money(stocked):
+    trade(stocked)
+    rows = [[r.key, r.count, r.qty, r.amount_fen]
+            for r in stocked.services.reports.sales("tender", DAY, DAY)]
+    data = render_xlsx("sales", ["tender", "count", "qty", "amount"], rows, money_columns=(3,))
+    sheet = load_workbook(io.BytesIO(data)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == ("tender", "count", "qty", "amount")
+    assert {v[0]: str(v[3]) for v in values[1:]} == {"cash": "100", "stored_value": "88",
+                                                    "wechat": "50"}
