@@ -65,5 +65,8 @@ class TillContext:
     outbox_pending: Callable[[], int] = lambda: 0
     reader_state: Callable[[], str] = lambda: "none"
     save_settings: Callable[[Settings], None] = lambda s: None
+    # Pause (True) or resume keyboard-wedge capture: a PIN typed on a fast PIN pad must
+    # never be taken for a scan (set by ui/main.py when the wedge filter is installed).
+    pause_capture: Callable[[bool], None] = lambda paused: None
     user: User | None = None
     extra: dict[str, object] = field(default_factory=dict)

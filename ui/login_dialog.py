@@ -42,6 +42,7 @@ class LoginDialog(QDialog):
         for u in users:
             self.user_box.addItem(f"{u.username} · {u.display_name}", u.username)
         self.pin_edit = QLineEdit()
+        self.pin_edit.setProperty("secret", True)  # keyboard-wedge capture pauses here
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setPlaceholderText(self.tr("PIN"))
         self.pin_edit.setMaxLength(8)

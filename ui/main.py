@@ -196,6 +196,8 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
                                  prefixes=(d.wedge_prefix,) if d.wedge_prefix else ())
     wedge.card_swiped.connect(selling.attach_card)
     wedge.barcode_scanned.connect(selling.scan)
+    wedge.swipe_failed.connect(selling.swipe_failed)
+    ctx.pause_capture = lambda paused: wedge.set_enabled(not paused)
     keep: list[object] = [wedge]
     state = {"reader": "none"}
     ctx.reader_state = lambda: state["reader"]
@@ -203,6 +205,7 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         bridge = SerialInputBridge(rule, app)
         bridge.card_swiped.connect(selling.attach_card)
         bridge.barcode_scanned.connect(selling.scan)
+        bridge.swipe_failed.connect(selling.swipe_failed)
         bridge.device_state.connect(lambda name, s: state.__setitem__("reader", s))
         if d.msr_url:
             from hardware.serial_msr import MagTekSerialReader, Msr605Reader

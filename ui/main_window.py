@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from pos_app.ports.store import ShiftRecord
 from pos_app.services.auth import User
@@ -38,8 +38,8 @@ class MainWindow(QMainWindow):
         self.selling.status_message.connect(self._on_selling_status_message)
         self.selling.manager_requested.connect(self.open_manager)
         self.selling.logout_requested.connect(self.log_out)
-        self.selling.print_finished.connect(lambda _r: self.refresh_status())
-        self.selling.sale_completed.connect(lambda _s: self.refresh_status())
+        self.selling.print_finished.connect(lambda _r: self.poll_status())
+        self.selling.sale_completed.connect(lambda _s: self.poll_status())
         self.setCentralWidget(self.selling)
         self.selling.setEnabled(False)
         bar = self.statusBar()
@@ -54,6 +54,11 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
         self._ticks = 0
+        self._pending = 0
+        self._waiting = 0
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_app_focus_changed)
         if ui_settings is not None:
             geometry = ui_settings.value("main/geometry")
             if isinstance(geometry, QByteArray):
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
         self.selling.setEnabled(True)
         self.selling.input.setFocus()
         self.refresh_status()
+        self.poll_status()
         self.ready.emit()
 
     def log_out(self) -> None:
@@ -141,16 +147,12 @@ class MainWindow(QMainWindow):
         self.status["shift"].setText(
             self.tr("Shift since %1").replace("%1", self.shift.opened_at.strftime("%H:%M"))
             if self.shift else self.tr("No shift"))
-        try:
-            pending = ctx.outbox_pending()
-        except Exception:  # noqa: BLE001 - a status read must never break the till
-            log.exception("outbox count failed")
-            pending = -1
+        pending = self._pending
         self.status["sync"].setText(self.tr("Offline · %1 to upload").replace("%1", str(pending))
                                     if not ctx.settings.sync.headoffice_url else
                                     self.tr("Head office · %1 to upload").replace("%1", str(pending)))
         state = ctx.receipts.printer_state()
-        waiting = ctx.receipts.waiting()
+        waiting = self._waiting
         printer = {"ready": self.tr("Printer ready"), "problem": self.tr("Printer problem"),
                    "none": self.tr("No printer")}.get(state, state)
         if waiting:
@@ -168,7 +170,28 @@ class MainWindow(QMainWindow):
         self.status["clock"].setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
         self._ticks += 1
         if self._ticks % 10 == 0:
-            self.refresh_status()
+            self.poll_status()
+
+    def poll_status(self) -> None:
+        """Re-read the outbox count and the reprint queue off the GUI thread, then redraw."""
+        ctx = self._ctx
+
+        def work() -> tuple[int, int]:
+            try:
+                pending = ctx.outbox_pending()
+            except Exception:  # noqa: BLE001 - a status read must never break the till
+                log.exception("outbox count failed")
+                pending = -1
+            return pending, ctx.receipts.waiting()
+
+        ctx.background.run(work, self._on_status_polled, lambda exc: None, lane="device")
+
+    def _on_status_polled(self, result: tuple[int, int]) -> None:
+        self._pending, self._waiting = result
+        self.refresh_status()
+
+    def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        self._ctx.pause_capture(bool(new is not None and new.property("secret")))
 
     def _on_selling_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

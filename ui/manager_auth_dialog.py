@@ -28,6 +28,7 @@ class ManagerAuthDialog(QDialog):
         what.setWordWrap(True)
         self.user_edit = QLineEdit("manager")
         self.pin_edit = QLineEdit()
+        self.pin_edit.setProperty("secret", True)  # keyboard-wedge capture pauses here
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setMaxLength(8)
         self.message = QLabel()

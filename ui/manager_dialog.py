@@ -378,6 +378,7 @@ class UsersScreen(QWidget):
         for role in ("cashier", "manager", "admin"):
             self.role.addItem(role_name(role), role)
         self.pin = QLineEdit()
+        self.pin.setProperty("secret", True)  # keyboard-wedge capture pauses here
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel()
         self.message.setObjectName("usersMessage")

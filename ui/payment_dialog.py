@@ -128,6 +128,7 @@ class PaymentDialog(QDialog):
 
         self.pin_label = QLabel(self.tr("Member PIN"))
         self.pin_edit = QLineEdit()
+        self.pin_edit.setProperty("secret", True)  # keyboard-wedge capture pauses here
         self.pin_edit.setObjectName("memberPin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setMaxLength(8)

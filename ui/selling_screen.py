@@ -236,8 +236,24 @@ class SellingScreen(QWidget):
             return
         self.scan(text)
 
+    def _paying(self) -> bool:
+        """While the payment dialog is open the basket is frozen: it pays what it shows."""
+        from ui.payment_dialog import PaymentDialog
+        if isinstance(self.dialog, PaymentDialog) and self.dialog.isVisible():
+            self.status_message.emit(self.tr("Finish the payment or go back to the basket "
+                                             "(Esc) before scanning."))
+            return True
+        return False
+
+    def swipe_failed(self, _reason: str) -> None:
+        """A machine-speed swipe that could not be read (never says what was on the card)."""
+        self.status_message.emit(self.tr("The card could not be read: swipe it again, "
+                                         "steadily, or type the card number."))
+
     def scan(self, code: str) -> None:
         """A barcode, SKU or 'qty*code'; a member card number when no product has that code."""
+        if self._paying():
+            return
         self.banner.hide()
         arrived = time.perf_counter()
         session = self.session
@@ -270,6 +286,8 @@ class SellingScreen(QWidget):
 
     def attach_card(self, card_no: str) -> None:
         """A swiped or tapped card (wedge, serial MSR) or a typed card number."""
+        if self._paying():
+            return
         self.banner.hide()
         session = self.session
 
@@ -282,6 +300,8 @@ class SellingScreen(QWidget):
         self._run(work, self._on_attach_done)
 
     def attach_uid(self, uid_hex: str) -> None:
+        if self._paying():
+            return
         session = self.session
 
         def work() -> tuple[str, Any]:

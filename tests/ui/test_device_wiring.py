@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from pos_app.domain.tenders import TenderKind
 from tests.ui.conftest import Till, log_in
 from ui.main import start_devices
 from ui.wedge import WedgeFilter
@@ -89,3 +90,33 @@ def test_the_customer_display_shows_the_item_then_the_change(till: Till, qtbot, 
             elif hasattr(device, "close"):
                 device.close()
         receiver.close()
+
+
+def test_a_pin_field_pauses_wedge_capture(wired: Till, qtbot, qapp) -> None:  # noqa: ANN001
+    wedge = next(o for o in qapp.children() if isinstance(o, WedgeFilter))
+    selling = wired.window.selling
+    selling.scan("3*6900000000017")
+    selling.attach_card("100003")
+    wired.wait_idle(qtbot)
+    selling.open_payment()
+    pay = selling.dialog
+    pay.add_tender(TenderKind.STORED_VALUE)
+    qtbot.waitUntil(lambda: pay.pin_edit.isVisible())
+    pay.activateWindow()
+    pay.pin_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pay.pin_edit)
+    assert not wedge.enabled
+    pay.amount.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pay.amount)
+    assert wedge.enabled
+
+
+def test_scans_wait_while_the_payment_dialog_is_open(wired: Till, qtbot) -> None:  # noqa: ANN001
+    selling = wired.window.selling
+    selling.scan("6900000000017")
+    wired.wait_idle(qtbot)
+    selling.open_payment()
+    with qtbot.waitSignal(selling.status_message):
+        selling.scan("6900000000024")
+    wired.wait_idle(qtbot)
+    assert selling.model.rowCount() == 1 and selling.view.total_fen == 10_000

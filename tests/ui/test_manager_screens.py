@@ -139,3 +139,16 @@ def test_rules_users_and_settings(till: Till, qtbot) -> None:  # noqa: ANN001
         settings.save()
     saved = load_settings(till.shop.data_dir)
     assert saved.language == "en" and saved.devices.printer_url == "COM3"
+
+
+def test_a_name_typed_in_the_input_line_offers_products_to_pick(till: Till, qtbot) -> None:  # noqa: ANN001
+    log_in(till, qtbot)
+    selling = till.window.selling
+    selling.input.setText("羊毛")
+    selling._on_input_text_edited("羊毛")          # what typing does
+    qtbot.waitUntil(lambda: selling._search_model.rowCount() > 0, timeout=5000)
+    choice = selling._search_model.stringList()[0]
+    assert "羊毛衫" in choice and "¥100.00" in choice
+    selling._on_completer_activated(choice)
+    till.wait_idle(qtbot)
+    assert [ln.sku for ln in selling.model.lines] == ["REG100"]

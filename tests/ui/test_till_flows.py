@@ -95,7 +95,8 @@ def test_a_printer_out_of_paper_never_blocks_the_next_customer(till: Till, qtbot
     assert not printed.args[0].printed
     assert till.ctx.receipts.waiting() == 1
     assert "F9" in selling.banner.text()
-    till.window.refresh_status()
+    till.window.poll_status()
+    till.wait_idle(qtbot)
     assert "F9" in till.window.status["printer"].text()
     # The sale is in the store all the same, and the next scan is taken at once.
     assert till.shop.services.returns.find_sale(selling.last_sale.receipt_no)

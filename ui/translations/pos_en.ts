@@ -1261,6 +1261,14 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Finish the payment or go back to the basket (Esc) before scanning.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card could not be read: swipe it again, steadily, or type the card number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No member price, no points, cannot pay with balance.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1264,6 +1264,14 @@ Passes: %9</source>
         <translation>退出登录</translation>
     </message>
     <message>
+        <source>Finish the payment or go back to the basket (Esc) before scanning.</source>
+        <translation>请先完成收款，或按 Esc 返回商品列表后再扫码。</translation>
+    </message>
+    <message>
+        <source>The card could not be read: swipe it again, steadily, or type the card number.</source>
+        <translation>读卡失败：请匀速重刷一次，或手工输入卡号。</translation>
+    </message>
+    <message>
         <source>No member price, no points, cannot pay with balance.</source>
         <translation>不享受会员价、不积分、不能用余额支付。</translation>
     </message>
