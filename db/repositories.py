@@ -1,6 +1,7 @@
 """Sql* repositories: rows <-> domain values, nothing else. All run inside one Session."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 from datetime import date, datetime
@@ -104,6 +105,7 @@ class SqlMembers:
         self._s = session
         self._ids = ids
         self._shop_id = shop_id
+        self._card_ids: dict[str, str] = {}
 
     def _card(self, row: CardRow) -> CardState:
         shop_name = None
@@ -116,13 +118,18 @@ class SqlMembers:
 
     def find_card(self, card_no: str) -> CardState | None:
         row = self._s.scalar(select(CardRow).where(CardRow.card_no == card_no.strip()))
-        return self._card(row) if row else None
+        if row is None:
+            return None
+        self._card_ids[row.card_no] = row.id
+        return self._card(row)
 
     def find_card_by_uid(self, uid_hex: str) -> CardState | None:
         row = self._s.scalar(select(CardRow).where(CardRow.uid == uid_hex.upper()))
         return self._card(row) if row else None
 
     def card_id(self, card_no: str) -> str | None:
+        if card_no in self._card_ids:
+            return self._card_ids[card_no]
         return self._s.scalar(select(CardRow.id).where(CardRow.card_no == card_no))
 
     def find_account(self, member_id: str) -> MemberAccount | None:
@@ -370,12 +377,14 @@ class SqlSales:
         self._ids = ids
 
     def next_receipt_no(self, till_code: str, day: date) -> str:
-        till = self._s.scalar(select(TillRow).where(TillRow.code == till_code))
-        if till is None:
+        # One statement: the till's counter moves inside the write transaction (RETURNING
+        # needs SQLite 3.35+, which every supported Python ships).
+        seq = self._s.execute(update(TillRow).where(TillRow.code == till_code)
+                              .values(receipt_seq=TillRow.receipt_seq + 1)
+                              .returning(TillRow.receipt_seq)).scalar()
+        if seq is None:
             raise NotFound("till", till_code)
-        till.receipt_seq += 1
-        self._s.flush()
-        return f"{till_code}-{day:%y%m%d}-{till.receipt_seq:06d}"
+        return f"{till_code}-{day:%y%m%d}-{seq:06d}"
 
     def add(self, sale: CompletedSale, *, shop_id: str, till_id: str, shift_id: str | None,
             user_id: str, member_id: str | None, card_id: str | None,
@@ -614,6 +623,12 @@ class SqlUsers:
             self._s.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
 
 
+@functools.lru_cache(maxsize=8)
+def _parse_rules(body: str) -> RuleSet:
+    # Rule sets are immutable per version: parse each stored body once per process.
+    return RuleSet.from_json(body)
+
+
 class SqlRuleSets:
     def __init__(self, session: Session) -> None:
         self._s = session
@@ -624,7 +639,7 @@ class SqlRuleSets:
                              .limit(1))
         if row is None:
             raise NotFound("rule set", at.isoformat())
-        return RuleSet.from_json(row.body)
+        return _parse_rules(row.body)
 
     def add(self, rules: RuleSet, effective_from: datetime, at: datetime) -> None:
         self._s.merge(RuleSetRow(version=rules.version, effective_from=effective_from,
