@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from pos_app.bootstrap import Services
@@ -291,6 +291,27 @@ def load_bundled_fonts() -> list[str]:
     return families
 
 
+def _fatal(exc: BaseException, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.error_messages import describe
+    title, text = describe(exc)
+    detail = QCoreApplication.translate(
+        "Startup", "The till could not start. The details are in %1.").replace(
+        "%1", str(data_dir / "logs" / LOG_FILE))
+    if os.environ.get(SMOKE_ENV):
+        print(f"FAILED {type(exc).__name__}", flush=True)
+        return
+    QMessageBox.critical(None, title, text + "\n\n" + detail)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """A bug in a slot: log the traceback, show the cashier a sentence, keep the till running."""
+    log.error("unhandled exception", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+    from ui.error_messages import show_error
+    show_error(QApplication.activeWindow(), exc)
+
+
 def main(data_dir: Path, argv: list[str] | None = None) -> int:
     """Start the till app on `data_dir`; returns the exit code."""
     started = time.perf_counter()
@@ -302,9 +323,18 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
     fonts = load_bundled_fonts()
     if fonts:
         log.info("bundled fonts: %s", ", ".join(fonts))
-    services, settings = open_services(data_dir)
+    i18n.install(app, i18n.choose_language(""))   # the system's language until settings load
+    try:
+        services, settings = open_services(data_dir)
+    except Exception as exc:  # noqa: BLE001 - app boundary: explain, log, stop
+        log.exception("the till's store or settings could not be opened")
+        _fatal(exc, data_dir)
+        return 1
     language = i18n.choose_language(settings.language)
+    for translator in app.findChildren(QTranslator):
+        app.removeTranslator(translator)
     i18n.install(app, language)
+    sys.excepthook = _excepthook
     ctx = build_context(data_dir, services, settings, language)
     from ui.main_window import MainWindow
     ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)

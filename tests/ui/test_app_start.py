@@ -45,3 +45,17 @@ def test_the_main_window_remembers_its_geometry(till: Till, qtbot, tmp_path: Pat
     # position can't be compared here; the stored geometry must be accepted as a whole.
     assert second.restoreGeometry(state.value("main/geometry"))
     assert second.width() == 1000
+
+
+def test_a_broken_settings_file_stops_the_app_with_an_explanation_not_a_traceback(
+        tmp_path: Path) -> None:
+    data = tmp_path / "till"
+    data.mkdir()
+    (data / "till.toml").write_text('[devices]\nprinter = "COM3"\n', encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1")
+    out = subprocess.run([sys.executable, "-m", "ui.main", str(data)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert "FAILED ValidationFailed" in out.stdout
+    assert "Traceback" not in out.stderr
+    assert "devices.printer" in (data / "logs" / "pos.log").read_text(encoding="utf-8")

@@ -1468,6 +1468,13 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message>
+        <source>The till could not start. The details are in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UsersScreen</name>
     <message>
         <source>User</source>

@@ -1471,6 +1471,13 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message>
+        <source>The till could not start. The details are in %1.</source>
+        <translation>收银程序无法启动。详细信息见 %1。</translation>
+    </message>
+</context>
+<context>
     <name>UsersScreen</name>
     <message>
         <source>User</source>
