@@ -32,13 +32,15 @@ class LoginDialog(QDialog):
         self.user: User | None = None
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("Log in"))
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
+        _big(self, 15)
         title = QLabel(ctx.settings.shop.shop_name + " · " + ctx.settings.shop.till_code)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         _big(title, 20)
         self.user_box = QComboBox()
         self.user_box.setEditable(True)
-        for u in users:
+        # Cashiers first: they log in many times a day, managers now and then.
+        for u in sorted(users, key=lambda u: (u.role != "cashier", u.role, u.username)):
             self.user_box.addItem(f"{u.username} · {u.display_name}", u.username)
         self.pin_edit = QLineEdit()
         self.pin_edit.setProperty("secret", True)  # keyboard-wedge capture pauses here
@@ -99,7 +101,8 @@ class OpenShiftDialog(QDialog):
         self.shift = None
         self.setObjectName("openShiftDialog")
         self.setWindowTitle(self.tr("Open shift"))
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
+        _big(self, 15)
         intro = QLabel(self.tr("No shift is open on this till. Count the cash float put into "
                                "the drawer and open the shift."))
         intro.setWordWrap(True)

@@ -23,7 +23,10 @@ class ManagerAuthDialog(QDialog):
         self._on_granted = on_granted
         self.setObjectName("managerAuthDialog")
         self.setWindowTitle(self.tr("Manager authorisation"))
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
+        font = self.font()
+        font.setPointSize(15)
+        self.setFont(font)
         what = QLabel(self.tr("A manager must confirm: %1").replace("%1", action_text))
         what.setWordWrap(True)
         self.user_edit = QLineEdit("manager")

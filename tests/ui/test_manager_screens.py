@@ -36,6 +36,7 @@ def test_a_member_is_found_by_mobile_and_attached_at_the_till(till: Till, qtbot)
     dialog.search()
     till.wait_idle(qtbot)
     assert dialog.results.count() == 1
+    grab(dialog, "member_search_dialog")
     dialog._on_query_return_pressed()   # Enter picks the highlighted member
     till.wait_idle(qtbot)
     assert selling.view.member is not None and selling.view.member.account.name == "王芳"

@@ -186,6 +186,7 @@ def test_a_return_refunds_by_the_original_tenders(till: Till, qtbot) -> None:  #
     till.wait_idle(qtbot)
     assert returns.table.rowCount() == 3
     returns.set_quantity(1, 1)             # the wool sweater comes back
+    grab(returns, "returns_dialog")
     with qtbot.waitSignal(selling.print_finished, timeout=15_000):
         returns.book()
     refund = selling.last_sale
