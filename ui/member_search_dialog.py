@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QLineEdit, QListWid
 
 from pos_app.domain.card import mask_mobile
 from pos_app.domain.member import MemberAccount
+from pos_app.domain.rules import RuleSet
 from ui.context import TillContext
 from ui.error_messages import describe
-from ui.formatting import yuan
+from ui.formatting import tier_name, yuan
 from ui.wedge import make_capture_field
 
 
@@ -28,6 +29,9 @@ class MemberSearchDialog(QDialog):
         self.setObjectName("memberSearchDialog")
         self.setWindowTitle(self.tr("Member"))
         self.setMinimumSize(560, 420)
+        font = self.font()
+        font.setPointSize(13)
+        self.setFont(font)
         hint = QLabel(self.tr("Swipe or tap the card, scan the member code, or type a card "
                               "number, mobile number or name."))
         hint.setWordWrap(True)
@@ -76,14 +80,21 @@ class MemberSearchDialog(QDialog):
             return
         checkout = self._ctx.services.checkout
         self.message.setText(self.tr("Searching…"))
-        self._ctx.background.run(lambda: checkout.search_members(text, 30), self._on_search_done,
+        self._ctx.background.run(lambda: (checkout.search_members(text, 30), checkout.rules()),
+                                 self._on_search_done,
                                  lambda exc: self.message.setText(describe(exc)[1]))
 
-    def _on_search_done(self, members: list[MemberAccount]) -> None:
+    def _on_search_done(self, result: tuple[list[MemberAccount], RuleSet]) -> None:
+        members, rules = result
         self.results.clear()
+        tiers = {t.code: tier_name(t, self._ctx.language) for t in rules.tiers}
         for m in members:
-            item = QListWidgetItem(f"{m.name}   {mask_mobile(m.mobile or '')}   "
-                                   f"{m.tier_code}   {m.spendable_points}   {yuan(m.balance_fen)}")
+            item = QListWidgetItem(self.tr("%1   %2   %3   %4 points   balance %5")
+                                   .replace("%1", m.name)
+                                   .replace("%2", mask_mobile(m.mobile or ""))
+                                   .replace("%3", tiers.get(m.tier_code, m.tier_code))
+                                   .replace("%4", str(m.spendable_points))
+                                   .replace("%5", yuan(m.balance_fen)))
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             self.results.addItem(item)
         self.message.setText(self.tr("%1 member(s) found").replace("%1", str(len(members)))

@@ -28,6 +28,9 @@ class ReturnsDialog(QDialog):
         self.setObjectName("returnsDialog")
         self.setWindowTitle(self.tr("Return"))
         self.setMinimumSize(760, 480)
+        font = self.font()
+        font.setPointSize(13)
+        self.setFont(font)
         self.receipt = QLineEdit()
         self.receipt.setObjectName("receiptInput")
         self.receipt.setPlaceholderText(self.tr("Scan the QR code on the receipt or type its number"))
@@ -95,8 +98,9 @@ class ReturnsDialog(QDialog):
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
             left = line.qty - line.returned_qty
-            for col, text in enumerate((str(line.line_no), line.name,
-                                        f"{line.qty} ({self.tr('returned')} {line.returned_qty})",
+            sold = (self.tr("%1 (returned %2)").replace("%1", str(line.qty))
+                    .replace("%2", str(line.returned_qty)) if line.returned_qty else str(line.qty))
+            for col, text in enumerate((str(line.line_no), line.name, sold,
                                         yuan(line.amount_fen))):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)

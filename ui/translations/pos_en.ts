@@ -800,6 +800,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1   %2   %3   %4 points   balance %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 member(s) found</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1136,6 +1140,10 @@ Passes: %9</source>
     </message>
     <message>
         <source>Receipt %1 · %2 · total %3 · %4 · paid by %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (returned %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

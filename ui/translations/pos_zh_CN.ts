@@ -800,6 +800,10 @@
         <translation>正在查询…</translation>
     </message>
     <message>
+        <source>%1   %2   %3   %4 points   balance %5</source>
+        <translation>%1   %2   %3   积分 %4   余额 %5</translation>
+    </message>
+    <message>
         <source>%1 member(s) found</source>
         <translation>找到 %1 位会员</translation>
     </message>
@@ -1140,6 +1144,10 @@ Passes: %9</source>
     <message>
         <source>Receipt %1 · %2 · total %3 · %4 · paid by %5</source>
         <translation>小票 %1 · %2 · 合计 %3 · %4 · 付款方式 %5</translation>
+    </message>
+    <message>
+        <source>%1 (returned %2)</source>
+        <translation>%1（已退 %2）</translation>
     </message>
     <message>
         <source>Choose what comes back: set a return quantity.</source>
