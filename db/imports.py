@@ -6,8 +6,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import (BarcodeRow, CardRow, CategoryRow, ImportRow, MemberRow, ProductRow,
-                       TillRow)
+from db.models import (
+    BarcodeRow,
+    CardRow,
+    CategoryRow,
+    ImportRow,
+    MemberRow,
+    ProductRow,
+    TillRow,
+)
 from db.repositories import SqlMembers
 from pos_app.domain.card import mask_name
 from pos_app.ports.clock import IdSource

@@ -2,16 +2,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.engine import create_sqlite_engine
-from db.models import (CardRow, CategoryRow, MemberRow, ProductRow, SaleLineRow, SaleRow,
-                       TenderRow, UserRow)
+from db.models import (
+    CardRow,
+    CategoryRow,
+    MemberRow,
+    ProductRow,
+    SaleLineRow,
+    SaleRow,
+    TenderRow,
+    UserRow,
+)
 from pos_app.domain.money import format_yuan
 from pos_app.services.reports import Reminder, ReportRow
 

@@ -10,10 +10,31 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import (AuditRow, BarcodeRow, BenefitRow, CardEventRow, CardRow, CashMovementRow,
-                       CategoryRow, HeldSaleRow, MemberRow, OutboxRow, PassEntryRow, PassRow,
-                       PointsEntryRow, ProductRow, RuleSetRow, SaleLineRow, SaleRow, ShiftRow,
-                       ShopRow, StoredValueEntryRow, TenderRow, TillRow, UserRow)
+from db.models import (
+    AuditRow,
+    BarcodeRow,
+    BenefitRow,
+    CardEventRow,
+    CardRow,
+    CashMovementRow,
+    CategoryRow,
+    HeldSaleRow,
+    MemberRow,
+    OutboxRow,
+    PassEntryRow,
+    PassRow,
+    PointsEntryRow,
+    ProductRow,
+    RuleSetRow,
+    SaleLineRow,
+    SaleRow,
+    ShiftRow,
+    ShopRow,
+    StoredValueEntryRow,
+    TenderRow,
+    TillRow,
+    UserRow,
+)
 from pos_app.domain.birthday import Birthday
 from pos_app.domain.card import CardKind, CardState, CardStatus
 from pos_app.domain.catalog import Product, ProductKind
@@ -24,7 +45,13 @@ from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import IdSource
-from pos_app.ports.store import PassRecord, ShiftRecord, SoldLine, StoredSale, UserRecord
+from pos_app.ports.store import (
+    PassRecord,
+    ShiftRecord,
+    SoldLine,
+    StoredSale,
+    UserRecord,
+)
 
 
 def product_from_row(row: ProductRow, barcode: str | None, category: str) -> Product:

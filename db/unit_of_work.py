@@ -5,8 +5,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.imports import SqlImports
-from db.repositories import (SqlAuditLog, SqlCatalog, SqlMembers, SqlOutbox, SqlRuleSets,
-                             SqlSales, SqlShifts, SqlSite, SqlUsers)
+from db.repositories import (
+    SqlAuditLog,
+    SqlCatalog,
+    SqlMembers,
+    SqlOutbox,
+    SqlRuleSets,
+    SqlSales,
+    SqlShifts,
+    SqlSite,
+    SqlUsers,
+)
 from pos_app.domain.errors import NotFound
 from pos_app.ports.clock import IdSource
 

@@ -9,8 +9,16 @@ from datetime import datetime
 from pathlib import Path
 
 from pos_app.bootstrap import Services, build_services
-from pos_app.domain.errors import (CardNotUsable, ImportRejected, InvalidQuantity, NotFound,
-                                   PosError, UnknownCard, UnknownProduct, ValidationFailed)
+from pos_app.domain.errors import (
+    CardNotUsable,
+    ImportRejected,
+    InvalidQuantity,
+    NotFound,
+    PosError,
+    UnknownCard,
+    UnknownProduct,
+    ValidationFailed,
+)
 from pos_app.domain.ids import UuidV7Source
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import Clock, FixedClock, SystemClock

@@ -5,8 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from pos_app.domain.errors import (CardBlocked, CardCancelled, CardExpired, CardNotUsable,
-                                   CardReplaced)
+from pos_app.domain.errors import (
+    CardBlocked,
+    CardCancelled,
+    CardExpired,
+    CardNotUsable,
+    CardReplaced,
+)
 
 
 class CardKind(StrEnum):

@@ -6,7 +6,7 @@ from enum import Enum
 from typing import Any
 
 from pos_app.domain.catalog import ProductKind
-from pos_app.domain.pricing import PriceReason, PricedLine, ReasonKind
+from pos_app.domain.pricing import PricedLine, PriceReason, ReasonKind
 from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
 from pos_app.domain.tenders import Tender, TenderKind
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pos_app.domain.errors import (InsufficientBalance, InsufficientPoints, PaymentMismatch,
-                                   PointsCashOverCap, ValidationFailed)
+from pos_app.domain.errors import (
+    InsufficientBalance,
+    InsufficientPoints,
+    PaymentMismatch,
+    PointsCashOverCap,
+    ValidationFailed,
+)
 from pos_app.domain.money import BP_ONE, MAX_AMOUNT_FEN, round_half_up
 from pos_app.domain.rules import RuleSet
 

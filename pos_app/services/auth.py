@@ -4,7 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pos_app.domain.errors import AccountLocked, PermissionDenied, ValidationFailed, WrongPin
+from pos_app.domain.errors import (
+    AccountLocked,
+    PermissionDenied,
+    ValidationFailed,
+    WrongPin,
+)
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWorkFactory, UserRecord
 

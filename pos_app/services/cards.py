@@ -10,14 +10,29 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pos_app.domain.birthday import Birthday
-from pos_app.domain.card import (CardEventKind, CardKind, CardState, CardStatus, mask_mobile,
-                                 mask_name)
+from pos_app.domain.card import (
+    CardEventKind,
+    CardKind,
+    CardState,
+    CardStatus,
+    mask_mobile,
+    mask_name,
+)
 from pos_app.domain.documents import CardSlip
-from pos_app.domain.errors import (BenefitAlreadyGiven, CardAlreadyBound, CardStateConflict,
-                                   ConfirmationRequired, DuplicateMember, IdentityNotConfirmed,
-                                   ShiftNotOpen,
-                                   UnknownCard, UnknownMember, UnknownSale, ValidationFailed,
-                                   WrongPin)
+from pos_app.domain.errors import (
+    BenefitAlreadyGiven,
+    CardAlreadyBound,
+    CardStateConflict,
+    ConfirmationRequired,
+    DuplicateMember,
+    IdentityNotConfirmed,
+    ShiftNotOpen,
+    UnknownCard,
+    UnknownMember,
+    UnknownSale,
+    ValidationFailed,
+    WrongPin,
+)
 from pos_app.domain.member import MemberAccount, normalise_mobile
 from pos_app.domain.points import tier_for_purchase
 from pos_app.domain.rules import RuleSet

@@ -19,9 +19,14 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from pos_app.domain.card import CardKind
-from pos_app.domain.card_block import (CardForged, MemberBlockError, MemberBlockMissing,
-                                       decode_member_block, encode_member_block,
-                                       verify_member_block)
+from pos_app.domain.card_block import (
+    CardForged,
+    MemberBlockError,
+    MemberBlockMissing,
+    decode_member_block,
+    encode_member_block,
+    verify_member_block,
+)
 from pos_app.domain.documents import CardSlip
 from pos_app.domain.errors import DeviceFailure, UnknownCard, ValidationFailed
 from pos_app.domain.ic_card import CardTap

@@ -6,8 +6,13 @@ from datetime import datetime
 
 from pos_app.domain.card import CardState
 from pos_app.domain.documents import TopUpDone
-from pos_app.domain.errors import (InsufficientBalance, ShiftNotOpen, UnknownCard,
-                                   UnknownMember, ValidationFailed)
+from pos_app.domain.errors import (
+    InsufficientBalance,
+    ShiftNotOpen,
+    UnknownCard,
+    UnknownMember,
+    ValidationFailed,
+)
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.money import MAX_AMOUNT_FEN
 from pos_app.domain.tenders import TenderKind

@@ -4,17 +4,27 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pos_app.domain.allocation import allocate
-from pos_app.domain.errors import (PassNotUsable, ReturnExceedsSale, ShiftNotOpen,
-                                   UnknownSale, ValidationFailed)
+from pos_app.domain.codec import to_jsonable
+from pos_app.domain.errors import (
+    PassNotUsable,
+    ReturnExceedsSale,
+    ShiftNotOpen,
+    UnknownSale,
+    ValidationFailed,
+)
 from pos_app.domain.money import round_half_up
-from pos_app.domain.points import next_ladder_step, is_lottery_balance
+from pos_app.domain.points import is_lottery_balance, next_ladder_step
 from pos_app.domain.pricing import PricedLine
-from pos_app.domain.sale import CompletedSale, MemberOnSale, SaleKind, receipt_no_from_scan
+from pos_app.domain.sale import (
+    CompletedSale,
+    MemberOnSale,
+    SaleKind,
+    receipt_no_from_scan,
+)
 from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import StoredSale, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
-from pos_app.domain.codec import to_jsonable
 
 # Money goes back first to where it cannot be handed over in cash: points, then stored
 # value, then the external payment, and cash last.
@@ -216,7 +226,7 @@ def _refund_tenders(uow: UnitOfWork, original: StoredSale, refund_total: int) ->
     cumulative = sum(done.values()) + refund_total
     targets = allocate(cumulative, amounts) if amounts else []
     tenders: list[Tender] = []
-    for kind, target, cap in zip(kinds, targets, amounts):
+    for kind, target, cap in zip(kinds, targets, amounts, strict=True):
         amount = min(target, cap) - done.get(kind, 0)
         if amount <= 0:
             continue

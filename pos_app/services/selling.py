@@ -10,25 +10,50 @@ from pos_app.domain.allocation import allocate
 from pos_app.domain.card import CardState
 from pos_app.domain.catalog import Product
 from pos_app.domain.codec import to_jsonable
-from pos_app.domain.errors import (AccountLocked, CardNotUsable, DiscountOverLimit, EmptySale,
-                                   InsufficientBalance,
-                                   PassNotUsable, PinRequired, RedemptionNotAllowed,
-                                   ShiftNotOpen, UnknownCard, UnknownMember, UnknownProduct,
-                                   ValidationFailed, WrongPin, InvalidQuantity)
+from pos_app.domain.errors import (
+    AccountLocked,
+    CardNotUsable,
+    DiscountOverLimit,
+    EmptySale,
+    InsufficientBalance,
+    InvalidQuantity,
+    PassNotUsable,
+    PinRequired,
+    RedemptionNotAllowed,
+    ShiftNotOpen,
+    UnknownCard,
+    UnknownMember,
+    UnknownProduct,
+    ValidationFailed,
+    WrongPin,
+)
 from pos_app.domain.member import MemberAccount, MemberAtTill
 from pos_app.domain.money import BP_ONE
-from pos_app.domain.points import (PointsEarned, is_lottery_balance, ladder_step_for,
-                                   next_ladder_step,
-                                   points_for_spend, step_for_price, tier_for_points,
-                                   tier_for_purchase)
-from pos_app.domain.pricing import (BasketItem, PriceReason, PricedBasket, PricedLine, ReasonKind,
-                                    price_basket)
+from pos_app.domain.points import (
+    PointsEarned,
+    is_lottery_balance,
+    ladder_step_for,
+    next_ladder_step,
+    points_for_spend,
+    step_for_price,
+    tier_for_points,
+    tier_for_purchase,
+)
+from pos_app.domain.pricing import (
+    BasketItem,
+    PricedBasket,
+    PricedLine,
+    PriceReason,
+    ReasonKind,
+    price_basket,
+    price_line,
+)
 from pos_app.domain.rules import RuleSet, Tier
 from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
 from pos_app.domain.tenders import Settlement, TenderInput, TenderKind, Wallet, settle
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.auth import MAX_PIN_TRIES, LOCKOUT, User
+from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User
 
 QTY_CODE = re.compile(r"^\s*(\d{1,6})\s*[*xX×]\s*(\S+)\s*$")
 
@@ -223,8 +248,8 @@ class SellingSession:
         if product.pass_uses and self._d.member is None:
             raise ValidationFailed("member", "a count pass is sold to a member: attach the card first")
         item = BasketItem(product, qty)
-        view_check = price_basket([item], self._rules, None, self._svc.clock.now().date())
-        del view_check  # validates price and quantity limits before the line is added
+        # Price it once alone: an absurd price or quantity is refused before it joins the basket.
+        price_line(1, item, self._rules, None, self._svc.clock.now().date())
         self._d.items.append(item)
         return self.view()
 
@@ -542,7 +567,7 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
     earned = points_for_spend(eligible, rules)
     eligible_lines = [line for line in basket.lines if line.earns_points]
     shares_list = allocate(earned.base, [line.amount_fen for line in eligible_lines])
-    shares = {line.line_no: share for line, share in zip(eligible_lines, shares_list)}
+    shares = {line.line_no: share for line, share in zip(eligible_lines, shares_list, strict=True)}
     entries: list[_Entry] = []
     if earned.base:
         entries.append(_Entry("points", "earn", earned.base, earned.base))

@@ -7,10 +7,20 @@ import pytest
 
 from db.store import DB_FILE
 from pos_app.domain.card import CardKind
-from pos_app.domain.errors import (BenefitAlreadyGiven, CardAlreadyBound, CardBlocked,
-                                   CardCancelled, CardReplaced, CardStateConflict,
-                                   ConfirmationRequired, DuplicateMember, IdentityNotConfirmed,
-                                   InsufficientBalance, PermissionDenied, ValidationFailed)
+from pos_app.domain.errors import (
+    BenefitAlreadyGiven,
+    CardAlreadyBound,
+    CardBlocked,
+    CardCancelled,
+    CardReplaced,
+    CardStateConflict,
+    ConfirmationRequired,
+    DuplicateMember,
+    IdentityNotConfirmed,
+    InsufficientBalance,
+    PermissionDenied,
+    ValidationFailed,
+)
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.cards import CardBinding, IdentityCheck, MemberForm
 

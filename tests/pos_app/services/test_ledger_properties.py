@@ -1,15 +1,15 @@
 """Property tests on the real store: balances equal ledger sums; returns never give back more."""
 from __future__ import annotations
 
-from pathlib import Path
 import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, make_shop
 from pos_app.domain.errors import PosError
 from pos_app.domain.tenders import TenderInput, TenderKind
+from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, make_shop
 
 GOODS = ["REG100", "PROMO100", "SPECIAL50", "CARD100", "WATER"]
 

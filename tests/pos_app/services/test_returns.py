@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from pos_app.domain.errors import PermissionDenied, ReturnExceedsSale, UnknownSale, ValidationFailed
+from pos_app.domain.errors import (
+    PermissionDenied,
+    ReturnExceedsSale,
+    UnknownSale,
+    ValidationFailed,
+)
 from pos_app.domain.sale import receipt_qr_payload
 from pos_app.domain.tenders import TenderInput, TenderKind
 

@@ -6,10 +6,21 @@ import sqlite3
 import pytest
 
 from db.store import DB_FILE
-from pos_app.domain.errors import (CardBlocked, CardExpired, DiscountOverLimit, EmptySale,
-                                   InsufficientBalance, InvalidQuantity, PaymentMismatch,
-                                   PinRequired, RedemptionNotAllowed, ShiftNotOpen, UnknownCard,
-                                   UnknownProduct, WrongPin)
+from pos_app.domain.errors import (
+    CardBlocked,
+    CardExpired,
+    DiscountOverLimit,
+    EmptySale,
+    InsufficientBalance,
+    InvalidQuantity,
+    PaymentMismatch,
+    PinRequired,
+    RedemptionNotAllowed,
+    ShiftNotOpen,
+    UnknownCard,
+    UnknownProduct,
+    WrongPin,
+)
 from pos_app.domain.tenders import TenderInput, TenderKind
 
 CASH = TenderKind.CASH

@@ -7,7 +7,12 @@ from datetime import timedelta
 import pytest
 
 from db.store import DB_FILE
-from pos_app.domain.errors import AccountLocked, PermissionDenied, ValidationFailed, WrongPin
+from pos_app.domain.errors import (
+    AccountLocked,
+    PermissionDenied,
+    ValidationFailed,
+    WrongPin,
+)
 
 
 def test_login_with_the_right_pin_and_wrong_pins_lock_after_five_tries(shop):
