@@ -13,11 +13,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from headoffice.ledger import Booking, book_points, book_stored_value, ensure_member, flag
+from headoffice.ledger import Booking, Ledger
 from headoffice.models import (AuthorisationRow, BenefitRow, CardRow, MemberAccountRow,
                                MemberRow, SaleRow, TillEventRow)
 from pos_app.domain.card import STATUS_RANK, CardStatus
-from pos_app.domain.ids import UuidV7Source
 from pos_app.sync.events import hlc_pack, ledger_effects, lww_wins
 
 Changed = dict[str, set[str]]
@@ -42,36 +41,29 @@ def _client_time(text: Any) -> datetime | None:
         return None
 
 
-def apply_event(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def apply_event(session: Session, lg: Ledger, b: Booking, kind: str,
                 payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     try:
         handler = _HANDLERS.get(kind)
         if handler is None:
-            flag(session, "unknown_kind", b, event_kind=kind)
+            lg.flag("unknown_kind", b, event_kind=kind)
             return {"status": "unknown_kind"}
-        return handler(session, ids, b, kind, payload, changed)
+        return handler(session, lg, b, kind, payload, changed)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BadEvent(f"{exc.__class__.__name__}: {exc}") from None
 
 
-def _card_status(session: Session, card_no: str | None) -> str | None:
-    if not card_no:
-        return None
-    return session.execute(select(CardRow.status).where(CardRow.card_no == card_no)
-                           ).scalar_one_or_none()
-
-
-def _sale(session: Session, ids: UuidV7Source, b: Booking, kind: str, payload: dict[str, Any],
+def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str, Any],
           changed: Changed) -> dict[str, Any]:
     sale = payload["sale"]
     sale_id = str(sale["sale_id"])
-    if session.get(SaleRow, sale_id) is not None:
-        flag(session, "duplicate_sale", b, sale_id=sale_id)
+    if sale_id in lg.sale_ids:
+        lg.flag("duplicate_sale", b, sale_id=sale_id)
         return {"status": "duplicate_sale", "sale_id": sale_id}
     member_id = payload.get("member_id")
     tenders = sale.get("tenders") or []
     total = sum(int(t["amount_fen"]) for t in tenders)
-    session.execute(insert(SaleRow).values(
+    lg.add_sale(dict(
         id=sale_id, event_id=b.event_id, shop_id=b.shop_id, till_id=b.till_id,
         kind="return" if kind == "sale.returned" else "sale",
         receipt_no=str(sale.get("receipt_no", ""))[:40], member_id=member_id, total_fen=total,
@@ -81,14 +73,14 @@ def _sale(session: Session, ids: UuidV7Source, b: Booking, kind: str, payload: d
     effects = ledger_effects(kind, payload)
     if not effects:
         return result
-    ensure_member(session, member_id, b)
+    lg.ensure_member(member_id, b)
     card_no = payload.get("card_no")
-    status = _card_status(session, card_no)
+    status = lg.card_status(card_no)
     blocked = status is not None and status != CardStatus.ACTIVE.value
     flagged = "after_block" if blocked else ""
     spends = [e for e in effects if e.ledger == "stored_value" and e.kind == "spend"]
     if blocked and (spends or any(e.ledger == "points" and e.first < 0 for e in effects)):
-        flag(session, "spent_after_block", b, member_id=member_id, card_no=card_no,
+        lg.flag("spent_after_block", b, member_id=member_id, card_no=card_no,
              card_status=status, sale_id=sale_id)
         result["flags"].append("spent_after_block")
     auth_ids = {str(t.get("reference")) for t in tenders
@@ -105,33 +97,31 @@ def _sale(session: Session, ids: UuidV7Source, b: Booking, kind: str, payload: d
                             .values(consumed_by=b.event_id))
     for e in effects:
         if e.ledger == "stored_value":
-            _, shortfall = book_stored_value(session, ids, b, e.member_id, e.kind, e.first, e.second,
-                              sale_id=sale_id, auth_id=online_auth,
-                              offline=e.kind == "spend" and online_auth is None,
-                              flagged=flagged if e.kind == "spend" else "")
+            shortfall = lg.stored_value(b, e.member_id, e.kind, e.first, e.second,
+                                        sale_id=sale_id, auth_id=online_auth,
+                                        offline=e.kind == "spend" and online_auth is None,
+                                        flagged=flagged if e.kind == "spend" else "")
             if shortfall:
                 result["flags"].append("overdraft")
                 result["receivable_fen"] = shortfall
         else:
-            book_points(session, ids, b, e.member_id, e.kind, e.first, e.second,
-                        sale_id=sale_id, flagged=flagged if e.first < 0 else "")
+            lg.points(b, e.member_id, e.kind, e.first, e.second, sale_id=sale_id,
+                      flagged=flagged if e.first < 0 else "")
         changed["balances"].add(e.member_id)
     return result
 
 
-def _stored_value(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
                   payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     member_id = str(payload["member_id"])
-    ensure_member(session, member_id, b)
+    lg.ensure_member(member_id, b)
     for e in ledger_effects(kind, payload):
-        book_stored_value(session, ids, b, e.member_id, e.kind, e.first, e.second)
+        lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
     changed["balances"].add(member_id)
-    receivable = session.execute(select(MemberAccountRow.receivable_fen).where(
-        MemberAccountRow.member_id == member_id)).scalar_one()
-    return {"status": "applied", "receivable_fen": int(receivable)}
+    return {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
 
 
-def _till_document(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def _till_document(session: Session, lg: Ledger, b: Booking, kind: str,
                    payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     session.execute(insert(TillEventRow).values(
         event_id=b.event_id, shop_id=b.shop_id, till_id=b.till_id, kind=kind,
@@ -139,13 +129,13 @@ def _till_document(session: Session, ids: UuidV7Source, b: Booking, kind: str,
     return {"status": "applied"}
 
 
-def _member_registered(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
                        payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     m = payload["member"]
     member_id = str(m["id"])
     existing = session.get(MemberRow, member_id)
     if existing is not None and not existing.stub:
-        flag(session, "duplicate_registration", b, member_id=member_id)
+        lg.flag("duplicate_registration", b, member_id=member_id)
     values = {f: m.get(f) for f in MEMBER_FIELDS if f in m}
     values["consent_messages"] = bool(values.get("consent_messages", False))
     values["gender"] = str(values.get("gender") or "")[:1]
@@ -160,6 +150,8 @@ def _member_registered(session: Session, ids: UuidV7Source, b: Booking, kind: st
                                      balance_bonus_fen=0, spendable_points=0,
                                      accumulated_points=0, receivable_fen=0, version=0))
         session.flush()
+        lg.accounts[member_id] = [0, 0, 0, 0, 0]
+        lg._orig[member_id] = [0, 0, 0, 0, 0]
     elif existing.stub:
         for k, v in values.items():
             setattr(existing, k, v)
@@ -174,8 +166,7 @@ def _member_registered(session: Session, ids: UuidV7Source, b: Booking, kind: st
         changed["cards"].add(str(card["card_no"]))
         changed["card_status"].add(str(card["card_no"]))
     for e in ledger_effects(kind, payload):
-        ensure_member(session, e.member_id, b)
-        book_points(session, ids, b, e.member_id, e.kind, e.first, e.second)
+        lg.points(b, e.member_id, e.kind, e.first, e.second)
         changed["balances"].add(e.member_id)
     return {"status": "applied", "member_id": member_id}
 
@@ -196,7 +187,7 @@ def _ensure_card(session: Session, b: Booking, card: dict[str, Any], member_id: 
     return row
 
 
-def _member_updated(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def _member_updated(session: Session, lg: Ledger, b: Booking, kind: str,
                     payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     member_id = str(payload["member_id"])
     hlc = payload.get("hlc")
@@ -208,7 +199,7 @@ def _member_updated(session: Session, ids: UuidV7Source, b: Booking, kind: str,
     m = session.execute(select(MemberRow).where(MemberRow.id == member_id).with_for_update()
                         ).scalar_one_or_none()
     if m is None:
-        ensure_member(session, member_id, b)
+        lg.ensure_member(member_id, b)
         m = session.get(MemberRow, member_id)
     clocks = json.loads(m.field_clocks or "{}")
     taken, lost = [], []
@@ -232,7 +223,7 @@ def _member_updated(session: Session, ids: UuidV7Source, b: Booking, kind: str,
     return {"status": "applied", "taken": sorted(taken), "superseded": sorted(lost)}
 
 
-def _card_event(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def _card_event(session: Session, lg: Ledger, b: Booking, kind: str,
                 payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     card_no = str(payload["card_no"])
     row = session.execute(select(CardRow).where(CardRow.card_no == card_no).with_for_update()
@@ -240,11 +231,11 @@ def _card_event(session: Session, ids: UuidV7Source, b: Booking, kind: str,
     if row is None:
         member_id = payload.get("member_id")
         if not member_id:
-            flag(session, "unknown_card", b, card_no=card_no, event_kind=kind)
+            lg.flag("unknown_card", b, card_no=card_no, event_kind=kind)
             return {"status": "unknown_card"}
-        ensure_member(session, str(member_id), b)
+        lg.ensure_member(str(member_id), b)
         row = _ensure_card(session, b, {"card_no": card_no}, str(member_id))
-        flag(session, "unknown_card", b, card_no=card_no, event_kind=kind)
+        lg.flag("unknown_card", b, card_no=card_no, event_kind=kind)
     result: dict[str, Any] = {"status": "applied"}
     action = kind.split(".", 1)[1]
     if action == "renewed":
@@ -258,7 +249,7 @@ def _card_event(session: Session, ids: UuidV7Source, b: Booking, kind: str,
             _set_status(row, CardStatus.ACTIVE, b)
         else:
             result = {"status": "ignored", "card_status": row.status}
-            flag(session, "unblock_ignored", b, card_no=card_no, card_status=row.status)
+            lg.flag("unblock_ignored", b, card_no=card_no, card_status=row.status)
     else:
         target = {"lost": CardStatus.LOST, "replaced": CardStatus.REPLACED,
                   "cancelled": CardStatus.CANCELLED}[action]
@@ -276,6 +267,9 @@ def _card_event(session: Session, ids: UuidV7Source, b: Booking, kind: str,
             changed["cards"].add(new_no)
             changed["card_status"].add(new_no)
     session.flush()
+    lg.cards[card_no] = row.status
+    if row.replaced_by:
+        lg.cards[row.replaced_by] = lg.cards.get(row.replaced_by) or CardStatus.ACTIVE.value
     changed["cards"].add(card_no)
     changed["card_status"].add(card_no)
     return result
@@ -288,7 +282,7 @@ def _set_status(row: CardRow, status: CardStatus, b: Booking) -> None:
     row.status_shop_id = b.shop_id
 
 
-def _benefit(session: Session, ids: UuidV7Source, b: Booking, kind: str,
+def _benefit(session: Session, lg: Ledger, b: Booking, kind: str,
              payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     member_id, what, period = (str(payload["member_id"]), str(payload["kind"])[:16],
                                str(payload["period"])[:8])
@@ -297,7 +291,7 @@ def _benefit(session: Session, ids: UuidV7Source, b: Booking, kind: str,
         BenefitRow.period == period)).scalar_one_or_none()
     if exists is not None:
         # Two offline shops handed the same gift over: both are booked facts; HO follows up.
-        flag(session, "duplicate_benefit", b, member_id=member_id, benefit=what, period=period)
+        lg.flag("duplicate_benefit", b, member_id=member_id, benefit=what, period=period)
         return {"status": "duplicate_benefit"}
     session.execute(insert(BenefitRow).values(member_id=member_id, kind=what, period=period,
                                               shop_id=b.shop_id, event_id=b.event_id))

@@ -1,8 +1,12 @@
-"""The chain-wide ledgers: append an entry, move the cached sums, book and recover receivables.
+"""The chain-wide ledgers: append entries, move the cached sums, book and recover receivables.
 
 A late offline spend is always booked (the goods are gone). When it takes the balance below
-zero the shortfall becomes a receivable and a flag; the member's next top-up recovers it.
+zero the shortfall becomes a receivable and a flag; the member's next credit recovers it.
 Balance = sum of entries, always: the receivable is a record about the balance, not money.
+
+`Ledger` works a whole push batch at a time: it locks the accounts it will touch up front
+(in member id order, so concurrent batches cannot deadlock on them), keeps the running sums
+in memory and writes entries, receivables and the new sums in a few bulk statements.
 """
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from headoffice.models import (FlagRow, MemberAccountRow, MemberRow, PointsEntryRow,
-                               ReceivableRow, StoredValueEntryRow)
+from headoffice.models import (CardRow, FlagRow, MemberAccountRow, MemberRow, PointsEntryRow,
+                               ReceivableRow, SaleRow, StoredValueEntryRow)
 from pos_app.domain.ids import UuidV7Source
 
 
@@ -32,101 +36,216 @@ class Booking:
 
 def flag(session: Session, kind: str, b: Booking, *, member_id: str | None = None,
          card_no: str | None = None, **detail: Any) -> None:
-    session.execute(insert(FlagRow).values(
-        kind=kind, shop_id=b.shop_id, till_id=b.till_id, member_id=member_id, card_no=card_no,
-        event_id=b.event_id, detail=json.dumps(detail, sort_keys=True, default=str), at=b.at))
+    session.execute(insert(FlagRow).values(**_flag_row(kind, b, member_id, card_no, detail)))
 
 
-def ensure_member(session: Session, member_id: str, b: Booking) -> bool:
-    """Make a stub member for an id head office has not seen (flagged); True if it existed."""
-    if session.get(MemberRow, member_id) is not None:
-        return True
-    session.add(MemberRow(id=member_id, name="", mobile=None, gender="", birthday=None,
-                          birthday_calendar="solar", consent_messages=False,
-                          tier_code="regular", referrer_id=None, field_clocks="{}",
-                          home_shop_id=b.shop_id, stub=True, created_at=b.at, updated_at=b.at))
-    session.flush()
-    session.add(MemberAccountRow(member_id=member_id, balance_paid_fen=0, balance_bonus_fen=0,
-                                 spendable_points=0, accumulated_points=0, receivable_fen=0,
-                                 version=0))
-    session.flush()
-    flag(session, "unknown_member", b, member_id=member_id)
-    return False
+def _flag_row(kind: str, b: Booking, member_id: str | None, card_no: str | None,
+              detail: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind, "shop_id": b.shop_id, "till_id": b.till_id, "member_id": member_id,
+            "card_no": card_no, "event_id": b.event_id,
+            "detail": json.dumps(detail, sort_keys=True, default=str), "at": b.at}
 
 
-def book_stored_value(session: Session, ids: UuidV7Source, b: Booking, member_id: str,
-                      kind: str, paid: int, bonus: int, *, sale_id: str | None = None,
-                      auth_id: str | None = None, offline: bool = False,
-                      flagged: str = "") -> tuple[str, int]:
-    """Book one entry; returns its id and the receivable it created (0 if none)."""
-    entry_id = ids.new_id()
-    session.execute(insert(StoredValueEntryRow).values(
-        id=entry_id, member_id=member_id, shop_id=b.shop_id, till_id=b.till_id,
-        event_id=b.event_id, kind=kind, paid_delta_fen=paid, bonus_delta_fen=bonus,
-        sale_id=sale_id, auth_id=auth_id, offline=offline, flagged=flagged,
-        client_at=b.client_at, booked_at=b.at, period=b.at.strftime("%Y-%m")))
-    # One atomic UPDATE ... RETURNING: concurrent pushes for one member serialise on the row.
-    paid_after, bonus_after, receivable = session.execute(
-        update(MemberAccountRow).where(MemberAccountRow.member_id == member_id)
-        .values(balance_paid_fen=MemberAccountRow.balance_paid_fen + paid,
-                balance_bonus_fen=MemberAccountRow.balance_bonus_fen + bonus,
-                version=MemberAccountRow.version + 1)
-        .returning(MemberAccountRow.balance_paid_fen, MemberAccountRow.balance_bonus_fen,
-                   MemberAccountRow.receivable_fen)).one()
-    total_after = paid_after + bonus_after
-    total_before = total_after - paid - bonus
-    shortfall = max(0, -total_after) - max(0, -total_before)
-    if shortfall > 0:
-        session.execute(insert(ReceivableRow).values(
-            member_id=member_id, shop_id=b.shop_id, event_id=b.event_id or entry_id,
-            amount_fen=shortfall, recovered_fen=0, created_at=b.at))
-        session.execute(update(MemberAccountRow).where(MemberAccountRow.member_id == member_id)
-                        .values(receivable_fen=MemberAccountRow.receivable_fen + shortfall))
-        flag(session, "overdraft", b, member_id=member_id, shortfall_fen=shortfall,
-             balance_fen=total_after)
-    elif shortfall < 0 and receivable > 0:
-        _recover(session, member_id, min(-shortfall, receivable), b, entry_id)
-    return entry_id, max(shortfall, 0)
+# Account sums in memory: paid, bonus, spendable, accumulated, receivable.
+_P, _B, _S, _A, _R = range(5)
 
 
-def _recover(session: Session, member_id: str, amount: int, b: Booking, entry_id: str) -> None:
-    """A top-up pays back open receivables, oldest first."""
-    left = amount
-    for r in session.scalars(select(ReceivableRow).where(
-            ReceivableRow.member_id == member_id,
-            ReceivableRow.recovered_fen < ReceivableRow.amount_fen)
-            .order_by(ReceivableRow.id).with_for_update()):
-        if left <= 0:
-            break
-        take = min(left, r.amount_fen - r.recovered_fen)
-        r.recovered_fen += take
-        r.recovered_by = b.event_id or entry_id
-        if r.recovered_fen == r.amount_fen:
-            r.recovered_at = b.at
-        left -= take
-    session.flush()
-    session.execute(update(MemberAccountRow).where(MemberAccountRow.member_id == member_id)
-                    .values(receivable_fen=MemberAccountRow.receivable_fen - (amount - left)))
+class Ledger:
+    def __init__(self, session: Session, ids: UuidV7Source) -> None:
+        self.s = session
+        self.ids = ids
+        self.accounts: dict[str, list[int]] = {}
+        self._orig: dict[str, list[int]] = {}
+        self.cards: dict[str, str | None] = {}
+        self.sale_ids: set[str] = set()
+        self.sv: list[dict[str, Any]] = []
+        self.points_rows: list[dict[str, Any]] = []
+        self.sales: list[dict[str, Any]] = []
+        self.flags: list[dict[str, Any]] = []
+        self.receivables: dict[str, list[dict[str, Any]]] = {}
 
+    # -- loading -------------------------------------------------------------------------
+    def preload(self, member_ids: set[str], card_nos: set[str], sale_ids: set[str]) -> None:
+        todo = sorted(m for m in member_ids if m not in self.accounts)
+        for i in range(0, len(todo), 1000):
+            for r in self.s.execute(
+                    select(MemberAccountRow.member_id, MemberAccountRow.balance_paid_fen,
+                           MemberAccountRow.balance_bonus_fen, MemberAccountRow.spendable_points,
+                           MemberAccountRow.accumulated_points, MemberAccountRow.receivable_fen)
+                    .where(MemberAccountRow.member_id.in_(todo[i:i + 1000]))
+                    .order_by(MemberAccountRow.member_id).with_for_update()):
+                self.accounts[r[0]] = [int(x) for x in r[1:]]
+                self._orig[r[0]] = list(self.accounts[r[0]])
+        cards = [c for c in card_nos if c not in self.cards]
+        if cards:
+            found = dict(self.s.execute(select(CardRow.card_no, CardRow.status)
+                                        .where(CardRow.card_no.in_(cards))).all())
+            for c in cards:
+                self.cards[c] = found.get(c)
+        if sale_ids:
+            self.sale_ids |= set(self.s.scalars(select(SaleRow.id).where(SaleRow.id.in_(sale_ids))))
 
-def book_points(session: Session, ids: UuidV7Source, b: Booking, member_id: str, kind: str,
-                spendable: int, accumulated: int, *, sale_id: str | None = None,
-                flagged: str = "") -> str:
-    entry_id = ids.new_id()
-    session.execute(insert(PointsEntryRow).values(
-        id=entry_id, member_id=member_id, shop_id=b.shop_id, event_id=b.event_id, kind=kind,
-        spendable_delta=spendable, accumulated_delta=accumulated, sale_id=sale_id,
-        flagged=flagged, booked_at=b.at))
-    session.execute(update(MemberAccountRow).where(MemberAccountRow.member_id == member_id)
-                    .values(spendable_points=MemberAccountRow.spendable_points + spendable,
-                            accumulated_points=MemberAccountRow.accumulated_points + accumulated,
-                            version=MemberAccountRow.version + 1))
-    return entry_id
+    def card_status(self, card_no: str | None) -> str | None:
+        if not card_no:
+            return None
+        if card_no not in self.cards:
+            self.preload(set(), {card_no}, set())
+        return self.cards[card_no]
+
+    def ensure_member(self, member_id: str, b: Booking) -> bool:
+        """Make a stub member for an id head office has not seen (flagged); True if it existed."""
+        if member_id in self.accounts:
+            return True
+        self.preload({member_id}, set(), set())
+        if member_id in self.accounts:
+            return True
+        self.s.add(MemberRow(id=member_id, name="", mobile=None, gender="", birthday=None,
+                             birthday_calendar="solar", consent_messages=False,
+                             tier_code="regular", referrer_id=None, field_clocks="{}",
+                             home_shop_id=b.shop_id, stub=True, created_at=b.at,
+                             updated_at=b.at))
+        self.s.flush()
+        self.s.add(MemberAccountRow(member_id=member_id, balance_paid_fen=0, balance_bonus_fen=0,
+                                    spendable_points=0, accumulated_points=0, receivable_fen=0,
+                                    version=0))
+        self.s.flush()
+        self.accounts[member_id] = [0, 0, 0, 0, 0]
+        self._orig[member_id] = [0, 0, 0, 0, 0]
+        self.flag("unknown_member", b, member_id=member_id)
+        return False
+
+    # -- booking ---------------------------------------------------------------------------
+    def flag(self, kind: str, b: Booking, *, member_id: str | None = None,
+             card_no: str | None = None, **detail: Any) -> None:
+        self.flags.append(_flag_row(kind, b, member_id, card_no, detail))
+
+    def add_sale(self, row: dict[str, Any]) -> None:
+        self.sales.append(row)
+        self.sale_ids.add(row["id"])
+
+    def stored_value(self, b: Booking, member_id: str, kind: str, paid: int, bonus: int, *,
+                     sale_id: str | None = None, auth_id: str | None = None,
+                     offline: bool = False, flagged: str = "") -> int:
+        """Book one entry; returns the receivable it created (0 if none)."""
+        self.ensure_member(member_id, b)
+        entry_id = self.ids.new_id()
+        self.sv.append({"id": entry_id, "member_id": member_id, "shop_id": b.shop_id,
+                        "till_id": b.till_id, "event_id": b.event_id, "kind": kind,
+                        "paid_delta_fen": paid, "bonus_delta_fen": bonus, "sale_id": sale_id,
+                        "auth_id": auth_id, "offline": offline, "flagged": flagged,
+                        "client_at": b.client_at, "booked_at": b.at,
+                        "period": b.at.strftime("%Y-%m")})
+        a = self.accounts[member_id]
+        before = a[_P] + a[_B]
+        a[_P] += paid
+        a[_B] += bonus
+        after = a[_P] + a[_B]
+        shortfall = max(0, -after) - max(0, -before)
+        if shortfall > 0:
+            self._open_receivables(member_id).append(
+                {"id": None, "member_id": member_id, "shop_id": b.shop_id,
+                 "event_id": b.event_id or entry_id, "amount_fen": shortfall,
+                 "recovered_fen": 0, "recovered_by": None, "created_at": b.at,
+                 "recovered_at": None, "dirty": True})
+            a[_R] += shortfall
+            self.flag("overdraft", b, member_id=member_id, shortfall_fen=shortfall,
+                      balance_fen=after)
+            return shortfall
+        if shortfall < 0 and a[_R] > 0:
+            self._recover(member_id, min(-shortfall, a[_R]), b, entry_id)
+        return 0
+
+    def _open_receivables(self, member_id: str) -> list[dict[str, Any]]:
+        if member_id not in self.receivables:
+            rows = self.s.execute(select(ReceivableRow).where(
+                ReceivableRow.member_id == member_id,
+                ReceivableRow.recovered_fen < ReceivableRow.amount_fen)
+                .order_by(ReceivableRow.id).with_for_update()).scalars().all()
+            self.receivables[member_id] = [
+                {"id": r.id, "member_id": r.member_id, "shop_id": r.shop_id,
+                 "event_id": r.event_id, "amount_fen": r.amount_fen,
+                 "recovered_fen": r.recovered_fen, "recovered_by": r.recovered_by,
+                 "created_at": r.created_at, "recovered_at": r.recovered_at, "dirty": False}
+                for r in rows]
+        return self.receivables[member_id]
+
+    def _recover(self, member_id: str, amount: int, b: Booking, entry_id: str) -> None:
+        """A credit pays back open receivables, oldest first."""
+        left = amount
+        for r in self._open_receivables(member_id):
+            if left <= 0:
+                break
+            open_fen = r["amount_fen"] - r["recovered_fen"]
+            if open_fen <= 0:
+                continue
+            take = min(left, open_fen)
+            r["recovered_fen"] += take
+            r["recovered_by"] = b.event_id or entry_id
+            if r["recovered_fen"] == r["amount_fen"]:
+                r["recovered_at"] = b.at
+            r["dirty"] = True
+            left -= take
+        self.accounts[member_id][_R] -= amount - left
+
+    def points(self, b: Booking, member_id: str, kind: str, spendable: int, accumulated: int,
+               *, sale_id: str | None = None, flagged: str = "") -> None:
+        self.ensure_member(member_id, b)
+        self.points_rows.append({"id": self.ids.new_id(), "member_id": member_id,
+                                 "shop_id": b.shop_id, "event_id": b.event_id, "kind": kind,
+                                 "spendable_delta": spendable, "accumulated_delta": accumulated,
+                                 "sale_id": sale_id, "flagged": flagged, "booked_at": b.at})
+        a = self.accounts[member_id]
+        a[_S] += spendable
+        a[_A] += accumulated
+
+    # -- writing ---------------------------------------------------------------------------
+    def flush(self) -> set[str]:
+        """Write everything booked so far; returns the members whose sums changed."""
+        s = self.s
+        if self.sales:
+            s.execute(insert(SaleRow), self.sales)
+        if self.sv:
+            s.execute(insert(StoredValueEntryRow), self.sv)
+        if self.points_rows:
+            s.execute(insert(PointsEntryRow), self.points_rows)
+        for rows in self.receivables.values():
+            new = [{k: v for k, v in r.items() if k not in ("id", "dirty")}
+                   for r in rows if r["id"] is None]
+            if new:
+                s.execute(insert(ReceivableRow), new)
+            for r in rows:
+                if r["id"] is not None and r["dirty"]:
+                    s.execute(update(ReceivableRow).where(ReceivableRow.id == r["id"]).values(
+                        recovered_fen=r["recovered_fen"], recovered_by=r["recovered_by"],
+                        recovered_at=r["recovered_at"]))
+            for r in rows:
+                r["dirty"] = False
+        self.receivables = {}
+        if self.flags:
+            s.execute(insert(FlagRow), self.flags)
+        changed = {m for m, a in self.accounts.items() if a != self._orig.get(m)}
+        if changed:
+            s.connection().execute(
+                update(MemberAccountRow.__table__)
+                .where(MemberAccountRow.__table__.c.member_id == bindparam("m"))
+                .values(balance_paid_fen=bindparam("p"), balance_bonus_fen=bindparam("b"),
+                        spendable_points=bindparam("s"), accumulated_points=bindparam("a"),
+                        receivable_fen=bindparam("r"),
+                        version=MemberAccountRow.__table__.c.version + 1),
+                [{"m": m, "p": a[_P], "b": a[_B], "s": a[_S], "a": a[_A], "r": a[_R]}
+                 for m, a in ((m, self.accounts[m]) for m in sorted(changed))])
+        for m in changed:
+            self._orig[m] = list(self.accounts[m])
+        self.sales, self.sv, self.points_rows, self.flags = [], [], [], []
+        return changed
+
+    def forget(self) -> None:
+        """Drop every cached sum (after a rollback): the next use reloads from the database."""
+        self.__init__(self.s, self.ids)  # type: ignore[misc]
 
 
 def ledger_check(session: Session, member_id: str) -> bool:
     """The cached sums equal the sums of the entries."""
-    from sqlalchemy import func
     a = session.execute(select(MemberAccountRow.balance_paid_fen,
                                MemberAccountRow.balance_bonus_fen,
                                MemberAccountRow.spendable_points,

@@ -21,13 +21,13 @@ from headoffice.db import session_factory
 from headoffice.errors import DuplicateTill, NotEnrolled, UnknownShop
 from headoffice.feeds import DOCUMENT_STREAMS, Page, emit, read_page
 from headoffice.ingest import BadEvent, apply_event, client_time, new_changed
-from headoffice.ledger import Booking, book_points, book_stored_value, flag
+from headoffice.ledger import Booking, Ledger
 from headoffice.models import (AuthorisationRow, CardRow, DocumentRow, FlagRow, InboxRow,
                                MemberAccountRow, MemberRow, ReceivableRow, RefusedEventRow,
                                ShopRow, TillRow)
 from headoffice.errors import UnknownStream
 from pos_app.domain.ids import UuidV7Source
-from pos_app.sync.events import event_hash
+from pos_app.sync.events import event_hash, ledger_effects
 
 log = logging.getLogger("headoffice")
 T = TypeVar("T")
@@ -94,6 +94,10 @@ class Decision:
     balance_fen: int = 0
     spendable_points: int = 0
     limits: dict[str, int] = field(default_factory=dict)
+
+
+class _Careful(Exception):
+    """The fast path met an event it cannot apply: run the batch again, event by event."""
 
 
 class HeadOffice:
@@ -200,64 +204,109 @@ class HeadOffice:
 
     # -- push -------------------------------------------------------------------------------
     def push(self, who: TillIdentity, events: list[PushedEvent]) -> PushResult:
-        """Record each event once in the inbox and apply its effects in the same transaction."""
-        events = sorted(events, key=lambda e: e.device_seq)[:MAX_BATCH]
-        return self._tx(lambda s: self._push(s, who, events))
+        """Record each event once in the inbox and apply its effects in the same transaction.
 
-    def _push(self, s: Session, who: TillIdentity, events: list[PushedEvent]) -> PushResult:
+        The batch first runs in one go; if an event cannot be applied the transaction is
+        rolled back and the batch runs again with a savepoint per event, so one bad event
+        is recorded as rejected without holding back the others."""
+        events = sorted(events, key=lambda e: e.device_seq)[:MAX_BATCH]
+        try:
+            return self._tx(lambda s: self._push(s, who, events, careful=False))
+        except _Careful:
+            return self._tx(lambda s: self._push(s, who, events, careful=True))
+
+    def _push(self, s: Session, who: TillIdentity, events: list[PushedEvent],
+              careful: bool) -> PushResult:
         now = self.clock()
         # One push per till at a time: the row lock orders concurrent retries of one batch.
         till = s.execute(select(TillRow).where(TillRow.id == who.till_id).with_for_update()
                          ).scalar_one()
         till.last_seen_at = now
-        changed = new_changed()
-        results: list[dict[str, Any]] = []
-        refused = 0
+        hashes = {ev.id: event_hash(ev.kind, ev.device_seq, ev.payload) for ev in events}
+        ids = list(hashes)
+        seen = {r.event_id: r for r in s.execute(
+            select(InboxRow.event_id, InboxRow.till_id, InboxRow.device_seq,
+                   InboxRow.payload_hash, InboxRow.result)
+            .where(InboxRow.event_id.in_(ids)))} if ids else {}
+        taken = dict(s.execute(select(InboxRow.device_seq, InboxRow.event_id).where(
+            InboxRow.till_id == who.till_id,
+            InboxRow.device_seq.in_([ev.device_seq for ev in events]))).all()) if events else {}
+        results: dict[str, dict[str, Any]] = {}
+        refusals: list[tuple[PushedEvent, str]] = []
+        fresh: list[PushedEvent] = []
+        in_batch: dict[str, PushedEvent] = {}
         for ev in events:
-            h = event_hash(ev.kind, ev.device_seq, ev.payload)
-            body = json.dumps(ev.payload, ensure_ascii=False, sort_keys=True)
-            inserted = self._insert_ignore(s, InboxRow.__table__, dict(
-                event_id=ev.id, till_id=who.till_id, shop_id=who.shop_id,
-                device_seq=ev.device_seq, kind=ev.kind, payload_hash=h, payload=body,
-                status="applying", result="{}", client_at=client_time(ev.created_at),
-                received_at=now))
-            if inserted:
-                b = Booking(who.shop_id, who.till_id, ev.id, now, client_time(ev.created_at))
+            first = seen.get(ev.id)
+            if first is not None and first.till_id == who.till_id and \
+                    first.payload_hash == hashes[ev.id]:
+                results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq,
+                                  "status": "replayed", "result": json.loads(first.result)}
+            elif first is not None:
+                refusals.append((ev, "payload_mismatch" if first.till_id == who.till_id
+                                 else "foreign_event"))
+            elif taken.get(ev.device_seq, ev.id) != ev.id or ev.id in in_batch or \
+                    ev.device_seq in {e.device_seq for e in in_batch.values()}:
+                refusals.append((ev, "device_seq_taken" if ev.id not in in_batch
+                                 else "payload_mismatch"))
+            else:
+                in_batch[ev.id] = ev
+                fresh.append(ev)
+        changed = new_changed()
+        lg = Ledger(s, self.ids)
+        try:
+            self._preload(lg, fresh)
+        except DBAPIError:
+            if not careful:
+                raise _Careful() from None
+            raise
+        inbox_rows = []
+        for ev in fresh:
+            b = Booking(who.shop_id, who.till_id, ev.id, now, client_time(ev.created_at))
+            if careful:
                 nested = s.begin_nested()
                 try:
-                    result = apply_event(s, self.ids, b, ev.kind, ev.payload, changed)
+                    result = apply_event(s, lg, b, ev.kind, ev.payload, changed)
+                    changed["balances"] |= lg.flush()
                     nested.commit()
-                    status = result.get("status", "applied")
                 except (BadEvent, DBAPIError) as exc:
                     nested.rollback()
+                    lg.forget()
                     log.warning("event %s (%s) from till %s could not be applied: %s",
                                 ev.id, ev.kind, who.till_code, exc.__class__.__name__)
                     result = {"status": "rejected", "error": exc.__class__.__name__}
-                    status = "rejected"
-                    flag(s, "bad_event", b, event_kind=ev.kind, error=str(exc)[:200])
-                s.execute(update(InboxRow).where(InboxRow.event_id == ev.id)
-                          .values(status=status[:16], result=json.dumps(result, sort_keys=True)))
-                results.append({"id": ev.id, "device_seq": ev.device_seq, "status": "applied",
-                                "result": result})
-                continue
-            first = s.execute(select(InboxRow.till_id, InboxRow.device_seq,
-                                     InboxRow.payload_hash, InboxRow.result)
-                              .where(InboxRow.event_id == ev.id)).first()
-            if first is not None and first.till_id == who.till_id and first.payload_hash == h:
-                results.append({"id": ev.id, "device_seq": ev.device_seq, "status": "replayed",
-                                "result": json.loads(first.result)})
-                continue
-            reason = ("payload_mismatch" if first is not None and first.till_id == who.till_id
-                      else "foreign_event" if first is not None else "device_seq_taken")
-            refused += 1
+                    lg.flag("bad_event", b, event_kind=ev.kind, error=str(exc)[:200])
+            else:
+                try:
+                    result = apply_event(s, lg, b, ev.kind, ev.payload, changed)
+                except (BadEvent, DBAPIError):
+                    raise _Careful() from None
+            status = str(result.get("status", "applied"))[:16]
+            inbox_rows.append(dict(
+                event_id=ev.id, till_id=who.till_id, shop_id=who.shop_id,
+                device_seq=ev.device_seq, kind=ev.kind, payload_hash=hashes[ev.id],
+                payload=json.dumps(ev.payload, ensure_ascii=False, sort_keys=True),
+                status=status, result=json.dumps(result, sort_keys=True),
+                client_at=client_time(ev.created_at), received_at=now))
+            results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq, "status": "applied",
+                              "result": result}
+        try:
+            changed["balances"] |= lg.flush()
+            if inbox_rows:
+                s.execute(insert(InboxRow), inbox_rows)
+        except DBAPIError as exc:
+            code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+            if careful or code in ("40P01", "40001"):
+                raise
+            raise _Careful() from None
+        for ev, reason in refusals:
             s.execute(insert(RefusedEventRow).values(
                 till_id=who.till_id, event_id=ev.id[:64], device_seq=ev.device_seq,
-                reason=reason, payload_hash=h, at=now))
+                reason=reason, payload_hash=hashes[ev.id], at=now))
             # The event id and hash only: payloads can carry member data.
             log.warning("refused event %s seq %d from till %s/%s: %s", ev.id, ev.device_seq,
                         who.shop_code, who.till_code, reason)
-            results.append({"id": ev.id, "device_seq": ev.device_seq, "status": "refused",
-                            "reason": reason})
+            results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq, "status": "refused",
+                              "reason": reason}
         for stream, keys in changed.items():
             emit(s, stream, keys)
         acked = self._advance_ack(s, till)
@@ -268,7 +317,26 @@ class HeadOffice:
             gap = acked
             log.warning("till %s/%s: events after %d are missing (next held: %d)",
                         who.shop_code, who.till_code, acked, higher)
-        return PushResult(results, acked, gap, refused)
+        ordered = [results[ev.id] for ev in events if ev.id in results]
+        # Two events with one id in a batch: the second is answered like the first.
+        return PushResult(ordered, acked, gap, len(refusals))
+
+    @staticmethod
+    def _preload(lg: Ledger, events: list[PushedEvent]) -> None:
+        members: set[str] = set()
+        cards: set[str] = set()
+        sales: set[str] = set()
+        for ev in events:
+            try:
+                members |= {e.member_id for e in ledger_effects(ev.kind, ev.payload)}
+                if isinstance(ev.payload.get("card_no"), str):
+                    cards.add(ev.payload["card_no"])
+                sale = ev.payload.get("sale")
+                if isinstance(sale, dict) and isinstance(sale.get("sale_id"), str):
+                    sales.add(sale["sale_id"])
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        lg.preload({m for m in members if isinstance(m, str)}, cards, sales)
 
     def _advance_ack(self, s: Session, till: TillRow) -> int:
         acked = till.acked_seq
@@ -358,6 +426,7 @@ class HeadOffice:
             if shop_code:
                 shop_id = s.execute(select(ShopRow.id).where(ShopRow.code == shop_code)).scalar()
             b = Booking(shop_id, None, None, now)
+            lg = Ledger(s, self.ids)
             n = 0
             members, cards, balances = set(), set(), set()
             for r in rows:
@@ -374,6 +443,8 @@ class HeadOffice:
                                        balance_bonus_fen=0, spendable_points=0,
                                        accumulated_points=0, receivable_fen=0, version=0))
                 s.flush()
+                lg.accounts[member_id] = [0, 0, 0, 0, 0]
+                lg._orig[member_id] = [0, 0, 0, 0, 0]
                 if r.get("card_no"):
                     s.add(CardRow(card_no=r["card_no"], member_id=member_id,
                                   kind=r.get("card_kind", "magstripe"),
@@ -383,14 +454,15 @@ class HeadOffice:
                     cards.add(r["card_no"])
                 paid, bonus = int(r.get("paid_fen", 0)), int(r.get("bonus_fen", 0))
                 if paid or bonus:
-                    book_stored_value(s, self.ids, b, member_id, "opening", paid, bonus)
+                    lg.stored_value(b, member_id, "opening", paid, bonus)
                 pts = int(r.get("points", 0))
                 acc = int(r.get("accumulated_points", pts))
                 if pts or acc:
-                    book_points(s, self.ids, b, member_id, "opening", pts, acc)
+                    lg.points(b, member_id, "opening", pts, acc)
                 members.add(member_id)
                 balances.add(member_id)
                 n += 1
+            lg.flush()
             emit(s, "members", members)
             emit(s, "cards", cards)
             emit(s, "card_status", cards)
@@ -423,8 +495,10 @@ class HeadOffice:
 
         def work(s: Session) -> None:
             changed = new_changed()
-            _card_event(s, self.ids, Booking(None, None, None, self.clock()), kind,
+            lg = Ledger(s, self.ids)
+            _card_event(s, lg, Booking(None, None, None, self.clock()), kind,
                         {"card_no": card_no}, changed)
+            lg.flush()
             for stream, keys in changed.items():
                 emit(s, stream, keys)
         self._tx(work)
