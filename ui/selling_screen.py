@@ -237,8 +237,13 @@ class SellingScreen(QWidget):
         self.scan(text)
 
     def _paying(self) -> bool:
-        """While the payment dialog is open the basket is frozen: it pays what it shows."""
+        """While the payment dialog is open the basket is frozen: it pays what it shows.
+
+        Before a login (screen disabled) device input is dropped as well.
+        """
         from ui.payment_dialog import PaymentDialog
+        if not self.isEnabled():
+            return True
         if isinstance(self.dialog, PaymentDialog) and self.dialog.isVisible():
             self.status_message.emit(self.tr("Finish the payment or go back to the basket "
                                              "(Esc) before scanning."))
@@ -340,7 +345,8 @@ class SellingScreen(QWidget):
             self._show(self.view)
 
     def _on_input_return_pressed(self) -> None:
-        if self.completer.popup().isVisible():
+        if self.completer.popup().isVisible() or self.input.text() in self._search_hits:
+            # Enter in the drop-down: QCompleter passes the key on after `activated`.
             return
         self.submit_input(self.input.text())
 
