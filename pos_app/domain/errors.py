@@ -273,3 +273,11 @@ class ConfirmationRequired(PosError):
 class DeviceFailure(PosError):
     """A device could not do what was asked (drivers' errors derive from this, so the core can
     tell a device problem from a business refusal without importing any driver)."""
+
+
+class SpendDeclined(PosError):
+    """Head office (or the offline allowance) refused a stored-value or points spend."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -21,6 +21,7 @@ from pos_app.domain.errors import (
     PinRequired,
     RedemptionNotAllowed,
     ShiftNotOpen,
+    SpendDeclined,
     UnknownCard,
     UnknownMember,
     UnknownProduct,
@@ -50,8 +51,10 @@ from pos_app.domain.pricing import (
 )
 from pos_app.domain.rules import RuleSet, Tier
 from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
-from pos_app.domain.tenders import Settlement, TenderInput, TenderKind, Wallet, settle
+from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet, points_for_cash,
+                                   settle)
 from pos_app.ports.clock import Clock, IdSource
+from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User
 
@@ -117,11 +120,12 @@ class CheckoutService:
     """Use cases of the selling screen; every write runs in one unit of work."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
-                 hasher: PinHasher) -> None:
+                 hasher: PinHasher, authoriser: SpendAuthoriser | None = None) -> None:
         self.uow = uow
         self.clock = clock
         self.ids = ids
         self.hasher = hasher
+        self.authoriser: SpendAuthoriser = authoriser or NullSpendAuthoriser()
 
     # -- look-ups ---------------------------------------------------------------------------
     def rules(self) -> RuleSet:
@@ -454,6 +458,21 @@ class SellingSession:
             if member_pin is None:
                 raise PinRequired(sv, self._rules.stored_value_pin_threshold_fen)
             self._svc.verify_member_pin(member.account.id, member_pin)
+        points_fen = sum(t.amount_fen for t in tenders if t.kind is TenderKind.POINTS)
+        if member is not None and (sv or points_fen):
+            # The balance belongs to the whole chain: head office authorises the spend when
+            # it can be reached, the offline allowance decides when it cannot. This is the
+            # one network call of a sale, made before the local transaction begins.
+            points = points_for_cash(points_fen, self._rules) if points_fen else 0
+            auth = self._svc.authoriser.authorise(member.account.id, member.card.card_no,
+                                                  sv, points)
+            if not auth.allowed:
+                raise SpendDeclined(auth.reason)
+            if auth.auth_id or auth.outcome.value == "offline":
+                mark = auth.auth_id or "offline"
+                tenders = [replace(t, reference=t.reference or mark)
+                           if t.kind in (TenderKind.STORED_VALUE, TenderKind.POINTS) else t
+                           for t in tenders]
         sale = _complete(self._svc, self._d, tenders, cashier)
         self.clear()
         return sale

@@ -264,3 +264,46 @@ def test_count_pass_is_sold_used_once_per_visit_and_refused_when_used_up(stocked
     sale = s.complete([], cashier)
     assert sale.member.passes[0].uses_left == 9
     assert sale.lines[0].reasons[0].kind.value == "pass"
+
+
+class RecordingAuthoriser:
+    """A head office that answers as told and remembers what it was asked (the port's contract)."""
+
+    def __init__(self, outcome: str, reason: str = "", auth_id: str | None = None) -> None:
+        from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
+        self.answer = SpendAuthorisation(SpendOutcome(outcome), reason, auth_id)
+        self.asked: list[tuple[str, str, int, int]] = []
+
+    def authorise(self, member_id, card_no, stored_value_fen, points):
+        self.asked.append((member_id, card_no, stored_value_fen, points))
+        return self.answer
+
+
+def test_head_office_declining_a_stored_value_spend_records_nothing(stocked):
+    from pos_app.domain.errors import SpendDeclined
+    cashier = stocked.open_shift()
+    stocked.services.checkout.authoriser = RecordingAuthoriser("declined", "card_lost")
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")
+    s.attach_card("100002")
+    before = counts(stocked)
+    with pytest.raises(SpendDeclined) as err:
+        s.complete([TenderInput(SV, 8_800)], cashier)
+    assert err.value.reason == "card_lost"
+    assert counts(stocked) == before
+
+
+def test_an_approved_spend_carries_the_authorisation_and_cash_needs_none(stocked):
+    cashier = stocked.open_shift()
+    auth = RecordingAuthoriser("approved", auth_id="HO-42")
+    stocked.services.checkout.authoriser = auth
+    s = stocked.services.checkout.new_session()
+    s.add("2*REG100")
+    s.attach_card("100002")
+    sale = s.complete([TenderInput(SV, 10_000), TenderInput(TenderKind.POINTS, 500),
+                       TenderInput(CASH, 7_100)], cashier)
+    assert auth.asked[0][1:] == ("100002", 10_000, 500)
+    assert {t.kind: t.reference for t in sale.tenders}[SV] == "HO-42"
+    s.add("REG100")
+    s.complete([TenderInput(CASH, 10_000)], cashier)
+    assert len(auth.asked) == 1
