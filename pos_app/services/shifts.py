@@ -65,6 +65,20 @@ class ShiftService:
             return CashMovementSlip(movement_id, uow.site.shop().code, uow.site.till().code,
                                     user.display_name, now, amount_fen, reason.strip())
 
+    def record_no_sale(self, user: User, reason: str) -> None:
+        """Opening the drawer without a sale (无销售开钱箱): needs a reason and is audited first,
+        so a drawer that opens is always explained."""
+        if not reason.strip():
+            raise ValidationFailed("reason", "say why the drawer is opened without a sale")
+        now = self._clock.now()
+        with self._uow() as uow:
+            shift = self._open_shift(uow)
+            uow.audit.record(now, user.id, "drawer_opened_no_sale", shift.id,
+                             {"reason": reason.strip()})
+            uow.outbox.append("drawer.opened", {"shift_id": shift.id, "user": user.username,
+                                                "reason": reason.strip(), "at": now}, now)
+            uow.commit()
+
     def z_report(self, counted_cash_fen: int | None = None) -> ZReport:
         """The Z report of the open shift so far (nothing is recorded)."""
         with self._uow() as uow:

@@ -59,3 +59,20 @@ def test_a_day_open_sell_return_pass_top_up_close(stocked):
     assert z.expected_cash_fen == 170_000
     assert z.cash_difference_fen == 18_000
     assert svc.shifts.current() is None
+
+
+def test_opening_the_drawer_without_a_sale_needs_a_reason_and_is_audited(stocked):
+    import sqlite3
+
+    import pytest
+
+    from db.store import DB_FILE
+    from pos_app.domain.errors import ValidationFailed
+    stocked.open_shift()
+    with pytest.raises(ValidationFailed):
+        stocked.services.shifts.record_no_sale(stocked.manager, "  ")
+    stocked.services.shifts.record_no_sale(stocked.manager, "换零钱")
+    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    rows = db.execute("SELECT a.detail, u.username FROM audit_log a JOIN users u ON u.id=a.user_id "
+                      "WHERE a.action='drawer_opened_no_sale'").fetchall()
+    assert rows == [('{"reason": "换零钱"}', "manager")]
