@@ -33,6 +33,477 @@
     </message>
 </context>
 <context>
+    <name>CardCancelDialog</name>
+    <message>
+        <source>Cancel membership (注销)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel membership</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the membership of %1?
+• Paid back in cash: %2
+• Forfeited: bonus balance %3, %4 points
+• Unused count passes: %5 (refund them first)
+• Every card of the member is closed for good.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I explained this to the member and they agree</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardDialogs</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mobile number the member says</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID card last 6 digits or security answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I saw the member&apos;s ID card (when no answer is on file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID / answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swipe the card or type the printed number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Magnetic / printed card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IC card on the reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No IC card reader is set up on this till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardErrors</name>
+    <message>
+        <source>Enter the member&apos;s name (up to 60 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mobile number has 11 digits and starts with 13 to 19.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the gender, or leave it open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the birthday: no such date in the chosen calendar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swipe the card or type its number (letters and digits, up to 40).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the IC card on the reader and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend by 1 to 3650 days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This gift is not due for this member today.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card write was already completed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the amount, like 100.00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top up with cash, bank card, WeChat Pay or Alipay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A member PIN has 4 to 8 digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask the member whether they agree to messages and tick the box.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the count pass to refund in the passes table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>report it lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unblock it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replace it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>renew it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancel it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mobile number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 %2 already belongs to member %3. Search that member instead of registering again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card already bound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 already belongs to member %2. Use a new, unused card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the mobile number does not match the member&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID digits or security answer do not match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changing a PIN needs the old PIN, or a reset with the identity check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity not confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity not confirmed: %1. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not possible for this card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 is %2, so you cannot %3. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>birthday gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quarterly Diamond gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 for %2 was already handed over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmation needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm the cancellation first; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This IC card is not one of ours or was copied. Keep it and call the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough paid-in balance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is never refunded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardPinDialog</name>
+    <message>
+        <source>Member PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the first PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change (member types the old PIN)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset (forgotten: identity check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Old PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New PIN (4-8 digits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New PIN again</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardRefundDialog</name>
+    <message>
+        <source>Refund balance (退卡/取款)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pay out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid-in balance %1 can be paid out in cash. Bonus %2 is never refunded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount ¥</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardRegisterDialog</name>
+    <message>
+        <source>Register a member and issue a card (办卡)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Register and issue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD, e.g. 1990-04-15</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Solar (公历)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lunar (农历)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leap month (闰月)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The member agrees to receive messages (recorded with the time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card number of the member who referred them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID card last 6 digits or a security answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan today&apos;s receipt to join a higher tier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID / answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referred by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same-day receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>11 digits, 13-19…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardRenewDialog</name>
+    <message>
+        <source>Renew card (延期)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 expires: %2. Annual fee: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend by</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardReplaceDialog</name>
+    <message>
+        <source>Replace card (补卡)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 will be dead for good. Balance, points, tier and passes move to the new card. Replacement fee: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CardTopUpDialog</name>
+    <message>
+        <source>Top up (充值)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm top-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bank slip or payment number (not for cash)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount ¥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bonus (not refundable) · the card gets %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ErrorMessages</name>
     <message>
         <source>This card was reported lost on %1 at %2.</source>
@@ -359,6 +830,78 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The till has been offline too long to let balance or points be spent. Take another tender and call head office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card was used offline as often as allowed. Take another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline, this card may spend less. Pay part with another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The shop&apos;s offline limit for card spending is reached. Take another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spend not authorised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office refused the balance or points spend (%1). Take another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card already in use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 already belongs to %2. Use a new card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity not confirmed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not possible for this card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 is %2: this cannot be done with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This gift was already handed over for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This cannot be undone: confirm it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A device did not respond. Check its cable and power, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Check the input</source>
         <translation type="unfinished"></translation>
     </message>
@@ -608,11 +1151,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Head office online · %1 to upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Offline · %1 to upload</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Head office · %1 to upload</source>
+        <source>Offline too long · %1 to upload · call head office</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -703,6 +1250,401 @@
     </message>
     <message>
         <source>Close (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MemberCardsScreen</name>
+    <message>
+        <source>Swipe or tap a card, or type card no., mobile or name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a member, or register a new one (办卡).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points / amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uses left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points and balance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count passes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Register 办卡</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top up 充值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund 退卡/取款</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report lost 挂失</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unblock 解挂</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace 补卡</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renew 延期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel 注销</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member PIN 密码</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birthday gift 生日礼</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Diamond gift 季度礼</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund pass 退次卡</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No member found. Check the number, or register the member (办卡).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lunar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>solar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;Balance %4 (paid-in %5, bonus %6)&lt;br&gt;Points %7 (accumulated %8)&lt;br&gt;Birthday %9</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member PIN set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No member PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>agrees to messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>magnetic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>virtual</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>used up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reported lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unblocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>renewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tier upgraded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by card %1, fee %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replaces card %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>joined by receipt %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refund %1, %2 points forfeited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>first PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The slip waits for reprint (F9).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the member and pick a card first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member %1 registered with card %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 · balance %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Topped up %1 (bonus %2). New balance %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid out %1 in cash. Balance left %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report lost (挂失)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block the card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 is blocked at once: it gets no member price, earns nothing and cannot pay, in every shop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 reported lost and blocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unblock (解挂)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unblock the card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lost card %1 turned up: it works again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 unblocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 replaced by %2; balance %3 and points moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 now valid until %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Membership cancelled; %1 paid back in cash.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member PIN saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>birthday gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quarterly Diamond gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hand over a gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hand the %1 to %2 now? It is recorded and cannot be given twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gift handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 for %2 is recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick the count pass in the passes table first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund count pass (退次卡)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund the unused %1 of %2 uses of %3: about %4 back by the original payment. The pass closes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pass refunded: %1 back (receipt %2).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

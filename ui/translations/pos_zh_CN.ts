@@ -33,6 +33,481 @@
     </message>
 </context>
 <context>
+    <name>CardCancelDialog</name>
+    <message>
+        <source>Cancel membership (注销)</source>
+        <translation>注销会员（注销）</translation>
+    </message>
+    <message>
+        <source>Cancel membership</source>
+        <translation>注销会员</translation>
+    </message>
+    <message>
+        <source>Cancel the membership of %1?
+• Paid back in cash: %2
+• Forfeited: bonus balance %3, %4 points
+• Unused count passes: %5 (refund them first)
+• Every card of the member is closed for good.</source>
+        <translation>确定注销会员 %1？
+• 现金退还：%2
+• 作废：赠送余额 %3，积分 %4 分
+• 未用完的计次卡：%5 张（请先退次卡）
+• 该会员的所有卡将永久关闭。</translation>
+    </message>
+    <message>
+        <source>I explained this to the member and they agree</source>
+        <translation>已向会员说明，会员同意</translation>
+    </message>
+</context>
+<context>
+    <name>CardDialogs</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The mobile number the member says</source>
+        <translation>会员报出的手机号</translation>
+    </message>
+    <message>
+        <source>ID card last 6 digits or security answer</source>
+        <translation>身份证后6位或安全问题答案</translation>
+    </message>
+    <message>
+        <source>I saw the member&apos;s ID card (when no answer is on file)</source>
+        <translation>已核对会员身份证（未留答案时）</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>ID / answer</source>
+        <translation>证件/答案</translation>
+    </message>
+    <message>
+        <source>Swipe the card or type the printed number</source>
+        <translation>刷卡或输入卡面号码</translation>
+    </message>
+    <message>
+        <source>Magnetic / printed card</source>
+        <translation>磁条卡/印号卡</translation>
+    </message>
+    <message>
+        <source>IC card on the reader</source>
+        <translation>读卡器上的IC卡</translation>
+    </message>
+    <message>
+        <source>No IC card reader is set up on this till</source>
+        <translation>本收银机未配置IC读卡器</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>卡</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>卡号</translation>
+    </message>
+</context>
+<context>
+    <name>CardErrors</name>
+    <message>
+        <source>Enter the member&apos;s name (up to 60 characters).</source>
+        <translation>请输入会员姓名（最多60个字）。</translation>
+    </message>
+    <message>
+        <source>A mobile number has 11 digits and starts with 13 to 19.</source>
+        <translation>手机号为11位数字，以13至19开头。</translation>
+    </message>
+    <message>
+        <source>Choose the gender, or leave it open.</source>
+        <translation>请选择性别，或不填。</translation>
+    </message>
+    <message>
+        <source>Check the birthday: no such date in the chosen calendar.</source>
+        <translation>请检查生日：所选历法中没有这个日期。</translation>
+    </message>
+    <message>
+        <source>Swipe the card or type its number (letters and digits, up to 40).</source>
+        <translation>请刷卡或输入卡号（字母和数字，最多40位）。</translation>
+    </message>
+    <message>
+        <source>Put the IC card on the reader and try again.</source>
+        <translation>请把IC卡放在读卡器上再试。</translation>
+    </message>
+    <message>
+        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
+        <translation>该小票不符合条件：必须是当天的、未用过的，且金额达到等级要求。</translation>
+    </message>
+    <message>
+        <source>Extend by 1 to 3650 days.</source>
+        <translation>延期天数为1到3650天。</translation>
+    </message>
+    <message>
+        <source>This gift is not due for this member today.</source>
+        <translation>该会员今天不能领取此礼品。</translation>
+    </message>
+    <message>
+        <source>This card write was already completed.</source>
+        <translation>此次写卡已经完成。</translation>
+    </message>
+    <message>
+        <source>Enter the amount, like 100.00.</source>
+        <translation>请输入金额，例如 100.00。</translation>
+    </message>
+    <message>
+        <source>Top up with cash, bank card, WeChat Pay or Alipay.</source>
+        <translation>充值请用现金、银行卡、微信支付或支付宝。</translation>
+    </message>
+    <message>
+        <source>A member PIN has 4 to 8 digits.</source>
+        <translation>会员密码为4到8位数字。</translation>
+    </message>
+    <message>
+        <source>Ask the member whether they agree to messages and tick the box.</source>
+        <translation>请询问会员是否同意接收消息并勾选。</translation>
+    </message>
+    <message>
+        <source>Select the count pass to refund in the passes table.</source>
+        <translation>请在计次卡表中选择要退的计次卡。</translation>
+    </message>
+    <message>
+        <source>report it lost</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <source>unblock it</source>
+        <translation>解挂</translation>
+    </message>
+    <message>
+        <source>replace it</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>renew it</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>cancel it</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Member exists</source>
+        <translation>会员已存在</translation>
+    </message>
+    <message>
+        <source>The %1 %2 already belongs to member %3. Search that member instead of registering again.</source>
+        <translation>%1 %2 已属于会员 %3。请查找该会员，不要重复办卡。</translation>
+    </message>
+    <message>
+        <source>Card already bound</source>
+        <translation>卡已被绑定</translation>
+    </message>
+    <message>
+        <source>Card %1 already belongs to member %2. Use a new, unused card.</source>
+        <translation>卡 %1 已属于会员 %2。请换一张未使用的新卡。</translation>
+    </message>
+    <message>
+        <source>the mobile number does not match the member&apos;s</source>
+        <translation>手机号与会员登记的不符</translation>
+    </message>
+    <message>
+        <source>the ID digits or security answer do not match</source>
+        <translation>证件号码或安全问题答案不符</translation>
+    </message>
+    <message>
+        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
+        <translation>会员未留答案：请核对身份证并勾选“已核对会员身份证”</translation>
+    </message>
+    <message>
+        <source>changing a PIN needs the old PIN, or a reset with the identity check</source>
+        <translation>修改密码需要旧密码，或通过身份核验重置</translation>
+    </message>
+    <message>
+        <source>Identity not confirmed</source>
+        <translation>身份未核实</translation>
+    </message>
+    <message>
+        <source>Identity not confirmed: %1. Nothing was changed.</source>
+        <translation>身份未核实：%1。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Not possible for this card</source>
+        <translation>此卡不能办理</translation>
+    </message>
+    <message>
+        <source>Card %1 is %2, so you cannot %3. Nothing was changed.</source>
+        <translation>卡 %1 %2，不能%3。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>birthday gift</source>
+        <translation>生日礼品</translation>
+    </message>
+    <message>
+        <source>quarterly Diamond gift</source>
+        <translation>钻石卡季度礼品</translation>
+    </message>
+    <message>
+        <source>Already given</source>
+        <translation>已领取</translation>
+    </message>
+    <message>
+        <source>The %1 for %2 was already handed over.</source>
+        <translation>%2 的%1已经领取过了。</translation>
+    </message>
+    <message>
+        <source>Confirmation needed</source>
+        <translation>需要确认</translation>
+    </message>
+    <message>
+        <source>Confirm the cancellation first; nothing was changed.</source>
+        <translation>请先勾选确认注销；未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Card refused</source>
+        <translation>卡被拒绝</translation>
+    </message>
+    <message>
+        <source>This IC card is not one of ours or was copied. Keep it and call the manager.</source>
+        <translation>这张IC卡不是本店发行的或是复制卡。请扣留此卡并通知店长。</translation>
+    </message>
+    <message>
+        <source>Not enough paid-in balance</source>
+        <translation>实充余额不足</translation>
+    </message>
+    <message>
+        <source>Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is never refunded.</source>
+        <translation>实充余额只能退 %1，申请退 %2。赠送金额一律不退。</translation>
+    </message>
+    <message>
+        <source>Check the input</source>
+        <translation>请检查输入</translation>
+    </message>
+</context>
+<context>
+    <name>CardPinDialog</name>
+    <message>
+        <source>Member PIN</source>
+        <translation>会员密码</translation>
+    </message>
+    <message>
+        <source>Save PIN</source>
+        <translation>保存密码</translation>
+    </message>
+    <message>
+        <source>Set the first PIN</source>
+        <translation>首次设置密码</translation>
+    </message>
+    <message>
+        <source>Change (member types the old PIN)</source>
+        <translation>修改（会员输入旧密码）</translation>
+    </message>
+    <message>
+        <source>Reset (forgotten: identity check)</source>
+        <translation>重置（忘记密码：核验身份）</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Old PIN</source>
+        <translation>旧密码</translation>
+    </message>
+    <message>
+        <source>New PIN (4-8 digits)</source>
+        <translation>新密码（4-8位数字）</translation>
+    </message>
+    <message>
+        <source>New PIN again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+</context>
+<context>
+    <name>CardRefundDialog</name>
+    <message>
+        <source>Refund balance (退卡/取款)</source>
+        <translation>退余额（退卡/取款）</translation>
+    </message>
+    <message>
+        <source>Pay out</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Paid-in balance %1 can be paid out in cash. Bonus %2 is never refunded.</source>
+        <translation>实充余额 %1 可退现金。赠送金额 %2 不退。</translation>
+    </message>
+    <message>
+        <source>Amount ¥</source>
+        <translation>金额 ¥</translation>
+    </message>
+</context>
+<context>
+    <name>CardRegisterDialog</name>
+    <message>
+        <source>Register a member and issue a card (办卡)</source>
+        <translation>会员登记并发卡（办卡）</translation>
+    </message>
+    <message>
+        <source>Register and issue</source>
+        <translation>登记并发卡</translation>
+    </message>
+    <message>
+        <source>Not given</source>
+        <translation>未填</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD, e.g. 1990-04-15</source>
+        <translation>年-月-日，例如 1990-04-15</translation>
+    </message>
+    <message>
+        <source>Solar (公历)</source>
+        <translation>公历</translation>
+    </message>
+    <message>
+        <source>Lunar (农历)</source>
+        <translation>农历</translation>
+    </message>
+    <message>
+        <source>Leap month (闰月)</source>
+        <translation>闰月</translation>
+    </message>
+    <message>
+        <source>The member agrees to receive messages (recorded with the time)</source>
+        <translation>会员同意接收消息（记录同意时间）</translation>
+    </message>
+    <message>
+        <source>Card number of the member who referred them</source>
+        <translation>推荐人的会员卡号</translation>
+    </message>
+    <message>
+        <source>ID card last 6 digits or a security answer</source>
+        <translation>身份证后6位或安全问题答案</translation>
+    </message>
+    <message>
+        <source>Scan today&apos;s receipt to join a higher tier</source>
+        <translation>扫描当天小票，按消费金额入会更高等级</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>ID / answer</source>
+        <translation>证件/答案</translation>
+    </message>
+    <message>
+        <source>Referred by</source>
+        <translation>推荐人</translation>
+    </message>
+    <message>
+        <source>Same-day receipt</source>
+        <translation>当天小票</translation>
+    </message>
+    <message>
+        <source>11 digits, 13-19…</source>
+        <translation>11位，13-19开头…</translation>
+    </message>
+</context>
+<context>
+    <name>CardRenewDialog</name>
+    <message>
+        <source>Renew card (延期)</source>
+        <translation>会员卡延期（延期）</translation>
+    </message>
+    <message>
+        <source>Renew</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>Card %1 expires: %2. Annual fee: %3.</source>
+        <translation>卡 %1 有效期至：%2。年费：%3。</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Extend by</source>
+        <translation>延长</translation>
+    </message>
+</context>
+<context>
+    <name>CardReplaceDialog</name>
+    <message>
+        <source>Replace card (补卡)</source>
+        <translation>补卡（补卡）</translation>
+    </message>
+    <message>
+        <source>Replace card</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>Card %1 will be dead for good. Balance, points, tier and passes move to the new card. Replacement fee: %2.</source>
+        <translation>卡 %1 将永久作废。余额、积分、等级和计次卡转到新卡。补卡费：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>CardTopUpDialog</name>
+    <message>
+        <source>Top up (充值)</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Confirm top-up</source>
+        <translation>确认充值</translation>
+    </message>
+    <message>
+        <source>Bank slip or payment number (not for cash)</source>
+        <translation>银行或支付流水号（现金不填）</translation>
+    </message>
+    <message>
+        <source>Amount ¥</source>
+        <translation>金额 ¥</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>赠送</translation>
+    </message>
+    <message>
+        <source>%1 bonus (not refundable) · the card gets %2</source>
+        <translation>赠送 %1（不可退）· 卡内共增加 %2</translation>
+    </message>
+</context>
+<context>
     <name>ErrorMessages</name>
     <message>
         <source>This card was reported lost on %1 at %2.</source>
@@ -359,6 +834,78 @@
         <translation>已有会员使用此%1。</translation>
     </message>
     <message>
+        <source>The till has been offline too long to let balance or points be spent. Take another tender and call head office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card was used offline as often as allowed. Take another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline, this card may spend less. Pay part with another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The shop&apos;s offline limit for card spending is reached. Take another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spend not authorised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office refused the balance or points spend (%1). Take another tender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card already in use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 already belongs to %2. Use a new card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity not confirmed</source>
+        <translation>身份未核实</translation>
+    </message>
+    <message>
+        <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not possible for this card</source>
+        <translation>此卡不能办理</translation>
+    </message>
+    <message>
+        <source>Card %1 is %2: this cannot be done with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already handed over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This gift was already handed over for %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This cannot be undone: confirm it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A device did not respond. Check its cable and power, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Check the input</source>
         <translation>请检查输入</translation>
     </message>
@@ -608,12 +1155,16 @@
         <translation>未开班</translation>
     </message>
     <message>
+        <source>Head office online · %1 to upload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Offline · %1 to upload</source>
         <translation>离线 · 待上传 %1</translation>
     </message>
     <message>
-        <source>Head office · %1 to upload</source>
-        <translation>总部 · 待上传 %1</translation>
+        <source>Offline too long · %1 to upload · call head office</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Printer ready</source>
@@ -704,6 +1255,401 @@
     <message>
         <source>Close (Esc)</source>
         <translation>关闭 (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>MemberCardsScreen</name>
+    <message>
+        <source>Swipe or tap a card, or type card no., mobile or name</source>
+        <translation>刷卡或贴卡，或输入卡号、手机号、姓名</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Find a member, or register a new one (办卡).</source>
+        <translation>查找会员，或为新会员办卡。</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>卡</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <source>Gen.</source>
+        <translation>代</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Shop</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Points / amount</source>
+        <translation>积分/金额</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>计次卡</translation>
+    </message>
+    <message>
+        <source>Uses left</source>
+        <translation>剩余次数</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Card history</source>
+        <translation>卡记录</translation>
+    </message>
+    <message>
+        <source>Points and balance</source>
+        <translation>积分和余额</translation>
+    </message>
+    <message>
+        <source>Count passes</source>
+        <translation>计次卡</translation>
+    </message>
+    <message>
+        <source>Register 办卡</source>
+        <translation>办卡</translation>
+    </message>
+    <message>
+        <source>Top up 充值</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Refund 退卡/取款</source>
+        <translation>退卡/取款</translation>
+    </message>
+    <message>
+        <source>Report lost 挂失</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <source>Unblock 解挂</source>
+        <translation>解挂</translation>
+    </message>
+    <message>
+        <source>Replace 补卡</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>Renew 延期</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>Cancel 注销</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Member PIN 密码</source>
+        <translation>会员密码</translation>
+    </message>
+    <message>
+        <source>Birthday gift 生日礼</source>
+        <translation>生日礼</translation>
+    </message>
+    <message>
+        <source>Diamond gift 季度礼</source>
+        <translation>钻石季度礼</translation>
+    </message>
+    <message>
+        <source>Refund pass 退次卡</source>
+        <translation>退次卡</translation>
+    </message>
+    <message>
+        <source>No member found. Check the number, or register the member (办卡).</source>
+        <translation>未找到会员。请检查号码，或为其办卡。</translation>
+    </message>
+    <message>
+        <source>lunar</source>
+        <translation>农历</translation>
+    </message>
+    <message>
+        <source>solar</source>
+        <translation>公历</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;Balance %4 (paid-in %5, bonus %6)&lt;br&gt;Points %7 (accumulated %8)&lt;br&gt;Birthday %9</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;余额 %4（实充 %5，赠送 %6）&lt;br&gt;积分 %7（累计 %8）&lt;br&gt;生日 %9</translation>
+    </message>
+    <message>
+        <source>Member PIN set</source>
+        <translation>已设会员密码</translation>
+    </message>
+    <message>
+        <source>No member PIN</source>
+        <translation>未设会员密码</translation>
+    </message>
+    <message>
+        <source>agrees to messages</source>
+        <translation>同意接收消息</translation>
+    </message>
+    <message>
+        <source>no messages</source>
+        <translation>不接收消息</translation>
+    </message>
+    <message>
+        <source>magnetic</source>
+        <translation>磁条卡</translation>
+    </message>
+    <message>
+        <source>IC</source>
+        <translation>IC卡</translation>
+    </message>
+    <message>
+        <source>virtual</source>
+        <translation>电子卡</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <source>used up</source>
+        <translation>已用完</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>issued</source>
+        <translation>发卡</translation>
+    </message>
+    <message>
+        <source>reported lost</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <source>unblocked</source>
+        <translation>解挂</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>已补卡</translation>
+    </message>
+    <message>
+        <source>renewed</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>PIN set</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>tier upgraded</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <source>by card %1, fee %2</source>
+        <translation>换为新卡 %1，补卡费 %2</translation>
+    </message>
+    <message>
+        <source>replaces card %1</source>
+        <translation>替换旧卡 %1</translation>
+    </message>
+    <message>
+        <source>joined by receipt %1</source>
+        <translation>凭小票 %1 入会</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <source>refund %1, %2 points forfeited</source>
+        <translation>退款 %1，作废积分 %2</translation>
+    </message>
+    <message>
+        <source>first PIN</source>
+        <translation>首次设置</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <source>reset</source>
+        <translation>已重置</translation>
+    </message>
+    <message>
+        <source>The slip waits for reprint (F9).</source>
+        <translation>凭条等待补打（F9）。</translation>
+    </message>
+    <message>
+        <source>Find the member and pick a card first.</source>
+        <translation>请先查找会员并选择一张卡。</translation>
+    </message>
+    <message>
+        <source>Member %1 registered with card %2 (%3).</source>
+        <translation>会员 %1 已办卡，卡号 %2（%3）。</translation>
+    </message>
+    <message>
+        <source>Card %1 · balance %2</source>
+        <translation>卡 %1 · 余额 %2</translation>
+    </message>
+    <message>
+        <source>Topped up %1 (bonus %2). New balance %3.</source>
+        <translation>已充值 %1（赠送 %2）。新余额 %3。</translation>
+    </message>
+    <message>
+        <source>Paid out %1 in cash. Balance left %2.</source>
+        <translation>已退现金 %1。剩余余额 %2。</translation>
+    </message>
+    <message>
+        <source>Report lost (挂失)</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <source>Block the card</source>
+        <translation>冻结此卡</translation>
+    </message>
+    <message>
+        <source>Card %1 is blocked at once: it gets no member price, earns nothing and cannot pay, in every shop.</source>
+        <translation>卡 %1 将立即冻结：在所有门店都不享会员价、不积分、不能支付。</translation>
+    </message>
+    <message>
+        <source>Card %1 reported lost and blocked.</source>
+        <translation>卡 %1 已挂失并冻结。</translation>
+    </message>
+    <message>
+        <source>Unblock (解挂)</source>
+        <translation>解挂</translation>
+    </message>
+    <message>
+        <source>Unblock the card</source>
+        <translation>解除挂失</translation>
+    </message>
+    <message>
+        <source>The lost card %1 turned up: it works again.</source>
+        <translation>挂失的卡 %1 已找回：恢复使用。</translation>
+    </message>
+    <message>
+        <source>Card %1 unblocked.</source>
+        <translation>卡 %1 已解挂。</translation>
+    </message>
+    <message>
+        <source>Card %1 replaced by %2; balance %3 and points moved.</source>
+        <translation>卡 %1 已补为新卡 %2；余额 %3 和积分已转入。</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>长期有效</translation>
+    </message>
+    <message>
+        <source>Card %1 now valid until %2.</source>
+        <translation>卡 %1 有效期延至 %2。</translation>
+    </message>
+    <message>
+        <source>Membership cancelled; %1 paid back in cash.</source>
+        <translation>会员已注销；已退现金 %1。</translation>
+    </message>
+    <message>
+        <source>Member PIN saved.</source>
+        <translation>会员密码已保存。</translation>
+    </message>
+    <message>
+        <source>birthday gift</source>
+        <translation>生日礼品</translation>
+    </message>
+    <message>
+        <source>quarterly Diamond gift</source>
+        <translation>钻石卡季度礼品</translation>
+    </message>
+    <message>
+        <source>Hand over a gift</source>
+        <translation>发放礼品</translation>
+    </message>
+    <message>
+        <source>Hand the %1 to %2 now? It is recorded and cannot be given twice.</source>
+        <translation>现在把%1发给 %2？发放会被记录，不能重复领取。</translation>
+    </message>
+    <message>
+        <source>Gift handed over</source>
+        <translation>礼品已发放</translation>
+    </message>
+    <message>
+        <source>The %1 for %2 is recorded.</source>
+        <translation>%2 的%1已登记发放。</translation>
+    </message>
+    <message>
+        <source>Pick the count pass in the passes table first.</source>
+        <translation>请先在计次卡表中选择计次卡。</translation>
+    </message>
+    <message>
+        <source>Refund count pass (退次卡)</source>
+        <translation>退计次卡</translation>
+    </message>
+    <message>
+        <source>Refund the unused %1 of %2 uses of %3: about %4 back by the original payment. The pass closes.</source>
+        <translation>退还 %3 剩余的 %1 次（共 %2 次）：约 %4 按原支付方式退回。该计次卡将关闭。</translation>
+    </message>
+    <message>
+        <source>Refund pass</source>
+        <translation>退次卡</translation>
+    </message>
+    <message>
+        <source>Pass refunded: %1 back (receipt %2).</source>
+        <translation>计次卡已退：退回 %1（小票 %2）。</translation>
     </message>
 </context>
 <context>
