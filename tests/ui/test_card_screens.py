@@ -1,0 +1,332 @@
+"""The member card screen driven through its own widgets on the real store (issue 7)."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import pytest
+
+from db.store import DB_FILE
+from pos_app.domain.card import CardStatus
+from pos_app.domain.documents import CardSlip, TopUpDone
+from pos_app.domain.errors import CardBlocked, CardNotUsable
+from pos_app.domain.tenders import TenderInput, TenderKind
+from pos_app.services.auth import User
+from pos_app.services.cards import CardBinding, IdentityCheck
+from tests.conftest import Shop
+from tests.ui.conftest import Till, grab
+from ui.card_dialogs import (CardActionDialog, CardCancelDialog, CardIdentityDialog,
+                             CardRegisterDialog, CardReplaceDialog, CardTopUpDialog)
+from ui.card_screens import MemberCardsScreen
+from ui.context import PrintResult, TillContext
+from ui.error_messages import describe
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration,
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+TABLES = ("members", "cards", "card_events", "stored_value_entries", "points_entries",
+          "benefits", "audit_log", "outbox", "sales")
+
+
+def slip_printer(ctx: TillContext, url: str) -> Callable[[object], PrintResult]:
+    """What ui/main.py wires as ctx.extra['print_slip']: render with receipts/, send to the printer."""
+    from hardware.escpos_printer import EscPosPrinter
+    from receipts.escpos import PROFILE_80MM_48
+    from receipts.slips import render_card_slip, render_top_up
+
+    printer = EscPosPrinter(url)
+
+    def print_slip(doc: object) -> PrintResult:
+        with ctx.services.uow() as uow:
+            shop = uow.site.shop()
+        data = (render_top_up(shop, doc, PROFILE_80MM_48) if isinstance(doc, TopUpDone)
+                else render_card_slip(shop, doc, PROFILE_80MM_48))  # type: ignore[arg-type]
+        printer.print_bytes(data)
+        return PrintResult(True)
+    return print_slip
+
+
+def counts(shop: Shop) -> dict[str, int]:
+    con = sqlite3.connect(shop.data_dir / DB_FILE)
+    try:
+        return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+def make_screen(till: Till, qtbot, actor: User | None = None) -> MemberCardsScreen:  # noqa: ANN001
+    till.ctx.extra["print_slip"] = slip_printer(till.ctx, till.printer.url)
+    screen = MemberCardsScreen(till.ctx, actor or till.shop.manager)
+    qtbot.addWidget(screen)
+    screen.resize(1024, 700)
+    screen.show()
+    till.wait_idle(qtbot)
+    return screen
+
+
+@pytest.fixture
+def screen(till: Till, qtbot) -> MemberCardsScreen:  # noqa: ANN001
+    till.shop.open_shift()
+    return make_screen(till, qtbot)
+
+
+def submit(till: Till, qtbot, dialog: CardActionDialog) -> None:  # noqa: ANN001
+    dialog.submit()
+    till.wait_idle(qtbot)
+    till.wait_idle(qtbot)
+
+
+def find(till: Till, qtbot, screen: MemberCardsScreen, text: str) -> None:  # noqa: ANN001
+    screen.query.setText(text)
+    screen.search()
+    till.wait_idle(qtbot)
+    till.wait_idle(qtbot)
+    assert screen.view is not None
+
+
+def identity(dialog, mobile: str, answer: str = "", saw_id: bool = False) -> None:  # noqa: ANN001
+    dialog.identity.mobile.setText(mobile)
+    dialog.identity.answer.setText(answer)
+    dialog.identity.saw_id.setChecked(saw_id)
+
+
+def register(till: Till, qtbot, screen: MemberCardsScreen, name: str, mobile: str,  # noqa: ANN001
+             card_no: str, **extra: str) -> CardRegisterDialog:
+    dialog = screen.register()
+    assert isinstance(dialog, CardRegisterDialog)
+    dialog.name.setText(name)
+    dialog.mobile.setText(mobile)
+    dialog.id_check.setText(extra.get("id_check", "880101"))
+    dialog.birthday.setText(extra.get("birthday", ""))
+    dialog.consent.setChecked(True)
+    screen.on_card_swiped(card_no)          # what the keyboard wedge does on a swipe
+    assert dialog.binding.card_no.text() == card_no
+    submit(till, qtbot, dialog)
+    return dialog
+
+
+def test_issue_top_up_lose_replace_pay_and_cancel_through_the_screen(till: Till, qtbot, screen):  # noqa: ANN001
+    shop, checkout = till.shop, till.shop.services.checkout
+    dialog = register(till, qtbot, screen, "周敏", "139 1234 5678", "660001")
+    assert not dialog.isVisible()
+    assert "660001" in screen.message.text() and "周敏" in screen.message.text()
+    member = checkout.member_by_card("660001")
+    assert member.account.name == "周敏" and member.account.consent_messages
+    till.wait_idle(qtbot)
+    assert screen.view is not None and screen.account.name == "周敏"
+    assert screen.history.rowCount() == 1 and screen.history.item(0, 2).text() == "发卡"
+    assert screen.history.item(0, 3).text() == shop.manager.display_name
+    assert screen.buttons["top_up"].isEnabled() and not screen.buttons["unblock"].isEnabled()
+
+    top = screen.top_up()
+    assert isinstance(top, CardTopUpDialog)
+    top.amount.setText("1000.00")
+    assert "¥100.00" in top.bonus.text()          # the bonus is shown before confirming
+    submit(till, qtbot, top)
+    assert "¥1100.00" in screen.message.text()
+    assert checkout.member_by_card("660001").account.balance_paid_fen == 100_000
+    assert checkout.member_by_card("660001").account.balance_bonus_fen == 10_000
+    qtbot.waitUntil(lambda: len(till.printer.documents) >= 2, timeout=10_000)
+
+    lost = screen.report_lost()
+    assert isinstance(lost, CardIdentityDialog)
+    identity(lost, "13912345678", "880101")
+    submit(till, qtbot, lost)
+    assert "660001" in screen.message.text()
+    session = checkout.new_session()
+    session.add("REG100")
+    with pytest.raises(CardBlocked) as refused:
+        session.attach_card("660001")
+    assert "挂失" in describe(refused.value)[1] and "示范百货" in describe(refused.value)[1]
+    assert screen.buttons["unblock"].isEnabled() and not screen.buttons["top_up"].isEnabled()
+
+    rep = screen.replace()
+    assert isinstance(rep, CardReplaceDialog)
+    identity(rep, "13912345678", "880101")
+    screen.on_card_swiped("660002")
+    assert rep.binding.card_no.text() == "660002"
+    submit(till, qtbot, rep)
+    assert "660002" in screen.message.text()
+    session = checkout.new_session()
+    session.add("REG100")
+    session.attach_card("660002")
+    sale = session.complete([TenderInput(TenderKind.STORED_VALUE, 10_000)], shop.cashier)
+    assert sale.member.balance_after_fen == 100_000
+    with pytest.raises(CardNotUsable):
+        checkout.member_by_card("660001")
+
+    find(till, qtbot, screen, "660002")
+    events = [screen.history.item(r, 2).text() for r in range(screen.history.rowCount())]
+    assert events.count("发卡") == 2 and "挂失" in events and "已补卡" in events
+
+    cancel = screen.cancel()
+    assert isinstance(cancel, CardCancelDialog)
+    # ¥100 paid from ¥1,000 + ¥100 bonus took paid-in and bonus in proportion.
+    assert "¥909.09" in cancel.note.text() and "¥90.91" in cancel.note.text()
+    identity(cancel, "13912345678", "880101")
+    before = counts(shop)
+    submit(till, qtbot, cancel)                     # not ticked: refused, nothing written
+    assert cancel.isVisible() and cancel.message.text()
+    assert counts(shop) == before
+    cancel.confirmed.setChecked(True)
+    submit(till, qtbot, cancel)
+    assert not cancel.isVisible() and "¥909.09" in screen.message.text()
+    profile = shop.services.members.profile(member.account.id)
+    assert all(c.status is CardStatus.CANCELLED for c in profile.cards
+               if c.card_no == "660002")
+    assert profile.account.balance_paid_fen == 0 and profile.account.balance_bonus_fen == 0
+
+
+def test_duplicate_mobile_and_a_bound_card_are_refused_and_nothing_is_recorded(
+        till: Till, qtbot, screen):  # noqa: ANN001
+    before = counts(till.shop)
+    dialog = register(till, qtbot, screen, "冒名", "13800001111", "660009")
+    assert dialog.isVisible()
+    assert "张*" in dialog.message.text() and "138****1111" in dialog.message.text()
+    dialog.mobile.setText("13700000001")
+    dialog.binding.card_no.setText("100002")         # 李娜's card
+    submit(till, qtbot, dialog)
+    assert dialog.isVisible() and "李*" in dialog.message.text()
+    dialog.mobile.setText("12345")                   # not a mobile number
+    submit(till, qtbot, dialog)
+    assert "11" in dialog.message.text()
+    assert counts(till.shop) == before
+
+
+def test_replacing_with_a_lost_card_and_unblocking_a_replaced_card_are_refused(
+        till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    find(till, qtbot, screen, "100001")
+    before = counts(shop)
+    rep = screen.replace()
+    identity(rep, "13800001111", saw_id=True)
+    rep.binding.card_no.setText("100004")            # 赵强's card, reported lost
+    submit(till, qtbot, rep)
+    assert rep.isVisible() and "100004" in rep.message.text()
+    assert counts(shop) == before
+    rep.reject()
+
+    shop.services.cards.replace(shop.manager, "100001", CardBinding("770001"),
+                                IdentityCheck("13800001111", manager_confirmed=True))
+    find(till, qtbot, screen, "100001")
+    screen.select_card("100001")
+    assert not screen.buttons["unblock"].isEnabled()
+    before = counts(shop)
+    unblock = screen.unblock()
+    identity(unblock, "13800001111", saw_id=True)
+    submit(till, qtbot, unblock)
+    assert unblock.isVisible() and "已换卡" in unblock.message.text()
+    assert counts(shop) == before
+
+
+def test_wrong_identity_and_refunding_more_than_paid_in_are_refused(till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    find(till, qtbot, screen, "13800003333")         # 王芳, Diamond, ¥1,000 paid in
+    top = screen.top_up()
+    top.amount.setText("1000")
+    submit(till, qtbot, top)
+    assert shop.services.checkout.member_by_card("100003").account.balance_bonus_fen == 10_000
+    before = counts(shop)
+    refund = screen.refund_balance()
+    refund.amount.setText("2000.01")
+    submit(till, qtbot, refund)
+    assert refund.isVisible() and "¥2000.00" in refund.message.text()
+    refund.reject()
+    lost = screen.report_lost()
+    identity(lost, "13800003334", saw_id=True)     # not her mobile
+    submit(till, qtbot, lost)
+    assert lost.isVisible() and "手机" in lost.message.text()
+    lost.reject()
+    assert counts(shop) == before
+    refund = screen.refund_balance()
+    refund.amount.setText("2000.00")
+    submit(till, qtbot, refund)
+    assert not refund.isVisible()
+    account = shop.services.checkout.member_by_card("100003").account
+    assert account.balance_paid_fen == 0 and account.balance_bonus_fen == 10_000
+
+
+def test_a_cashier_without_a_manager_is_refused_and_nothing_is_recorded(till: Till, qtbot):  # noqa: ANN001
+    till.shop.open_shift()
+    screen = make_screen(till, qtbot, till.shop.cashier)
+    find(till, qtbot, screen, "100002")
+    before = counts(till.shop)
+    top = screen.top_up()
+    top.amount.setText("100")
+    submit(till, qtbot, top)
+    assert top.isVisible() and "店长" in top.message.text()
+    top.reject()
+    dialog = register(till, qtbot, screen, "新会员", "13700000002", "660010")
+    assert dialog.isVisible() and "店长" in dialog.message.text()
+    assert counts(till.shop) == before
+
+
+def test_gifts_are_offered_only_when_due_and_given_once(till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    register(till, qtbot, screen, "寿星", "13700000003", "660011", birthday="1990-11-28")
+    till.wait_idle(qtbot)
+    assert screen.buttons["birthday_gift"].isEnabled()
+    assert not screen.buttons["quarterly_gift"].isEnabled()
+    gift = screen.give_gift("birthday")
+    submit(till, qtbot, gift)
+    till.wait_idle(qtbot)
+    assert "2026" in screen.message.text()
+    assert not screen.buttons["birthday_gift"].isEnabled()
+    again = screen.give_gift("birthday")              # a second hand-over is refused
+    submit(till, qtbot, again)
+    assert again.isVisible() and "已" in again.message.text()
+    again.reject()
+    find(till, qtbot, screen, "100003")               # Diamond
+    assert screen.buttons["quarterly_gift"].isEnabled()
+    submit(till, qtbot, screen.give_gift("quarterly"))
+    assert not screen.buttons["quarterly_gift"].isEnabled()
+    assert counts(shop)["benefits"] == 2
+
+
+def test_member_pin_is_set_then_reset_with_the_identity_check(till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    find(till, qtbot, screen, "100002")
+    pin = screen.set_pin()
+    pin.new_pin.setText("2468")
+    pin.repeat.setText("2468")
+    submit(till, qtbot, pin)
+    assert not pin.isVisible()
+    shop.services.checkout.verify_member_pin(screen.account.id, "2468")
+    till.wait_idle(qtbot)
+    reset = screen.set_pin()
+    reset.mode.setCurrentIndex(reset.mode.findData("reset"))
+    reset.new_pin.setText("1357")
+    reset.repeat.setText("1357")
+    identity(reset, "13800002222", saw_id=True)
+    submit(till, qtbot, reset)
+    assert not reset.isVisible()
+    shop.services.checkout.verify_member_pin(screen.account.id, "1357")
+
+
+def test_a_count_pass_is_refunded_from_the_screen(till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    session = shop.services.checkout.new_session()
+    session.attach_card("100002")
+    session.add("WASH10")
+    session.complete([TenderInput(TenderKind.CASH, 30_000)], shop.cashier)
+    find(till, qtbot, screen, "100002")
+    assert screen.passes.rowCount() == 1
+    screen.passes.selectRow(0)
+    assert screen.buttons["refund_pass"].isEnabled()
+    dialog = screen.refund_pass()
+    submit(till, qtbot, dialog)
+    assert not dialog.isVisible() and "¥" in screen.message.text()
+    till.wait_idle(qtbot)
+    assert shop.services.members.profile(screen.account.id).passes[0].refunded
+
+
+def test_screenshot_of_the_member_cards_screen(till: Till, qtbot, screen):  # noqa: ANN001
+    find(till, qtbot, screen, "100003")
+    screen.resize(1024, 768)
+    till.wait_idle(qtbot)
+    path = grab(screen, "member_cards_1024x768")
+    assert path.stat().st_size > 10_000
+    dialog = screen.register()
+    dialog.adjustSize()
+    grab(dialog, "member_cards_register_dialog")
+    dialog.reject()
