@@ -41,7 +41,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from headoffice.app import create_app
-    ho = open_headoffice(database_url(args.db))
+    url = database_url(args.db)
+    ho = open_headoffice(url)
+    if args.workers > 1:
+        ho.engine.dispose()
+        os.environ["POS_HQ_DB"] = url
+        uvicorn.run("headoffice.asgi:app_from_env", factory=True, host=args.host,
+                    port=args.port, workers=args.workers, log_level="warning")
+        return 0
     uvicorn.run(create_app(ho), host=args.host, port=args.port, log_level="warning")
     return 0
 
@@ -107,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the HTTP API")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8700)
+    s.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     s.set_defaults(func=cmd_serve)
     shop = sub.add_parser("shop", help="shops").add_subparsers(dest="action", required=True)
     sa = shop.add_parser("add")
