@@ -72,7 +72,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int) -> dict[st
     from ui.main import build_context, open_services
     from ui.main_window import MainWindow
 
-    services, settings = open_services(data_dir)
+    services, settings, _sync = open_services(data_dir)
     ctx = build_context(data_dir, services, settings, "zh_CN", printer=NullPrinter())
     window = MainWindow(ctx)
     window.resize(1024, 768)

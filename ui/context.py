@@ -62,7 +62,8 @@ class TillContext:
     data_dir: Path
     receipts: ReceiptDesk
     language: str = "zh_CN"
-    outbox_pending: Callable[[], int] = lambda: 0
+    # ('online' | 'offline' | 'offline_too_long' | 'none' (not enrolled), events to upload)
+    sync_state: Callable[[], tuple[str, int]] = lambda: ("none", 0)
     reader_state: Callable[[], str] = lambda: "none"
     save_settings: Callable[[Settings], None] = lambda s: None
     # Pause (True) or resume keyboard-wedge capture: a PIN typed on a fast PIN pad must

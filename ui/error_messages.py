@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pos_app.domain import errors as e
 from pos_app.ports.printing import PrinterFailure
-from ui.formatting import tr_fill
+from ui.formatting import card_status_name, tr_fill
 from ui.formatting import yuan
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,43 @@ def describe(exc: BaseException) -> tuple[str, str]:
             "%1 line(s) have problems; nothing was imported. Fix them and import again.").args(len(exc.problems))
     if isinstance(exc, e.DuplicateMember):
         return tr_fill("ErrorMessages", "Member exists"), tr_fill("ErrorMessages", "A member with this %1 already exists.").args(exc.field)
+    if isinstance(exc, e.SpendDeclined):
+        reasons = {
+            "offline_too_long": tr_fill("ErrorMessages", "The till has been offline too long to "
+                                        "let balance or points be spent. Take another tender and "
+                                        "call head office."),
+            "offline_uses_exhausted": tr_fill("ErrorMessages", "This card was used offline as "
+                                              "often as allowed. Take another tender."),
+            "offline_allowance_exceeded": tr_fill("ErrorMessages", "Offline, this card may spend "
+                                                  "less. Pay part with another tender."),
+            "shop_exposure_exceeded": tr_fill("ErrorMessages", "The shop's offline limit for "
+                                              "card spending is reached. Take another tender."),
+        }
+        return tr_fill("ErrorMessages", "Spend not authorised"), reasons.get(
+            exc.reason, tr_fill("ErrorMessages", "Head office refused the balance or points "
+                                "spend (%1). Take another tender.").args(exc.reason))
+    if isinstance(exc, e.CardAlreadyBound):
+        return tr_fill("ErrorMessages", "Card already in use"), tr_fill(
+            "ErrorMessages", "Card %1 already belongs to %2. Use a new card.").args(
+            exc.card_no, exc.owner_masked)
+    if isinstance(exc, e.IdentityNotConfirmed):
+        return tr_fill("ErrorMessages", "Identity not confirmed"), tr_fill(
+            "ErrorMessages", "The identity check did not match. Check the member's ID or "
+            "mobile number again.")
+    if isinstance(exc, e.CardStateConflict):
+        return tr_fill("ErrorMessages", "Not possible for this card"), tr_fill(
+            "ErrorMessages", "Card %1 is %2: this cannot be done with it.").args(
+            exc.card_no, card_status_name(exc.status))
+    if isinstance(exc, e.BenefitAlreadyGiven):
+        return tr_fill("ErrorMessages", "Already handed over"), tr_fill(
+            "ErrorMessages", "This gift was already handed over for %1.").args(exc.period)
+    if isinstance(exc, e.ConfirmationRequired):
+        return tr_fill("ErrorMessages", "Please confirm"), tr_fill(
+            "ErrorMessages", "This cannot be undone: confirm it first.")
+    if isinstance(exc, e.DeviceFailure):
+        return tr_fill("ErrorMessages", "Device problem"), tr_fill(
+            "ErrorMessages", "A device did not respond. Check its cable and power, then try "
+            "again.")
     if isinstance(exc, e.ValidationFailed):
         hint = _FIELDS.get(exc.field)
         if hint:

@@ -11,7 +11,8 @@ import sqlite3
 import sys
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, QTranslator, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from pos_app.bootstrap import Services
 from pos_app.domain.sale import CompletedSale
 from pos_app.domain.shop import ShopInfo
+from pos_app.ports.clock import Clock
 from pos_app.ports.printing import CashDrawer, PrinterFailure, ReceiptPrinter
 from pos_app.settings import Settings
 from ui import i18n
@@ -157,6 +159,10 @@ def outbox_counter(data_dir: Path):  # noqa: ANN201 - a small closure
     return pending
 
 
+def _not_enrolled(pending: Any) -> Any:
+    return lambda: ("none", pending())
+
+
 def build_context(data_dir: Path, services: Services, settings: Settings, language: str,
                   printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None,
                   background: Background | None = None) -> TillContext:
@@ -174,7 +180,7 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
                            configured)
     return TillContext(services=services, background=background or Background(),
                        settings=settings, data_dir=data_dir, receipts=desk, language=language,
-                       outbox_pending=outbox_counter(data_dir),
+                       sync_state=_not_enrolled(outbox_counter(data_dir)),
                        save_settings=lambda s: save_settings(data_dir, s))
 
 
@@ -234,11 +240,50 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
     return keep
 
 
-def open_services(data_dir: Path) -> tuple[Services, Settings]:
-    """The SQLite store and argon2 hasher around the core services.
+@dataclass
+class SyncWorker:
+    """The head-office sync engine on its own thread while the app runs (ARCHITECTURE §4.5)."""
 
-    The same wiring as pos_app.cli.open_services, done here so that ui/ reaches db/ only
-    through this module (import-linter follows the CLI's own imports of db/).
+    engine: Any          # pos_app.sync.engine.SyncEngine
+    store: Any           # db.sync_store.SqlSyncStore
+    client: Any          # pos_app.sync.http_client.HttpHeadOfficeClient
+    clock: Clock
+    interval_s: int
+    offline_warn_hours: int
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.engine.run(self._stop, interval_s=self.interval_s)
+        except Exception:  # noqa: BLE001 - thread boundary: the till sells on without sync
+            log.exception("sync worker stopped")
+
+    def state(self) -> tuple[str, int]:
+        """('online' | 'offline' | 'offline_too_long', events waiting) for the status bar."""
+        from pos_app.sync.engine import sync_status
+        st = sync_status(self.store, self.clock, self.offline_warn_hours)
+        if st.offline_too_long:
+            return "offline_too_long", st.backlog
+        return ("online" if st.online else "offline"), st.backlog
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+        self.client.close()
+
+
+def open_services(data_dir: Path) -> tuple[Services, Settings, SyncWorker | None]:
+    """The SQLite store, argon2 hasher and (when enrolled) head office around the core services.
+
+    The same wiring as pos_app.cli.open_services and pos_app.sync.cli.open_sync, done here so
+    that ui/ reaches db/ only through this module (import-linter follows their imports of db/).
     """
     from db.pin_hasher import Argon2PinHasher
     from db.store import open_store
@@ -247,9 +292,24 @@ def open_services(data_dir: Path) -> tuple[Services, Settings]:
     from pos_app.ports.clock import SystemClock
     from pos_app.settings import load_settings
 
+    settings = load_settings(data_dir)
     ids = UuidV7Source()
     uow = open_store(data_dir, ids)
-    return (build_services(uow, SystemClock(), ids, Argon2PinHasher()), load_settings(data_dir))
+    clock = SystemClock()
+    sync: SyncWorker | None = None
+    authoriser = None
+    if settings.sync.headoffice_url and settings.sync.api_key:
+        from db.sync_store import SqlSyncStore
+        from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
+        from pos_app.sync.engine import SyncEngine
+        from pos_app.sync.http_client import HttpHeadOfficeClient
+        store = SqlSyncStore(uow.engine, ids)
+        client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key)
+        sync = SyncWorker(SyncEngine(store, client, clock), store, client, clock,
+                          settings.sync.interval_s, settings.sync.offline_warn_hours)
+        authoriser = HeadOfficeSpendAuthoriser(client, store, clock)
+    services = build_services(uow, clock, ids, Argon2PinHasher(), authoriser=authoriser)
+    return services, settings, sync
 
 
 def start_customer_display(ctx: TillContext, selling: object) -> object:
@@ -325,7 +385,7 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         log.info("bundled fonts: %s", ", ".join(fonts))
     i18n.install(app, i18n.choose_language(""))   # the system's language until settings load
     try:
-        services, settings = open_services(data_dir)
+        services, settings, sync = open_services(data_dir)
     except Exception as exc:  # noqa: BLE001 - app boundary: explain, log, stop
         log.exception("the till's store or settings could not be opened")
         _fatal(exc, data_dir)
@@ -336,6 +396,9 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
     i18n.install(app, language)
     sys.excepthook = _excepthook
     ctx = build_context(data_dir, services, settings, language)
+    if sync is not None:
+        ctx.sync_state = sync.state
+        sync.start()
     from ui.main_window import MainWindow
     ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
     window = MainWindow(ctx, ui_state)
@@ -348,6 +411,8 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: (print(f"READY {window.dialog.objectName()}", flush=True),
                                       app.quit()))
     code = app.exec()
+    if sync is not None:
+        devices.append(sync)
     for device in devices:
         stop = getattr(device, "stop", None) or getattr(device, "close", None)
         if callable(stop):

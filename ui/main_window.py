@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
         self._ticks = 0
-        self._pending = 0
+        self._sync: tuple[str, int] = ("none", 0)
         self._waiting = 0
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -147,10 +147,14 @@ class MainWindow(QMainWindow):
         self.status["shift"].setText(
             self.tr("Shift since %1").replace("%1", self.shift.opened_at.strftime("%H:%M"))
             if self.shift else self.tr("No shift"))
-        pending = self._pending
-        self.status["sync"].setText(self.tr("Offline · %1 to upload").replace("%1", str(pending))
-                                    if not ctx.settings.sync.headoffice_url else
-                                    self.tr("Head office · %1 to upload").replace("%1", str(pending)))
+        sync, pending = self._sync
+        texts = {"online": self.tr("Head office online · %1 to upload"),
+                 "offline": self.tr("Offline · %1 to upload"),
+                 "offline_too_long": self.tr("Offline too long · %1 to upload · call head office"),
+                 "none": self.tr("Offline · %1 to upload")}
+        self.status["sync"].setText(texts.get(sync, texts["offline"]).replace("%1", str(pending)))
+        self.status["sync"].setStyleSheet("color: #b71c1c; font-weight: bold;"
+                                          if sync == "offline_too_long" else "")
         state = ctx.receipts.printer_state()
         waiting = self._waiting
         printer = {"ready": self.tr("Printer ready"), "problem": self.tr("Printer problem"),
@@ -176,18 +180,18 @@ class MainWindow(QMainWindow):
         """Re-read the outbox count and the reprint queue off the GUI thread, then redraw."""
         ctx = self._ctx
 
-        def work() -> tuple[int, int]:
+        def work() -> tuple[tuple[str, int], int]:
             try:
-                pending = ctx.outbox_pending()
+                sync = ctx.sync_state()
             except Exception:  # noqa: BLE001 - a status read must never break the till
-                log.exception("outbox count failed")
-                pending = -1
-            return pending, ctx.receipts.waiting()
+                log.exception("sync status failed")
+                sync = ("offline", -1)
+            return sync, ctx.receipts.waiting()
 
         ctx.background.run(work, self._on_status_polled, lambda exc: None, lane="device")
 
-    def _on_status_polled(self, result: tuple[int, int]) -> None:
-        self._pending, self._waiting = result
+    def _on_status_polled(self, result: tuple[tuple[str, int], int]) -> None:
+        self._sync, self._waiting = result
         self.refresh_status()
 
     def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
