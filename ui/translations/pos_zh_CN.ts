@@ -835,35 +835,35 @@
     </message>
     <message>
         <source>The till has been offline too long to let balance or points be spent. Take another tender and call head office.</source>
-        <translation type="unfinished"></translation>
+        <translation>收银机离线时间过长，不能使用余额或积分支付。请改用其他付款方式，并联系总部。</translation>
     </message>
     <message>
         <source>This card was used offline as often as allowed. Take another tender.</source>
-        <translation type="unfinished"></translation>
+        <translation>此卡离线使用次数已达上限。请改用其他付款方式。</translation>
     </message>
     <message>
         <source>Offline, this card may spend less. Pay part with another tender.</source>
-        <translation type="unfinished"></translation>
+        <translation>离线状态下此卡可用额度不足。请用其他方式支付差额。</translation>
     </message>
     <message>
         <source>The shop&apos;s offline limit for card spending is reached. Take another tender.</source>
-        <translation type="unfinished"></translation>
+        <translation>本店离线卡内消费额度已用完。请改用其他付款方式。</translation>
     </message>
     <message>
         <source>Spend not authorised</source>
-        <translation type="unfinished"></translation>
+        <translation>未获授权</translation>
     </message>
     <message>
         <source>Head office refused the balance or points spend (%1). Take another tender.</source>
-        <translation type="unfinished"></translation>
+        <translation>总部拒绝了余额或积分支付（%1）。请改用其他付款方式。</translation>
     </message>
     <message>
         <source>Card already in use</source>
-        <translation type="unfinished"></translation>
+        <translation>卡已被使用</translation>
     </message>
     <message>
         <source>Card %1 already belongs to %2. Use a new card.</source>
-        <translation type="unfinished"></translation>
+        <translation>卡 %1 已属于 %2。请换一张新卡。</translation>
     </message>
     <message>
         <source>Identity not confirmed</source>
@@ -871,7 +871,7 @@
     </message>
     <message>
         <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
-        <translation type="unfinished"></translation>
+        <translation>身份核对不符。请再次核对会员的证件或手机号。</translation>
     </message>
     <message>
         <source>Not possible for this card</source>
@@ -879,31 +879,31 @@
     </message>
     <message>
         <source>Card %1 is %2: this cannot be done with it.</source>
-        <translation type="unfinished"></translation>
+        <translation>卡 %1 状态为%2，不能办理此业务。</translation>
     </message>
     <message>
         <source>Already handed over</source>
-        <translation type="unfinished"></translation>
+        <translation>已领取</translation>
     </message>
     <message>
         <source>This gift was already handed over for %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的礼品已经领取过。</translation>
     </message>
     <message>
         <source>Please confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>请确认</translation>
     </message>
     <message>
         <source>This cannot be undone: confirm it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>此操作不可撤销：请先确认。</translation>
     </message>
     <message>
         <source>Device problem</source>
-        <translation type="unfinished"></translation>
+        <translation>设备故障</translation>
     </message>
     <message>
         <source>A device did not respond. Check its cable and power, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>设备无响应。请检查连接线和电源后重试。</translation>
     </message>
     <message>
         <source>Check the input</source>
@@ -1156,7 +1156,7 @@
     </message>
     <message>
         <source>Head office online · %1 to upload</source>
-        <translation type="unfinished"></translation>
+        <translation>总部在线 · 待上传 %1</translation>
     </message>
     <message>
         <source>Offline · %1 to upload</source>
@@ -1164,7 +1164,7 @@
     </message>
     <message>
         <source>Offline too long · %1 to upload · call head office</source>
-        <translation type="unfinished"></translation>
+        <translation>离线过久 · 待上传 %1 · 请联系总部</translation>
     </message>
     <message>
         <source>Printer ready</source>
