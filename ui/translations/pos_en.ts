@@ -2031,6 +2031,257 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>ReportsScreen</name>
+    <message>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel export is not set up on this till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By tender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By product</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birthdays in the next </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All reminders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reminders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports are not available on this till.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount (net of returns)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sales %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New members in the period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members who bought</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member sales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members&apos; share of sales</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member revenue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members&apos; share of revenue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Average ticket 客单价, members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Average ticket 客单价, non-members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points outstanding (liability)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored value outstanding (liability)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member analysis %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Low balance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card expiring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dormant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Can redeem a gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>leap </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lunar %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>solar %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last purchase %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expires %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agrees to messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReturnsDialog</name>
     <message>
         <source>Return</source>

@@ -2038,6 +2038,257 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>ReportsScreen</name>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <source>Excel export is not set up on this till</source>
+        <translation>本收银机未配置 Excel 导出</translation>
+    </message>
+    <message>
+        <source>By day</source>
+        <translation>按日</translation>
+    </message>
+    <message>
+        <source>By hour</source>
+        <translation>按时段</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>By tender</source>
+        <translation>按付款方式</translation>
+    </message>
+    <message>
+        <source>By category</source>
+        <translation>按品类</translation>
+    </message>
+    <message>
+        <source>By product</source>
+        <translation>按商品</translation>
+    </message>
+    <message>
+        <source>Birthdays in the next </source>
+        <translation>生日：未来 </translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>All reminders</source>
+        <translation>全部提醒</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <source>Member analysis</source>
+        <translation>会员分析</translation>
+    </message>
+    <message>
+        <source>Reminders</source>
+        <translation>会员提醒</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Reports are not available on this till.</source>
+        <translation>本收银机不能查看报表。</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Amount (net of returns)</source>
+        <translation>金额（已扣退货）</translation>
+    </message>
+    <message>
+        <source>Sales %1 %2</source>
+        <translation>销售 %1 %2</translation>
+    </message>
+    <message>
+        <source>Total %1 · %2</source>
+        <translation>合计 %1 · %2</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>会员总数</translation>
+    </message>
+    <message>
+        <source>New members in the period</source>
+        <translation>期间新会员</translation>
+    </message>
+    <message>
+        <source>Members who bought</source>
+        <translation>有消费的会员</translation>
+    </message>
+    <message>
+        <source>Member sales</source>
+        <translation>会员交易笔数</translation>
+    </message>
+    <message>
+        <source>Members&apos; share of sales</source>
+        <translation>会员交易占比</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Member revenue</source>
+        <translation>会员销售额</translation>
+    </message>
+    <message>
+        <source>Members&apos; share of revenue</source>
+        <translation>会员销售额占比</translation>
+    </message>
+    <message>
+        <source>Average ticket 客单价, members</source>
+        <translation>平均客单价（会员）</translation>
+    </message>
+    <message>
+        <source>Average ticket 客单价, non-members</source>
+        <translation>平均客单价（非会员）</translation>
+    </message>
+    <message>
+        <source>Points outstanding (liability)</source>
+        <translation>未兑换积分（负债）</translation>
+    </message>
+    <message>
+        <source>Stored value outstanding (liability)</source>
+        <translation>储值余额（负债）</translation>
+    </message>
+    <message>
+        <source>Member analysis %1</source>
+        <translation>会员分析 %1</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Low balance</source>
+        <translation>余额不足</translation>
+    </message>
+    <message>
+        <source>Card expiring</source>
+        <translation>卡即将到期</translation>
+    </message>
+    <message>
+        <source>Dormant</source>
+        <translation>沉睡会员</translation>
+    </message>
+    <message>
+        <source>Can redeem a gift</source>
+        <translation>可兑换礼品</translation>
+    </message>
+    <message>
+        <source>leap </source>
+        <translation>闰</translation>
+    </message>
+    <message>
+        <source>lunar %1</source>
+        <translation>农历 %1</translation>
+    </message>
+    <message>
+        <source>solar %1</source>
+        <translation>公历 %1</translation>
+    </message>
+    <message>
+        <source>last purchase %1</source>
+        <translation>最近消费 %1</translation>
+    </message>
+    <message>
+        <source>expires %1</source>
+        <translation>%1 到期</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>%1 分</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Agrees to messages</source>
+        <translation>同意接收消息</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>ReturnsDialog</name>
     <message>
         <source>Return</source>
