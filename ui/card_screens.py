@@ -101,6 +101,9 @@ class MemberCardsScreen(QWidget):
         self.error_box: QWidget | None = None
         self._want_card: str | None = None
         self.setStyleSheet(TOUCH_STYLE)
+        font = self.font()
+        font.setPointSize(max(font.pointSize(), 11))
+        self.setFont(font)
 
         self.query = QLineEdit()
         self.query.setObjectName("cardQuery")
@@ -117,9 +120,14 @@ class MemberCardsScreen(QWidget):
         self.profile.setWordWrap(True)
         self.profile.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.profile.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        big = self.profile.font()
+        big.setPointSize(big.pointSize() + 1)
+        self.profile.setFont(big)
 
-        self.cards = card_table([self.tr("Card"), self.tr("Kind"), self.tr("Status"),
+        self.cards = card_table([self.tr("Card"), self.tr("Status"), self.tr("Kind"),
                                  self.tr("Expires"), self.tr("Gen.")], "memberCards")
+        self.cards.horizontalHeader().setStretchLastSection(False)
+        self.cards.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.cards.setMaximumHeight(150)
         self.cards.itemSelectionChanged.connect(self._on_cards_item_selection_changed)
         self.history = card_table([self.tr("When"), self.tr("Card"), self.tr("Event"),
@@ -350,8 +358,8 @@ class MemberCardsScreen(QWidget):
                        else self.tr("no messages")))
         kinds = {"magstripe": self.tr("magnetic"), "ic": self.tr("IC"),
                  "virtual": self.tr("virtual")}
-        fill_table(self.cards, [[c.card_no, kinds.get(c.kind.value, c.kind.value),
-                                 card_status_name(c.status.value),
+        fill_table(self.cards, [[c.card_no, card_status_name(c.status.value),
+                                 kinds.get(c.kind.value, c.kind.value),
                                  c.expires_on.isoformat() if c.expires_on else "—",
                                  str(c.generation)] for c in view.profile.cards])
         fill_table(self.history, [[h.at.strftime("%Y-%m-%d %H:%M"), h.card_no,

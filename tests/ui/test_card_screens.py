@@ -321,12 +321,23 @@ def test_a_count_pass_is_refunded_from_the_screen(till: Till, qtbot, screen):  #
 
 
 def test_screenshot_of_the_member_cards_screen(till: Till, qtbot, screen):  # noqa: ANN001
-    find(till, qtbot, screen, "100003")
-    screen.resize(1024, 768)
+    register(till, qtbot, screen, "欧阳晓燕", "13912345678", "660001", birthday="1988-11-28")
+    top = screen.top_up()
+    top.amount.setText("1000")
+    submit(till, qtbot, top)
+    lost = screen.report_lost()
+    identity(lost, "13912345678", "880101")
+    submit(till, qtbot, lost)
+    rep = screen.replace()
+    identity(rep, "13912345678", "880101")
+    rep.binding.card_no.setText("660002")
+    submit(till, qtbot, rep)
     till.wait_idle(qtbot)
+    screen.resize(1024, 768)
+    qtbot.wait(50)
     path = grab(screen, "member_cards_1024x768")
     assert path.stat().st_size > 10_000
-    dialog = screen.register()
-    dialog.adjustSize()
-    grab(dialog, "member_cards_register_dialog")
-    dialog.reject()
+    for dialog in (screen.register(), screen.cancel()):
+        dialog.adjustSize()
+        grab(dialog, f"member_cards_{dialog.objectName()}")
+        dialog.reject()
