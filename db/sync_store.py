@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import (CardRow, MemberRow, OfflineSpendRow, OutboxRow, PointsEntryRow,
@@ -159,36 +159,47 @@ class SqlSyncStore:
             return
         pending = self._pending_card_events(s)
         nos = [st["card_no"] for st in states]
-        known = {r.card_no: r for r in s.scalars(select(SyncCardStatusRow)
-                                                 .where(SyncCardStatusRow.card_no.in_(nos)))}
-        cards = {r.card_no: r for r in s.scalars(select(CardRow).where(CardRow.card_no.in_(nos)))}
+        known = dict(s.execute(select(SyncCardStatusRow.card_no, SyncCardStatusRow.status_version)
+                               .where(SyncCardStatusRow.card_no.in_(nos))).all())
+        local = dict(s.execute(select(CardRow.card_no, CardRow.status)
+                               .where(CardRow.card_no.in_(nos))).all())
+        new_known, upd_known, upd_cards = [], [], []
         for st in states:
-            k = known.get(st["card_no"])
-            card = cards.get(st["card_no"])
-            if card is not None:
-                new = self._merge_status(card.status, k.status_version if k else None,
-                                         st["status"], int(st["status_version"]),
-                                         st["card_no"] in pending)
-                if new != card.status:
-                    card.status = new
-                    card.status_changed_at = _dt(st.get("status_at"))
-            if k is None:
-                s.add(SyncCardStatusRow(card_no=st["card_no"], member_id=st["member_id"],
-                                        status=st["status"],
-                                        status_version=int(st["status_version"])))
-            elif int(st["status_version"]) >= k.status_version:
-                k.status, k.status_version = st["status"], int(st["status_version"])
-        s.flush()
+            no, version = st["card_no"], int(st["status_version"])
+            if no in local:
+                new = self._merge_status(local[no], known.get(no), st["status"], version,
+                                         no in pending)
+                if new != local[no]:
+                    upd_cards.append({"no": no, "st": new, "at": _dt(st.get("status_at"))})
+            if no not in known:
+                new_known.append({"card_no": no, "member_id": st["member_id"],
+                                  "status": st["status"], "status_version": version})
+                known[no] = version
+            elif version >= known[no]:
+                upd_known.append({"no": no, "st": st["status"], "v": version})
+        conn = s.connection()
+        if new_known:
+            conn.execute(insert(SyncCardStatusRow.__table__), new_known)
+        if upd_known:
+            t = SyncCardStatusRow.__table__
+            conn.execute(update(t).where(t.c.card_no == bindparam("no"))
+                         .values(status=bindparam("st"), status_version=bindparam("v")),
+                         upd_known)
+        if upd_cards:
+            t = CardRow.__table__
+            conn.execute(update(t).where(t.c.card_no == bindparam("no"))
+                         .values(status=bindparam("st"), status_changed_at=bindparam("at")),
+                         upd_cards)
 
     def _members(self, s: Session, states: list[dict[str, Any]], at: datetime) -> None:
         if not states:
             return
         ids = [m["id"] for m in states]
-        existing = {r.id: r for r in s.scalars(select(MemberRow).where(MemberRow.id.in_(ids)))}
+        existing = set(s.scalars(select(MemberRow.id).where(MemberRow.id.in_(ids))))
         mobiles = [m["mobile"] for m in states if m.get("mobile")]
         taken = dict(s.execute(select(MemberRow.mobile, MemberRow.id)
                                .where(MemberRow.mobile.in_(mobiles))).all()) if mobiles else {}
-        new_rows = []
+        new_rows, updates = [], []
         for m in states:
             mobile = m.get("mobile") or None
             if mobile and taken.get(mobile, m["id"]) != m["id"]:
@@ -202,19 +213,22 @@ class SqlSyncStore:
                       "birthday_calendar": m.get("birthday_calendar") or "solar",
                       "consent_messages": bool(m.get("consent_messages")),
                       "tier_code": m.get("tier_code") or "regular"}
-            row = existing.get(m["id"])
-            if row is None:
+            if m["id"] not in existing:
                 new_rows.append({"id": m["id"], **values, "referrer_id": None,
-                                 "pin_failed": 0, "notes": "", "spendable_points": 0,
-                                 "accumulated_points": 0, "balance_paid_fen": 0,
-                                 "balance_bonus_fen": 0, "created_at": at, "updated_at": at})
+                                 "pin_hash": None, "pin_failed": 0, "pin_locked_until": None,
+                                 "id_check_hash": None, "consent_at": None, "notes": "",
+                                 "spendable_points": 0, "accumulated_points": 0,
+                                 "balance_paid_fen": 0, "balance_bonus_fen": 0,
+                                 "last_purchase_at": None, "created_at": at, "updated_at": at})
+                existing.add(m["id"])
             else:
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.updated_at = at
+                updates.append({"mid": m["id"], **values, "updated_at": at})
+        conn = s.connection()
+        t = MemberRow.__table__
         if new_rows:
-            s.execute(insert(MemberRow), new_rows)
-        s.flush()
+            conn.execute(insert(t), new_rows)
+        if updates:
+            conn.execute(update(t).where(t.c.id == bindparam("mid")), updates)
         self._balances(s, [m["balance"] for m in states if m.get("balance")], at,
                        fresh={r["id"] for r in new_rows})
 
@@ -222,18 +236,17 @@ class SqlSyncStore:
         if not states:
             return
         nos = [c["card_no"] for c in states]
-        existing = {r.card_no: r for r in s.scalars(select(CardRow).where(CardRow.card_no.in_(nos)))}
+        existing = dict(s.execute(select(CardRow.card_no, CardRow.status)
+                                  .where(CardRow.card_no.in_(nos))).all())
         members = set(s.scalars(select(MemberRow.id).where(
             MemberRow.id.in_({c["member_id"] for c in states}))))
         pending = self._pending_card_events(s)
-        known = {r.card_no: r for r in s.scalars(select(SyncCardStatusRow)
-                                                 .where(SyncCardStatusRow.card_no.in_(nos)))}
-        new_rows = []
+        known = dict(s.execute(select(SyncCardStatusRow.card_no, SyncCardStatusRow.status_version)
+                               .where(SyncCardStatusRow.card_no.in_(nos))).all())
+        new_rows, updates = [], []
         for c in states:
-            row = existing.get(c["card_no"])
-            k = known.get(c["card_no"])
             expires = date.fromisoformat(c["expires_on"]) if c.get("expires_on") else None
-            if row is None:
+            if c["card_no"] not in existing:
                 if c["member_id"] not in members:
                     log.warning("card for member %s not known here yet; skipped", c["member_id"])
                     continue
@@ -244,20 +257,23 @@ class SqlSyncStore:
                                  "generation": int(c.get("generation") or 1),
                                  "expires_on": expires,
                                  "status_changed_at": _dt(c.get("status_at")),
-                                 "status_shop_id": None, "issued_at": _dt(c.get("issued_at")) or at,
+                                 "status_shop_id": None,
+                                 "issued_at": _dt(c.get("issued_at")) or at,
                                  "replaced_by_id": None})
+                existing[c["card_no"]] = c["status"]
             else:
-                row.expires_on = expires
-                row.generation = int(c.get("generation") or row.generation)
-                new = self._merge_status(row.status, k.status_version if k else None,
-                                         c["status"], int(c["status_version"]),
-                                         c["card_no"] in pending)
-                if new != row.status:
-                    row.status = new
-                    row.status_changed_at = _dt(c.get("status_at"))
+                status = self._merge_status(existing[c["card_no"]], known.get(c["card_no"]),
+                                            c["status"], int(c["status_version"]),
+                                            c["card_no"] in pending)
+                updates.append({"no": c["card_no"], "expires_on": expires,
+                                "generation": int(c.get("generation") or 1), "status": status,
+                                "status_changed_at": _dt(c.get("status_at"))})
+        conn = s.connection()
+        t = CardRow.__table__
         if new_rows:
-            s.execute(insert(CardRow), new_rows)
-        s.flush()
+            conn.execute(insert(t), new_rows)
+        if updates:
+            conn.execute(update(t).where(t.c.card_no == bindparam("no")), updates)
         self._card_statuses(s, [{k: c[k] for k in ("card_no", "member_id", "status",
                                                     "status_version", "status_at")}
                                 for c in states])
@@ -284,37 +300,46 @@ class SqlSyncStore:
             return
         pending = self._unacked_effects(s)
         ids = [b["member_id"] for b in states]
-        rows = {r.id: r for r in s.scalars(select(MemberRow).where(MemberRow.id.in_(ids)))}
+        rows = {r[0]: r[1:] for r in s.execute(
+            select(MemberRow.id, MemberRow.balance_paid_fen, MemberRow.balance_bonus_fen,
+                   MemberRow.spendable_points, MemberRow.accumulated_points)
+            .where(MemberRow.id.in_(ids)))}
         shop_id = s.scalar(select(TillRow.shop_id).limit(1))
-        sv_rows, pt_rows = [], []
+        sv_rows, pt_rows, updates = [], [], []
         for b in states:
-            row = rows.get(b["member_id"])
-            if row is None:
+            cur = rows.get(b["member_id"])
+            if cur is None:
                 continue
-            p = pending.get(b["member_id"], [0, 0, 0, 0])
+            member_id = b["member_id"]
+            p = pending.get(member_id, [0, 0, 0, 0])
             target = (int(b["balance_paid_fen"]) + p[0], int(b["balance_bonus_fen"]) + p[1],
                       int(b["spendable_points"]) + p[2], int(b["accumulated_points"]) + p[3])
-            d = (target[0] - row.balance_paid_fen, target[1] - row.balance_bonus_fen,
-                 target[2] - row.spendable_points, target[3] - row.accumulated_points)
-            kind = "opening" if fresh and row.id in fresh else "sync"
+            d = [t - c for t, c in zip(target, cur)]
+            if not any(d):
+                continue
+            kind = "opening" if fresh and member_id in fresh else "sync"
             if d[0] or d[1]:
-                sv_rows.append({"id": self._ids.new_id(), "member_id": row.id, "kind": kind,
+                sv_rows.append({"id": self._ids.new_id(), "member_id": member_id, "kind": kind,
                                 "paid_delta_fen": d[0], "bonus_delta_fen": d[1], "sale_id": None,
                                 "corrects_id": None, "shop_id": shop_id, "shift_id": None,
                                 "tender": "", "reference": "", "created_at": at,
                                 "note": "head office balance"})
-                row.balance_paid_fen, row.balance_bonus_fen = target[0], target[1]
             if d[2] or d[3]:
-                pt_rows.append({"id": self._ids.new_id(), "member_id": row.id, "kind": kind,
+                pt_rows.append({"id": self._ids.new_id(), "member_id": member_id, "kind": kind,
                                 "spendable_delta": d[2], "accumulated_delta": d[3],
                                 "sale_id": None, "corrects_id": None, "shop_id": shop_id,
                                 "created_at": at, "note": "head office balance"})
-                row.spendable_points, row.accumulated_points = target[2], target[3]
+            updates.append({"mid": member_id, "balance_paid_fen": target[0],
+                            "balance_bonus_fen": target[1], "spendable_points": target[2],
+                            "accumulated_points": target[3]})
+        conn = s.connection()
         if sv_rows:
-            s.execute(insert(StoredValueEntryRow), sv_rows)
+            conn.execute(insert(StoredValueEntryRow.__table__), sv_rows)
         if pt_rows:
-            s.execute(insert(PointsEntryRow), pt_rows)
-        s.flush()
+            conn.execute(insert(PointsEntryRow.__table__), pt_rows)
+        if updates:
+            t = MemberRow.__table__
+            conn.execute(update(t).where(t.c.id == bindparam("mid")), updates)
 
     # -- offline allowance -------------------------------------------------------------------
     def offline_used(self, member_id: str, since: datetime | None) -> tuple[int, int, int]:

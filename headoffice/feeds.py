@@ -98,24 +98,24 @@ def read_page(session: Session, stream: str, cursor: str, limit: int) -> Page:
     return Page(stream, items, f"{last.xid}.{last.seq}", more)
 
 
-def member_state(m: MemberRow, a: MemberAccountRow | None) -> dict[str, Any]:
-    return {"id": m.id, "name": m.name, "mobile": m.mobile, "gender": m.gender,
-            "birthday": m.birthday, "birthday_calendar": m.birthday_calendar,
-            "consent_messages": m.consent_messages, "tier_code": m.tier_code,
-            "referrer_id": m.referrer_id, "field_clocks": json.loads(m.field_clocks or "{}"),
-            "balance": balance_state(m.id, a)}
+_MEMBER_COLS = (MemberRow.id, MemberRow.name, MemberRow.mobile, MemberRow.gender,
+                MemberRow.birthday, MemberRow.birthday_calendar, MemberRow.consent_messages,
+                MemberRow.tier_code, MemberRow.referrer_id, MemberRow.field_clocks)
+_BALANCE_COLS = (MemberAccountRow.balance_paid_fen, MemberAccountRow.balance_bonus_fen,
+                 MemberAccountRow.spendable_points, MemberAccountRow.accumulated_points,
+                 MemberAccountRow.receivable_fen)
+_CARD_COLS = (CardRow.card_no, CardRow.member_id, CardRow.kind, CardRow.status,
+              CardRow.status_version, CardRow.generation, CardRow.expires_on, CardRow.status_at,
+              CardRow.replaced_by, CardRow.issued_at)
 
 
-def balance_state(member_id: str, a: MemberAccountRow | None) -> dict[str, Any]:
-    if a is None:
-        return {"member_id": member_id, "balance_paid_fen": 0, "balance_bonus_fen": 0,
-                "spendable_points": 0, "accumulated_points": 0, "receivable_fen": 0}
-    return {"member_id": member_id, "balance_paid_fen": a.balance_paid_fen,
-            "balance_bonus_fen": a.balance_bonus_fen, "spendable_points": a.spendable_points,
-            "accumulated_points": a.accumulated_points, "receivable_fen": a.receivable_fen}
+def balance_state(member_id: str, a: Any) -> dict[str, Any]:
+    a = tuple(a) if a is not None and a[0] is not None else (0, 0, 0, 0, 0)
+    return {"member_id": member_id, "balance_paid_fen": a[0], "balance_bonus_fen": a[1],
+            "spendable_points": a[2], "accumulated_points": a[3], "receivable_fen": a[4]}
 
 
-def card_state(c: CardRow) -> dict[str, Any]:
+def card_state(c: Any) -> dict[str, Any]:
     return {"card_no": c.card_no, "member_id": c.member_id, "kind": c.kind, "status": c.status,
             "status_version": c.status_version, "generation": c.generation,
             "expires_on": c.expires_on.isoformat() if c.expires_on else None,
@@ -129,22 +129,28 @@ def _states(session: Session, stream: str, keys: list[str]) -> dict[str, Any]:
         chunk = keys[i:i + 1000]
         if stream == "members":
             rows = session.execute(
-                select(MemberRow, MemberAccountRow)
+                select(*_MEMBER_COLS, *_BALANCE_COLS)
                 .outerjoin(MemberAccountRow, MemberAccountRow.member_id == MemberRow.id)
                 .where(MemberRow.id.in_(chunk))).all()
-            for m, a in rows:
-                out[m.id] = member_state(m, a)
+            for r in rows:
+                out[r[0]] = {"id": r[0], "name": r[1], "mobile": r[2], "gender": r[3],
+                             "birthday": r[4], "birthday_calendar": r[5],
+                             "consent_messages": r[6], "tier_code": r[7], "referrer_id": r[8],
+                             "field_clocks": json.loads(r[9] or "{}"),
+                             "balance": balance_state(r[0], r[10:])}
         elif stream == "balances":
-            for a in session.scalars(select(MemberAccountRow)
+            for r in session.execute(select(MemberAccountRow.member_id, *_BALANCE_COLS)
                                      .where(MemberAccountRow.member_id.in_(chunk))):
-                out[a.member_id] = balance_state(a.member_id, a)
+                out[r[0]] = balance_state(r[0], r[1:])
         elif stream in ("cards", "card_status"):
-            for c in session.scalars(select(CardRow).where(CardRow.card_no.in_(chunk))):
-                state = card_state(c)
+            for c in session.execute(select(*_CARD_COLS).where(CardRow.card_no.in_(chunk))):
                 if stream == "card_status":
-                    state = {k: state[k] for k in ("card_no", "member_id", "status",
-                                                   "status_version", "status_at")}
-                out[c.card_no] = state
+                    out[c.card_no] = {"card_no": c.card_no, "member_id": c.member_id,
+                                      "status": c.status, "status_version": c.status_version,
+                                      "status_at": c.status_at.isoformat() if c.status_at
+                                      else None}
+                else:
+                    out[c.card_no] = card_state(c)
         else:
             for d in session.scalars(select(DocumentRow).where(DocumentRow.stream == stream,
                                                                DocumentRow.key.in_(chunk))):
