@@ -71,10 +71,16 @@ def _table(name: str) -> QTableWidget:
     return table
 
 
-def _show(table: QTableWidget, report: ReportTable) -> None:
+def _show(table: QTableWidget, report: ReportTable, stretch: int = 0) -> None:
     table.clear()
     table.setColumnCount(len(report.headers))
     table.setHorizontalHeaderLabels(report.headers)
+    header = table.horizontalHeader()
+    # The label column takes the spare width, so figures sit next to what they measure.
+    header.setStretchLastSection(False)
+    for c in range(len(report.headers)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c == stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
     rows = report.text_rows()
     table.setRowCount(len(rows))
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -309,7 +315,7 @@ class ReportsScreen(QWidget):
                              money_columns=(2,))
         self.reports["members"] = report
         self.analysis = a
-        _show(self.members, report)
+        _show(self.members, report, stretch=-1)
         self.shown.emit(report)
 
     def kind_name(self, kind: str) -> str:
@@ -342,7 +348,7 @@ class ReportsScreen(QWidget):
                                                     self.tr("Mobile"), self.tr("Detail"),
                                                     self.tr("Agrees to messages")], rows)
         self.reports["reminders"] = report
-        _show(self.reminders, report)
+        _show(self.reminders, report, stretch=3)
         self.shown.emit(report)
 
     # -- export --------------------------------------------------------------------------------
