@@ -499,7 +499,7 @@ class MemberCardsScreen(QWidget):
 
     def _reload(self, result: Any) -> None:
         card_no = getattr(result, "card_no", None)
-        if isinstance(result, CardSlip) or isinstance(result, TopUpDone):
+        if isinstance(result, (CardSlip, TopUpDone)):
             self._want_card = result.card_no
             self.query.setText(card_no or "")
             self.search(card_no)

@@ -8,7 +8,7 @@ import pytest
 
 from db.store import DB_FILE
 from pos_app.domain.card import CardStatus
-from pos_app.domain.documents import CardSlip, TopUpDone
+from pos_app.domain.documents import TopUpDone
 from pos_app.domain.errors import CardBlocked, CardNotUsable
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.auth import User

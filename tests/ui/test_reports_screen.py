@@ -60,7 +60,7 @@ def test_sales_on_screen_match_the_report_service(till: Till, qtbot, screen, dim
     assert expected, "the fixture sold something"
     shown = table_rows(screen.sales)
     assert len(shown) == len(expected)
-    for row, r in zip(shown, expected):
+    for row, r in zip(shown, expected, strict=True):
         key = tender_name(TenderKind(r.key)) if dimension == "tender" else r.key
         assert row[0] == key and row[1] == str(r.count) and row[-1] == yuan(r.amount_fen)
     total = sum(r.amount_fen for r in expected)
