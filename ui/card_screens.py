@@ -6,7 +6,8 @@ Composition-root contracts (all optional; the screen works without them):
 - ctx.extra["ic_cards"]: an IcCardDesk (ui/card_ic.py) when an IC reader is set up;
 - ctx.extra["print_slip"]: Callable[[CardSlip | TopUpDone], PrintResult] prints a card or
   top-up slip (the receipts desk has no generic slip method);
-- ctx.extra["wedge"]: an object with a card_swiped(str) signal (the keyboard wedge);
+- ctx.extra["wedge"]: an object with card_swiped(str) and barcode_scanned(str) signals (the
+  keyboard wedge, or a serial bridge);
 - ctx.extra["ic_taps"]: an object with a uid_tapped(str) signal (the IC reader bridge).
 """
 from __future__ import annotations
@@ -199,6 +200,8 @@ class MemberCardsScreen(QWidget):
         wedge = ctx.extra.get("wedge")
         if wedge is not None and hasattr(wedge, "card_swiped"):
             wedge.card_swiped.connect(self.on_card_swiped)
+        if wedge is not None and hasattr(wedge, "barcode_scanned"):
+            wedge.barcode_scanned.connect(self.on_barcode_scanned)
         taps = ctx.extra.get("ic_taps")
         if taps is not None and hasattr(taps, "uid_tapped"):
             taps.uid_tapped.connect(self.on_ic_tapped)
@@ -262,9 +265,17 @@ class MemberCardsScreen(QWidget):
             return passes[rows[0].row()]
         return None
 
+    def status_of(self, card: CardState) -> CardStatus:
+        """The card's status as the till treats it today: an active card past its date is expired."""
+        today = self._ctx.services.clock.now().date()
+        if card.status is CardStatus.ACTIVE and card.expires_on is not None \
+                and card.expires_on < today:
+            return CardStatus.EXPIRED
+        return card.status
+
     def _update_buttons(self) -> None:
         card = self.selected_card()
-        status = card.status if card else None
+        status = self.status_of(card) if card else None
         account = self.account
         live = status in (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.EXPIRED)
         enabled = {
@@ -358,7 +369,7 @@ class MemberCardsScreen(QWidget):
                        else self.tr("no messages")))
         kinds = {"magstripe": self.tr("magnetic"), "ic": self.tr("IC"),
                  "virtual": self.tr("virtual")}
-        fill_table(self.cards, [[c.card_no, card_status_name(c.status.value),
+        fill_table(self.cards, [[c.card_no, card_status_name(self.status_of(c).value),
                                  kinds.get(c.kind.value, c.kind.value),
                                  c.expires_on.isoformat() if c.expires_on else "—",
                                  str(c.generation)] for c in view.profile.cards])
@@ -419,28 +430,45 @@ class MemberCardsScreen(QWidget):
         return ""
 
     # -- devices -------------------------------------------------------------------------------
+    def _open_form(self) -> CardActionDialog | None:
+        dialog = self.dialog
+        return dialog if dialog is not None and dialog.isVisible() else None
+
     def on_card_swiped(self, card_no: str) -> None:
         """A swipe (wedge or serial reader): fills the open card form, else finds the member."""
-        if not self.isVisible() and self.dialog is None:
+        form = self._open_form()
+        if form is not None:
+            referrer = getattr(form, "referrer", None)
+            if referrer is not None and referrer.hasFocus():
+                referrer.setText(card_no)
+            elif getattr(form, "binding", None) is not None:
+                form.binding.set_swiped(card_no)  # type: ignore[attr-defined]
             return
-        binding = getattr(self.dialog, "binding", None) if self.dialog is not None else None
-        if binding is not None and self.dialog is not None and self.dialog.isVisible():
-            binding.set_swiped(card_no)
+        if not self.isVisible():
             return
         self.query.setText(card_no)
         self.search(card_no)
 
+    def on_barcode_scanned(self, code: str) -> None:
+        """A scan: the same-day receipt of the open register form, else a member card number."""
+        form = self._open_form()
+        if isinstance(form, CardRegisterDialog):
+            form.join_receipt.setText(code)
+            return
+        if form is None and self.isVisible():
+            self.query.setText(code)
+            self.search(code)
+
     def on_ic_tapped(self, _uid_hex: str = "") -> None:
         """An IC card on the reader: picks the IC option of an open card form, else finds its member."""
-        if not self.isVisible() and self.dialog is None:
-            return
-        binding = getattr(self.dialog, "binding", None) if self.dialog is not None else None
-        if binding is not None and self.dialog is not None and self.dialog.isVisible():
-            if binding.ic.isEnabled():
+        form = self._open_form()
+        if form is not None:
+            binding = getattr(form, "binding", None)
+            if binding is not None and binding.ic.isEnabled():
                 binding.ic.setChecked(True)
             return
         desk = self.ic_desk
-        if desk is None:
+        if desk is None or not self.isVisible():
             return
         self._ctx.background.run(desk.member_on_reader, self._on_tap_read, self._on_tap_failed)
 
@@ -465,7 +493,6 @@ class MemberCardsScreen(QWidget):
         if self.dialog is not None and not self.dialog.isVisible():
             self.dialog.deleteLater()      # the last finished form; kept until now for reading
         self.dialog = dialog
-        dialog.finished.connect(lambda _r, d=dialog: self._on_dialog_finished(d))
 
         def submitted() -> None:
             try:
@@ -480,10 +507,6 @@ class MemberCardsScreen(QWidget):
         dialog.submitted.connect(submitted)
         dialog.open()
         return dialog
-
-    def _on_dialog_finished(self, dialog: CardActionDialog) -> None:
-        # The swipe and tap slots look at self.dialog only while it is visible.
-        pass
 
     def _on_action_done(self, dialog: CardActionDialog, result: Any,
                         done_text: Callable[[Any], str]) -> None:

@@ -20,6 +20,7 @@ from ui.card_dialogs import (CardActionDialog, CardCancelDialog, CardIdentityDia
 from ui.card_screens import MemberCardsScreen
 from ui.context import PrintResult, TillContext
 from ui.error_messages import describe
+from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -56,6 +57,7 @@ def counts(shop: Shop) -> dict[str, int]:
 
 def make_screen(till: Till, qtbot, actor: User | None = None) -> MemberCardsScreen:  # noqa: ANN001
     till.ctx.extra["print_slip"] = slip_printer(till.ctx, till.printer.url)
+    till.ctx.extra["wedge"] = WedgeFilter()       # the screen connects itself to its signals
     screen = MemberCardsScreen(till.ctx, actor or till.shop.manager)
     qtbot.addWidget(screen)
     screen.resize(1024, 700)
@@ -99,7 +101,7 @@ def register(till: Till, qtbot, screen: MemberCardsScreen, name: str, mobile: st
     dialog.id_check.setText(extra.get("id_check", "880101"))
     dialog.birthday.setText(extra.get("birthday", ""))
     dialog.consent.setChecked(True)
-    screen.on_card_swiped(card_no)          # what the keyboard wedge does on a swipe
+    till.ctx.extra["wedge"].card_swiped.emit(card_no)      # a swipe through the keyboard wedge
     assert dialog.binding.card_no.text() == card_no
     submit(till, qtbot, dialog)
     return dialog
@@ -320,6 +322,52 @@ def test_a_count_pass_is_refunded_from_the_screen(till: Till, qtbot, screen):  #
     assert shop.services.members.profile(screen.account.id).passes[0].refunded
 
 
+def test_a_found_card_is_unblocked_and_an_expired_card_renewed(till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    find(till, qtbot, screen, "100001")
+    lost = screen.report_lost()
+    identity(lost, "13800001111", saw_id=True)
+    submit(till, qtbot, lost)
+    assert screen.buttons["unblock"].isEnabled()
+    unblock = screen.unblock()
+    identity(unblock, "13800001111", saw_id=True)
+    submit(till, qtbot, unblock)
+    assert not unblock.isVisible()
+    assert shop.services.checkout.member_by_card("100001").card.status is CardStatus.ACTIVE
+    events = [screen.history.item(r, 2).text() for r in range(screen.history.rowCount())]
+    assert events[:2] == ["解挂", "挂失"]                  # newest first
+
+    find(till, qtbot, screen, "100005")                # expired 2025-12-31
+    assert screen.buttons["renew"].isEnabled() and not screen.buttons["top_up"].isEnabled()
+    renew = screen.renew()
+    assert "2025-12-31" in renew.note.text()
+    renew.days.setValue(365)
+    submit(till, qtbot, renew)
+    assert "2027-11-28" in screen.message.text()
+    assert shop.services.checkout.member_by_card("100005").card.expires_on.isoformat() == \
+        "2027-11-28"
+
+
+def test_a_same_day_receipt_scanned_into_the_form_joins_gold(till: Till, qtbot, screen):  # noqa: ANN001
+    shop = till.shop
+    session = shop.services.checkout.new_session()
+    session.add("3*REG100")
+    sale = session.complete([TenderInput(TenderKind.CASH, 30_000)], shop.cashier)
+    dialog = screen.register()
+    till.ctx.extra["wedge"].barcode_scanned.emit(sale.receipt_no)   # the receipt's code
+    assert dialog.join_receipt.text() == sale.receipt_no
+    dialog.referrer.setFocus()
+    dialog.name.setText("金卡新人")
+    dialog.mobile.setText("13700000005")
+    dialog.binding.card_no.setText("660020")
+    dialog.referrer.setText("100002")                 # 李娜 referred her
+    submit(till, qtbot, dialog)
+    assert not dialog.isVisible(), dialog.message.text()
+    assert "金卡" in screen.message.text()
+    assert shop.services.checkout.member_by_card("660020").account.tier_code == "gold"
+    assert shop.services.checkout.member_by_card("100002").account.spendable_points == 990 + 50
+
+
 def test_screenshot_of_the_member_cards_screen(till: Till, qtbot, screen):  # noqa: ANN001
     register(till, qtbot, screen, "欧阳晓燕", "13912345678", "660001", birthday="1988-11-28")
     top = screen.top_up()
@@ -337,6 +385,10 @@ def test_screenshot_of_the_member_cards_screen(till: Till, qtbot, screen):  # no
     qtbot.wait(50)
     path = grab(screen, "member_cards_1024x768")
     assert path.stat().st_size > 10_000
+    screen.resize(900, 540)                             # the manager dialog at its minimum
+    qtbot.wait(50)
+    grab(screen, "member_cards_900x540")
+    screen.resize(1024, 768)
     for dialog in (screen.register(), screen.cancel()):
         dialog.adjustSize()
         grab(dialog, f"member_cards_{dialog.objectName()}")
