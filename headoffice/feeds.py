@@ -3,11 +3,17 @@ skips a late commit.
 
 PostgreSQL takes sequence values at insert but makes rows visible at commit, so
 `WHERE seq > cursor` can skip a row whose transaction commits after a later one
-(reference/offline-sync.md §4). Each change_log row therefore records its writing
-transaction (pg_current_xact_id) and readers order by (xid, seq) and serve only rows with
-xid below pg_snapshot_xmin(pg_current_snapshot()): every transaction under that horizon has
-finished, so no row can later appear behind a cursor. SQLite serialises writers
-(BEGIN IMMEDIATE), commit order is seq order, and xid stays 0.
+(reference/offline-sync.md §4). We make commits happen in seq order instead (fix (b)):
+a writer takes a transaction-scoped advisory lock just before it numbers its feed rows and
+holds it until its commit, which is the last thing it does; the next writer can only take
+a number after that commit is visible. Every writer emits at the end of its transaction,
+so the serialised window is the emit and the commit.
+
+We first used fix (a), serving only rows below pg_snapshot_xmin(pg_current_snapshot()).
+It is correct but the horizon is cluster-wide: any long write transaction in any database
+of the cluster (a bulk import, another application) stalled every feed until it ended,
+which the tests saw in practice. The `xid` column stays for cursor compatibility (0).
+SQLite serialises writers (BEGIN IMMEDIATE) and needs no lock.
 """
 from __future__ import annotations
 
@@ -24,23 +30,17 @@ from pos_app.sync.events import STREAMS
 
 MAX_PAGE = 5000
 DOCUMENT_STREAMS = ("catalog", "prices", "promotions", "rule_sets", "settings")
-_PG_XID = text("pg_current_xact_id()::text::bigint")
+FEED_LOCK = 0x504F5346454544  # "POSFEED": the advisory lock that orders feed commits
 
 
 def emit(session: Session, stream: str, keys: list[str] | set[str]) -> None:
-    """Note that these entities changed, in the writer's transaction."""
+    """Note that these entities changed, in the writer's transaction, as its last write."""
     if not keys:
         return
-    pg = session.get_bind().dialect.name == "postgresql"
-    rows = [{"stream": stream, "key": k} for k in sorted(keys)]
-    if pg:
-        xid = session.execute(select(_PG_XID)).scalar_one()
-        for r in rows:
-            r["xid"] = xid
-    else:
-        for r in rows:
-            r["xid"] = 0
-    session.execute(insert(ChangeLogRow), rows)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK})
+    session.execute(insert(ChangeLogRow),
+                    [{"stream": stream, "key": k, "xid": 0} for k in sorted(keys)])
 
 
 def parse_cursor(cursor: str) -> tuple[int, int]:
@@ -67,8 +67,8 @@ class Page:
 def read_page(session: Session, stream: str, cursor: str, limit: int) -> Page:
     """Up to `limit` changed entities after `cursor`, with their state as of this snapshot.
 
-    The caller runs this in one REPEATABLE READ transaction on PostgreSQL, so the horizon,
-    the feed rows and the entity states are one consistent snapshot."""
+    The caller runs this in one REPEATABLE READ transaction on PostgreSQL, so the feed rows
+    and the entity states are one consistent snapshot."""
     if stream not in STREAMS:
         raise UnknownStream(stream)
     limit = max(1, min(limit, MAX_PAGE))
@@ -77,10 +77,6 @@ def read_page(session: Session, stream: str, cursor: str, limit: int) -> Page:
          .where(ChangeLogRow.stream == stream,
                 tuple_(ChangeLogRow.xid, ChangeLogRow.seq) > tuple_(after[0], after[1]))
          .order_by(ChangeLogRow.xid, ChangeLogRow.seq).limit(limit + 1))
-    if session.get_bind().dialect.name == "postgresql":
-        horizon = session.execute(
-            text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one()
-        q = q.where(ChangeLogRow.xid < horizon)
     rows = session.execute(q).all()
     more = len(rows) > limit
     rows = rows[:limit]

@@ -260,9 +260,8 @@ class DocumentRow(Base):
 
 
 class ChangeLogRow(Base):
-    """The pull feed. `xid` is the writing PostgreSQL transaction (pg_current_xact_id):
-    readers serve only rows below the oldest running transaction, so a late commit can
-    never land behind a cursor. On SQLite writers are serialised and xid stays 0."""
+    """The pull feed, committed in seq order (see headoffice/feeds.py); `xid` is kept at 0
+    for cursor compatibility."""
 
     __tablename__ = "change_log"
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)

@@ -307,8 +307,6 @@ class HeadOffice:
                         who.shop_code, who.till_code, reason)
             results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq, "status": "refused",
                               "reason": reason}
-        for stream, keys in changed.items():
-            emit(s, stream, keys)
         acked = self._advance_ack(s, till)
         gap = None
         higher = s.execute(select(func.min(InboxRow.device_seq)).where(
@@ -317,6 +315,8 @@ class HeadOffice:
             gap = acked
             log.warning("till %s/%s: events after %d are missing (next held: %d)",
                         who.shop_code, who.till_code, acked, higher)
+        for stream, keys in changed.items():   # last: the feed lock is held until commit
+            emit(s, stream, keys)
         ordered = [results[ev.id] for ev in events if ev.id in results]
         # Two events with one id in a batch: the second is answered like the first.
         return PushResult(ordered, acked, gap, len(refusals))

@@ -32,25 +32,43 @@ def _drain(hq: HeadOffice, who: TillIdentity, stream: str, cursor: str, limit: i
 
 
 def test_two_transactions_committing_out_of_sequence_order_skip_nothing(hq: HeadOffice):
+    """The PostgreSQL pitfall: a writer numbers its feed row, a second writer numbers a later
+    row and commits first. A reader in between must not move its cursor past the first."""
     who = _till(hq)
-    early = hq.sessions()
-    early.begin()
-    emit(early, "catalog", {"early"})            # takes the lower seq, commits last
-    early.flush()
-    early_seq = early.scalar(select(ChangeLogRow.seq).where(ChangeLogRow.key == "early"))
-    with hq.sessions() as late, late.begin():
-        emit(late, "catalog", {"late"})
-    with hq.sessions() as s:
-        late_seq = s.scalar(select(ChangeLogRow.seq).where(ChangeLogRow.key == "late"))
-    assert early_seq < late_seq
-    # A naive `seq > cursor` reader would now serve "late" and move past "early" for good.
-    keys, cursor = _drain(hq, who, "catalog", "")
-    assert keys == []                             # held back while an older writer runs
-    early.commit()
-    early.close()
+    numbered = threading.Event()
+    log: list[str] = []
+
+    def early() -> None:
+        with hq.sessions() as s, s.begin():
+            emit(s, "catalog", {"early"})
+            numbered.set()
+            time.sleep(0.6)                  # commits last
+            log.append("early committed")
+
+    def late() -> None:
+        numbered.wait()
+        with hq.sessions() as s, s.begin():
+            emit(s, "catalog", {"late"})
+        log.append("late committed")
+
+    threads = [threading.Thread(target=early), threading.Thread(target=late)]
+    for t in threads:
+        t.start()
+    seen: list[str] = []
+    cursor = ""
+    while any(t.is_alive() for t in threads):
+        keys, cursor = _drain(hq, who, "catalog", cursor)
+        seen += keys
+        time.sleep(0.01)
+    for t in threads:
+        t.join()
     keys, cursor = _drain(hq, who, "catalog", cursor)
-    assert keys == ["early", "late"]
-    assert _drain(hq, who, "catalog", cursor)[0] == []
+    seen += keys
+    assert seen == ["early", "late"]
+    assert log == ["early committed", "late committed"]   # numbered in commit order
+    with hq.sessions() as s:
+        seqs = dict(s.execute(select(ChangeLogRow.key, ChangeLogRow.seq)).all())
+    assert seqs["early"] < seqs["late"]
 
 
 def test_concurrent_writers_with_random_commit_delays_and_a_busy_reader_miss_no_row(

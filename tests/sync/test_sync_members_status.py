@@ -1,0 +1,121 @@
+"""Members registered at one shop reach the others; field-level LWW by HLC; online spend
+authorisation; the status snapshot the status bar shows."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from headoffice.models import AuthorisationRow, MemberRow, StoredValueEntryRow
+from headoffice.service import HeadOffice, PushedEvent
+from pos_app.domain.tenders import TenderInput, TenderKind
+from pos_app.ports.headoffice import SpendOutcome
+from pos_app.services.cards import CardBinding, MemberForm
+from pos_app.sync.engine import sync_status
+from pos_app.sync.events import hlc_pack
+from tests.headoffice.hq_rig import LiveServer
+from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, WANG_FANG, make_till
+
+pytestmark = pytest.mark.postgres
+
+
+def test_a_member_registered_at_one_shop_is_known_at_the_others_after_a_sync(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    hq.import_members(HQ_MEMBERS)
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    b = make_till(hq, live, tmp_path, "S002", "T01")
+    a.sync(), b.sync()
+    a.shop.services.cards.register(a.shop.manager,
+                                   MemberForm("赵敏", "13900009999", referrer_card_no="100003"),
+                                   CardBinding("200001"))
+    a.sync()
+    b.sync()
+    with b.shop.uow() as uow:
+        card = uow.members.find_card("200001")
+        assert card is not None and card.status.value == "active"
+        member = uow.members.find_account(card.member_id)
+        assert member.name == "赵敏" and member.mobile == "13900009999"
+    # whatever the referral gave the referrer at shop A, head office and shop B agree
+    assert b.account(WANG_FANG)[2:] == a.account(WANG_FANG)[2:]
+    assert hq.account(WANG_FANG)["spendable_points"] == a.account(WANG_FANG)[2]
+
+
+def test_member_edits_merge_field_by_field_by_hlc_in_any_arrival_order(hq: HeadOffice):
+    hq.add_shop("S001", "一店")
+    a = hq.enrol(hq.add_till("S001", "T01")).identity
+    b = hq.enrol(hq.add_till("S001", "T02")).identity
+    t0 = 1_800_000_000_000
+    # A's clock runs three days ahead: its stamp is later, so its name wins; B's mobile edit
+    # is the only one on that field; an exact HLC tie goes to the larger till id.
+    edits = [(a, {"name": "王芳芳"}, hlc_pack(t0 + 3 * 86_400_000, 0)),
+             (b, {"name": "王小芳", "mobile": "13911112222"}, hlc_pack(t0, 5)),
+             (a, {"gender": "F"}, hlc_pack(t0, 7)),
+             (b, {"gender": "M"}, hlc_pack(t0, 7))]
+    seqs = {a.till_id: 0, b.till_id: 0}
+    finals = []
+    for order in ([0, 1, 2, 3], [3, 1, 2, 0], [1, 3, 0, 2]):
+        member_id = str(uuid.uuid4())
+        hq.import_members([{"id": member_id, "name": "王芳", "mobile": "13800003333"}])
+        for i in order:
+            who, fields, stamp = edits[i]
+            seqs[who.till_id] += 1
+            hq.push(who, [PushedEvent(str(uuid.uuid4()), seqs[who.till_id], "member.updated",
+                                      {"member_id": member_id, "fields": fields,
+                                       "hlc": stamp})])
+        with hq.sessions() as s:
+            m = s.get(MemberRow, member_id)
+            finals.append((m.name, m.mobile, m.gender))
+    winner_gender = "M" if b.till_id > a.till_id else "F"
+    assert finals == [("王芳芳", "13911112222", winner_gender)] * 3
+
+
+def test_online_spends_are_authorised_and_held_and_the_sale_consumes_the_hold(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    hq.import_members(HQ_MEMBERS)                      # 李娜: ¥100
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    a.sync()
+    ok = a.authoriser.authorise(LI_NA, "100002", 8_000, 0)
+    assert ok.outcome is SpendOutcome.APPROVED and ok.auth_id
+    # the hold counts: another ¥80 elsewhere is declined while this one is open
+    again = a.authoriser.authorise(LI_NA, "100002", 8_000, 0)
+    assert (again.outcome, again.reason) == (SpendOutcome.DECLINED, "insufficient_balance")
+    s = a.shop.services.checkout.new_session()
+    s.add("REG100")
+    s.attach_card("100002")
+    s.complete([TenderInput(TenderKind.STORED_VALUE, 8_000, reference=ok.auth_id),
+                TenderInput(TenderKind.CASH, 800)], a.cashier)
+    a.sync()
+    with hq.sessions() as sess:
+        entry = sess.execute(select(StoredValueEntryRow).where(
+            StoredValueEntryRow.kind == "spend")).scalar_one()
+        assert (entry.offline, entry.auth_id) == (False, ok.auth_id)
+        assert sess.get(AuthorisationRow, ok.auth_id).consumed_by is not None
+
+
+def test_the_status_snapshot_shows_offline_backlog_and_a_too_long_offline_warning(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    hq.import_members(HQ_MEMBERS)
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    a.sync()
+    st = sync_status(a.wiring.store, a.shop.clock)
+    assert st.online and st.backlog == 0 and st.last_success_at == a.shop.clock.now()
+    a.offline()
+    for _ in range(3):
+        a.sell()
+    with pytest.raises(Exception):
+        a.sync()
+    st = sync_status(a.wiring.store, a.shop.clock)
+    assert (st.online, st.backlog, st.offline_since) == (False, 3, a.shop.clock.now())
+    assert "unreachable" in st.last_error and not st.offline_too_long
+    a.shop.clock.at = a.shop.clock.at + timedelta(hours=73)
+    st = sync_status(a.wiring.store, a.shop.clock)
+    assert st.offline_too_long
+    late = a.authoriser.authorise(WANG_FANG, "100003", 1_000, 0)
+    assert (late.outcome, late.reason) == (SpendOutcome.DECLINED, "offline_too_long")
+    a.online()
+    a.sync()
+    st = sync_status(a.wiring.store, a.shop.clock)
+    assert st.online and st.backlog == 0 and not st.offline_too_long
