@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class _Relay(QObject):
     @Slot(object)
     def _on_relay_done(self, result: Any) -> None:
         try:
-            if self._on_done_cb is not None:
+            if self._on_done_cb is not None and _alive(self._on_done_cb):
                 self._on_done_cb(result)
         finally:
             self._finish(self)
@@ -44,7 +45,7 @@ class _Relay(QObject):
     @Slot(object)
     def _on_relay_failed(self, exc: Exception) -> None:
         try:
-            if self._on_error_cb is not None:
+            if self._on_error_cb is not None and _alive(self._on_error_cb):
                 self._on_error_cb(exc)
             else:
                 log.error("background task failed without a handler: %r", exc)
@@ -68,6 +69,12 @@ class _Task(QRunnable):
             self._relay.failed.emit(exc)
             return
         self._relay.done.emit(result)
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a widget that was closed and deleted meanwhile."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 def _expected(exc: Exception) -> bool:

@@ -101,6 +101,24 @@ class TillReceiptDesk:
             log.info("receipt %s %s", sale.receipt_no, "printed" if outcome.printed else "queued")
         return PrintResult(outcome.printed, outcome.error)
 
+    def print_slip(self, doc: object) -> PrintResult:
+        """A card slip or a top-up slip (ctx.extra['print_slip'] for the card screen)."""
+        from hardware.print_queue import print_or_queue
+        from pos_app.domain.documents import TopUpDone
+        from receipts.slips import render_card_slip, render_top_up
+        if isinstance(doc, TopUpDone):
+            data = render_top_up(self._shop_info(), doc, self._profile, self._texts)
+        else:
+            data = render_card_slip(self._shop_info(), doc, self._profile,  # type: ignore[arg-type]
+                                    self._texts)
+        receipt_no = getattr(doc, "receipt_no", None)
+        with self._lock:
+            self._last_bytes = data
+            outcome = print_or_queue(self._printer, self._queue, data, f"slip {receipt_no}",
+                                     receipt_no)
+        self._state = "ready" if outcome.printed else "problem"
+        return PrintResult(outcome.printed, outcome.error)
+
     def reprint_waiting(self) -> int:
         try:
             printed = self._queue.retry_all(self._printer)
@@ -178,10 +196,25 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
             drawer = NullDrawer()
     desk = TillReceiptDesk(services, settings, printer, drawer, data_dir / "print-queue",
                            configured)
-    return TillContext(services=services, background=background or Background(),
-                       settings=settings, data_dir=data_dir, receipts=desk, language=language,
-                       sync_state=_not_enrolled(outbox_counter(data_dir)),
-                       save_settings=lambda s: save_settings(data_dir, s))
+    ctx = TillContext(services=services, background=background or Background(),
+                      settings=settings, data_dir=data_dir, receipts=desk, language=language,
+                      sync_state=_not_enrolled(outbox_counter(data_dir)),
+                      save_settings=lambda s: save_settings(data_dir, s))
+    # Contracts of the card and reports screens (ui/card_screens.py, ui/reports_screen.py).
+    ctx.extra["print_slip"] = desk.print_slip
+    ctx.extra["export_xlsx"] = export_xlsx
+    return ctx
+
+
+def export_xlsx(path: str | Path, title: str, headers: list[str], rows: list[list[object]],
+                money_columns: list[int] | tuple[int, ...] = ()) -> None:
+    """One report sheet to an .xlsx file (receipts/spreadsheet.py renders, this writes)."""
+    from receipts.spreadsheet import render_xlsx
+    data = render_xlsx(title, headers, rows, money_columns)  # type: ignore[arg-type]
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 class DeviceBridge(QObject):
@@ -204,6 +237,7 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
     wedge.barcode_scanned.connect(selling.scan)
     wedge.swipe_failed.connect(selling.swipe_failed)
     ctx.pause_capture = lambda paused: wedge.set_enabled(not paused)
+    ctx.extra["wedge"] = wedge
     keep: list[object] = [wedge]
     state = {"reader": "none"}
     ctx.reader_state = lambda: state["reader"]
@@ -225,16 +259,7 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         keep.append(start_customer_display(ctx, selling))
     if d.pcsc_reader:
         try:
-            from hardware.pcsc_reader import PcscCardWatcher
-            ic = DeviceBridge(app)
-            ic.uid_tapped.connect(selling.attach_uid)
-            ic.state_changed.connect(lambda s: state.__setitem__("reader", s))
-            watcher = PcscCardWatcher(
-                lambda tap: ic.uid_tapped.emit(tap.uid.hex()) if tap.uid else None,
-                on_reader_state=lambda st: ic.state_changed.emit(str(st.state.value)),
-                reader=d.pcsc_reader)
-            watcher.start()
-            keep += [ic, watcher]
+            keep += start_ic_reader(app, ctx, selling, state)
         except Exception:  # noqa: BLE001 - no PC/SC stack: the till still sells
             log.exception("IC card reader not started")
     return keep
@@ -279,6 +304,47 @@ class SyncWorker:
         self.client.close()
 
 
+def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
+                    state: dict[str, str]) -> list[object]:
+    """The PC/SC reader: taps attach the member (chip checked when keys are set), the card
+    screen gets the reader for issuing and replacing chips."""
+    from hardware.pcsc_reader import PcscIcCardReader
+    from pos_app.services.ic_cards import IcCardService
+    from ui.card_ic import ReaderIcCardDesk
+    d, sec = ctx.settings.devices, ctx.settings.security
+    bridge = DeviceBridge(app)
+    ctx.extra["ic_taps"] = bridge
+    last_tap: dict[str, object] = {}
+    keys_set = bool(sec.card_master_key and sec.mifare_sector_key)
+    reader = PcscIcCardReader(d.pcsc_reader, sec.mifare_sector,
+                              bytes.fromhex(sec.mifare_sector_key) if keys_set else bytes(6))
+    service: IcCardService | None = None
+    if keys_set:
+        service = IcCardService(ctx.services.uow, ctx.services.clock, ctx.services.ids,
+                                ctx.services.cards, ctx.services.checkout,
+                                bytes.fromhex(sec.card_master_key))
+        ctx.extra["ic_cards"] = ReaderIcCardDesk(service, reader,
+                                                 lambda: last_tap.get("tap"))  # type: ignore
+
+    def on_tap(tap: object) -> None:          # the watcher's thread
+        last_tap["tap"] = tap
+        uid = getattr(tap, "uid", None)
+        if uid:
+            bridge.uid_tapped.emit(uid.hex())
+
+    def on_removed(_reader: str) -> None:
+        last_tap.pop("tap", None)
+
+    bridge.uid_tapped.connect(
+        lambda uid: selling.attach_tap(  # type: ignore[attr-defined]
+            uid, (lambda: service.member_for_tap(last_tap["tap"], reader))  # type: ignore
+            if service is not None and "tap" in last_tap else None))
+    bridge.state_changed.connect(lambda s: state.__setitem__("reader", s))
+    reader.start(on_tap, on_removed,
+                 lambda st: bridge.state_changed.emit(str(getattr(st.state, "value", st.state))))
+    return [bridge, reader]
+
+
 def open_services(data_dir: Path) -> tuple[Services, Settings, SyncWorker | None]:
     """The SQLite store, argon2 hasher and (when enrolled) head office around the core services.
 
@@ -308,7 +374,10 @@ def open_services(data_dir: Path) -> tuple[Services, Settings, SyncWorker | None
         sync = SyncWorker(SyncEngine(store, client, clock), store, client, clock,
                           settings.sync.interval_s, settings.sync.offline_warn_hours)
         authoriser = HeadOfficeSpendAuthoriser(client, store, clock)
-    services = build_services(uow, clock, ids, Argon2PinHasher(), authoriser=authoriser)
+    from db.reports import SqlReportQueriesFactory
+    from db.store import DB_FILE
+    services = build_services(uow, clock, ids, Argon2PinHasher(),
+                              SqlReportQueriesFactory(data_dir / DB_FILE), authoriser=authoriser)
     return services, settings, sync
 
 

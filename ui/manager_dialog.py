@@ -532,13 +532,22 @@ class ManagerDialog(QDialog):
         self.shift = ShiftScreen(ctx, manager)
         self.users = UsersScreen(ctx, manager)
         self.settings = SettingsScreen(ctx)
+        from ui.card_screens import MemberCardsScreen
+        self.cards = MemberCardsScreen(ctx, manager)
+        self.reports: QWidget | None = None
+        if ctx.services.reports is not None:
+            from ui.reports_screen import ReportsScreen
+            self.reports = ReportsScreen(ctx, manager)
         for widget, title in ((self.members, self.tr("Members")),
+                              (self.cards, self.tr("Member cards")),
                               (self.products, self.tr("Products")),
                               (self.rules, self.tr("Rule set")),
                               (self.shift, self.tr("Shift close")),
                               (self.users, self.tr("Users")),
                               (self.settings, self.tr("Settings"))):
             self.tabs.addTab(widget, title)
+        if self.reports is not None:
+            self.tabs.insertTab(3, self.reports, self.tr("Reports"))
         self.shift.closed.connect(lambda _z: self.shift_closed.emit())
         self.settings.language_changed.connect(self.language_changed)
         close = QPushButton(self.tr("Close (Esc)"))

@@ -74,6 +74,13 @@ class MemberSearchDialog(QDialog):
         layout.addLayout(buttons)
         self.query.setFocus()
 
+    def take_card(self, card_no: str) -> None:
+        """A swipe or a scanned member code while the dialog is open: that is the member."""
+        self.query.setText(card_no)
+        self._on_card_button_clicked()
+
+    take_scan = take_card
+
     def search(self) -> None:
         text = self.query.text().strip()
         if len(text) < 2:

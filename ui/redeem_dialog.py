@@ -60,6 +60,11 @@ class RedeemDialog(QDialog):
         layout.addWidget(self.passes, 1)
         layout.addWidget(close)
 
+    def take_scan(self, code: str) -> None:
+        """The gift's barcode scanned while this dialog is open."""
+        self.code.setText(code)
+        self._on_gift_button_clicked()
+
     def _on_gift_button_clicked(self) -> None:
         code = self.code.text().strip()
         if code:

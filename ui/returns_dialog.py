@@ -76,6 +76,11 @@ class ReturnsDialog(QDialog):
         layout.addLayout(buttons)
         self.receipt.setFocus()
 
+    def take_scan(self, code: str) -> None:
+        """The receipt's QR code (or barcode) scanned while this dialog is open."""
+        self.receipt.setText(code)
+        self.find(code)
+
     def find(self, text: str | None = None) -> None:
         text = (text if isinstance(text, str) else self.receipt.text()).strip()
         if not text:

@@ -236,11 +236,15 @@ class SellingScreen(QWidget):
             return
         self.scan(text)
 
-    def _paying(self) -> bool:
-        """While the payment dialog is open the basket is frozen: it pays what it shows.
+    def _paying(self, kind: str = "", value: str = "") -> bool:
+        """True when device input must not reach the basket now (it was routed or dropped).
 
-        Before a login (screen disabled) device input is dropped as well.
+        While the payment dialog is open the basket is frozen: it pays what it shows. A dialog
+        that takes scans or cards itself (returns: the receipt's QR; member search: the card)
+        gets them. Before a login (screen disabled) device input is dropped.
         """
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
         from ui.payment_dialog import PaymentDialog
         if not self.isEnabled():
             return True
@@ -248,7 +252,17 @@ class SellingScreen(QWidget):
             self.status_message.emit(self.tr("Finish the payment or go back to the basket "
                                              "(Esc) before scanning."))
             return True
-        return False
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            modal.close()          # the next scan acknowledges the message
+            return False
+        if modal is None or modal is self.window() or not kind:
+            return False
+        handler = getattr(modal, f"take_{kind}", None)
+        if callable(handler):
+            handler(value)
+        # Other screens (the card screen) listen to the devices themselves.
+        return True
 
     def swipe_failed(self, _reason: str) -> None:
         """A machine-speed swipe that could not be read (never says what was on the card)."""
@@ -257,7 +271,7 @@ class SellingScreen(QWidget):
 
     def scan(self, code: str) -> None:
         """A barcode, SKU or 'qty*code'; a member card number when no product has that code."""
-        if self._paying():
+        if self._paying("scan", code):
             return
         self.banner.hide()
         arrived = time.perf_counter()
@@ -291,7 +305,7 @@ class SellingScreen(QWidget):
 
     def attach_card(self, card_no: str) -> None:
         """A swiped or tapped card (wedge, serial MSR) or a typed card number."""
-        if self._paying():
+        if self._paying("card", card_no):
             return
         self.banner.hide()
         session = self.session
@@ -312,6 +326,25 @@ class SellingScreen(QWidget):
         def work() -> tuple[str, Any]:
             try:
                 return "member", session.attach_uid(uid_hex)
+            except CardNotUsable as exc:
+                return "refused", exc
+
+        self._run(work, self._on_attach_done)
+
+    def attach_tap(self, uid_hex: str, verify: Callable[[], Any] | None = None) -> None:
+        """An IC card tap. With the chip keys set, `verify` reads and checks the signed member
+        block (a cloned UID is refused) and returns the member; without, the UID is looked up."""
+        if self._paying():
+            return
+        if verify is None:
+            self.attach_uid(uid_hex)
+            return
+        session = self.session
+
+        def work() -> tuple[str, Any]:
+            try:
+                member = verify()
+                return "member", session.attach_card(member.card.card_no)
             except CardNotUsable as exc:
                 return "refused", exc
 

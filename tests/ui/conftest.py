@@ -61,6 +61,7 @@ def till(stocked: Shop, printer: TcpPrinterSimulator, qtbot, zh_translator) -> I
     t = make_till(stocked, printer, qtbot)
     yield t
     t.ctx.background.wait(10_000)
+    QApplication.processEvents()      # deliver the last results while the window still exists
 
 
 def log_in(till: Till, qtbot, username: str = "cashier", pin: str = "1111",  # noqa: ANN001

@@ -120,3 +120,32 @@ def test_scans_wait_while_the_payment_dialog_is_open(wired: Till, qtbot) -> None
         selling.scan("6900000000024")
     wired.wait_idle(qtbot)
     assert selling.model.rowCount() == 1 and selling.view.total_fen == 10_000
+
+
+def test_a_receipt_qr_scanned_in_the_returns_dialog_finds_the_sale(wired: Till, qtbot) -> None:  # noqa: ANN001
+    from ui.manager_auth_dialog import ManagerAuthDialog
+    from ui.returns_dialog import ReturnsDialog
+    selling = wired.window.selling
+    selling.scan("6900000000017")
+    wired.wait_idle(qtbot)
+    selling.open_payment()
+    with qtbot.waitSignal(selling.print_finished, timeout=15_000):
+        selling.dialog.quick_cash(None)
+        selling.dialog.complete()
+    receipt_no = selling.last_sale.receipt_no
+    selling.open_return_dialog()
+    auth = selling.dialog
+    assert isinstance(auth, ManagerAuthDialog)
+    auth.submit("manager", "2222")
+    wired.wait_idle(qtbot)
+    returns = selling.dialog
+    assert isinstance(returns, ReturnsDialog)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is returns)
+    returns.activateWindow()
+    returns.receipt.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is returns.receipt)
+    burst(returns.receipt, f"POS:R:{receipt_no}")
+    wired.wait_idle(qtbot)
+    qtbot.waitUntil(lambda: returns.sale is not None, timeout=5000)
+    assert returns.sale.receipt_no == receipt_no
+    assert selling.model.rowCount() == 0          # the scan never reached the basket

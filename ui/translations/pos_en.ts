@@ -1229,6 +1229,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Member cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Products</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1246,6 +1250,10 @@
     </message>
     <message>
         <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1233,6 +1233,10 @@
         <translation>会员</translation>
     </message>
     <message>
+        <source>Member cards</source>
+        <translation>会员卡管理</translation>
+    </message>
+    <message>
         <source>Products</source>
         <translation>商品</translation>
     </message>
@@ -1251,6 +1255,10 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
     </message>
     <message>
         <source>Close (Esc)</source>
