@@ -17,10 +17,12 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import (CardRow, MemberRow, OfflineSpendRow, OutboxRow, PointsEntryRow,
+from db.models import (BarcodeRow, CardRow, MemberRow, OfflineSpendRow, OutboxRow,
+                       PointsEntryRow, ProductRow, RuleSetRow,
                        StoredValueEntryRow, SyncCardStatusRow, SyncCursorRow, SyncDocumentRow,
                        SyncStateRow, TillRow)
 from pos_app.domain.card import STATUS_RANK, CardStatus
+from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource
 from pos_app.sync.events import ledger_effects
 from pos_app.sync.ports import OutboxEvent, PulledPage, SyncState
@@ -115,14 +117,15 @@ class SqlSyncStore:
             elif page.stream == "balances":
                 self._balances(s, [i["state"] for i in items], at)
             else:
-                self._documents(s, page.stream, [i["state"] for i in items])
+                self._documents(s, page.stream, [i["state"] for i in items], at)
             cur = s.get(SyncCursorRow, page.stream)
             if cur is None:
                 s.add(SyncCursorRow(stream=page.stream, cursor=page.cursor, updated_at=at))
             else:
                 cur.cursor, cur.updated_at = page.cursor, at
 
-    def _documents(self, s: Session, stream: str, docs: list[dict[str, Any]]) -> None:
+    def _documents(self, s: Session, stream: str, docs: list[dict[str, Any]],
+                   at: datetime) -> None:
         for d in docs:
             row = s.get(SyncDocumentRow, (stream, d["key"]))
             body = json.dumps(d["body"], ensure_ascii=False, sort_keys=True)
@@ -134,7 +137,56 @@ class SqlSyncStore:
             if stream == "settings" and d["key"] == "offline_limits":
                 self._state_row(s).limits = json.dumps(
                     {k: int(v) for k, v in d["body"].items()}, sort_keys=True)
+            elif stream == "rule_sets":
+                self._rule_set(s, d["body"])
+            elif stream in ("catalog", "prices", "promotions"):
+                self._product(s, stream, d["body"], at)
         s.flush()
+
+    def _rule_set(self, s: Session, body: dict[str, Any]) -> None:
+        """{"effective_from": ISO, "rules": RuleSet JSON}: kept by version, applied by date."""
+        try:
+            rules = RuleSet.from_json(json.dumps(body["rules"]))
+            effective = _dt(body["effective_from"])
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("rule set from head office not usable: %s", exc.__class__.__name__)
+            return
+        s.merge(RuleSetRow(version=rules.version, effective_from=effective,
+                           body=rules.to_json(), created_at=effective))
+
+    def _product(self, s: Session, stream: str, body: dict[str, Any], now: datetime) -> None:
+        """catalog: {sku, name, price_fen, kind, barcodes?, active?}; prices: {sku, price_fen};
+        promotions: {sku, rate_bp | null, start?, end?} (ISO dates)."""
+        try:
+            sku = str(body["sku"])
+            row = s.scalar(select(ProductRow).where(ProductRow.sku == sku))
+            if stream == "catalog":
+                if row is None:
+                    row = ProductRow(id=self._ids.new_id(), sku=sku, points_eligible=True,
+                                     active=True)
+                    s.add(row)
+                row.name = str(body["name"])[:120]
+                row.price_fen = int(body["price_fen"])
+                row.kind = str(body.get("kind", "regular"))
+                row.active = bool(body.get("active", True))
+                row.updated_at = now
+                s.flush()
+                for code in body.get("barcodes", []):
+                    if s.get(BarcodeRow, str(code)) is None:
+                        s.add(BarcodeRow(code=str(code), product_id=row.id))
+            elif row is None:
+                log.warning("%s for unknown sku %s ignored", stream, sku)
+            elif stream == "prices":
+                row.price_fen, row.updated_at = int(body["price_fen"]), now
+            else:
+                rate = body.get("rate_bp")
+                row.promo_rate_bp = int(rate) if rate is not None else None
+                row.promo_start = date.fromisoformat(body["start"]) if body.get("start") else None
+                row.promo_end = date.fromisoformat(body["end"]) if body.get("end") else None
+                row.updated_at = now
+            s.flush()
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("%s item from head office not usable: %s", stream, exc.__class__.__name__)
 
     def _pending_card_events(self, s: Session) -> set[str]:
         acked = self._state_row(s).acked_seq

@@ -2,7 +2,9 @@
 authorisation; the status snapshot the status bar shows."""
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from headoffice.models import AuthorisationRow, MemberRow, StoredValueEntryRow
 from headoffice.service import HeadOffice, PushedEvent
+from pos_app.domain.rules import default_rule_set
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.ports.headoffice import SpendOutcome
 from pos_app.services.cards import CardBinding, MemberForm
@@ -119,3 +122,26 @@ def test_the_status_snapshot_shows_offline_backlog_and_a_too_long_offline_warnin
     a.sync()
     st = sync_status(a.wiring.store, a.shop.clock)
     assert st.online and st.backlog == 0 and not st.offline_too_long
+
+
+def test_head_office_catalog_prices_promotions_rule_sets_and_limits_reach_the_till(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    hq.put_document("catalog", "TEA1", {"sku": "TEA1", "name": "龙井茶", "price_fen": 12_800,
+                                        "kind": "regular", "barcodes": ["6900000000990"]})
+    hq.put_document("promotions", "TEA1", {"sku": "TEA1", "rate_bp": 9_000,
+                                           "start": "2026-11-01", "end": "2026-12-31"})
+    rules = replace(default_rule_set(), version=7)
+    hq.put_document("rule_sets", "7", {"effective_from": "2026-11-01T00:00:00",
+                                       "rules": json.loads(rules.to_json())})
+    hq.put_document("settings", "offline_limits", {**hq.limits(), "card_cap_fen": 30_000})
+    a.sync()
+    product = a.shop.services.checkout.find_product("6900000000990")
+    assert (product.sku, product.price_fen) == ("TEA1", 12_800)
+    with a.shop.uow() as uow:
+        assert uow.rules.current(a.shop.clock.now()).version == 7
+    assert a.wiring.store.state().limits["card_cap_fen"] == 30_000
+    hq.put_document("prices", "TEA1", {"sku": "TEA1", "price_fen": 9_900})
+    a.sync()
+    tea = a.shop.services.checkout.find_product("TEA1")
+    assert (tea.price_fen, tea.promo_rate_bp) == (9_900, 9_000)
