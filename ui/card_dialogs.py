@@ -8,8 +8,10 @@ service in the background and either closes the dialog (done) or shows the reaso
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton,
+from PySide6.QtGui import QColor, QPalette, QShowEvent
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QRadioButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from pos_app.domain.errors import PosError, ValidationFailed
@@ -23,9 +25,29 @@ from ui.card_errors import describe_card_error
 from ui.formatting import tender_name, tr_fill, yuan
 from ui.wedge import make_capture_field
 
-TOUCH_STYLE = ("QLineEdit, QComboBox, QSpinBox { min-height: 34px; }"
-               "QPushButton { min-height: 40px; padding: 0 14px; }"
-               "QCheckBox::indicator, QRadioButton::indicator { width: 22px; height: 22px; }")
+GREEN = QColor("#2e7d32")
+RED = QColor("#b00020")
+
+
+def tint(widget: QWidget, color: QColor, bold: bool = True) -> None:
+    """Colour and weight by palette and font, never by style sheet: a widget with its own style
+    sheet stops inheriting its parent's font, so the manager dialog's bigger type would not reach it."""
+    palette = widget.palette()
+    role = (QPalette.ColorRole.ButtonText if isinstance(widget, QAbstractButton)
+            else QPalette.ColorRole.WindowText)
+    palette.setColor(role, color)
+    widget.setPalette(palette)
+    font = widget.font()
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def touch_sizes(root: QWidget) -> None:
+    """Finger-sized fields and buttons (at least 34 and 40 px high) under root."""
+    for kind, height in ((QLineEdit, 34), (QComboBox, 34), (QAbstractSpinBox, 34),
+                         (QPushButton, 40), (QCheckBox, 30), (QRadioButton, 30)):
+        for widget in root.findChildren(kind):
+            widget.setMinimumHeight(max(widget.minimumHeight(), height))
 
 
 class CardActionDialog(QDialog):
@@ -37,7 +59,6 @@ class CardActionDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(520)
-        self.setStyleSheet(TOUCH_STYLE)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.note = QLabel()
@@ -47,7 +68,7 @@ class CardActionDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("dialogMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020; font-weight: bold;")
+        tint(self.message, RED)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -60,6 +81,10 @@ class CardActionDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        touch_sizes(self)
+        super().showEvent(event)
 
     def set_note(self, text: str) -> None:
         self.note.setText(text)
@@ -221,10 +246,10 @@ class CardRegisterDialog(CardActionDialog):
             normalise_mobile(text)
         except ValidationFailed:
             self.mobile_hint.setText(self.tr("11 digits, 13-19…"))
-            self.mobile_hint.setStyleSheet("color: #b00020;")
+            tint(self.mobile_hint, RED, bold=False)
         else:
             self.mobile_hint.setText("✓")
-            self.mobile_hint.setStyleSheet("color: #2e7d32; font-weight: bold;")
+            tint(self.mobile_hint, GREEN)
 
     def _on_calendar_current_index_changed(self, _index: int) -> None:
         lunar = self.calendar.currentData() == "lunar"
@@ -278,7 +303,7 @@ class CardTopUpDialog(CardActionDialog):
         self.reference.setPlaceholderText(self.tr("Bank slip or payment number (not for cash)"))
         self.bonus = QLabel("—")
         self.bonus.setObjectName("topUpBonus")
-        self.bonus.setStyleSheet("font-weight: bold; color: #2e7d32;")
+        tint(self.bonus, GREEN)
         self.form.addRow(self.tr("Amount ¥"), self.amount)
         self.form.addRow(self.tr("Paid by"), self.tender)
         self.form.addRow(self.tr("Reference"), self.reference)
@@ -389,12 +414,12 @@ class CardCancelDialog(CardActionDialog):
                       .replace("%1", name).replace("%2", yuan(refund_fen))
                       .replace("%3", yuan(bonus_fen)).replace("%4", str(points))
                       .replace("%5", str(passes)))
-        self.note.setStyleSheet("font-size: 13pt;")
+        tint(self.note, RED)
         self.identity = IdentityFields(self)
         self.confirmed = QCheckBox(self.tr("I explained this to the member and they agree"))
         self.confirmed.setObjectName("cancelConfirmed")
         self.form.addRow("", self.confirmed)
-        self.ok_button.setStyleSheet("background: #b00020; color: white; font-weight: bold;")
+        tint(self.ok_button, RED)
 
     def check(self) -> None:
         self.identity.check()
@@ -453,4 +478,6 @@ class CardConfirmDialog(CardActionDialog):
         super().__init__(title, ok_text, parent)
         self.setObjectName("cardConfirmDialog")
         self.set_note(text)
-        self.note.setStyleSheet("font-size: 13pt;")
+        font = self.note.font()
+        font.setBold(True)
+        self.note.setFont(font)

@@ -32,10 +32,10 @@ from pos_app.ports.store import PassRecord
 from pos_app.services.auth import User
 from pos_app.services.cards import CardBinding, CardHistoryLine
 from pos_app.services.members import LedgerLine, MemberProfile
-from ui.card_dialogs import (TOUCH_STYLE, CardActionDialog, CardCancelDialog, CardConfirmDialog,
+from ui.card_dialogs import (GREEN, RED, CardActionDialog, CardCancelDialog, CardConfirmDialog,
                              CardIdentityDialog, CardPinDialog, CardRefundDialog,
                              CardRegisterDialog, CardRenewDialog, CardReplaceDialog,
-                             CardTopUpDialog)
+                             CardTopUpDialog, tint, touch_sizes)
 from ui.card_errors import describe_card_error, show_card_error
 from ui.card_ic import IcCardDesk
 from ui.context import PrintResult, TillContext
@@ -45,8 +45,6 @@ from ui.wedge import make_capture_field
 
 log = logging.getLogger(__name__)
 
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
 def card_table(headers: list[str], name: str) -> QTableWidget:
@@ -101,10 +99,6 @@ class MemberCardsScreen(QWidget):
         self.dialog: CardActionDialog | None = None
         self.error_box: QWidget | None = None
         self._want_card: str | None = None
-        self.setStyleSheet(TOUCH_STYLE)
-        font = self.font()
-        font.setPointSize(max(font.pointSize(), 11))
-        self.setFont(font)
 
         self.query = QLineEdit()
         self.query.setObjectName("cardQuery")
@@ -121,9 +115,6 @@ class MemberCardsScreen(QWidget):
         self.profile.setWordWrap(True)
         self.profile.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.profile.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        big = self.profile.font()
-        big.setPointSize(big.pointSize() + 1)
-        self.profile.setFont(big)
 
         self.cards = card_table([self.tr("Card"), self.tr("Status"), self.tr("Kind"),
                                  self.tr("Expires"), self.tr("Gen.")], "memberCards")
@@ -176,7 +167,7 @@ class MemberCardsScreen(QWidget):
             button.clicked.connect(lambda _checked=False, fn=slots[name]: fn())
             self.buttons[name] = button
             grid.addWidget(button, i // 6, i % 6)
-        self.buttons["cancel"].setStyleSheet("color: #b00020;")
+        tint(self.buttons["cancel"], RED)
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.query, 1)
@@ -196,6 +187,7 @@ class MemberCardsScreen(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(grid)
         self._update_buttons()
+        touch_sizes(self)
 
         wedge = ctx.extra.get("wedge")
         if wedge is not None and hasattr(wedge, "card_swiped"):
@@ -221,11 +213,11 @@ class MemberCardsScreen(QWidget):
         self.say_error(exc)
 
     def say(self, text: str) -> None:
-        self.message.setStyleSheet(OK_STYLE)
+        tint(self.message, GREEN)
         self.message.setText(text)
 
     def say_error(self, exc: BaseException, box: bool = True) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        tint(self.message, RED)
         self.message.setText(describe_card_error(exc)[1])
         if box:
             self.error_box = show_card_error(self, exc)
@@ -317,7 +309,7 @@ class MemberCardsScreen(QWidget):
         if members:
             self.results.setCurrentRow(0)
         else:
-            self.message.setStyleSheet(ERROR_STYLE)
+            tint(self.message, RED)
             self.message.setText(self.tr("No member found. Check the number, or register "
                                          "the member (办卡)."))
 
@@ -556,7 +548,7 @@ class MemberCardsScreen(QWidget):
     def _need_card(self) -> CardState | None:
         card = self.selected_card()
         if card is None:
-            self.message.setStyleSheet(ERROR_STYLE)
+            tint(self.message, RED)
             self.message.setText(self.tr("Find the member and pick a card first."))
         return card
 
@@ -743,7 +735,7 @@ class MemberCardsScreen(QWidget):
         p = self.selected_pass()
         if p is None:
             self.tabs.setCurrentWidget(self.passes)
-            self.message.setStyleSheet(ERROR_STYLE)
+            tint(self.message, RED)
             self.message.setText(self.tr("Pick the count pass in the passes table first."))
             return None
         share = (p.price_fen * p.uses_left * 2 + p.uses_total) // (2 * p.uses_total) \

@@ -23,14 +23,13 @@ from pos_app.domain.errors import ValidationFailed
 from pos_app.domain.tenders import TenderKind
 from pos_app.services.auth import User
 from pos_app.services.reports import DIMENSIONS, MemberAnalysis, ReportRow, Reminder
+from ui.card_dialogs import GREEN, RED, tint, touch_sizes
 from ui.card_errors import describe_card_error, show_card_error
 from ui.context import TillContext
 from ui.formatting import tender_name, yuan
 
 log = logging.getLogger(__name__)
 
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,6 @@ class ReportsScreen(QWidget):
         self._manager = manager
         self.error_box: QWidget | None = None
         self.reports: dict[str, ReportTable] = {}
-        font = self.font()
-        font.setPointSize(max(font.pointSize(), 11))
-        self.setFont(font)
-        self.setStyleSheet("QDateEdit, QComboBox, QSpinBox { min-height: 34px; }"
-                           "QPushButton { min-height: 40px; padding: 0 14px; }")
         today = ctx.services.clock.now().date()
         self.start = QDateEdit(QDate(today.year, today.month, 1))
         self.start.setObjectName("reportFrom")
@@ -199,6 +193,7 @@ class ReportsScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
+        touch_sizes(self)
         if ctx.services.reports is None:
             self.refresh_button.setEnabled(False)
             self.message.setText(self.tr("Reports are not available on this till."))
@@ -224,7 +219,7 @@ class ReportsScreen(QWidget):
         self._ctx.background.run(fn, done, self._on_failed)
 
     def _on_failed(self, exc: Exception) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        tint(self.message, RED)
         self.message.setText(describe_card_error(exc)[1])
         self.error_box = show_card_error(self, exc)
 
@@ -382,6 +377,6 @@ class ReportsScreen(QWidget):
             lambda _r: self._on_export_done(path), self._on_failed, lane="device")
 
     def _on_export_done(self, path: Path) -> None:
-        self.message.setStyleSheet(OK_STYLE)
+        tint(self.message, GREEN)
         self.message.setText(self.tr("Saved %1").replace("%1", str(path)))
         self.exported.emit(str(path))

@@ -60,6 +60,9 @@ def make_screen(till: Till, qtbot, actor: User | None = None) -> MemberCardsScre
     till.ctx.extra["wedge"] = WedgeFilter()       # the screen connects itself to its signals
     screen = MemberCardsScreen(till.ctx, actor or till.shop.manager)
     qtbot.addWidget(screen)
+    font = screen.font()
+    font.setPointSize(11)                           # as ManagerDialog sets it
+    screen.setFont(font)
     screen.resize(1024, 700)
     screen.show()
     till.wait_idle(qtbot)
@@ -393,3 +396,33 @@ def test_screenshot_of_the_member_cards_screen(till: Till, qtbot, screen):  # no
         dialog.adjustSize()
         grab(dialog, f"member_cards_{dialog.objectName()}")
         dialog.reject()
+
+
+def test_screens_as_manager_dialog_tabs_at_1024x768(till: Till, qtbot, screen):  # noqa: ANN001
+    """Both screens as tabs of ManagerDialog (added here until the dialog has them itself)."""
+    from ui.manager_dialog import ManagerDialog
+    from ui.reports_screen import ReportsScreen
+    dialog = ManagerDialog(till.ctx, till.shop.manager)
+    qtbot.addWidget(dialog)
+    cards = dialog.findChild(MemberCardsScreen)
+    if cards is None:
+        cards = MemberCardsScreen(till.ctx, till.shop.manager)
+        dialog.tabs.insertTab(1, cards, "会员卡")
+    reports = dialog.findChild(ReportsScreen)
+    if reports is None:
+        reports = ReportsScreen(till.ctx, till.shop.manager)
+        dialog.tabs.addTab(reports, "报表")
+    dialog.resize(1024, 768)
+    dialog.show()
+    till.wait_idle(qtbot)
+    find(till, qtbot, cards, "100003")
+    dialog.tabs.setCurrentWidget(cards)
+    qtbot.wait(50)
+    for name, button in cards.buttons.items():     # every action label fits its button
+        assert button.fontMetrics().horizontalAdvance(button.text()) < button.width() - 8, name
+    grab(dialog, "manager_member_cards_1024x768")
+    reports.refresh()
+    till.wait_idle(qtbot)
+    dialog.tabs.setCurrentWidget(reports)
+    qtbot.wait(50)
+    grab(dialog, "manager_reports_1024x768")

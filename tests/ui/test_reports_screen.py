@@ -39,6 +39,9 @@ def screen(till: Till, qtbot) -> ReportsScreen:  # noqa: ANN001
     till.ctx.extra["export_xlsx"] = write_xlsx
     s = ReportsScreen(till.ctx, shop.manager)
     qtbot.addWidget(s)
+    font = s.font()
+    font.setPointSize(11)                           # as ManagerDialog sets it
+    s.setFont(font)
     s.resize(1024, 768)
     s.show()
     s.refresh()
