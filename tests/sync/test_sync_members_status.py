@@ -3,6 +3,7 @@ authorisation; the status snapshot the status bar shows."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -19,6 +20,7 @@ from pos_app.ports.headoffice import SpendOutcome
 from pos_app.services.cards import CardBinding, MemberForm
 from pos_app.sync.engine import sync_status
 from pos_app.sync.events import hlc_pack
+from pos_app.sync.worker import SyncWorker
 from tests.headoffice.hq_rig import LiveServer
 from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, WANG_FANG, make_till
 
@@ -145,3 +147,20 @@ def test_head_office_catalog_prices_promotions_rule_sets_and_limits_reach_the_ti
     a.sync()
     tea = a.shop.services.checkout.find_product("TEA1")
     assert (tea.price_fen, tea.promo_rate_bp) == (9_900, 9_000)
+
+
+def test_the_worker_thread_syncs_in_the_background_and_stops_cleanly(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    hq.import_members(HQ_MEMBERS)
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    a.sync()
+    worker = SyncWorker(a.wiring.engine, interval_s=60)
+    worker.start()
+    a.sell("100002")
+    worker.wake()
+    deadline = time.monotonic() + 15
+    while a.wiring.store.backlog() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert a.wiring.store.backlog() == 0
+    worker.stop()
+    assert sync_status(a.wiring.store, a.shop.clock).online
