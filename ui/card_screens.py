@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -199,6 +200,11 @@ class MemberCardsScreen(QWidget):
             taps.uid_tapped.connect(self.on_ic_tapped)
         checkout = ctx.services.checkout
         ctx.background.run(checkout.rules, self._on_rules_done, self._on_rules_failed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # Ready for a swipe or typing as soon as the tab opens.
+        self.query.setFocus()
+        super().showEvent(event)
 
     # -- helpers -------------------------------------------------------------------------------
     @property

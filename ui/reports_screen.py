@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -105,6 +106,7 @@ class ReportsScreen(QWidget):
         self._manager = manager
         self.error_box: QWidget | None = None
         self.reports: dict[str, ReportTable] = {}
+        self._shown_once = False
         today = ctx.services.clock.now().date()
         self.start = QDateEdit(QDate(today.year, today.month, 1))
         self.start.setObjectName("reportFrom")
@@ -197,6 +199,13 @@ class ReportsScreen(QWidget):
         if ctx.services.reports is None:
             self.refresh_button.setEnabled(False)
             self.message.setText(self.tr("Reports are not available on this till."))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # The first time the tab is opened it shows this month at once.
+        if not self._shown_once and self._ctx.services.reports is not None:
+            self._shown_once = True
+            self.refresh()
+        super().showEvent(event)
 
     # -- ranges and refresh --------------------------------------------------------------------
     def set_range(self, start: date, end: date) -> None:
