@@ -290,7 +290,10 @@ def test_gifts_are_offered_only_when_due_and_given_once(till: Till, qtbot, scree
 
 def test_member_pin_is_set_then_reset_with_the_identity_check(till: Till, qtbot, screen):  # noqa: ANN001
     shop = till.shop
-    find(till, qtbot, screen, "100002")
+    till.ctx.extra["wedge"].card_swiped.emit("100002")   # a swipe with no form open finds her
+    till.wait_idle(qtbot)
+    till.wait_idle(qtbot)
+    assert screen.account is not None and screen.account.name == "李娜"
     pin = screen.set_pin()
     pin.new_pin.setText("2468")
     pin.repeat.setText("2468")
