@@ -17,10 +17,22 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import (BarcodeRow, CardRow, MemberRow, OfflineSpendRow, OutboxRow,
-                       PointsEntryRow, ProductRow, RuleSetRow,
-                       StoredValueEntryRow, SyncCardStatusRow, SyncCursorRow, SyncDocumentRow,
-                       SyncStateRow, TillRow)
+from db.models import (
+    BarcodeRow,
+    CardRow,
+    MemberRow,
+    OfflineSpendRow,
+    OutboxRow,
+    PointsEntryRow,
+    ProductRow,
+    RuleSetRow,
+    StoredValueEntryRow,
+    SyncCardStatusRow,
+    SyncCursorRow,
+    SyncDocumentRow,
+    SyncStateRow,
+    TillRow,
+)
 from pos_app.domain.card import STATUS_RANK, CardStatus
 from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource

@@ -25,7 +25,13 @@ from sqlalchemy import insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from headoffice.errors import BadCursor, UnknownStream
-from headoffice.models import (CardRow, ChangeLogRow, DocumentRow, MemberAccountRow, MemberRow)
+from headoffice.models import (
+    CardRow,
+    ChangeLogRow,
+    DocumentRow,
+    MemberAccountRow,
+    MemberRow,
+)
 from pos_app.sync.events import STREAMS
 
 MAX_PAGE = 5000

@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from headoffice.ledger import Booking, Ledger
-from headoffice.models import (AuthorisationRow, BenefitRow, CardRow, MemberAccountRow,
-                               MemberRow, SaleRow, TillEventRow)
+from headoffice.models import (
+    AuthorisationRow,
+    BenefitRow,
+    CardRow,
+    MemberAccountRow,
+    MemberRow,
+    TillEventRow,
+)
 from pos_app.domain.card import STATUS_RANK, CardStatus
 from pos_app.sync.events import hlc_pack, ledger_effects, lww_wins
 
@@ -63,12 +69,13 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
     member_id = payload.get("member_id")
     tenders = sale.get("tenders") or []
     total = sum(int(t["amount_fen"]) for t in tenders)
-    lg.add_sale(dict(
-        id=sale_id, event_id=b.event_id, shop_id=b.shop_id, till_id=b.till_id,
-        kind="return" if kind == "sale.returned" else "sale",
-        receipt_no=str(sale.get("receipt_no", ""))[:40], member_id=member_id, total_fen=total,
-        original_sale_id=payload.get("original_sale_id"), client_at=b.client_at,
-        booked_at=b.at, body=json.dumps(sale, ensure_ascii=False, sort_keys=True)))
+    lg.add_sale({
+        "id": sale_id, "event_id": b.event_id, "shop_id": b.shop_id, "till_id": b.till_id,
+        "kind": "return" if kind == "sale.returned" else "sale",
+        "receipt_no": str(sale.get("receipt_no", ""))[:40], "member_id": member_id,
+        "total_fen": total, "original_sale_id": payload.get("original_sale_id"),
+        "client_at": b.client_at, "booked_at": b.at,
+        "body": json.dumps(sale, ensure_ascii=False, sort_keys=True)})
     result: dict[str, Any] = {"status": "applied", "sale_id": sale_id, "flags": []}
     effects = ledger_effects(kind, payload)
     if not effects:
@@ -194,7 +201,7 @@ def _member_updated(session: Session, lg: Ledger, b: Booking, kind: str,
     if not hlc:
         # Until every till stamps an HLC, its wall clock stands in (counter 0).
         at = _client_time(payload.get("at")) or b.client_at or b.at
-        hlc = hlc_pack(int(at.replace(tzinfo=timezone.utc).timestamp() * 1000), 0)
+        hlc = hlc_pack(int(at.replace(tzinfo=UTC).timestamp() * 1000), 0)
     hlc = str(hlc)
     m = session.execute(select(MemberRow).where(MemberRow.id == member_id).with_for_update()
                         ).scalar_one_or_none()

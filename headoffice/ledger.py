@@ -18,8 +18,16 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from headoffice.models import (CardRow, FlagRow, MemberAccountRow, MemberRow, PointsEntryRow,
-                               ReceivableRow, SaleRow, StoredValueEntryRow)
+from headoffice.models import (
+    CardRow,
+    FlagRow,
+    MemberAccountRow,
+    MemberRow,
+    PointsEntryRow,
+    ReceivableRow,
+    SaleRow,
+    StoredValueEntryRow,
+)
 from pos_app.domain.ids import UuidV7Source
 
 

@@ -9,23 +9,32 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from headoffice.db import session_factory
-from headoffice.errors import DuplicateTill, NotEnrolled, UnknownShop
+from headoffice.errors import DuplicateTill, NotEnrolled, UnknownShop, UnknownStream
 from headoffice.feeds import DOCUMENT_STREAMS, Page, emit, read_page
 from headoffice.ingest import BadEvent, apply_event, client_time, new_changed
 from headoffice.ledger import Booking, Ledger
-from headoffice.models import (AuthorisationRow, CardRow, DocumentRow, FlagRow, InboxRow,
-                               MemberAccountRow, MemberRow, ReceivableRow, RefusedEventRow,
-                               ShopRow, TillRow)
-from headoffice.errors import UnknownStream
+from headoffice.models import (
+    AuthorisationRow,
+    CardRow,
+    DocumentRow,
+    FlagRow,
+    InboxRow,
+    MemberAccountRow,
+    MemberRow,
+    ReceivableRow,
+    RefusedEventRow,
+    ShopRow,
+    TillRow,
+)
 from pos_app.domain.ids import UuidV7Source
 from pos_app.sync.events import event_hash, ledger_effects
 
@@ -46,7 +55,7 @@ _ENROL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _sha(text: str) -> str:
@@ -127,7 +136,7 @@ class HeadOffice:
     def _insert_ignore(self, session: Session, table: Any, values: dict[str, Any]) -> int:
         dialect = postgresql if self.pg else sqlite
         stmt = (dialect.insert(table).values(**values).on_conflict_do_nothing()
-                .returning(table.c[list(table.primary_key.columns)[0].name]))
+                .returning(next(iter(table.primary_key.columns))))
         return 1 if session.execute(stmt).first() is not None else 0
 
     # -- shops, tills, keys -------------------------------------------------------------------
@@ -281,12 +290,12 @@ class HeadOffice:
                 except (BadEvent, DBAPIError):
                     raise _Careful() from None
             status = str(result.get("status", "applied"))[:16]
-            inbox_rows.append(dict(
-                event_id=ev.id, till_id=who.till_id, shop_id=who.shop_id,
-                device_seq=ev.device_seq, kind=ev.kind, payload_hash=hashes[ev.id],
-                payload=json.dumps(ev.payload, ensure_ascii=False, sort_keys=True),
-                status=status, result=json.dumps(result, sort_keys=True),
-                client_at=client_time(ev.created_at), received_at=now))
+            inbox_rows.append({
+                "event_id": ev.id, "till_id": who.till_id, "shop_id": who.shop_id,
+                "device_seq": ev.device_seq, "kind": ev.kind, "payload_hash": hashes[ev.id],
+                "payload": json.dumps(ev.payload, ensure_ascii=False, sort_keys=True),
+                "status": status, "result": json.dumps(result, sort_keys=True),
+                "client_at": client_time(ev.created_at), "received_at": now})
             results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq, "status": "applied",
                               "result": result}
         try:

@@ -8,7 +8,12 @@ from datetime import timedelta
 
 from pos_app.ports.clock import Clock
 from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
-from pos_app.sync.ports import HeadOfficeClient, NotEnrolledError, HeadOfficeUnreachable, SyncStore
+from pos_app.sync.ports import (
+    HeadOfficeClient,
+    HeadOfficeUnreachable,
+    NotEnrolledError,
+    SyncStore,
+)
 
 log = logging.getLogger("pos.sync")
 

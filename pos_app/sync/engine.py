@@ -17,8 +17,15 @@ from datetime import datetime, timedelta
 
 from pos_app.ports.clock import Clock
 from pos_app.sync.events import STREAMS
-from pos_app.sync.ports import (HeadOfficeClient, HeadOfficeUnreachable, NotEnrolledError,
-                                SyncError, SyncRejected, SyncState, SyncStore)
+from pos_app.sync.ports import (
+    HeadOfficeClient,
+    HeadOfficeUnreachable,
+    NotEnrolledError,
+    SyncError,
+    SyncRejected,
+    SyncState,
+    SyncStore,
+)
 
 log = logging.getLogger("pos.sync")
 
@@ -167,8 +174,7 @@ def sync_status(store: SyncStore, clock: Clock, offline_warn_hours: int = 72) ->
     limit_h = int(st.limits.get("max_offline_hours", offline_warn_hours))
     now = clock.now()
     online = st.last_success_at is not None and st.offline_since is None
-    since = st.offline_since if st.offline_since is not None else (
-        None if st.last_success_at else None)
+    since = st.offline_since
     too_long = since is not None and now - since > timedelta(hours=limit_h)
     return SyncStatus(online, st.backlog, st.last_success_at, st.offline_since, too_long,
                       st.last_error)

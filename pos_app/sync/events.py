@@ -119,8 +119,7 @@ class HybridLogicalClock:
 
     def observe(self, stamp: str) -> None:
         ms, counter = hlc_unpack(stamp)
-        if (ms, counter) > (self._ms, self._counter):
-            self._ms, self._counter = ms, counter
+        self._ms, self._counter = max((self._ms, self._counter), (ms, counter))
 
 
 def lww_wins(new: tuple[str, str], old: tuple[str, str] | None) -> bool:

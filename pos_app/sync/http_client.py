@@ -5,8 +5,15 @@ from typing import Any
 
 import httpx
 
-from pos_app.sync.ports import (HeadOfficeUnreachable, NotEnrolledError, OutboxEvent,
-                                PulledPage, PushReply, SpendReply, SyncRejected)
+from pos_app.sync.ports import (
+    HeadOfficeUnreachable,
+    NotEnrolledError,
+    OutboxEvent,
+    PulledPage,
+    PushReply,
+    SpendReply,
+    SyncRejected,
+)
 
 DEFAULT_TIMEOUT_S = 30.0
 

@@ -9,10 +9,22 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from headoffice.models import (FlagRow, InboxRow, PointsEntryRow, RefusedEventRow, SaleRow,
-                               StoredValueEntryRow)
+from headoffice.models import (
+    FlagRow,
+    InboxRow,
+    PointsEntryRow,
+    RefusedEventRow,
+    SaleRow,
+    StoredValueEntryRow,
+)
 from headoffice.service import HeadOffice
-from tests.headoffice.hq_rig import Faults, FaultyTransport, LiveServer, enrol_till, sale_event
+from tests.headoffice.hq_rig import (
+    Faults,
+    FaultyTransport,
+    LiveServer,
+    enrol_till,
+    sale_event,
+)
 
 pytestmark = pytest.mark.postgres
 

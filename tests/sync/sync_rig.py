@@ -2,11 +2,14 @@
 fault-injecting transport in between."""
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from headoffice.service import HeadOffice
 from pos_app.domain.tenders import TenderInput, TenderKind
@@ -14,6 +17,7 @@ from pos_app.services.auth import User
 from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
 from pos_app.sync.cli import SyncWiring, enrol_till, open_sync
 from pos_app.sync.engine import SyncReport
+
 try:  # the shared till fixtures are moving from tests/conftest.py to tests/store_support.py
     from tests.store_support import NOON, STANDARD_GOODS, Shop, make_shop
 except ImportError:
@@ -87,10 +91,8 @@ def make_till(hq: HeadOffice, live: LiveServer, root: Path, shop_code: str, till
               at: datetime = NOON, push_batch: int | None = None) -> TillRig:
     shop = make_shop(root / f"{shop_code}-{till_code}-{uuid.uuid4().hex[:6]}", at)
     shop.products(STANDARD_GOODS)
-    try:
+    with contextlib.suppress(IntegrityError):   # the shop exists already
         hq.add_shop(shop_code, f"shop {shop_code}")
-    except Exception:  # noqa: BLE001 - the shop exists already
-        pass
     code = hq.add_till(shop_code, till_code)
     enrol_till(shop.data_dir, live.url, code)
     faults = Faults()

@@ -9,7 +9,7 @@ from headoffice.service import HeadOffice
 from pos_app.cli import main
 from pos_app.settings import load_settings
 from tests.headoffice.hq_rig import LiveServer
-from tests.sync.sync_rig import HQ_MEMBERS, make_shop  # noqa: F401 - re-exported
+from tests.sync.sync_rig import HQ_MEMBERS, make_shop
 
 pytestmark = pytest.mark.postgres
 

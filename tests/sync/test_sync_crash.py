@@ -2,7 +2,6 @@
 event reaches head office exactly once, with no gap; a pulled page lands whole or not at all."""
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal

@@ -20,6 +20,7 @@ from pos_app.ports.headoffice import SpendOutcome
 from pos_app.services.cards import CardBinding, MemberForm
 from pos_app.sync.engine import sync_status
 from pos_app.sync.events import hlc_pack
+from pos_app.sync.ports import HeadOfficeUnreachable
 from pos_app.sync.worker import SyncWorker
 from tests.headoffice.hq_rig import LiveServer
 from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, WANG_FANG, make_till
@@ -110,7 +111,7 @@ def test_the_status_snapshot_shows_offline_backlog_and_a_too_long_offline_warnin
     a.offline()
     for _ in range(3):
         a.sell()
-    with pytest.raises(Exception):
+    with pytest.raises(HeadOfficeUnreachable):
         a.sync()
     st = sync_status(a.wiring.store, a.shop.clock)
     assert (st.online, st.backlog, st.offline_since) == (False, 3, a.shop.clock.now())

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from headoffice.ledger import ledger_check
 from headoffice.models import InboxRow, PointsEntryRow, SaleRow, StoredValueEntryRow
 from headoffice.service import HeadOffice
+from pos_app.sync.ports import HeadOfficeUnreachable
 from tests.headoffice.hq_rig import LiveServer
 from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, make_till
 
@@ -49,7 +50,7 @@ def test_a_response_lost_after_head_office_committed_books_everything_once(
     a.sell("100002", sv_fen=5_000)
     before = hq_counts(hq)
     a.faults.plan = ["drop_response"]              # the push commits, its answer is lost
-    with pytest.raises(Exception):
+    with pytest.raises(HeadOfficeUnreachable):
         a.sync()
     assert a.wiring.store.backlog() == 1           # the sale: not acknowledged
     a.sync()
