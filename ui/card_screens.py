@@ -542,6 +542,10 @@ class MemberCardsScreen(QWidget):
             return
         self._ctx.background.run(lambda: printer(result), self._on_printed, self._on_print_failed,
                                  lane="device")
+        fee_sale = getattr(result, "fee_sale", None)
+        if fee_sale is not None:
+            # The card fee is a sale of its own: its receipt prints after the slip.
+            self._print(fee_sale)
 
     def _on_printed(self, outcome: object) -> None:
         if isinstance(outcome, PrintResult) and not outcome.printed:

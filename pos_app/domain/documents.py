@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.card import CardEventKind
+from pos_app.domain.sale import CompletedSale
 from pos_app.domain.tenders import TenderKind
 
 
@@ -56,6 +57,7 @@ class CardSlip:
     balance_fen: int = 0
     spendable_points: int = 0
     refund_fen: int = 0
+    fee_sale: CompletedSale | None = None   # the card / annual / replacement fee, its receipt
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class RuleSet:
     topup_bonuses: tuple[TopUpBonus, ...] = (TopUpBonus(100_000, 10_000),)
     card_fee_fen: int = 0
     annual_fee_fen: int = 0
-    replacement_fee_fen: int = 1_000
+    replacement_fee_fen: int = 0
     card_validity_days: int | None = None
     manual_discount_limit_bp: tuple[tuple[str, int], ...] = (
         ("cashier", 0), ("manager", 2_000), ("admin", 5_000))

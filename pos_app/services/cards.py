@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from pos_app.domain.card import (
     mask_mobile,
     mask_name,
 )
+from pos_app.domain.codec import to_jsonable
 from pos_app.domain.documents import CardSlip
 from pos_app.domain.errors import (
     BenefitAlreadyGiven,
@@ -35,14 +36,20 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.member import MemberAccount, normalise_mobile
 from pos_app.domain.points import tier_for_purchase
+from pos_app.domain.pricing import BasketItem, price_line
 from pos_app.domain.rules import RuleSet
-from pos_app.domain.sale import receipt_no_from_scan
+from pos_app.domain.sale import CompletedSale, SaleKind, receipt_no_from_scan
+from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, settle
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role, validate_pin
 from pos_app.services.selling import quarter_of
 
 CARD_NO_MAX = 40
+# The fee items `pos init` creates (excluded goods: no discount, no points).
+FEE_CARD = "FEE-CARD"
+FEE_ANNUAL = "FEE-ANNUAL"
+FEE_REPLACEMENT = "FEE-REPLACE"
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,8 @@ class CardService:
         return name, mobile, birthday, card_no, referrer_id
 
     def register(self, actor: User, form: MemberForm, binding: CardBinding,
-                 join_receipt_no: str = "", closes_intent: str | None = None) -> CardSlip:
+                 join_receipt_no: str = "", closes_intent: str | None = None,
+                 fee_tender: TenderKind = TenderKind.CASH) -> CardSlip:
         """A new member with a first card; join-by-purchase tier and referral points apply."""
         require_role(actor, "manager", "register_member")
         now = self._clock.now()
@@ -181,8 +189,12 @@ class CardService:
                 "card": {"card_no": card_no, "kind": binding.kind.value, "uid": card.uid,
                          "expires_on": expires, "generation": 1},
                 "referral": referral}, now)
+            fee = rules.card_fee_fen + rules.annual_fee_fen
+            fee_sale = self._take_fee(uow, actor, FEE_CARD, fee, fee_tender, member_id, card_no,
+                                      now)
             slip = self._slip(uow, actor, CardEventKind.ISSUED, account, card_no, now,
-                              expires_on=expires, tier_code=tier.code)
+                              expires_on=expires, tier_code=tier.code, fee_fen=fee,
+                              fee_sale=fee_sale)
             uow.commit()
             return slip
 
@@ -330,7 +342,8 @@ class CardService:
         return old
 
     def replace(self, actor: User, old_card_no: str, binding: CardBinding,
-                identity: IdentityCheck, closes_intent: str | None = None) -> CardSlip:
+                identity: IdentityCheck, closes_intent: str | None = None,
+                fee_tender: TenderKind = TenderKind.CASH) -> CardSlip:
         """A new card for the same member; the old one is dead for good (generation bumped)."""
         require_role(actor, "manager", "replace_card")
         new_no = _check_card_no(binding.card_no)
@@ -363,14 +376,18 @@ class CardService:
                                                 "uid": new.uid, "generation": generation,
                                                 "expires_on": expires, "fee_fen": fee,
                                                 "at": now}, now)
+            fee_sale = self._take_fee(uow, actor, FEE_REPLACEMENT, fee, fee_tender, old.member_id,
+                                      new_no, now)
             account = uow.members.lock_account(old.member_id)
             slip = self._slip(uow, actor, CardEventKind.REPLACED, account, new_no, now,
-                              old_card_no=old.card_no, fee_fen=fee, expires_on=expires)
+                              old_card_no=old.card_no, fee_fen=fee, expires_on=expires,
+                              fee_sale=fee_sale)
             uow.commit()
             return slip
 
     # -- renew (延期) and cancel (注销) -------------------------------------------------------
-    def renew(self, actor: User, card_no: str, days: int) -> CardSlip:
+    def renew(self, actor: User, card_no: str, days: int,
+              fee_tender: TenderKind = TenderKind.CASH) -> CardSlip:
         """Extend the expiry by `days` from the later of today and the current expiry."""
         require_role(actor, "manager", "renew_card")
         if not 0 < days <= 3_650:
@@ -393,9 +410,11 @@ class CardService:
                              {"expires_on": expires})
             uow.outbox.append("card.renewed", {"card_no": card.card_no, "expires_on": expires,
                                                "member_id": card.member_id, "at": now}, now)
+            fee_sale = self._take_fee(uow, actor, FEE_ANNUAL, fee, fee_tender, card.member_id,
+                                      card.card_no, now)
             account = uow.members.lock_account(card.member_id)
             slip = self._slip(uow, actor, CardEventKind.RENEWED, account, card.card_no, now,
-                              expires_on=expires, fee_fen=fee)
+                              expires_on=expires, fee_fen=fee, fee_sale=fee_sale)
             uow.commit()
             return slip
 
@@ -501,6 +520,53 @@ class CardService:
             uow.commit()
             return period
 
+    # -- fees ---------------------------------------------------------------------------------
+    def _take_fee(self, uow: UnitOfWork, actor: User, sku: str, fee_fen: int,
+                  tender: TenderKind, member_id: str, card_no: str, now: datetime
+                  ) -> CompletedSale | None:
+        """A card, annual or replacement fee is a sale of its own (excluded goods: no discount,
+        no points) in the same transaction as the card action, so both happen or neither."""
+        if fee_fen <= 0:
+            return None
+        if tender not in (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT,
+                          TenderKind.ALIPAY, TenderKind.STORED_VALUE):
+            raise ValidationFailed("tender", "take the fee in cash, by card, WeChat, Alipay or "
+                                             "from the balance")
+        shift = uow.shifts.open_shift_of(uow.site.till_id())
+        if shift is None:
+            raise ShiftNotOpen()
+        product = uow.catalog.find_by_code(sku)
+        if product is None:
+            raise ValidationFailed("fee", f"the fee item {sku} is missing: run `pos init`")
+        rules = uow.rules.current(now)
+        line = price_line(1, BasketItem(replace(product, price_fen=fee_fen), 1), rules, None,
+                          now.date())
+        wallet = None
+        if tender is TenderKind.STORED_VALUE:
+            account = uow.members.lock_account(member_id)
+            wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen, 0)
+        settlement = settle(fee_fen, [TenderInput(tender, fee_fen)], rules, wallet)
+        shop = uow.site.shop()
+        sale = CompletedSale(
+            sale_id=self._ids.new_id(),
+            receipt_no=uow.sales.next_receipt_no(uow.site.till().code, now.date()),
+            kind=SaleKind.SALE, shop_code=shop.code, till_code=uow.site.till().code,
+            cashier_name=actor.display_name, created_at=now, rule_version=rules.version,
+            lines=(line,), tenders=settlement.tenders, change_fen=0, rounding_fen=0)
+        uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
+                      shift_id=shift.id, user_id=actor.id, member_id=member_id,
+                      card_id=uow.members.card_id(card_no), points_shares={})
+        for t in settlement.tenders:
+            if t.kind is TenderKind.STORED_VALUE:
+                uow.members.add_stored_value(member_id, "spend", -t.sv_paid_fen, -t.sv_bonus_fen,
+                                             now, sale.sale_id, tender=t.kind.value,
+                                             shift_id=shift.id, note=sku)
+        uow.audit.record(now, actor.id, "fee_taken", card_no, {"sku": sku, "fee_fen": fee_fen,
+                                                               "receipt_no": sale.receipt_no})
+        uow.outbox.append("sale.completed", {"sale": to_jsonable(sale), "member_id": member_id,
+                                             "card_no": card_no, "shift_id": shift.id}, now)
+        return sale
+
     # -- history ------------------------------------------------------------------------------
     def history(self, member_id: str) -> list[CardHistoryLine]:
         """Every card event of the member (issued, lost, replaced, ...) with who and where."""
@@ -510,7 +576,7 @@ class CardService:
     def _slip(self, uow: UnitOfWork, actor: User, kind: CardEventKind, account: MemberAccount,
               card_no: str, now: datetime, old_card_no: str | None = None, fee_fen: int = 0,
               expires_on: date | None = None, refund_fen: int = 0,
-              tier_code: str | None = None) -> CardSlip:
+              tier_code: str | None = None, fee_sale: CompletedSale | None = None) -> CardSlip:
         tier = uow.rules.current(now).tier(tier_code or account.tier_code)
         return CardSlip(
             event_id=self._ids.new_id(),
@@ -521,6 +587,6 @@ class CardService:
             tier_name_en=tier.name_en, old_card_no=old_card_no, fee_fen=fee_fen,
             expires_on=expires_on.isoformat() if expires_on else None,
             balance_fen=account.balance_fen, spendable_points=account.spendable_points,
-            refund_fen=refund_fen)
+            refund_fen=refund_fen, fee_sale=fee_sale)
 
 

@@ -5,7 +5,16 @@ from pos_app.domain.errors import NotFound
 from pos_app.domain.rules import RuleSet, default_rule_set
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import Clock, IdSource
-from pos_app.ports.store import PinHasher, UnitOfWorkFactory, UserRecord
+from pos_app.ports.store import (
+    PinHasher,
+    ProductImportRow,
+    UnitOfWorkFactory,
+    UserRecord,
+)
+from pos_app.services.cards import FEE_ANNUAL, FEE_CARD, FEE_REPLACEMENT
+
+# The fees of the card lifecycle are sold as these items; their price comes from the rule set.
+FEE_ITEMS = ((FEE_CARD, "会员卡工本费"), (FEE_ANNUAL, "会员年费"), (FEE_REPLACEMENT, "补卡费"))
 
 
 def initialise(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource, hasher: PinHasher,
@@ -24,6 +33,11 @@ def initialise(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource, hasher: PinH
         except NotFound:
             w.rules.add(rules or default_rule_set(), now.replace(year=2000), now)
             created = True
+        for sku, name in FEE_ITEMS:
+            if w.catalog.find_by_code(sku) is None:
+                w.imports.apply_products([ProductImportRow(0, sku, "", name, ("服务", "会员卡"), 0,
+                                                           "excluded", None)], now)
+                created = True
         for username, display, role, pin in users:
             if w.users.find_by_username(username) is None:
                 w.users.add(UserRecord(ids.new_id(), username, display, role, hasher.hash(pin),

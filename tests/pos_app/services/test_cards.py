@@ -221,3 +221,30 @@ def test_birthday_gift_once_a_year_on_the_birthday(stocked):
     with pytest.raises(BenefitAlreadyGiven):
         svc.give_benefit(stocked.cashier, "500077", "birthday")
     assert not stocked.services.checkout.new_session().attach_card("500077").badges.birthday
+
+
+def test_card_replacement_and_annual_fees_are_sales_in_the_same_transaction(stocked):
+    from pos_app.domain.errors import ShiftNotOpen
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(card_fee_fen=1_000, annual_fee_fen=5_000,
+                                                       replacement_fee_fen=2_000))
+    svc = stocked.services.cards
+    before = everything(stocked)
+    with pytest.raises(ShiftNotOpen):      # no shift: no fee can be taken, so no card either
+        svc.register(stocked.manager, FORM, CardBinding("500001"))
+    assert everything(stocked) == before
+    stocked.open_shift()
+    slip = svc.register(stocked.manager, FORM, CardBinding("500001"))
+    assert slip.fee_fen == 6_000 and slip.fee_sale is not None
+    assert slip.fee_sale.total_fen == 6_000 and slip.fee_sale.lines[0].sku == "FEE-CARD"
+    assert slip.fee_sale.lines[0].earns_points is False
+    stocked.services.members.top_up(stocked.manager, "500001", 10_000, TenderKind.CASH)
+    slip = svc.replace(stocked.manager, "500001", CardBinding("500002"), ID_OK,
+                       fee_tender=TenderKind.STORED_VALUE)
+    assert slip.fee_sale.tenders[0].kind is TenderKind.STORED_VALUE
+    assert slip.balance_fen == 8_000
+    slip = svc.renew(stocked.manager, "500002", 365)
+    assert slip.fee_sale.total_fen == 5_000
+    z = stocked.services.shifts.z_report()
+    assert z.sales_total_fen == 6_000 + 2_000 + 5_000
+    assert z.expected_cash_fen == 50_000 + 6_000 + 10_000 + 5_000
