@@ -264,6 +264,21 @@ def _card_event(session: Session, lg: Ledger, b: Booking, kind: str,
             _set_status(row, target, b)
         else:
             result = {"status": "superseded", "card_status": row.status}
+        if action == "cancelled":
+            # Cancelling the membership ends every card of the member, and its money moves.
+            for other in session.scalars(select(CardRow).where(
+                    CardRow.member_id == row.member_id, CardRow.card_no != card_no)):
+                if STATUS_RANK[CardStatus.CANCELLED] > STATUS_RANK[CardStatus(other.status)]:
+                    _set_status(other, CardStatus.CANCELLED, b)
+                    lg.cards[other.card_no] = other.status
+                    changed["cards"].add(other.card_no)
+                    changed["card_status"].add(other.card_no)
+            for e in ledger_effects(kind, payload):
+                if e.ledger == "stored_value":
+                    lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
+                else:
+                    lg.points(b, e.member_id, e.kind, e.first, e.second)
+                changed["balances"].add(e.member_id)
         if action == "replaced" and payload.get("new_card_no"):
             new_no = str(payload["new_card_no"])
             row.replaced_by = new_no

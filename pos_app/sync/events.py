@@ -76,6 +76,20 @@ def ledger_effects(kind: str, payload: dict[str, Any]) -> list[LedgerEffect]:
     if kind in ("stored_value.topup", "stored_value.refund_balance"):
         return [LedgerEffect(payload["member_id"], "stored_value", kind.split(".", 1)[1],
                              int(payload.get("paid_fen", 0)), int(payload.get("bonus_fen", 0)))]
+    if kind == "card.cancelled":
+        # 注销: the paid-in balance is paid out in cash, bonus and spendable points forfeit.
+        member_id = payload.get("member_id")
+        out = []
+        refund = int(payload.get("refund_fen", 0) or 0)
+        bonus = int(payload.get("bonus_forfeited_fen", 0) or 0)
+        points = int(payload.get("points_forfeited", 0) or 0)
+        if member_id and refund:
+            out.append(LedgerEffect(member_id, "stored_value", "cancel_refund", -refund, 0))
+        if member_id and bonus:
+            out.append(LedgerEffect(member_id, "stored_value", "forfeit", 0, -bonus))
+        if member_id and points:
+            out.append(LedgerEffect(member_id, "points", "forfeit", -points, 0))
+        return out
     if kind == "member.registered":
         ref = payload.get("referral") or {}
         if ref.get("referrer_id") and ref.get("points"):

@@ -174,3 +174,24 @@ def test_an_unknown_kind_is_recorded_flagged_and_acked(hq: HeadOffice, live: Liv
     with hq.sessions() as s:
         kinds = set(s.scalars(select(FlagRow.kind)))
     assert {"unknown_kind", "bad_event"} <= kinds
+
+
+def test_a_cancelled_membership_ends_every_card_and_books_the_refund_and_forfeits(
+        hq: HeadOffice, live: LiveServer, member: str):
+    key = enrol_till(hq, live.url)
+    hq.import_members([{"id": str(uuid.uuid4()), "name": "x", "card_no": "100009"}])
+    with hq.sessions() as s:
+        from headoffice.models import CardRow
+        s.add(CardRow(card_no="100012", member_id=member, kind="ic", status="active",
+                      status_version=1, generation=2, issued_at=hq.clock()))
+        s.commit()
+    _push(live.url, key, [{"id": str(uuid.uuid4()), "device_seq": 1, "kind": "card.cancelled",
+                           "payload": {"card_no": "100002", "member_id": member,
+                                       "at": "2026-11-28T12:00:00", "refund_fen": 20_000,
+                                       "bonus_forfeited_fen": 0, "points_forfeited": 990}}])
+    acct = hq.account(member)
+    assert (acct["balance_paid_fen"], acct["spendable_points"]) == (0, 0)
+    with hq.sessions() as s:
+        statuses = dict(s.execute(select(CardRow.card_no, CardRow.status)
+                                  .where(CardRow.member_id == member)).all())
+    assert statuses == {"100002": "cancelled", "100012": "cancelled"}
