@@ -194,6 +194,12 @@ class PaymentDialog(QDialog):
         top = QHBoxLayout(self)
         top.addLayout(left, 3)
         top.addLayout(right, 2)
+        for small in (self.reference, self.undo_button, self.cancel_button):
+            # Touch-friendly: nothing a cashier presses is smaller than a fingertip.
+            sf = small.font()
+            sf.setPointSize(13)
+            small.setFont(sf)
+            small.setMinimumHeight(40)
         self._refresh()
         self.amount.setFocus()
 

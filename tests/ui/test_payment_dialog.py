@@ -79,3 +79,19 @@ def test_an_unknown_code_says_what_to_do_in_chinese(till: Till, qtbot) -> None: 
     boxes = [b for b in selling.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "NOSUCHCODE" in boxes[0].text() and "品名" in boxes[0].text()
     assert boxes[0].windowTitle() == "未知商品"
+
+
+def test_the_keyboard_alone_pays_f_keys_for_tenders_and_enter_to_finish(till: Till, qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    pay = pay_dialog(till, qtbot, ["6900000000017"], card="100002")   # ¥88.00 for Gold
+    pay.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pay.amount)
+    pay.amount.setText("8.00")
+    QTest.keyClick(pay.amount, Qt.Key.Key_F2)           # stored value ¥8.00
+    QTest.keyClick(pay.amount, Qt.Key.Key_F1)           # cash: the rest (typed amount is the rest)
+    assert [(t.kind, t.amount_fen) for t in pay.tenders] == [
+        (TenderKind.STORED_VALUE, 800), (TenderKind.CASH, 8_000)]
+    with qtbot.waitSignal(pay.completed, timeout=10_000):
+        QTest.keyClick(pay.amount, Qt.Key.Key_Return)
