@@ -408,6 +408,16 @@ def start_customer_display(ctx: TillContext, selling: object) -> object:
     return display
 
 
+def check_qt_binding() -> None:
+    """Say in the log when the Qt binding is one known to abort the app after a while."""
+    import PySide6
+    if PySide6.__version__.startswith("6.12.0") and sys.version_info < (3, 12):
+        # tests/ui/test_qt_binding.py: every Qt call loses a reference to None/True here.
+        log.error("PySide6 %s on Python %d.%d loses references on every Qt call and will "
+                  "abort the app; install PySide6-Essentials<6.12 or use Python >= 3.12",
+                  PySide6.__version__, *sys.version_info[:2])
+
+
 def load_bundled_fonts() -> list[str]:
     """Fonts shipped inside a packaged app (a CJK font for machines without one)."""
     from PySide6.QtGui import QFontDatabase
@@ -449,6 +459,7 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("membership-pos")
+    check_qt_binding()
     fonts = load_bundled_fonts()
     if fonts:
         log.info("bundled fonts: %s", ", ".join(fonts))
