@@ -276,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=6, help="tills pushing at once")
     ap.add_argument("--ingest-events", type=int, default=30_000)
     ap.add_argument("--backlog", type=int, default=10_000)
+    ap.add_argument("--parts", default="ingest,backlog,pull",
+                    help="comma-separated: ingest, backlog, pull")
     ap.add_argument("--pull-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.pull_child:
@@ -294,9 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     server, base = start_server(url, args.workers)
     result: dict[str, Any] = {"postgres": True, "workers": args.workers, "cpus": os.cpu_count()}
     try:
-        result["ingest"] = bench_ingest(ho, base, args.clients, args.ingest_events, 200)
-        result["backlog"] = bench_backlog(ho, base, args.backlog)
-        result["initial_pull"] = bench_pull(ho, base, url, int(1_000_000 * args.scale))
+        parts = set(args.parts.split(","))
+        if "ingest" in parts:
+            result["ingest"] = bench_ingest(ho, base, args.clients, args.ingest_events, 200)
+        if "backlog" in parts:
+            result["backlog"] = bench_backlog(ho, base, args.backlog)
+        if "pull" in parts:
+            result["initial_pull"] = bench_pull(ho, base, url, int(1_000_000 * args.scale))
     finally:
         server.terminate()
         server.wait(30)

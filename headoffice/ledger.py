@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from headoffice.models import (
@@ -52,6 +52,22 @@ def _flag_row(kind: str, b: Booking, member_id: str | None, card_no: str | None,
     return {"kind": kind, "shop_id": b.shop_id, "till_id": b.till_id, "member_id": member_id,
             "card_no": card_no, "event_id": b.event_id,
             "detail": json.dumps(detail, sort_keys=True, default=str), "at": b.at}
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Many rows in one go: COPY on PostgreSQL (same connection, same transaction),
+    executemany elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    cols = [c.name for c in table.columns if c.name in rows[0]]
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur, cur.copy(
+            f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(tuple(r[c] for c in cols))
 
 
 # Account sums in memory: paid, bonus, spendable, accumulated, receivable.
@@ -210,12 +226,9 @@ class Ledger:
     def flush(self) -> set[str]:
         """Write everything booked so far; returns the members whose sums changed."""
         s = self.s
-        if self.sales:
-            s.execute(insert(SaleRow), self.sales)
-        if self.sv:
-            s.execute(insert(StoredValueEntryRow), self.sv)
-        if self.points_rows:
-            s.execute(insert(PointsEntryRow), self.points_rows)
+        bulk_insert(s, SaleRow.__table__, self.sales)
+        bulk_insert(s, StoredValueEntryRow.__table__, self.sv)
+        bulk_insert(s, PointsEntryRow.__table__, self.points_rows)
         for rows in self.receivables.values():
             new = [{k: v for k, v in r.items() if k not in ("id", "dirty")}
                    for r in rows if r["id"] is None]

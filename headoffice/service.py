@@ -21,7 +21,7 @@ from headoffice.db import session_factory
 from headoffice.errors import DuplicateTill, NotEnrolled, UnknownShop, UnknownStream
 from headoffice.feeds import DOCUMENT_STREAMS, Page, emit, read_page
 from headoffice.ingest import BadEvent, apply_event, client_time, new_changed
-from headoffice.ledger import Booking, Ledger
+from headoffice.ledger import Booking, Ledger, bulk_insert
 from headoffice.models import (
     AuthorisationRow,
     CardRow,
@@ -300,8 +300,7 @@ class HeadOffice:
                               "result": result}
         try:
             changed["balances"] |= lg.flush()
-            if inbox_rows:
-                s.execute(insert(InboxRow), inbox_rows)
+            bulk_insert(s, InboxRow.__table__, inbox_rows)
         except DBAPIError as exc:
             code = getattr(getattr(exc, "orig", None), "sqlstate", None)
             if careful or code in ("40P01", "40001"):
