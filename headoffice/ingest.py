@@ -166,6 +166,11 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
         existing.referrer_id = m.get("referrer_id")
         existing.updated_at = b.at
         session.flush()
+    mobile = values.get("mobile")
+    if mobile and session.execute(select(MemberRow.id).where(
+            MemberRow.mobile == mobile, MemberRow.id != member_id).limit(1)).first():
+        # Two shops registered one person offline: both stay, head office merges by hand.
+        lg.flag("duplicate_mobile", b, member_id=member_id)
     changed["members"].add(member_id)
     card = payload.get("card")
     if card:

@@ -195,3 +195,25 @@ def test_a_cancelled_membership_ends_every_card_and_books_the_refund_and_forfeit
         statuses = dict(s.execute(select(CardRow.card_no, CardRow.status)
                                   .where(CardRow.member_id == member)).all())
     assert statuses == {"100002": "cancelled", "100012": "cancelled"}
+
+
+def test_one_person_registered_at_two_offline_shops_is_kept_twice_and_flagged(
+        hq: HeadOffice, live: LiveServer):
+    key_a = enrol_till(hq, live.url, "S001", "T01")
+    key_b = enrol_till(hq, live.url, "S002", "T01")
+    for key, card_no in ((key_a, "300001"), (key_b, "300002")):
+        member_id = str(uuid.uuid4())
+        _push(live.url, key, [{"id": str(uuid.uuid4()), "device_seq": 1,
+                               "kind": "member.registered",
+                               "payload": {"member": {"id": member_id, "name": "周杰",
+                                                      "mobile": "13700001234", "gender": "M",
+                                                      "birthday": None,
+                                                      "birthday_calendar": "solar",
+                                                      "consent_messages": False,
+                                                      "tier_code": "regular",
+                                                      "referrer_id": None},
+                                           "card": {"card_no": card_no, "kind": "magstripe",
+                                                    "uid": None, "expires_on": None,
+                                                    "generation": 1},
+                                           "referral": None}}])
+    assert [f["kind"] for f in hq.flags("duplicate_mobile")] == ["duplicate_mobile"]
