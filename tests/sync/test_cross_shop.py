@@ -115,3 +115,19 @@ def test_till_clocks_three_days_off_change_neither_order_nor_cursors_nor_settlem
     wb = load_workbook(tmp_path / "settlement.xlsx")
     assert wb["净额 Net"]["C2"].value == 150
     assert ahead.account(ZHANG_WEI)[0] == 5_000
+
+
+def test_the_shop_exposure_cap_from_head_office_bounds_offline_spending_across_cards(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    hq.import_members(HQ_MEMBERS)
+    hq.put_document("settings", "offline_limits", {**hq.limits(), "shop_exposure_fen": 10_000})
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    a.sync()
+    a.offline()
+    assert a.authoriser.authorise(LI_NA, "100002", 8_000, 0).outcome is SpendOutcome.OFFLINE
+    refused = a.authoriser.authorise(WANG_FANG, "100003", 5_000, 0)
+    assert (refused.outcome, refused.reason) == (SpendOutcome.DECLINED, "shop_exposure_exceeded")
+    assert a.authoriser.authorise(WANG_FANG, "100003", 2_000, 0).outcome is SpendOutcome.OFFLINE
+    a.online()
+    a.sync()                                            # contact resets the offline period
+    assert a.authoriser.authorise(WANG_FANG, "100003", 5_000, 0).outcome is SpendOutcome.APPROVED
