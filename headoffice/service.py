@@ -231,8 +231,8 @@ class HeadOffice:
         till = s.execute(select(TillRow).where(TillRow.id == who.till_id).with_for_update()
                          ).scalar_one()
         till.last_seen_at = now
-        hashes = {ev.id: event_hash(ev.kind, ev.device_seq, ev.payload) for ev in events}
-        ids = list(hashes)
+        hs = [event_hash(ev.kind, ev.device_seq, ev.payload) for ev in events]
+        ids = list({ev.id for ev in events})
         seen = {r.event_id: r for r in s.execute(
             select(InboxRow.event_id, InboxRow.till_id, InboxRow.device_seq,
                    InboxRow.payload_hash, InboxRow.result)
@@ -240,36 +240,44 @@ class HeadOffice:
         taken = dict(s.execute(select(InboxRow.device_seq, InboxRow.event_id).where(
             InboxRow.till_id == who.till_id,
             InboxRow.device_seq.in_([ev.device_seq for ev in events]))).all()) if events else {}
-        results: dict[str, dict[str, Any]] = {}
+        results: dict[int, dict[str, Any]] = {}      # by position in the batch
         refusals: list[tuple[PushedEvent, str]] = []
         fresh: list[PushedEvent] = []
         in_batch: dict[str, PushedEvent] = {}
-        for ev in events:
+        batch_seqs: set[int] = set()
+        echoes: list[tuple[int, int]] = []             # (position, position of first copy)
+        first_pos: dict[str, int] = {}
+        for pos, ev in enumerate(events):
+            if ev.id in first_pos and hs[first_pos[ev.id]] == hs[pos]:
+                echoes.append((pos, first_pos[ev.id]))   # the same event twice in one batch
+                continue
+            first_pos.setdefault(ev.id, pos)
             first = seen.get(ev.id)
             if first is not None and first.till_id == who.till_id and \
-                    first.payload_hash == hashes[ev.id]:
-                results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq,
-                                  "status": "replayed", "result": json.loads(first.result)}
+                    first.payload_hash == hs[pos]:
+                results[pos] = {"id": ev.id, "device_seq": ev.device_seq,
+                                "status": "replayed", "result": json.loads(first.result)}
             elif first is not None:
-                refusals.append((ev, "payload_mismatch" if first.till_id == who.till_id
+                refusals.append((pos, ev, "payload_mismatch" if first.till_id == who.till_id
                                  else "foreign_event"))
             elif taken.get(ev.device_seq, ev.id) != ev.id or ev.id in in_batch or \
-                    ev.device_seq in {e.device_seq for e in in_batch.values()}:
-                refusals.append((ev, "device_seq_taken" if ev.id not in in_batch
+                    ev.device_seq in batch_seqs:
+                refusals.append((pos, ev, "device_seq_taken" if ev.id not in in_batch
                                  else "payload_mismatch"))
             else:
                 in_batch[ev.id] = ev
-                fresh.append(ev)
+                batch_seqs.add(ev.device_seq)
+                fresh.append((pos, ev))
         changed = new_changed()
         lg = Ledger(s, self.ids)
         try:
-            self._preload(lg, fresh)
+            self._preload(lg, [ev for _, ev in fresh])
         except DBAPIError:
             if not careful:
                 raise _Careful() from None
             raise
         inbox_rows = []
-        for ev in fresh:
+        for pos, ev in fresh:
             b = Booking(who.shop_id, who.till_id, ev.id, now, client_time(ev.created_at))
             if careful:
                 nested = s.begin_nested()
@@ -292,12 +300,12 @@ class HeadOffice:
             status = str(result.get("status", "applied"))[:16]
             inbox_rows.append({
                 "event_id": ev.id, "till_id": who.till_id, "shop_id": who.shop_id,
-                "device_seq": ev.device_seq, "kind": ev.kind, "payload_hash": hashes[ev.id],
+                "device_seq": ev.device_seq, "kind": ev.kind, "payload_hash": hs[pos],
                 "payload": json.dumps(ev.payload, ensure_ascii=False, sort_keys=True),
                 "status": status, "result": json.dumps(result, sort_keys=True),
                 "client_at": client_time(ev.created_at), "received_at": now})
-            results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq, "status": "applied",
-                              "result": result}
+            results[pos] = {"id": ev.id, "device_seq": ev.device_seq, "status": "applied",
+                            "result": result}
         try:
             changed["balances"] |= lg.flush()
             bulk_insert(s, InboxRow.__table__, inbox_rows)
@@ -306,15 +314,15 @@ class HeadOffice:
             if careful or code in ("40P01", "40001"):
                 raise
             raise _Careful() from None
-        for ev, reason in refusals:
+        for pos, ev, reason in refusals:
             s.execute(insert(RefusedEventRow).values(
                 till_id=who.till_id, event_id=ev.id[:64], device_seq=ev.device_seq,
-                reason=reason, payload_hash=hashes[ev.id], at=now))
+                reason=reason, payload_hash=hs[pos], at=now))
             # The event id and hash only: payloads can carry member data.
             log.warning("refused event %s seq %d from till %s/%s: %s", ev.id, ev.device_seq,
                         who.shop_code, who.till_code, reason)
-            results[ev.id] = {"id": ev.id, "device_seq": ev.device_seq, "status": "refused",
-                              "reason": reason}
+            results[pos] = {"id": ev.id, "device_seq": ev.device_seq, "status": "refused",
+                            "reason": reason}
         acked = self._advance_ack(s, till)
         gap = None
         higher = s.execute(select(func.min(InboxRow.device_seq)).where(
@@ -325,9 +333,9 @@ class HeadOffice:
                         who.shop_code, who.till_code, acked, higher)
         for stream, keys in changed.items():   # last: the feed lock is held until commit
             emit(s, stream, keys)
-        ordered = [results[ev.id] for ev in events if ev.id in results]
-        # Two events with one id in a batch: the second is answered like the first.
-        return PushResult(ordered, acked, gap, len(refusals))
+        for pos, first in echoes:
+            results[pos] = {**results[first], "status": "replayed"}
+        return PushResult([results[p] for p in sorted(results)], acked, gap, len(refusals))
 
     @staticmethod
     def _preload(lg: Ledger, events: list[PushedEvent]) -> None:

@@ -217,3 +217,14 @@ def test_one_person_registered_at_two_offline_shops_is_kept_twice_and_flagged(
                                                     "generation": 1},
                                            "referral": None}}])
     assert [f["kind"] for f in hq.flags("duplicate_mobile")] == ["duplicate_mobile"]
+
+
+def test_one_event_twice_in_a_batch_is_applied_once_and_a_forged_twin_refused(
+        hq: HeadOffice, live: LiveServer, member: str):
+    key = enrol_till(hq, live.url)
+    ev = sale_event(1, member_id=member, card_no="100002", sv_fen=1_000)
+    forged = sale_event(1, member_id=member, card_no="100002", sv_fen=9_000, event_id=ev["id"])
+    r = _push(live.url, key, [ev, ev, forged])
+    assert [x["status"] for x in r["results"]] == ["applied", "replayed", "refused"]
+    assert r["results"][0]["result"] == r["results"][1]["result"]
+    assert (r["acked_seq"], hq.account(member)["balance_paid_fen"]) == (1, 19_000)
