@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton,
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdi
 
 from pos_app.domain.money import parse_yuan
 from pos_app.services.auth import User
+from ui.background import Background
 from ui.context import TillContext
 from ui.error_messages import describe
 
@@ -26,15 +28,17 @@ class LoginDialog(QDialog):
 
     logged_in = Signal(object)
 
-    def __init__(self, ctx: TillContext, users: list[User], parent: QWidget | None = None) -> None:
+    def __init__(self, title_text: str, users: list[User], background: Background,
+                 login: Callable[[str, str], User], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._background = background
+        self._login = login
         self.user: User | None = None
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("Log in"))
         self.setMinimumWidth(460)
         _big(self, 15)
-        title = QLabel(ctx.settings.shop.shop_name + " · " + ctx.settings.shop.till_code)
+        title = QLabel(title_text)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         _big(title, 20)
         self.user_box = QComboBox()
@@ -76,8 +80,9 @@ class LoginDialog(QDialog):
         username, pin = self.username(), self.pin_edit.text()
         self.login_button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
-        self._ctx.background.run(lambda: self._ctx.services.auth.login(username, pin),
-                                 self._on_login_done, self._on_login_failed)
+        login = self._login
+        self._background.run(lambda: login(username, pin), self._on_login_done,
+                             self._on_login_failed)
 
     def _on_login_done(self, user: User) -> None:
         log.info("logged in: %s", user.username)

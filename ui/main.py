@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 LOG_FILE = "pos.log"
 UI_STATE_FILE = "ui-state.ini"
+# db.store.DB_FILE, named here because importing db.store pulls in SQLAlchemy (slow start-up);
+# tests/ui/test_app_start.py checks the two agree.
+STORE_FILE = "pos.sqlite3"
 # Set to 1: start, show the login screen, print "READY loginDialog" and quit (smoke tests).
 SMOKE_ENV = "POS_SMOKE_EXIT"
 
@@ -430,6 +433,57 @@ def load_bundled_fonts() -> list[str]:
     return families
 
 
+class _Boot:
+    """Opens the store on a thread while the login screen is already up."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self._result: tuple[Services, Settings, SyncWorker | None] | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="open-store", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._result = open_services(self._data_dir)
+        except BaseException as exc:  # noqa: BLE001 - reported when the cashier logs in
+            self.error = exc
+        finally:
+            self.ready.set()
+
+    def result(self) -> tuple[Services, Settings, SyncWorker | None]:
+        self.ready.wait()
+        if self.error is not None:
+            raise self.error
+        assert self._result is not None
+        return self._result
+
+    def login(self, username: str, pin: str) -> Any:
+        """The login dialog's check (runs on the background lane): waits for the store."""
+        return self.result()[0].auth.login(username, pin)
+
+
+def quick_users(data_dir: Path) -> list[Any]:
+    """The users for the login list, read with sqlite3 before SQLAlchemy is even imported."""
+    from pos_app.services.auth import User
+    path = data_dir / STORE_FILE
+    if not path.exists():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        try:
+            rows = con.execute("SELECT id, username, display_name, role FROM users "
+                               "WHERE active ORDER BY username").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        log.warning("user list not readable before the store opens", exc_info=True)
+        return []
+    return [User(*row) for row in rows]
+
+
 def _fatal(exc: BaseException, data_dir: Path) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -465,9 +519,10 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         log.info("bundled fonts: %s", ", ".join(fonts))
     i18n.install(app, i18n.choose_language(""))   # the system's language until settings load
     try:
-        services, settings, sync = open_services(data_dir)
+        from pos_app.settings import load_settings
+        settings = load_settings(data_dir)
     except Exception as exc:  # noqa: BLE001 - app boundary: explain, log, stop
-        log.exception("the till's store or settings could not be opened")
+        log.exception("the till's settings could not be read")
         _fatal(exc, data_dir)
         return 1
     language = i18n.choose_language(settings.language)
@@ -475,24 +530,58 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         app.removeTranslator(translator)
     i18n.install(app, language)
     sys.excepthook = _excepthook
-    ctx = build_context(data_dir, services, settings, language)
-    if sync is not None:
-        ctx.sync_state = sync.state
-        sync.start()
-    from ui.main_window import MainWindow
-    ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
-    window = MainWindow(ctx, ui_state)
-    devices = start_devices(app, ctx, window)
-    window.show()
-    window.start()
+
+    # The login screen comes first; the store (SQLAlchemy, Alembic, the schema check) opens
+    # on a thread meanwhile, so a cashier can type while the rest starts (cold start < 2 s).
+    background = Background()
+    boot = _Boot(data_dir)
+    boot.start()
+    shop = settings.shop
+    from ui.login_dialog import LoginDialog
+    login = LoginDialog(f"{shop.shop_name} · {shop.till_code}", quick_users(data_dir),
+                        background, boot.login)
+    login.show()
     log.info("login screen shown after %.0f ms", (time.perf_counter() - started) * 1000)
     if os.environ.get(SMOKE_ENV):
-        # Packaging checks and the cold-start benchmark: say when the login screen is up, quit.
-        QTimer.singleShot(0, lambda: (print(f"READY {window.dialog.objectName()}", flush=True),
-                                      app.quit()))
+        # Packaging checks and the cold-start benchmark: say when the login screen is up, then
+        # wait for the store (a broken store must still fail the check) and quit.
+        def smoke_done() -> None:
+            print(f"SHOWN {login.objectName()}", flush=True)
+            boot.ready.wait(60)
+            if boot.error is not None:
+                log.error("the store could not be opened", exc_info=boot.error)
+                print(f"FAILED {type(boot.error).__name__}", flush=True)
+                app.exit(1)
+                return
+            print(f"READY {login.objectName()}", flush=True)
+            app.quit()
+        QTimer.singleShot(0, smoke_done)
+    state: dict[str, object] = {}
+
+    def on_logged_in(user: object) -> None:
+        services, _settings, sync = boot.result()
+        ctx = build_context(data_dir, services, settings, language, background=background)
+        if sync is not None:
+            ctx.sync_state = sync.state
+            sync.start()
+        from ui.main_window import MainWindow
+        ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
+        window = MainWindow(ctx, ui_state)
+        state.update(window=window, ctx=ctx, sync=sync,
+                     devices=start_devices(app, ctx, window))
+        window.show()
+        window.continue_login(user)  # type: ignore[arg-type]
+
+    def on_login_rejected() -> None:
+        if "window" not in state:
+            app.quit()
+
+    login.logged_in.connect(on_logged_in)
+    login.rejected.connect(on_login_rejected)
     code = app.exec()
-    if sync is not None:
-        devices.append(sync)
+    devices = list(state.get("devices", []))  # type: ignore[call-overload]
+    if state.get("sync") is not None:
+        devices.append(state["sync"])
     for device in devices:
         stop = getattr(device, "stop", None) or getattr(device, "close", None)
         if callable(stop):
@@ -500,7 +589,7 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
                 stop()
             except Exception:  # noqa: BLE001 - shutting down anyway
                 log.exception("device did not stop cleanly")
-    ctx.background.wait(5_000)
+    background.wait(5_000)
     return int(code)
 
 

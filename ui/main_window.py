@@ -69,11 +69,17 @@ class MainWindow(QMainWindow):
     def start(self) -> LoginDialog:
         """Show the login dialog over the window (users are a short, indexed read)."""
         self.selling.setEnabled(False)
-        dialog = LoginDialog(self._ctx, self._ctx.services.auth.users(), self)
+        s = self._ctx.settings.shop
+        dialog = LoginDialog(f"{s.shop_name} · {s.till_code}", self._ctx.services.auth.users(),
+                             self._ctx.background, self._ctx.services.auth.login, self)
         dialog.logged_in.connect(self._on_login_dialog_logged_in)
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def continue_login(self, user: User) -> None:
+        """A user logged in before this window existed (the start-up login): check the shift."""
+        self._on_login_dialog_logged_in(user)
 
     def _on_login_dialog_logged_in(self, user: User) -> None:
         self._ctx.user = user

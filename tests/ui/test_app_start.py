@@ -23,7 +23,7 @@ def test_pos_run_opens_the_login_screen_on_the_demo_shop(tmp_path: Path) -> None
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1")
     out = subprocess.run([*pos, "run"], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert "READY loginDialog" in out.stdout
+    assert "SHOWN loginDialog" in out.stdout and "READY loginDialog" in out.stdout
     log_text = (data / "logs" / "pos.log").read_text(encoding="utf-8")
     assert "login screen shown" in log_text
 
@@ -59,3 +59,70 @@ def test_a_broken_settings_file_stops_the_app_with_an_explanation_not_a_tracebac
     assert "FAILED ValidationFailed" in out.stdout
     assert "Traceback" not in out.stderr
     assert "devices.printer" in (data / "logs" / "pos.log").read_text(encoding="utf-8")
+
+
+def test_the_store_file_name_known_to_the_fast_login_matches_the_store() -> None:
+    from db.store import DB_FILE
+    from ui.main import STORE_FILE
+    assert STORE_FILE == DB_FILE
+
+
+def test_the_start_up_user_list_is_read_without_the_store_layer(stocked) -> None:  # noqa: ANN001
+    from ui.main import quick_users
+    users = quick_users(stocked.data_dir)
+    assert {u.username for u in users} == {"admin", "manager", "cashier"}
+    assert quick_users(stocked.data_dir / "nowhere") == []
+
+
+DRIVER = """
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from ui.login_dialog import LoginDialog, OpenShiftDialog
+from ui.main import main
+from ui.main_window import MainWindow
+seen = {}
+deadline = time.monotonic() + 60
+
+def step():
+    tops = [w for w in app.topLevelWidgets() if w.isVisible()]
+    login = next((w for w in tops if isinstance(w, LoginDialog)), None)
+    window = next((w for w in tops if isinstance(w, MainWindow)), None)
+    if login is not None and "login" not in seen:
+        seen["login"] = True
+        login.user_box.setCurrentIndex(login.user_box.findData("cashier"))
+        login.pin_edit.setText("1111")
+        login.login_button.click()
+    elif (window is not None and isinstance(window.dialog, OpenShiftDialog)
+          and window.dialog.isVisible() and "float" not in seen):
+        seen["float"] = True
+        window.dialog.float_edit.setText("300.00")
+        window.dialog.open_button.click()
+    elif window is not None and window.selling.isEnabled():
+        print("SELLING", window.status["cashier"].text(), flush=True)
+        window.close()
+        app.quit()
+        return
+    if time.monotonic() > deadline:
+        print("TIMEOUT", seen, flush=True)
+        app.quit()
+        return
+    QTimer.singleShot(50, step)
+
+QTimer.singleShot(100, step)
+sys.exit(main(Path(sys.argv[1])))
+"""
+
+
+def test_main_shows_the_login_first_then_the_selling_screen_after_the_shift_opens(
+        stocked) -> None:  # noqa: ANN001
+    """ui.main.main() end to end (own process): login screen, PIN, float, selling screen."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", DRIVER, str(stocked.data_dir)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "SELLING" in out.stdout, out.stdout + out.stderr[-2000:]
+    shift = stocked.services.shifts.current()
+    assert shift is not None and shift.opening_float_fen == 30_000
