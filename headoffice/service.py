@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -132,12 +131,6 @@ class HeadOffice:
                         raise
                     time.sleep(0.01 * (attempt + 1))
         raise AssertionError("unreachable")
-
-    def _insert_ignore(self, session: Session, table: Any, values: dict[str, Any]) -> int:
-        dialect = postgresql if self.pg else sqlite
-        stmt = (dialect.insert(table).values(**values).on_conflict_do_nothing()
-                .returning(next(iter(table.primary_key.columns))))
-        return 1 if session.execute(stmt).first() is not None else 0
 
     # -- shops, tills, keys -------------------------------------------------------------------
     def add_shop(self, code: str, name: str) -> str:
