@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from pos_app.bootstrap import Services, build_services
+from pos_app.bootstrap import Services
 from pos_app.domain.errors import (
     CardNotUsable,
     ImportRejected,
@@ -19,26 +19,19 @@ from pos_app.domain.errors import (
     UnknownProduct,
     ValidationFailed,
 )
-from pos_app.domain.ids import UuidV7Source
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import Clock, FixedClock, SystemClock
-from pos_app.settings import Settings, load_settings, resolve_data_dir, save_settings
+from pos_app.settings import Settings, resolve_data_dir, save_settings
+from pos_app.wiring import open_till
 
 log = logging.getLogger("pos")
 
 
 def open_services(data_dir: Path, clock: Clock | None = None, fast_hash: bool = False
                   ) -> tuple[Services, Settings]:
-    """Wire the real adapters (SQLite store, argon2) around the core services."""
-    from db.pin_hasher import Argon2PinHasher
-    from db.reports import SqlReportQueriesFactory
-    from db.store import DB_FILE, open_store
-
-    ids = UuidV7Source()
-    uow = open_store(data_dir, ids)
-    return (build_services(uow, clock or SystemClock(), ids, Argon2PinHasher(fast=fast_hash),
-                           SqlReportQueriesFactory(data_dir / DB_FILE)),
-            load_settings(data_dir))
+    """The core services with every real adapter (see pos_app/wiring.py)."""
+    till = open_till(data_dir, clock, fast_hash)
+    return till.services, till.settings
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -12,10 +12,17 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, QTimer, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QSettings,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication
 
 from pos_app.bootstrap import Services
@@ -65,7 +72,7 @@ class TillReceiptDesk:
     def __init__(self, services: Services, settings: Settings, printer: ReceiptPrinter,
                  drawer: CashDrawer, queue_dir: Path, configured: bool) -> None:
         from hardware.print_queue import PrintQueue
-        from receipts.escpos import PROFILES, PROFILE_80MM_48
+        from receipts.escpos import PROFILE_80MM_48, PROFILES
         from receipts.texts import ReceiptTexts
 
         self._services = services
@@ -157,7 +164,12 @@ class TillReceiptDesk:
 
 def make_printer(settings: Settings) -> tuple[ReceiptPrinter, CashDrawer, bool]:
     """The configured ESC/POS printer (and its drawer), or null devices when none is set."""
-    from hardware.escpos_printer import DrawerConfig, EscPosPrinter, NullDrawer, NullPrinter
+    from hardware.escpos_printer import (
+        DrawerConfig,
+        EscPosPrinter,
+        NullDrawer,
+        NullPrinter,
+    )
     url = settings.devices.printer_url.strip()
     if not url:
         return NullPrinter(), NullDrawer(), False
@@ -349,39 +361,17 @@ def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
 
 
 def open_services(data_dir: Path) -> tuple[Services, Settings, SyncWorker | None]:
-    """The SQLite store, argon2 hasher and (when enrolled) head office around the core services.
+    """The till's services (pos_app/wiring.py) and, when enrolled, the sync worker thread."""
+    from pos_app.wiring import open_till
 
-    The same wiring as pos_app.cli.open_services and pos_app.sync.cli.open_sync, done here so
-    that ui/ reaches db/ only through this module (import-linter follows their imports of db/).
-    """
-    from db.pin_hasher import Argon2PinHasher
-    from db.store import open_store
-    from pos_app.bootstrap import build_services
-    from pos_app.domain.ids import UuidV7Source
-    from pos_app.ports.clock import SystemClock
-    from pos_app.settings import load_settings
-
-    settings = load_settings(data_dir)
-    ids = UuidV7Source()
-    uow = open_store(data_dir, ids)
-    clock = SystemClock()
+    till = open_till(data_dir)
     sync: SyncWorker | None = None
-    authoriser = None
-    if settings.sync.headoffice_url and settings.sync.api_key:
-        from db.sync_store import SqlSyncStore
-        from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
-        from pos_app.sync.engine import SyncEngine
-        from pos_app.sync.http_client import HttpHeadOfficeClient
-        store = SqlSyncStore(uow.engine, ids)
-        client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key)
-        sync = SyncWorker(SyncEngine(store, client, clock), store, client, clock,
-                          settings.sync.interval_s, settings.sync.offline_warn_hours)
-        authoriser = HeadOfficeSpendAuthoriser(client, store, clock)
-    from db.reports import SqlReportQueriesFactory
-    from db.store import DB_FILE
-    services = build_services(uow, clock, ids, Argon2PinHasher(),
-                              SqlReportQueriesFactory(data_dir / DB_FILE), authoriser=authoriser)
-    return services, settings, sync
+    link = till.headoffice
+    if link is not None:
+        s = till.settings.sync
+        sync = SyncWorker(link.engine, link.store, link.client, till.services.clock,
+                          s.interval_s, s.offline_warn_hours)
+    return till.services, till.settings, sync
 
 
 def start_customer_display(ctx: TillContext, selling: object) -> object:
