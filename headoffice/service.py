@@ -35,7 +35,7 @@ from headoffice.models import (
     TillRow,
 )
 from pos_app.domain.ids import UuidV7Source
-from pos_app.sync.events import event_hash, ledger_effects
+from pos_app.sync.events import canonical_json, event_hash, ledger_effects
 
 log = logging.getLogger("headoffice")
 T = TypeVar("T")
@@ -224,7 +224,8 @@ class HeadOffice:
         till = s.execute(select(TillRow).where(TillRow.id == who.till_id).with_for_update()
                          ).scalar_one()
         till.last_seen_at = now
-        hs = [event_hash(ev.kind, ev.device_seq, ev.payload) for ev in events]
+        texts = [canonical_json(ev.payload) for ev in events]
+        hs = [event_hash(ev.kind, ev.device_seq, None, t) for ev, t in zip(events, texts)]
         ids = list({ev.id for ev in events})
         seen = {r.event_id: r for r in s.execute(
             select(InboxRow.event_id, InboxRow.till_id, InboxRow.device_seq,
@@ -294,7 +295,7 @@ class HeadOffice:
             inbox_rows.append({
                 "event_id": ev.id, "till_id": who.till_id, "shop_id": who.shop_id,
                 "device_seq": ev.device_seq, "kind": ev.kind, "payload_hash": hs[pos],
-                "payload": json.dumps(ev.payload, ensure_ascii=False, sort_keys=True),
+                "payload": texts[pos],
                 "status": status, "result": json.dumps(result, sort_keys=True),
                 "client_at": client_time(ev.created_at), "received_at": now})
             results[pos] = {"id": ev.id, "device_seq": ev.device_seq, "status": "applied",

@@ -26,10 +26,12 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def event_hash(kind: str, device_seq: int, payload: Any) -> str:
-    """What 'the same event' means: kind, device_seq and payload, canonically encoded."""
-    text = canonical_json({"kind": kind, "device_seq": device_seq, "payload": payload})
-    return hashlib.sha256(text.encode()).hexdigest()
+def event_hash(kind: str, device_seq: int, payload: Any,
+               payload_text: str | None = None) -> str:
+    """What 'the same event' means: kind, device_seq and the canonically encoded payload
+    (pass `payload_text` when the canonical text is at hand)."""
+    text = payload_text if payload_text is not None else canonical_json(payload)
+    return hashlib.sha256(f"{kind}\n{device_seq}\n{text}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
