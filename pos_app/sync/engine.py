@@ -29,7 +29,7 @@ from pos_app.sync.ports import (
 
 log = logging.getLogger("pos.sync")
 
-PUSH_BATCH = 200          # events per request: well under head office's 500 and any timeout
+PUSH_BATCH = 500          # events per request: head office's maximum, seconds from any timeout
 PULL_PAGE = 5000
 
 
