@@ -4,6 +4,8 @@ period, a per-shop exposure cap, nothing after max_offline_hours without contact
 from __future__ import annotations
 
 import logging
+import time
+from datetime import datetime
 from datetime import timedelta
 
 from pos_app.ports.clock import Clock
@@ -23,25 +25,38 @@ DEFAULT_LIMITS = {"card_cap_fen": 50_000, "card_max_uses": 3, "card_points_cap":
 
 class HeadOfficeSpendAuthoriser:
     def __init__(self, client: HeadOfficeClient | None, store: SyncStore, clock: Clock,
-                 timeout_s: float = 3.0) -> None:
+                 timeout_s: float = 3.0, retry_online_after_s: float = 20.0) -> None:
         self.client = client
         self.store = store
         self.clock = clock
         self.timeout_s = timeout_s
+        # After head office failed to answer, the next payments go straight to the offline
+        # allowance for a while instead of each making the cashier wait out a timeout.
+        self.retry_online_after_s = retry_online_after_s
+        self._offline_until = 0.0
+        self._failed_at: datetime | None = None
 
     def authorise(self, member_id: str, card_no: str, stored_value_fen: int,
                   points: int) -> SpendAuthorisation:
-        if self.client is not None:
+        if self.client is not None and self._worth_asking():
             try:
                 r = self.client.authorise(member_id, card_no, stored_value_fen, points,
                                           self.timeout_s)
             except (HeadOfficeUnreachable, NotEnrolledError) as exc:
                 log.info("spend authorisation offline (%s)", exc.__class__.__name__)
+                self._offline_until = time.monotonic() + self.retry_online_after_s
+                self._failed_at = self.clock.now()
             else:
                 if r.decision == "approved":
                     return SpendAuthorisation(SpendOutcome.APPROVED, "", r.auth_id)
                 return SpendAuthorisation(SpendOutcome.DECLINED, r.reason)
         return self.offline(member_id, card_no, stored_value_fen, points)
+
+    def _worth_asking(self) -> bool:
+        if time.monotonic() >= self._offline_until or self._failed_at is None:
+            return True
+        last = self.store.state().last_success_at     # the sync worker got through since
+        return last is not None and last > self._failed_at
 
     def offline(self, member_id: str, card_no: str, stored_value_fen: int,
                 points: int) -> SpendAuthorisation:

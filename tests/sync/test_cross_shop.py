@@ -127,7 +127,11 @@ def test_the_shop_exposure_cap_from_head_office_bounds_offline_spending_across_c
     assert a.authoriser.authorise(LI_NA, "100002", 8_000, 0).outcome is SpendOutcome.OFFLINE
     refused = a.authoriser.authorise(WANG_FANG, "100003", 5_000, 0)
     assert (refused.outcome, refused.reason) == (SpendOutcome.DECLINED, "shop_exposure_exceeded")
+    calls = len(a.faults.log)
     assert a.authoriser.authorise(WANG_FANG, "100003", 2_000, 0).outcome is SpendOutcome.OFFLINE
+    assert len(a.faults.log) == calls                   # no second wait on a dead line
     a.online()
-    a.sync()                                            # contact resets the offline period
-    assert a.authoriser.authorise(WANG_FANG, "100003", 5_000, 0).outcome is SpendOutcome.APPROVED
+    a.shop.clock.at += timedelta(minutes=1)
+    a.sync()                                # contact resets the period and the next payment
+    assert a.authoriser.authorise(WANG_FANG, "100003", 5_000, 0).outcome is \
+        SpendOutcome.APPROVED                           # asks head office again
