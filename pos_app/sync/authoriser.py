@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pos_app.ports.clock import Clock
 from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
