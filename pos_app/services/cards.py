@@ -44,6 +44,7 @@ from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role, validate_pin
 from pos_app.services.selling import quarter_of
+from pos_app.sync.events import HybridLogicalClock
 
 CARD_NO_MAX = 40
 # The fee items `pos init` creates (excluded goods: no discount, no points).
@@ -113,6 +114,8 @@ class CardService:
         self._clock = clock
         self._ids = ids
         self._hasher = hasher
+        # Member edits merge field by field at head office by hybrid logical clock.
+        self._hlc = HybridLogicalClock(lambda: int(clock.now().timestamp() * 1000))
 
     # -- register and issue (办卡) -----------------------------------------------------------
     def check_register(self, form: MemberForm, binding: CardBinding) -> None:
@@ -249,7 +252,7 @@ class CardService:
                              {"from": account.tier_code, "to": tier.code})
             uow.outbox.append("member.updated", {"member_id": account.id,
                                                  "fields": {"tier_code": tier.code},
-                                                 "at": now}, now)
+                                                 "hlc": self._hlc.now(), "at": now}, now)
             slip = self._slip(uow, actor, CardEventKind.ISSUED, account, card.card_no, now,
                               tier_code=tier.code)
             uow.commit()
