@@ -19,9 +19,18 @@ import serial
 
 from hardware.errors import PortUnavailable
 from hardware.escpos_printer import DrawerConfig, EscPosPrinter
-from hardware.printer_errors import (BadStatusReply, CoverOpen, PaperOut, PrinterError,
-                                     PrinterFault, PrinterOffline, PrinterTimeout,
-                                     PrinterUnreachable, PrintInterrupted, UnsupportedPrinterUrl)
+from hardware.printer_errors import (
+    BadStatusReply,
+    CoverOpen,
+    PaperOut,
+    PrinterError,
+    PrinterFault,
+    PrinterOffline,
+    PrinterTimeout,
+    PrinterUnreachable,
+    PrintInterrupted,
+    UnsupportedPrinterUrl,
+)
 from hardware.serial_msr import CMD_COMM_TEST, CMD_RESET, COMM_TEST_OK
 from hardware.transports import open_serial, read_available
 

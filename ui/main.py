@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from pos_app.domain.sale import CompletedSale
 from pos_app.domain.shop import ShopInfo
 from pos_app.ports.clock import Clock
 from pos_app.ports.printing import CashDrawer, PrinterFailure, ReceiptPrinter
-from pos_app.settings import Settings
+from pos_app.settings import DeviceSettings, Settings
 from ui import i18n
 from ui.background import Background
 from ui.context import PrintResult, TillContext
@@ -79,11 +80,13 @@ class TillReceiptDesk:
         self._printer = printer
         self._drawer = drawer
         self._queue = PrintQueue(queue_dir)
-        self._profile = PROFILES.get(settings.devices.printer_profile, PROFILE_80MM_48)
+        self._profile = PROFILES.get(profile_name(settings.devices.printer_profile),
+                                     PROFILE_80MM_48)
         self._texts = (ReceiptTexts.en() if settings.devices.receipt_language == "en"
                        else ReceiptTexts.zh_cn())
         self._configured = configured
         self._state = "ready" if configured else "none"
+        self.last_error: Exception | None = None   # why the printer is in "problem" (status bar)
         self._last: CompletedSale | None = None
         self._last_bytes: bytes = b""
         self._lock = threading.Lock()
@@ -106,7 +109,7 @@ class TillReceiptDesk:
             self._last, self._last_bytes = sale, data
             outcome = print_or_queue(self._printer, self._queue, data,
                                      f"{sale.kind.value} {sale.receipt_no}", sale.receipt_no)
-        self._state = "ready" if outcome.printed else "problem"
+        self._note(outcome.printed, outcome.error)
         if self._configured or not outcome.printed:
             log.info("receipt %s %s", sale.receipt_no, "printed" if outcome.printed else "queued")
         return PrintResult(outcome.printed, outcome.error)
@@ -126,16 +129,34 @@ class TillReceiptDesk:
             self._last_bytes = data
             outcome = print_or_queue(self._printer, self._queue, data, f"slip {receipt_no}",
                                      receipt_no)
-        self._state = "ready" if outcome.printed else "problem"
+        self._note(outcome.printed, outcome.error)
         return PrintResult(outcome.printed, outcome.error)
+
+    def _note(self, printed: bool, error: Exception | None) -> None:
+        self._state = "ready" if printed else "problem"
+        self.last_error = None if printed else error
+
+    def refresh_state(self) -> str:
+        """Ask a printer in trouble how it is now (DLE EOT), so the status bar clears itself once
+        the paper is in or the cover shut; a printer without a problem is left alone."""
+        if self._configured and self._state == "problem":
+            try:
+                status = self._printer.status()
+            except PrinterFailure as exc:
+                self.last_error = exc
+            else:
+                if status.ready:
+                    self._state, self.last_error = "ready", None
+        return self.printer_state()
 
     def reprint_waiting(self) -> int:
         try:
             printed = self._queue.retry_all(self._printer)
-        except PrinterFailure:
-            self._state = "problem"
+        except PrinterFailure as exc:
+            self._state, self.last_error = "problem", exc
             raise
         self._state = "ready" if self._configured else "none"
+        self.last_error = None
         return printed
 
     def reprint_last(self) -> PrintResult:
@@ -160,6 +181,79 @@ class TillReceiptDesk:
     def printer_state(self) -> str:
         return self._state if self._configured else ("problem" if self._state == "problem"
                                                       else "none")
+
+
+def profile_name(setting: str) -> str:
+    """The receipts.escpos.PROFILES key for a printer_profile setting ('58mm-32' is '58mm')."""
+    return "58mm" if setting == "58mm-32" else setting
+
+
+def display_baudrate(devices: DeviceSettings) -> int | None:
+    """The customer display's baud rate; None lets the model choose its own. 9600 is the
+    setting's default, and an 8-digit LED display left at it runs at its usual 2400."""
+    if devices.display_protocol == "led8" and devices.display_baudrate == 9600:
+        return None
+    return devices.display_baudrate
+
+
+def printer_test_page(settings: Settings, devices: DeviceSettings) -> bytes:
+    """A short Chinese test page for the settings screen's printer test (GBK, sizes, cut)."""
+    from datetime import datetime
+
+    from receipts.escpos import PROFILE_80MM_48, PROFILES
+    from receipts.texts import ReceiptTexts
+    from receipts.writer import ReceiptWriter
+    profile = PROFILES.get(profile_name(devices.printer_profile), PROFILE_80MM_48)
+    shop = settings.shop
+    w = ReceiptWriter(profile, ReceiptTexts.zh_cn())
+    w.title("打印测试")
+    w.center(shop.shop_name)
+    w.sep()
+    w.field("门店 / 收银台", f"{shop.shop_code} / {shop.till_code}")
+    w.field("纸宽 / 每行字数", f"{profile.name} / {profile.columns}")
+    w.text("中文测试：会员卡 积分 储值 找零 ￥12.34")
+    w.text("ASCII 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    w.sep()
+    w.center(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+    return w.finish()
+
+
+def make_device_checks(settings: Callable[[], Settings]) -> Callable[[str, DeviceSettings], Any]:
+    """ctx.extra['device_checks'] for the devices tab: one bounded test of a device as shown on
+    the screen (not yet saved), answered with hardware.device_check.CheckResult."""
+
+    def run(device: str, d: DeviceSettings) -> Any:
+        from hardware import device_check as dc
+        if device == "printer":
+            return dc.check_printer(d.printer_url, printer_test_page(settings(), d))
+        if device == "drawer":
+            return dc.check_drawer(d.printer_url, d.drawer_pin)
+        if device == "msr":
+            return dc.check_msr(d.msr_url, d.msr_protocol, d.msr_baudrate)
+        if device == "scanner":
+            return dc.check_scanner(d.scanner_url, d.scanner_baudrate)
+        if device == "display":
+            return dc.check_customer_display(d.display_protocol, d.display_url,
+                                             display_baudrate(d) or 0)
+        if device == "pcsc":
+            return dc.check_pcsc_reader(d.pcsc_reader)
+        raise ValueError(f"unknown device {device!r}")
+    return run
+
+
+def pcsc_readers() -> list[str] | None:
+    """The PC/SC readers connected now, or None when the service (or pyscard) is missing."""
+    try:
+        from hardware.device_check import pcsc_reader_names
+        from hardware.pcsc_errors import IcCardError
+    except ImportError:
+        log.warning("PC/SC support (pyscard) is not installed")
+        return None
+    try:
+        return pcsc_reader_names()
+    except IcCardError as exc:
+        log.info("PC/SC readers not listed: %r", exc)
+        return None
 
 
 def make_printer(settings: Settings) -> tuple[ReceiptPrinter, CashDrawer, bool]:
@@ -218,6 +312,10 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
     # Contracts of the card and reports screens (ui/card_screens.py, ui/reports_screen.py).
     ctx.extra["print_slip"] = desk.print_slip
     ctx.extra["export_xlsx"] = export_xlsx
+    # The devices tab (ui/device_settings.py) and the status bar's live printer state.
+    ctx.extra["device_checks"] = make_device_checks(lambda: ctx.settings)
+    ctx.extra["pcsc_readers"] = pcsc_readers
+    ctx.extra["printer_status"] = desk.refresh_state
     return ctx
 
 
@@ -265,10 +363,11 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         if d.msr_url:
             from hardware.serial_msr import MagTekSerialReader, Msr605Reader
             reader_cls = Msr605Reader if d.msr_protocol == "msr605" else MagTekSerialReader
-            bridge.attach_reader("msr", reader_cls(d.msr_url))
+            bridge.attach_reader("msr", reader_cls(d.msr_url, baudrate=d.msr_baudrate))
         if d.scanner_url:
             from hardware.serial_scanner import SerialBarcodeScanner
-            bridge.attach_scanner("scanner", SerialBarcodeScanner(d.scanner_url))
+            bridge.attach_scanner("scanner", SerialBarcodeScanner(d.scanner_url,
+                                                                  baudrate=d.scanner_baudrate))
         keep.append(bridge)
     if d.display_url:
         keep.append(start_customer_display(ctx, selling))
@@ -378,7 +477,8 @@ def start_customer_display(ctx: TillContext, selling: object) -> object:
     """The pole display follows the selling screen: last item, total, change; idle text after."""
     from hardware.customer_display import open_customer_display
     d = ctx.settings.devices
-    display = open_customer_display(d.display_protocol, d.display_url)
+    display = open_customer_display(d.display_protocol, d.display_url,
+                                    baudrate=display_baudrate(d))
     seen = {"lines": 0}
 
     def on_view(view: object) -> None:

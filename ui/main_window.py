@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 from pos_app.ports.store import ShiftRecord
 from pos_app.services.auth import User
 from ui.context import TillContext
+from ui.error_messages import printer_problem
 from ui.login_dialog import LoginDialog, OpenShiftDialog
 from ui.manager_auth_dialog import with_role
 from ui.selling_screen import SellingScreen
@@ -168,6 +169,9 @@ class MainWindow(QMainWindow):
         if waiting:
             printer += " · " + self.tr("%1 receipt(s) waiting (F9)").replace("%1", str(waiting))
         self.status["printer"].setText(printer)
+        error = getattr(ctx.receipts, "last_error", None)
+        self.status["printer"].setToolTip(printer_problem(error)
+                                          if state == "problem" and error is not None else "")
         self.status["printer"].setStyleSheet("color: #e65100; font-weight: bold;"
                                              if waiting or state == "problem" else "")
         reader = ctx.reader_state()
@@ -186,12 +190,19 @@ class MainWindow(QMainWindow):
         """Re-read the outbox count and the reprint queue off the GUI thread, then redraw."""
         ctx = self._ctx
 
+        printer_status = ctx.extra.get("printer_status")
+
         def work() -> tuple[tuple[str, int], int]:
             try:
                 sync = ctx.sync_state()
             except Exception:  # noqa: BLE001 - a status read must never break the till
                 log.exception("sync status failed")
                 sync = ("offline", -1)
+            if callable(printer_status):
+                try:
+                    printer_status()   # a printer in trouble is asked again (DLE EOT)
+                except Exception:  # noqa: BLE001 - a status read must never break the till
+                    log.exception("printer status failed")
             return sync, ctx.receipts.waiting()
 
         ctx.background.run(work, self._on_status_polled, lambda exc: None, lane="device")

@@ -22,6 +22,7 @@ from pos_app.services.auth import User
 from pos_app.services.members import MemberProfile
 from pos_app.settings import Settings, with_section
 from ui.context import TillContext
+from ui.device_settings import DeviceSettingsScreen
 from ui.error_messages import describe, role_name
 from ui.formatting import card_status_name, ledger_kind_name, tender_name, tier_name, yuan
 
@@ -451,13 +452,16 @@ class UsersScreen(QWidget):
 
 
 class SettingsScreen(QWidget):
-    """Language, shop/till and device addresses of this till (TOML in the data dir)."""
+    """Language, shop/till and head office of this till (TOML in the data dir); the devices
+    have their own tab (ui/device_settings.py), whose on-screen values this Save keeps too."""
 
     language_changed = Signal(str)
 
-    def __init__(self, ctx: TillContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: TillContext, parent: QWidget | None = None,
+                 devices: DeviceSettingsScreen | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._devices = devices
         s = ctx.settings
         self.language = QComboBox()
         self.language.setObjectName("languageBox")
@@ -472,18 +476,17 @@ class SettingsScreen(QWidget):
                   ("shop", "shop_name"): self.tr("Shop name"),
                   ("shop", "till_code"): self.tr("Till code"),
                   ("shop", "receipt_footer"): self.tr("Receipt footer"),
-                  ("devices", "printer_url"): self.tr("Printer (tcp://host:9100, COM3, /dev/usb/lp0)"),
-                  ("devices", "printer_profile"): self.tr("Printer paper (58mm-32, 80mm-42, 80mm-48)"),
-                  ("devices", "msr_url"): self.tr("Serial card reader (COM4, /dev/ttyUSB0)"),
-                  ("devices", "scanner_url"): self.tr("Serial scanner"),
-                  ("devices", "display_url"): self.tr("Customer display"),
-                  ("devices", "pcsc_reader"): self.tr("IC card reader name"),
                   ("sync", "headoffice_url"): self.tr("Head office address")}
         for (section, key), label in labels.items():
             edit = QLineEdit(str(getattr(getattr(s, section), key)))
             edit.setObjectName(f"setting_{key}")
             self.fields[(section, key)] = edit
             form.addRow(label, edit)
+        if devices is not None:
+            # The device addresses live on the devices tab; listed here so one Save keeps
+            # everything the manager changed on either tab.
+            for key in ("printer_url", "msr_url", "scanner_url", "display_url"):
+                self.fields[("devices", key)] = getattr(devices, key)
         self.message = QLabel()
         self.message.setWordWrap(True)
         save = QPushButton(self.tr("Save"))
@@ -497,6 +500,8 @@ class SettingsScreen(QWidget):
 
     def save(self) -> None:
         settings: Settings = replace(self._ctx.settings, language=self.language.currentData())
+        if self._devices is not None:
+            settings = replace(settings, devices=self._devices.devices())
         for (section, key), edit in self.fields.items():
             settings = with_section(settings, section, **{key: edit.text().strip()})
         old_language = self._ctx.settings.language
@@ -531,7 +536,8 @@ class ManagerDialog(QDialog):
         self.rules = RulesScreen(ctx)
         self.shift = ShiftScreen(ctx, manager)
         self.users = UsersScreen(ctx, manager)
-        self.settings = SettingsScreen(ctx)
+        self.devices = DeviceSettingsScreen(ctx)
+        self.settings = SettingsScreen(ctx, devices=self.devices)
         from ui.card_screens import MemberCardsScreen
         self.cards = MemberCardsScreen(ctx, manager)
         self.reports: QWidget | None = None
@@ -544,7 +550,8 @@ class ManagerDialog(QDialog):
                               (self.rules, self.tr("Rule set")),
                               (self.shift, self.tr("Shift close")),
                               (self.users, self.tr("Users")),
-                              (self.settings, self.tr("Settings"))):
+                              (self.settings, self.tr("Settings")),
+                              (self.devices, self.tr("Devices"))):
             self.tabs.addTab(widget, title)
         if self.reports is not None:
             self.tabs.insertTab(3, self.reports, self.tr("Reports"))

@@ -504,6 +504,229 @@
     </message>
 </context>
 <context>
+    <name>DeviceSettingsScreen</name>
+    <message>
+        <source>OK: the test page printed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: the test page printed. The paper is running low.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent: this connection reports no status; check the test page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: the drawer opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: the port is open. Swipe a card to try the reader.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: the port is open. Scan a code to try the scanner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: the card reader answered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: the display shows TEST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: %1 · a card is on the reader.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK: %1 · no card on the reader.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the address first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The printer is out of paper: put in a new roll.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The printer cover is open: close it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The printer is offline: press its feed button or switch it off and on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The printer reports a fault (cutter jam?): open it, clear it, close it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No answer: check the cable, the power and the baud rate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot connect (%1): check the address, the cable and the power.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection broke during the test: check the cable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected answer (%1): not an ESC/POS printer, or a wrong baud rate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This address cannot be used (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open the port (%1): check the name and that no other program uses it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid setting (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No card reader is connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reader named &quot;%1&quot; is connected: pick one from the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The smart card service (PC/SC) is not running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card reader reported an error (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The printer reported an error (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected result (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pin 5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MagTek (ASCII)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8-digit LED (2400 baud)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty: the first reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper · columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipt language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cash drawer (on the printer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drawer connector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open drawer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serial card reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Baud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serial barcode scanner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IC card reader (PC/SC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device tests are not available here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved. Device changes apply after a restart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ErrorMessages</name>
     <message>
         <source>This card was reported lost on %1 at %2.</source>
@@ -1250,6 +1473,10 @@
     </message>
     <message>
         <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2562,30 +2789,6 @@ Passes: %9</source>
     </message>
     <message>
         <source>Receipt footer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Printer (tcp://host:9100, COM3, /dev/usb/lp0)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Printer paper (58mm-32, 80mm-42, 80mm-48)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Serial card reader (COM4, /dev/ttyUSB0)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Serial scanner</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Customer display</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>IC card reader name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

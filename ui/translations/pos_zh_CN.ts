@@ -508,6 +508,229 @@
     </message>
 </context>
 <context>
+    <name>DeviceSettingsScreen</name>
+    <message>
+        <source>OK: the test page printed.</source>
+        <translation>正常：测试页已打印。</translation>
+    </message>
+    <message>
+        <source>OK: the test page printed. The paper is running low.</source>
+        <translation>正常：测试页已打印。纸卷快用完了。</translation>
+    </message>
+    <message>
+        <source>Sent: this connection reports no status; check the test page.</source>
+        <translation>已发送：此连接无法读取打印机状态，请查看测试页是否打出。</translation>
+    </message>
+    <message>
+        <source>OK: the drawer opened.</source>
+        <translation>正常：钱箱已弹开。</translation>
+    </message>
+    <message>
+        <source>OK: the port is open. Swipe a card to try the reader.</source>
+        <translation>正常：端口已打开。请刷一张卡试试读卡器。</translation>
+    </message>
+    <message>
+        <source>OK: the port is open. Scan a code to try the scanner.</source>
+        <translation>正常：端口已打开。请扫一个条码试试扫描枪。</translation>
+    </message>
+    <message>
+        <source>OK: the card reader answered.</source>
+        <translation>正常：读卡器已应答。</translation>
+    </message>
+    <message>
+        <source>OK: the display shows TEST.</source>
+        <translation>正常：客显已显示 TEST。</translation>
+    </message>
+    <message>
+        <source>OK: %1 · a card is on the reader.</source>
+        <translation>正常：%1 · 读卡器上有卡。</translation>
+    </message>
+    <message>
+        <source>OK: %1 · no card on the reader.</source>
+        <translation>正常：%1 · 读卡器上没有卡。</translation>
+    </message>
+    <message>
+        <source>Enter the address first.</source>
+        <translation>请先填写地址或端口。</translation>
+    </message>
+    <message>
+        <source>The printer is out of paper: put in a new roll.</source>
+        <translation>打印机缺纸：请装入新纸卷。</translation>
+    </message>
+    <message>
+        <source>The printer cover is open: close it.</source>
+        <translation>打印机上盖打开：请合上。</translation>
+    </message>
+    <message>
+        <source>The printer is offline: press its feed button or switch it off and on.</source>
+        <translation>打印机离线：请按走纸键，或关机再开机。</translation>
+    </message>
+    <message>
+        <source>The printer reports a fault (cutter jam?): open it, clear it, close it.</source>
+        <translation>打印机报故障（切刀卡纸？）：请打开清理后合上。</translation>
+    </message>
+    <message>
+        <source>No answer: check the cable, the power and the baud rate.</source>
+        <translation>设备无应答：请检查连接线、电源和波特率。</translation>
+    </message>
+    <message>
+        <source>Cannot connect (%1): check the address, the cable and the power.</source>
+        <translation>无法连接（%1）：请检查地址、连接线和电源。</translation>
+    </message>
+    <message>
+        <source>The connection broke during the test: check the cable.</source>
+        <translation>测试中连接断开：请检查连接线。</translation>
+    </message>
+    <message>
+        <source>Unexpected answer (%1): not an ESC/POS printer, or a wrong baud rate.</source>
+        <translation>应答异常（%1）：不是 ESC/POS 打印机，或波特率不对。</translation>
+    </message>
+    <message>
+        <source>This address cannot be used (%1).</source>
+        <translation>此地址无法使用（%1）。</translation>
+    </message>
+    <message>
+        <source>Cannot open the port (%1): check the name and that no other program uses it.</source>
+        <translation>无法打开端口（%1）：请检查端口名称，并确认没有其他程序占用。</translation>
+    </message>
+    <message>
+        <source>Invalid setting (%1).</source>
+        <translation>设置无效（%1）。</translation>
+    </message>
+    <message>
+        <source>No card reader is connected.</source>
+        <translation>没有连接读卡器。</translation>
+    </message>
+    <message>
+        <source>No reader named &quot;%1&quot; is connected: pick one from the list.</source>
+        <translation>没有名为“%1”的读卡器：请从列表中选择。</translation>
+    </message>
+    <message>
+        <source>The smart card service (PC/SC) is not running.</source>
+        <translation>智能卡服务（PC/SC）没有运行。</translation>
+    </message>
+    <message>
+        <source>The card reader reported an error (%1).</source>
+        <translation>读卡器报错（%1）。</translation>
+    </message>
+    <message>
+        <source>The printer reported an error (%1).</source>
+        <translation>打印机报错（%1）。</translation>
+    </message>
+    <message>
+        <source>Unexpected result (%1).</source>
+        <translation>未知结果（%1）。</translation>
+    </message>
+    <message>
+        <source>Pin 2</source>
+        <translation>2 号针脚</translation>
+    </message>
+    <message>
+        <source>Pin 5</source>
+        <translation>5 号针脚</translation>
+    </message>
+    <message>
+        <source>MagTek (ASCII)</source>
+        <translation>MagTek（ASCII）</translation>
+    </message>
+    <message>
+        <source>8-digit LED (2400 baud)</source>
+        <translation>8 位 LED 客显（2400 波特）</translation>
+    </message>
+    <message>
+        <source>Empty: the first reader</source>
+        <translation>留空：使用第一个读卡器</translation>
+    </message>
+    <message>
+        <source>Refresh list</source>
+        <translation>刷新列表</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Paper · columns</source>
+        <translation>纸宽 · 每行字数</translation>
+    </message>
+    <message>
+        <source>Receipt language</source>
+        <translation>小票语言</translation>
+    </message>
+    <message>
+        <source>Cash drawer (on the printer)</source>
+        <translation>钱箱（接在打印机上）</translation>
+    </message>
+    <message>
+        <source>Drawer connector</source>
+        <translation>钱箱接口</translation>
+    </message>
+    <message>
+        <source>Open drawer</source>
+        <translation>弹开钱箱</translation>
+    </message>
+    <message>
+        <source>Serial card reader</source>
+        <translation>串口刷卡器</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Baud</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <source>Serial barcode scanner</source>
+        <translation>串口扫描枪</translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation>客显</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>IC card reader (PC/SC)</source>
+        <translation>IC 卡读卡器（PC/SC）</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>读卡器</translation>
+    </message>
+    <message>
+        <source>Save devices</source>
+        <translation>保存设备设置</translation>
+    </message>
+    <message>
+        <source>Device tests are not available here.</source>
+        <translation>此处无法测试设备。</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Saved. Device changes apply after a restart.</source>
+        <translation>已保存。设备设置重启后生效。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorMessages</name>
     <message>
         <source>This card was reported lost on %1 at %2.</source>
@@ -1255,6 +1478,10 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
     </message>
     <message>
         <source>Reports</source>
@@ -2570,30 +2797,6 @@ Passes: %9</source>
     <message>
         <source>Receipt footer</source>
         <translation>小票页脚</translation>
-    </message>
-    <message>
-        <source>Printer (tcp://host:9100, COM3, /dev/usb/lp0)</source>
-        <translation>打印机（tcp://主机:9100、COM3、/dev/usb/lp0）</translation>
-    </message>
-    <message>
-        <source>Printer paper (58mm-32, 80mm-42, 80mm-48)</source>
-        <translation>打印纸（58mm-32、80mm-42、80mm-48）</translation>
-    </message>
-    <message>
-        <source>Serial card reader (COM4, /dev/ttyUSB0)</source>
-        <translation>串口刷卡器（COM4、/dev/ttyUSB0）</translation>
-    </message>
-    <message>
-        <source>Serial scanner</source>
-        <translation>串口扫码枪</translation>
-    </message>
-    <message>
-        <source>Customer display</source>
-        <translation>顾客显示屏</translation>
-    </message>
-    <message>
-        <source>IC card reader name</source>
-        <translation>IC 卡读卡器名称</translation>
     </message>
     <message>
         <source>Head office address</source>

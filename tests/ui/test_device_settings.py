@@ -1,0 +1,197 @@
+"""The devices tab: each Test button runs the real check against a device simulator that speaks
+the device's protocol (TCP ESC/POS printer, MSR605 and a CD5220 display on ptys), and Save writes
+till.toml. The till runs in Chinese, so the results are the translated sentences."""
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from pos_app.settings import load_settings
+from tests.simulators.display import Cd5220Screen, DisplayReceiver
+from tests.simulators.msr import Msr605Simulator
+from tests.simulators.tcp_printer import PrinterState
+from tests.ui.conftest import Till, grab, log_in
+from tests.ui.test_screenshots import clipped_texts
+from ui.device_settings import FAIL_STYLE, OK_STYLE, DeviceSettingsScreen, result_text
+from ui.manager_dialog import ManagerDialog
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration,
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def screen(till: Till, qtbot) -> DeviceSettingsScreen:  # noqa: ANN001
+    s = DeviceSettingsScreen(till.ctx)
+    qtbot.addWidget(s)
+    s.resize(1000, 700)
+    return s
+
+
+def run_test(screen: DeviceSettingsScreen, qtbot, device: str,  # noqa: ANN001
+             timeout_ms: int = 10_000) -> tuple[bool, float]:
+    """Click the device's Test button; (ok, seconds until the result was shown)."""
+    started = time.monotonic()
+    with qtbot.waitSignal(screen.check_finished, timeout=timeout_ms) as blocker:
+        screen.test_buttons[device].click()
+    assert blocker.args[0] == device
+    return blocker.args[1], time.monotonic() - started
+
+
+def closed_tcp_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])     # nothing listens once the socket is closed
+
+
+def test_the_printer_test_prints_a_chinese_page_and_shows_ok(till: Till, screen, qtbot) -> None:  # noqa: ANN001
+    assert screen.printer_url.text() == till.printer.url
+    ok, _ = run_test(screen, qtbot, "printer")
+    assert ok
+    label = screen.results["printer"]
+    assert label.text() == result_text("printed") and label.text().startswith("正常")
+    assert label.styleSheet() == OK_STYLE
+    printed = " ".join(till.printer.printed_text())
+    assert "打印测试" in printed and "中文测试" in printed and "示范百货" in printed
+    assert till.printer.documents[-1].cuts          # a whole page, cut
+
+
+def test_a_printer_out_of_paper_shows_the_translated_paper_out_message(till: Till, screen,  # noqa: ANN001
+                                                                      qtbot) -> None:
+    till.printer.state = PrinterState.PAPER_OUT
+    ok, _ = run_test(screen, qtbot, "printer")
+    assert not ok
+    label = screen.results["printer"]
+    assert label.text() == "打印机缺纸：请装入新纸卷。"
+    assert label.styleSheet() == FAIL_STYLE
+    assert till.printer.printed_text() == []         # nothing was sent to a printer without paper
+
+
+def test_the_drawer_test_sends_the_pulse_on_the_configured_pin(till: Till, screen, qtbot) -> None:  # noqa: ANN001
+    screen.drawer_pin.setCurrentIndex(screen.drawer_pin.findData(1))
+    ok, _ = run_test(screen, qtbot, "drawer")
+    assert ok and screen.results["drawer"].text() == result_text("drawer_opened")
+    pulses = [p for doc in till.printer.documents for p in doc.pulses]
+    assert len(pulses) == 1 and pulses[0].pin == 1
+
+
+def test_an_msr605_on_a_serial_port_answers_the_communication_test(screen, qtbot) -> None:  # noqa: ANN001
+    reader = Msr605Simulator()
+    try:
+        screen.msr_url.setText(reader.port)
+        screen.msr_protocol.setCurrentIndex(screen.msr_protocol.findData("msr605"))
+        ok, _ = run_test(screen, qtbot, "msr")
+        assert ok and screen.results["msr"].text() == result_text("reader_answered")
+        # Reset, ESC e (answered with ESC y), reset: the reader is left idle.
+        assert reader.commands == [b"\x1b\x61", b"\x1b\x65", b"\x1b\x61"]
+    finally:
+        reader.close()
+
+
+def test_a_silent_msr605_fails_clearly_within_bounded_time(screen, qtbot) -> None:  # noqa: ANN001
+    reader = Msr605Simulator(responsive=False)     # a wrong device or a wrong baud rate
+    try:
+        screen.msr_url.setText(reader.port)
+        screen.msr_protocol.setCurrentIndex(screen.msr_protocol.findData("msr605"))
+        ok, seconds = run_test(screen, qtbot, "msr")
+    finally:
+        reader.close()
+    assert not ok and seconds < 5
+    assert screen.results["msr"].text() == result_text("no_answer")
+    assert screen.results["msr"].styleSheet() == FAIL_STYLE
+
+
+def test_an_absent_port_or_a_closed_printer_address_fails_at_once(screen, qtbot, tmp_path) -> None:  # noqa: ANN001
+    screen.msr_url.setText(str(tmp_path / "ttyUSB9"))
+    screen.scanner_url.setText(str(tmp_path / "ttyACM9"))
+    screen.printer_url.setText(f"tcp://127.0.0.1:{closed_tcp_port()}")
+    for device in ("msr", "scanner", "printer"):
+        ok, seconds = run_test(screen, qtbot, device)
+        assert not ok and seconds < 5, device
+        assert screen.results[device].styleSheet() == FAIL_STYLE
+    assert screen.results["msr"].text().startswith("无法打开端口")
+    assert "ttyUSB9" in screen.results["msr"].text()
+    assert screen.results["printer"].text().startswith("无法连接")
+    screen.msr_url.setText("")
+    ok, _ = run_test(screen, qtbot, "msr")
+    assert not ok and screen.results["msr"].text() == result_text("not_configured")
+
+
+def test_the_customer_display_shows_the_test_text(screen, qtbot) -> None:  # noqa: ANN001
+    receiver = DisplayReceiver(Cd5220Screen())
+    try:
+        screen.display_url.setText(receiver.port)
+        screen.display_protocol.setCurrentIndex(screen.display_protocol.findData("cd5220"))
+        ok, _ = run_test(screen, qtbot, "display")
+        assert ok and screen.results["display"].text() == result_text("display_shown")
+        qtbot.waitUntil(lambda: "TOTAL 0.00" in receiver.screen.lines[1], timeout=3000)
+        # A VFD has no Chinese font: the hanzi of "测试 TEST" are left out, the rest shows.
+        assert receiver.screen.lines[0].strip() == "TEST"
+        assert receiver.screen.unknown == []
+    finally:
+        receiver.close()
+
+
+def test_save_writes_the_devices_to_till_toml(till: Till, screen, qtbot) -> None:  # noqa: ANN001
+    screen.printer_url.setText("  COM3 ")
+    screen.printer_profile.setCurrentIndex(screen.printer_profile.findData("58mm"))
+    screen.msr_url.setText("/dev/ttyUSB0")
+    screen.msr_protocol.setCurrentIndex(screen.msr_protocol.findData("msr605"))
+    screen.msr_baudrate.setCurrentIndex(screen.msr_baudrate.findData(19200))
+    screen.display_url.setText("COM6")
+    screen.display_protocol.setCurrentIndex(screen.display_protocol.findData("led8"))
+    screen.display_baudrate.setCurrentIndex(screen.display_baudrate.findData(2400))
+    screen.pcsc_reader.setEditText("ACS ACR122U")
+    with qtbot.waitSignal(screen.saved):
+        screen.save_button.click()
+    d = load_settings(till.shop.data_dir).devices
+    assert (d.printer_url, d.printer_profile, d.msr_url, d.msr_protocol, d.msr_baudrate) == (
+        "COM3", "58mm", "/dev/ttyUSB0", "msr605", 19200)
+    assert (d.display_url, d.display_protocol, d.display_baudrate, d.pcsc_reader) == (
+        "COM6", "led8", 2400, "ACS ACR122U")
+    assert till.ctx.settings.devices == d
+    assert screen.message.text() == screen.tr("Saved. Device changes apply after a restart.")
+
+
+def test_the_devices_tab_fits_1024x768_and_a_failed_print_clears_from_the_status_bar(
+        till: Till, qtbot) -> None:  # noqa: ANN001
+    log_in(till, qtbot)
+    window = till.window
+    window.resize(1024, 768)
+    dialog = ManagerDialog(till.ctx, till.shop.manager, window)
+    qtbot.addWidget(dialog)
+    dialog.resize(1024, 768)
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.devices)
+    qtbot.waitExposed(dialog)
+    devices = dialog.devices
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "设备"
+    run_test(devices, qtbot, "printer")
+    till.printer.state = PrinterState.PAPER_OUT
+    run_test(devices, qtbot, "drawer")
+    till.wait_idle(qtbot)
+    qtbot.wait(50)
+    grab(dialog, "manager_devices_1024x768")
+    assert clipped_texts(dialog) == []
+    dialog.close()
+
+    # The status bar: a receipt that failed leaves "printer problem"; once the paper is in,
+    # the next status poll asks the printer again and the bar says ready without a print.
+    selling = window.selling
+    selling.scan("6900000000017")
+    till.wait_idle(qtbot)
+    selling.open_payment()
+    with qtbot.waitSignal(selling.print_finished, timeout=15_000):
+        selling.dialog.quick_cash(None)
+        selling.dialog.complete()
+    window.poll_status()
+    till.wait_idle(qtbot)
+    assert window.status["printer"].text().startswith(window.tr("Printer problem"))
+    assert window.status["printer"].toolTip() == "打印机缺纸：请装入新纸卷。"
+    till.printer.state = PrinterState.ONLINE
+    window.poll_status()
+    till.wait_idle(qtbot)
+    assert window.status["printer"].text().startswith("打印机就绪")
+    QApplication.processEvents()

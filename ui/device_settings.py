@@ -1,0 +1,339 @@
+"""The devices tab of the manager screens: where each device is, how it speaks, and a Test button.
+
+Checks run on the background "device" lane through `ctx.extra["device_checks"]` (ui/main.py
+wires the real ones from hardware/device_check.py; screens never import hardware/). A check
+answers with an object carrying `ok`, `key` and `values`; this screen turns the key into a
+translated sentence. Saved settings take effect when the till is restarted.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.settings import DeviceSettings
+from ui.context import TillContext
+from ui.error_messages import describe
+from ui.formatting import tr_fill
+
+log = logging.getLogger(__name__)
+
+DEVICES = ("printer", "drawer", "msr", "scanner", "display", "pcsc")
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+# (value stored in till.toml, what the manager reads); the values are receipts.escpos.PROFILES keys.
+PRINTER_PROFILES = (("58mm", "58 mm · 32"), ("80mm-42", "80 mm · 42"), ("80mm-48", "80 mm · 48"))
+OK_STYLE = "color: #1b5e20; font-weight: bold;"
+FAIL_STYLE = "color: #b71c1c; font-weight: bold;"
+
+DeviceCheck = Callable[[str, DeviceSettings], Any]
+
+
+def result_text(key: str, values: tuple[str, ...] | list[str] = ()) -> str:
+    """The sentence for a check result's key (hardware/device_check.py), %1.. filled from values."""
+    texts = {
+        "printed": tr_fill("DeviceSettingsScreen", "OK: the test page printed."),
+        "printed_paper_low": tr_fill("DeviceSettingsScreen", "OK: the test page printed. The paper is running low."),
+        "printed_no_status": tr_fill("DeviceSettingsScreen", "Sent: this connection reports no status; check the test page."),
+        "drawer_opened": tr_fill("DeviceSettingsScreen", "OK: the drawer opened."),
+        "port_open": tr_fill("DeviceSettingsScreen", "OK: the port is open. Swipe a card to try the reader."),
+        "port_open_scan": tr_fill("DeviceSettingsScreen", "OK: the port is open. Scan a code to try the scanner."),
+        "reader_answered": tr_fill("DeviceSettingsScreen", "OK: the card reader answered."),
+        "display_shown": tr_fill("DeviceSettingsScreen", "OK: the display shows TEST."),
+        "card_present": tr_fill("DeviceSettingsScreen", "OK: %1 · a card is on the reader."),
+        "no_card": tr_fill("DeviceSettingsScreen", "OK: %1 · no card on the reader."),
+        "not_configured": tr_fill("DeviceSettingsScreen", "Enter the address first."),
+        "paper_out": tr_fill("DeviceSettingsScreen", "The printer is out of paper: put in a new roll."),
+        "cover_open": tr_fill("DeviceSettingsScreen", "The printer cover is open: close it."),
+        "printer_offline": tr_fill("DeviceSettingsScreen", "The printer is offline: press its feed button or switch it off "
+                              "and on."),
+        "printer_fault": tr_fill("DeviceSettingsScreen", "The printer reports a fault (cutter jam?): open it, clear it, "
+                            "close it."),
+        "no_answer": tr_fill("DeviceSettingsScreen", "No answer: check the cable, the power and the baud rate."),
+        "unreachable": tr_fill("DeviceSettingsScreen", "Cannot connect (%1): check the address, the cable and the power."),
+        "interrupted": tr_fill("DeviceSettingsScreen", "The connection broke during the test: check the cable."),
+        "bad_status_reply": tr_fill("DeviceSettingsScreen", "Unexpected answer (%1): not an ESC/POS printer, or a wrong "
+                               "baud rate."),
+        "unsupported_url": tr_fill("DeviceSettingsScreen", "This address cannot be used (%1)."),
+        "port_unavailable": tr_fill("DeviceSettingsScreen", "Cannot open the port (%1): check the name and that no other "
+                               "program uses it."),
+        "bad_setting": tr_fill("DeviceSettingsScreen", "Invalid setting (%1)."),
+        "no_readers": tr_fill("DeviceSettingsScreen", "No card reader is connected."),
+        "reader_not_found": tr_fill("DeviceSettingsScreen", "No reader named \"%1\" is connected: pick one from the list."),
+        "pcsc_unavailable": tr_fill("DeviceSettingsScreen", "The smart card service (PC/SC) is not running."),
+        "pcsc_error": tr_fill("DeviceSettingsScreen", "The card reader reported an error (%1)."),
+        "printer_error": tr_fill("DeviceSettingsScreen", "The printer reported an error (%1)."),
+    }
+    text = texts.get(key, tr_fill("DeviceSettingsScreen", "Unexpected result (%1).").replace("%1", key) if key not in texts
+                     else "")
+    for i in range(len(values), 0, -1):
+        text = text.replace(f"%{i}", str(values[i - 1]))
+    return text
+
+
+def _combo(name: str, items: list[tuple[object, str]], current: object) -> QComboBox:
+    box = QComboBox()
+    box.setObjectName(name)
+    for data, label in items:
+        box.addItem(label, data)
+    index = box.findData(current)
+    if index < 0:  # a value typed into till.toml by hand is kept, not silently changed
+        box.addItem(str(current), current)
+        index = box.count() - 1
+    box.setCurrentIndex(index)
+    return box
+
+
+def _baud_combo(name: str, current: int) -> QComboBox:
+    return _combo(name, [(b, str(b)) for b in BAUD_RATES], current)
+
+
+class DeviceSettingsScreen(QWidget):
+    """Per device: address, protocol or profile, a Test button and its result; Save writes till.toml."""
+
+    check_finished = Signal(str, bool)   # device, ok (tests and the status bar wait on it)
+    saved = Signal(object)               # the Settings written
+
+    def __init__(self, ctx: TillContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deviceSettings")
+        self._ctx = ctx
+        self._check: DeviceCheck | None = ctx.extra.get("device_checks")  # type: ignore[assignment]
+        self._list_readers: Callable[[], list[str] | None] | None = ctx.extra.get(  # type: ignore[assignment]
+            "pcsc_readers")
+        self._readers_listed = False
+        d = ctx.settings.devices
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.results: dict[str, QLabel] = {}
+
+        self.printer_url = self._address("printer_url", d.printer_url,
+                                         "tcp://192.168.1.50:9100, COM3, /dev/usb/lp0")
+        self.printer_profile = _combo("printer_profile", list(PRINTER_PROFILES),
+                                      "58mm" if d.printer_profile == "58mm-32"
+                                      else d.printer_profile)
+        self.receipt_language = _combo("receipt_language",
+                                       [("zh_CN", "中文"), ("en", "English")], d.receipt_language)
+        self.drawer_pin = _combo("drawer_pin", [(0, self.tr("Pin 2")), (1, self.tr("Pin 5"))],
+                                 d.drawer_pin)
+        self.msr_url = self._address("msr_url", d.msr_url, "COM4, /dev/ttyUSB0")
+        self.msr_protocol = _combo("msr_protocol", [("magtek", self.tr("MagTek (ASCII)")),
+                                                    ("msr605", "MSR605 / MSR206")],
+                                   d.msr_protocol)
+        self.msr_baudrate = _baud_combo("msr_baudrate", d.msr_baudrate)
+        self.scanner_url = self._address("scanner_url", d.scanner_url, "COM5, /dev/ttyACM0")
+        self.scanner_baudrate = _baud_combo("scanner_baudrate", d.scanner_baudrate)
+        self.display_url = self._address("display_url", d.display_url, "COM6, /dev/ttyUSB1")
+        self.display_protocol = _combo("display_protocol",
+                                       [("cd5220", "CD5220"), ("epson", "Epson"),
+                                        ("led8", self.tr("8-digit LED (2400 baud)"))],
+                                       d.display_protocol)
+        self.display_baudrate = _baud_combo("display_baudrate", d.display_baudrate)
+        self.pcsc_reader = QComboBox()
+        self.pcsc_reader.setObjectName("pcsc_reader")
+        self.pcsc_reader.setEditable(True)
+        self.pcsc_reader.lineEdit().setPlaceholderText(self.tr("Empty: the first reader"))
+        self.pcsc_reader.setEditText(d.pcsc_reader)
+        self.pcsc_reader.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Fixed)
+        self.refresh_button = QPushButton(self.tr("Refresh list"))
+        self.refresh_button.setObjectName("refreshReaders")
+        self.refresh_button.clicked.connect(self.refresh_readers)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setSpacing(6)
+        column.addWidget(self._group("printer", self.tr("Receipt printer"), [
+            (self.tr("Address"), self.printer_url),
+            (self.tr("Paper · columns"), self.printer_profile),
+            (self.tr("Receipt language"), self.receipt_language)]))
+        column.addWidget(self._group("drawer", self.tr("Cash drawer (on the printer)"), [
+            (self.tr("Drawer connector"), self.drawer_pin)], test_text=self.tr("Open drawer")))
+        column.addWidget(self._group("msr", self.tr("Serial card reader"), [
+            (self.tr("Port"), self.msr_url), (self.tr("Protocol"), self.msr_protocol),
+            (self.tr("Baud"), self.msr_baudrate)]))
+        column.addWidget(self._group("scanner", self.tr("Serial barcode scanner"), [
+            (self.tr("Port"), self.scanner_url), (self.tr("Baud"), self.scanner_baudrate)]))
+        column.addWidget(self._group("display", self.tr("Customer display"), [
+            (self.tr("Port"), self.display_url), (self.tr("Model"), self.display_protocol),
+            (self.tr("Baud"), self.display_baudrate)]))
+        column.addWidget(self._group("pcsc", self.tr("IC card reader (PC/SC)"), [
+            (self.tr("Reader"), self.pcsc_reader), ("", self.refresh_button)]))
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+
+        self.message = QLabel()
+        self.message.setObjectName("deviceSettingsMessage")
+        self.message.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("Save devices"))
+        self.save_button.setObjectName("saveDevices")
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+        if self._check is None:
+            for button in self.test_buttons.values():
+                button.setEnabled(False)
+                button.setToolTip(self.tr("Device tests are not available here."))
+
+    # -- building ----------------------------------------------------------------------------
+    def _address(self, name: str, value: str, example: str) -> QLineEdit:
+        edit = QLineEdit(value)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(example)
+        edit.setMinimumWidth(220)
+        return edit
+
+    def _group(self, device: str, title: str, fields: list[tuple[str, QWidget]],
+               test_text: str | None = None) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setObjectName(f"group_{device}")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(8, 4, 8, 4)
+        grid.setVerticalSpacing(4)
+        col = 0
+        stretched = False
+        for label, widget in fields:
+            if label:
+                grid.addWidget(QLabel(label), 0, col)
+                col += 1
+            grid.addWidget(widget, 0, col)
+            # Addresses and reader names take the spare width; short choices keep their size.
+            wide = isinstance(widget, QLineEdit) or (isinstance(widget, QComboBox)
+                                                     and widget.isEditable())
+            grid.setColumnStretch(col, 1 if wide else 0)
+            stretched = stretched or wide
+            col += 1
+        if not stretched:
+            grid.setColumnStretch(col, 1)
+            col += 1
+        button = QPushButton(test_text or self.tr("Test"))
+        button.setObjectName(f"test_{device}")
+        button.clicked.connect(lambda: self.test(device))
+        result = QLabel()
+        result.setObjectName(f"result_{device}")
+        result.setWordWrap(True)
+        result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        result.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        grid.addWidget(button, 1, 0)
+        grid.addWidget(result, 1, 1, 1, max(col - 1, 1))
+        self.test_buttons[device] = button
+        self.results[device] = result
+        return box
+
+    # -- values --------------------------------------------------------------------------------
+    def devices(self) -> DeviceSettings:
+        """The device settings as shown on the screen (not saved yet)."""
+        return replace(
+            self._ctx.settings.devices,
+            printer_url=self.printer_url.text().strip(),
+            printer_profile=self.printer_profile.currentData(),
+            receipt_language=self.receipt_language.currentData(),
+            drawer_pin=int(self.drawer_pin.currentData()),
+            msr_url=self.msr_url.text().strip(),
+            msr_protocol=self.msr_protocol.currentData(),
+            msr_baudrate=int(self.msr_baudrate.currentData()),
+            scanner_url=self.scanner_url.text().strip(),
+            scanner_baudrate=int(self.scanner_baudrate.currentData()),
+            display_url=self.display_url.text().strip(),
+            display_protocol=self.display_protocol.currentData(),
+            display_baudrate=int(self.display_baudrate.currentData()),
+            pcsc_reader=self.pcsc_reader.currentText().strip())
+
+    # -- tests ---------------------------------------------------------------------------------
+    def test(self, device: str) -> None:
+        """Run the device's check on the device lane; the result appears beside its button."""
+        if self._check is None or device not in self.test_buttons:
+            return
+        check, settings = self._check, self.devices()
+        self.test_buttons[device].setEnabled(False)
+        self._show(device, None, self.tr("Testing…"))
+        self._ctx.background.run(lambda: check(device, settings),
+                                 lambda result: self._on_check_done(device, result),
+                                 lambda exc: self._on_check_failed(device, exc), lane="device")
+
+    def _on_check_done(self, device: str, result: Any) -> None:
+        ok = bool(getattr(result, "ok", False))
+        self._show(device, ok, result_text(getattr(result, "key", "?"),
+                                           tuple(getattr(result, "values", ()))))
+        self.test_buttons[device].setEnabled(True)
+        self.check_finished.emit(device, ok)
+
+    def _on_check_failed(self, device: str, exc: Exception) -> None:
+        log.warning("device check %s failed: %r", device, exc)
+        self._show(device, False, describe(exc)[1])
+        self.test_buttons[device].setEnabled(True)
+        self.check_finished.emit(device, False)
+
+    def _show(self, device: str, ok: bool | None, text: str) -> None:
+        label = self.results[device]
+        label.setText(text)
+        label.setStyleSheet("" if ok is None else OK_STYLE if ok else FAIL_STYLE)
+
+    # -- PC/SC readers -------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._readers_listed:
+            self._readers_listed = True
+            self.refresh_readers()
+
+    def refresh_readers(self) -> None:
+        """Fill the reader list from PC/SC (the typed name is kept)."""
+        if self._list_readers is None:
+            return
+        lister = self._list_readers
+        self.refresh_button.setEnabled(False)
+        self._ctx.background.run(lister, self._on_readers_listed,
+                                 self._on_readers_failed, lane="device")
+
+    def _on_readers_listed(self, names: list[str] | None) -> None:
+        self.refresh_button.setEnabled(True)
+        current = self.pcsc_reader.currentText()
+        self.pcsc_reader.clear()
+        self.pcsc_reader.addItems(names or [])
+        self.pcsc_reader.setEditText(current)
+        if names is None:
+            self._show("pcsc", False, result_text("pcsc_unavailable"))
+        elif not names:
+            self._show("pcsc", False, result_text("no_readers"))
+
+    def _on_readers_failed(self, exc: Exception) -> None:
+        self.refresh_button.setEnabled(True)
+        self._show("pcsc", False, describe(exc)[1])
+
+    # -- save ----------------------------------------------------------------------------------
+    def save(self) -> None:
+        settings = replace(self._ctx.settings, devices=self.devices())
+        try:
+            self._ctx.save_settings(settings)
+        except Exception as exc:  # noqa: BLE001 - disk full, read-only dir: say so
+            self.message.setStyleSheet(FAIL_STYLE)
+            self.message.setText(describe(exc)[1])
+            return
+        self._ctx.settings = settings
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Saved. Device changes apply after a restart."))
+        self.saved.emit(settings)
