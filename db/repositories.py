@@ -223,7 +223,7 @@ class SqlMembers:
                    at: datetime, sale_id: str | None = None, note: str = "",
                    corrects_id: str | None = None) -> str:
         entry_id = self._ids.new_id()
-        self._s.execute(insert(PointsEntryRow), [dict(
+        self._s.execute(insert(PointsEntryRow.__table__), [dict(
             id=entry_id, member_id=member_id, kind=kind, spendable_delta=spendable,
             accumulated_delta=accumulated, sale_id=sale_id, corrects_id=corrects_id,
             shop_id=self._shop_id, created_at=at, note=note)])
@@ -237,7 +237,7 @@ class SqlMembers:
                          reference: str = "", note: str = "", shift_id: str | None = None,
                          corrects_id: str | None = None) -> str:
         entry_id = self._ids.new_id()
-        self._s.execute(insert(StoredValueEntryRow), [dict(
+        self._s.execute(insert(StoredValueEntryRow.__table__), [dict(
             id=entry_id, member_id=member_id, kind=kind, paid_delta_fen=paid_fen,
             bonus_delta_fen=bonus_fen, sale_id=sale_id, corrects_id=corrects_id,
             shop_id=self._shop_id, shift_id=shift_id, tender=tender, reference=reference,
@@ -420,7 +420,7 @@ class SqlSales:
             manager_flag: str | None = None, authorised_by_id: str | None = None,
             snapshot_json: str | None = None) -> None:
         m = sale.member
-        self._s.execute(insert(SaleRow), [dict(
+        self._s.execute(insert(SaleRow.__table__), [dict(
             id=sale.sale_id, receipt_no=sale.receipt_no, kind=sale.kind.value, shop_id=shop_id,
             till_id=till_id, shift_id=shift_id, user_id=user_id, member_id=member_id,
             card_id=card_id, created_at=sale.created_at, rule_version=sale.rule_version,
@@ -430,7 +430,7 @@ class SqlSales:
             original_sale_id=original_sale_id, tier_upgraded_to=tier_upgraded_to,
             manager_flag=manager_flag, authorised_by_id=authorised_by_id, reprint_count=0,
             snapshot=snapshot_json or json.dumps(to_jsonable(sale), ensure_ascii=False))])
-        self._s.execute(insert(SaleLineRow), [dict(
+        self._s.execute(insert(SaleLineRow.__table__), [dict(
             id=self._ids.new_id(), sale_id=sale.sale_id, line_no=line.line_no,
             product_id=line.product_id, sku=line.sku, name=line.name, kind=line.kind.value,
             qty=line.qty, unit_price_fen=line.unit_price_fen, gross_fen=line.gross_fen,
@@ -438,7 +438,7 @@ class SqlSales:
             redeemed_points=line.redeemed_points,
             original_line_id=(original_line_ids or {}).get(line.line_no)) for line in sale.lines])
         if sale.tenders:
-            self._s.execute(insert(TenderRow), [dict(
+            self._s.execute(insert(TenderRow.__table__), [dict(
                 id=self._ids.new_id(), sale_id=sale.sale_id, seq=seq, kind=t.kind.value,
                 amount_fen=t.amount_fen, received_fen=t.received_fen, reference=t.reference,
                 points_used=t.points_used, sv_paid_fen=t.sv_paid_fen, sv_bonus_fen=t.sv_bonus_fen)
@@ -721,7 +721,7 @@ class SqlAuditLog:
 
     def record(self, at: datetime, user_id: str | None, action: str, target: str,
                detail: dict[str, Any]) -> None:
-        self._s.execute(insert(AuditRow), [dict(
+        self._s.execute(insert(AuditRow.__table__), [dict(
             id=self._ids.new_id(), at=at, user_id=user_id, action=action, target=target,
             detail=json.dumps(to_jsonable(detail), ensure_ascii=False))])
 
@@ -744,7 +744,7 @@ class SqlOutbox:
         # max+1 inside the BEGIN IMMEDIATE transaction: a rolled-back sale leaves no gap,
         # and no other writer can take the same number.
         seq = int(self._s.scalar(select(func.coalesce(func.max(OutboxRow.device_seq), 0)))) + 1
-        self._s.execute(insert(OutboxRow), [dict(
+        self._s.execute(insert(OutboxRow.__table__), [dict(
             device_seq=seq, id=self._ids.new_id(), kind=kind,
             payload=json.dumps(to_jsonable(payload), ensure_ascii=False, sort_keys=True),
             created_at=at)])
