@@ -11,7 +11,8 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -218,9 +219,43 @@ def printer_test_page(settings: Settings, devices: DeviceSettings) -> bytes:
     return w.finish()
 
 
-def make_device_checks(settings: Callable[[], Settings]) -> Callable[[str, DeviceSettings], Any]:
+class PortLeases:
+    """Serial ports the running drivers hold open. A device test borrows one: the driver stops,
+    the test runs, a new driver starts. Otherwise the driver would swallow the test's answer
+    (an MSR605 reset would also cancel the driver's pending read) and on Windows a COM port
+    opens only once."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, tuple[Callable[[], None], Callable[[], None]]] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, url: str, stop: Callable[[], None], restart: Callable[[], None]) -> None:
+        with self._lock:
+            self._owners[url] = (stop, restart)
+
+    @contextmanager
+    def borrow(self, url: str) -> Iterator[None]:
+        with self._lock:
+            owner = self._owners.get(url.strip()) if url.strip() else None
+            if owner is None:
+                yield
+                return
+            stop, restart = owner
+            stop()
+            try:
+                yield
+            finally:
+                try:
+                    restart()
+                except Exception:  # noqa: BLE001 - the test's result still counts; say it
+                    log.exception("device on %s not restarted after its test", url)
+
+
+def make_device_checks(settings: Callable[[], Settings],
+                       leases: PortLeases | None = None) -> Callable[[str, DeviceSettings], Any]:
     """ctx.extra['device_checks'] for the devices tab: one bounded test of a device as shown on
     the screen (not yet saved), answered with hardware.device_check.CheckResult."""
+    ports = leases or PortLeases()
 
     def run(device: str, d: DeviceSettings) -> Any:
         from hardware import device_check as dc
@@ -229,12 +264,15 @@ def make_device_checks(settings: Callable[[], Settings]) -> Callable[[str, Devic
         if device == "drawer":
             return dc.check_drawer(d.printer_url, d.drawer_pin)
         if device == "msr":
-            return dc.check_msr(d.msr_url, d.msr_protocol, d.msr_baudrate)
+            with ports.borrow(d.msr_url):
+                return dc.check_msr(d.msr_url, d.msr_protocol, d.msr_baudrate)
         if device == "scanner":
-            return dc.check_scanner(d.scanner_url, d.scanner_baudrate)
+            with ports.borrow(d.scanner_url):
+                return dc.check_scanner(d.scanner_url, d.scanner_baudrate)
         if device == "display":
-            return dc.check_customer_display(d.display_protocol, d.display_url,
-                                             display_baudrate(d) or 0)
+            with ports.borrow(d.display_url):
+                return dc.check_customer_display(d.display_protocol, d.display_url,
+                                                 display_baudrate(d) or 0)
         if device == "pcsc":
             return dc.check_pcsc_reader(d.pcsc_reader)
         raise ValueError(f"unknown device {device!r}")
@@ -313,7 +351,9 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
     ctx.extra["print_slip"] = desk.print_slip
     ctx.extra["export_xlsx"] = export_xlsx
     # The devices tab (ui/device_settings.py) and the status bar's live printer state.
-    ctx.extra["device_checks"] = make_device_checks(lambda: ctx.settings)
+    leases = PortLeases()
+    ctx.extra["port_leases"] = leases
+    ctx.extra["device_checks"] = make_device_checks(lambda: ctx.settings, leases)
     ctx.extra["pcsc_readers"] = pcsc_readers
     ctx.extra["printer_status"] = desk.refresh_state
     return ctx
@@ -360,14 +400,17 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         bridge.barcode_scanned.connect(selling.scan)
         bridge.swipe_failed.connect(selling.swipe_failed)
         bridge.device_state.connect(lambda name, s: state.__setitem__("reader", s))
+        leases = ctx.extra.get("port_leases")
         if d.msr_url:
             from hardware.serial_msr import MagTekSerialReader, Msr605Reader
             reader_cls = Msr605Reader if d.msr_protocol == "msr605" else MagTekSerialReader
-            bridge.attach_reader("msr", reader_cls(d.msr_url, baudrate=d.msr_baudrate))
+            _lend(leases, d.msr_url, lambda: reader_cls(d.msr_url, baudrate=d.msr_baudrate),
+                  lambda reader: bridge.attach_reader("msr", reader))
         if d.scanner_url:
             from hardware.serial_scanner import SerialBarcodeScanner
-            bridge.attach_scanner("scanner", SerialBarcodeScanner(d.scanner_url,
-                                                                  baudrate=d.scanner_baudrate))
+            _lend(leases, d.scanner_url,
+                  lambda: SerialBarcodeScanner(d.scanner_url, baudrate=d.scanner_baudrate),
+                  lambda scanner: bridge.attach_scanner("scanner", scanner))
         keep.append(bridge)
     if d.display_url:
         keep.append(start_customer_display(ctx, selling))
@@ -377,6 +420,18 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         except Exception:  # noqa: BLE001 - no PC/SC stack: the till still sells
             log.exception("IC card reader not started")
     return keep
+
+
+def _lend(leases: object, url: str, make: Callable[[], Any],
+          attach: Callable[[Any], None]) -> None:
+    """Start a serial driver and let device tests borrow its port (stop it, start a new one)."""
+    current = {"driver": make()}
+    attach(current["driver"])
+    if isinstance(leases, PortLeases):
+        def restart() -> None:
+            current["driver"] = make()
+            attach(current["driver"])
+        leases.hold(url, lambda: current["driver"].stop(), restart)
 
 
 @dataclass
@@ -477,28 +532,45 @@ def start_customer_display(ctx: TillContext, selling: object) -> object:
     """The pole display follows the selling screen: last item, total, change; idle text after."""
     from hardware.customer_display import open_customer_display
     d = ctx.settings.devices
-    display = open_customer_display(d.display_protocol, d.display_url,
-                                    baudrate=display_baudrate(d))
+    holder = _DisplayHolder(lambda: open_customer_display(d.display_protocol, d.display_url,
+                                                          baudrate=display_baudrate(d)))
     seen = {"lines": 0}
 
     def on_view(view: object) -> None:
         lines = view.lines  # type: ignore[attr-defined]
         if not lines:
-            display.show_idle(ctx.settings.shop.shop_name)
+            holder.display.show_idle(ctx.settings.shop.shop_name)
         elif len(lines) > seen["lines"]:
-            display.show_item(lines[-1].name, lines[-1].amount_fen)
+            holder.display.show_item(lines[-1].name, lines[-1].amount_fen)
         else:
-            display.show_total(view.total_fen)  # type: ignore[attr-defined]
+            holder.display.show_total(view.total_fen)  # type: ignore[attr-defined]
         seen["lines"] = len(lines)
 
     def on_sale(sale: CompletedSale) -> None:
         paid = sum(t.received_fen or t.amount_fen for t in sale.tenders)
-        display.show_payment(paid, sale.change_fen)
+        holder.display.show_payment(paid, sale.change_fen)
         seen["lines"] = 0
 
     selling.view_shown.connect(on_view)  # type: ignore[attr-defined]
     selling.sale_completed.connect(on_sale)  # type: ignore[attr-defined]
-    return display
+    leases = ctx.extra.get("port_leases")
+    if isinstance(leases, PortLeases):
+        leases.hold(d.display_url, holder.close, holder.reopen)
+    return holder
+
+
+class _DisplayHolder:
+    """The customer display in use; a device test closes it and a new one takes its place."""
+
+    def __init__(self, open_display: Callable[[], Any]) -> None:
+        self._open = open_display
+        self.display = open_display()
+
+    def close(self) -> None:
+        self.display.close()
+
+    def reopen(self) -> None:
+        self.display = self._open()
 
 
 def check_qt_binding() -> None:

@@ -195,3 +195,38 @@ def test_the_devices_tab_fits_1024x768_and_a_failed_print_clears_from_the_status
     till.wait_idle(qtbot)
     assert window.status["printer"].text().startswith("打印机就绪")
     QApplication.processEvents()
+
+
+def test_testing_the_reader_the_till_is_using_borrows_its_port_and_swipes_work_after(
+        till: Till, qtbot, qapp) -> None:  # noqa: ANN001
+    """The running MSR605 driver is stopped for the test and a new one started: the test gets
+    the reader's answer, and the next swipe still reaches the selling screen."""
+    from pos_app.settings import with_section
+    from ui.main import start_devices
+    from ui.wedge import WedgeFilter
+    reader = Msr605Simulator()
+    till.ctx.settings = with_section(till.ctx.settings, "devices", msr_url=reader.port,
+                                     msr_protocol="msr605")
+    log_in(till, qtbot)
+    devices = start_devices(qapp, till.ctx, till.window)
+    try:
+        assert reader.wait_armed(5)                     # the till's driver is reading
+        screen = DeviceSettingsScreen(till.ctx)
+        qtbot.addWidget(screen)
+        ok, seconds = run_test(screen, qtbot, "msr")
+        assert ok and seconds < 5
+        assert screen.results["msr"].text() == result_text("reader_answered")
+        assert reader.wait_armed(5)                     # a new driver armed the next read
+        selling = till.window.selling
+        with qtbot.waitSignal(selling.view_shown, timeout=5000):
+            reader.swipe(track2="100002")
+        till.wait_idle(qtbot)
+        assert selling.view.member.account.name == "李娜"
+    finally:
+        for device in devices:
+            if isinstance(device, WedgeFilter):
+                qapp.removeEventFilter(device)
+                device.deleteLater()
+            elif hasattr(device, "stop"):
+                device.stop()
+        reader.close()
