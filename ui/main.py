@@ -400,6 +400,8 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         bridge.barcode_scanned.connect(selling.scan)
         bridge.swipe_failed.connect(selling.swipe_failed)
         bridge.device_state.connect(lambda name, s: state.__setitem__("reader", s))
+        if hasattr(window, "on_device_state"):
+            bridge.device_state.connect(window.on_device_state)  # queued: window is a QObject
         leases = ctx.extra.get("port_leases")
         if d.msr_url:
             from hardware.serial_msr import MagTekSerialReader, Msr605Reader
@@ -416,7 +418,7 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         keep.append(start_customer_display(ctx, selling))
     if d.pcsc_reader:
         try:
-            keep += start_ic_reader(app, ctx, selling, state)
+            keep += start_ic_reader(app, ctx, selling, state, window)
         except Exception:  # noqa: BLE001 - no PC/SC stack: the till still sells
             log.exception("IC card reader not started")
     return keep
@@ -474,7 +476,7 @@ class SyncWorker:
 
 
 def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
-                    state: dict[str, str]) -> list[object]:
+                    state: dict[str, str], window: QObject | None = None) -> list[object]:
     """The PC/SC reader: taps attach the member (chip checked when keys are set), the card
     screen gets the reader for issuing and replacing chips."""
     from hardware.pcsc_reader import PcscIcCardReader
@@ -509,6 +511,8 @@ def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
             uid, (lambda: service.member_for_tap(last_tap["tap"], reader))  # type: ignore
             if service is not None and "tap" in last_tap else None))
     bridge.state_changed.connect(lambda s: state.__setitem__("reader", s))
+    if hasattr(window, "on_device_state"):
+        bridge.state_changed.connect(window.on_device_state)  # type: ignore[union-attr]
     reader.start(on_tap, on_removed,
                  lambda st: bridge.state_changed.emit(str(getattr(st.state, "value", st.state))))
     return [bridge, reader]

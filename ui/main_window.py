@@ -175,10 +175,25 @@ class MainWindow(QMainWindow):
         self.status["printer"].setStyleSheet("color: #e65100; font-weight: bold;"
                                              if waiting or state == "problem" else "")
         reader = ctx.reader_state()
-        self.status["reader"].setText({"none": self.tr("Card reader: keyboard"),
-                                       "ready": self.tr("Card reader ready")}.get(
+        # Serial drivers report DeviceState values, the PC/SC watcher ReaderState values.
+        readers = {"none": self.tr("Card reader: keyboard"),
+                   "ready": self.tr("Card reader ready"),
+                   "connected": self.tr("Card reader ready"),
+                   "connecting": self.tr("Card reader connecting…"),
+                   "offline": self.tr("Card reader offline: check its cable"),
+                   "disconnected": self.tr("Card reader unplugged"),
+                   "service_down": self.tr("Card service (PC/SC) not running"),
+                   "stopped": self.tr("Card reader stopped")}
+        self.status["reader"].setText(readers.get(
             reader, self.tr("Card reader: %1").replace("%1", reader)))
+        self.status["reader"].setStyleSheet(
+            "color: #e65100; font-weight: bold;"
+            if reader in ("offline", "disconnected", "service_down") else "")
         self._on_clock_timeout()
+
+    def on_device_state(self, *_args: object) -> None:
+        """A device driver changed state (a queued signal from its thread): redraw at once."""
+        self.refresh_status()
 
     def _on_clock_timeout(self) -> None:
         self.status["clock"].setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))

@@ -197,10 +197,11 @@ def test_the_devices_tab_fits_1024x768_and_a_failed_print_clears_from_the_status
     QApplication.processEvents()
 
 
-def test_testing_the_reader_the_till_is_using_borrows_its_port_and_swipes_work_after(
+def test_testing_the_reader_the_till_uses_borrows_its_port_and_the_status_bar_follows_it(
         till: Till, qtbot, qapp) -> None:  # noqa: ANN001
     """The running MSR605 driver is stopped for the test and a new one started: the test gets
-    the reader's answer, and the next swipe still reaches the selling screen."""
+    the reader's answer, the next swipe still reaches the selling screen, and the status bar
+    shows the reader ready, then offline once it is unplugged."""
     from pos_app.settings import with_section
     from ui.main import start_devices
     from ui.wedge import WedgeFilter
@@ -222,6 +223,11 @@ def test_testing_the_reader_the_till_is_using_borrows_its_port_and_swipes_work_a
             reader.swipe(track2="100002")
         till.wait_idle(qtbot)
         assert selling.view.member.account.name == "李娜"
+        # The status bar follows the reader live (not only on its 10 s poll).
+        status = till.window.status["reader"]
+        qtbot.waitUntil(lambda: status.text() == "读卡器就绪", timeout=3000)
+        reader.unplug()
+        qtbot.waitUntil(lambda: status.text() == "读卡器离线：请检查连接线", timeout=3000)
     finally:
         for device in devices:
             if isinstance(device, WedgeFilter):

@@ -1410,6 +1410,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Card reader connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card reader offline: check its cable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card reader unplugged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card service (PC/SC) not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card reader stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Card reader: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1414,6 +1414,26 @@
         <translation>读卡器就绪</translation>
     </message>
     <message>
+        <source>Card reader connecting…</source>
+        <translation>读卡器连接中…</translation>
+    </message>
+    <message>
+        <source>Card reader offline: check its cable</source>
+        <translation>读卡器离线：请检查连接线</translation>
+    </message>
+    <message>
+        <source>Card reader unplugged</source>
+        <translation>读卡器已拔出</translation>
+    </message>
+    <message>
+        <source>Card service (PC/SC) not running</source>
+        <translation>智能卡服务（PC/SC）未运行</translation>
+    </message>
+    <message>
+        <source>Card reader stopped</source>
+        <translation>读卡器已停止</translation>
+    </message>
+    <message>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
