@@ -145,6 +145,7 @@ class DeviceSettingsScreen(QWidget):
                                         ("led8", self.tr("8-digit LED (2400 baud)"))],
                                        d.display_protocol)
         self.display_baudrate = _baud_combo("display_baudrate", d.display_baudrate)
+        self.display_protocol.currentIndexChanged.connect(self._on_display_protocol_changed)
         self.pcsc_reader = QComboBox()
         self.pcsc_reader.setObjectName("pcsc_reader")
         self.pcsc_reader.setEditable(True)
@@ -243,6 +244,15 @@ class DeviceSettingsScreen(QWidget):
         self.test_buttons[device] = button
         self.results[device] = result
         return box
+
+    def _on_display_protocol_changed(self, _index: int) -> None:
+        # LED price displays ship at 2400 baud, the VFDs at 9600 (reference §5): follow the
+        # model unless the manager chose another rate on purpose.
+        led = self.display_protocol.currentData() == "led8"
+        current = self.display_baudrate.currentData()
+        if (led and current == 9600) or (not led and current == 2400):
+            self.display_baudrate.setCurrentIndex(
+                self.display_baudrate.findData(2400 if led else 9600))
 
     # -- values --------------------------------------------------------------------------------
     def devices(self) -> DeviceSettings:

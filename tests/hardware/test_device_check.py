@@ -6,12 +6,21 @@ import time
 
 import pytest
 
-from hardware.device_check import (check_customer_display, check_drawer, check_msr,
-                                   check_printer, check_scanner)
+from hardware.device_check import (
+    check_customer_display,
+    check_drawer,
+    check_msr,
+    check_printer,
+    check_scanner,
+)
 from tests.simulators.display import DisplayReceiver, EpsonScreen, Led8Screen
 from tests.simulators.msr import MagTekSimulator
 from tests.simulators.pty import PtyPair
-from tests.simulators.tcp_printer import PrinterState, PtyPrinterSimulator, TcpPrinterSimulator
+from tests.simulators.tcp_printer import (
+    PrinterState,
+    PtyPrinterSimulator,
+    TcpPrinterSimulator,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="ptys are POSIX")
 
