@@ -10,15 +10,26 @@ import logging
 import re
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import serial
 
-from hardware.errors import DeviceNotResponding, ProtocolError, ReaderStatusError, TrackParseError
+from hardware.errors import (
+    DeviceNotResponding,
+    ProtocolError,
+    ReaderStatusError,
+    TrackParseError,
+)
 from hardware.transports import Backoff, PortRunner, deliver, read_available
 from pos_app.domain.magstripe import Swipe, Track, parse_swipe, parse_track
-from pos_app.ports.input_devices import DeviceState, ErrorHandler, StateHandler, SwipeHandler
+from pos_app.ports.input_devices import (
+    DeviceState,
+    ErrorHandler,
+    StateHandler,
+    SwipeHandler,
+)
 
 __all__ = [
     "MSR605_STATUS",
@@ -71,22 +82,15 @@ class _SwipeLineSplitter:
         return line
 
 
-class MagTekSerialReader:
-    """A reader that sends each swipe as ASCII '%T1?;T2?+T3?' + CR, unasked (MagTek RS-232, 9600 8N1)."""
+class _SerialSwipeReader(ABC):
+    """What both serial readers share: a PortRunner thread, its state, start and stop."""
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        baudrate: int = 9600,
-        backoff: Backoff | None = None,
-        idle_end_s: float = 0.3,
-    ) -> None:
-        # Some readers are configured without a terminator: a swipe that ends
-        # in '?' and is followed by idle_end_s of silence counts as complete.
+    _kind = "msr"
+
+    def __init__(self, url: str, baudrate: int, backoff: Backoff | None) -> None:
         self.url = url
-        self._idle_end_s = idle_end_s
-        self._runner = PortRunner(url, self._session, baudrate=baudrate, name=f"magtek@{url}", backoff=backoff)
+        self._runner = PortRunner(url, self._session, baudrate=baudrate,
+                                  name=f"{self._kind}@{url}", backoff=backoff)
         self._on_swipe: SwipeHandler | None = None
 
     @property
@@ -107,6 +111,30 @@ class MagTekSerialReader:
     def stop(self) -> None:
         """Stop reading and release the port; returns once the driver's thread has ended."""
         self._runner.stop()
+
+    @abstractmethod
+    def _session(self, port: serial.SerialBase, ready: Callable[[], None],
+                 stopping: threading.Event) -> None:
+        """Speak the reader's protocol on an open port until stopping is set or the port fails."""
+
+
+class MagTekSerialReader(_SerialSwipeReader):
+    """A reader that sends each swipe as ASCII '%T1?;T2?+T3?' + CR, unasked (MagTek RS-232, 9600 8N1)."""
+
+    _kind = "magtek"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        baudrate: int = 9600,
+        backoff: Backoff | None = None,
+        idle_end_s: float = 0.3,
+    ) -> None:
+        # Some readers are configured without a terminator: a swipe that ends
+        # in '?' and is followed by idle_end_s of silence counts as complete.
+        self._idle_end_s = idle_end_s
+        super().__init__(url, baudrate, backoff)
 
     def _session(self, port: serial.SerialBase, ready: Callable[[], None], stopping: threading.Event) -> None:
         # An ASCII reader has no handshake: an open port is as ready as it gets.
@@ -260,8 +288,10 @@ def swipe_from_msr605(frame: Msr605Frame, url: str = "msr605") -> Swipe:
     return Swipe(tuple(tracks), tuple(errors))
 
 
-class Msr605Reader:
+class Msr605Reader(_SerialSwipeReader):
     """An MSR605/MSR206-family reader/writer used as a reader: handshake, then ISO reads one swipe at a time."""
+
+    _kind = "msr605"
 
     def __init__(
         self,
@@ -271,29 +301,8 @@ class Msr605Reader:
         backoff: Backoff | None = None,
         response_timeout_s: float = 1.0,
     ) -> None:
-        self.url = url
         self._response_timeout_s = response_timeout_s
-        self._runner = PortRunner(url, self._session, baudrate=baudrate, name=f"msr605@{url}", backoff=backoff)
-        self._on_swipe: SwipeHandler | None = None
-
-    @property
-    def state(self) -> DeviceState:
-        """Where the driver is (connecting, ready, offline, stopped)."""
-        return self._runner.state
-
-    def start(
-        self,
-        on_swipe: SwipeHandler,
-        on_error: ErrorHandler | None = None,
-        on_state: StateHandler | None = None,
-    ) -> None:
-        """Start reading in the background; a missing or vanished port is retried, not raised."""
-        self._on_swipe = on_swipe
-        self._runner.start(on_error, on_state)
-
-    def stop(self) -> None:
-        """Stop reading (the pending read is cancelled with a reset) and release the port."""
-        self._runner.stop()
+        super().__init__(url, baudrate, backoff)
 
     def _session(self, port: serial.SerialBase, ready: Callable[[], None], stopping: threading.Event) -> None:
         # Initialisation sequence from the manual §8: reset, communication

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_app.domain.pricing import PricedLine
+from pos_app.domain.pricing import PricedBasket, PricedLine
 from pos_app.domain.tenders import Tender
 
 
@@ -65,16 +65,20 @@ class CompletedSale:
     reprint_count: int = 0
 
     @property
+    def basket(self) -> PricedBasket:
+        return PricedBasket(self.lines)
+
+    @property
     def subtotal_fen(self) -> int:
-        return sum(line.gross_fen for line in self.lines)
+        return self.basket.subtotal_fen
 
     @property
     def discount_fen(self) -> int:
-        return sum(line.discount_fen for line in self.lines)
+        return self.basket.discount_fen
 
     @property
     def total_fen(self) -> int:
-        return sum(line.amount_fen for line in self.lines)
+        return self.basket.total_fen
 
     @property
     def due_fen(self) -> int:
