@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from headoffice.db import session_factory
@@ -212,10 +212,19 @@ class HeadOffice:
         rolled back and the batch runs again with a savepoint per event, so one bad event
         is recorded as rejected without holding back the others."""
         events = sorted(events, key=lambda e: e.device_seq)[:MAX_BATCH]
-        try:
-            return self._tx(lambda s: self._push(s, who, events, careful=False))
-        except _Careful:
-            return self._tx(lambda s: self._push(s, who, events, careful=True))
+        for attempt in range(2):
+            try:
+                try:
+                    return self._tx(lambda s: self._push(s, who, events, careful=False))
+                except _Careful:
+                    return self._tx(lambda s: self._push(s, who, events, careful=True))
+            except IntegrityError:
+                # Another till committed an event with one of these ids between our read of
+                # the inbox and our insert (the per-till lock does not cover other tills).
+                # Run once more: this time the inbox shows it and it is refused as foreign.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
     def _push(self, s: Session, who: TillIdentity, events: list[PushedEvent],
               careful: bool) -> PushResult:

@@ -228,3 +228,30 @@ def test_one_event_twice_in_a_batch_is_applied_once_and_a_forged_twin_refused(
     assert [x["status"] for x in r["results"]] == ["applied", "replayed", "refused"]
     assert r["results"][0]["result"] == r["results"][1]["result"]
     assert (r["acked_seq"], hq.account(member)["balance_paid_fen"]) == (1, 19_000)
+
+
+def test_two_tills_pushing_one_event_id_at_the_same_moment_get_no_server_error(
+        hq: HeadOffice, live: LiveServer, member: str):
+    key_a = enrol_till(hq, live.url, till="T01")
+    key_b = enrol_till(hq, live.url, till="T02")
+    for round_no in range(5):
+        shared = str(uuid.uuid4())
+        batches = {key: [sale_event(round_no + 1, event_id=shared, member_id=member,
+                                    card_no="100002", sv_fen=100)] for key in (key_a, key_b)}
+        out: dict[str, dict[str, Any]] = {}
+        start = threading.Barrier(2)
+
+        def push(key: str) -> None:
+            start.wait()
+            out[key] = _push(live.url, key, batches[key])   # raises on a 5xx
+
+        threads = [threading.Thread(target=push, args=(k,)) for k in batches]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        statuses = sorted(o["results"][0]["status"] for o in out.values())
+        assert len(out) == 2 and statuses[0] != statuses[1]    # one booked, one refused
+        with hq.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(InboxRow)
+                            .where(InboxRow.event_id == shared)) == 1
