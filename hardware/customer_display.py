@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -97,17 +98,19 @@ def _two_lines(message: str) -> tuple[str, str]:
     ].center(VFD_COLUMNS)
 
 
-class _VfdRenderer:
+class _VfdRenderer(ABC):
     """Shared layout of the two 2x20 VFD command sets; subclasses say how a frame is addressed."""
 
     def __init__(self, labels: DisplayLabels | None = None) -> None:
         self.labels = labels if labels is not None else DisplayLabels()
 
+    @abstractmethod
     def frame(self, upper: str, lower: str) -> bytes:
-        raise NotImplementedError
+        """Both lines of the display, addressed in this command set."""
 
+    @abstractmethod
     def init(self) -> bytes:
-        raise NotImplementedError
+        """The bytes that reset the display into this command set."""
 
     def item(self, name: str, price_fen: int) -> bytes:
         """Item name above (ASCII part only), 'PRICE' and the price below."""

@@ -9,6 +9,7 @@ commands.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from tests.simulators.pty import PtyPair
@@ -22,7 +23,7 @@ class _Incomplete(Exception):
     """The buffer ends inside a command; wait for more bytes."""
 
 
-class _Screen:
+class _Screen(ABC):
     def __init__(self) -> None:
         self._buffer = bytearray()
         self.unknown: list[bytes] = []
@@ -36,8 +37,9 @@ class _Screen:
                 return
             del self._buffer[:used]
 
+    @abstractmethod
     def _step(self, buf: bytes) -> int:
-        raise NotImplementedError
+        """Decode one command at the start of buf; return how many bytes it used."""
 
     @staticmethod
     def _need(buf: bytes, n: int) -> None:
