@@ -108,6 +108,13 @@ class _Careful(Exception):
     """The fast path met an event it cannot apply: run the batch again, event by event."""
 
 
+def _unique_violation(exc: BaseException) -> bool:
+    """A duplicate key, as SQLAlchemy wraps it or as psycopg's COPY raises it (23505)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc, "sqlstate", None) == "23505"
+
+
 class HeadOffice:
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now,
                  ids: UuidV7Source | None = None) -> None:
@@ -218,11 +225,12 @@ class HeadOffice:
                     return self._tx(lambda s: self._push(s, who, events, careful=False))
                 except _Careful:
                     return self._tx(lambda s: self._push(s, who, events, careful=True))
-            except IntegrityError:
+            except Exception as exc:  # noqa: BLE001 - narrowed to unique violations below
                 # Another till committed an event with one of these ids between our read of
                 # the inbox and our insert (the per-till lock does not cover other tills).
                 # Run once more: this time the inbox shows it and it is refused as foreign.
-                if attempt:
+                # The bulk COPY raises the driver's own error, so look at the SQLSTATE too.
+                if attempt or not _unique_violation(exc):
                     raise
         raise AssertionError("unreachable")
 
