@@ -574,14 +574,28 @@ class SellingScreen(QWidget):
                                  lane="device")
 
     def open_drawer(self) -> None:
-        desk = self._ctx.receipts
-
-        def granted(_user: Any) -> None:
-            self._ctx.background.run(desk.open_drawer, None,
-                                     lambda exc: show_error(self, exc), lane="device")
-
+        """F11: a manager opens the drawer without a sale, after saying why (audited first)."""
         self.dialog = with_role(self._ctx, self, "open_drawer", self.tr("opening the drawer"),
-                                granted)
+                                self._ask_no_sale_reason)
+
+    def _ask_no_sale_reason(self, user: Any) -> None:
+        from PySide6.QtWidgets import QInputDialog
+        dialog = QInputDialog(self)
+        dialog.setObjectName("noSaleReasonDialog")
+        dialog.setWindowTitle(self.tr("Open drawer without a sale"))
+        dialog.setLabelText(self.tr("Why is the drawer opened? (e.g. change for a note)"))
+        dialog.textValueSelected.connect(lambda reason: self.open_drawer_with_reason(user, reason))
+        self.dialog = dialog
+        dialog.open()
+
+    def open_drawer_with_reason(self, user: Any, reason: str) -> None:
+        shifts, desk = self._ctx.services.shifts, self._ctx.receipts
+
+        def work() -> None:
+            shifts.record_no_sale(user, reason)   # refuses an empty reason; nothing opens then
+            desk.open_drawer()
+
+        self._ctx.background.run(work, None, lambda exc: show_error(self, exc), lane="device")
 
     def open_member_dialog(self) -> None:
         from ui.member_search_dialog import MemberSearchDialog

@@ -235,3 +235,29 @@ def test_login_with_a_wrong_pin_says_so_and_stays_on_the_login(till: Till, qtbot
     till.wait_idle(qtbot)
     assert dialog.isVisible() and dialog.message.text()
     assert not isinstance(till.window.dialog, OpenShiftDialog)
+
+
+def test_opening_the_drawer_without_a_sale_asks_a_manager_and_a_reason_and_is_audited(
+        till: Till, printer, qtbot) -> None:  # noqa: ANN001
+    import sqlite3
+
+    from db.store import DB_FILE
+    log_in(till, qtbot)
+    selling = till.window.selling
+    selling.open_drawer()
+    auth = selling.dialog
+    assert isinstance(auth, ManagerAuthDialog)
+    auth.submit("manager", "2222")
+    till.wait_idle(qtbot)
+    reason = selling.dialog
+    assert reason is not None and reason.objectName() == "noSaleReasonDialog"
+    reason.setTextValue("   ")
+    reason.accept()                      # an empty reason: refused, the drawer stays shut
+    till.wait_idle(qtbot)
+    assert not [p for doc in printer.documents for p in doc.pulses]
+    selling.open_drawer_with_reason(till.shop.manager, "换零钱")
+    till.wait_idle(qtbot)
+    qtbot.waitUntil(lambda: any(doc.pulses for doc in printer.documents), timeout=5_000)
+    db = sqlite3.connect(till.shop.data_dir / DB_FILE)
+    assert db.execute("SELECT detail FROM audit_log WHERE action='drawer_opened_no_sale'"
+                      ).fetchall() == [('{"reason": "换零钱"}',)]

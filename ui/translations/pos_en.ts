@@ -2761,6 +2761,14 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Open drawer without a sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why is the drawer opened? (e.g. change for a note)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Change %1</source>
         <translation type="unfinished"></translation>
     </message>

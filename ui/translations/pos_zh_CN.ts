@@ -2768,6 +2768,14 @@ Passes: %9</source>
         <translation>开钱箱</translation>
     </message>
     <message>
+        <source>Open drawer without a sale</source>
+        <translation>无销售开钱箱</translation>
+    </message>
+    <message>
+        <source>Why is the drawer opened? (e.g. change for a note)</source>
+        <translation>开钱箱原因？（例如：换零钱）</translation>
+    </message>
+    <message>
         <source>Change %1</source>
         <translation>找零 %1</translation>
     </message>
