@@ -307,3 +307,14 @@ def test_an_approved_spend_carries_the_authorisation_and_cash_needs_none(stocked
     s.add("REG100")
     s.complete([TenderInput(CASH, 10_000)], cashier)
     assert len(auth.asked) == 1
+
+
+def test_an_absurd_price_is_refused_before_it_joins_the_basket(stocked):
+    from pos_app.domain.errors import AmountTooLarge
+    stocked.products([("HUGE", "6999999999999", "镶钻手表", "服装/配饰/表", "99999999.00",
+                       "regular", "")])
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")
+    with pytest.raises(AmountTooLarge):
+        s.add("HUGE")
+    assert len(s.view().lines) == 1
