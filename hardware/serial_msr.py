@@ -34,6 +34,7 @@ from pos_app.ports.input_devices import (
 __all__ = [
     "MSR605_STATUS",
     "MagTekSerialReader",
+    "magtek_frame_body",
     "Msr605Frame",
     "Msr605FrameParser",
     "Msr605Reader",
@@ -48,8 +49,35 @@ log = logging.getLogger(__name__)
 _MAX_LINE = 512
 
 
+# MagTek RS-232 framing characters, each switched on by a DIP switch or a
+# setup command: STX first, ESC before the data (insertion readers), a card
+# sensor digit after the last end sentinel, then CR and/or ETX (MagTek
+# RS-232 3-track swipe reader manual, figures 3-1/3-2: "STX SS data ES CR
+# ETX", SW5-SW7; port-powered and P-series insertion reader manuals, table
+# 3-2 and "reader to host formats": "STX ESC %t1? ;t2? +t3? Sensor CR ETX",
+# and the sensor-only message "STX ESC 1 CR ETX" when a card goes in or out).
+STX, ETX, CR, LF = 0x02, 0x03, 0x0D, 0x0A
+_FRAME_ENDS = bytes((CR, LF, ETX))
+_FRAME_LEADS = bytes((STX, 0x1B))
+
+
+def magtek_frame_body(frame: bytes) -> bytes | None:
+    """The track text of one MagTek frame with its optional framing removed; None for a card-sensor-only message.
+
+    frame is what came between two line ends (CR, LF or ETX); leading STX/ESC
+    and a trailing card-sensor digit after the last '?' are framing, not data.
+    """
+    body = frame.lstrip(_FRAME_LEADS)
+    if body in (b"", b"0", b"1"):
+        # A bare sensor change (card inserted or withdrawn) carries no swipe.
+        return None
+    if len(body) >= 2 and body[-1:] in (b"0", b"1") and body[-2:-1] == b"?":
+        body = body[:-1]
+    return body
+
+
 class _SwipeLineSplitter:
-    """Splits MagTek-style output into one text per swipe: CR, LF or CRLF ends it (MagTek RS-232 manual)."""
+    """Splits MagTek-style output into one frame per swipe: CR, LF or ETX ends it (MagTek RS-232 manuals)."""
 
     def __init__(self) -> None:
         self._buffer = bytearray()
@@ -59,12 +87,12 @@ class _SwipeLineSplitter:
         return bytes(self._buffer)
 
     def feed(self, data: bytes) -> tuple[list[bytes], bool]:
-        """Complete lines in arrival order, and whether an over-long line was discarded."""
+        """Complete frames in arrival order, and whether an over-long one was discarded."""
         self._buffer += data
         lines: list[bytes] = []
         overflow = False
         while True:
-            cut = min((i for i in (self._buffer.find(b"\r"), self._buffer.find(b"\n")) if i >= 0), default=-1)
+            cut = next((i for i, b in enumerate(self._buffer) if b in _FRAME_ENDS), -1)
             if cut < 0:
                 break
             line = bytes(self._buffer[:cut])
@@ -75,6 +103,11 @@ class _SwipeLineSplitter:
             self._buffer.clear()
             overflow = True
         return lines, overflow
+
+    def complete_when_idle(self) -> bool:
+        """Whether the pending bytes look like a whole swipe sent without a line end ('?' then maybe a sensor digit)."""
+        tail = self._buffer[-2:]
+        return tail[-1:] == b"?" or (len(tail) == 2 and tail[:1] == b"?" and tail[1:] in (b"0", b"1"))
 
     def take(self) -> bytes:
         line = bytes(self._buffer)
@@ -119,7 +152,11 @@ class _SerialSwipeReader(ABC):
 
 
 class MagTekSerialReader(_SerialSwipeReader):
-    """A reader that sends each swipe as ASCII '%T1?;T2?+T3?' + CR, unasked (MagTek RS-232, 9600 8N1)."""
+    """A reader that sends each swipe as ASCII '%T1?;T2?+T3?' + CR, unasked (MagTek RS-232, 9600 8N1).
+
+    Every optional framing the MagTek RS-232 manuals list is accepted: STX,
+    ESC, the card-sensor digit, CR and/or ETX, and the track-3 sentinels.
+    """
 
     _kind = "magtek"
 
@@ -151,13 +188,16 @@ class MagTekSerialReader(_SerialSwipeReader):
                     self._runner.report(ProtocolError(self.url, f"more than {_MAX_LINE} bytes without a line end"))
                 for line in lines:
                     self._handle(line)
-            elif splitter.pending.endswith(b"?") and now - last_data >= self._idle_end_s:
+            elif splitter.complete_when_idle() and now - last_data >= self._idle_end_s:
                 self._handle(splitter.take())
 
     def _handle(self, line: bytes) -> None:
-        log.debug("magtek swipe: %d bytes", len(line))
+        log.debug("magtek frame: %d bytes", len(line))
+        body = magtek_frame_body(line)
+        if body is None:
+            return
         try:
-            swipe = parse_swipe(line.decode("ascii"))
+            swipe = parse_swipe(body.decode("ascii"))
         except UnicodeDecodeError:
             self._runner.report(TrackParseError("bytes outside ASCII"))
             return

@@ -43,8 +43,14 @@ class CardNumberUnavailable(TrackParseError):
 
 # Sentinels and separators (ISO/IEC 7813 §; reference §1.1). Track 3 uses ';'
 # on the stripe, but MagTek readers *output* '+' for it so a host can tell the
-# tracks apart (MagTek RS-232 manual; reference §1.2).
-_START_SENTINELS = {"%": 1, ";": 2, "+": 3}
+# tracks apart (MagTek RS-232 manual; reference §1.2). MagTek's full-size
+# port-powered reader manual (table 3-1) also lists '#' (AAMVA) and '!' (CDL
+# driving-licence) as track-3 start sentinels, and the 3-track RS-232 swipe
+# reader manual (figure 3-1) names '!', ';' or 'B' as alternatives to '+'.
+_START_SENTINELS = {"%": 1, ";": 2, "+": 3, "#": 3, "!": 3}
+# 'B' starts track 3 only after another track: first in a swipe it is far
+# more likely a track-1 format code whose '%' was lost.
+_LATE_TRACK3_SENTINELS = frozenset("B")
 _END_SENTINEL = "?"
 _SEPARATORS = {1: "^", 2: "=", 3: "="}
 # Data characters per track, sentinels excluded (ISO 7811-2 character sets:
@@ -144,7 +150,7 @@ def parse_track(number: int, text: str) -> Track | None:
     if number not in _CHARSETS:
         raise TrackParseError(f"no such track {number}")
     body = fold_ime_punctuation(text).strip("\r\n")
-    if body[:1] in _START_SENTINELS:
+    if body[:1] in "%;+" or (number == 3 and body[:1] in _START_SENTINELS):
         body = body[1:]
         if not body.endswith(_END_SENTINEL):
             raise TrackParseError("no end sentinel", number)
@@ -175,6 +181,7 @@ def parse_swipe(text: str) -> Swipe:
 
     Accepts missing tracks, 'E' error tracks, track-2-only member cards,
     a second ';' block as track 3 (readers that keep the ISO 4909 sentinel),
+    MagTek's other track-3 sentinels ('#' AAMVA, '!' CDL, 'B' after another track),
     CR/LF/CRLF terminators and a Chinese IME's full-width punctuation.
     Raises TrackParseError if nothing in the text is a track or any part is malformed.
     """
@@ -189,9 +196,12 @@ def parse_swipe(text: str) -> Swipe:
             # Terminators, and CR/LF some readers put between tracks.
             i += 1
             continue
-        if ch not in _START_SENTINELS:
+        if ch in _LATE_TRACK3_SENTINELS and seen and 3 not in seen:
+            number = 3
+        elif ch not in _START_SENTINELS:
             raise TrackParseError(f"unexpected character at position {i}, expected a start sentinel")
-        number = _START_SENTINELS[ch]
+        else:
+            number = _START_SENTINELS[ch]
         if number == 2 and (2 in seen or 3 in seen):
             number = 3
         if number in seen:

@@ -124,6 +124,94 @@ def test_magtek_line_noise_is_reported_as_a_parse_error_and_reading_goes_on() ->
         sim.close()
 
 
+# Every reader-to-host format the MagTek RS-232 manuals show, as the reader's
+# switches select it: STX/ETX (3-track swipe reader SW5, SW6), ESC + card
+# sensor digit (port-powered / P-series insertion readers), CR or not.
+MAGTEK_FRAMINGS = {
+    "stx-cr-etx": dict(stx=True, etx=True),
+    "stx-etx-no-cr": dict(stx=True, etx=True, terminator=b""),
+    "etx-only": dict(etx=True, terminator=b""),
+    "stx-esc-sensor-cr-etx": dict(stx=True, esc=True, sensor="0", etx=True),
+    "esc-sensor-cr": dict(esc=True, sensor="0"),
+    "esc-sensor-blocked-crlf": dict(esc=True, sensor="1", terminator=b"\r\n"),
+}
+
+
+@pytest.mark.parametrize("framing", list(MAGTEK_FRAMINGS), ids=list(MAGTEK_FRAMINGS))
+def test_magtek_reader_accepts_every_framing_the_manuals_list(framing: str) -> None:
+    sim = MagTekSimulator()
+    reader = MagTekSerialReader(sim.port, backoff=FAST)
+    events = Events()
+    start(reader, events)
+    try:
+        assert events.wait_state(DeviceState.READY)
+        for _ in range(2):  # the second swipe proves the first frame ended cleanly
+            sent = sim.swipe("B6225880012345678^WANG/FANG^2912", "6225880012345678=2912",
+                             **MAGTEK_FRAMINGS[framing])
+            swipe = events.swipe()
+            assert card_number(swipe, CardNumberRule()) == "6225880012345678"
+            assert swipe.track(1).fields[1] == "WANG/FANG" and swipe.errors == ()
+        assert events.errors.empty(), (sent, events.errors.get_nowait())
+    finally:
+        reader.stop()
+        sim.close()
+
+
+@pytest.mark.parametrize("sentinel", ["+", "#", "!", ";", "B"])
+def test_magtek_track3_start_sentinels_do_not_fail_the_swipe(sentinel: str) -> None:
+    # MagTek full-size port reader table 3-1: '+' ISO, '#' AAMVA, '!' CDL;
+    # 3-track RS-232 reader figure 3-1: "'!', ';', or 'B'" may be used too.
+    sim = MagTekSimulator()
+    reader = MagTekSerialReader(sim.port, backoff=FAST)
+    events = Events()
+    start(reader, events)
+    try:
+        assert events.wait_state(DeviceState.READY)
+        sim.swipe(None, "88000012=4912", "0123456789=99", track3_sentinel=sentinel, stx=True, etx=True)
+        swipe = events.swipe()
+        assert card_number(swipe, CardNumberRule()) == "88000012"
+        assert swipe.track(3) == Track(3, "0123456789=99")
+        assert events.errors.empty()
+    finally:
+        reader.stop()
+        sim.close()
+
+
+def test_magtek_card_sensor_messages_are_not_swipes_or_errors() -> None:
+    # Insertion readers send "STX ESC 1 CR ETX" when a card goes in and
+    # "STX ESC 0 CR ETX" when it leaves without data; then the data frame.
+    sim = MagTekSimulator()
+    reader = MagTekSerialReader(sim.port, backoff=FAST)
+    events = Events()
+    start(reader, events)
+    try:
+        assert events.wait_state(DeviceState.READY)
+        sim.send(b"\x02\x1b1\r\x03")
+        sim.send(b"\x02\x1b0\r\x03")
+        sim.swipe(track2="12345678", errors=(1,), stx=True, esc=True, sensor="0", etx=True)
+        swipe = events.swipe()
+        assert card_number(swipe, CardNumberRule()) == "12345678" and swipe.errors == (1,)
+        assert events.swipes.empty() and events.errors.empty()
+    finally:
+        reader.stop()
+        sim.close()
+
+
+def test_magtek_swipe_with_sensor_digit_and_no_terminator_ends_after_a_quiet_moment() -> None:
+    sim = MagTekSimulator()
+    reader = MagTekSerialReader(sim.port, backoff=FAST, idle_end_s=0.15)
+    events = Events()
+    start(reader, events)
+    try:
+        assert events.wait_state(DeviceState.READY)
+        sim.swipe(track2="87654321", esc=True, sensor="0", terminator=b"")
+        assert card_number(events.swipe(), CardNumberRule()) == "87654321"
+        assert events.errors.empty()
+    finally:
+        reader.stop()
+        sim.close()
+
+
 def test_magtek_swipe_without_a_terminator_ends_after_a_quiet_moment() -> None:
     sim = MagTekSimulator()
     reader = MagTekSerialReader(sim.port, backoff=FAST, idle_end_s=0.15)
@@ -394,5 +482,5 @@ def test_drivers_log_lengths_and_statuses_never_track_data(caplog) -> None:
         msr_reader.stop()
         magtek.close()
         msr.close()
-    assert "magtek swipe" in caplog.text and "msr605 answer" in caplog.text
+    assert "magtek frame" in caplog.text and "msr605 answer" in caplog.text
     assert "62258800" not in caplog.text and "WANG" not in caplog.text

@@ -23,15 +23,30 @@ def magtek_swipe(
     *,
     errors: tuple[int, ...] = (),
     terminator: bytes = b"\r",
+    stx: bool = False,
+    esc: bool = False,
+    sensor: str | None = None,
+    etx: bool = False,
+    track3_sentinel: str = "+",
 ) -> bytes:
-    """What a MagTek-style reader sends for one swipe: tracks with sentinels, 'E' for unreadable ones, then CR."""
+    """What a MagTek-style reader sends for one swipe, with the framing its switches select.
+
+    Tracks with sentinels ('E' for unreadable ones), then the terminator; STX
+    before, ESC before the data and the card-sensor digit after it (insertion
+    readers), ETX at the very end (MagTek RS-232 manuals, reader-to-host format).
+    """
     parts: list[str] = []
-    for number, sentinel, data in ((1, "%", track1), (2, ";", track2), (3, "+", track3)):
+    for number, sentinel, data in ((1, "%", track1), (2, ";", track2), (3, track3_sentinel, track3)):
         if number in errors:
             parts.append(f"{sentinel}E?")
         elif data is not None:
             parts.append(f"{sentinel}{data}?")
-    return "".join(parts).encode("ascii") + terminator
+    body = "".join(parts).encode("ascii")
+    return (
+        (b"\x02" if stx else b"") + (b"\x1b" if esc else b"") + body
+        + (sensor.encode("ascii") if sensor is not None else b"")
+        + terminator + (b"\x03" if etx else b"")
+    )
 
 
 def msr605_read_answer(
@@ -106,9 +121,10 @@ class MagTekSimulator(_DeviceSimulator):
         *,
         errors: tuple[int, ...] = (),
         terminator: bytes = b"\r",
+        **framing,
     ) -> bytes:
-        """Swipe a card; returns the exact bytes sent."""
-        data = magtek_swipe(track1, track2, track3, errors=errors, terminator=terminator)
+        """Swipe a card; returns the exact bytes sent (framing: see magtek_swipe)."""
+        data = magtek_swipe(track1, track2, track3, errors=errors, terminator=terminator, **framing)
         self.pty.write(data)
         return data
 
