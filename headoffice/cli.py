@@ -43,13 +43,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from headoffice.app import create_app
     url = database_url(args.db)
     ho = open_headoffice(url)
+    key_path = start_signing(ho, args.signing_key)
     if args.workers > 1:
         ho.engine.dispose()
         os.environ["POS_HQ_DB"] = url
+        os.environ["POS_HQ_SIGNING_KEY"] = str(key_path)
         uvicorn.run("headoffice.asgi:app_from_env", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_level="warning")
         return 0
     uvicorn.run(create_app(ho), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def start_signing(ho: HeadOffice, explicit: str | None) -> Path:
+    """Load (or make, the first time) head office's signing key and publish its public half."""
+    from headoffice.signing import HeadOfficeSigner, default_key_path, publish
+    path = default_key_path(explicit)
+    publish(ho, HeadOfficeSigner.load_or_create(path))
+    return path
+
+
+def cmd_signing(args: argparse.Namespace) -> int:
+    from headoffice.signing import published_keys, rotate
+    ho = open_headoffice(database_url(args.db))
+    if args.action == "rotate":
+        signer = rotate(ho, args.signing_key)
+        print(f"new signing key {signer.kid} published; earlier keys retired now")
+    else:
+        start_signing(ho, args.signing_key)
+    keys = published_keys(ho).to_document()
+    print(json.dumps(keys, indent=1))
     return 0
 
 
@@ -109,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pos-hq", description="Membership POS head office")
     p.add_argument("--db", help="database URL (postgresql://... or sqlite:///file); "
                                 "default POS_HQ_DB or an embedded SQLite file")
+    p.add_argument("--signing-key", help="head office's Ed25519 key file (made 0600 on first "
+                                         "use); default POS_HQ_SIGNING_KEY or the data dir")
     p.add_argument("-v", "--verbose", action="store_true")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="run the HTTP API")
@@ -130,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("shop")
     tr.add_argument("till")
     tr.set_defaults(func=cmd_till_revoke)
+    sg = sub.add_parser("signing", help="head office's signing key (member codes, certificates)")
+    sg.add_argument("action", choices=["show", "rotate"])
+    sg.set_defaults(func=cmd_signing)
     f = sub.add_parser("flags", help="flags and open receivables for head office")
     f.add_argument("--kind")
     f.set_defaults(func=cmd_flags)
