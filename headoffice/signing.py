@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -97,19 +98,25 @@ class HeadOfficeSigner:
                 else serialization.NoEncryption())
             pem = private.private_bytes(serialization.Encoding.PEM,
                                         serialization.PrivateFormat.PKCS8, enc)
+            # Write a private temporary file, then link it into place: the link fails if
+            # another worker got there first, and nobody ever reads a half-written key.
+            tmp = p.with_name(f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
-                fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                os.write(fd, pem)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            try:
+                os.link(tmp, p)
             except FileExistsError:
                 pass                       # another worker won the race: use its key
             else:
-                try:
-                    os.write(fd, pem)
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
                 signer = cls._of(private)
                 log.warning("created head-office signing key %s at %s", signer.kid, p)
                 return signer
+            finally:
+                tmp.unlink()
         return cls._load(p, passphrase)
 
     @classmethod
