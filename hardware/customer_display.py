@@ -29,6 +29,7 @@ __all__ = [
     "EpsonDisplayRenderer",
     "Led8Light",
     "Led8Renderer",
+    "LED8_LIGHT_ENCODINGS",
     "NullCustomerDisplay",
     "SerialCustomerDisplay",
     "open_customer_display",
@@ -168,13 +169,20 @@ class EpsonDisplayRenderer(_VfdRenderer):
 
 
 class Led8Light:
-    """Indicator lights of the 8-digit LED display, selected with ESC s n (n is the ASCII digit)."""
+    """Indicator lights of the 8-digit LED display, selected with ESC s n (n 0-4)."""
 
-    NONE = b"0"
-    PRICE = b"1"  # 单价
-    TOTAL = b"2"  # 总计
-    PAID = b"3"  # 收款
-    CHANGE = b"4"  # 找零
+    NONE = 0
+    PRICE = 1  # 单价
+    TOTAL = 2  # 总计
+    PAID = 3  # 收款
+    CHANGE = 4  # 找零
+
+
+# How n of ESC s n goes on the wire. The command sheet writes n as '0'-'4'
+# and most drivers send the ASCII digit (GiPOS, CustomPos.cs), but field
+# units and drivers exist that take the raw byte 00-04 and ignore a digit, so
+# it is a display-profile setting (devices.display_led8_lights).
+LED8_LIGHT_ENCODINGS = ("ascii", "raw")
 
 
 LED8_DIGITS = 8
@@ -192,6 +200,15 @@ class Led8Renderer:
     positions, a dot shares its digit's position). It cannot show text.
     """
 
+    def __init__(self, lights: str = "ascii") -> None:
+        if lights not in LED8_LIGHT_ENCODINGS:
+            raise ValueError(f"unknown LED light encoding {lights!r}; expected one of {LED8_LIGHT_ENCODINGS}")
+        self._raw_lights = lights == "raw"
+
+    def light(self, light: int) -> bytes:
+        """ESC s n selecting one light, n as the display profile wants it (raw byte or ASCII digit)."""
+        return b"\x1b\x73" + (bytes((light,)) if self._raw_lights else str(light).encode("ascii"))
+
     def init(self) -> bytes:
         return b"\x1b\x40\x0c"
 
@@ -205,9 +222,9 @@ class Led8Renderer:
             text = "-" * LED8_DIGITS
         return b"\x1b\x51\x41" + text.encode("ascii") + b"\x0d"
 
-    def frame(self, light: bytes, fen: int) -> bytes:
+    def frame(self, light: int, fen: int) -> bytes:
         """Select the light, then show the number (light first so the label never lags the number)."""
-        return b"\x1b\x73" + light + self.number(fen)
+        return self.light(light) + self.number(fen)
 
     def item(self, name: str, price_fen: int) -> bytes:
         """The price under the 单价 light (the name cannot be shown)."""
@@ -223,7 +240,7 @@ class Led8Renderer:
 
     def idle(self, message: str) -> bytes:
         """Blank digits, all lights off (the display has no letters for a message)."""
-        return b"\x0c\x1b\x73" + Led8Light.NONE
+        return b"\x0c" + self.light(Led8Light.NONE)
 
 
 class SerialCustomerDisplay:
@@ -384,15 +401,18 @@ _MODELS: dict[str, tuple[type, int]] = {
 
 
 def open_customer_display(
-    model: str, url: str | None, *, baudrate: int | None = None, backoff: Backoff | None = None
+    model: str, url: str | None, *, baudrate: int | None = None, backoff: Backoff | None = None,
+    led8_lights: str = "ascii",
 ) -> SerialCustomerDisplay | NullCustomerDisplay:
-    """The display the till's settings name ('cd5220', 'epson', 'led8'; no url means none); raises ValueError for an unknown model."""
+    """The display the till's settings name ('cd5220', 'epson', 'led8'; no url means none); raises ValueError for an unknown model.
+
+    led8_lights says how the LED price display takes ESC s n ('ascii' digit or 'raw' byte).
+    """
     if not url or model == "none":
         return NullCustomerDisplay()
     try:
         renderer_type, default_baud = _MODELS[model]
     except KeyError:
         raise ValueError(f"unknown customer display model {model!r}; expected one of {sorted(_MODELS)}") from None
-    return SerialCustomerDisplay(
-        url, renderer_type(), baudrate=baudrate or default_baud, backoff=backoff
-    )
+    renderer = Led8Renderer(led8_lights) if renderer_type is Led8Renderer else renderer_type()
+    return SerialCustomerDisplay(url, renderer, baudrate=baudrate or default_baud, backoff=backoff)

@@ -11,6 +11,7 @@ The printer test page is rendered by the caller (receipts/ may not be imported h
 """
 from __future__ import annotations
 
+import glob
 import logging
 import time
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ __all__ = [
     "check_printer",
     "check_scanner",
     "pcsc_reader_names",
+    "serial_port_names",
 ]
 
 log = logging.getLogger(__name__)
@@ -181,13 +183,14 @@ DISPLAY_TEST_TEXT = "测试 TEST"
 
 
 def check_customer_display(model: str, url: str, baudrate: int = 0, *,
-                           timeout: float = DEFAULT_TIMEOUT_S) -> CheckResult:
+                           timeout: float = DEFAULT_TIMEOUT_S, led8_lights: str = "ascii") -> CheckResult:
     """Show a test text (VFDs: 'TEST' and a total of 0.00; the LED price display: 0.00)."""
     from hardware.customer_display import SerialCustomerDisplay, open_customer_display
     if not url.strip():
         return _fail("not_configured")
     try:
-        display = open_customer_display(model, url.strip(), baudrate=baudrate or None)
+        display = open_customer_display(model, url.strip(), baudrate=baudrate or None,
+                                        led8_lights=led8_lights)
     except ValueError:
         return _fail("bad_setting", model)
     if not isinstance(display, SerialCustomerDisplay):
@@ -215,6 +218,28 @@ def _close(port: serial.SerialBase) -> None:
         port.close()
     except Exception:  # noqa: BLE001 - a dead port may fail to close; it is gone either way
         log.debug("closing a tested port failed", exc_info=True)
+
+
+# --- serial ports -------------------------------------------------------------------------
+
+# Stable udev names of USB serial adapters; the bare ttyUSBn can change between boots.
+SERIAL_LINK_GLOBS = ("/dev/serial/by-id/*",)
+
+
+def serial_port_names(extra_globs: tuple[str, ...] = SERIAL_LINK_GLOBS) -> list[tuple[str, str]]:
+    """The serial ports present now as (name to put in the settings, description), names sorted.
+
+    pyserial's list of the machine's ports (COM3 on Windows, /dev/ttyUSB0, /dev/ttyS0 ... on
+    Linux), plus the names matching extra_globs (udev links), which a manager may prefer."""
+    from serial.tools import list_ports
+    found: dict[str, str] = {}
+    for info in list_ports.comports():
+        description = info.description if info.description and info.description != "n/a" else ""
+        found[info.device] = description
+    for pattern in extra_globs:
+        for path in glob.glob(pattern):
+            found.setdefault(path, "")
+    return sorted(found.items())
 
 
 # --- PC/SC --------------------------------------------------------------------------------

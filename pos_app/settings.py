@@ -38,6 +38,7 @@ class DeviceSettings:
     msr_baudrate: int = 9600
     scanner_baudrate: int = 9600
     display_baudrate: int = 9600        # the 8-digit LED displays usually run at 2400
+    display_led8_lights: str = "ascii"  # LED display's ESC s n: "ascii" digit '0'-'4' or "raw" byte 00-04
     card_track: int = 2
     card_field: int = 0
     card_start: int = 0                 # characters of the field to skip

@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QMenu,
     QScrollArea,
     QSizePolicy,
+    QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +40,7 @@ from ui.formatting import tr_fill
 log = logging.getLogger(__name__)
 
 DEVICES = ("printer", "drawer", "msr", "scanner", "display", "pcsc")
+SERIAL_DEVICES = ("msr", "scanner", "display")
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 # (value stored in till.toml, what the manager reads); the values are receipts.escpos.PROFILES keys.
 PRINTER_PROFILES = (("58mm", "58 mm · 32"), ("80mm-42", "80 mm · 42"), ("80mm-48", "80 mm · 48"))
@@ -105,11 +109,21 @@ def _baud_combo(name: str, current: int) -> QComboBox:
     return _combo(name, [(b, str(b)) for b in BAUD_RATES], current)
 
 
+def _spin(name: str, value: int, low: int, high: int, suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setRange(low, high)
+    box.setValue(min(max(value, low), high))
+    box.setSuffix(suffix)
+    return box
+
+
 class DeviceSettingsScreen(QWidget):
     """Per device: address, protocol or profile, a Test button and its result; Save writes till.toml."""
 
     check_finished = Signal(str, bool)   # device, ok (tests and the status bar wait on it)
     saved = Signal(object)               # the Settings written
+    ports_listed = Signal(int)           # how many serial ports were found
 
     def __init__(self, ctx: TillContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,7 +159,40 @@ class DeviceSettingsScreen(QWidget):
                                         ("led8", self.tr("8-digit LED (2400 baud)"))],
                                        d.display_protocol)
         self.display_baudrate = _baud_combo("display_baudrate", d.display_baudrate)
+        self.display_led8_lights = _combo(
+            "display_led8_lights",
+            [("ascii", self.tr("ASCII digit '0'-'4'")), ("raw", self.tr("Raw byte 00-04"))],
+            d.display_led8_lights)
+        self.display_led8_lights.setToolTip(self.tr(
+            "How the 8-digit LED display takes the light command (ESC s n). If the 单价/总计/"
+            "收款/找零 lights stay dark or wrong in the test, try the other choice."))
+        self.display_led8_lights.setEnabled(d.display_protocol == "led8")
         self.display_protocol.currentIndexChanged.connect(self._on_display_protocol_changed)
+        # Keyboard-wedge readers and scanners (USB, typing like a keyboard) and where the
+        # member number sits on the stripe: these apply to serial readers too.
+        self.wedge_prefix = QLineEdit(d.wedge_prefix)
+        self.wedge_prefix.setObjectName("wedge_prefix")
+        self.wedge_prefix.setPlaceholderText(self.tr("none"))
+        self.wedge_prefix.setMaxLength(8)
+        self.wedge_gap_ms = _spin("wedge_gap_ms", d.wedge_gap_ms, 5, 500, " ms")
+        self.wedge_end_idle_ms = _spin("wedge_end_idle_ms", d.wedge_end_idle_ms, 20, 2000, " ms")
+        self.wedge_min_barcode_length = _spin("wedge_min_barcode_length",
+                                              d.wedge_min_barcode_length, 1, 64)
+        self.card_track = _combo("card_track", [(1, self.tr("Track 1")), (2, self.tr("Track 2")),
+                                                (3, self.tr("Track 3"))], d.card_track)
+        self.card_field = _spin("card_field", d.card_field, 0, 9)
+        self.card_start = _spin("card_start", d.card_start, 0, 99)
+        self.card_length = _spin("card_length", d.card_length, 0, 99)
+        self.card_length.setSpecialValueText(self.tr("all"))
+        self.ports_label = QLabel()
+        self.ports_label.setObjectName("serialPortsFound")
+        self.ports_label.setWordWrap(True)
+        self.ports_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.port_menus: dict[str, QMenu] = {}
+        self.port_buttons: dict[str, QToolButton] = {}
+        self._list_ports: Callable[[], list[tuple[str, str]]] | None = ctx.extra.get(  # type: ignore[assignment]
+            "serial_ports")
+        self._ports: list[tuple[str, str]] = []
         self.pcsc_reader = QComboBox()
         self.pcsc_reader.setObjectName("pcsc_reader")
         self.pcsc_reader.setEditable(True)
@@ -166,14 +213,27 @@ class DeviceSettingsScreen(QWidget):
             (self.tr("Receipt language"), self.receipt_language)]))
         column.addWidget(self._group("drawer", self.tr("Cash drawer (on the printer)"), [
             (self.tr("Drawer connector"), self.drawer_pin)], test_text=self.tr("Open drawer")))
+        column.addWidget(self.ports_label)
         column.addWidget(self._group("msr", self.tr("Serial card reader"), [
-            (self.tr("Port"), self.msr_url), (self.tr("Protocol"), self.msr_protocol),
-            (self.tr("Baud"), self.msr_baudrate)]))
+            (self.tr("Port"), self.msr_url), ("", self._port_button("msr", self.msr_url)),
+            (self.tr("Protocol"), self.msr_protocol), (self.tr("Baud"), self.msr_baudrate)]))
         column.addWidget(self._group("scanner", self.tr("Serial barcode scanner"), [
-            (self.tr("Port"), self.scanner_url), (self.tr("Baud"), self.scanner_baudrate)]))
+            (self.tr("Port"), self.scanner_url),
+            ("", self._port_button("scanner", self.scanner_url)),
+            (self.tr("Baud"), self.scanner_baudrate)]))
         column.addWidget(self._group("display", self.tr("Customer display"), [
-            (self.tr("Port"), self.display_url), (self.tr("Model"), self.display_protocol),
-            (self.tr("Baud"), self.display_baudrate)]))
+            (self.tr("Port"), self.display_url),
+            ("", self._port_button("display", self.display_url)),
+            (self.tr("Model"), self.display_protocol), (self.tr("Baud"), self.display_baudrate),
+            None, (self.tr("LED lights (ESC s n)"), self.display_led8_lights)]))
+        column.addWidget(self._group("wedge", self.tr("USB keyboard-wedge readers and scanners"), [
+            (self.tr("Prefix"), self.wedge_prefix), (self.tr("Key gap"), self.wedge_gap_ms),
+            (self.tr("End after"), self.wedge_end_idle_ms),
+            (self.tr("Shortest barcode"), self.wedge_min_barcode_length),
+            None,
+            (self.tr("Card number: track"), self.card_track), (self.tr("field"), self.card_field),
+            (self.tr("skip characters"), self.card_start), (self.tr("length"), self.card_length)],
+            testable=False))
         column.addWidget(self._group("pcsc", self.tr("IC card reader (PC/SC)"), [
             (self.tr("Reader"), self.pcsc_reader), ("", self.refresh_button)]))
         column.addStretch(1)
@@ -208,29 +268,53 @@ class DeviceSettingsScreen(QWidget):
         edit.setMinimumWidth(220)
         return edit
 
-    def _group(self, device: str, title: str, fields: list[tuple[str, QWidget]],
-               test_text: str | None = None) -> QGroupBox:
+    def _port_button(self, device: str, edit: QLineEdit) -> QToolButton:
+        """A drop-down of the serial ports present; picking one fills the address."""
+        button = QToolButton()
+        button.setObjectName(f"ports_{device}")
+        button.setText(self.tr("Ports"))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        menu.setObjectName(f"portMenu_{device}")
+        menu.triggered.connect(lambda action: edit.setText(str(action.data())))
+        button.setMenu(menu)
+        self.port_menus[device] = menu
+        self.port_buttons[device] = button
+        return button
+
+    def _group(self, device: str, title: str, fields: list[tuple[str, QWidget] | None],
+               test_text: str | None = None, testable: bool = True) -> QGroupBox:
         box = QGroupBox(title)
         box.setObjectName(f"group_{device}")
         grid = QGridLayout(box)
         grid.setContentsMargins(8, 4, 8, 4)
         grid.setVerticalSpacing(4)
         col = 0
+        row = 0
+        widest = 0
         stretched = False
-        for label, widget in fields:
+        for entry in fields:
+            if entry is None:  # the fields that follow go on a new row
+                widest, col, row = max(widest, col), 0, row + 1
+                continue
+            label, widget = entry
             if label:
-                grid.addWidget(QLabel(label), 0, col)
+                grid.addWidget(QLabel(label), row, col)
                 col += 1
-            grid.addWidget(widget, 0, col)
+            grid.addWidget(widget, row, col)
             # Addresses and reader names take the spare width; short choices keep their size.
             wide = isinstance(widget, QLineEdit) or (isinstance(widget, QComboBox)
                                                      and widget.isEditable())
             grid.setColumnStretch(col, 1 if wide else 0)
             stretched = stretched or wide
             col += 1
+        col = max(widest, col)
         if not stretched:
             grid.setColumnStretch(col, 1)
             col += 1
+        if not testable:
+            return box
+        row += 1
         button = QPushButton(test_text or self.tr("Test"))
         button.setObjectName(f"test_{device}")
         button.clicked.connect(lambda: self.test(device))
@@ -239,16 +323,17 @@ class DeviceSettingsScreen(QWidget):
         result.setWordWrap(True)
         result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         result.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        grid.addWidget(button, 1, 0)
-        grid.addWidget(result, 1, 1, 1, max(col - 1, 1))
+        grid.addWidget(button, row, 0)
+        grid.addWidget(result, row, 1, 1, max(col - 1, 1))
         self.test_buttons[device] = button
         self.results[device] = result
         return box
 
-    def _on_display_protocol_changed(self, _index: int) -> None:
+    def _on_display_protocol_changed(self, _index: int = 0) -> None:
         # LED price displays ship at 2400 baud, the VFDs at 9600 (reference §5): follow the
         # model unless the manager chose another rate on purpose.
         led = self.display_protocol.currentData() == "led8"
+        self.display_led8_lights.setEnabled(led)
         current = self.display_baudrate.currentData()
         if (led and current == 9600) or (not led and current == 2400):
             self.display_baudrate.setCurrentIndex(
@@ -271,7 +356,16 @@ class DeviceSettingsScreen(QWidget):
             display_url=self.display_url.text().strip(),
             display_protocol=self.display_protocol.currentData(),
             display_baudrate=int(self.display_baudrate.currentData()),
-            pcsc_reader=self.pcsc_reader.currentText().strip())
+            display_led8_lights=self.display_led8_lights.currentData(),
+            pcsc_reader=self.pcsc_reader.currentText().strip(),
+            wedge_prefix=self.wedge_prefix.text().strip(),
+            wedge_gap_ms=self.wedge_gap_ms.value(),
+            wedge_end_idle_ms=self.wedge_end_idle_ms.value(),
+            wedge_min_barcode_length=self.wedge_min_barcode_length.value(),
+            card_track=int(self.card_track.currentData()),
+            card_field=self.card_field.value(),
+            card_start=self.card_start.value(),
+            card_length=self.card_length.value())
 
     # -- tests ---------------------------------------------------------------------------------
     def test(self, device: str) -> None:
@@ -303,15 +397,49 @@ class DeviceSettingsScreen(QWidget):
         label.setText(text)
         label.setStyleSheet("" if ok is None else OK_STYLE if ok else FAIL_STYLE)
 
-    # -- PC/SC readers -------------------------------------------------------------------------
+    # -- serial ports and PC/SC readers --------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if not self._readers_listed:
             self._readers_listed = True
             self.refresh_readers()
 
+    def refresh_ports(self) -> None:
+        """List the serial ports present in each port drop-down and above the serial devices."""
+        if self._list_ports is None:
+            self.ports_label.setText("")
+            for button in self.port_buttons.values():
+                button.setEnabled(False)
+            return
+        self._ctx.background.run(self._list_ports, self._on_ports_listed,
+                                 self._on_ports_failed, lane="device")
+
+    def _on_ports_listed(self, ports: list[tuple[str, str]]) -> None:
+        self._ports = list(ports)
+        for menu in self.port_menus.values():
+            menu.clear()
+            for name, description in self._ports:
+                action = menu.addAction(f"{name} · {description}" if description else name)
+                action.setData(name)
+        for button in self.port_buttons.values():
+            button.setEnabled(bool(self._ports))
+        if self._ports:
+            self.ports_label.setText(tr_fill("DeviceSettingsScreen", "Serial ports on this computer: %1")
+                                     .replace("%1", ", ".join(name for name, _ in self._ports)))
+        else:
+            self.ports_label.setText(tr_fill("DeviceSettingsScreen",
+                                             "No serial ports found: plug in the device or its "
+                                             "USB adapter, then press Refresh list."))
+        self.ports_listed.emit(len(self._ports))
+
+    def _on_ports_failed(self, exc: Exception) -> None:
+        log.warning("listing serial ports failed: %r", exc)
+        self.ports_label.setText(describe(exc)[1])
+        self.ports_listed.emit(0)
+
     def refresh_readers(self) -> None:
-        """Fill the reader list from PC/SC (the typed name is kept)."""
+        """Fill the reader list from PC/SC (the typed name is kept), and the serial port lists."""
+        self.refresh_ports()
         if self._list_readers is None:
             return
         lister = self._list_readers

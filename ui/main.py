@@ -272,11 +272,18 @@ def make_device_checks(settings: Callable[[], Settings],
         if device == "display":
             with ports.borrow(d.display_url):
                 return dc.check_customer_display(d.display_protocol, d.display_url,
-                                                 display_baudrate(d) or 0)
+                                                 display_baudrate(d) or 0,
+                                                 led8_lights=d.display_led8_lights)
         if device == "pcsc":
             return dc.check_pcsc_reader(d.pcsc_reader)
         raise ValueError(f"unknown device {device!r}")
     return run
+
+
+def serial_ports() -> list[tuple[str, str]]:
+    """The serial ports present now, (name, description), for the devices tab's port lists."""
+    from hardware.device_check import serial_port_names
+    return serial_port_names()
 
 
 def pcsc_readers() -> list[str] | None:
@@ -355,6 +362,7 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
     ctx.extra["port_leases"] = leases
     ctx.extra["device_checks"] = make_device_checks(lambda: ctx.settings, leases)
     ctx.extra["pcsc_readers"] = pcsc_readers
+    ctx.extra["serial_ports"] = serial_ports
     ctx.extra["printer_status"] = desk.refresh_state
     return ctx
 
@@ -383,8 +391,10 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
     from ui.wedge import SerialInputBridge, install_wedge_filter
     d = ctx.settings.devices
     selling = window.selling  # type: ignore[attr-defined]
-    rule = CardNumberRule(track=d.card_track, field=d.card_field)
-    wedge = install_wedge_filter(app, rule, gap_ms=d.wedge_gap_ms,
+    rule = CardNumberRule(track=d.card_track, field=d.card_field, start=d.card_start,
+                          length=d.card_length or None)
+    wedge = install_wedge_filter(app, rule, gap_ms=d.wedge_gap_ms, end_idle_ms=d.wedge_end_idle_ms,
+                                 min_barcode_length=d.wedge_min_barcode_length,
                                  prefixes=(d.wedge_prefix,) if d.wedge_prefix else ())
     wedge.card_swiped.connect(selling.attach_card)
     wedge.barcode_scanned.connect(selling.scan)
@@ -537,7 +547,8 @@ def start_customer_display(ctx: TillContext, selling: object) -> object:
     from hardware.customer_display import open_customer_display
     d = ctx.settings.devices
     holder = _DisplayHolder(lambda: open_customer_display(d.display_protocol, d.display_url,
-                                                          baudrate=display_baudrate(d)))
+                                                          baudrate=display_baudrate(d),
+                                                          led8_lights=d.display_led8_lights))
     seen = {"lines": 0}
 
     def on_view(view: object) -> None:

@@ -120,6 +120,39 @@ def test_led8_lights_the_right_word_for_each_screen(led8) -> None:
     assert receiver.screen.unknown == []
 
 
+def test_led8_light_selection_is_a_profile_setting_raw_byte_or_ascii_digit() -> None:
+    # A unit whose firmware takes ESC s n as the raw byte 00-04 lights nothing
+    # for the ASCII digit; the 'raw' profile setting sends what it reads.
+    receiver = DisplayReceiver(Led8Screen(lights="raw"))
+    display = open_customer_display("led8", receiver.port, backoff=FAST, led8_lights="raw")
+    try:
+        display.show_total(12_345)
+        expected = b"\x1b\x40\x0c" + b"\x1b\x73\x02" + b"\x1b\x51\x41123.45\x0d"
+        assert sent(display, receiver, expected) == expected
+        assert (receiver.screen.light, receiver.screen.number) == ("总计", "123.45")
+        display.show_payment(20_000, 7_655)
+        assert sent(display, receiver, b"\x1b\x73\x04\x1b\x51\x4176.55\x0d")
+        assert receiver.screen.light == "找零"
+        display.show_idle("")
+        assert sent(display, receiver, b"\x0c\x1b\x73\x00")
+        assert receiver.screen.light is None and receiver.screen.unknown == []
+    finally:
+        display.close()
+        receiver.close()
+    with pytest.raises(ValueError, match="LED light encoding"):
+        open_customer_display("led8", "loop://", led8_lights="hex")
+
+
+def test_led8_ascii_digits_are_not_understood_by_a_raw_byte_unit() -> None:
+    # Why it must be a setting: the default ASCII profile on a raw-byte unit leaves the light wrong.
+    screen = Led8Screen(lights="raw")
+    screen.feed(Led8Renderer().total(500))
+    assert screen.light is None and screen.unknown == [b"\x1b\x73\x32"]
+    screen = Led8Screen(lights="raw")
+    screen.feed(Led8Renderer("raw").total(500))
+    assert (screen.light, screen.number, screen.unknown) == ("总计", "5.00", [])
+
+
 def test_led8_shows_dashes_rather_than_a_wrong_amount_beyond_eight_digits() -> None:
     assert Led8Renderer.number(99_999_999) == b"\x1b\x51\x41999999.99\x0d"
     assert Led8Renderer.number(100_000_000) == b"\x1b\x51\x41--------\x0d"

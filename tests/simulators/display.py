@@ -177,10 +177,13 @@ class EpsonScreen(_TwoLineScreen):
 class Led8Screen(_Screen):
     """The Chinese 8-digit LED price display: one number and one of four indicator lights."""
 
-    LIGHTS = {0x30: None, 0x31: "单价", 0x32: "总计", 0x33: "收款", 0x34: "找零"}
+    NAMES = (None, "单价", "总计", "收款", "找零")
 
-    def __init__(self) -> None:
+    def __init__(self, lights: str = "ascii") -> None:
+        """lights: how this unit's firmware reads n of ESC s n, 'ascii' ('0'-'4') or 'raw' (00-04)."""
         super().__init__()
+        base = 0x30 if lights == "ascii" else 0x00
+        self.LIGHTS = {base + i: name for i, name in enumerate(self.NAMES)}
         self.number = ""
         self.light: str | None = None
 
@@ -198,7 +201,7 @@ class Led8Screen(_Screen):
             if op == 0x40:
                 self.number, self.light = "", None
                 return 2
-            if op == 0x73:  # ESC s n: n is the ASCII digit '0'-'4'
+            if op == 0x73:  # ESC s n: n as this unit's firmware reads it
                 self._need(buf, 3)
                 if buf[2] in self.LIGHTS:
                     self.light = self.LIGHTS[buf[2]]

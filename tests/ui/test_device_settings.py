@@ -236,3 +236,100 @@ def test_testing_the_reader_the_till_uses_borrows_its_port_and_the_status_bar_fo
             elif hasattr(device, "stop"):
                 device.stop()
         reader.close()
+
+
+def test_the_port_lists_show_the_serial_ports_present_and_picking_one_fills_the_address(
+        till: Till, qtbot, tmp_path) -> None:  # noqa: ANN001
+    from hardware.device_check import serial_port_names
+    from tests.simulators.pty import PtyPair
+    adapter = PtyPair(tmp_path / "ttyUSB-ch340")        # a udev-style link to a real tty
+    try:
+        till.ctx.extra["serial_ports"] = lambda: serial_port_names((str(tmp_path / "tty*"),))
+        screen = DeviceSettingsScreen(till.ctx)
+        qtbot.addWidget(screen)
+        with qtbot.waitSignal(screen.ports_listed, timeout=5000) as blocker:
+            screen.show()
+        assert blocker.args[0] >= 1
+        link = str(tmp_path / "ttyUSB-ch340")
+        assert link in screen.ports_label.text() and screen.ports_label.text().startswith("本机串口")
+        for device in ("msr", "scanner", "display"):
+            menu = screen.port_menus[device]
+            (action,) = [a for a in menu.actions() if a.data() == link]
+            assert screen.port_buttons[device].isEnabled()
+        [a for a in screen.port_menus["display"].actions() if a.data() == link][0].trigger()
+        assert screen.display_url.text() == link
+        assert screen.devices().display_url == link
+    finally:
+        adapter.unplug()
+
+
+def test_no_serial_ports_says_what_to_do(till: Till, qtbot) -> None:  # noqa: ANN001
+    till.ctx.extra["serial_ports"] = lambda: []
+    screen = DeviceSettingsScreen(till.ctx)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.ports_listed, timeout=5000):
+        screen.show()
+    assert screen.ports_label.text().startswith("没有找到串口")
+    assert not screen.port_buttons["msr"].isEnabled()
+
+
+def test_the_led_light_encoding_is_a_display_setting_the_test_and_save_use(
+        till: Till, screen, qtbot) -> None:  # noqa: ANN001
+    from tests.simulators.display import Led8Screen
+    assert not screen.display_led8_lights.isEnabled()          # only for the LED display
+    receiver = DisplayReceiver(Led8Screen(lights="raw"))
+    try:
+        screen.display_url.setText(receiver.port)
+        screen.display_protocol.setCurrentIndex(screen.display_protocol.findData("led8"))
+        assert screen.display_led8_lights.isEnabled()
+        screen.display_led8_lights.setCurrentIndex(screen.display_led8_lights.findData("raw"))
+        ok, _ = run_test(screen, qtbot, "display")
+        assert ok
+        qtbot.waitUntil(lambda: receiver.screen.number == "0.00", timeout=3000)
+        assert receiver.screen.light == "总计" and receiver.screen.unknown == []
+    finally:
+        receiver.close()
+    with qtbot.waitSignal(screen.saved):
+        screen.save_button.click()
+    assert load_settings(till.shop.data_dir).devices.display_led8_lights == "raw"
+
+
+def test_every_wedge_option_is_on_the_devices_tab_and_reaches_the_reader(
+        till: Till, screen, qtbot, qapp) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ui.main import start_devices
+    from ui.wedge import WedgeFilter
+    screen.wedge_prefix.setText("#")
+    screen.wedge_gap_ms.setValue(30)
+    screen.wedge_end_idle_ms.setValue(150)
+    screen.wedge_min_barcode_length.setValue(8)
+    screen.card_track.setCurrentIndex(screen.card_track.findData(2))
+    screen.card_field.setValue(0)
+    screen.card_start.setValue(2)
+    screen.card_length.setValue(6)
+    with qtbot.waitSignal(screen.saved):
+        screen.save_button.click()
+    d = load_settings(till.shop.data_dir).devices
+    assert (d.wedge_prefix, d.wedge_gap_ms, d.wedge_end_idle_ms, d.wedge_min_barcode_length) == (
+        "#", 30, 150, 8)
+    assert (d.card_track, d.card_field, d.card_start, d.card_length) == (2, 0, 2, 6)
+    log_in(till, qtbot)
+    devices = start_devices(qapp, till.ctx, till.window)
+    try:
+        wedge = till.ctx.extra["wedge"]
+        assert (wedge.gap_ms, wedge.end_idle_ms, wedge.min_barcode_length, wedge.prefixes) == (
+            30, 150, 8, ("#",))
+        # A swipe of ';99100002=4912?': skip 2 characters, take 6 -> member number 100002.
+        with qtbot.waitSignal(wedge.card_swiped, timeout=3000) as blocker:
+            QTest.keyClicks(till.window.selling, ";99100002=4912?", Qt.KeyboardModifier.NoModifier, 3)
+            QTest.keyClick(till.window.selling, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 3)
+        assert blocker.args[0] == "100002"
+    finally:
+        for device in devices:
+            if isinstance(device, WedgeFilter):
+                qapp.removeEventFilter(device)
+                device.deleteLater()
+            elif hasattr(device, "stop"):
+                device.stop()

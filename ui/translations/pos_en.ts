@@ -634,6 +634,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>ASCII digit &apos;0&apos;-&apos;4&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw byte 00-04</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the 8-digit LED display takes the light command (ESC s n). If the 单价/总计/收款/找零 lights stay dark or wrong in the test, try the other choice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track 3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Empty: the first reader</source>
         <translation type="unfinished"></translation>
     </message>
@@ -698,6 +730,46 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>LED lights (ESC s n)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>USB keyboard-wedge readers and scanners</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key gap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortest barcode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card number: track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>skip characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>IC card reader (PC/SC)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -714,11 +786,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Ports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Test</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Testing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serial ports on this computer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No serial ports found: plug in the device or its USB adapter, then press Refresh list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

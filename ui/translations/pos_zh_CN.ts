@@ -638,6 +638,38 @@
         <translation>8 位 LED 客显（2400 波特）</translation>
     </message>
     <message>
+        <source>ASCII digit &apos;0&apos;-&apos;4&apos;</source>
+        <translation>ASCII 数字 &apos;0&apos;-&apos;4&apos;</translation>
+    </message>
+    <message>
+        <source>Raw byte 00-04</source>
+        <translation>原始字节 00-04</translation>
+    </message>
+    <message>
+        <source>How the 8-digit LED display takes the light command (ESC s n). If the 单价/总计/收款/找零 lights stay dark or wrong in the test, try the other choice.</source>
+        <translation>8 位 LED 客显接收指示灯指令（ESC s n）的方式。测试时如果“单价/总计/收款/找零”灯不亮或亮错，请换另一种。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Track 1</source>
+        <translation>第 1 磁道</translation>
+    </message>
+    <message>
+        <source>Track 2</source>
+        <translation>第 2 磁道</translation>
+    </message>
+    <message>
+        <source>Track 3</source>
+        <translation>第 3 磁道</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
         <source>Empty: the first reader</source>
         <translation>留空：使用第一个读卡器</translation>
     </message>
@@ -702,6 +734,46 @@
         <translation>型号</translation>
     </message>
     <message>
+        <source>LED lights (ESC s n)</source>
+        <translation>LED 指示灯（ESC s n）</translation>
+    </message>
+    <message>
+        <source>USB keyboard-wedge readers and scanners</source>
+        <translation>USB 键盘口读卡器和扫码枪</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>前缀</translation>
+    </message>
+    <message>
+        <source>Key gap</source>
+        <translation>按键间隔</translation>
+    </message>
+    <message>
+        <source>End after</source>
+        <translation>停顿结束</translation>
+    </message>
+    <message>
+        <source>Shortest barcode</source>
+        <translation>条码最短位数</translation>
+    </message>
+    <message>
+        <source>Card number: track</source>
+        <translation>卡号：磁道</translation>
+    </message>
+    <message>
+        <source>field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>skip characters</source>
+        <translation>跳过字符</translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
         <source>IC card reader (PC/SC)</source>
         <translation>IC 卡读卡器（PC/SC）</translation>
     </message>
@@ -718,12 +790,24 @@
         <translation>此处无法测试设备。</translation>
     </message>
     <message>
+        <source>Ports</source>
+        <translation>端口</translation>
+    </message>
+    <message>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
         <source>Testing…</source>
         <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Serial ports on this computer: %1</source>
+        <translation>本机串口：%1</translation>
+    </message>
+    <message>
+        <source>No serial ports found: plug in the device or its USB adapter, then press Refresh list.</source>
+        <translation>没有找到串口：请插上设备或 USB 转串口线，再按“刷新列表”。</translation>
     </message>
     <message>
         <source>Saved. Device changes apply after a restart.</source>
