@@ -54,12 +54,25 @@ def test_a_swipe_attaches_the_member_and_a_scan_adds_the_item(wired: Till, qtbot
 def test_twenty_scans_in_a_burst_all_land_in_order(wired: Till, qtbot, qapp) -> None:  # noqa: ANN001
     """20 codes 10 ms apart, as a serial scanner's bridge delivers them (the wedge's own key
     timing is tested in test_wedge.py; here the screen and the background lane must keep up)."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
     wedge = next(o for o in qapp.children() if isinstance(o, WedgeFilter))
     selling = wired.window.selling
     codes = [CODES[i % len(CODES)] for i in range(20)]
-    for i, code in enumerate(codes):
-        QTimer.singleShot(i * 10, lambda c=code: wedge.barcode_scanned.emit(c))
+    # One repeating timer delivers the codes in turn. Twenty single-shot timers 10 ms apart
+    # are coarse timers (up to 5 % early or late), so under load two of them could swap and
+    # the *test* would deliver the codes out of order.
+    pending = list(codes)
+    ticker = QTimer()
+    ticker.setTimerType(Qt.TimerType.PreciseTimer)
+    ticker.setInterval(10)
+
+    def tick() -> None:
+        wedge.barcode_scanned.emit(pending.pop(0))
+        if not pending:
+            ticker.stop()
+
+    ticker.timeout.connect(tick)
+    ticker.start()
     qtbot.waitUntil(lambda: selling.model.rowCount() == 20, timeout=10_000)
     wired.wait_idle(qtbot)
     assert [ln.barcode for ln in selling.model.lines] == codes
