@@ -85,3 +85,11 @@ class Birthday:
         if self.leap and LunarYear.fromYear(lunar_year).getLeapMonth() == self.month:
             return -self.month
         return self.month
+
+    def occurrence_on(self, day: date) -> str | None:
+        """The key of the birthday occurrence `day` is (YYYYMMDD), or None if it is not one.
+
+        Benefits are once per occurrence, not per solar year: a lunar birthday can fall twice
+        in one solar year (lunar 11-25 was 2024-01-06 and again 2024-12-25)."""
+        return day.strftime("%Y%m%d") if self.falls_on(day) else None
+

@@ -11,6 +11,7 @@ from pos_app.domain.errors import (
     CardExpired,
     CardNotUsable,
     CardReplaced,
+    CardStateConflict,
 )
 
 
@@ -34,6 +35,52 @@ STATUS_RANK = {CardStatus.ACTIVE: 0, CardStatus.EXPIRED: 1, CardStatus.LOST: 2,
                CardStatus.REPLACED: 3, CardStatus.CANCELLED: 4}
 
 
+class CardAction(StrEnum):
+    """What a manager or a sale does with a card; `TRANSITIONS` says from which status."""
+
+    USE = "use"                  # price, earn, pay with it
+    REPORT_LOST = "report_lost"
+    UNBLOCK = "unblock"
+    REPLACE = "replace"
+    RENEW = "renew"
+    CANCEL = "cancel"
+    SET_PIN = "set_pin"
+
+
+# The card status machine: the only place that says which action is allowed from which
+# status and where it leads (None: the status stays). Head office and tills both ask it.
+TRANSITIONS: dict[CardAction, dict[CardStatus, CardStatus | None]] = {
+    CardAction.USE: {CardStatus.ACTIVE: None},
+    CardAction.SET_PIN: {CardStatus.ACTIVE: None},
+    CardAction.REPORT_LOST: {CardStatus.ACTIVE: CardStatus.LOST},
+    CardAction.UNBLOCK: {CardStatus.LOST: CardStatus.ACTIVE},
+    CardAction.REPLACE: {CardStatus.ACTIVE: CardStatus.REPLACED,
+                         CardStatus.LOST: CardStatus.REPLACED,
+                         CardStatus.EXPIRED: CardStatus.REPLACED},
+    CardAction.RENEW: {CardStatus.ACTIVE: None, CardStatus.EXPIRED: CardStatus.ACTIVE},
+    CardAction.CANCEL: {CardStatus.ACTIVE: CardStatus.CANCELLED,
+                        CardStatus.LOST: CardStatus.CANCELLED,
+                        CardStatus.EXPIRED: CardStatus.CANCELLED},
+}
+
+
+def allowed(status: CardStatus, action: CardAction) -> bool:
+    return status in TRANSITIONS[action]
+
+
+def transition(card_no: str, status: CardStatus, action: CardAction) -> CardStatus:
+    """The status after `action`, or CardStateConflict naming the status that forbids it."""
+    moves = TRANSITIONS[action]
+    if status not in moves:
+        raise CardStateConflict(card_no, status.value, action.value)
+    return moves[status] or status
+
+
+def member_closed(statuses: list[CardStatus] | tuple[CardStatus, ...]) -> bool:
+    """A cancelled membership: it has cards and every one of them is cancelled."""
+    return bool(statuses) and all(s is CardStatus.CANCELLED for s in statuses)
+
+
 class CardEventKind(StrEnum):
     ISSUED = "issued"
     LOST = "lost"
@@ -55,6 +102,10 @@ class CardState:
     status_changed_at: datetime | None = None
     status_shop_name: str | None = None
     uid: str | None = None
+
+    def check(self, action: CardAction) -> CardStatus:
+        """The status after `action` on this card (CardStateConflict if not allowed)."""
+        return transition(self.card_no, self.status, action)
 
     def check_usable(self, today: date) -> None:
         """Raise the CardNotUsable subclass that explains why this card can't be used."""

@@ -281,3 +281,11 @@ class SpendDeclined(PosError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class UnknownEventKind(PosError):
+    """An outbox event of a kind head office has no handler for: refused, never queued."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind

@@ -101,23 +101,29 @@ def price_line(line_no: int, item: BasketItem, rules: RuleSet, tier: Tier | None
         amount = _apply(gross, (), item.manual_rate_bp, reasons)
     elif product.kind is ProductKind.REGULAR:
         rates: list[int] = []
+        base = gross
         promo = product.promotion_on(day)
         if promo is not None and promo < BP_ONE:
-            stage = mul_rate(gross, promo)
-            reasons.append(PriceReason(ReasonKind.PROMOTION, promo, gross - stage))
-            rates.append(promo)
+            # A promotion price is a shelf price: per unit, rounded half-up to the fen; the
+            # line is quantity x that price and the tier discount applies to the line after it.
+            base = promo_unit_price(product.price_fen, promo) * item.qty
+            reasons.append(PriceReason(ReasonKind.PROMOTION, promo, gross - base))
         if tier is not None and tier.discount_bp < BP_ONE:
-            before = mul_rate(gross, *rates)
             rates.append(tier.discount_bp)
             reasons.append(PriceReason(ReasonKind.TIER, tier.discount_bp,
-                                       before - mul_rate(gross, *rates), tier.code))
-        amount = _apply(gross, tuple(rates), item.manual_rate_bp, reasons)
+                                       base - mul_rate(base, *rates), tier.code))
+        amount = _apply(base, tuple(rates), item.manual_rate_bp, reasons)
     return PricedLine(
         line_no=line_no, product_id=product.id, sku=product.sku, barcode=product.barcode,
         name=product.name, kind=product.kind, qty=item.qty,
         unit_price_fen=product.price_fen, gross_fen=gross, amount_fen=amount,
         reasons=tuple(reasons), earns_points=product.earns_points and not item.redeemed_points,
         redeemed_points=item.redeemed_points)
+
+
+def promo_unit_price(price_fen: int, promo_bp: int) -> int:
+    """The shelf price a promotion gives one unit, rounded half-up to the fen."""
+    return mul_rate(price_fen, promo_bp)
 
 
 def _apply(gross: int, rates: tuple[int, ...], manual_bp: int | None,

@@ -58,6 +58,17 @@ class RuleSet:
         ("cashier", 0), ("manager", 2_000), ("admin", 5_000))
     max_line_qty: int = 9_999
     max_unit_price_fen: int = 10_000_000_00       # ¥10,000,000
+    # 取款 with bonus money left: "forfeit_proportional" (the bonus the withdrawn money brought
+    # in goes with it) or "refuse_while_bonus" (paid-in money stays until the bonus is spent).
+    withdraw_bonus_policy: str = "forfeit_proportional"
+    # A return (or a lapsed window) leaves the member below their tier: "automatic" lowers it,
+    # "review" records it for a manager, "off" keeps it (and still records it).
+    tier_downgrade: str = "automatic"
+    # Rolling tier validity: accumulated points earned in the last N months keep the tier
+    # (None: a tier, once earned, is kept unless a return takes it away).
+    tier_validity_months: int | None = None
+    # Days before a tier lapses that the receipt and the screen tell the member.
+    tier_notice_days: int = 30
 
     def tier(self, code: str) -> Tier:
         for t in self.tiers:
@@ -93,15 +104,24 @@ class RuleSet:
             (str(r), int(v)) for r, v in data.get("manual_discount_limit_bp", ()))
         return RuleSet(**data)
 
+    def __post_init__(self) -> None:
+        if self.withdraw_bonus_policy not in ("forfeit_proportional", "refuse_while_bonus"):
+            raise ValidationFailed("withdraw_bonus_policy",
+                                   "forfeit_proportional or refuse_while_bonus")
+        if self.tier_downgrade not in ("off", "review", "automatic"):
+            raise ValidationFailed("tier_downgrade", "off, review or automatic")
+        if self.tier_validity_months is not None and self.tier_validity_months <= 0:
+            raise ValidationFailed("tier_validity_months", "a positive number of months or none")
+
     def with_changes(self, **changes: Any) -> RuleSet:
         return replace(self, **changes)
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = (
     Tier("regular", "普通会员", "Regular", 0, 10_000, None, None),
-    # Gold by upgrade: membership-rules.md says "or upgrade" without a number; 2,000
-    # accumulated points is our default and head office can change it.
-    Tier("gold", "金卡", "Gold", 1, 8_800, 30_000, 2_000),
+    # Gold by a same-day ¥300 receipt only: the business text has no points threshold for
+    # Gold, so none is in the default (a rule set may add one).
+    Tier("gold", "金卡", "Gold", 1, 8_800, 30_000, None),
     Tier("diamond", "钻石卡", "Diamond", 2, 8_000, 300_000, 8_000, quarterly_gift=True),
 )
 
