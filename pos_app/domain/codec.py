@@ -35,7 +35,9 @@ def line_from_dict(d: dict[str, Any]) -> PricedLine:
         name=d["name"], kind=ProductKind(d["kind"]), qty=d["qty"],
         unit_price_fen=d["unit_price_fen"], gross_fen=d["gross_fen"], amount_fen=d["amount_fen"],
         reasons=tuple(PriceReason(ReasonKind(r["kind"]), r["rate_bp"], r["discount_fen"],
-                                  r.get("tier_code", "")) for r in d["reasons"]),
+                                  r.get("tier_code", ""), r.get("promotion_id", ""),
+                                  r.get("promotion_version", 0), r.get("label", ""))
+                      for r in d["reasons"]),
         earns_points=d["earns_points"], redeemed_points=d.get("redeemed_points", 0))
 
 

@@ -22,6 +22,11 @@ class ReasonKind(StrEnum):
     MANUAL = "manual"        # 手工折扣
     GIFT = "gift"            # 积分兑换礼品
     PASS = "pass"            # 计次卡 visit
+    MEMBER_PRICE = "member_price"  # 会员价
+    MEMBER_DAY = "member_day"      # 会员日
+    MULTI_BUY = "multi_buy"        # 第N件X折 / 买X送Y
+    BASKET = "basket"              # 满减 (shared across the lines it covers)
+    COUPON = "coupon"              # 优惠券 (shared across the lines it covers)
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class PriceReason:
     rate_bp: int = BP_ONE
     discount_fen: int = 0
     tier_code: str = ""
+    promotion_id: str = ""      # the promotion or coupon code behind it (pos_app/domain/promotions)
+    promotion_version: int = 0
+    label: str = ""             # its name as head office wrote it
 
 
 @dataclass(frozen=True)
