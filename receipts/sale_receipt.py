@@ -64,6 +64,8 @@ def _write_lines(w: ReceiptWriter, sale: CompletedSale) -> None:
         w.lr(qty_price, t.money(line.gross_fen))
         for reason in line.reasons:
             label = t.reason(reason.kind, reason.rate_bp)
+            if reason.label and reason.kind is not ReasonKind.TIER:
+                label = reason.label  # a promotion's or coupon's name as head office wrote it
             if reason.kind is ReasonKind.GIFT and line.redeemed_points:
                 label += t.points_used.format(points=line.redeemed_points)
             off = reason.discount_fen
