@@ -431,3 +431,12 @@ class SyncDocumentRow(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
+
+
+class MemberCodeUseRow(Base):
+    """A phone member code this till has taken: once per member per time step."""
+
+    __tablename__ = "member_code_uses"
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(DateTime, index=True)

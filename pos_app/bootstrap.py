@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.headoffice import SpendAuthoriser
+from pos_app.ports.member_codes import MemberCodeStore
 from pos_app.ports.store import PinHasher, UnitOfWorkFactory
 from pos_app.services.auth import AuthService
 from pos_app.services.cards import CardService
@@ -33,11 +34,12 @@ class Services:
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    hasher: PinHasher, report_queries: ReportQueriesFactory | None = None,
-                   authoriser: SpendAuthoriser | None = None) -> Services:
+                   authoriser: SpendAuthoriser | None = None,
+                   member_codes: MemberCodeStore | None = None) -> Services:
     """Every use-case service over the given adapters; reports need their read-only queries."""
     reports = ReportService(report_queries, clock) if report_queries is not None else None
     return Services(reports=reports, uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
-                    checkout=CheckoutService(uow, clock, ids, hasher, authoriser),
+                    checkout=CheckoutService(uow, clock, ids, hasher, authoriser, member_codes),
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
                     returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),
                     cards=CardService(uow, clock, ids, hasher))

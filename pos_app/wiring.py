@@ -51,6 +51,8 @@ def open_till(data_dir: Path, clock: Clock | None = None, fast_hash: bool = Fals
         client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key)
         link = HeadOfficeLink(SyncEngine(store, client, clock), store, client)
         authoriser = HeadOfficeSpendAuthoriser(client, store, clock)
+    from db.member_code_store import SqlMemberCodeStore
     services = build_services(uow, clock, ids, Argon2PinHasher(fast=fast_hash),
-                              SqlReportQueriesFactory(data_dir / DB_FILE), authoriser=authoriser)
+                              SqlReportQueriesFactory(data_dir / DB_FILE), authoriser=authoriser,
+                              member_codes=SqlMemberCodeStore(uow.engine))
     return Till(services, settings, link)

@@ -83,7 +83,9 @@ def make_shop(data_dir: Path, at: datetime = NOON) -> Shop:
     uow = open_store(data_dir, ids)
     initialise(uow, clock, ids, hasher, ShopInfo("S001", "示范百货", "人民路1号", "021-5555 0000"),
                TillInfo("T01"), DEMO_USERS, default_rule_set())
-    services = build_services(uow, clock, ids, hasher, SqlReportQueriesFactory(data_dir / DB_FILE))
+    from db.member_code_store import SqlMemberCodeStore
+    services = build_services(uow, clock, ids, hasher, SqlReportQueriesFactory(data_dir / DB_FILE),
+                              member_codes=SqlMemberCodeStore(uow.engine))
     return Shop(data_dir, uow, clock, services, hasher)
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayou
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.errors import CardNotUsable, UnknownProduct, ValidationFailed
+from pos_app.domain.member_code import MemberCodeRefused, looks_like_member_code
 from pos_app.domain.money import BP_ONE, parse_rate
 from pos_app.domain.sale import CompletedSale
 from pos_app.services.selling import BasketView, SellingSession
@@ -23,6 +24,7 @@ from ui.context import PrintResult, TillContext
 from ui.error_messages import card_problem, printer_problem, show_error, show_message
 from ui.formatting import yuan
 from ui.manager_auth_dialog import with_role
+from ui.member_code_text import member_code_problem
 from ui.member_panel import MemberPanelWidget
 from ui.wedge import make_capture_field
 
@@ -278,6 +280,14 @@ class SellingScreen(QWidget):
         session = self.session
 
         def work() -> tuple[str, Any]:
+            if looks_like_member_code(code):
+                # The phone member code: routed like a card swipe, checked offline.
+                try:
+                    return "member", session.attach_member_code(code)
+                except MemberCodeRefused as exc:
+                    return "code_refused", exc
+                except CardNotUsable as exc:
+                    return "refused", exc
             try:
                 return "item", session.add(code)
             except UnknownProduct:
@@ -295,6 +305,9 @@ class SellingScreen(QWidget):
             kind, value = result
             if kind == "refused":
                 self._card_refused(value)
+                return
+            if kind == "code_refused":
+                self._code_refused(value)
                 return
             if kind == "member":
                 self.member_panel.clear_problem()
@@ -368,6 +381,13 @@ class SellingScreen(QWidget):
         else:
             self.member_panel.clear_problem()
             self._show(value)
+
+    def _code_refused(self, exc: MemberCodeRefused) -> None:
+        text = member_code_problem(exc)
+        self.member_panel.show_problem(text)
+        self.status_message.emit(text)
+        if self.view is not None:
+            self._show(self.view)
 
     def _card_refused(self, exc: CardNotUsable) -> None:
         # The member stays off the sale: the basket keeps its non-member prices.

@@ -55,8 +55,10 @@ from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet,
                                    settle)
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
+from pos_app.ports.member_codes import MemberCodeStore
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User
+from pos_app.services.member_codes import MemberCodeService
 
 QTY_CODE = re.compile(r"^\s*(\d{1,6})\s*[*xX×]\s*(\S+)\s*$")
 
@@ -120,12 +122,14 @@ class CheckoutService:
     """Use cases of the selling screen; every write runs in one unit of work."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
-                 hasher: PinHasher, authoriser: SpendAuthoriser | None = None) -> None:
+                 hasher: PinHasher, authoriser: SpendAuthoriser | None = None,
+                 member_codes: MemberCodeStore | None = None) -> None:
         self.uow = uow
         self.clock = clock
         self.ids = ids
         self.hasher = hasher
         self.authoriser: SpendAuthoriser = authoriser or NullSpendAuthoriser()
+        self.member_codes = MemberCodeService(member_codes, clock, self.member_by_id)
 
     # -- look-ups ---------------------------------------------------------------------------
     def rules(self) -> RuleSet:
@@ -305,6 +309,12 @@ class SellingSession:
     def attach_card(self, card_no: str) -> BasketView:
         self._fresh_rules()
         self._d.member = self._svc.member_by_card(card_no)
+        return self.view()
+
+    def attach_member_code(self, text: str) -> BasketView:
+        """The dynamic code on a member's phone (verified offline); refusals say why."""
+        self._fresh_rules()
+        self._d.member = self._svc.member_codes.identify(text)
         return self.view()
 
     def attach_uid(self, uid_hex: str) -> BasketView:

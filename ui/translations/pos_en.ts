@@ -1988,6 +1988,37 @@
     </message>
 </context>
 <context>
+    <name>MemberCode</name>
+    <message>
+        <source>This member code has expired (an old screen or a screenshot). Ask the member to refresh the member page and scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This member code is not valid yet: the till&apos;s clock may be behind. Check the till&apos;s date and time, or swipe the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This member code was already used at this till. Ask the member to wait for the next code (it changes every half minute).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This member code is not genuine (head office did not sign it). Do not give member prices; ask for the card or the member page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This till cannot check this member code yet (head office&apos;s key is missing or retired). Sync the till, or swipe the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This till has not received head office&apos;s keys yet, so it cannot check member codes. Sync the till once, or swipe the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is not a readable member code. Ask the member to show the code again, brighter and closer to the scanner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MemberPanelWidget</name>
     <message>
         <source>Mobile</source>

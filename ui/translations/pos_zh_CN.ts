@@ -1992,6 +1992,37 @@
     </message>
 </context>
 <context>
+    <name>MemberCode</name>
+    <message>
+        <source>This member code has expired (an old screen or a screenshot). Ask the member to refresh the member page and scan again.</source>
+        <translation>会员码已过期(旧页面或截图)。请会员刷新会员页后重新扫码。</translation>
+    </message>
+    <message>
+        <source>This member code is not valid yet: the till&apos;s clock may be behind. Check the till&apos;s date and time, or swipe the card.</source>
+        <translation>会员码尚未生效:收银机时钟可能偏慢。请检查本机日期时间,或刷会员卡。</translation>
+    </message>
+    <message>
+        <source>This member code was already used at this till. Ask the member to wait for the next code (it changes every half minute).</source>
+        <translation>此会员码已在本收银机使用过。请会员等待下一个码(每半分钟更新)。</translation>
+    </message>
+    <message>
+        <source>This member code is not genuine (head office did not sign it). Do not give member prices; ask for the card or the member page.</source>
+        <translation>此会员码不是真码(非总部签发)。不要给会员价;请出示会员卡或会员页。</translation>
+    </message>
+    <message>
+        <source>This till cannot check this member code yet (head office&apos;s key is missing or retired). Sync the till, or swipe the card.</source>
+        <translation>本机暂时无法校验此会员码(缺少总部密钥或密钥已停用)。请同步收银机,或刷会员卡。</translation>
+    </message>
+    <message>
+        <source>This till has not received head office&apos;s keys yet, so it cannot check member codes. Sync the till once, or swipe the card.</source>
+        <translation>本机尚未收到总部密钥,无法校验会员码。请先同步一次,或刷会员卡。</translation>
+    </message>
+    <message>
+        <source>This is not a readable member code. Ask the member to show the code again, brighter and closer to the scanner.</source>
+        <translation>无法识别的会员码。请会员调亮屏幕、靠近扫码枪重新出示。</translation>
+    </message>
+</context>
+<context>
     <name>MemberPanelWidget</name>
     <message>
         <source>Mobile</source>

@@ -1,0 +1,22 @@
+"""What verifying a phone member code needs from the till's store."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from pos_app.domain.member_code import MemberCodeRules
+from pos_app.domain.signing import TrustedKeys
+
+
+class MemberCodeStore(Protocol):
+    def keys(self) -> TrustedKeys:
+        """Head office's public keys as last pulled (empty before the first pull)."""
+        ...
+
+    def rules(self) -> MemberCodeRules:
+        """Step length and tolerated skew as head office last published them."""
+        ...
+
+    def take(self, member_id: str, step: int, at: datetime) -> bool:
+        """Record that this till took the member's code for `step`; False if it already had."""
+        ...

@@ -1,0 +1,41 @@
+"""Identify a member from the code on their phone, offline, at this till."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pos_app.domain.member_code import (
+    MemberCodeRefused,
+    MemberCodeRules,
+    Refusal,
+    verify,
+)
+from pos_app.domain.signing import TrustedKeys
+from pos_app.ports.clock import Clock
+from pos_app.ports.member_codes import MemberCodeStore
+
+
+class MemberCodeService:
+    """A member code is taken only if head office signed it, its window (give or take the
+    tolerated skew) contains this till's clock, this till has not taken it in that step, and
+    the member's card status lets them buy; otherwise MemberCodeRefused or the card's own
+    CardNotUsable says why."""
+
+    def __init__(self, store: MemberCodeStore | None, clock: Clock,
+                 member_by_id: Callable[[str], object],
+                 unix_now: Callable[[], float] | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self._member_by_id = member_by_id
+        # The till clock is local wall time; its timestamp() is the Unix time codes count in.
+        self._unix_now = unix_now or (lambda: clock.now().timestamp())
+
+    def identify(self, text: str):  # -> MemberAtTill (the checkout's snapshot type)
+        if self.store is None:
+            raise MemberCodeRefused(Refusal.NO_KEYS)
+        keys: TrustedKeys = self.store.keys()
+        rules: MemberCodeRules = self.store.rules()
+        code = verify(text, keys, self._unix_now(), rules)
+        member = self._member_by_id(code.member_id)       # card status rules, as for a card
+        if not self.store.take(code.member_id, code.step, self.clock.now()):
+            raise MemberCodeRefused(Refusal.REPLAYED)
+        return member
