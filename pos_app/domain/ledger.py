@@ -62,6 +62,8 @@ class EntryKind(StrEnum):
     FORFEIT = "forfeit"                  # points or bonus money lost (cancel)
     OPENING = "opening"                  # balance brought over from an old system
     ADJUSTMENT = "adjustment"            # a correction naming what it corrects
+    EXPIRY = "expiry"                    # points past their last day (points_expiry.py)
+    PROMO_POINTS = "promo_points"        # extra points of a multiplier (积分翻倍, 会员日)
     # stored value
     TOPUP = "topup"                      # paid-in plus its bonus
     SPEND = "spend"                      # a sale, a fee or a pass paid from the balance
@@ -76,7 +78,8 @@ class EntryKind(StrEnum):
 POINTS_KINDS = frozenset({EntryKind.EARN, EntryKind.BONUS, EntryKind.GIFT, EntryKind.GIFT_RETURN,
                           EntryKind.POINTS_CASH, EntryKind.POINTS_CASH_BACK, EntryKind.RETURN,
                           EntryKind.BONUS_REVERSAL, EntryKind.REFERRAL, EntryKind.FORFEIT,
-                          EntryKind.OPENING, EntryKind.ADJUSTMENT})
+                          EntryKind.OPENING, EntryKind.ADJUSTMENT, EntryKind.EXPIRY,
+                          EntryKind.PROMO_POINTS})
 STORED_VALUE_KINDS = frozenset({EntryKind.TOPUP, EntryKind.SPEND, EntryKind.REFUND,
                                 EntryKind.WITHDRAW, EntryKind.WITHDRAW_FORFEIT,
                                 EntryKind.CANCEL_REFUND, EntryKind.FORFEIT, EntryKind.OPENING,

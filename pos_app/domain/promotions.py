@@ -731,3 +731,10 @@ def _boosts(priced: Sequence[PricedLine], lines: list[_Line], tier: Tier | None,
 def with_coupon_lines(promoted: PromotedBasket, lines: tuple[PricedLine, ...]) -> PromotedBasket:
     """The same promoted basket with its lines replaced (after coupons were taken off)."""
     return replace(promoted, basket=PricedBasket(lines))
+
+
+def stacking_of(rules: RuleSet) -> StackingPolicy:
+    """The stacking policy of a rule set (its own pairs, or the default)."""
+    if rules.promotion_stacking is None:
+        return DEFAULT_STACKING
+    return StackingPolicy.of(rules.promotion_stacking)

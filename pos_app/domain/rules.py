@@ -69,6 +69,20 @@ class RuleSet:
     tier_validity_months: int | None = None
     # Days before a tier lapses that the receipt and the screen tell the member.
     tier_notice_days: int = 30
+    # Points expiry (积分有效期, pos_app/domain/points_expiry.py): "never", "months" (N months
+    # after they were earned) or "end_of_next_year"; spending takes the oldest points first.
+    points_expiry: str = "never"
+    points_expiry_months: int = 24
+    points_expiry_notice_days: int = 30
+    # Coupons (pos_app/domain/coupons.py): a coupon redeemed twice at two offline tills is
+    # booked once; the second is charged to the shop that took it ("charge_shop") or owed by
+    # the member ("charge_member"). Offline, a till takes coupons worth at most this much
+    # until it reaches head office again.
+    coupon_double_use: str = "charge_shop"
+    coupon_offline_limit_fen: int = 50_000
+    # Which promotion stacking classes combine (pos_app/domain/promotions.py); None: the
+    # engine's default policy, whose pair ("promotion", "tier") is 折上折.
+    promotion_stacking: tuple[tuple[str, str], ...] | None = None
 
     def tier(self, code: str) -> Tier:
         for t in self.tiers:
@@ -102,6 +116,9 @@ class RuleSet:
         data["non_earning_tenders"] = tuple(data.get("non_earning_tenders", ()))
         data["manual_discount_limit_bp"] = tuple(
             (str(r), int(v)) for r, v in data.get("manual_discount_limit_bp", ()))
+        if data.get("promotion_stacking") is not None:
+            data["promotion_stacking"] = tuple((str(a), str(b))
+                                               for a, b in data["promotion_stacking"])
         return RuleSet(**data)
 
     def __post_init__(self) -> None:
@@ -112,6 +129,12 @@ class RuleSet:
             raise ValidationFailed("tier_downgrade", "off, review or automatic")
         if self.tier_validity_months is not None and self.tier_validity_months <= 0:
             raise ValidationFailed("tier_validity_months", "a positive number of months or none")
+        if self.points_expiry not in ("never", "months", "end_of_next_year"):
+            raise ValidationFailed("points_expiry", "never, months or end_of_next_year")
+        if self.points_expiry_months <= 0:
+            raise ValidationFailed("points_expiry_months", "a positive number of months")
+        if self.coupon_double_use not in ("charge_shop", "charge_member"):
+            raise ValidationFailed("coupon_double_use", "charge_shop or charge_member")
 
     def with_changes(self, **changes: Any) -> RuleSet:
         return replace(self, **changes)
