@@ -158,4 +158,6 @@ def create_app(ho: HeadOffice) -> FastAPI:
                             balance_fen=d.balance_fen, spendable_points=d.spendable_points,
                             limits=d.limits)
 
+    from headoffice.console import mount_console
+    mount_console(app, ho)
     return app

@@ -128,6 +128,11 @@ def cmd_limits(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from headoffice.console.users import add_user_cli
+    return add_user_cli(open_headoffice(database_url(args.db)), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pos-hq", description="Membership POS head office")
     p.add_argument("--db", help="database URL (postgresql://... or sqlite:///file); "
@@ -168,6 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
     lim = sub.add_parser("limits", help="show or set the offline spending limits")
     lim.add_argument("--set", action="append", help="name=value, e.g. card_cap_fen=30000")
     lim.set_defaults(func=cmd_limits)
+    user = sub.add_parser("user", help="head-office console users").add_subparsers(
+        dest="action", required=True)
+    ua = user.add_parser("add", help="create a console user (the first one: --role admin)")
+    ua.add_argument("username")
+    ua.add_argument("--role", default="admin",
+                    choices=["admin", "membership", "finance", "shop_manager"])
+    ua.add_argument("--shop", help="shop code (shop managers)")
+    ua.add_argument("--name", default="", help="display name")
+    ua.add_argument("--totp", action="store_true", help="require a TOTP code; prints the secret")
+    ua.add_argument("--password-stdin", action="store_true",
+                    help="read the password from standard input instead of asking")
+    ua.set_defaults(func=cmd_user_add)
     return p
 
 

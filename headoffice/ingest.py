@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from headoffice.console import figures
 from headoffice.ledger import Booking, Ledger
 from headoffice.models import (
     AuthorisationRow,
@@ -54,7 +55,9 @@ def apply_event(session: Session, lg: Ledger, b: Booking, kind: str,
         if handler is None:
             lg.flag("unknown_kind", b, event_kind=kind)
             return {"status": "unknown_kind"}
-        return handler(session, lg, b, kind, payload, changed)
+        result = handler(session, lg, b, kind, payload, changed)
+        figures.note(session, b, kind, payload, result)   # the console's daily figures
+        return result
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BadEvent(f"{exc.__class__.__name__}: {exc}") from None
 

@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0 xvfb
   postgresql postgresql-contrib
+  chromium
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -23,6 +24,8 @@ missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The head-office console's browser packages come from npm (a Node.js from elsewhere is fine).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing system packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -41,6 +44,12 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 .venv/bin/python -m ui.i18n build
+# Head-office console assets (htmx, ECharts): exactly the versions in package-lock.json.
+lock_stamp=headoffice/web/node_modules/.installed-$(sha1sum headoffice/web/package-lock.json | cut -c1-12)
+if [ ! -f "$lock_stamp" ]; then
+  (cd headoffice/web && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$lock_stamp"
+fi
 
 case "$MODE" in
   run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from alembic import context
 
 from headoffice.models import Base
+import headoffice.console.models  # noqa: F401,E402  (console tables share Base)
 
 config = context.config
 connection = config.attributes.get("connection")

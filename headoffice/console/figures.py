@@ -1,0 +1,147 @@
+"""Figures kept up to date as events are ingested, so console pages never scan the sales:
+
+- `daily_figures`: per shop and business day (the till's sale date), sales, returns, member
+  sales, points issued/redeemed, stored value taken and spent, new members;
+- `member_search`: each member's name, its pinyin and initials, and the mobile's last 4.
+
+`note()` is the one call ingest makes per applied event; it only adds to counters kept in
+`session.info`. Just before the transaction commits, the counters become one upsert per
+(day, shop), and members written in the transaction get their search row, so the figures
+commit or roll back with the events they count."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from headoffice.console.models import DailyFigureRow, MemberSearchRow
+from headoffice.models import MemberRow
+
+FIGURES = "console_daily_figures"
+SEARCH = "console_search_dirty"
+
+
+def note(session: Session, b: Any, kind: str, payload: dict[str, Any],
+         result: dict[str, Any]) -> None:
+    """Count one applied event into the day's figures of its shop."""
+    if b.shop_id is None or result.get("status", "applied") != "applied":
+        return
+    day = (b.client_at or b.at).date()
+    acc: defaultdict[tuple[date, str], Counter[str]] = session.info.setdefault(
+        FIGURES, defaultdict(Counter))
+    c = acc[(day, b.shop_id)]
+    if kind in ("sale.completed", "sale.returned"):
+        sale = payload.get("sale") or {}
+        total = sum(int(t.get("amount_fen", 0)) for t in sale.get("tenders") or [])
+        member = sale.get("member") or {}
+        is_member = bool(payload.get("member_id") or member.get("member_id"))
+        spent = sum(int(t.get("sv_paid_fen", 0)) + int(t.get("sv_bonus_fen", 0))
+                    for t in sale.get("tenders") or [] if t.get("kind") == "stored_value")
+        if kind == "sale.completed":
+            c["sales_count"] += 1
+            c["sales_fen"] += total
+            c["sv_spent_fen"] += spent
+            c["points_issued"] += int(member.get("points_earned", 0) or 0)
+            c["points_redeemed"] += int(member.get("points_redeemed", 0) or 0) + sum(
+                int(t.get("points_used", 0)) for t in sale.get("tenders") or []
+                if t.get("kind") == "points")
+            if is_member:
+                c["member_sales_count"] += 1
+                c["member_sales_fen"] += total
+        else:
+            c["returns_count"] += 1
+            c["returns_fen"] += abs(total)
+            c["sv_spent_fen"] -= spent
+            if is_member:
+                c["member_sales_fen"] -= abs(total)
+    elif kind == "stored_value.topup":
+        c["sv_topup_paid_fen"] += int(payload.get("paid_fen", 0))
+        c["sv_topup_bonus_fen"] += int(payload.get("bonus_fen", 0))
+    elif kind == "member.registered":
+        c["new_members"] += 1
+        ref = payload.get("referral") or {}
+        c["points_issued"] += int(ref.get("points", 0) or 0) if ref.get("referrer_id") else 0
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    table = DailyFigureRow.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    cols = [c.name for c in table.columns if c.name not in ("day", "shop_id")]
+    for row in rows:
+        values = {"day": row["day"], "shop_id": row["shop_id"],
+                  **{c: int(row.get(c, 0)) for c in cols}}
+        stmt = insert(table).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["day", "shop_id"],
+            set_={c: table.c[c] + stmt.excluded[c] for c in cols if values[c]} or
+            {"sales_count": table.c.sales_count})
+        session.execute(stmt)
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    """('zhangsan', 'zs') for 张三; other characters are kept as they are, lower-cased."""
+    from pypinyin import Style, lazy_pinyin
+
+    full = lazy_pinyin(name, errors="default")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
+    return ("".join(full).lower().replace(" ", "")[:240],
+            "".join(initials).lower().replace(" ", "")[:60])
+
+
+def search_row(member_id: str, name: str, mobile: str | None) -> dict[str, Any]:
+    full, initials = pinyin_of(name or "")
+    digits = "".join(ch for ch in (mobile or "") if ch.isdigit())
+    return {"member_id": member_id, "name": (name or "")[:60], "pinyin": full,
+            "initials": initials, "mobile_last4": digits[-4:] if len(digits) >= 4 else ""}
+
+
+def reindex(session: Session, member_ids: set[str]) -> None:
+    if not member_ids:
+        return
+    ids = sorted(member_ids)
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i:i + 1000]
+        rows = session.execute(select(MemberRow.id, MemberRow.name, MemberRow.mobile)
+                               .where(MemberRow.id.in_(chunk))).all()
+        existing = set(session.scalars(select(MemberSearchRow.member_id)
+                                       .where(MemberSearchRow.member_id.in_(chunk))))
+        for r in rows:
+            values = search_row(r.id, r.name, r.mobile)
+            if r.id in existing:
+                obj = session.get(MemberSearchRow, r.id)
+                for k, v in values.items():
+                    setattr(obj, k, v)
+            else:
+                session.add(MemberSearchRow(**values))
+    session.flush()
+
+
+@event.listens_for(Session, "after_flush")
+def _members_written(session: Session, _ctx: Any) -> None:
+    dirty = [o.id for o in list(session.new) + list(session.dirty) if isinstance(o, MemberRow)]
+    if dirty:
+        session.info.setdefault(SEARCH, set()).update(dirty)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()
+    ids = session.info.pop(SEARCH, None)
+    if ids:
+        reindex(session, ids)
+    acc = session.info.pop(FIGURES, None)
+    if acc:
+        _upsert(session, [{"day": d, "shop_id": shop, **counts}
+                          for (d, shop), counts in sorted(acc.items())])
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(FIGURES, None)
+    session.info.pop(SEARCH, None)
