@@ -27,6 +27,7 @@ class ShopSettings:
 class DeviceSettings:
     printer_url: str = ""               # tcp://host:9100, COM3, /dev/usb/lp0, socket://...
     printer_profile: str = "80mm-48"    # 58mm-32, 80mm-42, 80mm-48
+    printer_gb18030: bool = False       # the printer's Chinese font has GB18030 (rare surnames 𠮷, 㐀)
     receipt_language: str = "zh_CN"
     drawer_pin: int = 0
     msr_url: str = ""                   # serial MSR; empty: keyboard-wedge only

@@ -88,6 +88,7 @@ class PrinterProfile:
     feed_before_cut: int = 4     # lines between the last text and the blade
     code_page: int = 0           # ESC t n used when chinese_mode is off (0 = PC437)
     qr_module_size: int = 6      # GS ( k size, 1..16 dots per module
+    gb18030: bool = False        # Chinese font covers GB18030 4-byte characters (rare surnames)
 
     def __post_init__(self) -> None:
         # 32/42/44/48 are the usual thermal widths; impact printers (TM-U220) have 33-40.
@@ -111,12 +112,14 @@ PROFILES: dict[str, PrinterProfile] = {p.name: p for p in (PROFILE_58MM, PROFILE
                                                            PROFILE_80MM_48)}
 
 
-def encode_text(text: str, chinese_mode: bool) -> bytes:
+def encode_text(text: str, chinese_mode: bool, gb18030: bool = False) -> bytes:
     """Text as the printer reads it: ASCII + 2-byte GBK in Chinese mode, ASCII otherwise.
 
-    Refuses (UnencodableText) control characters, 4-byte GB18030 sequences and single
-    bytes >= 0x80: in Chinese mode every byte >= 0x80 is a lead byte that would swallow
-    the next one (reference §4.3), and a control byte would inject a command.
+    With gb18030 (a printer whose font covers GB18030) the 4-byte sequences of characters
+    outside GBK (𠮷, 㐀) pass too. Refuses (UnencodableText) control characters, other
+    4-byte sequences and single bytes >= 0x80: in Chinese mode every byte >= 0x80 is a lead
+    byte that would swallow the next one (reference §4.3), and a control byte would inject
+    a command.
     """
     out = bytearray()
     for ch in text:
@@ -130,9 +133,17 @@ def encode_text(text: str, chinese_mode: bool) -> bytes:
         try:
             encoded = ch.encode("gbk")
         except UnicodeEncodeError:
-            raise UnencodableText(text, ch, "gbk") from None
+            encoded = b""
+        if len(encoded) != 2 and gb18030:
+            try:
+                encoded = ch.encode("gb18030")
+            except UnicodeEncodeError:
+                encoded = b""
+            if len(encoded) == 4:
+                out += encoded
+                continue
         if len(encoded) != 2:  # e.g. '€' is cp936 0x80, a lone lead byte on the printer
-            raise UnencodableText(text, ch, "gbk")
+            raise UnencodableText(text, ch, "gb18030" if gb18030 else "gbk")
         out += encoded
     return bytes(out)
 
@@ -175,7 +186,7 @@ class EscPosBuilder:
         return self
 
     def text(self, text: str) -> EscPosBuilder:
-        self._buf += encode_text(text, self.profile.chinese_mode)
+        self._buf += encode_text(text, self.profile.chinese_mode, self.profile.gb18030)
         return self
 
     def line(self, text: str = "") -> EscPosBuilder:

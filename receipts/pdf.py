@@ -288,7 +288,7 @@ def z_report_pdf(shop: ShopInfo, report: ZReport, texts: ReceiptTexts | None = N
         story.append(_table(rows, widths, font, right_cols=[1]))
     if printed_at is not None:
         story += [Spacer(1, 6 * mm),
-                  Paragraph(_esc(f"{t.printed_at}: {printed_at.strftime(when)}"), st["base"])]
+                  Paragraph(_esc(f"{t.printed_at}{t.colon}{printed_at.strftime(when)}"), st["base"])]
     return _build(story, t.z_title, font, t)
 
 

@@ -6,6 +6,7 @@ from pos_app.domain.pricing import ReasonKind
 from pos_app.domain.sale import CompletedSale, MemberOnSale, SaleKind, receipt_qr_payload
 from pos_app.domain.shop import ShopInfo
 from pos_app.domain.tenders import TenderKind
+from receipts import layout
 from receipts.escpos import PrinterProfile
 from receipts.texts import ReceiptTexts
 from receipts.writer import ReceiptWriter
@@ -50,18 +51,52 @@ def write_shop_header(w: ReceiptWriter, shop: ShopInfo) -> None:
     w.center(shop.phone)
 
 
-def write_footer(w: ReceiptWriter, shop: ShopInfo) -> None:
+def write_footer(w: ReceiptWriter, shop: ShopInfo, *, goods: bool = True) -> None:
+    """The shop's footer (its own lines; often a goods return policy), then the thanks line
+    unless the footer already says it. goods=False (top-ups, pass visits): thanks only, since
+    a goods return policy does not apply to money on a card."""
     w.blank()
-    w.center(shop.receipt_footer)
-    w.center(w.texts.thanks)
+    footer = shop.receipt_footer.strip() if goods else ""
+    if footer:
+        w.center(footer)
+    if _words(w.texts.thanks) not in _words(footer):
+        w.center(w.texts.thanks)
+
+
+def _words(text: str) -> str:
+    """Text without punctuation and spaces, to compare a footer with the thanks line."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+# Line table on wide paper: 品名 | 数量 | 单价 | 金额 (the name column takes what is left).
+_QTY_COLUMNS, _PRICE_COLUMNS, _AMOUNT_COLUMNS = 6, 11, 12
+WIDE_RECEIPT_COLUMNS = 42
 
 
 def _write_lines(w: ReceiptWriter, sale: CompletedSale) -> None:
     t = w.texts
+    wide = w.width >= WIDE_RECEIPT_COLUMNS
+    name_columns = w.width - _QTY_COLUMNS - _PRICE_COLUMNS - _AMOUNT_COLUMNS
+    if wide:
+        w.out.line(layout.columns(
+            [(w.clean(t.col_item), name_columns, "l"), (w.clean(t.col_qty), _QTY_COLUMNS, "r"),
+             (w.clean(t.col_unit_price), _PRICE_COLUMNS, "r"),
+             (w.clean(t.col_amount), _AMOUNT_COLUMNS, "r")], w.width))
     for line in sale.lines:
-        w.text(line.name)
-        qty_price = f"  {line.qty} {t.times} {t.money(line.unit_price_fen)}"
-        w.lr(qty_price, t.money(line.gross_fen))
+        if wide:
+            name = w.clean(line.name)
+            numbers = [(str(line.qty), _QTY_COLUMNS, "r"),
+                       (w.clean(t.money(line.unit_price_fen)), _PRICE_COLUMNS, "r"),
+                       (w.clean(t.money(line.gross_fen)), _AMOUNT_COLUMNS, "r")]
+            if layout.text_width(name) < name_columns:
+                w.out.line(layout.columns([(name, name_columns, "l"), *numbers], w.width))
+            else:
+                w.text(line.name)
+                w.out.line(layout.columns([("", name_columns, "l"), *numbers], w.width))
+        else:
+            w.text(line.name)
+            qty_price = f"  {line.qty} {t.times} {t.money(line.unit_price_fen)}"
+            w.lr(qty_price, t.money(line.gross_fen))
         for reason in line.reasons:
             label = t.reason(reason.kind, reason.rate_bp)
             if reason.label and reason.kind is not ReasonKind.TIER:

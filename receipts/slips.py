@@ -61,7 +61,7 @@ def render_top_up(shop: ShopInfo, doc: TopUpDone, profile: PrinterProfile,
     w.money(texts.balance_bonus_part, doc.balance_bonus_after_fen)
     if doc.is_refund:
         w.signature(texts.signature)
-    write_footer(w, shop)
+    write_footer(w, shop, goods=False)
     return w.finish()
 
 
@@ -112,7 +112,7 @@ def render_pass_slip(shop: ShopInfo, slip: PassSlip, profile: PrinterProfile,
         w.money(texts.pass_price, slip.price_fen, bold=True)
     if slip.is_use:
         w.signature(texts.signature)
-    write_footer(w, shop)
+    write_footer(w, shop, goods=not slip.is_use)
     return w.finish()
 
 
@@ -144,9 +144,11 @@ def render_z_report(shop: ShopInfo, report: ZReport, profile: PrinterProfile,
     w.sep()
     w.money(t.opening_float, report.opening_float_fen)
     w.money(t.sales.format(count=report.sales_count), report.sales_total_fen, bold=True)
+    # One sign rule for the whole report: money that came in is positive, money that went
+    # out or was given away (returns, refunds, discounts, rounding, pay-outs) negative.
     w.money(t.returns.format(count=report.returns_count), -abs(report.returns_total_fen))
-    w.money(t.discounts, report.discounts_fen)
-    w.money(t.rounding, report.rounding_fen)
+    w.money(t.discounts, -abs(report.discounts_fen))
+    w.money(t.rounding, -abs(report.rounding_fen))
     w.lr(t.member_sales, str(report.member_sales_count))
     w.sep()
     w.text(t.tender_totals)
@@ -164,7 +166,7 @@ def render_z_report(shop: ShopInfo, report: ZReport, profile: PrinterProfile,
     w.money(t.sv_topped_up, report.stored_value_topped_up_fen)
     w.money(t.sv_bonus, report.stored_value_bonus_fen)
     w.money(t.sv_spent, report.stored_value_spent_fen)
-    w.money(t.sv_refunded, report.stored_value_refunded_fen)
+    w.money(t.sv_refunded, -abs(report.stored_value_refunded_fen))
     w.money(t.pay_ins, report.pay_ins_fen)
     w.money(t.pay_outs, -abs(report.pay_outs_fen))
     w.sep()

@@ -144,6 +144,12 @@ class ReceiptTexts:
 
     thanks: str = ""
     qr_hint: str = ""
+    colon: str = ":"               # after a field label: '：' in Chinese text
+    # line-table headings on wide (80 mm) receipts
+    col_item: str = ""
+    col_qty: str = ""
+    col_unit_price: str = ""
+    col_amount: str = ""
 
     def tier_name(self, zh: str, en: str) -> str:
         return zh if self.lang.startswith("zh") else (en or zh)
@@ -184,13 +190,13 @@ class ReceiptTexts:
                      TenderKind.BANK_CARD: "银行卡", TenderKind.WECHAT: "微信",
                      TenderKind.ALIPAY: "支付宝", TenderKind.POINTS: "积分抵现"},
             cash_received="现金实收", change="找零", refunded_to="退回{tender}",
-            points_used="(用{points}分)",
+            points_used="（用{points}分）",
             member_card="会员卡号", member_mobile="手机", member_tier="会员等级",
-            points_earned="本次积分 {points}", points_earned_bonus="本次积分 {points}(含奖励{bonus})",
+            points_earned="本次积分 {points}", points_earned_bonus="本次积分 {points}（含奖励{bonus}）",
             points_redeemed="本次兑换积分", points_spendable="可用积分",
             points_accumulated="累计积分", balance_after="储值余额",
             pass_left="{name} 剩余{uses}次", pass_expires="  有效期至{date}",
-            lottery="积分尾数为8,可参加抽奖活动", birthday="生日快乐!凭小票领取生日礼品",
+            lottery="积分尾数为8，可参加抽奖活动", birthday="生日快乐！凭小票领取生日礼品",
             next_step="再积 {points} 分可兑换 {amount} 礼品", upgraded="恭喜升级为{tier}",
             top_up_title="储值充值", top_up_refund_title="储值退款", top_up_paid="充值金额",
             top_up_bonus="赠送金额", top_up_refunded="退款金额",
@@ -206,7 +212,7 @@ class ReceiptTexts:
             pass_uses_total="总次数", pass_uses_left="剩余次数", pass_price="金额",
             pay_in_title="备用金存入", pay_out_title="现金取出", amount="金额", movement_reason="事由",
             cashier_signature="收银员签名",
-            z_title="交班报表(Z)", shift_id="班次", opened_at="开班", closed_at="交班",
+            z_title="交班报表（Z）", shift_id="班次", opened_at="开班", closed_at="交班",
             still_open="未结束", opening_float="备用金", sales="销售 {count}笔", returns="退货 {count}笔",
             discounts="优惠合计", tender_totals="收款方式", refunds_by_tender="退款方式",
             tender_line="{tender} {count}笔", points_issued="发放积分",
@@ -218,7 +224,8 @@ class ReceiptTexts:
             stored_value_ledger="储值明细", col_date="日期", col_description="摘要",
             col_change="变动", col_balance="余额", no_entries="本期无记录",
             opening="期初余额", closing="期末余额", page="第{page}页",
-            thanks="谢谢惠顾,欢迎再次光临", qr_hint="扫码退货/查询",
+            thanks="谢谢惠顾，欢迎再次光临", qr_hint="扫码退货/查询", colon="：",
+            col_item="品名", col_qty="数量", col_unit_price="单价", col_amount="金额",
         )
 
     @classmethod
@@ -247,7 +254,7 @@ class ReceiptTexts:
             points_earned="Points earned {points}",
             points_earned_bonus="Points earned {points} (bonus {bonus})",
             points_redeemed="Points redeemed", points_spendable="Points available",
-            points_accumulated="Points accumulated", balance_after="Stored value",
+            points_accumulated="Points accumulated", balance_after="Card balance",
             pass_left="{name}: {uses} left", pass_expires="  valid until {date}",
             lottery="Points end in 8: you may join the lucky draw",
             birthday="Happy birthday! Collect your gift with this receipt",
@@ -280,7 +287,8 @@ class ReceiptTexts:
             stored_value_ledger="Stored value", col_date="Date", col_description="Description",
             col_change="Change", col_balance="Balance", no_entries="No entries in this period",
             opening="Opening balance", closing="Closing balance", page="Page {page}",
-            thanks="Thank you, please come again", qr_hint="Scan for returns",
+            thanks="Thank you, please come again", qr_hint="Scan for returns", colon=":",
+            col_item="Item", col_qty="Qty", col_unit_price="Price", col_amount="Amount",
         )
 
 

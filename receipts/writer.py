@@ -18,12 +18,22 @@ class ReceiptWriter:
         self.out = EscPosBuilder(profile).init()
 
     def clean(self, text: str) -> str:
-        return layout.clean(text, self.profile.chinese_mode)
+        """One line of text as the printer can print it (a newline becomes a space)."""
+        return layout.clean(" ".join(text.splitlines()), self.profile.chinese_mode,
+                            self.profile.gb18030)
+
+    def _paragraphs(self, text: str, width: int) -> list[str]:
+        """Multi-line text (a footer typed in settings) wrapped line by line."""
+        lines: list[str] = []
+        for paragraph in text.splitlines() or [""]:
+            lines += layout.wrap(layout.clean(paragraph, self.profile.chinese_mode,
+                                              self.profile.gb18030), width)
+        return lines
 
     def title(self, text: str, scale: int = 2) -> ReceiptWriter:
         """Large, bold and centred; wrapped at the enlarged width."""
         self.out.align(Align.CENTER).bold(True).size(scale, scale)
-        for part in layout.wrap(self.clean(text), self.width // scale):
+        for part in self._paragraphs(text, self.width // scale):
             self.out.line(part)
         self.out.size(1, 1).bold(False).align(Align.LEFT)
         return self
@@ -34,7 +44,7 @@ class ReceiptWriter:
         self.out.align(Align.CENTER)
         if bold:
             self.out.bold(True)
-        for part in layout.wrap(self.clean(text), self.width):
+        for part in self._paragraphs(text, self.width):
             self.out.line(part)
         if bold:
             self.out.bold(False)
@@ -42,7 +52,7 @@ class ReceiptWriter:
         return self
 
     def text(self, text: str, indent: int = 0) -> ReceiptWriter:
-        for part in layout.wrap(self.clean(text), self.width - indent):
+        for part in self._paragraphs(text, self.width - indent):
             self.out.line(" " * indent + part)
         return self
 
@@ -56,8 +66,8 @@ class ReceiptWriter:
         return self
 
     def field(self, label: str, value: str) -> ReceiptWriter:
-        """'label: value' on one line, the value right-aligned."""
-        return self.lr(f"{label}:", value)
+        """'label: value' on one line, the value right-aligned ('：' in Chinese text)."""
+        return self.lr(f"{label}{self.texts.colon}", value)
 
     def money(self, label: str, fen: int, bold: bool = False) -> ReceiptWriter:
         return self.lr(label, self.texts.money(fen), bold=bold)
@@ -82,7 +92,7 @@ class ReceiptWriter:
 
     def signature(self, label: str) -> ReceiptWriter:
         self.blank().blank()
-        self.lr(f"{label}:", "_" * max(self.width // 2, 8))
+        self.lr(f"{label}{self.texts.colon}", "_" * max(self.width // 2, 8))
         return self
 
     def finish(self) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -144,6 +145,12 @@ class DeviceSettingsScreen(QWidget):
                                       else d.printer_profile)
         self.receipt_language = _combo("receipt_language",
                                        [("zh_CN", "中文"), ("en", "English")], d.receipt_language)
+        self.printer_gb18030 = QCheckBox(self.tr("Font has GB18030 (rare characters such as 𠮷)"))
+        self.printer_gb18030.setObjectName("printer_gb18030")
+        self.printer_gb18030.setChecked(d.printer_gb18030)
+        self.printer_gb18030.setToolTip(self.tr(
+            "Tick only if the printer's manual lists GB18030. Otherwise a character the "
+            "printer cannot print shows as a square."))
         self.drawer_pin = _combo("drawer_pin", [(0, self.tr("Pin 2")), (1, self.tr("Pin 5"))],
                                  d.drawer_pin)
         self.msr_url = self._address("msr_url", d.msr_url, "COM4, /dev/ttyUSB0")
@@ -210,7 +217,8 @@ class DeviceSettingsScreen(QWidget):
         column.addWidget(self._group("printer", self.tr("Receipt printer"), [
             (self.tr("Address"), self.printer_url),
             (self.tr("Paper · columns"), self.printer_profile),
-            (self.tr("Receipt language"), self.receipt_language)]))
+            (self.tr("Receipt language"), self.receipt_language), None,
+            ("", self.printer_gb18030)]))
         column.addWidget(self._group("drawer", self.tr("Cash drawer (on the printer)"), [
             (self.tr("Drawer connector"), self.drawer_pin)], test_text=self.tr("Open drawer")))
         column.addWidget(self.ports_label)
@@ -347,6 +355,7 @@ class DeviceSettingsScreen(QWidget):
             printer_url=self.printer_url.text().strip(),
             printer_profile=self.printer_profile.currentData(),
             receipt_language=self.receipt_language.currentData(),
+            printer_gb18030=self.printer_gb18030.isChecked(),
             drawer_pin=int(self.drawer_pin.currentData()),
             msr_url=self.msr_url.text().strip(),
             msr_protocol=self.msr_protocol.currentData(),

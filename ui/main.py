@@ -81,8 +81,9 @@ class TillReceiptDesk:
         self._printer = printer
         self._drawer = drawer
         self._queue = PrintQueue(queue_dir)
-        self._profile = PROFILES.get(profile_name(settings.devices.printer_profile),
-                                     PROFILE_80MM_48)
+        self._profile = replace(PROFILES.get(profile_name(settings.devices.printer_profile),
+                                             PROFILE_80MM_48),
+                                gb18030=settings.devices.printer_gb18030)
         self._texts = (ReceiptTexts.en() if settings.devices.receipt_language == "en"
                        else ReceiptTexts.zh_cn())
         self._configured = configured

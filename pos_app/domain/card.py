@@ -140,7 +140,8 @@ def mask_card_no(card_no: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """张三丰 -> 张**: enough to recognise, not enough to leak."""
+    """张三丰 -> 张**: enough to recognise, not enough to leak (always two stars, so the
+    mask never tells how long the name is)."""
     if not name:
         return name
-    return name[0] + "*" * max(len(name) - 1, 1)
+    return name[0] + "**"

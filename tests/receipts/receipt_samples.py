@@ -128,7 +128,7 @@ def sample_statement():  # type: ignore[no-untyped-def]
         tier_name_zh="金卡", tier_name_en="Gold", period_start=date(2026, 11, 1),
         period_end=date(2026, 11, 30), points_opening=998,
         points_lines=(StatementLine(at(3, 10), "消费积分 SH001-01-000100", 45, 1_043, "世纪大道店"),
-                      StatementLine(at(28, 14), "消费积分(含奖励10) SH001-01-000123", 270, 1_313,
+                      StatementLine(at(28, 14), "消费积分（含奖励10） SH001-01-000123", 270, 1_313,
                                     "世纪大道店"),
                       StatementLine(at(28, 15), "退货扣回 SH001-01-000124", -45, 1_268)),
         balance_opening_fen=250_000,

@@ -76,7 +76,7 @@ def test_the_sale_receipt_pdf_has_the_chinese_text_an_embedded_font_and_renders(
     path = _save("sale_receipt.pdf", sale_receipt_pdf(SHOP, sample_sale()))
     text = _text(path)
     for expected in ["百乐汇生活超市", "销售小票", "会员8.8折", "促销8折", "特价",
-                     "应付", "￥2603.19", "会员卡号:8800********9012", "再积232分可兑换",
+                     "应付", "￥2603.19", "会员卡号：8800********9012", "再积232分可兑换",
                      "谢谢惠顾"]:
         assert expected in text, expected
     _assert_all_fonts_embedded(path)
@@ -93,8 +93,8 @@ def test_the_same_sale_gives_the_same_pdf_bytes() -> None:
 def test_the_z_report_pdf_is_a4_with_the_shift_figures() -> None:
     path = _save("z_report.pdf", z_report_pdf(SHOP, sample_z_report(), printed_at=AT))
     text = _text(path)
-    for expected in ["交班报表(Z)", "销售86笔", "￥12345.67", "储值卡21笔", "现金差额",
-                     "-￥0.42", "打印时间:2026-11-2814:35:08"]:
+    for expected in ["交班报表（Z）", "销售86笔", "￥12345.67", "储值卡21笔", "现金差额",
+                     "-￥0.42", "打印时间：2026-11-2814:35:08"]:
         assert expected in text, expected
     _assert_all_fonts_embedded(path)
     page = _render(path, 50)

@@ -32,7 +32,7 @@ def _find(doc: Document, needle: str) -> str:
 def test_a_return_receipt_names_the_original_receipt_and_the_refund() -> None:
     doc = _ok(render_sale_receipt(SHOP, sample_return(), PROFILE_58MM))
     assert "退货单" in doc.texts
-    assert _find(doc, "原单号:").endswith("SH001-01-000123")
+    assert _find(doc, "原单号：").endswith("SH001-01-000123")
     assert _find(doc, "退款合计").endswith("￥11.26")
     assert _find(doc, "退回现金").endswith("￥11.26")
     assert not any("找零" in t for t in doc.texts)
@@ -46,7 +46,7 @@ def test_a_top_up_shows_the_bonus_apart_from_the_money_paid() -> None:
     assert _find(doc, "支付方式").endswith("微信")
     assert _find(doc, "储值余额").endswith("￥1700.00")
     assert _find(doc, "其中赠送").endswith("￥200.00")
-    assert _find(doc, "会员:").endswith("王**")
+    assert _find(doc, "会员：").endswith("王**")
 
 
 def test_a_balance_refund_says_bonus_is_not_refunded_and_is_signed() -> None:
@@ -67,10 +67,10 @@ def test_every_card_slip_has_its_title_and_a_signature_line(kind: CardEventKind,
                                                             title: str) -> None:
     doc = _ok(render_card_slip(SHOP, sample_card_slip(kind), PROFILE_58MM))
     assert title in doc.texts
-    assert _find(doc, "会员签名:")
-    assert _find(doc, "会员卡号:").endswith("8800********9099")
+    assert _find(doc, "会员签名：")
+    assert _find(doc, "会员卡号：").endswith("8800********9099")
     if kind is CardEventKind.REPLACED:
-        assert _find(doc, "原卡号:").endswith("8800********9012")
+        assert _find(doc, "原卡号：").endswith("8800********9012")
     else:
         assert not any("原卡号" in t for t in doc.texts)
     if kind is CardEventKind.CANCELLED:
@@ -97,7 +97,7 @@ def test_pay_in_and_pay_out_slips_are_told_apart_and_signed() -> None:
 def test_the_z_report_lists_tenders_stored_value_and_the_cash_difference() -> None:
     doc = _ok(render_z_report(SHOP, sample_z_report(), PROFILE_80MM_48, printed_at=AT),
               PROFILE_80MM_48)
-    assert "交班报表(Z)" in doc.texts
+    assert "交班报表（Z）" in doc.texts
     assert _find(doc, "销售 86笔").endswith("￥12345.67")
     assert _find(doc, "现金 40笔").endswith("￥3456.00")
     assert _find(doc, "储值卡 21笔").endswith("￥4567.00")
@@ -126,7 +126,7 @@ def test_a_pass_visit_and_a_points_gift_show_what_covered_the_line() -> None:
                    reasons=(PriceReason(ReasonKind.GIFT, 0, 0),))
     doc = _ok(render_sale_receipt(SHOP, replace(sale, lines=(wash, gift)), PROFILE_58MM))
     assert _find(doc, "计次卡抵扣").endswith("-￥38.40")
-    assert _find(doc, "积分兑换(用1000分)").endswith("-￥100.00")
+    assert _find(doc, "积分兑换（用1000分）").endswith("-￥100.00")
 
 
 def test_an_upgrade_is_congratulated_by_the_new_tier_name_not_its_code() -> None:

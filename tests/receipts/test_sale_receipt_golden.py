@@ -53,8 +53,8 @@ def test_golden_sale_receipt_decodes_to_the_expected_lines(profile: PrinterProfi
     assert "百乐汇生活超市" in shop.text
     assert _line_with(lines, "世纪大道100号").align == "center"
 
-    for label, value in [("单号:", "SH001-01-000123"), ("日期:", "2026-11-28 14:35:08"),
-                         ("收银机:", "01"), ("收银员:", "李娜")]:
+    for label, value in [("单号：", "SH001-01-000123"), ("日期：", "2026-11-28 14:35:08"),
+                         ("收银机：", "01"), ("收银员：", "李娜")]:
         line = _line_with(lines, label)
         assert line.text.startswith(label) and line.text.endswith(value)
         assert _width(line.text) == cols  # value flush right
@@ -62,7 +62,12 @@ def test_golden_sale_receipt_decodes_to_the_expected_lines(profile: PrinterProfi
     # The stacked discount of membership-rules.md §2: 100.00 x 0.8 x 0.88 = 70.40.
     texts = [line.text.strip() for line in lines]
     i = texts.index("智利进口车厘子礼盒 JJ级 2.5kg")
-    assert texts[i + 1].startswith("1 × ￥100.00") and texts[i + 1].endswith("￥100.00")
+    if cols >= 42:   # 80 mm: 品名 / 数量 / 单价 / 金额 columns under their headings
+        assert texts[i - 1 if texts[i - 1].startswith("品名") else 0].split() == [
+            "品名", "数量", "单价", "金额"]
+        assert texts[i + 1].split() == ["1", "￥100.00", "￥100.00"]
+    else:
+        assert texts[i + 1].startswith("1 × ￥100.00") and texts[i + 1].endswith("￥100.00")
     assert texts[i + 2].startswith("促销8折") and texts[i + 2].endswith("-￥20.00")
     assert texts[i + 3].startswith("会员8.8折") and texts[i + 3].endswith("-￥9.60")
     j = texts.index("戴森 Supersonic 吹风机 HD08")
@@ -77,10 +82,10 @@ def test_golden_sale_receipt_decodes_to_the_expected_lines(profile: PrinterProfi
     assert _line_with(lines, "现金实收").text.endswith("￥610.00")
     assert _line_with(lines, "找零").text.endswith("￥6.90")
 
-    assert _line_with(lines, "会员卡号:").text.endswith("8800********9012")
-    assert _line_with(lines, "手机:").text.endswith("138****5678")
-    assert _line_with(lines, "会员等级:").text.endswith("金卡")
-    assert _line_with(lines, "本次积分").text == "本次积分 +270(含奖励10)"
+    assert _line_with(lines, "会员卡号：").text.endswith("8800********9012")
+    assert _line_with(lines, "手机：").text.endswith("138****5678")
+    assert _line_with(lines, "会员等级：").text.endswith("金卡")
+    assert _line_with(lines, "本次积分").text == "本次积分 +270（含奖励10）"
     assert _line_with(lines, "可用积分").text.endswith("1268")
     assert _line_with(lines, "储值余额").text.endswith("￥388.00")
     assert _line_with(lines, "洗车次卡").text == "洗车次卡 剩余8次"

@@ -126,9 +126,12 @@ _FS_FIXED = {0x26: 0, 0x2E: 0, 0x21: 1, 0x43: 1, 0x2D: 1, 0x53: 2, 0x57: 1, 0x70
 class EscPosDecoder:
     """Feed bytes in any chunks; read `document` (and the per-feed events) as they decode."""
 
-    def __init__(self, chinese_mode: bool = True, code_page: str = "cp437") -> None:
-        # Chinese firmware powers up in Chinese mode (reference §4.3).
+    def __init__(self, chinese_mode: bool = True, code_page: str = "cp437",
+                 gb18030: bool = False) -> None:
+        # Chinese firmware powers up in Chinese mode (reference §4.3). gb18030: a font
+        # that also has the 4-byte GB18030 characters (else such a sequence is a problem).
         self.chinese = chinese_mode
+        self.gb18030 = gb18030
         self.code_page = code_page
         self.document = Document()
         self._buf = bytearray()
@@ -225,9 +228,23 @@ class EscPosDecoder:
         if not self.chinese:
             self._add_char(bytes([b]).decode(self.code_page, errors="replace"))
             return 1
-        # Chinese mode: every byte >= 0x80 leads a 2-byte GBK character.
+        # Chinese mode: every byte >= 0x80 leads a 2-byte GBK character, or in GB18030 a
+        # 4-byte one whose second byte is an ASCII digit (GB 18030-2005 §6).
         self._need(pos, 2)
         pair = bytes(buf[pos:pos + 2])
+        if 0x30 <= pair[1] <= 0x39:
+            self._need(pos, 4)
+            quad = bytes(buf[pos:pos + 4])
+            if not self.gb18030:
+                self._problem(pos, f"4-byte GB18030 sequence {quad.hex()} on a GBK font")
+                self._add_char("\ufffd")
+                return 4
+            try:
+                self._add_char(quad.decode("gb18030"))
+            except UnicodeDecodeError:
+                self._problem(pos, f"invalid GB18030 sequence {quad.hex()}")
+                self._add_char("\ufffd")
+            return 4
         try:
             ch = pair.decode("gbk")
             if len(ch) != 1:
@@ -431,8 +448,8 @@ class EscPosDecoder:
         return 2 + n_args
 
 
-def decode(data: bytes, chinese_mode: bool = True) -> Document:
+def decode(data: bytes, chinese_mode: bool = True, gb18030: bool = False) -> Document:
     """Decode a whole job at once."""
-    decoder = EscPosDecoder(chinese_mode=chinese_mode)
+    decoder = EscPosDecoder(chinese_mode=chinese_mode, gb18030=gb18030)
     decoder.feed(data)
     return decoder.close()

@@ -618,6 +618,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Font has GB18030 (rare characters such as 𠮷)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick only if the printer&apos;s manual lists GB18030. Otherwise a character the printer cannot print shows as a square.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pin 2</source>
         <translation type="unfinished"></translation>
     </message>

@@ -622,6 +622,14 @@
         <translation>未知结果（%1）。</translation>
     </message>
     <message>
+        <source>Font has GB18030 (rare characters such as 𠮷)</source>
+        <translation>字库支持 GB18030（𠮷 等生僻字）</translation>
+    </message>
+    <message>
+        <source>Tick only if the printer&apos;s manual lists GB18030. Otherwise a character the printer cannot print shows as a square.</source>
+        <translation>仅当打印机说明书写明支持 GB18030 时勾选。否则打印机打不出的字会印成方框。</translation>
+    </message>
+    <message>
         <source>Pin 2</source>
         <translation>2 号针脚</translation>
     </message>
