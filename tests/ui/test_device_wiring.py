@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.tenders import TenderKind
 from tests.ui.conftest import Till, log_in
+from tests.ui.keys import scanner_scans
 from ui.main import start_devices
 from ui.wedge import WedgeFilter
 
@@ -15,13 +15,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 CODES = ["6900000000017", "6900000000024", "6900000000031", "6900000000055", "6900000000079"]
-
-
-def burst(widget: QWidget, text: str, delay_ms: int = 1) -> None:
-    """What a wedge device types: fast keys, then Enter."""
-    for ch in text:
-        QTest.keyClick(widget, ch, Qt.KeyboardModifier.NoModifier, delay_ms)
-    QTest.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, delay_ms)
 
 
 @pytest.fixture
@@ -42,9 +35,9 @@ def wired(till: Till, qtbot, qapp: QApplication):  # noqa: ANN001
 def test_a_swipe_attaches_the_member_and_a_scan_adds_the_item(wired: Till, qtbot) -> None:  # noqa: ANN001
     selling = wired.window.selling
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "6900000000017")
+        scanner_scans(selling.input, "6900000000017")
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, ";100002?")
+        scanner_scans(selling.input, ";100002?")
     wired.wait_idle(qtbot)
     assert selling.view.member.account.name == "李娜"
     assert [ln.amount_fen for ln in selling.model.lines] == [8_800]
@@ -54,7 +47,7 @@ def test_a_swipe_attaches_the_member_and_a_scan_adds_the_item(wired: Till, qtbot
 def test_twenty_scans_in_a_burst_all_land_in_order(wired: Till, qtbot, qapp) -> None:  # noqa: ANN001
     """20 codes 10 ms apart, as a serial scanner's bridge delivers them (the wedge's own key
     timing is tested in test_wedge.py; here the screen and the background lane must keep up)."""
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
     wedge = next(o for o in qapp.children() if isinstance(o, WedgeFilter))
     selling = wired.window.selling
     codes = [CODES[i % len(CODES)] for i in range(20)]
@@ -160,7 +153,7 @@ def test_a_receipt_qr_scanned_in_the_returns_dialog_finds_the_sale(wired: Till, 
     returns.activateWindow()
     returns.receipt.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is returns.receipt)
-    burst(returns.receipt, f"POS:R:{receipt_no}")
+    scanner_scans(returns.receipt, f"POS:R:{receipt_no}")
     wired.wait_idle(qtbot)
     qtbot.waitUntil(lambda: returns.sale is not None, timeout=5000)
     assert returns.sale.receipt_no == receipt_no

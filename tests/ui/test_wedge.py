@@ -9,15 +9,15 @@ on a loaded machine; two tests also drive devices through QTest in real time.
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain.magstripe import CardNumberRule
+from tests.ui.keys import reader_types
 from ui.wedge import SerialInputBridge, WedgeFilter, install_wedge_filter, make_capture_field
 
 pytestmark = [
@@ -26,7 +26,6 @@ pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
 
-DEVICE_MS = 8  # a reader or scanner types a key every 5-10 ms (reference §1.3)
 PERSON_MS = 150  # a person, even a fast one, takes longer than 100 ms per key
 
 GLOBALPAYMENTS = (
@@ -97,58 +96,6 @@ def type_text(widget: QWidget, text: str, delay_ms: int = PERSON_MS) -> None:
             # What a Chinese IME in punctuation mode delivers: a key press whose text is full-width.
             QTest.sendKeyEvent(QTest.KeyAction.Press, widget, Qt.Key.Key_unknown, ch, no_mod, delay_ms)
             QTest.sendKeyEvent(QTest.KeyAction.Release, widget, Qt.Key.Key_unknown, ch, no_mod)
-
-
-class PlatformClock:
-    """Window-system key timestamps (ms); each burst starts well after the previous one."""
-
-    def __init__(self) -> None:
-        self.now = int(time.monotonic() * 1000)
-
-    def burst(self) -> int:
-        self.now += 10_000
-        return self.now
-
-    def tick(self, ms: int) -> int:
-        self.now += ms
-        return self.now
-
-
-CLOCK = PlatformClock()
-
-
-def _key_for(ch: str) -> Qt.Key:
-    if ch == "\r":
-        return Qt.Key.Key_Return
-    if " " <= ch <= "~":
-        # Qt key codes for printable ASCII are the (upper-case) ASCII codes.
-        return Qt.Key(ord(ch.upper()))
-    return Qt.Key.Key_unknown
-
-
-def _send(widget: QWidget, etype: QEvent.Type, key: Qt.Key, mods: Qt.KeyboardModifier, text: str, at: int) -> None:
-    event = QKeyEvent(etype, key, mods, text)
-    event.setTimestamp(at)
-    QApplication.sendEvent(widget, event)
-
-
-def reader_types(widget: QWidget, text: str, gap_ms: int = DEVICE_MS, *, shift: bool = False) -> None:
-    """A reader or scanner: key events stamped gap_ms apart, delivered back to back like queued platform input.
-
-    With shift=True the reader presses Shift around capitals and the symbols
-    that need it on a US layout, as HID readers do.
-    """
-    at = CLOCK.burst()
-    for ch in text:
-        needs_shift = shift and (ch.isupper() or ch in "%^?")
-        mods = Qt.KeyboardModifier.ShiftModifier if needs_shift else Qt.KeyboardModifier.NoModifier
-        if needs_shift:
-            _send(widget, QEvent.Type.KeyPress, Qt.Key.Key_Shift, mods, "", at)
-        at = CLOCK.tick(gap_ms)
-        _send(widget, QEvent.Type.KeyPress, _key_for(ch), mods, ch, at)
-        _send(widget, QEvent.Type.KeyRelease, _key_for(ch), mods, ch, at + 2)
-        if needs_shift:
-            _send(widget, QEvent.Type.KeyRelease, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier, "", at + 3)
 
 
 def settle(qtbot) -> None:
