@@ -1,7 +1,7 @@
 """The head-office HTTP API (FastAPI). Every route but /v1/health and /v1/enrol needs a till's
 API key in `X-Api-Key`; the shop and till come from the key, never from a body."""
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
@@ -12,6 +12,9 @@ from headoffice.errors import BadCursor, NotEnrolled, UnknownStream
 from headoffice.feeds import MAX_PAGE
 from headoffice.service import MAX_BATCH, HeadOffice, PushedEvent, TillIdentity
 from pos_app.sync.events import STREAMS
+
+if TYPE_CHECKING:
+    from headoffice.member_site.service import MemberSite
 
 BIG = 2 ** 62
 ID_PATTERN = r"^[0-9A-Za-z-]{1,64}$"
@@ -95,8 +98,11 @@ class WhoAmI(BaseModel):
 api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False)
 
 
-def create_app(ho: HeadOffice) -> FastAPI:
+def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None) -> FastAPI:
     app = FastAPI(title="Membership POS head office", version="1.0.0")
+    if member_site is not None:
+        from headoffice.member_site.web import member_site_router
+        app.include_router(member_site_router(member_site))
 
     def identity(key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:
         try:

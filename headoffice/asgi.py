@@ -17,4 +17,7 @@ from headoffice.service import HeadOffice
 def app_from_env() -> FastAPI:
     url = os.environ["POS_HQ_DB"]
     pool = int(os.environ.get("POS_HQ_POOL", "8"))
-    return create_app(HeadOffice(create_ho_engine(url, pool_size=pool)))
+    ho = HeadOffice(create_ho_engine(url, pool_size=pool))
+    from headoffice.member_site.wiring import build_member_site
+    from headoffice.signing import HeadOfficeSigner
+    return create_app(ho, build_member_site(ho, HeadOfficeSigner.load_or_create()))

@@ -41,9 +41,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from headoffice.app import create_app
+    from headoffice.member_site.wiring import build_member_site, publish_member_site
+    from headoffice.signing import HeadOfficeSigner
     url = database_url(args.db)
     ho = open_headoffice(url)
     key_path = start_signing(ho, args.signing_key)
+    site = build_member_site(ho, HeadOfficeSigner.load_or_create(key_path))
+    publish_member_site(ho, site)
     if args.workers > 1:
         ho.engine.dispose()
         os.environ["POS_HQ_DB"] = url
@@ -51,7 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run("headoffice.asgi:app_from_env", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_level="warning")
         return 0
-    uvicorn.run(create_app(ho), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(create_app(ho, site), host=args.host, port=args.port, log_level="warning")
     return 0
 
 

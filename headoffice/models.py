@@ -225,7 +225,7 @@ class SaleRow(Base):
     shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"), index=True)
     till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
     kind: Mapped[str] = mapped_column(String(8))
-    receipt_no: Mapped[str] = mapped_column(String(40))
+    receipt_no: Mapped[str] = mapped_column(String(40), index=True)
     member_id: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
     total_fen: Mapped[int] = mapped_column(BigInteger)
     original_sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
@@ -289,3 +289,79 @@ class SettlementRow(Base):
     body: Mapped[str] = mapped_column(Text)
     body_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# -- the member page (headoffice/member_site) --------------------------------------------------
+
+class MemberSmsCodeRow(Base):
+    """A one-time sign-in (or confirmation) code sent by SMS; only its salted hash is kept."""
+
+    __tablename__ = "member_sms_codes"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    mobile_hash: Mapped[str] = mapped_column(String(64), index=True)
+    member_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    purpose: Mapped[str] = mapped_column(String(12))          # sign_in | lost
+    code_hash: Mapped[str] = mapped_column(String(64))
+    salt: Mapped[str] = mapped_column(String(32))
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class MemberSignInFailureRow(Base):
+    """A wrong code typed on the member page: counted per IP and per number to stop guessing."""
+
+    __tablename__ = "member_signin_failures"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    mobile_hash: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(45), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class MemberSessionRow(Base):
+    """A signed-in member page; the browser holds the token, head office only its hash."""
+
+    __tablename__ = "member_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(43))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    verified_at: Mapped[datetime] = mapped_column(DateTime)   # last SMS check
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class MessageLogRow(Base):
+    """Every message head office sent or decided not to send, and opt-outs (the console
+    shows this table). Never holds a code or a full mobile number."""
+
+    __tablename__ = "message_log"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    member_id: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
+    mobile_masked: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(20))     # sign_in, card_lost, birthday, ...
+    template: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12))      # sent, failed, suppressed, opt_out
+    reason: Mapped[str] = mapped_column(String(80), default="")
+    provider: Mapped[str] = mapped_column(String(12))
+    provider_id: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class MemberDataRequestRow(Base):
+    """A member's own PIPL request from the member page (delete my data); the console's
+    PIPL flow reads the open ones and closes them."""
+
+    __tablename__ = "member_data_requests"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))        # erase | export
+    source: Mapped[str] = mapped_column(String(12))      # member_page
+    status: Mapped[str] = mapped_column(String(10))      # open | done | refused
+    note: Mapped[str] = mapped_column(String(200), default="")
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    handled_by: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -1,0 +1,90 @@
+"""Messages to members: consent, 回T退订, quiet hours, the frequency cap, and a record of
+every send, through the SDK to the local provider endpoint."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from headoffice.member_site.messaging import LogMessageSender, MessagingService, recent_log
+from headoffice.models import MemberRow, MessageLogRow
+from tests.headoffice.member_site.member_rig import MemberHq
+from tests.sync.sync_rig import LI_NA, ZHANG_WEI
+
+pytestmark = [pytest.mark.postgres, pytest.mark.integration]
+
+DAYTIME = datetime(2026, 11, 28, 4, 0)       # 12:00 in China
+
+
+def send(member_hq: MemberHq, member_id: str, mobile: str, purpose: str, params: dict):
+    ms = member_hq.site.messaging
+
+    def work(s):  # noqa: ANN001
+        return ms.send(s, member_id, mobile, purpose, params)
+    return member_hq.ho._tx(work)
+
+
+def test_a_reminder_goes_only_to_a_consenting_member_and_is_recorded(member_hq: MemberHq):
+    member_hq.ho.clock.at = DAYTIME
+    with member_hq.ho.sessions() as s, s.begin():
+        s.get(MemberRow, ZHANG_WEI).consent_messages = False
+    out = send(member_hq, ZHANG_WEI, "13800001111", "birthday", {"name": "张伟"})
+    assert (out.status, out.reason) == ("suppressed", "no_consent")
+    out = send(member_hq, LI_NA, "13800002222", "birthday", {"name": "李娜"})
+    assert out.status == "sent"
+    assert [m.template_code for m in member_hq.sms.messages_to("13800002222")] == ["SMS_310003"]
+    assert member_hq.sms.messages_to("13800001111") == []
+    with member_hq.ho.sessions() as s:
+        log = recent_log(s)
+    assert [(x["purpose"], x["status"], x["reason"], x["mobile"]) for x in log] == [
+        ("birthday", "sent", "", "138****2222"), ("birthday", "suppressed", "no_consent",
+                                                  "138****1111")]
+
+
+def test_quiet_hours_hold_reminders_back_but_not_a_sign_in_code(member_hq: MemberHq):
+    member_hq.ho.clock.at = datetime(2026, 11, 28, 14, 30)     # 22:30 in China
+    assert send(member_hq, LI_NA, "13800002222", "low_balance",
+                {"balance": "5.00"}).reason == "quiet_hours"
+    assert send(member_hq, LI_NA, "13800002222", "sign_in", {"code": "111111"}).status == "sent"
+    member_hq.ho.clock.at = datetime(2026, 11, 28, 1, 0)       # 09:00 in China
+    assert send(member_hq, LI_NA, "13800002222", "low_balance",
+                {"balance": "5.00"}).status == "sent"
+
+
+def test_at_most_four_reminders_a_month_per_member(member_hq: MemberHq):
+    member_hq.ho.clock.at = DAYTIME
+    results = []
+    for day in range(6):
+        member_hq.ho.clock.at = DAYTIME + timedelta(days=day)
+        results.append(send(member_hq, LI_NA, "13800002222", "birthday", {"name": "李娜"}).reason)
+    assert results == ["", "", "", "", "frequency_cap", "frequency_cap"]
+    member_hq.ho.clock.at = DAYTIME + timedelta(days=31)
+    assert send(member_hq, LI_NA, "13800002222", "birthday", {"name": "李娜"}).status == "sent"
+
+
+def test_replying_T_opts_out_and_is_recorded(member_hq: MemberHq):
+    member_hq.ho.clock.at = DAYTIME
+    ms = member_hq.site.messaging
+    assert member_hq.ho._tx(lambda s: ms.opt_out(s, "13800002222", "好的")) == 0
+    assert member_hq.ho._tx(lambda s: ms.opt_out(s, "13800002222", " t ")) == 1
+    with member_hq.ho.sessions() as s:
+        assert s.get(MemberRow, LI_NA).consent_messages is False
+        row = s.scalars(select(MessageLogRow).where(MessageLogRow.status == "opt_out")).one()
+        assert (row.member_id, row.mobile_masked) == (LI_NA, "138****2222")
+    assert send(member_hq, LI_NA, "13800002222", "birthday", {"name": "李娜"}).reason == \
+        "no_consent"
+
+
+def test_a_provider_refusal_is_recorded_as_failed(member_hq: MemberHq):
+    member_hq.ho.clock.at = DAYTIME
+    member_hq.sms.fail_next.append("isv.BUSINESS_LIMIT_CONTROL")
+    out = send(member_hq, LI_NA, "13800002222", "birthday", {"name": "李娜"})
+    assert (out.status, out.reason) == ("failed", "isv.BUSINESS_LIMIT_CONTROL")
+
+
+def test_without_a_provider_messages_are_recorded_not_sent(member_hq: MemberHq):
+    ms = MessagingService(LogMessageSender(), {"sign_in": "SMS_1"}, member_hq.ho.clock)
+    out = member_hq.ho._tx(lambda s: ms.send(s, LI_NA, "13800002222", "sign_in",
+                                            {"code": "123456"}))
+    assert (out.status, out.reason) == ("failed", "no_provider")
