@@ -1,14 +1,14 @@
 """member page: SMS codes, sign-in failures, sessions, message log, data requests; sales by receipt number
 
-Revision ID: 0002m
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-03 07:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002m'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
