@@ -48,6 +48,11 @@ class DeviceSettings:
     wedge_prefix: str = ""
     wedge_min_barcode_length: int = 6
     wedge_end_idle_ms: int = 100
+    # The shape of this shop's member card numbers, so bare digits from a wedge reader or a
+    # scanned printed-number card (印号卡) are taken as a card before the catalog is asked:
+    # comma-separated prefixes ("88,66") and lengths ("12"); both empty: ask the catalog first.
+    card_prefixes: str = ""
+    card_lengths: str = ""
 
 
 @dataclass(frozen=True)

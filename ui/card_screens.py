@@ -448,10 +448,20 @@ class MemberCardsScreen(QWidget):
         self.search(card_no)
 
     def on_barcode_scanned(self, code: str) -> None:
-        """A scan: the same-day receipt of the open register form, else a member card number."""
+        """A scan, routed by what it is: a card number (bare digits from a wedge reader, a
+        printed-number card) goes where a swipe goes; a receipt to the register form."""
+        from pos_app.domain.input_routing import InputKind
+        routed = self._ctx.route(code, selling=False)
+        if routed.kind is InputKind.CARD:
+            self.on_card_swiped(routed.value)
+            return
         form = self._open_form()
         if isinstance(form, CardRegisterDialog):
-            form.join_receipt.setText(code)
+            if routed.kind is InputKind.RECEIPT:
+                form.join_receipt.setText(code)
+            else:
+                form.message.setText(self.tr("%1 is neither a card number nor a receipt.")
+                                     .replace("%1", code))
             return
         if form is None and self.isVisible():
             self.query.setText(code)
@@ -548,7 +558,10 @@ class MemberCardsScreen(QWidget):
             self._print(fee_sale)
 
     def _on_printed(self, outcome: object) -> None:
-        if isinstance(outcome, PrintResult) and not outcome.printed:
+        if isinstance(outcome, PrintResult) and not outcome.configured:
+            self.message.setText(self.message.text() + " " + self.tr(
+                "No receipt printer is set up: the slip was not printed."))
+        elif isinstance(outcome, PrintResult) and not outcome.printed:
             self.message.setText(self.message.text() + " " + self.tr(
                 "The slip waits for reprint (F9)."))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pos_app.bootstrap import Services
+from pos_app.domain.input_routing import CardNumberFormat, InputRouter, RoutedInput
 from pos_app.domain.sale import CompletedSale
 from pos_app.services.auth import User
 from pos_app.settings import Settings
@@ -19,6 +20,10 @@ class PrintResult:
 
     printed: bool
     error: Exception | None = None
+    # False: no receipt printer is set up, so nothing reached paper (preview or PDF instead).
+    configured: bool = True
+    # Nothing to print (F9 before any receipt).
+    nothing: bool = False
 
 
 class ReceiptDesk(Protocol):
@@ -51,6 +56,10 @@ class ReceiptDesk(Protocol):
         """'ready', 'problem', 'none' (no printer configured)."""
         ...
 
+    def last_pdf(self) -> bytes:
+        """The last receipt as an 80 mm PDF page (empty when there is none)."""
+        ...
+
 
 @dataclass
 class TillContext:
@@ -71,3 +80,13 @@ class TillContext:
     pause_capture: Callable[[bool], None] = lambda paused: None
     user: User | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # What a scanned/swiped/typed string is (ui/main.py gives it the store's lookups; other
+    # features add recognisers with router.add_recogniser).
+    router: InputRouter = field(default_factory=InputRouter)
+
+    def route(self, text: str, *, selling: bool = True) -> RoutedInput:
+        """Route input with the card-number shape from the current settings (may block: call
+        it on the background lane)."""
+        d = self.settings.devices
+        self.router.card_format = CardNumberFormat.parse(d.card_prefixes, d.card_lengths)
+        return self.router.route(text, selling=selling)

@@ -114,7 +114,8 @@ class TillReceiptDesk:
         self._note(outcome.printed, outcome.error)
         if self._configured or not outcome.printed:
             log.info("receipt %s %s", sale.receipt_no, "printed" if outcome.printed else "queued")
-        return PrintResult(outcome.printed, outcome.error)
+        return PrintResult(outcome.printed and self._configured, outcome.error,
+                           configured=self._configured)
 
     def print_slip(self, doc: object) -> PrintResult:
         """A card slip or a top-up slip (ctx.extra['print_slip'] for the card screen)."""
@@ -132,7 +133,8 @@ class TillReceiptDesk:
             outcome = print_or_queue(self._printer, self._queue, data, f"slip {receipt_no}",
                                      receipt_no)
         self._note(outcome.printed, outcome.error)
-        return PrintResult(outcome.printed, outcome.error)
+        return PrintResult(outcome.printed and self._configured, outcome.error,
+                           configured=self._configured)
 
     def _note(self, printed: bool, error: Exception | None) -> None:
         self._state = "ready" if printed else "problem"
@@ -163,7 +165,7 @@ class TillReceiptDesk:
 
     def reprint_last(self) -> PrintResult:
         if self._last is None:
-            return PrintResult(True)
+            return PrintResult(False, configured=self._configured, nothing=True)
         receipt_no = self._last.receipt_no
         with self._services.uow() as uow:
             count = uow.sales.count_reprint(receipt_no)
@@ -179,6 +181,10 @@ class TillReceiptDesk:
     def last_preview(self) -> list[str]:
         from receipts.preview import preview_text
         return preview_text(self._last_bytes, self._profile.columns) if self._last_bytes else []
+
+    def last_pdf(self) -> bytes:
+        from receipts.pdf import escpos_pdf
+        return escpos_pdf(self._last_bytes, self._profile.columns) if self._last_bytes else b""
 
     def printer_state(self) -> str:
         return self._state if self._configured else ("problem" if self._state == "problem"
@@ -355,6 +361,10 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
                       settings=settings, data_dir=data_dir, receipts=desk, language=language,
                       sync_state=_not_enrolled(outbox_counter(data_dir)),
                       save_settings=lambda s: save_settings(data_dir, s))
+    from pos_app.domain.input_routing import CardNumberFormat
+    from pos_app.services.input_routing import store_router
+    ctx.router = store_router(services.uow, CardNumberFormat.parse(
+        settings.devices.card_prefixes, settings.devices.card_lengths))
     # Contracts of the card and reports screens (ui/card_screens.py, ui/reports_screen.py).
     ctx.extra["print_slip"] = desk.print_slip
     ctx.extra["export_xlsx"] = export_xlsx

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayou
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
 from pos_app.domain.catalog import Product
-from pos_app.domain.errors import CardNotUsable, UnknownProduct, ValidationFailed
-from pos_app.domain.member_code import MemberCodeRefused, looks_like_member_code
+from pos_app.domain.errors import CardNotUsable, ValidationFailed
+from pos_app.domain.input_routing import InputKind
+from pos_app.domain.member_code import MemberCodeRefused
 from pos_app.domain.money import BP_ONE, parse_rate
 from pos_app.domain.sale import CompletedSale
 from pos_app.services.selling import BasketView, SellingSession
@@ -30,8 +31,6 @@ from ui.wedge import make_capture_field
 
 log = logging.getLogger(__name__)
 
-_CARD_LIKE = re.compile(r"^\d{6,20}$")
-
 
 class SellingScreen(QWidget):
     """One basket at a time; every session call runs on the background 'till' lane in order."""
@@ -40,6 +39,7 @@ class SellingScreen(QWidget):
     sale_completed = Signal(object)      # CompletedSale
     print_finished = Signal(object)      # PrintResult
     status_message = Signal(str)
+    pdf_saved = Signal(str)
     manager_requested = Signal()
     logout_requested = Signal()
 
@@ -117,6 +117,32 @@ class SellingScreen(QWidget):
         self.banner.setObjectName("saleBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
+        # After a sale or a return: what to hand back, large, until the next scan or card.
+        self.money_panel = QLabel()
+        self.money_panel.setObjectName("moneyPanel")
+        self.money_panel.setWordWrap(True)
+        self.money_panel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.money_panel.setStyleSheet("QLabel { font-size: 30pt; font-weight: bold; "
+                                       "color: #1b5e20; background: #e8f5e9; padding: 6px; "
+                                       "border-radius: 6px; }")
+        self.money_panel.hide()
+        # Shown when a receipt did not reach paper: look at it, or keep it as a PDF.
+        self.preview_button = QPushButton(self.tr("Preview receipt (Ctrl+P)"))
+        self.preview_button.setObjectName("previewButton")
+        self.pdf_button = QPushButton(self.tr("Save receipt as PDF…"))
+        self.pdf_button.setObjectName("pdfButton")
+        for b in (self.preview_button, self.pdf_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setMinimumHeight(40)
+        self.preview_button.clicked.connect(self.open_receipt_preview)
+        self.pdf_button.clicked.connect(self.save_receipt_pdf)
+        self.print_actions = QWidget()
+        pa = QHBoxLayout(self.print_actions)
+        pa.setContentsMargins(0, 0, 0, 0)
+        pa.addWidget(self.preview_button)
+        pa.addWidget(self.pdf_button)
+        pa.addStretch(1)
+        self.print_actions.hide()
 
         self.member_panel = MemberPanelWidget(ctx.language)
         totals = QFrame()
@@ -188,7 +214,9 @@ class SellingScreen(QWidget):
 
         left = QVBoxLayout()
         left.addWidget(self.input)
+        left.addWidget(self.money_panel)
         left.addWidget(self.banner)
+        left.addWidget(self.print_actions)
         left.addWidget(self.table, 1)
         right = QVBoxLayout()
         right.addWidget(self.member_panel, 1)
@@ -221,6 +249,13 @@ class SellingScreen(QWidget):
         self.discount_label.setText(yuan(-b.discount_fen) if b.discount_fen else yuan(0))
         self.due_label.setText(yuan(view.total_fen))
         self.view_shown.emit(view)
+
+    def _next_customer(self) -> None:
+        """The next action after a sale or return: the change and the print note go away."""
+        self.banner.hide()
+        self.money_panel.hide()
+        self.print_actions.hide()
+        self.member_panel.clear_problem()
 
     def selected_line_no(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -275,31 +310,30 @@ class SellingScreen(QWidget):
         """A barcode, SKU or 'qty*code'; a member card number when no product has that code."""
         if self._paying("scan", code):
             return
-        self.banner.hide()
+        self._next_customer()
         arrived = time.perf_counter()
         session = self.session
 
+        ctx = self._ctx
+
         def work() -> tuple[str, Any]:
-            if looks_like_member_code(code):
+            routed = ctx.route(code)
+            if routed.kind is InputKind.MEMBER_CODE:
                 # The phone member code: routed like a card swipe, checked offline.
                 try:
-                    return "member", session.attach_member_code(code)
+                    return "member", session.attach_member_code(routed.value)
                 except MemberCodeRefused as exc:
                     return "code_refused", exc
                 except CardNotUsable as exc:
-                    return "refused", exc
-            try:
-                return "item", session.add(code)
-            except UnknownProduct:
-                if not _CARD_LIKE.match(code):
-                    raise
+                    return "refused", self._refusal(exc)
+            if routed.kind is InputKind.CARD:
                 try:
-                    return "member", session.attach_card(code)
+                    return "member", session.attach_card(routed.value)
                 except CardNotUsable as exc:
-                    return "refused", exc
-                except Exception:  # noqa: BLE001 - the product error is the one to explain
-                    pass
-                raise
+                    return "refused", self._refusal(exc)
+            if routed.kind is InputKind.RECEIPT:
+                return "receipt", routed.value
+            return "item", session.add(code)
 
         def done(result: tuple[str, Any]) -> None:
             kind, value = result
@@ -308,6 +342,10 @@ class SellingScreen(QWidget):
                 return
             if kind == "code_refused":
                 self._code_refused(value)
+                return
+            if kind == "receipt":
+                self.status_message.emit(self.tr("That is receipt %1: press F7 for a return.")
+                                         .replace("%1", value))
                 return
             if kind == "member":
                 self.member_panel.clear_problem()
@@ -320,14 +358,14 @@ class SellingScreen(QWidget):
         """A swiped or tapped card (wedge, serial MSR) or a typed card number."""
         if self._paying("card", card_no):
             return
-        self.banner.hide()
+        self._next_customer()
         session = self.session
 
         def work() -> tuple[str, Any]:
             try:
                 return "member", session.attach_card(card_no)
             except CardNotUsable as exc:
-                return "refused", exc
+                return "refused", self._refusal(exc)
 
         self._run(work, self._on_attach_done)
 
@@ -340,7 +378,7 @@ class SellingScreen(QWidget):
             try:
                 return "member", session.attach_uid(uid_hex)
             except CardNotUsable as exc:
-                return "refused", exc
+                return "refused", self._refusal(exc)
 
         self._run(work, self._on_attach_done)
 
@@ -359,7 +397,7 @@ class SellingScreen(QWidget):
                 member = verify()
                 return "member", session.attach_card(member.card.card_no)
             except CardNotUsable as exc:
-                return "refused", exc
+                return "refused", self._refusal(exc)
 
         self._run(work, self._on_attach_done)
 
@@ -370,7 +408,7 @@ class SellingScreen(QWidget):
             try:
                 return "member", session.attach_member(member_id)
             except CardNotUsable as exc:
-                return "refused", exc
+                return "refused", self._refusal(exc)
 
         self._run(work, self._on_attach_done)
 
@@ -389,10 +427,29 @@ class SellingScreen(QWidget):
         if self.view is not None:
             self._show(self.view)
 
-    def _card_refused(self, exc: CardNotUsable) -> None:
-        # The member stays off the sale: the basket keeps its non-member prices.
-        self.member_panel.show_problem(card_problem(exc) + "\n" + self.tr(
-            "No member price, no points, cannot pay with balance."))
+    def _refusal(self, exc: CardNotUsable) -> tuple[CardNotUsable, str | None]:
+        """(the refusal, whose card it is): runs on the background lane."""
+        from pos_app.services.input_routing import card_owner_name
+        try:
+            return exc, card_owner_name(self._ctx.services.uow, exc.card_no)
+        except Exception:  # noqa: BLE001 - the name is a courtesy; the refusal is what counts
+            log.exception("card owner look-up failed")
+            return exc, None
+
+    def _card_refused(self, refusal: tuple[CardNotUsable, str | None]) -> None:
+        """A refused card: say whose card and why; the sale keeps the member it had (if any),
+        so what the panel says and how the basket is priced always agree."""
+        exc, owner = refusal
+        attached = self.view.member if self.view is not None else None
+        who = (self.tr("Card %1 (%2) was refused.").replace("%1", exc.card_no)
+               .replace("%2", owner) if owner else
+               self.tr("Card %1 was refused.").replace("%1", exc.card_no))
+        if attached is not None and attached.card.card_no != exc.card_no:
+            then = self.tr("The sale stays with member %1 (card %2).").replace(
+                "%1", attached.account.name).replace("%2", attached.card.card_no)
+        else:
+            then = self.tr("No member price, no points, cannot pay with balance.")
+        self.member_panel.show_problem(who + " " + card_problem(exc) + "\n" + then)
         self.status_message.emit(card_problem(exc))
         if self.view is not None:
             self._show(self.view)
@@ -504,9 +561,62 @@ class SellingScreen(QWidget):
 
     def _on_returns_dialog_returned(self, sale: CompletedSale) -> None:
         self.last_sale = sale
+        self._show_money("\n".join(self.refund_lines(sale)))
         self._show_banner(self.tr("Return %1 booked: refund %2.")
                           .replace("%1", sale.receipt_no).replace("%2", yuan(sale.total_fen)))
         self._print(sale)
+
+    def refund_lines(self, sale: CompletedSale) -> list[str]:
+        """What a return hands back, tender by tender, and the member's balance after it."""
+        from pos_app.domain.tenders import TenderKind
+        from ui.formatting import tender_name
+        out: list[str] = []
+        for t in sale.tenders:
+            amount = abs(t.amount_fen)
+            if t.kind is TenderKind.CASH:
+                out.append(self.tr("Cash back %1").replace("%1", yuan(amount)))
+            elif t.kind is TenderKind.STORED_VALUE:
+                out.append(self.tr("Back to the member card %1").replace("%1", yuan(amount)))
+            elif t.kind is TenderKind.POINTS:
+                out.append(self.tr("Back as points %1").replace("%1", str(abs(t.points_used))))
+            else:
+                out.append(self.tr("Back to %1 %2").replace("%1", tender_name(t.kind))
+                           .replace("%2", yuan(amount)))
+        if sale.member is not None:
+            out.append(self.tr("New card balance %1").replace(
+                "%1", yuan(sale.member.balance_after_fen)))
+        return out
+
+    def _show_money(self, text: str) -> None:
+        self.money_panel.setText(text)
+        self.money_panel.show()
+
+    def save_receipt_pdf(self, path: str | None = None) -> None:
+        """Save the last receipt as a PDF (asks where, unless a path is given)."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+        if path is None:
+            default = str(Path.home() / f"{self.last_sale.receipt_no if self.last_sale else 'receipt'}.pdf")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save receipt as PDF"), default,
+                                                  self.tr("PDF files (*.pdf)"))
+            if not path:
+                return
+        desk = self._ctx.receipts
+        target = Path(path)
+
+        def work() -> Path:
+            data = desk.last_pdf()
+            if not data:
+                raise ValidationFailed("receipt", "there is no receipt to save yet")
+            target.write_bytes(data)
+            return target
+
+        def done(saved: Path) -> None:
+            self.status_message.emit(self.tr("Receipt saved as %1").replace("%1", str(saved)))
+            self.pdf_saved.emit(str(saved))
+
+        self._ctx.background.run(work, done, lambda exc: show_error(self, exc), lane="device")
 
     def open_discount_dialog(self) -> None:
         if self.session.is_empty:
@@ -557,6 +667,9 @@ class SellingScreen(QWidget):
                 desk.reprint_waiting()
                 return PrintResult(True)
             return desk.reprint_last()
+
+        self.print_actions.hide()
+        self._show_banner(self.tr("Printing the receipt…"))
 
         self._ctx.background.run(work, self._on_print_done,
                                  lambda exc: self._on_print_done(PrintResult(False, exc)),
@@ -651,6 +764,11 @@ class SellingScreen(QWidget):
         self._show(self.session.view())
         change = (self.tr("Change %1").replace("%1", yuan(sale.change_fen))
                   if sale.change_fen else self.tr("No change"))
+        received = sum(t.received_fen or t.amount_fen for t in sale.tenders
+                       if t.kind.value == "cash")
+        big = change if not received else self.tr("%1 (received %2)").replace(
+            "%1", change).replace("%2", yuan(received))
+        self._show_money(big)
         self._show_banner(self.tr("Sale %1 done. %2. Printing the receipt…")
                           .replace("%1", sale.receipt_no).replace("%2", change))
         self.sale_completed.emit(sale)
@@ -666,10 +784,20 @@ class SellingScreen(QWidget):
     def _on_print_done(self, result: PrintResult) -> None:
         self.last_print = result
         base = self.banner.text().split("\n")[0] if self.banner.isVisible() else ""
-        if result.printed:
+        self.print_actions.hide()
+        if result.nothing:
+            note = self.tr("No receipt to print yet.")
+            style = "background: #fff3e0; color: #e65100;"
+        elif not result.configured:
+            note = self.tr("No receipt printer is set up: nothing was printed. Preview the "
+                           "receipt or save it as a PDF.")
+            style = "background: #fff3e0; color: #e65100;"
+            self.print_actions.show()
+        elif result.printed:
             note = self.tr("Receipt printed.")
             style = "background: #e8f5e9; color: #1b5e20;"
         else:
+            self.print_actions.show()
             reason = printer_problem(result.error) if result.error else ""
             note = self.tr("The receipt is waiting for reprint (F9). %1").replace("%1", reason)
             style = "background: #fff3e0; color: #e65100;"

@@ -168,6 +168,11 @@ class WedgeFilter(QObject):
         if self._held and self._printable(event) is not None:
             event.accept()
             return True
+        if (self._held and event.key() not in self.terminator_keys
+                and event.key() not in _MODIFIER_KEYS):
+            # A shortcut (F2, Del) right after typed keys: let the typed keys land first, so
+            # "300 F2" pays ¥300, not the amount shown before the last key arrived.
+            self._settle(terminated=False)
         return False
 
     def _key_press(self, watched: QObject, event: QKeyEvent) -> bool:

@@ -57,6 +57,13 @@ class RuleSet:
     manual_discount_limit_bp: tuple[tuple[str, int], ...] = (
         ("cashier", 0), ("manager", 2_000), ("admin", 5_000))
     max_line_qty: int = 9_999
+    # A member without a PIN paying above the PIN threshold from stored value: "manager"
+    # (a manager authorises in place) or "set_pin" (a manager sets the first PIN there and then).
+    no_pin_stored_value: str = "manager"
+    # The lowest role that may void (F4) a line once it was scanned; lower roles ask in place.
+    line_void_role: str = "cashier"
+    # The lowest role that may top up stored value from the selling screen.
+    topup_role: str = "cashier"
     max_unit_price_fen: int = 10_000_000_00       # ¥10,000,000
     # 取款 with bonus money left: "forfeit_proportional" (the bonus the withdrawn money brought
     # in goes with it) or "refuse_while_bonus" (paid-in money stays until the bonus is spent).

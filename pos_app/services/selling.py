@@ -57,7 +57,7 @@ from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
 from pos_app.ports.member_codes import MemberCodeStore
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
-from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User
+from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User, require_role
 from pos_app.services.member_codes import MemberCodeService
 
 QTY_CODE = re.compile(r"^\s*(\d{1,6})\s*[*xX×]\s*(\S+)\s*$")
@@ -116,6 +116,7 @@ class _Draft:
     member: MemberAtTill | None = None
     sale_rate_bp: int | None = None
     discount_by: str | None = None
+    pin_waived_by: str | None = None     # manager who authorised stored value without a PIN
 
 
 class CheckoutService:
@@ -455,8 +456,11 @@ class SellingSession:
         return stored_value_fen > self._rules.stored_value_pin_threshold_fen
 
     def complete(self, tenders: list[TenderInput], cashier: User,
-                 member_pin: str | None = None) -> CompletedSale:
-        """Commit the sale whole (lines, tenders, ledgers, audit, outbox) or raise and record nothing."""
+                 member_pin: str | None = None, pin_waived_by: User | None = None) -> CompletedSale:
+        """Commit the sale whole (lines, tenders, ledgers, audit, outbox) or raise and record nothing.
+
+        `pin_waived_by`: a manager who authorised stored value without a PIN for a member who
+        has none (rule set `no_pin_stored_value = "manager"`); audited with the sale."""
         if self.is_empty:
             raise EmptySale()
         sv = sum(t.amount_fen for t in tenders if t.kind is TenderKind.STORED_VALUE)
@@ -464,7 +468,9 @@ class SellingSession:
         if sv and member is not None and sv > member.account.balance_fen:
             # Say what is missing before asking the member for a PIN they need not type.
             raise InsufficientBalance(sv, member.account.balance_fen)
-        if sv and member is not None and self.needs_pin(sv):
+        waived = (sv and member is not None and self.needs_pin(sv)
+                  and waive_pin_allowed(self._rules, member, pin_waived_by))
+        if sv and member is not None and self.needs_pin(sv) and not waived:
             if member_pin is None:
                 raise PinRequired(sv, self._rules.stored_value_pin_threshold_fen)
             self._svc.verify_member_pin(member.account.id, member_pin)
@@ -483,9 +489,19 @@ class SellingSession:
                 tenders = [replace(t, reference=t.reference or mark)
                            if t.kind in (TenderKind.STORED_VALUE, TenderKind.POINTS) else t
                            for t in tenders]
+        self._d.pin_waived_by = pin_waived_by.id if waived and pin_waived_by else None
         sale = _complete(self._svc, self._d, tenders, cashier)
         self.clear()
         return sale
+
+
+def waive_pin_allowed(rules: RuleSet, member: MemberAtTill, by: User | None) -> bool:
+    """True when `by` may stand in for the PIN: the member has none, the rule set lets a manager
+    authorise, and `by` is a manager (PermissionDenied otherwise)."""
+    if by is None or member.account.has_pin or rules.no_pin_stored_value != "manager":
+        return False
+    require_role(by, "manager", "stored_value_no_pin")
+    return True
 
 
 def _mark_pass_lines(basket: PricedBasket, pass_uses: dict[int, str]) -> PricedBasket:
@@ -568,7 +584,8 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             raise ValidationFailed("member", "a count pass needs the member card")
         uow.audit.record(now, cashier.id, "sale", receipt_no,
                          {"total_fen": sale.total_fen, "member": account.id if account else None,
-                          "manual_discount_by": d.discount_by})
+                          "manual_discount_by": d.discount_by,
+                          **({"pin_waived_by": d.pin_waived_by} if d.pin_waived_by else {})})
         uow.outbox.append("sale.completed", {"sale": to_jsonable(sale),
                                              "member_id": account.id if account else None,
                                              "card_no": member.card.card_no if member else None,

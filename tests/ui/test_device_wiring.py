@@ -104,6 +104,7 @@ def test_the_customer_display_shows_the_item_then_the_change(till: Till, qtbot, 
 def test_a_pin_field_pauses_wedge_capture(wired: Till, qtbot, qapp) -> None:  # noqa: ANN001
     wedge = next(o for o in qapp.children() if isinstance(o, WedgeFilter))
     selling = wired.window.selling
+    wired.shop.services.cards.set_pin(wired.shop.manager, "100003", "2468")
     selling.scan("3*6900000000017")
     selling.attach_card("100003")
     wired.wait_idle(qtbot)

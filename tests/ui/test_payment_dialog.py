@@ -43,17 +43,21 @@ def test_a_card_payment_never_takes_more_than_is_due(till: Till, qtbot) -> None:
 
 def test_stored_value_above_the_threshold_asks_for_the_member_pin(till: Till, qtbot) -> None:  # noqa: ANN001
     # Diamond member, balance ¥1000, 3 x ¥100 at 8折 = ¥240 > the ¥200 PIN threshold.
+    till.shop.services.cards.set_pin(till.shop.manager, "100003", "2468")
     pay = pay_dialog(till, qtbot, ["3*6900000000017"], card="100003")
     pay.add_tender(TenderKind.STORED_VALUE)
-    assert pay.pin_edit.isVisible()
+    assert pay.pin_edit.isVisible() and not pay.no_pin_button.isVisible()
     pay.complete()                      # no PIN typed: the core asks for it
     till.wait_idle(qtbot)
     assert pay.isVisible() and pay.message.text()
-    pay.pin_edit.setText("1234")        # this member has no PIN yet: a manager must set one
+    pay.pin_edit.setText("1234")        # a wrong PIN
     pay.complete()
     till.wait_idle(qtbot)
-    assert pay.isVisible() and "店长" in pay.message.text()
-    assert pay.sale is None
+    assert pay.isVisible() and pay.sale is None and "密码" in pay.message.text()
+    pay.pin_edit.setText("2468")
+    with qtbot.waitSignal(pay.completed, timeout=10_000):
+        pay.complete()
+    assert pay.sale.total_fen == 24_000
 
 
 def test_points_pay_part_of_the_sale_as_cash(till: Till, qtbot) -> None:  # noqa: ANN001

@@ -1875,6 +1875,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 is neither a card number nor a receipt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: the slip was not printed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The slip waits for reprint (F9).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2224,10 +2232,6 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1: balance %2 · %3 points (points can pay up to %4)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Remove last tender (Del)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2241,6 +2245,10 @@ Passes: %9</source>
     </message>
     <message>
         <source>Back to the basket (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cash rounding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2261,6 +2269,50 @@ Passes: %9</source>
     </message>
     <message>
         <source>Amount ¥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (cash %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: balance %2 · %3 points · stored value can pay up to %4 · points can pay up to %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set the member&apos;s PIN now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manager authorises without a PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This member has no PIN yet, and paying more than %1 from stored value needs one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 can pay at most %2 here: %2 taken.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot pay any more of this sale.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>setting a member PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paying from stored value without a PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authorised by %1 without a PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN set. The member types it to pay.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2768,6 +2820,14 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Preview receipt (Ctrl+P)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Items</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2848,6 +2908,22 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>That is receipt %1: press F7 for a return.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 (%2) was refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 was refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sale stays with member %1 (card %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No member price, no points, cannot pay with balance.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2869,6 +2945,38 @@ Passes: %9</source>
     </message>
     <message>
         <source>Return %1 booked: refund %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cash back %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to the member card %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back as points %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New card balance %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipt saved as %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2900,7 +3008,19 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 (received %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sale %1 done. %2. Printing the receipt…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No receipt to print yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: nothing was printed. Preview the receipt or save it as a PDF.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

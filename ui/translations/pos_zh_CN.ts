@@ -74,7 +74,7 @@
         <translation>身份证后6位或安全问题答案</translation>
     </message>
     <message>
-        <source>I saw the member&apos;s ID card (when no answer is on file)</source>
+        <source>I saw the member's ID card (when no answer is on file)</source>
         <translation>已核对会员身份证（未留答案时）</translation>
     </message>
     <message>
@@ -113,7 +113,7 @@
 <context>
     <name>CardErrors</name>
     <message>
-        <source>Enter the member&apos;s name (up to 60 characters).</source>
+        <source>Enter the member's name (up to 60 characters).</source>
         <translation>请输入会员姓名（最多60个字）。</translation>
     </message>
     <message>
@@ -137,7 +137,7 @@
         <translation>请把IC卡放在读卡器上再试。</translation>
     </message>
     <message>
-        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
+        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier's amount.</source>
         <translation>该小票不符合条件：必须是当天的、未用过的，且金额达到等级要求。</translation>
     </message>
     <message>
@@ -213,7 +213,7 @@
         <translation>卡 %1 已属于会员 %2。请换一张未使用的新卡。</translation>
     </message>
     <message>
-        <source>the mobile number does not match the member&apos;s</source>
+        <source>the mobile number does not match the member's</source>
         <translation>手机号与会员登记的不符</translation>
     </message>
     <message>
@@ -221,7 +221,7 @@
         <translation>证件号码或安全问题答案不符</translation>
     </message>
     <message>
-        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
+        <source>no security answer is on file: look at the ID card and tick "I saw the ID card"</source>
         <translation>会员未留答案：请核对身份证并勾选“已核对会员身份证”</translation>
     </message>
     <message>
@@ -398,7 +398,7 @@
         <translation>身份证后6位或安全问题答案</translation>
     </message>
     <message>
-        <source>Scan today&apos;s receipt to join a higher tier</source>
+        <source>Scan today's receipt to join a higher tier</source>
         <translation>扫描当天小票，按消费金额入会更高等级</translation>
     </message>
     <message>
@@ -602,7 +602,7 @@
         <translation>没有连接读卡器。</translation>
     </message>
     <message>
-        <source>No reader named &quot;%1&quot; is connected: pick one from the list.</source>
+        <source>No reader named "%1" is connected: pick one from the list.</source>
         <translation>没有名为“%1”的读卡器：请从列表中选择。</translation>
     </message>
     <message>
@@ -973,7 +973,7 @@
         <translation>金额无效</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not an amount. Type it like 12.50.</source>
+        <source>"%1" is not an amount. Type it like 12.50.</source>
         <translation>“%1”不是有效金额。请按 12.50 的格式输入。</translation>
     </message>
     <message>
@@ -1005,7 +1005,7 @@
         <translation>需要会员密码</translation>
     </message>
     <message>
-        <source>Paying %1 from the card needs the member&apos;s PIN. Ask the member to type it.</source>
+        <source>Paying %1 from the card needs the member's PIN. Ask the member to type it.</source>
         <translation>卡内支付 %1 需要会员密码。请会员输入密码。</translation>
     </message>
     <message>
@@ -1161,7 +1161,7 @@
         <translation>离线状态下此卡可用额度不足。请用其他方式支付差额。</translation>
     </message>
     <message>
-        <source>The shop&apos;s offline limit for card spending is reached. Take another tender.</source>
+        <source>The shop's offline limit for card spending is reached. Take another tender.</source>
         <translation>本店离线卡内消费额度已用完。请改用其他付款方式。</translation>
     </message>
     <message>
@@ -1185,7 +1185,7 @@
         <translation>身份未核实</translation>
     </message>
     <message>
-        <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
+        <source>The identity check did not match. Check the member's ID or mobile number again.</source>
         <translation>身份核对不符。请再次核对会员的证件或手机号。</translation>
     </message>
     <message>
@@ -1225,7 +1225,7 @@
         <translation>请检查输入</translation>
     </message>
     <message>
-        <source>Check the field &quot;%1&quot;.</source>
+        <source>Check the field "%1".</source>
         <translation>请检查“%1”一栏。</translation>
     </message>
     <message>
@@ -1879,6 +1879,14 @@
         <translation>已重置</translation>
     </message>
     <message>
+        <source>%1 is neither a card number nor a receipt.</source>
+        <translation>%1 既不是卡号也不是小票号。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: the slip was not printed.</source>
+        <translation>未设置小票打印机：凭条没有打印。</translation>
+    </message>
+    <message>
         <source>The slip waits for reprint (F9).</source>
         <translation>凭条等待补打（F9）。</translation>
     </message>
@@ -2231,10 +2239,6 @@ Passes: %9</source>
         <translation>实收</translation>
     </message>
     <message>
-        <source>%1: balance %2 · %3 points (points can pay up to %4)</source>
-        <translation>%1：余额 %2 · 积分 %3（积分最多可抵 %4）</translation>
-    </message>
-    <message>
         <source>Remove last tender (Del)</source>
         <translation>撤销上一笔付款 (Del)</translation>
     </message>
@@ -2249,6 +2253,10 @@ Passes: %9</source>
     <message>
         <source>Back to the basket (Esc)</source>
         <translation>返回商品列表 (Esc)</translation>
+    </message>
+    <message>
+        <source>Cash rounding</source>
+        <translation>抹零</translation>
     </message>
     <message>
         <source>Due</source>
@@ -2269,6 +2277,50 @@ Passes: %9</source>
     <message>
         <source>Amount ¥</source>
         <translation>金额 ¥</translation>
+    </message>
+    <message>
+        <source>%1 (cash %2)</source>
+        <translation>%1（现金 %2）</translation>
+    </message>
+    <message>
+        <source>%1: balance %2 · %3 points · stored value can pay up to %4 · points can pay up to %5</source>
+        <translation>%1：余额 %2 · 积分 %3 · 储值最多可付 %4 · 积分最多可抵 %5</translation>
+    </message>
+    <message>
+        <source>Set the member's PIN now</source>
+        <translation>现在设置会员密码</translation>
+    </message>
+    <message>
+        <source>Manager authorises without a PIN</source>
+        <translation>店长授权免密支付</translation>
+    </message>
+    <message>
+        <source>This member has no PIN yet, and paying more than %1 from stored value needs one.</source>
+        <translation>该会员尚未设置密码，储值支付超过 %1 需要密码。</translation>
+    </message>
+    <message>
+        <source>%1 can pay at most %2 here: %2 taken.</source>
+        <translation>%1 本单最多可付 %2：已按 %2 收取。</translation>
+    </message>
+    <message>
+        <source>%1 cannot pay any more of this sale.</source>
+        <translation>%1 不能再支付本单。</translation>
+    </message>
+    <message>
+        <source>setting a member PIN</source>
+        <translation>设置会员密码</translation>
+    </message>
+    <message>
+        <source>paying from stored value without a PIN</source>
+        <translation>无密码储值支付</translation>
+    </message>
+    <message>
+        <source>Authorised by %1 without a PIN.</source>
+        <translation>已由 %1 授权免密支付。</translation>
+    </message>
+    <message>
+        <source>PIN set. The member types it to pay.</source>
+        <translation>密码已设置，请会员输入密码支付。</translation>
     </message>
     <message>
         <source>Saving the sale…</source>
@@ -2399,7 +2451,7 @@ Passes: %9</source>
         <translation>再积 %1 分可兑 %2 以内的礼品。</translation>
     </message>
     <message>
-        <source>Scan the gift&apos;s barcode</source>
+        <source>Scan the gift's barcode</source>
         <translation>扫描礼品条码</translation>
     </message>
     <message>
@@ -2538,7 +2590,7 @@ Passes: %9</source>
         <translation>会员交易笔数</translation>
     </message>
     <message>
-        <source>Members&apos; share of sales</source>
+        <source>Members' share of sales</source>
         <translation>会员交易占比</translation>
     </message>
     <message>
@@ -2550,7 +2602,7 @@ Passes: %9</source>
         <translation>会员销售额</translation>
     </message>
     <message>
-        <source>Members&apos; share of revenue</source>
+        <source>Members' share of revenue</source>
         <translation>会员销售额占比</translation>
     </message>
     <message>
@@ -2775,6 +2827,14 @@ Passes: %9</source>
         <translation>扫码或输入条码、货号、数量*条码或品名；空行按回车收款</translation>
     </message>
     <message>
+        <source>Preview receipt (Ctrl+P)</source>
+        <translation>预览小票 (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF…</source>
+        <translation>小票另存为 PDF…</translation>
+    </message>
+    <message>
         <source>Items</source>
         <translation>件数</translation>
     </message>
@@ -2855,6 +2915,22 @@ Passes: %9</source>
         <translation>读卡失败：请匀速重刷一次，或手工输入卡号。</translation>
     </message>
     <message>
+        <source>That is receipt %1: press F7 for a return.</source>
+        <translation>这是小票 %1：退货请按 F7。</translation>
+    </message>
+    <message>
+        <source>Card %1 (%2) was refused.</source>
+        <translation>卡 %1（%2）被拒绝。</translation>
+    </message>
+    <message>
+        <source>Card %1 was refused.</source>
+        <translation>卡 %1 被拒绝。</translation>
+    </message>
+    <message>
+        <source>The sale stays with member %1 (card %2).</source>
+        <translation>本单仍按会员 %1（卡 %2）结算。</translation>
+    </message>
+    <message>
         <source>No member price, no points, cannot pay with balance.</source>
         <translation>不享受会员价、不积分、不能用余额支付。</translation>
     </message>
@@ -2877,6 +2953,38 @@ Passes: %9</source>
     <message>
         <source>Return %1 booked: refund %2.</source>
         <translation>退货单 %1 已完成：退款 %2。</translation>
+    </message>
+    <message>
+        <source>Cash back %1</source>
+        <translation>退现金 %1</translation>
+    </message>
+    <message>
+        <source>Back to the member card %1</source>
+        <translation>退回会员卡 %1</translation>
+    </message>
+    <message>
+        <source>Back as points %1</source>
+        <translation>退回积分 %1</translation>
+    </message>
+    <message>
+        <source>Back to %1 %2</source>
+        <translation>退回%1 %2</translation>
+    </message>
+    <message>
+        <source>New card balance %1</source>
+        <translation>会员卡新余额 %1</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>小票另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Receipt saved as %1</source>
+        <translation>小票已保存为 %1</translation>
     </message>
     <message>
         <source>Pay rate for line %1 (e.g. 0.9 = 10% off; end with * for the whole sale)</source>
@@ -2907,8 +3015,20 @@ Passes: %9</source>
         <translation>无需找零</translation>
     </message>
     <message>
+        <source>%1 (received %2)</source>
+        <translation>%1（实收 %2）</translation>
+    </message>
+    <message>
         <source>Sale %1 done. %2. Printing the receipt…</source>
         <translation>交易 %1 已完成。%2。正在打印小票…</translation>
+    </message>
+    <message>
+        <source>No receipt to print yet.</source>
+        <translation>还没有可打印的小票。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: nothing was printed. Preview the receipt or save it as a PDF.</source>
+        <translation>未设置小票打印机：没有打印。可预览小票或另存为 PDF。</translation>
     </message>
     <message>
         <source>Receipt printed.</source>
