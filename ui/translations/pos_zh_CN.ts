@@ -74,7 +74,7 @@
         <translation>身份证后6位或安全问题答案</translation>
     </message>
     <message>
-        <source>I saw the member's ID card (when no answer is on file)</source>
+        <source>I saw the member&apos;s ID card (when no answer is on file)</source>
         <translation>已核对会员身份证（未留答案时）</translation>
     </message>
     <message>
@@ -113,7 +113,7 @@
 <context>
     <name>CardErrors</name>
     <message>
-        <source>Enter the member's name (up to 60 characters).</source>
+        <source>Enter the member&apos;s name (up to 60 characters).</source>
         <translation>请输入会员姓名（最多60个字）。</translation>
     </message>
     <message>
@@ -137,7 +137,7 @@
         <translation>请把IC卡放在读卡器上再试。</translation>
     </message>
     <message>
-        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier's amount.</source>
+        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
         <translation>该小票不符合条件：必须是当天的、未用过的，且金额达到等级要求。</translation>
     </message>
     <message>
@@ -213,7 +213,7 @@
         <translation>卡 %1 已属于会员 %2。请换一张未使用的新卡。</translation>
     </message>
     <message>
-        <source>the mobile number does not match the member's</source>
+        <source>the mobile number does not match the member&apos;s</source>
         <translation>手机号与会员登记的不符</translation>
     </message>
     <message>
@@ -221,7 +221,7 @@
         <translation>证件号码或安全问题答案不符</translation>
     </message>
     <message>
-        <source>no security answer is on file: look at the ID card and tick "I saw the ID card"</source>
+        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
         <translation>会员未留答案：请核对身份证并勾选“已核对会员身份证”</translation>
     </message>
     <message>
@@ -398,7 +398,7 @@
         <translation>身份证后6位或安全问题答案</translation>
     </message>
     <message>
-        <source>Scan today's receipt to join a higher tier</source>
+        <source>Scan today&apos;s receipt to join a higher tier</source>
         <translation>扫描当天小票，按消费金额入会更高等级</translation>
     </message>
     <message>
@@ -602,7 +602,7 @@
         <translation>没有连接读卡器。</translation>
     </message>
     <message>
-        <source>No reader named "%1" is connected: pick one from the list.</source>
+        <source>No reader named &quot;%1&quot; is connected: pick one from the list.</source>
         <translation>没有名为“%1”的读卡器：请从列表中选择。</translation>
     </message>
     <message>
@@ -973,7 +973,7 @@
         <translation>金额无效</translation>
     </message>
     <message>
-        <source>"%1" is not an amount. Type it like 12.50.</source>
+        <source>&quot;%1&quot; is not an amount. Type it like 12.50.</source>
         <translation>“%1”不是有效金额。请按 12.50 的格式输入。</translation>
     </message>
     <message>
@@ -1005,7 +1005,7 @@
         <translation>需要会员密码</translation>
     </message>
     <message>
-        <source>Paying %1 from the card needs the member's PIN. Ask the member to type it.</source>
+        <source>Paying %1 from the card needs the member&apos;s PIN. Ask the member to type it.</source>
         <translation>卡内支付 %1 需要会员密码。请会员输入密码。</translation>
     </message>
     <message>
@@ -1161,7 +1161,7 @@
         <translation>离线状态下此卡可用额度不足。请用其他方式支付差额。</translation>
     </message>
     <message>
-        <source>The shop's offline limit for card spending is reached. Take another tender.</source>
+        <source>The shop&apos;s offline limit for card spending is reached. Take another tender.</source>
         <translation>本店离线卡内消费额度已用完。请改用其他付款方式。</translation>
     </message>
     <message>
@@ -1185,7 +1185,7 @@
         <translation>身份未核实</translation>
     </message>
     <message>
-        <source>The identity check did not match. Check the member's ID or mobile number again.</source>
+        <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
         <translation>身份核对不符。请再次核对会员的证件或手机号。</translation>
     </message>
     <message>
@@ -1225,7 +1225,7 @@
         <translation>请检查输入</translation>
     </message>
     <message>
-        <source>Check the field "%1".</source>
+        <source>Check the field &quot;%1&quot;.</source>
         <translation>请检查“%1”一栏。</translation>
     </message>
     <message>
@@ -2287,7 +2287,7 @@ Passes: %9</source>
         <translation>%1：余额 %2 · 积分 %3 · 储值最多可付 %4 · 积分最多可抵 %5</translation>
     </message>
     <message>
-        <source>Set the member's PIN now</source>
+        <source>Set the member&apos;s PIN now</source>
         <translation>现在设置会员密码</translation>
     </message>
     <message>
@@ -2451,7 +2451,7 @@ Passes: %9</source>
         <translation>再积 %1 分可兑 %2 以内的礼品。</translation>
     </message>
     <message>
-        <source>Scan the gift's barcode</source>
+        <source>Scan the gift&apos;s barcode</source>
         <translation>扫描礼品条码</translation>
     </message>
     <message>
@@ -2590,7 +2590,7 @@ Passes: %9</source>
         <translation>会员交易笔数</translation>
     </message>
     <message>
-        <source>Members' share of sales</source>
+        <source>Members&apos; share of sales</source>
         <translation>会员交易占比</translation>
     </message>
     <message>
@@ -2602,7 +2602,7 @@ Passes: %9</source>
         <translation>会员销售额</translation>
     </message>
     <message>
-        <source>Members' share of revenue</source>
+        <source>Members&apos; share of revenue</source>
         <translation>会员销售额占比</translation>
     </message>
     <message>
