@@ -40,6 +40,16 @@ class SqlMemberCodeStore:
                 self._rules = (row.version, MemberCodeRules())
         return self._rules[1]
 
+    def member_site_url(self) -> str:
+        with Session(self.engine) as s:
+            body = s.scalar(select(SyncDocumentRow.body).where(
+                SyncDocumentRow.stream == "settings", SyncDocumentRow.key == "member_site"))
+        try:
+            url = str(json.loads(body).get("public_url") or "") if body else ""
+        except (ValueError, AttributeError):
+            return ""
+        return url if url.startswith(("https://", "http://")) else ""
+
     def take(self, member_id: str, step: int, at: datetime) -> bool:
         with Session(self.engine) as s, s.begin():
             try:

@@ -39,7 +39,11 @@ def render_sale_receipt(shop: ShopInfo, sale: CompletedSale, profile: PrinterPro
         w.sep()
         write_member(w, sale.member)
     w.sep()
-    w.qr(receipt_qr_payload(sale.receipt_no), texts.qr_hint)
+    if sale.receipt_link:
+        # A phone opens the e-receipt; the till's returns screen reads the number from it.
+        w.qr(sale.receipt_link, texts.qr_hint_link or texts.qr_hint)
+    else:
+        w.qr(receipt_qr_payload(sale.receipt_no), texts.qr_hint)
     write_footer(w, shop)
     return w.finish()
 

@@ -144,6 +144,7 @@ class ReceiptTexts:
 
     thanks: str = ""
     qr_hint: str = ""
+    qr_hint_link: str = ""
     colon: str = ":"               # after a field label: '：' in Chinese text
     # line-table headings on wide (80 mm) receipts
     col_item: str = ""
@@ -224,7 +225,7 @@ class ReceiptTexts:
             stored_value_ledger="储值明细", col_date="日期", col_description="摘要",
             col_change="变动", col_balance="余额", no_entries="本期无记录",
             opening="期初余额", closing="期末余额", page="第{page}页",
-            thanks="谢谢惠顾，欢迎再次光临", qr_hint="扫码退货/查询", colon="：",
+            thanks="谢谢惠顾，欢迎再次光临", qr_hint="扫码退货/查询", qr_hint_link="扫码查看电子小票", colon="：",
             col_item="品名", col_qty="数量", col_unit_price="单价", col_amount="金额",
         )
 
@@ -287,7 +288,7 @@ class ReceiptTexts:
             stored_value_ledger="Stored value", col_date="Date", col_description="Description",
             col_change="Change", col_balance="Balance", no_entries="No entries in this period",
             opening="Opening balance", closing="Closing balance", page="Page {page}",
-            thanks="Thank you, please come again", qr_hint="Scan for returns", colon=":",
+            thanks="Thank you, please come again", qr_hint="Scan for returns", qr_hint_link="Scan to see your e-receipt", colon=":",
             col_item="Item", col_qty="Qty", col_unit_price="Price", col_amount="Amount",
         )
 

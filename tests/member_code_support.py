@@ -18,3 +18,10 @@ def publish_to_till(shop, keys: TrustedKeys, rules: dict | None = None) -> None:
                                                       "body": rules}})
     SqlSyncStore(shop.uow.engine, UuidV7Source()).apply_page(
         PulledPage("settings", json.loads(json.dumps(items)), "0.1", False, 0), shop.clock.now())
+
+
+def publish_member_site(shop, url: str) -> None:  # noqa: ANN001
+    item = {"key": "member_site", "state": {"key": "member_site", "version": 1,
+                                            "body": {"public_url": url}}}
+    SqlSyncStore(shop.uow.engine, UuidV7Source()).apply_page(
+        PulledPage("settings", [item], "0.2", False, 0), shop.clock.now())

@@ -466,7 +466,8 @@ class MemberSite:
             rows = s.execute(select(SaleRow, ShopRow.name).join(ShopRow, ShopRow.id == SaleRow.shop_id)
                              .where(SaleRow.receipt_no == receipt_no)).all()
         for sale, shop in rows:
-            stored = str(json.loads(sale.body).get("receipt_token") or "")
+            link = str(json.loads(sale.body).get("receipt_link") or "")
+            stored = link.rstrip("/").rsplit("/", 1)[-1] if "/r/" in link else ""
             if stored and hmac.compare_digest(stored, token):
                 if sale.member_id:
                     return None, sale.member_id

@@ -60,4 +60,4 @@ def sale_from_dict(d: dict[str, Any]) -> CompletedSale:
         tenders=tuple(tender_from_dict(x) for x in d["tenders"]),
         change_fen=d["change_fen"], rounding_fen=d["rounding_fen"], member=member,
         original_receipt_no=d.get("original_receipt_no"),
-        reprint_count=d.get("reprint_count", 0))
+        reprint_count=d.get("reprint_count", 0), receipt_link=d.get("receipt_link", ""))

@@ -1,6 +1,8 @@
 """A finished sale or return as the receipts, the screens and head office see it."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -63,6 +65,9 @@ class CompletedSale:
     member: MemberOnSale | None = None
     original_receipt_no: str | None = None
     reprint_count: int = 0
+    # The e-receipt on the member page ("<member page>/r/<receipt_no>/<token>"), printed as
+    # the receipt's QR; empty when the till does not know the member page's address.
+    receipt_link: str = ""
 
     @property
     def basket(self) -> PricedBasket:
@@ -90,7 +95,19 @@ def receipt_qr_payload(receipt_no: str) -> str:
     return f"POS:R:{receipt_no}"
 
 
+_LINK = re.compile(r"^https?://[^\s]+/r/([0-9A-Za-z._-]{1,40})/[0-9A-Za-z_-]{16,64}/?$")
+
+
+def receipt_link(base_url: str, receipt_no: str, token: str) -> str:
+    """The e-receipt address a receipt's QR holds (the member page checks the token)."""
+    return f"{base_url.rstrip('/')}/r/{receipt_no}/{token}"
+
+
 def receipt_no_from_scan(text: str) -> str:
-    """A typed or scanned receipt reference back to the receipt number."""
+    """A typed or scanned receipt reference (number, POS:R: code or e-receipt link) back to
+    the receipt number."""
     text = text.strip()
+    m = _LINK.match(text)
+    if m:
+        return m.group(1)
     return text[len("POS:R:"):] if text.upper().startswith("POS:R:") else text

@@ -17,6 +17,10 @@ class MemberCodeStore(Protocol):
         """Step length and tolerated skew as head office last published them."""
         ...
 
+    def member_site_url(self) -> str:
+        """The member page's public address from the settings feed, "" before it arrives."""
+        ...
+
     def take(self, member_id: str, step: int, at: datetime) -> bool:
         """Record that this till took the member's code for `step`; False if it already had."""
         ...

@@ -29,6 +29,10 @@ class MemberCodeService:
         # The till clock is local wall time; its timestamp() is the Unix time codes count in.
         self._unix_now = unix_now or (lambda: clock.now().timestamp())
 
+    def member_site_url(self) -> str:
+        """Head office's member page address (for e-receipt links), "" when not known."""
+        return self.store.member_site_url() if self.store is not None else ""
+
     def identify(self, text: str):  # -> MemberAtTill (the checkout's snapshot type)
         if self.store is None:
             raise MemberCodeRefused(Refusal.NO_KEYS)

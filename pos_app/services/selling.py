@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -50,7 +51,8 @@ from pos_app.domain.pricing import (
     price_line,
 )
 from pos_app.domain.rules import RuleSet, Tier
-from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
+from pos_app.domain.sale import (CompletedSale, MemberOnSale, PassBalance, SaleKind,
+                                  receipt_link)
 from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet, points_for_cash,
                                    settle)
 from pos_app.ports.clock import Clock, IdSource
@@ -518,6 +520,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
               cashier: User) -> CompletedSale:
     now = svc.clock.now()
     today = now.date()
+    link_base = svc.member_codes.member_site_url()
     with svc.uow() as uow:
         rules = uow.rules.current(now)
         till_id = uow.site.till_id()
@@ -565,7 +568,9 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             till_code=uow.site.till().code, cashier_name=cashier.display_name, created_at=now,
             rule_version=rules.version, lines=basket.lines, tenders=settlement.tenders,
             change_fen=settlement.change_fen, rounding_fen=settlement.rounding_fen,
-            member=member_info)
+            member=member_info,
+            receipt_link=receipt_link(link_base, receipt_no, secrets.token_urlsafe(16))
+            if link_base else "")
         uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=till_id, shift_id=shift.id,
                       user_id=cashier.id, member_id=account.id if account else None,
                       card_id=card_id, points_shares=shares, tier_upgraded_to=upgraded,

@@ -135,7 +135,7 @@ def _push_sale(ho, member_id: str | None, receipt_no: str, token: str, seq: int)
     e = sale_event(seq, member_id=member_id, card_no="100002" if member_id else None,
                    total_fen=4_200)
     e["payload"]["sale"]["receipt_no"] = receipt_no
-    e["payload"]["sale"]["receipt_token"] = token
+    e["payload"]["sale"]["receipt_link"] = f"http://hq.test/m/r/{receipt_no}/{token}"
     e["payload"]["sale"]["lines"] = [{"name": "羊毛衫", "qty": 1, "amount_fen": 4_200}]
     ho.push(who, [PushedEvent(e["id"], e["device_seq"], e["kind"], e["payload"],
                               e["created_at"])])

@@ -120,3 +120,27 @@ def test_paying_with_stored_value_after_a_phone_code_needs_the_pin_like_a_card(t
     sale = s.complete([TenderInput(TenderKind.STORED_VALUE, 32_000)], cashier,
                       member_pin="246810")
     assert sale.member.balance_after_fen == 100_000 - 32_000
+
+
+def test_a_sale_prints_an_e_receipt_link_that_the_returns_screen_still_reads(till):
+    from pos_app.domain.sale import receipt_no_from_scan
+    publish_to_till(till, TrustedKeys.of([SIGNER.public]))
+    cashier = till.open_shift()
+    s = till.services.checkout.new_session()
+    s.add("REG100")
+    before = s.complete([TenderInput(TenderKind.CASH, 10_000)], cashier)
+    assert before.receipt_link == ""               # no member page address known yet
+    from tests.member_code_support import publish_member_site
+    publish_member_site(till, "https://hq.example.cn/m")
+    s.add("REG100")
+    sale = s.complete([TenderInput(TenderKind.CASH, 10_000)], cashier)
+    prefix = f"https://hq.example.cn/m/r/{sale.receipt_no}/"
+    assert sale.receipt_link.startswith(prefix) and len(sale.receipt_link) - len(prefix) >= 20
+    s.add("REG100")
+    other = s.complete([TenderInput(TenderKind.CASH, 10_000)], cashier)
+    assert other.receipt_link.rsplit("/", 1)[1] != sale.receipt_link.rsplit("/", 1)[1]
+    assert receipt_no_from_scan(sale.receipt_link) == sale.receipt_no
+    found = till.services.returns.find_sale(sale.receipt_link)
+    assert found.snapshot.sale_id == sale.sale_id
+    with till.uow() as uow:
+        assert uow.sales.find_by_receipt(sale.receipt_no).snapshot == sale
