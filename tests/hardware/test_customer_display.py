@@ -226,12 +226,13 @@ def test_display_on_a_port_that_never_appears_still_closes_promptly(tmp_path: Pa
     assert time.monotonic() - started < 1
 
 
-def test_null_display_accepts_every_screen() -> None:
+def test_null_display_offers_every_port_method_and_accepts_every_screen() -> None:
+    port_methods = {n for n in vars(CustomerDisplay) if not n.startswith("_")}
+    assert port_methods <= {n for n in dir(NullCustomerDisplay) if not n.startswith("_")}
     display: CustomerDisplay = NullCustomerDisplay()
-    display.show_item("x", 1)
-    display.show_total(1)
-    display.show_payment(2, 1)
-    display.show_idle("hi")
+    results = [display.show_item("x", 1), display.show_total(1), display.show_payment(2, 1),
+               display.show_idle("hi")]
+    assert results == [None] * 4        # best effort: nothing raised, nothing to report
 
 
 @pytest.mark.parametrize("renderer", [Cd5220Renderer(), EpsonDisplayRenderer(), Led8Renderer()])

@@ -122,7 +122,11 @@ def test_a_failing_handler_does_not_stop_the_scanner() -> None:
         sim.close()
 
 
-def test_null_scanner_starts_and_stops_without_a_device() -> None:
+def test_null_scanner_offers_every_port_method_and_never_reports_a_code() -> None:
+    port_methods = {n for n in vars(BarcodeScanner) if not n.startswith("_")}
+    assert port_methods <= {n for n in dir(NullBarcodeScanner) if not n.startswith("_")}
+    seen: list[object] = []
     scanner: BarcodeScanner = NullBarcodeScanner()
-    scanner.start(lambda code: None)
+    scanner.start(seen.append, seen.append, seen.append)
     scanner.stop()
+    assert seen == []
