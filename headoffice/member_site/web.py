@@ -27,12 +27,12 @@ STATIC = {"member.js": "text/javascript; charset=utf-8", "member.css": "text/css
 
 REFUSALS = {
     "invalid_mobile": "请输入11位手机号码。",
-    "rate_limited": "验证码发送太频繁,请稍后再试。",
-    "wrong_code": "验证码不正确,请重新输入。",
-    "expired": "验证码已过期或未发送,请重新获取。",
-    "too_many_attempts": "输错次数过多,此验证码已失效,请重新获取。",
-    "locked": "尝试次数过多,已暂停登录,请一小时后再试。",
-    "recheck_needed": "挂失前需要再次短信验证,请获取验证码。",
+    "rate_limited": "验证码发送太频繁，请稍后再试。",
+    "wrong_code": "验证码不正确，请重新输入。",
+    "expired": "验证码已过期或未发送，请重新获取。",
+    "too_many_attempts": "输错次数过多，此验证码已失效，请重新获取。",
+    "locked": "尝试次数过多，已暂停登录，请一小时后再试。",
+    "recheck_needed": "挂失前需要再次短信验证，请获取验证码。",
 }
 STATUS_ZH = {"active": "正常", "lost": "已挂失", "replaced": "已补卡", "cancelled": "已注销",
              "expired": "已过期", "no_card": "未绑定会员卡"}

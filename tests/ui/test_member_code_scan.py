@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from headoffice.member_site.codes import mint
@@ -14,6 +12,7 @@ from headoffice.signing import HeadOfficeSigner
 from pos_app.domain.signing import TrustedKeys
 from tests.member_code_support import publish_to_till
 from tests.ui.conftest import Till, grab, log_in
+from tests.ui.keys import scanner_scans
 from ui.main import start_devices
 from ui.wedge import WedgeFilter
 
@@ -23,10 +22,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
 SIGNER = HeadOfficeSigner.generate()
 
 
-def burst(widget: QWidget, text: str, delay_ms: int = 1) -> None:
-    for ch in text:
-        QTest.keyClick(widget, ch, Qt.KeyboardModifier.NoModifier, delay_ms)
-    QTest.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, delay_ms)
+def burst(widget: QWidget, text: str) -> None:
+    scanner_scans(widget, text)
 
 
 @pytest.fixture
