@@ -440,3 +440,56 @@ class MemberCodeUseRow(Base):
     member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     step: Mapped[int] = mapped_column(Integer, primary_key=True)
     used_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class PromotionRow(Base):
+    """A promotion from head office (pos_app/domain/promotions.py), by id, newest version."""
+
+    __tablename__ = "promotions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CouponTemplateRow(Base):
+    __tablename__ = "coupon_templates"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CouponRow(Base):
+    """One coupon (unique code); its state is the sum of its coupon_entries."""
+
+    __tablename__ = "coupons"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    template_id: Mapped[str] = mapped_column(ForeignKey("coupon_templates.id"))
+    template_version: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    valid_from: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    source: Mapped[str] = mapped_column(String(80), default="")
+
+
+class CouponEntryRow(Base):
+    """Append-only coupon ledger: issued, redeemed, returned, expired, double_redeemed."""
+
+    __tablename__ = "coupon_entries"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("coupons.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    shop: Mapped[str] = mapped_column(String(20), default="")
+    sale_id: Mapped[str] = mapped_column(String(36), default="")
+    value_fen: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    __table_args__ = (CheckConstraint(
+        "kind IN ('issued','redeemed','returned','expired','double_redeemed')",
+        name="ck_coupon_entry_kind"),)

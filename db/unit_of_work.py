@@ -5,6 +5,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.imports import SqlImports
+from db.promotion_store import SqlPromotions
 from db.repositories import (
     SqlAuditLog,
     SqlCatalog,
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s, self._ids)
         self.outbox = SqlOutbox(s, self._ids)
         self.imports = SqlImports(s, self._ids, self.members)
+        self.promotions = SqlPromotions(s)
         return self
 
     def __exit__(self, *exc: object) -> None:

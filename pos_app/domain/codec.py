@@ -7,7 +7,14 @@ from typing import Any
 
 from pos_app.domain.catalog import ProductKind
 from pos_app.domain.pricing import PricedLine, PriceReason, ReasonKind
-from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
+from pos_app.domain.sale import (
+    CompletedSale,
+    MemberOnSale,
+    PassBalance,
+    SaleCoupon,
+    SaleKind,
+    SalePromotion,
+)
 from pos_app.domain.tenders import Tender, TenderKind
 
 
@@ -60,4 +67,9 @@ def sale_from_dict(d: dict[str, Any]) -> CompletedSale:
         tenders=tuple(tender_from_dict(x) for x in d["tenders"]),
         change_fen=d["change_fen"], rounding_fen=d["rounding_fen"], member=member,
         original_receipt_no=d.get("original_receipt_no"),
-        reprint_count=d.get("reprint_count", 0), receipt_link=d.get("receipt_link", ""))
+        reprint_count=d.get("reprint_count", 0),
+        receipt_link=d.get("receipt_link", ""),
+        promotions=tuple(SalePromotion(**p) for p in d.get("promotions", ())),
+        coupons=tuple(SaleCoupon(**c) for c in d.get("coupons", ())),
+        coupons_issued=tuple(d.get("coupons_issued", ())),
+        gifts=tuple((str(g[0]), int(g[1])) for g in d.get("gifts", ())))

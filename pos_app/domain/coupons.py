@@ -10,10 +10,11 @@ booked as `double_redeemed`, flagged, and charged back as the rule set says
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pos_app.domain.allocation import allocate
 from pos_app.domain.catalog import ProductKind
@@ -26,6 +27,8 @@ from pos_app.domain.promotions import (
     Scope,
     StackClass,
     StackingPolicy,
+    scope_from_dict,
+    scope_to_dict,
 )
 
 
@@ -402,7 +405,7 @@ def apply_coupons(promoted: PromotedBasket, items: Sequence[BasketItem],
                               tuple(basket.lines[i].line_no for i in covered)))
         in_sale.append(template)
         seen.add(code)
-    return replace(promoted, basket=basket), tuple(uses)
+    return promoted.with_lines(basket.lines, items), tuple(uses)
 
 
 def offline_coupon_allowed(value_fen: int, used_offline_fen: int, limit_fen: int) -> bool:
@@ -427,3 +430,73 @@ def usable_coupons(coupons: Iterable[tuple[Coupon, CouponTemplate, CouponState]]
         out.append((c, t))
     out.sort(key=lambda ct: (ct[0].valid_until or datetime.max, ct[0].code))
     return out
+
+
+# -- plain-JSON forms ---------------------------------------------------------------------------
+
+def _dt(v: Any) -> datetime | None:
+    return datetime.fromisoformat(v) if v else None
+
+
+def template_to_dict(t: CouponTemplate) -> dict[str, Any]:
+    return {"id": t.id, "version": t.version, "name": t.name, "kind": t.kind.value,
+            "amount_fen": t.amount_fen, "rate_bp": t.rate_bp, "cap_fen": t.cap_fen,
+            "free_sku": t.free_sku, "threshold_fen": t.threshold_fen,
+            "scope": scope_to_dict(t.scope), "include_special": t.include_special,
+            "shops": sorted(t.shops),
+            "valid_from": t.valid_from.isoformat() if t.valid_from else None,
+            "valid_until": t.valid_until.isoformat() if t.valid_until else None,
+            "valid_days": t.valid_days, "per_member_limit": t.per_member_limit,
+            "stackable": t.stackable}
+
+
+def template_from_dict(d: Mapping[str, Any]) -> CouponTemplate:
+    """A coupon template from its plain form; ValidationFailed (naming the field) if unusable."""
+    try:
+        t = CouponTemplate(
+            id=str(d["id"]), version=int(d["version"]), name=str(d.get("name", "")),
+            kind=CouponKind(d["kind"]), amount_fen=int(d.get("amount_fen", 0)),
+            rate_bp=int(d.get("rate_bp", BP_ONE)),
+            cap_fen=int(d["cap_fen"]) if d.get("cap_fen") is not None else None,
+            free_sku=d.get("free_sku") or None, threshold_fen=int(d.get("threshold_fen", 0)),
+            scope=scope_from_dict(d.get("scope")),
+            include_special=bool(d.get("include_special", False)),
+            shops=frozenset(map(str, d.get("shops", ()))),
+            valid_from=_dt(d.get("valid_from")), valid_until=_dt(d.get("valid_until")),
+            valid_days=int(d["valid_days"]) if d.get("valid_days") is not None else None,
+            per_member_limit=(int(d["per_member_limit"])
+                              if d.get("per_member_limit") is not None else None),
+            stackable=bool(d.get("stackable", False)))
+    except ValidationFailed:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed("coupon_template", f"not a usable coupon template: {exc}") from None
+    t.validate()
+    return t
+
+
+def coupon_to_dict(c: Coupon) -> dict[str, Any]:
+    return {"code": c.code, "template_id": c.template_id,
+            "template_version": c.template_version, "member_id": c.member_id,
+            "issued_at": c.issued_at.isoformat(),
+            "valid_from": c.valid_from.isoformat() if c.valid_from else None,
+            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+            "source": c.source}
+
+
+def coupon_from_dict(d: Mapping[str, Any]) -> Coupon:
+    return Coupon(str(d["code"]), str(d["template_id"]), int(d.get("template_version", 1)),
+                  d.get("member_id"), datetime.fromisoformat(d["issued_at"]),
+                  _dt(d.get("valid_from")), _dt(d.get("valid_until")), str(d.get("source", "")))
+
+
+def entry_to_dict(e: CouponEntry) -> dict[str, Any]:
+    return {"code": e.code, "kind": e.kind.value, "at": e.at.isoformat(), "shop": e.shop,
+            "sale_id": e.sale_id, "value_fen": e.value_fen, "note": e.note}
+
+
+def entry_from_dict(d: Mapping[str, Any]) -> CouponEntry:
+    return CouponEntry(str(d["code"]), CouponEntryKind(d["kind"]),
+                       datetime.fromisoformat(d["at"]), str(d.get("shop", "")),
+                       str(d.get("sale_id", "")), int(d.get("value_fen", 0)),
+                       str(d.get("note", "")))

@@ -22,10 +22,11 @@ earn nothing and never count towards a threshold.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 from pos_app.domain.allocation import allocate
 from pos_app.domain.catalog import Product, ProductKind
@@ -297,6 +298,16 @@ class PromotedBasket:
     applied: tuple[AppliedPromotion, ...] = ()
     rewards: tuple[Reward, ...] = ()
     boosts: tuple[PointsBoost, ...] = ()
+    # What the boosts were worked out from, so they follow the lines when coupons change them.
+    multipliers: tuple[Promotion, ...] = field(default=(), compare=False, repr=False)
+    points_unit_fen: int = field(default=1_000, compare=False, repr=False)
+
+    def with_lines(self, lines: tuple[PricedLine, ...], items: Sequence[BasketItem]
+                   ) -> PromotedBasket:
+        """The same promotions on changed line amounts (coupons): boosts worked out again."""
+        return replace(self, basket=PricedBasket(lines), boosts=_boosts(
+            lines, [it.product for it in items], [it.redeemed_points for it in items],
+            self.multipliers, self.points_unit_fen))
 
     @property
     def extra_points(self) -> int:
@@ -375,8 +386,14 @@ def price_with_promotions(items: Sequence[BasketItem], rules: RuleSet, tier: Tie
                                             + by_kind[PromotionKind.SPEND_GIFT], policy)
     priced = tuple(_finish(ln, basket_savings.get(ln.idx, ())) for ln in lines)
     applied = _applied(priced, applied_mb)
-    boosts = _boosts(priced, lines, tier, by_kind, rules)
-    return PromotedBasket(PricedBasket(priced), applied, tuple(rewards), boosts)
+    multipliers = () if tier is None else tuple(
+        p for p in by_kind[PromotionKind.POINTS] + by_kind[PromotionKind.MEMBER_DAY]
+        if p.points_multiplier_bp > BP_ONE)
+    boosts = _boosts(priced, [ln.item.product for ln in lines],
+                     [ln.item.redeemed_points for ln in lines], multipliers,
+                     rules.points_unit_fen)
+    return PromotedBasket(PricedBasket(priced), applied, tuple(rewards), boosts, multipliers,
+                          rules.points_unit_fen)
 
 
 def _prepare(idx: int, item: BasketItem, rules: RuleSet, tier: Tier | None, day: date,
@@ -697,30 +714,27 @@ def _applied(lines: Sequence[PricedLine], multibuy: dict[str, tuple[Promotion, i
                  for (pid, ver), (kind, label, saved, nos) in sorted(acc.items()))
 
 
-def _boosts(priced: Sequence[PricedLine], lines: list[_Line], tier: Tier | None,
-            by_kind: dict[PromotionKind, list[Promotion]], rules: RuleSet
+def _boosts(priced: Sequence[PricedLine], products: Sequence[Product],
+            redeemed: Sequence[int], multipliers: Sequence[Promotion], unit_fen: int
             ) -> tuple[PointsBoost, ...]:
     """积分翻倍: each earning line takes the best multiplier in force for it (multipliers do
     not multiply each other); each promotion's extra points are worked out on the amount
-    it covers, per full points unit, and capped by its own cap. Members only."""
-    if tier is None:
-        return ()
-    multipliers = [p for p in by_kind[PromotionKind.POINTS] + by_kind[PromotionKind.MEMBER_DAY]
-                   if p.points_multiplier_bp > BP_ONE]
+    it covers, per full points unit, and capped by its own cap. Members only (the caller
+    passes no multipliers for a non-member)."""
     if not multipliers:
         return ()
     covered: dict[str, tuple[Promotion, int]] = {}
-    for line, ln in zip(priced, lines, strict=True):
-        if not line.earns_points or line.amount_fen <= 0 or ln.item.redeemed_points:
+    for line, product, gift in zip(priced, products, redeemed, strict=True):
+        if not line.earns_points or line.amount_fen <= 0 or gift:
             continue
-        best = max((p for p in multipliers if p.scope.covers(ln.item.product)),
+        best = max((p for p in multipliers if p.scope.covers(product)),
                    key=lambda p: (p.points_multiplier_bp, p.id), default=None)
         if best is not None:
             prev = covered.get(best.id, (best, 0))[1]
             covered[best.id] = (best, prev + line.amount_fen)
     out = []
     for pid, (p, amount) in sorted(covered.items()):
-        extra = amount * (p.points_multiplier_bp - BP_ONE) // (BP_ONE * rules.points_unit_fen)
+        extra = amount * (p.points_multiplier_bp - BP_ONE) // (BP_ONE * unit_fen)
         if p.points_cap is not None:
             extra = min(extra, p.points_cap)
         if extra > 0:
@@ -728,13 +742,92 @@ def _boosts(priced: Sequence[PricedLine], lines: list[_Line], tier: Tier | None,
     return tuple(out)
 
 
-def with_coupon_lines(promoted: PromotedBasket, lines: tuple[PricedLine, ...]) -> PromotedBasket:
-    """The same promoted basket with its lines replaced (after coupons were taken off)."""
-    return replace(promoted, basket=PricedBasket(lines))
-
-
 def stacking_of(rules: RuleSet) -> StackingPolicy:
     """The stacking policy of a rule set (its own pairs, or the default)."""
     if rules.promotion_stacking is None:
         return DEFAULT_STACKING
     return StackingPolicy.of(rules.promotion_stacking)
+
+
+# -- plain-JSON forms (feeds from head office, the till's table, the console) ---------------
+
+def _iso(v: datetime | time | None) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def scope_to_dict(s: Scope) -> dict[str, Any]:
+    return {"all_goods": s.all_goods, "skus": sorted(s.skus),
+            "categories": sorted(s.categories), "exclude_skus": sorted(s.exclude_skus),
+            "exclude_categories": sorted(s.exclude_categories)}
+
+
+def scope_from_dict(d: Mapping[str, Any] | None) -> Scope:
+    if not d:
+        return Scope(all_goods=True)
+    return Scope(bool(d.get("all_goods", False)), frozenset(map(str, d.get("skus", ()))),
+                 frozenset(map(str, d.get("categories", ()))),
+                 frozenset(map(str, d.get("exclude_skus", ()))),
+                 frozenset(map(str, d.get("exclude_categories", ()))))
+
+
+def promotion_to_dict(p: Promotion) -> dict[str, Any]:
+    sch = p.schedule
+    return {
+        "id": p.id, "version": p.version, "kind": p.kind.value, "name": p.name,
+        "scope": scope_to_dict(p.scope),
+        "schedule": {"start": _iso(sch.start), "end": _iso(sch.end),
+                     "weekdays": sorted(sch.weekdays), "month_days": sorted(sch.month_days),
+                     "from_time": _iso(sch.from_time), "to_time": _iso(sch.to_time)},
+        "shops": sorted(p.shops), "tiers": sorted(p.tiers), "members_only": p.members_only,
+        "stack_class": p.stack_class, "rate_bp": p.rate_bp, "unit_price_fen": p.unit_price_fen,
+        "threshold_fen": p.threshold_fen, "save_fen": p.save_fen, "repeat": p.repeat,
+        "max_repeats": p.max_repeats, "include_special": p.include_special,
+        "gift_sku": p.gift_sku, "gift_qty": p.gift_qty,
+        "coupon_template_id": p.coupon_template_id, "group_size": p.group_size,
+        "discounted_units": p.discounted_units,
+        "tier_prices": [list(x) for x in p.tier_prices],
+        "tier_rates": [list(x) for x in p.tier_rates],
+        "points_multiplier_bp": p.points_multiplier_bp, "points_cap": p.points_cap,
+    }
+
+
+def _opt_int(v: Any) -> int | None:
+    return None if v is None or v == "" else int(v)
+
+
+def promotion_from_dict(d: Mapping[str, Any]) -> Promotion:
+    """A promotion from its plain form; ValidationFailed (naming the field) if unusable."""
+    try:
+        sch = d.get("schedule") or {}
+        p = Promotion(
+            id=str(d["id"]), version=int(d["version"]), kind=PromotionKind(d["kind"]),
+            name=str(d.get("name", "")), scope=scope_from_dict(d.get("scope")),
+            schedule=Schedule(
+                start=datetime.fromisoformat(sch["start"]) if sch.get("start") else None,
+                end=datetime.fromisoformat(sch["end"]) if sch.get("end") else None,
+                weekdays=frozenset(int(x) for x in sch.get("weekdays", ())),
+                month_days=frozenset(int(x) for x in sch.get("month_days", ())),
+                from_time=time.fromisoformat(sch["from_time"]) if sch.get("from_time") else None,
+                to_time=time.fromisoformat(sch["to_time"]) if sch.get("to_time") else None),
+            shops=frozenset(map(str, d.get("shops", ()))),
+            tiers=frozenset(map(str, d.get("tiers", ()))),
+            members_only=bool(d.get("members_only", False)),
+            stack_class=str(d.get("stack_class", "") or ""),
+            rate_bp=_opt_int(d.get("rate_bp")), unit_price_fen=_opt_int(d.get("unit_price_fen")),
+            threshold_fen=int(d.get("threshold_fen", 0)), save_fen=int(d.get("save_fen", 0)),
+            repeat=bool(d.get("repeat", False)), max_repeats=_opt_int(d.get("max_repeats")),
+            include_special=bool(d.get("include_special", False)),
+            gift_sku=d.get("gift_sku") or None, gift_qty=int(d.get("gift_qty", 1)),
+            coupon_template_id=d.get("coupon_template_id") or None,
+            group_size=int(d.get("group_size", 0)),
+            discounted_units=int(d.get("discounted_units", 0)),
+            tier_prices=tuple((str(a), int(b)) for a, b in d.get("tier_prices", ())),
+            tier_rates=tuple((str(a), int(b)) for a, b in d.get("tier_rates", ())),
+            points_multiplier_bp=int(d.get("points_multiplier_bp", BP_ONE)),
+            points_cap=_opt_int(d.get("points_cap")))
+    except ValidationFailed:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationFailed("promotion", f"not a usable promotion: {exc}") from None
+    p.validate()
+    return p

@@ -46,6 +46,29 @@ class MemberOnSale:
     next_step_points: int = 0     # points still needed for the next gift step
     next_step_cap_fen: int = 0
     upgraded_to: str | None = None
+    promo_points: int = 0               # extra points of a multiplier (included in points_earned)
+    points_expiring: int = 0            # spendable points that lapse soon (积分有效期)
+    points_expiring_on: str | None = None   # ISO date of the first such day
+
+
+@dataclass(frozen=True)
+class SalePromotion:
+    """A promotion a sale used (recorded with its version) and what it saved in all."""
+
+    promotion_id: str
+    version: int
+    kind: str
+    name: str
+    saved_fen: int
+
+
+@dataclass(frozen=True)
+class SaleCoupon:
+    code: str
+    template_id: str
+    template_version: int
+    value_fen: int
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,10 @@ class CompletedSale:
     # The e-receipt on the member page ("<member page>/r/<receipt_no>/<token>"), printed as
     # the receipt's QR; empty when the till does not know the member page's address.
     receipt_link: str = ""
+    promotions: tuple[SalePromotion, ...] = ()
+    coupons: tuple[SaleCoupon, ...] = ()
+    coupons_issued: tuple[str, ...] = ()        # codes of coupons this sale gave (满送)
+    gifts: tuple[tuple[str, int], ...] = ()     # (sku, qty) of gift items a 满送 gives
 
     @property
     def basket(self) -> PricedBasket:

@@ -7,7 +7,10 @@ from typing import Any, Protocol
 
 from pos_app.domain.card import CardState
 from pos_app.domain.catalog import Product
+from pos_app.domain.coupons import Coupon, CouponEntry, CouponState, CouponTemplate
 from pos_app.domain.member import MemberAccount
+from pos_app.domain.points_expiry import PointsMove
+from pos_app.domain.promotions import Promotion
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale
 from pos_app.domain.shop import ShopInfo, TillInfo
@@ -222,6 +225,35 @@ class Outbox(Protocol):
         ...
 
 
+class Promotions(Protocol):
+    """Promotions, coupon templates, coupons and the coupon ledger on this till."""
+
+    def current(self, at: datetime) -> list[Promotion]:
+        """Every promotion not yet ended at `at` (the engine checks each one's window)."""
+        ...
+    def put(self, promotion: Promotion, at: datetime) -> bool:
+        """Store a promotion unless a newer version is held; True when stored."""
+        ...
+    def withdraw(self, promotion_id: str, version: int, at: datetime) -> None: ...
+    def put_template(self, template: CouponTemplate, at: datetime) -> bool: ...
+    def template(self, template_id: str) -> CouponTemplate | None: ...
+    def find_coupon(self, code: str) -> tuple[Coupon, CouponTemplate | None, CouponState] | None: ...
+    def coupons_of(self, member_id: str) -> list[tuple[Coupon, CouponTemplate, CouponState]]: ...
+    def add_coupon(self, coupon: Coupon) -> bool:
+        """Store a coupon and its ISSUED entry once (False when the code is known)."""
+        ...
+    def add_entry(self, entry_id: str, entry: CouponEntry) -> bool:
+        """Append a coupon entry once by id (False when that id is already booked)."""
+        ...
+    def points_moves(self, member_id: str) -> list[PointsMove]:
+        """The member's spendable-points entries, oldest first (for expiry lots)."""
+        ...
+    def unconfirmed_redemptions_fen(self) -> int:
+        """The value of coupons this till took that head office has not yet confirmed (the
+        coupon feed has not brought their redemption back): the offline exposure."""
+        ...
+
+
 class UnitOfWork(Protocol):
     catalog: Catalog
     members: Members
@@ -233,6 +265,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     outbox: Outbox
     imports: Imports
+    promotions: Promotions
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

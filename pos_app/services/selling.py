@@ -47,12 +47,22 @@ from pos_app.domain.pricing import (
     PricedLine,
     PriceReason,
     ReasonKind,
-    price_basket,
     price_line,
 )
+from pos_app.domain.coupons import CouponNotUsable, CouponRefusal, CouponUse
+from pos_app.domain.ledger import EntryKind
+from pos_app.domain.points_expiry import PointsMove, expiring_soon, expiry_policy_of
+from pos_app.domain.promotions import PromotedBasket, PromotionBook
 from pos_app.domain.rules import RuleSet, Tier
-from pos_app.domain.sale import (CompletedSale, MemberOnSale, PassBalance, SaleKind,
-                                  receipt_link)
+from pos_app.domain.sale import (
+    CompletedSale,
+    MemberOnSale,
+    PassBalance,
+    SaleCoupon,
+    SaleKind,
+    SalePromotion,
+    receipt_link,
+)
 from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet, points_for_cash,
                                    settle)
 from pos_app.ports.clock import Clock, IdSource
@@ -60,6 +70,15 @@ from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
 from pos_app.ports.member_codes import MemberCodeStore
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User, require_role
+from pos_app.services.promotions import (
+    CouponOffer,
+    book_sale_coupons,
+    coupon_payload,
+    load_book,
+    member_offers,
+    normalise_code,
+    price_sale,
+)
 from pos_app.services.member_codes import MemberCodeService
 
 QTY_CODE = re.compile(r"^\s*(\d{1,6})\s*[*xX×]\s*(\S+)\s*$")
@@ -101,6 +120,16 @@ class BasketView:
     next_step_points: int = 0
     next_step_cap_fen: int = 0
     redeemable_cap_fen: int = 0    # the dearest gift the member can take for points now
+    promoted: PromotedBasket | None = None      # promotions applied, 满送 rewards, boosts
+    coupons: tuple[CouponOffer, ...] = ()       # the member's coupons usable here now
+    coupon_uses: tuple[CouponUse, ...] = ()     # the coupons on this basket and their value
+    points_expiring: int = 0                    # the member's points lapsing soon
+    points_expiring_on: date | None = None
+
+    @property
+    def extra_points(self) -> int:
+        """Points a multiplier (积分翻倍, 会员日) adds to this basket."""
+        return self.promoted.extra_points if self.promoted and self.member else 0
 
     @property
     def lines(self) -> tuple[PricedLine, ...]:
@@ -119,6 +148,7 @@ class _Draft:
     sale_rate_bp: int | None = None
     discount_by: str | None = None
     pin_waived_by: str | None = None     # manager who authorised stored value without a PIN
+    coupons: list[str] = field(default_factory=list)   # coupon codes, in the order applied
 
 
 class CheckoutService:
@@ -132,12 +162,24 @@ class CheckoutService:
         self.ids = ids
         self.hasher = hasher
         self.authoriser: SpendAuthoriser = authoriser or NullSpendAuthoriser()
+        self._shop_code: str | None = None
         self.member_codes = MemberCodeService(member_codes, clock, self.member_by_id)
 
     # -- look-ups ---------------------------------------------------------------------------
     def rules(self) -> RuleSet:
         with self.uow() as uow:
             return uow.rules.current(self.clock.now())
+
+    def promotion_book(self, rules: RuleSet) -> PromotionBook:
+        """The promotions not yet ended now, read once per basket like the rule set."""
+        with self.uow() as uow:
+            return load_book(uow, rules, self.clock.now())
+
+    def shop_code(self) -> str:
+        if self._shop_code is None:
+            with self.uow() as uow:
+                self._shop_code = uow.site.shop().code
+        return self._shop_code
 
     def find_product(self, code: str) -> Product:
         with self.uow() as uow:
@@ -232,6 +274,7 @@ class SellingSession:
         self._svc = service
         self._d = _Draft()
         self._rules = service.rules()
+        self._book = service.promotion_book(self._rules)
         self._rules_stale = False
 
     # -- basket -----------------------------------------------------------------------------
@@ -378,15 +421,27 @@ class SellingSession:
         now = self._svc.clock.now()
         member = self._d.member
         tier = self._rules.tier(member.account.tier_code) if member else None
-        basket = price_basket(self._d.items, self._rules, tier, now.date())
-        basket = _mark_pass_lines(basket, self._d.pass_uses)
+        try:
+            promoted, uses = self._price(now)
+        except CouponNotUsable:
+            # A coupon the basket no longer reaches (a line removed): it comes off the basket.
+            self._d.coupons = []
+            promoted, uses = self._price(now)
+        basket = _mark_pass_lines(promoted.basket, self._d.pass_uses)
         points = points_for_spend(basket.eligible_fen, self._rules) if member else PointsEarned(0, 0)
         badges = Badges()
         passes: tuple[PassRecord, ...] = ()
         need, cap, redeemable = 0, 0, 0
+        offers: tuple[CouponOffer, ...] = ()
+        expiring, expiring_on = 0, None
         if member:
             acc = member.account
             with self._svc.uow() as uow:
+                offers = tuple(o for o in member_offers(uow, acc.id, now, self._svc.shop_code())
+                               if o.code not in self._d.coupons)
+                expiring, expiring_on = expiring_soon(
+                    uow.promotions.points_moves(acc.id), expiry_policy_of(self._rules),
+                    now.date(), self._rules.points_expiry_notice_days)
                 birthday = bool(acc.birthday and acc.birthday.falls_on(now.date())
                                 and not uow.members.benefit_given(acc.id, "birthday", str(now.year)))
                 quarterly = bool(tier and tier.quarterly_gift and not uow.members.benefit_given(
@@ -400,7 +455,8 @@ class SellingSession:
             now_step = ladder_step_for(acc.spendable_points - committed, self._rules)
             redeemable = now_step.cap_fen if now_step else 0
         return BasketView(basket, member, tier, points, badges, passes, self._rules.version,
-                          need, cap, redeemable if member else 0)
+                          need, cap, redeemable if member else 0, promoted, offers, uses,
+                          expiring, expiring_on)
 
     # -- hold and recall (挂单/取单) ------------------------------------------------------------
     def hold(self, label: str = "") -> str:
@@ -451,7 +507,41 @@ class SellingSession:
     def _fresh_rules(self) -> None:
         if self._rules_stale and not self._d.items:
             self._rules = self._svc.rules()
+            self._book = self._svc.promotion_book(self._rules)
             self._rules_stale = False
+
+    # -- coupons ----------------------------------------------------------------------------
+    def apply_coupon(self, text: str) -> BasketView:
+        """Put a scanned or picked coupon on the basket; CouponNotUsable says why not
+        (threshold short by ¥X, excluded goods, expired, used at 某店 on 某日, ...)."""
+        code = normalise_code(text)
+        if code in self._d.coupons:
+            raise CouponNotUsable(code, CouponRefusal.ALREADY_IN_SALE)
+        self._d.coupons.append(code)
+        try:
+            self._price(self._svc.clock.now())
+        except CouponNotUsable:
+            self._d.coupons.remove(code)
+            raise
+        return self.view()
+
+    def remove_coupon(self, code: str) -> BasketView:
+        if code in self._d.coupons:
+            self._d.coupons.remove(code)
+        return self.view()
+
+    @property
+    def coupon_codes(self) -> tuple[str, ...]:
+        return tuple(self._d.coupons)
+
+    def _price(self, now: datetime) -> tuple[PromotedBasket, tuple[CouponUse, ...]]:
+        member = self._d.member
+        tier = self._rules.tier(member.account.tier_code) if member else None
+        shop = self._svc.shop_code()
+        with self._svc.uow() as uow:
+            return price_sale(uow, self._d.items, self._rules, tier, now, shop, self._book,
+                              tuple(self._d.pass_uses), self._d.coupons,
+                              member.account.id if member else None)
 
     # -- paying -----------------------------------------------------------------------------
     def needs_pin(self, stored_value_fen: int) -> bool:
@@ -541,7 +631,11 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             account = uow.members.lock_account(member.account.id)
             tier = rules.tier(account.tier_code)
             card_id = uow.members.card_id(card.card_no)
-        basket = _mark_pass_lines(price_basket(d.items, rules, tier, today), d.pass_uses)
+        shop_code = uow.site.shop().code
+        promoted, coupon_uses = price_sale(
+            uow, d.items, rules, tier, now, shop_code, load_book(uow, rules, now),
+            tuple(d.pass_uses), d.coupons, account.id if account else None)
+        basket = _mark_pass_lines(promoted.basket, d.pass_uses)
         gift_points = sum(i.redeemed_points for i in d.items)
         wallet = None
         if account is not None:
@@ -562,6 +656,9 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                 uow, rules, account, tier, member, basket, settlement, now)
         elif any(line.redeemed_points for line in basket.lines):
             raise ValidationFailed("member", "a gift for points needs the member card")
+        if member_info is not None and account is not None:
+            member_info, entries = _with_promotion_points(uow, rules, account.id, member_info,
+                                                          entries, promoted, now)
         shop = uow.site.shop()
         sale = CompletedSale(
             sale_id=sale_id, receipt_no=receipt_no, kind=SaleKind.SALE, shop_code=shop.code,
@@ -570,7 +667,12 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             change_fen=settlement.change_fen, rounding_fen=settlement.rounding_fen,
             member=member_info,
             receipt_link=receipt_link(link_base, receipt_no, secrets.token_urlsafe(16))
-            if link_base else "")
+            if link_base else "",
+            promotions=tuple(SalePromotion(a.promotion_id, a.version, a.kind, a.name, a.saved_fen)
+                             for a in promoted.applied),
+            coupons=tuple(SaleCoupon(u.code, u.template_id, u.template_version, u.value_fen,
+                                     _coupon_name(basket, u.code)) for u in coupon_uses),
+            gifts=tuple((r.gift_sku, r.gift_qty) for r in promoted.rewards if r.gift_sku))
         uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=till_id, shift_id=shift.id,
                       user_id=cashier.id, member_id=account.id if account else None,
                       card_id=card_id, points_shares=shares, tier_upgraded_to=upgraded,
@@ -587,6 +689,10 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                 sale = replace(sale, member=member_info)
         elif d.pass_uses or any(i.product.pass_uses for i in d.items):
             raise ValidationFailed("member", "a count pass needs the member card")
+        booked = book_sale_coupons(uow, svc.ids, rules, coupon_uses, promoted, sale_id,
+                                   shop.code, account.id if account else None, now)
+        if booked.issued:
+            sale = replace(sale, coupons_issued=tuple(c.code for c in booked.issued))
         uow.audit.record(now, cashier.id, "sale", receipt_no,
                          {"total_fen": sale.total_fen, "member": account.id if account else None,
                           "manual_discount_by": d.discount_by,
@@ -594,9 +700,43 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
         uow.outbox.append("sale.completed", {"sale": to_jsonable(sale),
                                              "member_id": account.id if account else None,
                                              "card_no": member.card.card_no if member else None,
-                                             "shift_id": shift.id}, now)
+                                             "shift_id": shift.id,
+                                             **coupon_payload(booked)}, now)
         uow.commit()
         return sale
+
+
+def _coupon_name(basket: PricedBasket, code: str) -> str:
+    for line in basket.lines:
+        for r in line.reasons:
+            if r.kind is ReasonKind.COUPON and r.promotion_id == code:
+                return r.label
+    return ""
+
+
+def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,
+                           info: MemberOnSale, entries: list[_Entry], promoted: PromotedBasket,
+                           now: datetime) -> tuple[MemberOnSale, list[_Entry]]:
+    """积分翻倍 / 会员日 extra points as their own entry, and the points lapsing soon."""
+    extra = promoted.extra_points
+    if extra:
+        entries = [*entries, _Entry("points", EntryKind.PROMO_POINTS.value, extra, extra,
+                                    ",".join(b.promotion_id for b in promoted.boosts)[:200])]
+        spendable = info.spendable_after + extra
+        need, step = next_ladder_step(spendable, rules)
+        info = replace(info, points_earned=info.points_earned + extra, promo_points=extra,
+                       spendable_after=spendable,
+                       accumulated_after=info.accumulated_after + extra,
+                       lottery=is_lottery_balance(spendable, rules),
+                       next_step_points=need, next_step_cap_fen=step.cap_fen)
+    moves = [*uow.promotions.points_moves(member_id),
+             *(PointsMove(now, e.first) for e in entries if e.ledger == "points" and e.first)]
+    soon, day = expiring_soon(moves, expiry_policy_of(rules), now.date(),
+                              rules.points_expiry_notice_days)
+    if soon:
+        info = replace(info, points_expiring=soon, points_expiring_on=day.isoformat()
+                       if day else None)
+    return info, entries
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,175 @@
+"""SqlPromotions: promotions, coupon templates, coupons and the coupon ledger on the till."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import (
+    CouponEntryRow,
+    CouponRow,
+    CouponTemplateRow,
+    PointsEntryRow,
+    PromotionRow,
+)
+from pos_app.domain.coupons import (
+    Coupon,
+    CouponEntry,
+    CouponEntryKind,
+    CouponState,
+    CouponTemplate,
+    coupon_state,
+    template_from_dict,
+    template_to_dict,
+)
+from pos_app.domain.points_expiry import PointsMove
+from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_to_dict
+
+# Parsed promotions by (id, version): a version never changes, so a basket does not pay for
+# JSON parsing of 200 promotions on every scan.
+_PARSED: dict[tuple[str, int], Promotion] = {}
+_TEMPLATES: dict[tuple[str, int], CouponTemplate] = {}
+
+LOCAL_PREFIX = "till:"   # entries this till booked
+HQ_PREFIX = "hq:"        # entries head office sent down
+
+
+class SqlPromotions:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    # -- promotions -------------------------------------------------------------------------
+    def current(self, at: datetime) -> list[Promotion]:
+        rows = self.s.execute(select(PromotionRow.id, PromotionRow.version, PromotionRow.body)
+                              .where(PromotionRow.active.is_(True),
+                                     or_(PromotionRow.ends_at.is_(None),
+                                         PromotionRow.ends_at > at))
+                              .order_by(PromotionRow.id)).all()
+        out = []
+        for pid, version, body in rows:
+            p = _PARSED.get((pid, version))
+            if p is None:
+                p = _PARSED[(pid, version)] = promotion_from_dict(json.loads(body))
+            out.append(p)
+        return out
+
+    def put(self, promotion: Promotion, at: datetime) -> bool:
+        promotion.validate()
+        row = self.s.get(PromotionRow, promotion.id)
+        if row is not None and row.version > promotion.version:
+            return False
+        if row is None:
+            row = PromotionRow(id=promotion.id)
+            self.s.add(row)
+        row.version, row.kind, row.active = promotion.version, promotion.kind.value, True
+        row.starts_at, row.ends_at = promotion.schedule.start, promotion.schedule.end
+        row.body = json.dumps(promotion_to_dict(promotion), ensure_ascii=False, sort_keys=True)
+        row.updated_at = at
+        self.s.flush()
+        return True
+
+    def withdraw(self, promotion_id: str, version: int, at: datetime) -> None:
+        row = self.s.get(PromotionRow, promotion_id)
+        if row is not None and row.version <= version:
+            row.version, row.active, row.updated_at = version, False, at
+            self.s.flush()
+
+    # -- coupon templates -------------------------------------------------------------------
+    def put_template(self, template: CouponTemplate, at: datetime) -> bool:
+        template.validate()
+        row = self.s.get(CouponTemplateRow, template.id)
+        if row is not None and row.version > template.version:
+            return False
+        if row is None:
+            row = CouponTemplateRow(id=template.id)
+            self.s.add(row)
+        row.version = template.version
+        row.body = json.dumps(template_to_dict(template), ensure_ascii=False, sort_keys=True)
+        row.updated_at = at
+        self.s.flush()
+        return True
+
+    def template(self, template_id: str) -> CouponTemplate | None:
+        row = self.s.get(CouponTemplateRow, template_id)
+        if row is None:
+            return None
+        t = _TEMPLATES.get((row.id, row.version))
+        if t is None:
+            t = _TEMPLATES[(row.id, row.version)] = template_from_dict(json.loads(row.body))
+        return t
+
+    # -- coupons ----------------------------------------------------------------------------
+    def _coupon(self, row: CouponRow) -> Coupon:
+        return Coupon(row.code, row.template_id, row.template_version, row.member_id,
+                      row.issued_at, row.valid_from, row.valid_until, row.source)
+
+    def _entries(self, codes: list[str]) -> dict[str, list[CouponEntry]]:
+        out: dict[str, list[CouponEntry]] = {c: [] for c in codes}
+        if not codes:
+            return out
+        for r in self.s.scalars(select(CouponEntryRow).where(CouponEntryRow.code.in_(codes))
+                                .order_by(CouponEntryRow.at, CouponEntryRow.id)):
+            out[r.code].append(CouponEntry(r.code, CouponEntryKind(r.kind), r.at, r.shop,
+                                           r.sale_id, r.value_fen, r.note))
+        return out
+
+    def find_coupon(self, code: str) -> tuple[Coupon, CouponTemplate | None, CouponState] | None:
+        row = self.s.get(CouponRow, code)
+        if row is None:
+            return None
+        entries = self._entries([code])[code]
+        return self._coupon(row), self.template(row.template_id), coupon_state(code, entries)
+
+    def coupons_of(self, member_id: str) -> list[tuple[Coupon, CouponTemplate, CouponState]]:
+        rows = list(self.s.scalars(select(CouponRow).where(CouponRow.member_id == member_id)
+                                   .order_by(CouponRow.issued_at)))
+        entries = self._entries([r.code for r in rows])
+        out = []
+        for r in rows:
+            t = self.template(r.template_id)
+            if t is not None:
+                out.append((self._coupon(r), t, coupon_state(r.code, entries[r.code])))
+        return out
+
+    def add_coupon(self, coupon: Coupon) -> bool:
+        if self.s.get(CouponRow, coupon.code) is not None:
+            return False
+        self.s.add(CouponRow(code=coupon.code, template_id=coupon.template_id,
+                             template_version=coupon.template_version,
+                             member_id=coupon.member_id, issued_at=coupon.issued_at,
+                             valid_from=coupon.valid_from, valid_until=coupon.valid_until,
+                             source=coupon.source))
+        self.s.flush()
+        self.add_entry(f"issued:{coupon.code}",
+                       CouponEntry(coupon.code, CouponEntryKind.ISSUED, coupon.issued_at))
+        return True
+
+    def add_entry(self, entry_id: str, entry: CouponEntry) -> bool:
+        if self.s.get(CouponEntryRow, entry_id) is not None:
+            return False
+        self.s.add(CouponEntryRow(id=entry_id, code=entry.code, kind=entry.kind.value,
+                                  at=entry.at, shop=entry.shop, sale_id=entry.sale_id,
+                                  value_fen=entry.value_fen, note=entry.note[:200]))
+        self.s.flush()
+        return True
+
+    def unconfirmed_redemptions_fen(self) -> int:
+        hq = aliased(CouponEntryRow)
+        confirmed = select(hq.id).where(hq.id.like(HQ_PREFIX + "%"),
+                                        hq.code == CouponEntryRow.code,
+                                        hq.sale_id == CouponEntryRow.sale_id).exists()
+        return int(self.s.scalar(select(func.coalesce(func.sum(CouponEntryRow.value_fen), 0))
+                                 .where(and_(CouponEntryRow.id.like(LOCAL_PREFIX + "%"),
+                                             CouponEntryRow.kind == "redeemed",
+                                             ~confirmed))) or 0)
+
+    # -- points lots for expiry -----------------------------------------------------------
+    def points_moves(self, member_id: str) -> list[PointsMove]:
+        rows = self.s.execute(select(PointsEntryRow.created_at, PointsEntryRow.spendable_delta,
+                                     PointsEntryRow.kind)
+                              .where(PointsEntryRow.member_id == member_id,
+                                     PointsEntryRow.spendable_delta != 0)
+                              .order_by(PointsEntryRow.created_at, PointsEntryRow.id)).all()
+        return [PointsMove(at, n, kind == "expiry") for at, n, kind in rows]

@@ -1,0 +1,196 @@
+"""Promotions and coupons through the till's own services on a real SQLite store (issue 16)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+
+import pytest
+
+from db.store import DB_FILE
+from pos_app.domain.coupons import (
+    CouponKind,
+    CouponNotUsable,
+    CouponRefusal,
+    CouponStatus,
+    CouponTemplate,
+    issue_coupon,
+)
+from pos_app.domain.pricing import ReasonKind
+from pos_app.domain.promotions import Promotion, PromotionKind, Schedule, Scope
+from pos_app.domain.tenders import TenderInput, TenderKind
+
+CASH = TenderKind.CASH
+SATURDAYS = Schedule(weekdays=frozenset({6}))   # NOON in store_support is a Saturday
+
+MEMBER_DAY = Promotion("MD-SAT", 3, PromotionKind.MEMBER_DAY, "周六会员日",
+                       schedule=SATURDAYS, tier_rates=(("gold", 9_500), ("diamond", 9_500)),
+                       points_multiplier_bp=20_000, points_cap=100)
+SPEND_SAVE = Promotion("MJ200", 1, PromotionKind.SPEND_SAVE, "满200减20", threshold_fen=20_000,
+                       save_fen=2_000, scope=Scope(categories=frozenset({"服装"})))
+TEMPLATE = CouponTemplate("T10", 1, "满100减10券", CouponKind.AMOUNT_OFF, amount_fen=1_000,
+                          threshold_fen=10_000, valid_days=30,
+                          scope=Scope(all_goods=True, exclude_categories=frozenset({"食品"})))
+
+
+def put(shop, *promotions, templates=(TEMPLATE,)):
+    with shop.uow() as uow:
+        for t in templates:
+            uow.promotions.put_template(t, shop.clock.now())
+        for p in promotions:
+            uow.promotions.put(p, shop.clock.now())
+        uow.commit()
+
+
+def give_coupon(shop, card_no: str, seed: str = "seed-1") -> str:
+    with shop.uow() as uow:
+        member_id = uow.members.find_card(card_no).member_id
+        c = issue_coupon(TEMPLATE, seed, member_id, shop.clock.now() - timedelta(days=1), "run:R1")
+        uow.promotions.add_coupon(c)
+        uow.commit()
+    return c.code
+
+
+def outbox_payloads(shop) -> list[dict]:
+    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    return [json.loads(p) for (p,) in db.execute(
+        "SELECT payload FROM outbox WHERE kind='sale.completed' ORDER BY device_seq")]
+
+
+def test_member_day_spend_and_save_and_a_coupon_in_one_sale(stocked):
+    put(stocked, MEMBER_DAY, SPEND_SAVE)
+    code = give_coupon(stocked, "100002")
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")                  # ¥100 regular
+    s.add("PROMO100")                # ¥100 on its own 8折
+    view = s.attach_card("100002")   # Gold, on the Saturday member day
+    # REG100: 100 × 0.88 × 0.95 = 83.60; PROMO100: 80 × 0.88 × 0.95 = 66.88 -> 150.48 < 200
+    assert [ln.amount_fen for ln in view.lines] == [8_360, 6_688]
+    assert [o.code for o in view.coupons] == [code]
+    view = s.apply_coupon(code)
+    assert view.total_fen == 15_048 - 1_000
+    assert [r.kind for r in view.lines[0].reasons] == [ReasonKind.TIER, ReasonKind.MEMBER_DAY,
+                                                       ReasonKind.COUPON]
+    assert view.coupons == () and view.extra_points == 14   # 140.48 × (2 - 1) -> 14
+    sale = s.complete([TenderInput(CASH, 14_048)], cashier)
+    assert {(p.promotion_id, p.version) for p in sale.promotions} >= {("MD-SAT", 3),
+                                                                       ("product:PROMO100", 0)}
+    assert [(c.code, c.value_fen, c.name) for c in sale.coupons] == [(code, 1_000, "满100减10券")]
+    assert sale.member is not None and sale.member.promo_points == 14
+    assert sale.member.points_earned == 14 + 14
+    with stocked.uow() as uow:
+        _, _, state = uow.promotions.find_coupon(code)
+        assert state.status is CouponStatus.REDEEMED and state.redeemed.sale_id == sale.sale_id
+        account = uow.members.find_by_mobile("13800002222")
+        assert uow.members.ledger_sums(account.id)[0] == account.spendable_points
+        assert uow.sales.find_by_receipt(sale.receipt_no).snapshot == sale
+    payload = outbox_payloads(stocked)[-1]
+    assert payload["coupon_entries"][0]["code"] == code
+    assert payload["sale"]["promotions"] and payload["sale"]["coupons"][0]["code"] == code
+    # the same coupon again: used here, today
+    s2 = stocked.services.checkout.new_session()
+    s2.add("2*REG100")
+    s2.attach_card("100002")
+    with pytest.raises(CouponNotUsable) as err:
+        s2.apply_coupon(code)
+    assert err.value.reason is CouponRefusal.USED and err.value.shop == "S001"
+
+
+def test_spend_and_save_with_special_and_excluded_goods_at_the_till(stocked):
+    put(stocked, SPEND_SAVE)
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    for code in ("REG100", "PROMO100", "SPECIAL50", "CARD100"):
+        s.add(code)
+    view = s.view()
+    # 满200减20 covers 服装 regular goods only: 100 + 80 = 180 < 200: nothing off
+    assert view.total_fen == 10_000 + 8_000 + 5_000 + 10_000
+    view = s.add("REG100")
+    # 280 >= 200: 20.00 shared over 100:80:100 -> 7.15, 5.70, 7.15 (largest remainder)
+    basket_off = [sum(r.discount_fen for r in ln.reasons if r.kind is ReasonKind.BASKET)
+                  for ln in view.lines]
+    assert sum(basket_off) == 2_000 and basket_off[2] == basket_off[3] == 0
+    sale = s.complete([TenderInput(CASH, 41_000)], cashier)
+    assert sale.total_fen == 43_000 - 2_000
+    assert [p.promotion_id for p in sale.promotions if p.kind == "basket"] == ["MJ200"]
+
+
+def test_a_coupon_that_does_not_apply_says_why_and_leaves_the_basket_alone(stocked):
+    put(stocked)
+    code = give_coupon(stocked, "100002")
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")
+    s.add("10*WATER")                        # food is excluded from this coupon
+    s.attach_card("100002")
+    with pytest.raises(CouponNotUsable) as err:
+        s.apply_coupon(code)
+    assert err.value.reason is CouponRefusal.EXCLUDED_GOODS
+    assert err.value.shortfall_fen == 10_000 - 8_800 and err.value.skus == ("WATER",)
+    assert s.coupon_codes == ()
+    with pytest.raises(CouponNotUsable) as err:
+        s.apply_coupon("CNOTACOUPON00X")
+    assert err.value.reason is CouponRefusal.UNKNOWN
+    s.add("REG100")
+    view = s.apply_coupon(code)
+    assert view.coupon_uses[0].value_fen == 1_000
+    # removing a line below the threshold takes the coupon off again
+    view = s.remove_line(3)
+    assert view.coupon_uses == () and s.coupon_codes == ()
+
+
+def test_spend_and_get_issues_a_coupon_to_the_member_with_the_sale(stocked):
+    gift = Promotion("MS300", 1, PromotionKind.SPEND_GIFT, "满300送券", threshold_fen=30_000,
+                     coupon_template_id="T10")
+    put(stocked, gift)
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.add("4*REG100")
+    s.attach_card("100003")                  # Diamond: 400 × 0.8 = 320 >= 300
+    sale = s.complete([TenderInput(CASH, 32_000)], cashier)
+    assert len(sale.coupons_issued) == 1
+    with stocked.uow() as uow:
+        member_id = uow.members.find_card("100003").member_id
+        held = uow.promotions.coupons_of(member_id)
+    assert [c.code for c, _, _ in held] == list(sale.coupons_issued)
+    assert held[0][0].source == "promotion:MS300"
+    assert outbox_payloads(stocked)[-1]["coupons_issued"][0]["code"] == sale.coupons_issued[0]
+
+
+def test_coupons_beyond_the_unconfirmed_allowance_are_refused_and_nothing_is_recorded(stocked):
+    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+        version=2, coupon_offline_limit_fen=1_500))
+    put(stocked)
+    first = give_coupon(stocked, "100002", "a")
+    second = give_coupon(stocked, "100002", "b")
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.add("2*REG100")
+    s.attach_card("100002")
+    s.apply_coupon(first)
+    s.complete([TenderInput(CASH, 16_600)], cashier)
+    s.add("2*REG100")
+    s.attach_card("100002")
+    s.apply_coupon(second)
+    before = len(outbox_payloads(stocked))
+    with pytest.raises(CouponNotUsable) as err:
+        s.complete([TenderInput(CASH, 16_600)], cashier)
+    assert err.value.reason is CouponRefusal.OFFLINE_LIMIT
+    assert len(outbox_payloads(stocked)) == before
+    with stocked.uow() as uow:
+        assert uow.promotions.find_coupon(second)[2].status is CouponStatus.AVAILABLE
+
+
+def test_points_expiring_soon_are_on_the_panel_and_the_receipt(stocked):
+    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+        version=2, points_expiry="months", points_expiry_months=1))
+    stocked.clock.at = stocked.clock.now() + timedelta(days=10)
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")
+    view = s.attach_card("100002")           # 990 opening points, earned a month ago less 10 days
+    assert view.points_expiring == 990
+    assert view.points_expiring_on == (stocked.clock.now() - timedelta(days=10)).date() \
+        .replace(month=12, day=28)
+    sale = s.complete([TenderInput(CASH, 8_800)], cashier)
+    assert sale.member.points_expiring == 990
