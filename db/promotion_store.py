@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -20,10 +22,13 @@ from pos_app.domain.coupons import (
     CouponEntryKind,
     CouponState,
     CouponTemplate,
+    coupon_from_dict,
     coupon_state,
+    entry_from_dict,
     template_from_dict,
     template_to_dict,
 )
+from pos_app.domain.errors import PosError
 from pos_app.domain.points_expiry import PointsMove
 from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_to_dict
 
@@ -31,6 +36,8 @@ from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_
 # JSON parsing of 200 promotions on every scan.
 _PARSED: dict[tuple[str, int], Promotion] = {}
 _TEMPLATES: dict[tuple[str, int], CouponTemplate] = {}
+
+log = logging.getLogger(__name__)
 
 LOCAL_PREFIX = "till:"   # entries this till booked
 HQ_PREFIX = "hq:"        # entries head office sent down
@@ -173,3 +180,34 @@ class SqlPromotions:
                                      PointsEntryRow.spendable_delta != 0)
                               .order_by(PointsEntryRow.created_at, PointsEntryRow.id)).all()
         return [PointsMove(at, n, kind == "expiry") for at, n, kind in rows]
+
+
+def apply_promotion_document(store: SqlPromotions, key: str, body: dict[str, Any],
+                             at: datetime) -> None:
+    """A promotion, coupon template or coupon (with its ledger) from head office's feed.
+    A document the till cannot use is logged (without its content) and skipped, so one bad
+    promotion never stops the feed."""
+    try:
+        if key.startswith("promo:"):
+            p = promotion_from_dict(body["promotion"])
+            if body.get("withdrawn"):
+                store.withdraw(p.id, p.version, at)
+            else:
+                store.put(p, at)
+        elif key.startswith("coupon_template:"):
+            store.put_template(template_from_dict(body["coupon_template"]), at)
+        elif key.startswith("coupon:"):
+            c = coupon_from_dict(body["coupon"])
+            if store.template(c.template_id) is None:
+                log.warning("coupon %s for a template not yet pulled: skipped", c.code)
+                return
+            store.add_coupon(c)
+            for d in body.get("entries", ()):
+                e = entry_from_dict(d)
+                if e.kind is CouponEntryKind.ISSUED:
+                    continue
+                store.add_entry(f"{HQ_PREFIX}{e.kind.value}:{e.code}:{e.sale_id}:"
+                                f"{e.at.isoformat()}", e)
+    except (KeyError, TypeError, ValueError, PosError) as exc:
+        log.warning("promotions document %s not usable: %s", key.split(":")[0],
+                    exc.__class__.__name__)

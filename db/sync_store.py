@@ -33,6 +33,7 @@ from db.models import (
     SyncStateRow,
     TillRow,
 )
+from db.promotion_store import SqlPromotions, apply_promotion_document
 from pos_app.domain.card import STATUS_RANK, CardStatus
 from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource
@@ -44,6 +45,11 @@ log = logging.getLogger("pos.sync")
 _CARD_KINDS = {"magstripe", "ic", "virtual"}
 _MEMBER_FIELDS = ("name", "mobile", "gender", "birthday", "birthday_calendar",
                   "consent_messages", "tier_code")
+
+
+
+def _is_engine_document(key: str) -> bool:
+    return key.startswith(("promo:", "coupon_template:", "coupon:"))
 
 
 class SqlSyncStore:
@@ -151,6 +157,8 @@ class SqlSyncStore:
                     {k: int(v) for k, v in d["body"].items()}, sort_keys=True)
             elif stream == "rule_sets":
                 self._rule_set(s, d["body"])
+            elif stream == "promotions" and _is_engine_document(d["key"]):
+                apply_promotion_document(SqlPromotions(s), d["key"], d["body"], at)
             elif stream in ("catalog", "prices", "promotions"):
                 self._product(s, stream, d["body"], at)
         s.flush()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from headoffice.console import figures
 from headoffice.ledger import Booking, Ledger
+from headoffice.promotions import book_sale_coupons
 from headoffice.models import (
     AuthorisationRow,
     BenefitRow,
@@ -80,6 +81,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         "client_at": b.client_at, "booked_at": b.at,
         "body": json.dumps(sale, ensure_ascii=False, sort_keys=True)})
     result: dict[str, Any] = {"status": "applied", "sale_id": sale_id, "flags": []}
+    result["flags"] += book_sale_coupons(session, b, payload, member_id)
     effects = ledger_effects(kind, payload)
     if not effects:
         return result

@@ -365,3 +365,44 @@ class MemberDataRequestRow(Base):
     requested_at: Mapped[datetime] = mapped_column(DateTime)
     handled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     handled_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class CouponRow(Base):
+    """A coupon issued anywhere in the chain (head office run, 满送 at a till, a package)."""
+
+    __tablename__ = "coupons"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64), index=True)
+    template_version: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    valid_from: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    source: Mapped[str] = mapped_column(String(80), default="")
+
+
+class CouponEntryRow(Base):
+    """The chain's coupon ledger (pos_app/domain/coupons.py): append-only, one state fold."""
+
+    __tablename__ = "coupon_entries"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("coupons.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    shop: Mapped[str] = mapped_column(String(20), default="")
+    sale_id: Mapped[str] = mapped_column(String(36), default="")
+    value_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    booked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CouponRunRow(Base):
+    """One issue run: a template handed to the members a filter selected."""
+
+    __tablename__ = "coupon_runs"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    member_filter: Mapped[str] = mapped_column(Text)
+    issued: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)

@@ -9,13 +9,14 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from headoffice import promotions
 from headoffice.db import session_factory
 from headoffice.errors import DuplicateTill, NotEnrolled, UnknownShop, UnknownStream
 from headoffice.feeds import DOCUMENT_STREAMS, Page, emit, read_page
@@ -34,7 +35,9 @@ from headoffice.models import (
     ShopRow,
     TillRow,
 )
+from pos_app.domain.coupons import Coupon, CouponEntry, CouponTemplate
 from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.promotions import Promotion
 from pos_app.sync.events import canonical_json, event_hash, ledger_effects
 
 log = logging.getLogger("headoffice")
@@ -560,3 +563,35 @@ class HeadOffice:
             return {"balance_paid_fen": a.balance_paid_fen, "balance_bonus_fen": a.balance_bonus_fen,
                     "spendable_points": a.spendable_points,
                     "accumulated_points": a.accumulated_points, "receivable_fen": a.receivable_fen}
+
+    # -- promotions, coupons and the daily jobs (headoffice/promotions.py) -------------------
+    def publish_promotion(self, promotion: Promotion) -> int:
+        """Publish (or replace) a promotion on the feed; returns the document version."""
+        return self._tx(lambda s: promotions.publish_promotion(s, promotion, self.clock()))
+
+    def withdraw_promotion(self, promotion_id: str) -> None:
+        self._tx(lambda s: promotions.withdraw_promotion(s, promotion_id, self.clock()))
+
+    def publish_coupon_template(self, template: CouponTemplate) -> int:
+        return self._tx(lambda s: promotions.publish_template(s, template, self.clock()))
+
+    def issue_coupons(self, template_id: str, member_filter: promotions.MemberFilter
+                      ) -> tuple[str, int]:
+        """An issue run: one coupon of the template to every member the filter selects."""
+        return self._tx(lambda s: promotions.issue_run(s, self.ids, template_id, member_filter,
+                                                       self.clock()))
+
+    def coupon(self, code: str) -> tuple[Coupon | None, list[CouponEntry]]:
+        with self.sessions() as s:
+            return promotions.coupon_history(s, code)
+
+    def run_daily_jobs(self, today: date) -> dict[str, int]:
+        """Points expiry and coupon expiry for `today` (idempotent: run it as often as you
+        like; `pos-hq daily` runs it from cron)."""
+        def work(s: Session) -> dict[str, int]:
+            now = self.clock()
+            points = promotions.expire_points(s, self.ids, today, now)
+            coupons = promotions.expire_coupons(s, datetime.combine(today, datetime.min.time()))
+            return {"members_points_expired": len(points),
+                    "points_expired": sum(points.values()), "coupons_expired": coupons}
+        return self._tx(work)
