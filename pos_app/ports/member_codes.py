@@ -17,6 +17,10 @@ class MemberCodeStore(Protocol):
         """Step length and tolerated skew as head office last published them."""
         ...
 
+    def refresh(self) -> None:
+        """Forget cached keys and settings (a code named a key the cache did not know)."""
+        ...
+
     def member_site_url(self) -> str:
         """The member page's public address from the settings feed, "" before it arrives."""
         ...

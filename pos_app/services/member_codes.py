@@ -3,13 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pos_app.domain.member_code import (
-    MemberCodeRefused,
-    MemberCodeRules,
-    Refusal,
-    verify,
-)
-from pos_app.domain.signing import TrustedKeys
+from pos_app.domain.member_code import MemberCodeRefused, Refusal, verify
 from pos_app.ports.clock import Clock
 from pos_app.ports.member_codes import MemberCodeStore
 
@@ -36,9 +30,14 @@ class MemberCodeService:
     def identify(self, text: str):  # -> MemberAtTill (the checkout's snapshot type)
         if self.store is None:
             raise MemberCodeRefused(Refusal.NO_KEYS)
-        keys: TrustedKeys = self.store.keys()
-        rules: MemberCodeRules = self.store.rules()
-        code = verify(text, keys, self._unix_now(), rules)
+        try:
+            code = verify(text, self.store.keys(), self._unix_now(), self.store.rules())
+        except MemberCodeRefused as exc:
+            if exc.reason not in (Refusal.UNKNOWN_KEY, Refusal.NO_KEYS, Refusal.KEY_RETIRED):
+                raise
+            # A key head office published since the store cached its keys: look again.
+            self.store.refresh()
+            code = verify(text, self.store.keys(), self._unix_now(), self.store.rules())
         member = self._member_by_id(code.member_id)       # card status rules, as for a card
         if not self.store.take(code.member_id, code.step, self.clock.now()):
             raise MemberCodeRefused(Refusal.REPLAYED)
