@@ -84,7 +84,9 @@ def test_an_msr605_on_a_serial_port_answers_the_communication_test(screen, qtbot
         screen.msr_protocol.setCurrentIndex(screen.msr_protocol.findData("msr605"))
         ok, _ = run_test(screen, qtbot, "msr")
         assert ok and screen.results["msr"].text() == result_text("reader_answered")
-        # Reset, ESC e (answered with ESC y), reset: the reader is left idle.
+        # Reset, ESC e (answered with ESC y), reset: the reader is left idle. The last reset
+        # follows the answer, so the simulator's thread may still be reading it: wait for it.
+        qtbot.waitUntil(lambda: len(reader.commands) >= 3, timeout=5000)
         assert reader.commands == [b"\x1b\x61", b"\x1b\x65", b"\x1b\x61"]
     finally:
         reader.close()
