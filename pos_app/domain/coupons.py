@@ -304,9 +304,9 @@ _CLASS_OF_REASON = {ReasonKind.PROMOTION: StackClass.PROMOTION.value,
                     ReasonKind.COUPON: StackClass.COUPON.value}
 
 
-def _covered(line: PricedLine, item: BasketItem, t: CouponTemplate,
+def _covered(line: PricedLine, amount: int, item: BasketItem, t: CouponTemplate,
              policy: StackingPolicy) -> bool:
-    if line.redeemed_points or line.kind is ProductKind.EXCLUDED or line.amount_fen <= 0:
+    if line.redeemed_points or line.kind is ProductKind.EXCLUDED or amount <= 0:
         return False
     if any(r.kind is ReasonKind.PASS for r in line.reasons):
         return False
@@ -322,10 +322,13 @@ def _covered(line: PricedLine, item: BasketItem, t: CouponTemplate,
 def check_coupon(coupon: Coupon | None, template: CouponTemplate | None, state: CouponState,
                  code: str, basket: PricedBasket, items: Sequence[BasketItem], at: datetime,
                  shop: str, member_id: str | None, in_sale: Sequence[CouponTemplate] = (),
-                 policy: StackingPolicy = DEFAULT_STACKING) -> tuple[int, list[int]]:
-    """(value off, the line indexes it covers) for one coupon on a priced basket, or
+                 policy: StackingPolicy = DEFAULT_STACKING,
+                 amounts: Sequence[int] | None = None) -> tuple[int, list[int]]:
+    """(value off, the line indexes it covers) for one coupon on a priced basket (with
+    `amounts` standing for the lines' amounts when earlier coupons changed them), or
     CouponNotUsable saying why (threshold short by ¥X, excluded goods, expired, used at
     某店 on 某日, ...)."""
+    amt = list(amounts) if amounts is not None else [ln.amount_fen for ln in basket.lines]
     if coupon is None or template is None or state.status is CouponStatus.UNKNOWN:
         raise CouponNotUsable(code, CouponRefusal.UNKNOWN)
     if state.status is CouponStatus.REDEEMED:
@@ -344,21 +347,26 @@ def check_coupon(coupon: Coupon | None, template: CouponTemplate | None, state: 
     if in_sale and not (template.stackable and all(t.stackable for t in in_sale)):
         raise CouponNotUsable(code, CouponRefusal.NOT_STACKABLE)
     covered = [i for i, (line, item) in enumerate(zip(basket.lines, items, strict=True))
-               if _covered(line, item, template, policy)]
-    excluded = tuple(line.sku for line, item in zip(basket.lines, items, strict=True)
-                     if line.amount_fen > 0 and (template.scope.excludes(item.product)
-                                                 or line.kind is ProductKind.EXCLUDED
-                                                 or (line.kind is ProductKind.SPECIAL
-                                                     and not template.include_special)))
+               if _covered(line, amt[i], item, template, policy)]
+
+    def excluded() -> tuple[str, ...]:
+        return tuple(line.sku for i, (line, item) in enumerate(zip(basket.lines, items,
+                                                                    strict=True))
+                     if amt[i] > 0 and (template.scope.excludes(item.product)
+                                        or line.kind is ProductKind.EXCLUDED
+                                        or (line.kind is ProductKind.SPECIAL
+                                            and not template.include_special)))
     if template.kind is CouponKind.FREE_ITEM:
         covered = [i for i in covered if basket.lines[i].sku == template.free_sku]
     if not covered:
-        raise CouponNotUsable(code, CouponRefusal.EXCLUDED_GOODS if excluded
-                              else CouponRefusal.NOT_IN_SCOPE, skus=excluded)
-    base = sum(basket.lines[i].amount_fen for i in covered)
+        skus = excluded()
+        raise CouponNotUsable(code, CouponRefusal.EXCLUDED_GOODS if skus
+                              else CouponRefusal.NOT_IN_SCOPE, skus=skus)
+    base = sum(amt[i] for i in covered)
     if base < template.threshold_fen:
-        reason = CouponRefusal.EXCLUDED_GOODS if excluded else CouponRefusal.BELOW_THRESHOLD
-        raise CouponNotUsable(code, reason, template.threshold_fen - base, skus=excluded)
+        skus = excluded()
+        reason = CouponRefusal.EXCLUDED_GOODS if skus else CouponRefusal.BELOW_THRESHOLD
+        raise CouponNotUsable(code, reason, template.threshold_fen - base, skus=skus)
     if template.kind is CouponKind.AMOUNT_OFF:
         value = min(template.amount_fen, base)
     elif template.kind is CouponKind.PERCENT_OFF:
@@ -367,7 +375,7 @@ def check_coupon(coupon: Coupon | None, template: CouponTemplate | None, state: 
             value = min(value, template.cap_fen)
     else:
         line = basket.lines[covered[0]]
-        value = allocate(line.amount_fen, [1] * line.qty)[0]
+        value = allocate(amt[covered[0]], [1] * line.qty)[0]
         covered = covered[:1]
     return value, covered
 
@@ -382,6 +390,8 @@ def apply_coupons(promoted: PromotedBasket, items: Sequence[BasketItem],
     coupon's value is shared across the lines it covers (largest remainder) and shown on
     each line as a COUPON reason. Raises CouponNotUsable for the first that does not apply."""
     basket = promoted.basket
+    amounts = [ln.amount_fen for ln in basket.lines]
+    extra: dict[int, list[PriceReason]] = {}
     uses: list[CouponUse] = []
     in_sale: list[CouponTemplate] = []
     seen: set[str] = set()
@@ -389,23 +399,22 @@ def apply_coupons(promoted: PromotedBasket, items: Sequence[BasketItem],
         if code in seen:
             raise CouponNotUsable(code, CouponRefusal.ALREADY_IN_SALE)
         value, covered = check_coupon(coupon, template, state, code, basket, items, at, shop,
-                                      member_id, in_sale, policy)
+                                      member_id, in_sale, policy, amounts)
         assert coupon is not None and template is not None
-        shares = allocate(value, [basket.lines[i].amount_fen for i in covered])
-        lines = list(basket.lines)
+        shares = allocate(value, [amounts[i] for i in covered])
         for i, share in zip(covered, shares, strict=True):
             if share:
-                ln = lines[i]
-                lines[i] = replace(ln, amount_fen=ln.amount_fen - share, reasons=(
-                    *ln.reasons, PriceReason(ReasonKind.COUPON, 0, share, promotion_id=code,
-                                             promotion_version=template.version,
-                                             label=template.name)))
-        basket = PricedBasket(tuple(lines))
+                amounts[i] -= share
+                extra.setdefault(i, []).append(PriceReason(
+                    ReasonKind.COUPON, 0, share, promotion_id=code,
+                    promotion_version=template.version, label=template.name))
         uses.append(CouponUse(code, template.id, template.version, value,
                               tuple(basket.lines[i].line_no for i in covered)))
         in_sale.append(template)
         seen.add(code)
-    return promoted.with_lines(basket.lines, items), tuple(uses)
+    lines = tuple(replace(ln, amount_fen=amounts[i], reasons=(*ln.reasons, *extra[i]))
+                  if i in extra else ln for i, ln in enumerate(basket.lines))
+    return promoted.with_lines(lines, items), tuple(uses)
 
 
 def offline_coupon_allowed(value_fen: int, used_offline_fen: int, limit_fen: int) -> bool:

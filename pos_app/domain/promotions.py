@@ -22,6 +22,7 @@ earn nothing and never count towards a threshold.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -200,10 +201,14 @@ class Promotion:
     # MEMBER_DAY / POINTS: points multiplier (20_000 = double) and the cap on extra points
     points_multiplier_bp: int = BP_ONE
     points_cap: int | None = None
+    _cls: str = field(default="", init=False, compare=False, repr=False)
 
     @property
     def cls(self) -> str:
-        return self.stack_class or DEFAULT_CLASS[self.kind].value
+        return self._cls
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cls", self.stack_class or DEFAULT_CLASS[self.kind].value)
 
     def applies(self, at: datetime, shop: str, tier: Tier | None) -> bool:
         if self.shops and shop not in self.shops:
@@ -252,10 +257,43 @@ class PromotionBook:
 
     promotions: tuple[Promotion, ...] = ()
     stacking: StackingPolicy = DEFAULT_STACKING
+    # Which promotions cover a product, worked out once per (sku, category) from an index
+    # by sku and category: a basket line looks at the few promotions that can touch it,
+    # not at all of them.
+    _covers: dict[tuple[str, str], frozenset[str]] = field(
+        default_factory=dict, compare=False, repr=False)
+    _index: dict[str, dict[str, list[Promotion]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        by_sku: dict[str, list[Promotion]] = {}
+        by_cat: dict[str, list[Promotion]] = {}
+        everywhere: list[Promotion] = []
         for p in self.promotions:
             p.validate()
+            if p.scope.all_goods:
+                everywhere.append(p)
+            for sku in p.scope.skus:
+                by_sku.setdefault(sku, []).append(p)
+            for cat in p.scope.categories:
+                by_cat.setdefault(cat, []).append(p)
+        self._index.update({"sku": by_sku, "cat": by_cat, "all": {"": everywhere}})
+
+    def covering(self, product: Product) -> frozenset[str]:
+        """The ids of the promotions whose scope covers the product."""
+        key = (product.sku, product.category)
+        found = self._covers.get(key)
+        if found is not None:
+            return found
+        cands = list(self._index["all"][""]) + self._index["sku"].get(product.sku, [])
+        if product.category:
+            parts = product.category.split("/")
+            by_cat = self._index["cat"]
+            for i in range(1, len(parts) + 1):
+                cands += by_cat.get("/".join(parts[:i]), [])
+        found = frozenset(p.id for p in cands if p.scope.covers(product))
+        self._covers[key] = found
+        return found
 
     def active(self, at: datetime, shop: str, tier: Tier | None) -> list[Promotion]:
         return [p for p in self.promotions if p.applies(at, shop, tier)]
@@ -301,13 +339,14 @@ class PromotedBasket:
     # What the boosts were worked out from, so they follow the lines when coupons change them.
     multipliers: tuple[Promotion, ...] = field(default=(), compare=False, repr=False)
     points_unit_fen: int = field(default=1_000, compare=False, repr=False)
+    covs: tuple[frozenset[str], ...] = field(default=(), compare=False, repr=False)
 
     def with_lines(self, lines: tuple[PricedLine, ...], items: Sequence[BasketItem]
                    ) -> PromotedBasket:
         """The same promotions on changed line amounts (coupons): boosts worked out again."""
         return replace(self, basket=PricedBasket(lines), boosts=_boosts(
-            lines, [it.product for it in items], [it.redeemed_points for it in items],
-            self.multipliers, self.points_unit_fen))
+            lines, self.covs or [frozenset()] * len(lines),
+            [it.redeemed_points for it in items], self.multipliers, self.points_unit_fen))
 
     @property
     def extra_points(self) -> int:
@@ -325,6 +364,23 @@ class PromotedBasket:
         seen |= {(b.promotion_id, b.version) for b in self.boosts}
         return tuple(sorted(seen))
 
+
+# Enum members read once: attribute access on an Enum class is slow in a hot loop.
+_K_PRICE = PromotionKind.PRICE
+_K_SPEND_SAVE = PromotionKind.SPEND_SAVE
+_K_SPEND_GIFT = PromotionKind.SPEND_GIFT
+_K_MULTI_BUY = PromotionKind.MULTI_BUY
+_K_MEMBER_PRICE = PromotionKind.MEMBER_PRICE
+_K_MEMBER_DAY = PromotionKind.MEMBER_DAY
+_K_POINTS = PromotionKind.POINTS
+_C_PROMOTION = StackClass.PROMOTION.value
+_C_MEMBER_PRICE = StackClass.MEMBER_PRICE.value
+_C_MULTI_BUY = StackClass.MULTI_BUY.value
+_C_TIER = StackClass.TIER.value
+_C_MEMBER_DAY = StackClass.MEMBER_DAY.value
+_C_BASKET = StackClass.BASKET.value
+_C_COUPON = StackClass.COUPON.value
+_REGULAR = ProductKind.REGULAR
 
 # -- the engine -------------------------------------------------------------------------------
 
@@ -345,6 +401,7 @@ class _Line:
     idx: int
     item: BasketItem
     frozen: bool                  # gift, special or excluded: no promotion discounts
+    cov: frozenset[str] = frozenset()   # ids of the promotions covering this line
     candidates: dict[str, list[_Choice]] = field(default_factory=dict)
     chosen: tuple[_Choice, ...] = ()
     multibuy_off: int = 0
@@ -377,59 +434,67 @@ def price_with_promotions(items: Sequence[BasketItem], rules: RuleSet, tier: Tie
     for p in active:
         by_kind[p.kind].append(p)
     pass_set = set(pass_lines)
-    lines = [_prepare(i, item, rules, tier, at.date(), by_kind, i in pass_set)
+    active_ids = {p.id: p for p in active}
+    lines = [_prepare(i, item, rules, tier, at.date(), active_ids, i in pass_set,
+                      book.covering(item.product) if active_ids else frozenset())
              for i, item in enumerate(items)]
     for ln in lines:
         _choose_line(ln, policy)
-    applied_mb = _apply_multibuy(lines, by_kind[PromotionKind.MULTI_BUY], policy)
-    basket_savings, rewards = _apply_basket(lines, by_kind[PromotionKind.SPEND_SAVE]
-                                            + by_kind[PromotionKind.SPEND_GIFT], policy)
+    applied_mb = _apply_multibuy(lines, by_kind[_K_MULTI_BUY], policy)
+    basket_savings, rewards = _apply_basket(lines, by_kind[_K_SPEND_SAVE]
+                                            + by_kind[_K_SPEND_GIFT], policy)
     priced = tuple(_finish(ln, basket_savings.get(ln.idx, ())) for ln in lines)
     applied = _applied(priced, applied_mb)
     multipliers = () if tier is None else tuple(
-        p for p in by_kind[PromotionKind.POINTS] + by_kind[PromotionKind.MEMBER_DAY]
+        p for p in by_kind[_K_POINTS] + by_kind[_K_MEMBER_DAY]
         if p.points_multiplier_bp > BP_ONE)
-    boosts = _boosts(priced, [ln.item.product for ln in lines],
-                     [ln.item.redeemed_points for ln in lines], multipliers,
+    covs = tuple(ln.cov for ln in lines)
+    boosts = _boosts(priced, covs, [ln.item.redeemed_points for ln in lines], multipliers,
                      rules.points_unit_fen)
     return PromotedBasket(PricedBasket(priced), applied, tuple(rewards), boosts, multipliers,
-                          rules.points_unit_fen)
+                          rules.points_unit_fen, covs)
 
 
 def _prepare(idx: int, item: BasketItem, rules: RuleSet, tier: Tier | None, day: date,
-             by_kind: dict[PromotionKind, list[Promotion]], is_pass: bool) -> _Line:
+             active: dict[str, Promotion], is_pass: bool, cov: frozenset[str]) -> _Line:
     product = item.product
     if item.qty <= 0 or item.qty > rules.max_line_qty:
         raise InvalidQuantity(item.qty)
     if product.price_fen < 0 or product.price_fen > rules.max_unit_price_fen:
         raise AmountTooLarge(product.price_fen, rules.max_unit_price_fen)
     frozen = bool(item.redeemed_points) or is_pass or product.kind is not ProductKind.REGULAR
-    ln = _Line(idx, item, frozen)
+    cov = frozenset(pid for pid in cov if pid in active)
+    ln = _Line(idx, item, frozen, cov)
     if frozen:
         return ln
+    mine = sorted((active[pid] for pid in cov), key=lambda p: p.id)
     cands: dict[str, list[_Choice]] = {}
     own = product.promotion_on(day)
     if own is not None and own < BP_ONE:
-        cands.setdefault(C.PROMOTION.value, []).append(
-            _Choice(C.PROMOTION.value, None, unit_fen=mul_rate(product.price_fen, own),
+        cands.setdefault(_C_PROMOTION, []).append(
+            _Choice(_C_PROMOTION, None, unit_fen=mul_rate(product.price_fen, own),
                     rate_bp=own, label_id=product_promotion_id(product), version=0))
-    for p in by_kind[PromotionKind.PRICE]:
-        if p.scope.covers(product):
+    for p in mine:
+        if p.kind is _K_PRICE:
             unit = (mul_rate(product.price_fen, p.rate_bp) if p.rate_bp is not None
                     else min(product.price_fen, p.unit_price_fen or 0))
             cands.setdefault(p.cls, []).append(_Choice(p.cls, p, unit_fen=unit,
                                                        rate_bp=p.rate_bp))
     if tier is not None:
-        for p in by_kind[PromotionKind.MEMBER_PRICE]:
+        for p in mine:
+            if p.kind is not _K_MEMBER_PRICE:
+                continue
             price = dict(p.tier_prices).get(tier.code)
-            if price is not None and p.scope.covers(product) and price < product.price_fen:
+            if price is not None and price < product.price_fen:
                 cands.setdefault(p.cls, []).append(_Choice(p.cls, p, unit_fen=price))
         if tier.discount_bp < BP_ONE:
-            cands[C.TIER.value] = [_Choice(C.TIER.value, None, rate_bp=tier.discount_bp,
+            cands[_C_TIER] = [_Choice(_C_TIER, None, rate_bp=tier.discount_bp,
                                            label_id=tier.code)]
-        for p in by_kind[PromotionKind.MEMBER_DAY]:
+        for p in mine:
+            if p.kind is not _K_MEMBER_DAY:
+                continue
             rate = dict(p.tier_rates).get(tier.code)
-            if rate is not None and rate < BP_ONE and p.scope.covers(product):
+            if rate is not None and rate < BP_ONE:
                 cands.setdefault(p.cls, []).append(_Choice(p.cls, p, rate_bp=rate))
     # Within one class only one candidate applies: the best for the customer.
     for cls, lst in cands.items():
@@ -444,7 +509,14 @@ def _alone(price: int, c: _Choice) -> int:
 
 
 def _compatible(choices: Iterable[_Choice | Promotion], policy: StackingPolicy) -> bool:
-    classes = [c.cls for c in choices]
+    classes = tuple(sorted(c.cls for c in choices))
+    if len(classes) < 2:
+        return True
+    return _classes_combine(policy, classes)
+
+
+@lru_cache(maxsize=4096)
+def _classes_combine(policy: StackingPolicy, classes: tuple[str, ...]) -> bool:
     return all(policy.combines(a, b) for a, b in itertools.combinations(classes, 2))
 
 
@@ -484,7 +556,7 @@ def _apply_multibuy(lines: list[_Line], promos: list[Promotion], policy: Stackin
     done: dict[str, tuple[Promotion, int]] = {}
     for p in sorted(promos, key=lambda q: q.id):
         scoped = [ln for ln in lines if not ln.frozen and ln.multibuy is None
-                  and p.scope.covers(ln.item.product)]
+                  and p.id in ln.cov]
         if not scoped:
             continue
         before = {ln.idx: (ln.chosen, ln.amount) for ln in scoped}
@@ -550,7 +622,7 @@ def _basket_eligible(ln: _Line, p: Promotion) -> bool:
         return False
     if ln.frozen and product.kind is ProductKind.REGULAR:
         return False  # a pass visit or a gift line
-    return p.scope.covers(product)
+    return p.id in ln.cov
 
 
 def _apply_basket(lines: list[_Line], promos: list[Promotion], policy: StackingPolicy
@@ -563,42 +635,60 @@ def _apply_basket(lines: list[_Line], promos: list[Promotion], policy: StackingP
     rewards: list[Reward] = []
     used: dict[int, set[str]] = {}
 
+    cache: dict[tuple[tuple[str, ...], str], bool] = {}
+
+    def compat(ln: _Line, cls: str, ch: tuple[_Choice, ...]) -> bool:
+        sig = tuple(c.cls for c in ch) + ((ln.multibuy.cls,) if ln.multibuy else ())
+        key = (sig, cls)
+        ok = cache.get(key)
+        if ok is None:
+            ok = cache[key] = _classes_combine(policy, tuple(sorted((*sig, cls))))
+        return ok
+
     def evaluate(p: Promotion, drop: bool
-                 ) -> tuple[int, int, int, list[_Line], dict[int, tuple[_Choice, ...]]]:
-        """(times, save, cost to the customer of every candidate line, pool, choices)."""
+                 ) -> tuple[int, int, int, list[_Line], dict[int, tuple[_Choice, ...]], bool]:
+        """(times, save, cost to the customer of every candidate line, pool, choices, whether
+        some line's own promotions exclude this one)."""
         pool: list[_Line] = []
         chosen: dict[int, tuple[_Choice, ...]] = {}
-        cost = 0
-        for ln in lines:
-            if not _basket_eligible(ln, p) or p.cls in used.get(ln.idx, set()):
+        cost = base = 0
+        conflicts = False
+        for ln in eligible[p.id]:
+            if p.cls in used.get(ln.idx, ()):
                 continue
-            ch = ln.chosen
-            extra = [ln.multibuy] if ln.multibuy else []
-            if not _compatible([*ch, p, *extra], policy):
-                if drop:
-                    ch = tuple(c for c in ch if policy.combines(c.cls, p.cls))
-                if not _compatible([*ch, p, *extra], policy):
-                    cost += ln.amount
+            if compat(ln, p.cls, ln.chosen):
+                pool.append(ln)
+                chosen[ln.idx] = ln.chosen
+                base += ln.amount
+                continue
+            conflicts = True
+            if drop:
+                ch = tuple(c for c in ln.chosen if policy.combines(c.cls, p.cls))
+                if compat(ln, p.cls, ch):
+                    pool.append(ln)
+                    chosen[ln.idx] = ch
+                    base += _line_amount(ln, ch, ln.multibuy_off)
                     continue
-            chosen[ln.idx] = ch
-            pool.append(ln)
-        base = sum(_line_amount(ln, chosen[ln.idx], ln.multibuy_off) for ln in pool)
+            cost += ln.amount
         times = _times(p, base)
-        save = min(p.save_fen * times, base) if p.kind is PromotionKind.SPEND_SAVE else 0
         if times == 0:
             # Nothing gained: the lines keep what they had.
-            cost += sum(ln.amount for ln in pool)
-            return 0, 0, cost, [], {}
-        return times, save, cost + base - save, pool, chosen
+            return 0, 0, cost + sum(ln.amount for ln in pool), [], {}, conflicts
+        save = min(p.save_fen * times, base) if p.kind is _K_SPEND_SAVE else 0
+        return times, save, cost + base - save, pool, chosen, conflicts
 
-    order = sorted(promos, key=lambda q: (-(q.save_fen * max(_times(q, sum(
-        ln.amount for ln in lines if _basket_eligible(ln, q))), 1)), q.id))
+    eligible = {q.id: [ln for ln in lines if _basket_eligible(ln, q)] for q in promos}
+    order = sorted((q for q in promos if eligible[q.id]), key=lambda q: (-(q.save_fen * max(
+        _times(q, sum(ln.amount for ln in eligible[q.id])), 1)), q.id))
     for p in order:
         a = evaluate(p, False)
-        b = evaluate(p, True)
-        # Best for the customer; a 满送 (no saving) prefers keeping the line promotions.
-        pick = b if (b[2], -b[0]) < (a[2], -a[0]) else a
-        times, save, _, pool, chosen = pick
+        pick = a
+        if a[5]:
+            b = evaluate(p, True)
+            # Best for the customer; a 满送 (no saving) prefers keeping the line promotions.
+            if (b[2], -b[0]) < (a[2], -a[0]):
+                pick = b
+        times, save, _, pool, chosen, _ = pick
         if times == 0 or not pool:
             continue
         for ln in pool:
@@ -606,7 +696,7 @@ def _apply_basket(lines: list[_Line], promos: list[Promotion], policy: StackingP
                 ln.chosen = chosen[ln.idx]
                 ln.amount = _line_amount(ln, ln.chosen, ln.multibuy_off)
             used.setdefault(ln.idx, set()).add(p.cls)
-        if p.kind is PromotionKind.SPEND_SAVE:
+        if p.kind is _K_SPEND_SAVE:
             shares = allocate(save, [ln.amount for ln in pool])
             for ln, share in zip(pool, shares, strict=True):
                 if share:
@@ -627,16 +717,16 @@ def _times(p: Promotion, base: int) -> int:
     return min(n, p.max_repeats) if p.max_repeats is not None else n
 
 
-_REASON = {C.PROMOTION.value: ReasonKind.PROMOTION, C.TIER.value: ReasonKind.TIER,
-           C.MEMBER_PRICE.value: ReasonKind.MEMBER_PRICE,
-           C.MEMBER_DAY.value: ReasonKind.MEMBER_DAY}
+_REASON = {_C_PROMOTION: ReasonKind.PROMOTION, _C_TIER: ReasonKind.TIER,
+           _C_MEMBER_PRICE: ReasonKind.MEMBER_PRICE,
+           _C_MEMBER_DAY: ReasonKind.MEMBER_DAY}
 
 
 def _reason_kind(c: _Choice) -> ReasonKind:
     if c.promo is not None:
-        return {PromotionKind.PRICE: ReasonKind.PROMOTION,
-                PromotionKind.MEMBER_PRICE: ReasonKind.MEMBER_PRICE,
-                PromotionKind.MEMBER_DAY: ReasonKind.MEMBER_DAY}.get(c.promo.kind,
+        return {_K_PRICE: ReasonKind.PROMOTION,
+                _K_MEMBER_PRICE: ReasonKind.MEMBER_PRICE,
+                _K_MEMBER_DAY: ReasonKind.MEMBER_DAY}.get(c.promo.kind,
                                                                     ReasonKind.PROMOTION)
     return _REASON.get(c.cls, ReasonKind.PROMOTION)
 
@@ -668,7 +758,7 @@ def _finish(ln: _Line, basket: Sequence[tuple[Promotion, int]]) -> PricedLine:
         base = amount
         rates: list[int] = []
         for c in sorted((c for c in ln.chosen if c.unit_fen is None and c.rate_bp is not None),
-                        key=lambda x: x.cls != C.TIER.value):
+                        key=lambda x: x.cls != _C_TIER):
             before = mul_rate(base, *rates)
             rates.append(c.rate_bp or BP_ONE)
             reasons.append(_reason(c, before - mul_rate(base, *rates), c.rate_bp or BP_ONE))
@@ -714,7 +804,7 @@ def _applied(lines: Sequence[PricedLine], multibuy: dict[str, tuple[Promotion, i
                  for (pid, ver), (kind, label, saved, nos) in sorted(acc.items()))
 
 
-def _boosts(priced: Sequence[PricedLine], products: Sequence[Product],
+def _boosts(priced: Sequence[PricedLine], covs: Sequence[frozenset[str]],
             redeemed: Sequence[int], multipliers: Sequence[Promotion], unit_fen: int
             ) -> tuple[PointsBoost, ...]:
     """积分翻倍: each earning line takes the best multiplier in force for it (multipliers do
@@ -724,10 +814,10 @@ def _boosts(priced: Sequence[PricedLine], products: Sequence[Product],
     if not multipliers:
         return ()
     covered: dict[str, tuple[Promotion, int]] = {}
-    for line, product, gift in zip(priced, products, redeemed, strict=True):
+    for line, cov, gift in zip(priced, covs, redeemed, strict=True):
         if not line.earns_points or line.amount_fen <= 0 or gift:
             continue
-        best = max((p for p in multipliers if p.scope.covers(product)),
+        best = max((p for p in multipliers if p.id in cov),
                    key=lambda p: (p.points_multiplier_bp, p.id), default=None)
         if best is not None:
             prev = covered.get(best.id, (best, 0))[1]

@@ -59,9 +59,11 @@ def member_offers(uow: UnitOfWork, member_id: str, at: datetime, shop: str
                  for c, t in usable_coupons(rows, at, shop))
 
 
-def coupon_rows(uow: UnitOfWork, codes: Sequence[str]
-                ) -> list[tuple[Coupon | None, CouponTemplate | None, CouponState, str]]:
-    out: list[tuple[Coupon | None, CouponTemplate | None, CouponState, str]] = []
+CouponRow = tuple[Coupon | None, CouponTemplate | None, CouponState, str]
+
+
+def coupon_rows(uow: UnitOfWork, codes: Sequence[str]) -> list[CouponRow]:
+    out: list[CouponRow] = []
     for code in codes:
         found = uow.promotions.find_coupon(code)
         if found is None:
@@ -71,16 +73,15 @@ def coupon_rows(uow: UnitOfWork, codes: Sequence[str]
     return out
 
 
-def price_sale(uow: UnitOfWork, items: Sequence[BasketItem], rules: RuleSet, tier: Tier | None,
-               at: datetime, shop: str, book: PromotionBook, pass_lines: Sequence[int],
-               codes: Sequence[str], member_id: str | None
-               ) -> tuple[PromotedBasket, tuple[CouponUse, ...]]:
+def price_with_coupons(items: Sequence[BasketItem], rules: RuleSet, tier: Tier | None,
+                       at: datetime, shop: str, book: PromotionBook, pass_lines: Sequence[int],
+                       rows: Sequence[CouponRow], member_id: str | None
+                       ) -> tuple[PromotedBasket, tuple[CouponUse, ...]]:
     """Every promotion, then the coupons; CouponNotUsable says why a coupon does not apply."""
     promoted = price_with_promotions(items, rules, tier, at, shop, book, pass_lines)
-    if not codes:
+    if not rows:
         return promoted, ()
-    return apply_coupons(promoted, items, coupon_rows(uow, codes), at, shop, member_id,
-                         book.stacking)
+    return apply_coupons(promoted, items, rows, at, shop, member_id, book.stacking)
 
 
 def normalise_code(text: str) -> str:

@@ -75,9 +75,11 @@ from pos_app.services.promotions import (
     book_sale_coupons,
     coupon_payload,
     load_book,
+    CouponRow,
+    coupon_rows,
     member_offers,
     normalise_code,
-    price_sale,
+    price_with_coupons,
 )
 from pos_app.services.member_codes import MemberCodeService
 
@@ -275,6 +277,8 @@ class SellingSession:
         self._d = _Draft()
         self._rules = service.rules()
         self._book = service.promotion_book(self._rules)
+        self._coupon_rows: dict[str, CouponRow] = {}
+        self._extras: tuple[str, tuple[CouponOffer, ...], int, date | None] | None = None
         self._rules_stale = False
 
     # -- basket -----------------------------------------------------------------------------
@@ -437,11 +441,7 @@ class SellingSession:
         if member:
             acc = member.account
             with self._svc.uow() as uow:
-                offers = tuple(o for o in member_offers(uow, acc.id, now, self._svc.shop_code())
-                               if o.code not in self._d.coupons)
-                expiring, expiring_on = expiring_soon(
-                    uow.promotions.points_moves(acc.id), expiry_policy_of(self._rules),
-                    now.date(), self._rules.points_expiry_notice_days)
+                offers, expiring, expiring_on = self._member_extras(uow, acc.id, now)
                 birthday = bool(acc.birthday and acc.birthday.falls_on(now.date())
                                 and not uow.members.benefit_given(acc.id, "birthday", str(now.year)))
                 quarterly = bool(tier and tier.quarterly_gift and not uow.members.benefit_given(
@@ -502,6 +502,8 @@ class SellingSession:
     def clear(self) -> None:
         """Start a new basket; the rule set is re-read when the next basket starts."""
         self._d = _Draft()
+        self._coupon_rows = {}
+        self._extras = None
         self._rules_stale = True
 
     def _fresh_rules(self) -> None:
@@ -517,6 +519,8 @@ class SellingSession:
         code = normalise_code(text)
         if code in self._d.coupons:
             raise CouponNotUsable(code, CouponRefusal.ALREADY_IN_SALE)
+        with self._svc.uow() as uow:
+            self._coupon_rows[code] = coupon_rows(uow, [code])[0]
         self._d.coupons.append(code)
         try:
             self._price(self._svc.clock.now())
@@ -535,13 +539,27 @@ class SellingSession:
         return tuple(self._d.coupons)
 
     def _price(self, now: datetime) -> tuple[PromotedBasket, tuple[CouponUse, ...]]:
+        """The basket with its promotions and coupons, from what this basket already read
+        (the coupons are read when applied; completing the sale reads them again)."""
         member = self._d.member
         tier = self._rules.tier(member.account.tier_code) if member else None
-        shop = self._svc.shop_code()
-        with self._svc.uow() as uow:
-            return price_sale(uow, self._d.items, self._rules, tier, now, shop, self._book,
-                              tuple(self._d.pass_uses), self._d.coupons,
-                              member.account.id if member else None)
+        return price_with_coupons(self._d.items, self._rules, tier, now, self._svc.shop_code(),
+                                  self._book, tuple(self._d.pass_uses),
+                                  [self._coupon_rows[c] for c in self._d.coupons],
+                                  member.account.id if member else None)
+
+    def _member_extras(self, uow: UnitOfWork, member_id: str, now: datetime
+                       ) -> tuple[tuple[CouponOffer, ...], int, date | None]:
+        """The member's usable coupons and points lapsing soon, read once per member and
+        basket (a sale or a new basket reads them again)."""
+        if self._extras is None or self._extras[0] != member_id:
+            offers = member_offers(uow, member_id, now, self._svc.shop_code())
+            soon, day = expiring_soon(uow.promotions.points_moves(member_id),
+                                      expiry_policy_of(self._rules), now.date(),
+                                      self._rules.points_expiry_notice_days)
+            self._extras = (member_id, offers, soon, day)
+        _, offers, soon, day = self._extras
+        return tuple(o for o in offers if o.code not in self._d.coupons), soon, day
 
     # -- paying -----------------------------------------------------------------------------
     def needs_pin(self, stored_value_fen: int) -> bool:
@@ -632,9 +650,9 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             tier = rules.tier(account.tier_code)
             card_id = uow.members.card_id(card.card_no)
         shop_code = uow.site.shop().code
-        promoted, coupon_uses = price_sale(
-            uow, d.items, rules, tier, now, shop_code, load_book(uow, rules, now),
-            tuple(d.pass_uses), d.coupons, account.id if account else None)
+        promoted, coupon_uses = price_with_coupons(
+            d.items, rules, tier, now, shop_code, load_book(uow, rules, now),
+            tuple(d.pass_uses), coupon_rows(uow, d.coupons), account.id if account else None)
         basket = _mark_pass_lines(promoted.basket, d.pass_uses)
         gift_points = sum(i.redeemed_points for i in d.items)
         wallet = None
