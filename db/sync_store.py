@@ -18,6 +18,7 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import (
+    CategoryRow,
     BarcodeRow,
     CardRow,
     MemberRow,
@@ -175,12 +176,15 @@ class SqlSyncStore:
                            body=rules.to_json(), created_at=effective))
 
     def _product(self, s: Session, stream: str, body: dict[str, Any], now: datetime) -> None:
-        """catalog: {sku, name, price_fen, kind, barcodes?, active?}; prices: {sku, price_fen};
+        """catalog: {sku, name, price_fen, kind, barcodes?, active? (false: withdrawn), category?
+        (path 食品/饮料/茶), pass_uses?, pass_valid_days?}; prices: {sku, price_fen};
         promotions: {sku, rate_bp | null, start?, end?} (ISO dates)."""
         try:
             sku = str(body["sku"])
             row = s.scalar(select(ProductRow).where(ProductRow.sku == sku))
             if stream == "catalog":
+                category_id = (self._category(s, str(body.get("category") or ""))
+                               if "category" in body else None)
                 if row is None:
                     row = ProductRow(id=self._ids.new_id(), sku=sku, points_eligible=True,
                                      active=True)
@@ -189,6 +193,11 @@ class SqlSyncStore:
                 row.price_fen = int(body["price_fen"])
                 row.kind = str(body.get("kind", "regular"))
                 row.active = bool(body.get("active", True))
+                if "category" in body:
+                    row.category_id = category_id
+                for field in ("pass_uses", "pass_valid_days"):
+                    if field in body:
+                        setattr(row, field, int(body[field]) if body[field] else None)
                 row.updated_at = now
                 s.flush()
                 for code in body.get("barcodes", []):
@@ -207,6 +216,21 @@ class SqlSyncStore:
             s.flush()
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("%s item from head office not usable: %s", stream, exc.__class__.__name__)
+
+    def _category(self, s: Session, path_text: str) -> str | None:
+        """The till's category for a head-office path like 食品/饮料/茶, made level by level."""
+        parts = [p.strip() for p in path_text.split("/") if p.strip()][:3]
+        parent = None
+        for level in range(1, len(parts) + 1):
+            path = "/".join(parts[:level])
+            row = s.scalar(select(CategoryRow).where(CategoryRow.path == path))
+            if row is None:
+                row = CategoryRow(id=self._ids.new_id(), parent_id=parent,
+                                  name=parts[level - 1][:60], level=level, path=path)
+                s.add(row)
+                s.flush()
+            parent = row.id
+        return parent
 
     def _pending_card_events(self, s: Session) -> set[str]:
         acked = self._state_row(s).acked_seq

@@ -70,7 +70,23 @@ class Page:
     more: bool
 
 
-def read_page(session: Session, stream: str, cursor: str, limit: int) -> Page:
+def for_shop(stream: str, body: Any, shop_code: str | None) -> Any:
+    """A document as one shop's tills see it: the shop's own price (`price_by_shop`), and a
+    promotion limited to other shops (`shops`) read as no promotion."""
+    if shop_code is None or not isinstance(body, dict):
+        return body
+    if stream in ("catalog", "prices") and isinstance(body.get("price_by_shop"), dict):
+        own = body["price_by_shop"].get(shop_code)
+        body = {k: v for k, v in body.items() if k != "price_by_shop"}
+        if own is not None:
+            body["price_fen"] = own
+    elif stream == "promotions" and body.get("shops") and shop_code not in body["shops"]:
+        body = {**body, "rate_bp": None}
+    return body
+
+
+def read_page(session: Session, stream: str, cursor: str, limit: int,
+              shop_code: str | None = None) -> Page:
     """Up to `limit` changed entities after `cursor`, with their state as of this snapshot.
 
     The caller runs this in one REPEATABLE READ transaction on PostgreSQL, so the feed rows
@@ -94,7 +110,7 @@ def read_page(session: Session, stream: str, cursor: str, limit: int) -> Page:
         if r.key not in seen:
             seen.add(r.key)
             keys.append(r.key)
-    states = _states(session, stream, keys)
+    states = _states(session, stream, keys, shop_code)
     items = [{"key": k, "state": states.get(k)} for k in keys]
     last = rows[-1]
     return Page(stream, items, f"{last.xid}.{last.seq}", more)
@@ -125,7 +141,8 @@ def card_state(c: Any) -> dict[str, Any]:
             "replaced_by": c.replaced_by, "issued_at": c.issued_at.isoformat()}
 
 
-def _states(session: Session, stream: str, keys: list[str]) -> dict[str, Any]:
+def _states(session: Session, stream: str, keys: list[str],
+            shop_code: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for i in range(0, len(keys), 1000):
         chunk = keys[i:i + 1000]
@@ -156,5 +173,6 @@ def _states(session: Session, stream: str, keys: list[str]) -> dict[str, Any]:
         else:
             for d in session.scalars(select(DocumentRow).where(DocumentRow.stream == stream,
                                                                DocumentRow.key.in_(chunk))):
-                out[d.key] = {"key": d.key, "version": d.version, "body": json.loads(d.body)}
+                out[d.key] = {"key": d.key, "version": d.version,
+                              "body": for_shop(stream, json.loads(d.body), shop_code)}
     return out

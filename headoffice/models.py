@@ -230,7 +230,7 @@ class SaleRow(Base):
     total_fen: Mapped[int] = mapped_column(BigInteger)
     original_sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
     client_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    booked_at: Mapped[datetime] = mapped_column(DateTime)
+    booked_at: Mapped[datetime] = mapped_column(DateTime, index=True)   # console reports
     body: Mapped[str] = mapped_column(Text)
 
 

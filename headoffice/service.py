@@ -392,7 +392,7 @@ class HeadOffice:
         with self.sessions() as s:
             if self.pg:
                 s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            page = read_page(s, stream, cursor, limit)
+            page = read_page(s, stream, cursor, limit, who.shop_code)
             acked = s.execute(select(TillRow.acked_seq).where(TillRow.id == who.till_id)
                               ).scalar_one()
             s.commit()

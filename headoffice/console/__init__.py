@@ -47,6 +47,17 @@ def mount_console(app: FastAPI, ho: Any, *, secure_cookies: bool | None = None) 
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>403</title>"
                             f"<p>{text}</p><p><a href=/console/>←</a></p>", status_code=403)
 
+    @app.middleware("http")
+    async def _till_reports(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        if (request.url.path == "/v1/sync/pull" and "x-pos-version" in request.headers
+                and response.status_code == 200):
+            from starlette.concurrency import run_in_threadpool
+
+            from headoffice.console.tills import record_report
+            await run_in_threadpool(record_report, ho, request.headers)
+        return response
+
     @app.get("/console", include_in_schema=False)
     def _root() -> Response:
         return RedirectResponse("/console/", status_code=307)

@@ -38,7 +38,7 @@ def pick(cookie: str | None, accept: str | None) -> str:
 
 
 # Adjacent literals split over lines count as one message; BadUserInput carries a message id.
-_PATTERNS = (r'BadUserInput\(\s*"[^"]*",\s*((?:"(?:[^"\\]|\\.)*"\s*)+)',
+_PATTERNS = (r'BadUserInput\(\s*[^,()]+(?:\([^()]*\))?,\s*((?:"(?:[^"\\]|\\.)*"\s*)+)',
              r'_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)', r"_\(\s*((?:'(?:[^'\\]|\\.)*'\s*)+)")
 
 
@@ -58,7 +58,7 @@ def used_messages() -> set[str]:
                 q = m.strip()[0]
                 parts = re.findall(q + r"((?:[^" + q + r"\\]|\\.)*)" + q, m)
                 found.add("".join(parts).replace("\\" + q, q))
-    found -= {"...", "role:"}
+    found = {m for m in found if m != "..." and not m.endswith(":")}
     from headoffice.console.auth import ROLES
     from headoffice.console.pages import PAGES
     found |= {f"role:{r}" for r in ROLES}

@@ -204,3 +204,24 @@ class PrivacyRequestRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class MemberMergeRow(Base):
+    """A member record folded into another (two registrations of one person)."""
+
+    __tablename__ = "member_merges"
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    into_id: Mapped[str] = mapped_column(String(36), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(40))
+
+
+class TillReportRow(Base):
+    """What a till says about itself on each pull: app version, unsent backlog, its clock."""
+
+    __tablename__ = "till_reports"
+    till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"), primary_key=True)
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    backlog: Mapped[int] = mapped_column(BigInteger, default=0)
+    clock_skew_s: Mapped[int] = mapped_column(Integer, default=0)   # till clock - HQ clock
+    reported_at: Mapped[datetime] = mapped_column(DateTime)

@@ -2,6 +2,7 @@
 permissions, rendering, sign-in/out, the language switch and the static files."""
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -61,6 +62,8 @@ class Console:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters["yuan"] = yuan
         self.templates.env.filters["rate"] = bp_rate
+        self.templates.env.filters["fromjson"] = json.loads
+        self.templates.env.filters["zip"] = lambda a, b: zip(a, b)
         self.nav: list[tuple[str, str, str]] = []   # (permission, href, label)
 
     def now(self) -> datetime:

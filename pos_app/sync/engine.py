@@ -83,6 +83,9 @@ class SyncEngine:
         The next page is fetched while this one is applied (its cursor is known as soon as
         the page arrives); a crash loses nothing, as the stored cursor only moves with a page."""
         counts: dict[str, int] = {}
+        note = getattr(self.client, "note_status", None)
+        if note is not None:
+            note(self.store.state().backlog, self.clock.now())
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
             for stream in self.streams:
                 n = 0

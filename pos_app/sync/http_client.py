@@ -25,6 +25,18 @@ class HttpHeadOfficeClient:
                  transport: httpx.BaseTransport | None = None) -> None:
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s,
                                   transport=transport, headers={"X-Api-Key": api_key})
+        self._status: dict[str, str] = {}
+
+    def note_status(self, backlog: int, clock: Any) -> None:
+        """Sent with the next card-status pull, for head office's till list: this app's
+        version, the events still waiting here, and this till's clock (for the skew)."""
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            app = version("membership-pos")
+        except PackageNotFoundError:
+            app = "dev"
+        self._status = {"X-Pos-Version": app[:40], "X-Pos-Backlog": str(int(backlog)),
+                        "X-Pos-Clock": clock.isoformat()}
 
     def close(self) -> None:
         self._http.close()
@@ -56,7 +68,8 @@ class HttpHeadOfficeClient:
                          [r for r in data["results"] if r["status"] == "refused"])
 
     def pull(self, stream: str, cursor: str, limit: int) -> PulledPage:
-        data = self._call("GET", "/v1/sync/pull",
+        headers, self._status = self._status, {}
+        data = self._call("GET", "/v1/sync/pull", headers=headers,
                           params={"stream": stream, "cursor": cursor, "limit": limit})
         return PulledPage(data["stream"], data["items"], data["cursor"], bool(data["more"]),
                           int(data["acked_seq"]))

@@ -4,4 +4,11 @@ module here and add its name to PAGES (headoffice/README.md, "Console pages").""
 
 PAGES = [
     "dashboard",
+    "members",
+    "rules",
+    "catalog",
+    "shops",
+    "money",
+    "reports",
+    "audit",
 ]

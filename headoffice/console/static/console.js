@@ -37,6 +37,9 @@
     document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
+    document.querySelectorAll("[data-print]").forEach(function (el) {
+      el.addEventListener("click", function () { window.print(); });
+    });
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("submit", function (ev) {
         if (!window.confirm(el.dataset.confirm)) { ev.preventDefault(); }
