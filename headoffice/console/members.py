@@ -22,6 +22,7 @@ from headoffice.models import (
     CardRow,
     InboxRow,
     MemberAccountRow,
+    MemberDataRequestRow,
     MemberRow,
     PointsEntryRow,
     SaleRow,
@@ -129,8 +130,7 @@ def detail(s: Session, member_id: str) -> dict[str, Any]:
                             .where(MemberMergeRow.into_id == member_id)).all()
     same_mobile = s.scalars(select(MemberRow.id).where(
         MemberRow.mobile == m.mobile, MemberRow.id != member_id)).all() if m.mobile else []
-    requests = s.scalars(select(PrivacyRequestRow).where(PrivacyRequestRow.member_id == member_id)
-                         .order_by(PrivacyRequestRow.created_at)).all()
+    requests = requests_of(s, member_id)
     return {"m": m, "acct": acct, "home_shop": shops.get(m.home_shop_id, ""), "cards": cards,
             "points": points[-200:][::-1], "sv": sv[-200:][::-1], "visits": visits,
             "merged_into": merged_into.into_id if merged_into else None,
@@ -361,13 +361,38 @@ def erase(s: Session, lg: Ledger, now: datetime, who: Who, member_id: str) -> No
     emit(s, "balances", {member_id})
 
 
+def requests_of(s: Session, member_id: str | None = None, limit: int = 500
+                ) -> list[dict[str, Any]]:
+    """PIPL requests: members' own (member page, `member_data_requests`) and head office's."""
+    out = []
+    q1 = select(PrivacyRequestRow)
+    q2 = select(MemberDataRequestRow)
+    if member_id:
+        q1 = q1.where(PrivacyRequestRow.member_id == member_id)
+        q2 = q2.where(MemberDataRequestRow.member_id == member_id)
+    for r in s.scalars(q1.order_by(PrivacyRequestRow.created_at.desc()).limit(limit)):
+        out.append({"member_id": r.member_id, "kind": r.kind, "source": r.source,
+                    "status": r.status, "created_at": r.created_at, "done_at": r.done_at,
+                    "done_by": r.done_by})
+    for r in s.scalars(q2.order_by(MemberDataRequestRow.requested_at.desc()).limit(limit)):
+        out.append({"member_id": r.member_id, "kind": r.kind, "source": "member",
+                    "status": r.status, "created_at": r.requested_at, "done_at": r.handled_at,
+                    "done_by": r.handled_by})
+    return sorted(out, key=lambda r: (r["status"] != "open", -r["created_at"].timestamp()))
+
+
 def _close_requests(s: Session, now: datetime, who: Who, member_id: str, kind: str) -> None:
     open_rows = s.scalars(select(PrivacyRequestRow).where(
         PrivacyRequestRow.member_id == member_id, PrivacyRequestRow.kind == kind,
         PrivacyRequestRow.status == "open")).all()
     for r in open_rows:
         r.status, r.done_at, r.done_by = "done", now, who.username
-    if not open_rows:
+    members_own = s.scalars(select(MemberDataRequestRow).where(
+        MemberDataRequestRow.member_id == member_id, MemberDataRequestRow.kind == kind,
+        MemberDataRequestRow.status == "open")).all()
+    for m in members_own:
+        m.status, m.handled_at, m.handled_by = "done", now, who.username
+    if not open_rows and not members_own:
         s.add(PrivacyRequestRow(id=str(uuid.uuid4()),
                                 member_id=member_id, kind=kind, source="head_office",
                                 status="done", detail="", created_at=now, done_at=now,

@@ -6,13 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from headoffice.console import members as svc
 from headoffice.console.auth import BadUserInput, Who
 from headoffice.console.i18n import translator
-from headoffice.console.models import PrivacyRequestRow
 from headoffice.console.rulesets import rules_in_force
 from headoffice.console.web import console_of, form_error, language, need, no_store
 from headoffice.ledger import Ledger
@@ -156,8 +155,8 @@ def privacy(request: Request, who: Who = need("privacy")) -> Response:
     console = console_of(request)
 
     def work(s: Session) -> list[Any]:
-        return s.execute(select(PrivacyRequestRow, MemberRow.name).outerjoin(
-            MemberRow, MemberRow.id == PrivacyRequestRow.member_id).order_by(
-            case((PrivacyRequestRow.status == "open", 0), else_=1),
-            PrivacyRequestRow.created_at.desc()).limit(500)).all()
+        rows = svc.requests_of(s)
+        names = dict(s.execute(select(MemberRow.id, MemberRow.name).where(
+            MemberRow.id.in_({r["member_id"] for r in rows}))).all()) if rows else {}
+        return [(r, names.get(r["member_id"], "")) for r in rows]
     return console.render(request, who, "privacy.html", rows=console.read(work))
