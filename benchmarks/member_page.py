@@ -62,7 +62,7 @@ def seed_sales(url: str, n: int) -> None:
         body = json.dumps({"lines": [{"name": "羊毛衫", "qty": 1, "amount_fen": 8800}],
                            "tenders": [{"kind": "cash", "amount_fen": 8800}]},
                           ensure_ascii=False)
-        uid = f"'0190f000-0000-7000-8000-' || lpad(to_hex(1 + (g * 7919) %% {int(n)}), 12, '0')"
+        uid = f"'0190f000-0000-7000-8000-' || lpad(to_hex(1 + (g::bigint * 7919) %% {int(n)}), 12, '0')"
         conn.execute(f"""INSERT INTO sales (id, event_id, shop_id, till_id, kind, receipt_no,
             member_id, total_fen, original_sale_id, client_at, booked_at, body)
             SELECT gen_random_uuid()::text, 'ev' || g, %s, %s, 'sale',

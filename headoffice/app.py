@@ -101,8 +101,10 @@ api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False)
 def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None) -> FastAPI:
     app = FastAPI(title="Membership POS head office", version="1.0.0")
     if member_site is not None:
+        from headoffice.member_site.till_api import member_code_api
         from headoffice.member_site.web import member_site_router
         app.include_router(member_site_router(member_site))
+        app.include_router(member_code_api(member_site))
 
     def identity(key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:
         try:

@@ -406,3 +406,17 @@ class CouponRunRow(Base):
     member_filter: Mapped[str] = mapped_column(Text)
     issued: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MemberShortCodeRow(Base):
+    """The numeric form of a member code (for scanners that cannot read a phone screen, or
+    typing): a random one-time number a till checks online, once in the whole chain."""
+
+    __tablename__ = "member_short_codes"
+    code: Mapped[str] = mapped_column(String(18), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    step: Mapped[int] = mapped_column(BigInteger)
+    step_s: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    used_by_till: Mapped[str | None] = mapped_column(ID, nullable=True)
+    __table_args__ = (UniqueConstraint("member_id", "step", name="uq_member_short_code_step"),)

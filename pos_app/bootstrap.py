@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.headoffice import SpendAuthoriser
-from pos_app.ports.member_codes import MemberCodeStore
+from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
 from pos_app.ports.store import PinHasher, UnitOfWorkFactory
 from pos_app.services.auth import AuthService
 from pos_app.services.cards import CardService
@@ -35,11 +35,13 @@ class Services:
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    hasher: PinHasher, report_queries: ReportQueriesFactory | None = None,
                    authoriser: SpendAuthoriser | None = None,
-                   member_codes: MemberCodeStore | None = None) -> Services:
+                   member_codes: MemberCodeStore | None = None,
+                   numeric_codes: NumericCodeResolver | None = None) -> Services:
     """Every use-case service over the given adapters; reports need their read-only queries."""
     reports = ReportService(report_queries, clock) if report_queries is not None else None
     return Services(reports=reports, uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
-                    checkout=CheckoutService(uow, clock, ids, hasher, authoriser, member_codes),
+                    checkout=CheckoutService(uow, clock, ids, hasher, authoriser, member_codes,
+                                             numeric_codes),
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
                     returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),
                     cards=CardService(uow, clock, ids, hasher))

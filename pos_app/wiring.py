@@ -41,6 +41,7 @@ def open_till(data_dir: Path, clock: Clock | None = None, fast_hash: bool = Fals
     clock = clock or SystemClock()
     link: HeadOfficeLink | None = None
     authoriser = None
+    numeric = None
     if settings.sync.headoffice_url and settings.sync.api_key:
         from db.sync_store import SqlSyncStore
         from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
@@ -51,8 +52,11 @@ def open_till(data_dir: Path, clock: Clock | None = None, fast_hash: bool = Fals
         client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key)
         link = HeadOfficeLink(SyncEngine(store, client, clock), store, client)
         authoriser = HeadOfficeSpendAuthoriser(client, store, clock)
+        from pos_app.sync.member_codes import HeadOfficeNumericCodes
+        numeric = HeadOfficeNumericCodes(client)
     from db.member_code_store import SqlMemberCodeStore
     services = build_services(uow, clock, ids, Argon2PinHasher(fast=fast_hash),
                               SqlReportQueriesFactory(data_dir / DB_FILE), authoriser=authoriser,
-                              member_codes=SqlMemberCodeStore(uow.engine))
+                              member_codes=SqlMemberCodeStore(uow.engine),
+                              numeric_codes=numeric)
     return Till(services, settings, link)

@@ -26,5 +26,13 @@ def member_code_problem(exc: MemberCodeRefused) -> str:
     if r is Refusal.NO_KEYS:
         return tr_fill("MemberCode", "This till has not received head office's keys yet, so it "
                        "cannot check member codes. Sync the till once, or swipe the card.")
+    if r is Refusal.NEEDS_NETWORK:
+        return tr_fill("MemberCode", "The numeric member code is checked by head office, which "
+                       "cannot be reached now. Scan the QR code on the member's phone, or swipe "
+                       "the card.")
+    if r is Refusal.BLOCKED:
+        return tr_fill("MemberCode", "Head office says this member's card is blocked (reported "
+                       "lost or cancelled). No member price; the member can ask at the service "
+                       "desk.")
     return tr_fill("MemberCode", "This is not a readable member code. Ask the member to show "
                    "the code again, brighter and closer to the scanner.")

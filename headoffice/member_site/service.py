@@ -38,6 +38,7 @@ from headoffice.models import (
 from headoffice.signing import HeadOfficeSigner
 from pos_app.domain.card import CardStatus
 from pos_app.domain.member_code import SETTINGS_DOCUMENT, MemberCodeRules
+from pos_app.domain.money import format_yuan, format_zhe
 from pos_app.domain.points import ladder_step_for
 from pos_app.domain.rules import RuleSet, default_rule_set
 
@@ -89,6 +90,18 @@ class CodeBatch:
     step_s: int
     codes: list[IssuedCode] = field(default_factory=list)
     blocked: str = ""            # a card status that blocks the member ("lost", ...)
+    digits: dict[int, str] = field(default_factory=dict)   # step -> numeric one-time code
+
+
+@dataclass(frozen=True)
+class ShortCodeDecision:
+    decision: str                # accepted | refused
+    reason: str = ""             # forged, replayed, expired, not_yet_valid, card_<status>
+    member_id: str | None = None
+
+
+SHORT_PREFIX = "96"
+SHORT = re.compile(r"^96\d{16}$")
 
 
 def _sha(text: str) -> str:
@@ -311,6 +324,8 @@ class MemberSite:
                 .join(ShopRow, ShopRow.id == SaleRow.shop_id)
                 .where(SaleRow.member_id == member_id)
                 .order_by(SaleRow.booked_at.desc()).limit(10)).all()
+            expiring = self._expiring(s, member_id, rules)
+            coupons = self._coupons(s, member_id)
             last_with_passes = s.execute(
                 select(SaleRow.body).where(SaleRow.member_id == member_id,
                                            SaleRow.body.contains('"passes": [{'))
@@ -357,11 +372,11 @@ class MemberSite:
                        "cash_fen": (spendable // rules.points_per_yuan) * 100
                        if rules.points_cash_enabled else 0,
                        "cash_cap_bp": rules.points_cash_cap_bp,
-                       "expiring": []},      # the rule sets have no points expiry yet
+                       "expiring": expiring},
             "stored_value": {"paid_fen": balance[0], "bonus_fen": balance[1],
                              "total_fen": balance[0] + balance[1]},
             "passes": passes,
-            "coupons": [],                    # the coupon ledger is not at head office yet
+            "coupons": coupons,
             "cards": [{"card_no": "****" + c.card_no[-4:], "status": c.status, "kind": c.kind}
                       for c in cards],
             "blocked": blocked if not usable else "",
@@ -372,6 +387,46 @@ class MemberSite:
                            "at": (r.client_at or r.booked_at)} for r in sales],
             "deletion_requested": self.deletion_requested(member_id),
         }
+
+    def _expiring(self, s: Session, member_id: str, rules: RuleSet) -> list[dict[str, Any]]:
+        """Points lapsing within the rule set's notice period (none when points never lapse)."""
+        from headoffice.promotions import points_moves
+        from pos_app.domain.points_expiry import expiring_soon, expiry_policy_of
+        policy = expiry_policy_of(rules)
+        if policy.mode.value == "never":
+            return []
+        points, first = expiring_soon(points_moves(s, member_id), policy, self._now().date(),
+                                      rules.points_expiry_notice_days)
+        return [{"points": points, "on": first.isoformat()}] if points and first else []
+
+    def _coupons(self, s: Session, member_id: str) -> list[dict[str, Any]]:
+        """The member's coupons that can be used now or later (state from the coupon ledger)."""
+        from headoffice.models import CouponRow
+        from headoffice.promotions import coupon_history, find_template
+        from pos_app.domain.coupons import CouponKind, CouponStatus, coupon_state
+        now = self._now()
+        out = []
+        for row in s.scalars(select(CouponRow).where(CouponRow.member_id == member_id)
+                             .order_by(CouponRow.valid_until, CouponRow.code).limit(50)):
+            _coupon, entries = coupon_history(s, row.code)
+            if coupon_state(row.code, entries).status is not CouponStatus.AVAILABLE:
+                continue
+            if row.valid_until is not None and row.valid_until <= now:
+                continue
+            t = find_template(s, row.template_id)
+            if t is None:
+                continue
+            if t.kind is CouponKind.AMOUNT_OFF:
+                what = (f"满{format_yuan(t.threshold_fen)}减{format_yuan(t.amount_fen)}"
+                        if t.threshold_fen else f"立减{format_yuan(t.amount_fen)}")
+            elif t.kind is CouponKind.PERCENT_OFF:
+                what = f"{format_zhe(t.rate_bp)}折" + (f"，最多减{format_yuan(t.cap_fen)}"
+                                                       if t.cap_fen else "")
+            else:
+                what = "免费领取一件"
+            out.append({"code": row.code, "name": t.name, "what": what,
+                        "valid_from": row.valid_from, "valid_until": row.valid_until})
+        return out
 
     def code_batch(self, member_id: str, count: int = BATCH) -> CodeBatch:
         """A short run of pre-signed codes from now on; none when the card status blocks."""
@@ -384,8 +439,56 @@ class MemberSite:
         if not any(st == CardStatus.ACTIVE.value for st in statuses):
             return CodeBatch(now_unix, rules.step_s, [],
                              next((st for st in statuses), "no_card") or "no_card")
-        return CodeBatch(now_unix, rules.step_s,
-                         batch(self.signer, member_id, now_unix, rules, count))
+        codes = batch(self.signer, member_id, now_unix, rules, count)
+        return CodeBatch(now_unix, rules.step_s, codes,
+                         digits=self.short_codes(member_id, [c.step for c in codes], rules.step_s))
+
+    # -- the numeric form, checked online ----------------------------------------------------
+    def short_codes(self, member_id: str, steps: list[int], step_s: int) -> dict[int, str]:
+        """A random 18-digit one-time number per step (kept, so a reload shows the same)."""
+        from headoffice.models import MemberShortCodeRow
+
+        def work(s: Session) -> dict[int, str]:
+            have = dict(s.execute(select(MemberShortCodeRow.step, MemberShortCodeRow.code).where(
+                MemberShortCodeRow.member_id == member_id,
+                MemberShortCodeRow.step.in_(steps))).all())
+            for step in steps:
+                if step not in have:
+                    code = SHORT_PREFIX + f"{secrets.randbelow(10 ** 16):016d}"
+                    s.add(MemberShortCodeRow(code=code, member_id=member_id, step=step,
+                                             step_s=step_s, used_at=None, used_by_till=None))
+                    have[step] = code
+            return have
+        return self.ho._tx(work)
+
+    def resolve_short_code(self, till_id: str, code: str) -> ShortCodeDecision:
+        """A till asks who a numeric code names: once in the whole chain, inside its window
+        (give or take the tolerated skew), and only for a member whose card lets them buy."""
+        from headoffice.models import MemberShortCodeRow
+        if not SHORT.match(code or ""):
+            return ShortCodeDecision("refused", "malformed")
+
+        def work(s: Session) -> ShortCodeDecision:
+            now = self._now()
+            now_unix = now.replace(tzinfo=UTC).timestamp()
+            skew = self.code_rules(s).skew_s
+            row = s.get(MemberShortCodeRow, code, with_for_update=True)
+            if row is None:
+                return ShortCodeDecision("refused", "forged")
+            if row.used_at is not None:
+                return ShortCodeDecision("refused", "replayed")
+            if now_unix < row.step * row.step_s - skew:
+                return ShortCodeDecision("refused", "not_yet_valid")
+            if now_unix >= (row.step + 1) * row.step_s + skew:
+                return ShortCodeDecision("refused", "expired")
+            statuses = [st for (st,) in s.execute(select(CardRow.status).where(
+                CardRow.member_id == row.member_id))]
+            if CardStatus.ACTIVE.value not in statuses:
+                return ShortCodeDecision("refused", "card_" + (statuses[0] if statuses
+                                                               else "unknown"))
+            row.used_at, row.used_by_till = now, till_id
+            return ShortCodeDecision("accepted", "", row.member_id)
+        return self.ho._tx(work)
 
     # -- member actions -----------------------------------------------------------------------
     def report_lost(self, session: MemberSession) -> list[str]:

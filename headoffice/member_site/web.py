@@ -65,6 +65,10 @@ def qr_svg(text: str) -> str:
             f'<path fill="#fff" d="M0 0h{size}v{size}H0z"/><path d="{"".join(runs)}"/></svg>')
 
 
+def _grouped(digits: str) -> str:
+    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+
 def _yuan(fen: int) -> str:
     return "¥" + format_yuan(int(fen))
 
@@ -167,7 +171,9 @@ def member_site_router(site: MemberSite, prefix: str = "/m") -> APIRouter:
         o = site.overview(sess.member_id)
         first = site.code_batch(sess.member_id, count=1)
         qr = qr_svg(first.codes[0].text) if first.codes else ""
-        return page(request, "home.html", o=o, qr=qr, code=first.codes[0] if first.codes else None,
+        code = first.codes[0] if first.codes else None
+        return page(request, "home.html", o=o, qr=qr, code=code,
+                    digits=_grouped(first.digits.get(code.step, "")) if code else "",
                     blocked=first.blocked, step_s=first.step_s, csrf=sess.csrf)
 
     @router.get("/codes.json")
@@ -179,6 +185,7 @@ def member_site_router(site: MemberSite, prefix: str = "/m") -> APIRouter:
                              "blocked": b.blocked,
                              "codes": [{"step": c.step, "starts_at": c.starts_at,
                                         "ends_at": c.ends_at, "text": c.text,
+                                        "digits": _grouped(b.digits.get(c.step, "")),
                                         "svg": qr_svg(c.text)} for c in b.codes]},
                             headers={"Cache-Control": "no-store"})
 

@@ -64,6 +64,8 @@ class Refusal(str, Enum):
     NOT_YET_VALID = "not_yet_valid"  # its window has not begun (the till's clock is behind)
     REPLAYED = "replayed"            # already taken at this till in this step
     NO_KEYS = "no_keys"              # this till has not received head office's keys yet
+    NEEDS_NETWORK = "needs_network"  # a numeric code, and head office cannot be reached
+    BLOCKED = "blocked"              # head office says the member's card is blocked
 
 
 class MemberCodeRefused(Exception):
@@ -108,6 +110,15 @@ class MemberCode:
     @property
     def ends_at(self) -> int:
         return (self.step + 1) * self.step_s
+
+
+NUMERIC = re.compile(r"^96\d{16}$")
+
+
+def looks_like_numeric_member_code(text: str) -> bool:
+    """The numeric form: 18 digits starting 96 (no EAN-13 or card number has 18 digits),
+    a one-time number head office checks online (README: why not offline)."""
+    return NUMERIC.match(text.strip().replace(" ", "")) is not None
 
 
 def looks_like_member_code(text: str) -> bool:

@@ -28,3 +28,10 @@ class MemberCodeStore(Protocol):
     def take(self, member_id: str, step: int, at: datetime) -> bool:
         """Record that this till took the member's code for `step`; False if it already had."""
         ...
+
+
+class NumericCodeResolver(Protocol):
+    def resolve(self, code: str) -> str:
+        """The member id head office gives for a numeric code; MemberCodeRefused otherwise
+        (NEEDS_NETWORK when head office cannot be reached)."""
+        ...

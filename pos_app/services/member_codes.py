@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pos_app.domain.member_code import MemberCodeRefused, Refusal, verify
+from pos_app.domain.member_code import (
+    MemberCodeRefused,
+    Refusal,
+    looks_like_numeric_member_code,
+    verify,
+)
 from pos_app.ports.clock import Clock
-from pos_app.ports.member_codes import MemberCodeStore
+from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
 
 
 class MemberCodeService:
@@ -16,8 +21,10 @@ class MemberCodeService:
 
     def __init__(self, store: MemberCodeStore | None, clock: Clock,
                  member_by_id: Callable[[str], object],
-                 unix_now: Callable[[], float] | None = None) -> None:
+                 unix_now: Callable[[], float] | None = None,
+                 numeric: NumericCodeResolver | None = None) -> None:
         self.store = store
+        self.numeric = numeric
         self.clock = clock
         self._member_by_id = member_by_id
         # The till clock is local wall time; its timestamp() is the Unix time codes count in.
@@ -28,6 +35,10 @@ class MemberCodeService:
         return self.store.member_site_url() if self.store is not None else ""
 
     def identify(self, text: str):  # -> MemberAtTill (the checkout's snapshot type)
+        if looks_like_numeric_member_code(text):
+            if self.numeric is None:
+                raise MemberCodeRefused(Refusal.NEEDS_NETWORK)
+            return self._member_by_id(self.numeric.resolve(text.strip().replace(" ", "")))
         if self.store is None:
             raise MemberCodeRefused(Refusal.NO_KEYS)
         try:

@@ -67,7 +67,7 @@ from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet,
                                    settle)
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
-from pos_app.ports.member_codes import MemberCodeStore
+from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User, require_role
 from pos_app.services.promotions import (
@@ -158,14 +158,16 @@ class CheckoutService:
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                  hasher: PinHasher, authoriser: SpendAuthoriser | None = None,
-                 member_codes: MemberCodeStore | None = None) -> None:
+                 member_codes: MemberCodeStore | None = None,
+                 numeric_codes: NumericCodeResolver | None = None) -> None:
         self.uow = uow
         self.clock = clock
         self.ids = ids
         self.hasher = hasher
         self.authoriser: SpendAuthoriser = authoriser or NullSpendAuthoriser()
         self._shop_code: str | None = None
-        self.member_codes = MemberCodeService(member_codes, clock, self.member_by_id)
+        self.member_codes = MemberCodeService(member_codes, clock, self.member_by_id,
+                                              numeric=numeric_codes)
 
     # -- look-ups ---------------------------------------------------------------------------
     def rules(self) -> RuleSet:

@@ -83,6 +83,11 @@ class HttpHeadOfficeClient:
                           int(data["balance_fen"]), int(data["spendable_points"]),
                           {k: int(v) for k, v in data["limits"].items()})
 
+    def resolve_member_code(self, code: str, timeout_s: float) -> dict[str, Any]:
+        """Who a numeric member code names (head office checks it once, chain-wide)."""
+        return self._call("POST", "/v1/member-code/resolve", timeout_s=timeout_s,
+                          json={"code": code})
+
 
 def enrol(base_url: str, code: str, *, transport: httpx.BaseTransport | None = None
           ) -> dict[str, str]:

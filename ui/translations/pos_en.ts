@@ -2030,6 +2030,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The numeric member code is checked by head office, which cannot be reached now. Scan the QR code on the member&apos;s phone, or swipe the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office says this member&apos;s card is blocked (reported lost or cancelled). No member price; the member can ask at the service desk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This is not a readable member code. Ask the member to show the code again, brighter and closer to the scanner.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2034,6 +2034,14 @@
         <translation>本机尚未收到总部密钥,无法校验会员码。请先同步一次,或刷会员卡。</translation>
     </message>
     <message>
+        <source>The numeric member code is checked by head office, which cannot be reached now. Scan the QR code on the member&apos;s phone, or swipe the card.</source>
+        <translation>数字会员码需要总部联网核验，现在连不上总部。请扫会员手机上的二维码，或刷会员卡。</translation>
+    </message>
+    <message>
+        <source>Head office says this member&apos;s card is blocked (reported lost or cancelled). No member price; the member can ask at the service desk.</source>
+        <translation>总部显示该会员卡已停用（已挂失或已注销）。不享会员价；会员可到服务台咨询。</translation>
+    </message>
+    <message>
         <source>This is not a readable member code. Ask the member to show the code again, brighter and closer to the scanner.</source>
         <translation>无法识别的会员码。请会员调亮屏幕、靠近扫码枪重新出示。</translation>
     </message>

@@ -8,6 +8,7 @@
   if (!card || !qr) { return; }
   var url = card.getAttribute("data-codes");
   var countdown = document.getElementById("countdown");
+  var digits = document.getElementById("digits");
   var offline = document.getElementById("offline");
   var codes = [];
   var offset = 0;          // head office's clock minus this phone's, in seconds
@@ -45,6 +46,7 @@
     if (current && current !== shown) {
       qr.innerHTML = current.svg;
       qr.setAttribute("data-code", current.text);
+      if (digits) { digits.textContent = current.digits || ""; }
       shown = current;
     }
     if (current && countdown) { countdown.textContent = String(Math.max(1, Math.ceil(current.ends_at - t))); }
