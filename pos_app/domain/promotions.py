@@ -921,3 +921,55 @@ def promotion_from_dict(d: Mapping[str, Any]) -> Promotion:
         raise ValidationFailed("promotion", f"not a usable promotion: {exc}") from None
     p.validate()
     return p
+
+
+# -- returns ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpendTerms:
+    """What a 满减 (or a coupon's threshold) asked of the sale, kept on the sale for returns."""
+
+    threshold_fen: int
+    save_fen: int = 0          # 0 for a coupon: its whole value hangs on the threshold
+    repeat: bool = False
+    max_repeats: int | None = None
+
+
+def _earned_saving(terms: SpendTerms, base: int, given: int) -> int:
+    if base < terms.threshold_fen or terms.threshold_fen <= 0:
+        return 0 if terms.threshold_fen > 0 else given
+    if terms.save_fen == 0:
+        return given
+    times = base // terms.threshold_fen if terms.repeat else 1
+    if terms.max_repeats is not None:
+        times = min(times, terms.max_repeats)
+    return min(terms.save_fen * times, base, given)
+
+
+def discount_clawback(lines: Sequence[PricedLine], kept_qty: Sequence[int],
+                      terms: Mapping[str, SpendTerms]) -> int:
+    """What the goods a customer keeps were given by spend thresholds (满减, coupons) that
+    they no longer reach on their own. A partial return refunds the returned lines less the
+    growth of this figure, so returning part never gains the customer anything; returning
+    the rest later gives it back (the figure falls to 0 with nothing kept).
+
+    `lines` are the sale's priced lines, `kept_qty` what is still kept of each, `terms` the
+    threshold terms by promotion id or coupon code as recorded on the sale."""
+    base: dict[str, int] = {}
+    given: dict[str, int] = {}
+    for line, kept in zip(lines, kept_qty, strict=True):
+        if kept <= 0 or line.qty <= 0:
+            continue
+        shares = [(r.promotion_id, r.discount_fen) for r in line.reasons
+                  if r.kind in (ReasonKind.BASKET, ReasonKind.COUPON) and r.promotion_id]
+        later = 0
+        # Walk back from the last discount: a threshold was judged on the amount before it
+        # and before everything taken off after it.
+        for pid, share in reversed(shares):
+            if pid in terms:
+                before = line.amount_fen + later + share
+                base[pid] = base.get(pid, 0) + before * kept // line.qty
+                given[pid] = given.get(pid, 0) + share * kept // line.qty
+            later += share
+    return sum(max(0, given[pid] - _earned_saving(terms[pid], base[pid], given[pid]))
+               for pid in given)

@@ -60,6 +60,10 @@ class SalePromotion:
     kind: str
     name: str
     saved_fen: int
+    threshold_fen: int = 0            # 满减 terms, so a partial return can be judged later
+    save_fen: int = 0
+    repeat: bool = False
+    max_repeats: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class SaleCoupon:
     template_version: int
     value_fen: int
     name: str = ""
+    threshold_fen: int = 0
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,21 @@ from pos_app.domain.coupons import (
     coupon_to_dict,
     entry_to_dict,
     issue_coupon,
+    return_entry,
     usable_coupons,
 )
-from pos_app.domain.pricing import BasketItem
+from pos_app.domain.pricing import BasketItem, PricedBasket, ReasonKind
 from pos_app.domain.promotions import (
     PromotedBasket,
     PromotionBook,
+    PromotionKind,
+    SpendTerms,
+    discount_clawback,
     price_with_promotions,
     stacking_of,
 )
 from pos_app.domain.rules import RuleSet, Tier
+from pos_app.domain.sale import CompletedSale, SaleCoupon, SalePromotion
 from pos_app.ports.clock import IdSource
 from pos_app.ports.store import UnitOfWork
 
@@ -140,3 +145,67 @@ def coupon_payload(booked: CouponBooking) -> dict[str, object]:
         return {}
     return {"coupon_entries": [entry_to_dict(e) for e in booked.redeemed],
             "coupons_issued": [coupon_to_dict(c) for c in booked.issued]}
+
+
+def sale_promotions(promoted: PromotedBasket, book: PromotionBook) -> tuple[SalePromotion, ...]:
+    """The promotions a sale used, with the 满减 terms a later partial return is judged by."""
+    by_id = {p.id: p for p in book.promotions}
+    out = []
+    for a in promoted.applied:
+        p = by_id.get(a.promotion_id)
+        spend = p is not None and p.kind is PromotionKind.SPEND_SAVE
+        out.append(SalePromotion(a.promotion_id, a.version, a.kind, a.name, a.saved_fen,
+                                 p.threshold_fen if spend and p else 0,
+                                 p.save_fen if spend and p else 0,
+                                 bool(p.repeat) if spend and p else False,
+                                 p.max_repeats if spend and p else None))
+    return tuple(out)
+
+
+def sale_coupons(uses: Sequence[CouponUse], rows: Sequence[CouponRow],
+                 basket: PricedBasket) -> tuple[SaleCoupon, ...]:
+    templates = {code: t for _, t, _, code in rows}
+    out = []
+    for u in uses:
+        t = templates.get(u.code)
+        name = next((r.label for ln in basket.lines for r in ln.reasons
+                     if r.kind is ReasonKind.COUPON and r.promotion_id == u.code), "")
+        out.append(SaleCoupon(u.code, u.template_id, u.template_version, u.value_fen, name,
+                              t.threshold_fen if t else 0))
+    return tuple(out)
+
+
+def return_terms(sale: CompletedSale) -> dict[str, SpendTerms]:
+    """The spend thresholds of a finished sale (满减 by promotion id, coupons by code)."""
+    terms = {p.promotion_id: SpendTerms(p.threshold_fen, p.save_fen, p.repeat, p.max_repeats)
+             for p in sale.promotions if p.threshold_fen > 0}
+    terms.update({c.code: SpendTerms(c.threshold_fen) for c in sale.coupons
+                  if c.threshold_fen > 0})
+    return terms
+
+
+def return_adjustment(sale: CompletedSale, kept_before: Sequence[int],
+                      kept_after: Sequence[int]) -> int:
+    """How much less (positive) or more (negative) this return refunds than the returned
+    lines' amounts, so that the kept goods pay for the thresholds they no longer reach."""
+    terms = return_terms(sale)
+    if not terms:
+        return 0
+    return (discount_clawback(sale.lines, kept_after, terms)
+            - discount_clawback(sale.lines, kept_before, terms))
+
+
+def returned_coupon_entries(uow: UnitOfWork, sale: CompletedSale, original_sale_id: str,
+                            at: datetime) -> list[CouponEntry]:
+    """A whole return gives back every coupon the sale used that is still valid (a coupon
+    past its window stays used: its value is never refunded as cash)."""
+    out = []
+    for c in sale.coupons:
+        found = uow.promotions.find_coupon(c.code)
+        if found is None:
+            continue
+        e = return_entry(found[0], found[2], original_sale_id, at)
+        if e is not None and uow.promotions.add_entry(
+                f"{LOCAL}returned:{c.code}:{original_sale_id}", e):
+            out.append(e)
+    return out

@@ -25,6 +25,12 @@ from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import StoredSale, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
+from pos_app.services.promotions import (
+    CouponBooking,
+    coupon_payload,
+    return_adjustment,
+    returned_coupon_entries,
+)
 
 # Money goes back first to where it cannot be handed over in cash: points, then stored
 # value, then the external payment, and cash last.
@@ -83,6 +89,21 @@ class ReturnService:
                                          gross_fen=src.unit_price_fen * qty, amount_fen=amount))
                 original_ids[n] = sold.line_id
                 shares[n] = points
+            # 满减 and coupon thresholds the kept goods no longer reach: the refund pays for
+            # them (and a later return of the rest gives it back), so that returning part of
+            # a sale never gains the customer anything.
+            kept_before = [0] * len(snap.lines)
+            for s_line in original.lines:
+                kept_before[s_line.line_no - 1] = s_line.qty - s_line.returned_qty
+            kept_after = list(kept_before)
+            for sold, qty in wanted:
+                kept_after[sold.line_no - 1] -= qty
+            adjust = return_adjustment(snap, kept_before, kept_after)
+            if adjust:
+                adjust = min(adjust, sum(line.amount_fen for line in out_lines))
+                cuts = allocate(adjust, [line.amount_fen for line in out_lines])
+                out_lines = [replace(line, amount_fen=line.amount_fen - cut)
+                             for line, cut in zip(out_lines, cuts, strict=True)]
             refund_total = sum(line.amount_fen for line in out_lines)
             fully_returned = all(
                 s.qty - s.returned_qty == q for s, q in wanted) and len(wanted) == len(
@@ -121,6 +142,8 @@ class ReturnService:
                                                   tenders, now)
                 result = replace(result, member=member_info)
                 uow.sales.update_snapshot(result)
+            coupons_back = (returned_coupon_entries(uow, snap, original.id, now)
+                            if fully_returned else [])
             if flag:
                 uow.audit.record(now, authorised_by.id, "tier_review", original.member_id or "",
                                  {"return": receipt_no_new, "reason": flag})
@@ -130,7 +153,9 @@ class ReturnService:
             uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
                                                 "original_sale_id": original.id,
                                                 "member_id": original.member_id,
-                                                "shift_id": shift.id}, now)
+                                                "shift_id": shift.id,
+                                                **coupon_payload(CouponBooking(
+                                                    tuple(coupons_back), ()))}, now)
             uow.commit()
             return result
 

@@ -58,9 +58,7 @@ from pos_app.domain.sale import (
     CompletedSale,
     MemberOnSale,
     PassBalance,
-    SaleCoupon,
     SaleKind,
-    SalePromotion,
     receipt_link,
 )
 from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet, points_for_cash,
@@ -80,6 +78,8 @@ from pos_app.services.promotions import (
     member_offers,
     normalise_code,
     price_with_coupons,
+    sale_coupons,
+    sale_promotions,
 )
 from pos_app.services.member_codes import MemberCodeService
 
@@ -652,9 +652,11 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             tier = rules.tier(account.tier_code)
             card_id = uow.members.card_id(card.card_no)
         shop_code = uow.site.shop().code
+        book = load_book(uow, rules, now)
+        rows = coupon_rows(uow, d.coupons)
         promoted, coupon_uses = price_with_coupons(
-            d.items, rules, tier, now, shop_code, load_book(uow, rules, now),
-            tuple(d.pass_uses), coupon_rows(uow, d.coupons), account.id if account else None)
+            d.items, rules, tier, now, shop_code, book, tuple(d.pass_uses), rows,
+            account.id if account else None)
         basket = _mark_pass_lines(promoted.basket, d.pass_uses)
         gift_points = sum(i.redeemed_points for i in d.items)
         wallet = None
@@ -688,10 +690,8 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             member=member_info,
             receipt_link=receipt_link(link_base, receipt_no, secrets.token_urlsafe(16))
             if link_base else "",
-            promotions=tuple(SalePromotion(a.promotion_id, a.version, a.kind, a.name, a.saved_fen)
-                             for a in promoted.applied),
-            coupons=tuple(SaleCoupon(u.code, u.template_id, u.template_version, u.value_fen,
-                                     _coupon_name(basket, u.code)) for u in coupon_uses),
+            promotions=sale_promotions(promoted, book),
+            coupons=sale_coupons(coupon_uses, rows, basket),
             gifts=tuple((r.gift_sku, r.gift_qty) for r in promoted.rewards if r.gift_sku))
         uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=till_id, shift_id=shift.id,
                       user_id=cashier.id, member_id=account.id if account else None,
@@ -724,14 +724,6 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                                              **coupon_payload(booked)}, now)
         uow.commit()
         return sale
-
-
-def _coupon_name(basket: PricedBasket, code: str) -> str:
-    for line in basket.lines:
-        for r in line.reasons:
-            if r.kind is ReasonKind.COUPON and r.promotion_id == code:
-                return r.label
-    return ""
 
 
 def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,

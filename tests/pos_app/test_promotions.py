@@ -350,3 +350,26 @@ def test_every_saving_is_recorded_per_line_and_no_line_goes_below_zero(lines, ti
     assert sum(a.saved_fen for a in out.applied) <= out.basket.discount_fen
     plain = price_with_promotions(basket, RULES, tier, THURSDAY, "S001").basket
     assert out.basket.total_fen <= plain.total_fen
+
+
+# -- returns -----------------------------------------------------------------------------------
+
+def test_a_partial_return_of_a_spend_and_save_sale_never_gains_the_customer_anything():
+    from pos_app.domain.promotions import SpendTerms, discount_clawback
+    save = promo("MJ", PromotionKind.SPEND_SAVE, threshold_fen=20_000, save_fen=2_000)
+    lines = price(items((product(15_000, "A"), 1), (product(8_000, "B"), 1)), None, THURSDAY,
+                  "S001", save).basket.lines
+    assert [ln.amount_fen for ln in lines] == [13_696, 7_304]       # 230 - 20 = 210
+    terms = {"MJ": SpendTerms(20_000, 2_000)}
+    # Return B: A alone (150.00) no longer reaches 200, so A gives back its 13.04 of the saving
+    after_b = discount_clawback(lines, [1, 0], terms)
+    assert after_b == 1_304
+    refund_b = lines[1].amount_fen - after_b
+    assert refund_b == 6_000                      # B's price, not B's price plus A's saving
+    # Return A later: nothing kept, the clawback is given back with it
+    refund_a = lines[0].amount_fen - (discount_clawback(lines, [0, 0], terms) - after_b)
+    assert refund_a == 15_000 and refund_a + refund_b == 21_000
+    # kept goods still over the threshold keep their saving
+    three = price(items((product(15_000, "A"), 1), (product(8_000, "B"), 1),
+                        (product(10_000, "C"), 1)), None, THURSDAY, "S001", save).basket.lines
+    assert discount_clawback(three, [1, 0, 1], terms) == 0

@@ -194,3 +194,59 @@ def test_points_expiring_soon_are_on_the_panel_and_the_receipt(stocked):
         .replace(month=12, day=28)
     sale = s.complete([TenderInput(CASH, 8_800)], cashier)
     assert sale.member.points_expiring == 990
+
+
+def test_returning_part_of_a_spend_and_save_sale_reallocates_the_saving(stocked):
+    put(stocked, SPEND_SAVE)
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")
+    s.add("PROMO100")
+    s.add("REG100")                  # 100 + 80 + 100 = 280 >= 200: 20.00 off
+    sale = s.complete([TenderInput(CASH, 26_000)], cashier)
+    assert sale.total_fen == 26_000
+    returns = stocked.services.returns
+    assert [ln.amount_fen for ln in sale.lines] == [9_286, 7_428, 9_286]
+    # return one ¥100 jumper: the 180.00 kept is below 200, so the kept goods pay their full
+    # price again and the refund is what the sale cost beyond them
+    r1 = returns.return_items(sale.receipt_no, {3: 1}, cashier, stocked.manager)
+    assert r1.total_fen == 9_286 - (714 + 572) == 8_000
+    r2 = returns.return_items(sale.receipt_no, None, cashier, stocked.manager)
+    assert r1.total_fen + r2.total_fen == sale.total_fen
+    assert r2.total_fen == 18_000
+
+
+def test_a_whole_return_gives_a_still_valid_coupon_back_and_never_its_value_in_cash(stocked):
+    put(stocked)
+    code = give_coupon(stocked, "100002")
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.add("2*REG100")
+    s.attach_card("100002")
+    s.apply_coupon(code)
+    sale = s.complete([TenderInput(CASH, 16_600)], cashier)
+    ret = stocked.services.returns.return_items(sale.receipt_no, None, cashier, stocked.manager)
+    assert ret.total_fen == 16_600                # what was paid, not the coupon's value
+    with stocked.uow() as uow:
+        assert uow.promotions.find_coupon(code)[2].status is CouponStatus.AVAILABLE
+    assert outbox_payloads(stocked) and json.loads(json.dumps(
+        _returned_payload(stocked)))["coupon_entries"][0]["kind"] == "returned"
+    # past its window, a returned sale's coupon stays used
+    code2 = give_coupon(stocked, "100002", "late")
+    s.add("2*REG100")
+    s.attach_card("100002")
+    s.apply_coupon(code2)
+    sale2 = s.complete([TenderInput(CASH, 16_600)], cashier)
+    stocked.clock.at = stocked.clock.now() + timedelta(days=40)
+    ret2 = stocked.services.returns.return_items(sale2.receipt_no, None, cashier,
+                                                 stocked.manager)
+    assert ret2.total_fen == 16_600
+    with stocked.uow() as uow:
+        assert uow.promotions.find_coupon(code2)[2].status is CouponStatus.REDEEMED
+
+
+def _returned_payload(shop) -> dict:
+    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    (p,) = db.execute("SELECT payload FROM outbox WHERE kind='sale.returned' "
+                      "ORDER BY device_seq DESC LIMIT 1").fetchone()
+    return json.loads(p)
