@@ -137,8 +137,7 @@ def test_ic_card_issued_lost_and_replaced_through_the_screen_and_clones_refused(
     assert not lost.isVisible(), lost.message.text()
 
     rig.put(cards, stolen_copy)                      # the copy is tapped at the screen
-    rig.idle()
-    assert "挂失" in screen.message.text()
+    rig.qtbot.waitUntil(lambda: "挂失" in screen.message.text(), timeout=10_000)
     assert screen.account is not None and screen.account.name == "周敏"
     with pytest.raises(CardBlocked):
         rig.desk.member_on_reader()
@@ -168,14 +167,15 @@ def test_ic_card_issued_lost_and_replaced_through_the_screen_and_clones_refused(
     rig.put(cards, stolen_copy)                      # the copy of the replaced card: dead
     with pytest.raises(CardReplaced):
         rig.desk.member_on_reader()
-    assert "换" in screen.message.text()
+    rig.qtbot.waitUntil(lambda: "换" in screen.message.text(), timeout=10_000)
     rig.take(cards, stolen_copy)
 
     forged = cards.new(UID_NEW)                      # a blank magic card with the new UID
     rig.put(cards, forged)
     with pytest.raises(CardForged):
         rig.desk.member_on_reader()
-    assert screen.error_box is not None and "复制" in screen.message.text()
+    rig.qtbot.waitUntil(lambda: screen.error_box is not None and "复制" in screen.message.text(),
+                        timeout=10_000)
     profile = shop.services.members.profile(at_till.account.id)
     assert [(c.card_no, c.status) for c in profile.cards] == [
         ("660001", CardStatus.REPLACED), ("660002", CardStatus.ACTIVE)]
