@@ -8,6 +8,7 @@ formatted as yuan only here, when rendering. Exact bytes: reference §5.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from abc import ABC, abstractmethod
@@ -33,6 +34,7 @@ __all__ = [
     "NullCustomerDisplay",
     "SerialCustomerDisplay",
     "open_customer_display",
+    "vfd_name",
     "vfd_text",
 ]
 
@@ -71,6 +73,22 @@ def vfd_text(text: str) -> str:
     """Text reduced to what a VFD's ASCII font can show: full-width folded, accents dropped, the rest removed."""
     folded = unicodedata.normalize("NFKD", fold_ime_punctuation(text))
     return "".join(ch for ch in folded if " " <= ch <= "~")
+
+
+_HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002fa1f]+")
+
+
+def vfd_name(name: str) -> str:
+    """A product name as a VFD can show it: hanzi transliterated to pinyin (可口可乐 330ml ->
+    'KeKouKeLe 330ml'), so an all-Chinese name never leaves the top line blank."""
+    from pypinyin import Style, lazy_pinyin
+
+    def spell(match: re.Match[str]) -> str:
+        syllables = lazy_pinyin(match.group(), style=Style.NORMAL, errors="ignore")
+        word = "".join(s.capitalize() for s in syllables)
+        return f" {word} " if word else " "
+
+    return " ".join(vfd_text(_HANZI_RUN.sub(spell, name.replace("×", "x"))).split())
 
 
 def _yuan(fen: int) -> str:
@@ -114,8 +132,8 @@ class _VfdRenderer(ABC):
         """The bytes that reset the display into this command set."""
 
     def item(self, name: str, price_fen: int) -> bytes:
-        """Item name above (ASCII part only), 'PRICE' and the price below."""
-        return self.frame(_line(name), _label_amount(self.labels.price, price_fen))
+        """Item name above (hanzi as pinyin: a VFD has no Chinese font), 'PRICE' and the price below."""
+        return self.frame(_line(vfd_name(name)), _label_amount(self.labels.price, price_fen))
 
     def total(self, total_fen: int) -> bytes:
         """'TOTAL' and the amount due on the lower line."""

@@ -75,5 +75,11 @@ class BasketTableModel(QAbstractTableModel):
                 return self._right
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._cells[index.row()][self.COLUMNS] or None
+            cells = self._cells[index.row()]
+            if index.column() == self.COL_NAME:
+                # The barcode column gives way on narrow screens: the name's tooltip has it.
+                return f"{cells[self.COL_NAME]}\n{cells[self.COL_BARCODE]}"
+            if index.column() == self.COL_REASON and cells[self.COL_REASON]:
+                return cells[self.COL_REASON]
+            return cells[self.COLUMNS] or None
         return None

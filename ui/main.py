@@ -32,7 +32,7 @@ from pos_app.domain.sale import CompletedSale
 from pos_app.domain.shop import ShopInfo
 from pos_app.ports.clock import Clock
 from pos_app.ports.printing import CashDrawer, PrinterFailure, ReceiptPrinter
-from pos_app.settings import DeviceSettings, Settings
+from pos_app.settings import DeviceSettings, Settings, ShopSettings
 from ui import i18n
 from ui.background import Background
 from ui.context import PrintResult, TillContext
@@ -46,6 +46,7 @@ UI_STATE_FILE = "ui-state.ini"
 STORE_FILE = "pos.sqlite3"
 # Set to 1: start, show the login screen, print "READY loginDialog" and quit (smoke tests).
 SMOKE_ENV = "POS_SMOKE_EXIT"
+SMOKE_LOGIN_ENV = "POS_SMOKE_LOGIN"   # "user:pin" of a demo store, for the first-login benchmark
 
 
 def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
@@ -66,6 +67,11 @@ def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     return path
+
+
+def shop_info(shop: ShopSettings) -> ShopInfo:
+    """The receipt header and footer of the till's shop settings."""
+    return ShopInfo(shop.shop_code, shop.shop_name, shop.address, shop.phone, shop.receipt_footer)
 
 
 class TillReceiptDesk:
@@ -92,13 +98,18 @@ class TillReceiptDesk:
         self._last: CompletedSale | None = None
         self._last_bytes: bytes = b""
         self._lock = threading.Lock()
-        self._shop: ShopInfo | None = None
+        self._settings: Callable[[], Settings] = lambda: settings
+
+    def follow_settings(self, current: Callable[[], Settings]) -> None:
+        """Take the shop header and footer from the till's settings as they are now
+        (ctx.settings, which the settings screen replaces on Save)."""
+        self._settings = current
 
     def _shop_info(self) -> ShopInfo:
-        if self._shop is None:
-            with self._services.uow() as uow:
-                self._shop = uow.site.shop()
-        return self._shop
+        # One source of truth for what a customer reads: the shop section of the till's
+        # settings, the same the screen shows. The database's shop row (written once at
+        # `pos init`) only identifies the shop to head office.
+        return shop_info(self._settings().shop)
 
     def _render(self, sale: CompletedSale) -> bytes:
         from receipts.sale_receipt import render_sale_receipt
@@ -365,6 +376,7 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
     from pos_app.services.input_routing import store_router
     ctx.router = store_router(services.uow, CardNumberFormat.parse(
         settings.devices.card_prefixes, settings.devices.card_lengths))
+    desk.follow_settings(lambda: ctx.settings)
     # Contracts of the card and reports screens (ui/card_screens.py, ui/reports_screen.py).
     ctx.extra["print_slip"] = desk.print_slip
     ctx.extra["export_xlsx"] = export_xlsx
@@ -649,7 +661,17 @@ class _Boot:
         return self._result
 
     def login(self, username: str, pin: str) -> Any:
-        """The login dialog's check (runs on the background lane): waits for the store."""
+        """The login dialog's check (runs on the background lane).
+
+        While the store is still opening, a right PIN of a user with a clean record is
+        accepted from the users table directly (sqlite3 + the same Argon2 check, nothing
+        written), so the first login does not wait for SQLAlchemy and Alembic. Anything
+        else (a wrong PIN, failed attempts to reset, a locked account) goes through the
+        store's AuthService, which counts and audits it."""
+        if not self.ready.is_set():
+            user = quick_login(self._data_dir, username, pin)
+            if user is not None:
+                return user
         return self.result()[0].auth.login(username, pin)
 
 
@@ -670,6 +692,32 @@ def quick_users(data_dir: Path) -> list[Any]:
         log.warning("user list not readable before the store opens", exc_info=True)
         return []
     return [User(*row) for row in rows]
+
+
+def quick_login(data_dir: Path, username: str, pin: str) -> Any:
+    """The user if `pin` is right and the account has no failed attempts or lock to deal with;
+    None to let AuthService decide (it records failures). Reads only; never logs the PIN."""
+    from db.pin_hasher import Argon2PinHasher
+    from pos_app.services.auth import User
+    path = data_dir / STORE_FILE
+    if not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        try:
+            row = con.execute("SELECT id, username, display_name, role, pin_hash, failed_attempts,"
+                              " locked_until FROM users WHERE active AND username = ?",
+                              (username,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        log.debug("quick login unavailable", exc_info=True)
+        return None
+    if row is None or row[5] or row[6] is not None:
+        return None
+    if not Argon2PinHasher().verify(row[4], pin):
+        return None
+    return User(*row[:4])
 
 
 def _fatal(exc: BaseException, data_dir: Path) -> None:
@@ -698,14 +746,20 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     setup_logging(data_dir)
     log.info("starting, data dir %s", data_dir)
+    # The store (SQLAlchemy, Alembic, the schema check) starts opening first, on a thread,
+    # while Qt and the login screen load: by the time a PIN is typed it is usually ready.
+    boot = _Boot(data_dir)
+    boot.start()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("membership-pos")
+    from ui.type_scale import apply_app_font
+    apply_app_font(app)
     check_qt_binding()
     fonts = load_bundled_fonts()
     if fonts:
         log.info("bundled fonts: %s", ", ".join(fonts))
-    i18n.install(app, i18n.choose_language(""))   # the system's language until settings load
+    i18n.install(app, i18n.choose_language(""))   # Chinese until the settings say otherwise
     try:
         from pos_app.settings import load_settings
         settings = load_settings(data_dir)
@@ -714,16 +768,13 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         _fatal(exc, data_dir)
         return 1
     language = i18n.choose_language(settings.language)
-    for translator in app.findChildren(QTranslator):
-        app.removeTranslator(translator)
+    i18n.uninstall(app)
     i18n.install(app, language)
     sys.excepthook = _excepthook
 
     # The login screen comes first; the store (SQLAlchemy, Alembic, the schema check) opens
     # on a thread meanwhile, so a cashier can type while the rest starts (cold start < 2 s).
     background = Background()
-    boot = _Boot(data_dir)
-    boot.start()
     shop = settings.shop
     from ui.login_dialog import LoginDialog
     login = LoginDialog(f"{shop.shop_name} · {shop.till_code}", quick_users(data_dir),
@@ -735,6 +786,7 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         # wait for the store (a broken store must still fail the check) and quit.
         def smoke_done() -> None:
             print(f"SHOWN {login.objectName()}", flush=True)
+            print(f"LANGUAGE {language} {login.login_button.text()}", flush=True)
             boot.ready.wait(60)
             if boot.error is not None:
                 log.error("the store could not be opened", exc_info=boot.error)
@@ -743,7 +795,30 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
                 return
             print(f"READY {login.objectName()}", flush=True)
             app.quit()
-        QTimer.singleShot(0, smoke_done)
+        smoke_login = os.environ.get(SMOKE_LOGIN_ENV, "")
+        if smoke_login:
+            # The first-login benchmark: "type" user and PIN the moment the window shows and
+            # say how long until the PIN was accepted (benchmarks/ui_latency.py).
+            def smoke_login_now() -> None:
+                print(f"SHOWN {login.objectName()}", flush=True)
+                username, _, pin = smoke_login.partition(":")
+                typed = time.perf_counter()
+
+                def accepted(_user: object) -> None:
+                    print(f"LOGGED_IN {time.perf_counter() - typed:.3f}", flush=True)
+                    boot.ready.wait(60)
+                    print("FAILED" if boot.error else f"READY {login.objectName()}", flush=True)
+                    app.quit()
+
+                login.logged_in.connect(accepted)
+                login.user_box.setCurrentIndex(max(login.user_box.findData(username), 0))
+                login.pin_edit.setText(pin)
+                login.login_button.click()
+            QTimer.singleShot(0, smoke_login_now)
+        else:
+            QTimer.singleShot(0, smoke_done)
+    else:
+        smoke_login = ""
     state: dict[str, object] = {}
 
     def on_logged_in(user: object) -> None:
@@ -757,14 +832,15 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         window = MainWindow(ctx, ui_state)
         state.update(window=window, ctx=ctx, sync=sync,
                      devices=start_devices(app, ctx, window))
-        window.show()
+        window.show_initial()
         window.continue_login(user)  # type: ignore[arg-type]
 
     def on_login_rejected() -> None:
         if "window" not in state:
             app.quit()
 
-    login.logged_in.connect(on_logged_in)
+    if not smoke_login:
+        login.logged_in.connect(on_logged_in)
     login.rejected.connect(on_login_rejected)
     code = app.exec()
     devices = list(state.get("devices", []))  # type: ignore[call-overload]

@@ -60,11 +60,20 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_app_focus_changed)
+        self._restored = False
         if ui_settings is not None:
             geometry = ui_settings.value("main/geometry")
             if isinstance(geometry, QByteArray):
-                self.restoreGeometry(geometry)
+                self._restored = self.restoreGeometry(geometry)
         self.refresh_status()
+
+    def show_initial(self) -> None:
+        """Show the window as the cashier left it (size, position, maximised or not); the
+        first time, maximised, so the basket's names have the whole screen."""
+        if self._restored:
+            self.show()
+        else:
+            self.showMaximized()
 
     # -- start-up: login, shift ----------------------------------------------------------------
     def start(self) -> LoginDialog:
@@ -141,7 +150,23 @@ class MainWindow(QMainWindow):
             self.start()
 
     def _on_manager_dialog_language_changed(self, language: str) -> None:
-        self.statusBar().showMessage(self.tr("The new language is used after a restart."), 8000)
+        self.switch_language(language)
+
+    def switch_language(self, language: str) -> None:
+        """Show the till in `language` now: the translators change and every screen's text
+        follows (no restart; a sale in progress stays as it is)."""
+        from ui import i18n
+        app = QApplication.instance()
+        if app is None:
+            return
+        i18n.switch_language(app, i18n.choose_language(language))
+        self._ctx.language = i18n.choose_language(language)
+        self.setWindowTitle(self.tr("Membership POS · %1").replace(
+            "%1", self._ctx.settings.shop.shop_name))
+        self.refresh_status()
+        # Cells are formatted once per snapshot (discount reasons are words): format again.
+        model = self.selling.model
+        model.set_lines(model.lines)
 
     # -- status bar ----------------------------------------------------------------------------
     def refresh_status(self) -> None:

@@ -25,6 +25,7 @@ from ui.context import TillContext
 from ui.device_settings import DeviceSettingsScreen
 from ui.error_messages import describe, role_name
 from ui.formatting import card_status_name, ledger_kind_name, tender_name, tier_name, yuan
+from ui.type_scale import BODY, set_size
 
 log = logging.getLogger(__name__)
 
@@ -451,6 +452,24 @@ class UsersScreen(QWidget):
         self.message.setText(describe(exc)[1])
 
 
+class _FooterEdit(QPlainTextEdit):
+    """The receipt footer: a few lines (a newline starts a new printed line)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.setPlainText(text)
+        self.setTabChangesFocus(True)
+        lines = 3
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines
+                            + int(self.document().documentMargin() * 2) + 8)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - the QLineEdit name the screen uses
+        self.setPlainText(text)
+
+
 class SettingsScreen(QWidget):
     """Language, shop/till and head office of this till (TOML in the data dir); the devices
     have their own tab (ui/device_settings.py), whose on-screen values this Save keeps too."""
@@ -465,10 +484,10 @@ class SettingsScreen(QWidget):
         s = ctx.settings
         self.language = QComboBox()
         self.language.setObjectName("languageBox")
-        for code, name in (("", self.tr("Follow the system")), ("zh_CN", "简体中文"),
-                           ("en", "English")):
+        for code, name in (("zh_CN", "简体中文"), ("en", "English")):
             self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(self.language.findData(s.language), 0))
+        # No language chosen yet means Chinese (ui.i18n.choose_language).
+        self.language.setCurrentIndex(max(self.language.findData(s.language or "zh_CN"), 0))
         self.fields: dict[tuple[str, str], QLineEdit] = {}
         form = QFormLayout()
         form.addRow(self.tr("Language"), self.language)
@@ -478,7 +497,8 @@ class SettingsScreen(QWidget):
                   ("shop", "receipt_footer"): self.tr("Receipt footer"),
                   ("sync", "headoffice_url"): self.tr("Head office address")}
         for (section, key), label in labels.items():
-            edit = QLineEdit(str(getattr(getattr(s, section), key)))
+            value = str(getattr(getattr(s, section), key))
+            edit = _FooterEdit(value) if key == "receipt_footer" else QLineEdit(value)
             edit.setObjectName(f"setting_{key}")
             self.fields[(section, key)] = edit
             form.addRow(label, edit)
@@ -511,7 +531,8 @@ class SettingsScreen(QWidget):
             self.message.setText(describe(exc)[1])
             return
         self._ctx.settings = settings
-        self.message.setText(self.tr("Saved. Device changes apply after a restart."))
+        self.message.setText(self.tr("Saved. The shop name and receipt footer are used from the "
+                                     "next receipt; device changes apply after a restart."))
         if settings.language != old_language:
             self.language_changed.emit(settings.language)
 
@@ -527,9 +548,7 @@ class ManagerDialog(QDialog):
         self.setObjectName("managerDialog")
         self.setWindowTitle(self.tr("Manager · %1").replace("%1", manager.display_name))
         self.setMinimumSize(900, 600)
-        font = self.font()
-        font.setPointSize(11)
-        self.setFont(font)
+        set_size(self, BODY)
         self.tabs = QTabWidget()
         self.members = MembersScreen(ctx)
         self.products = ProductsScreen(ctx, manager)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from ui.type_scale import BODY
+
 
 class ReceiptPreviewDialog(QDialog):
     def __init__(self, lines: list[str], parent: QWidget | None = None) -> None:
@@ -19,7 +21,7 @@ class ReceiptPreviewDialog(QDialog):
             if family in QFontDatabase.families():
                 font = QFont(family)
                 break
-        font.setPointSize(11)
+        font.setPointSize(BODY)
         self.text.setFont(font)
         self.text.setPlainText("\n".join(lines) if lines else "")
         empty = QLabel(self.tr("No receipt was printed since the app started."))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayout, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
@@ -88,6 +88,10 @@ class SellingScreen(QWidget):
                         header_metrics.horizontalAdvance(title)) + 12
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
+        # The name column must show a long product name (17 characters) whole; on a narrow
+        # screen (1024×768) the barcode column gives way (the barcode is in the name's tooltip).
+        self._name_min_width = metrics.horizontalAdvance("可口可乐零度无糖汽水饮料330ml") + 12
+        self._barcode_width = header.sectionSize(BasketTableModel.COL_BARCODE)
 
         self.input = QLineEdit()
         self.input.setObjectName("itemInput")
@@ -256,6 +260,19 @@ class SellingScreen(QWidget):
         self.money_panel.hide()
         self.print_actions.hide()
         self.member_panel.clear_problem()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Hide the barcode column when the name column would be too narrow for a long name."""
+        header = self.table.horizontalHeader()
+        col = BasketTableModel.COL_BARCODE
+        others = sum(header.sectionSize(c) for c in range(BasketTableModel.COLUMNS)
+                     if c not in (col, BasketTableModel.COL_NAME) and not header.isSectionHidden(c))
+        room = self.table.viewport().width() - others
+        self.table.setColumnHidden(col, room - self._barcode_width < self._name_min_width)
 
     def selected_line_no(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

@@ -102,6 +102,21 @@ def test_epson_mode_positions_each_line_with_us_dollar(epson) -> None:
     assert receiver.screen.unknown == []
 
 
+@pytest.mark.parametrize("name,upper", [
+    ("农夫山泉", "NongFuShanQuan      "),
+    ("可口可乐330ml×24罐", "KeKouKeLe 330mlx24 G"),
+    ("精致洗车", "JingZhiXiChe        "),
+])
+def test_an_all_chinese_name_shows_as_pinyin_not_a_blank_top_line(cd5220, name: str,
+                                                                   upper: str) -> None:
+    display, receiver = cd5220
+    display.show_item(name, 350)
+    assert display.flush()
+    assert receiver.wait_received(lambda b: b.count(b"\x0d") >= 2)
+    assert receiver.screen.lines == (upper, "PRICE           3.50")
+    assert receiver.screen.unknown == []
+
+
 def test_led8_lights_the_right_word_for_each_screen(led8) -> None:
     display, receiver = led8
     display.show_item("可口可乐", 350)

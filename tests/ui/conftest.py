@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from pos_app.settings import Settings, with_section
@@ -16,6 +15,7 @@ from ui import i18n
 from ui.context import TillContext
 from ui.main import build_context
 from ui.main_window import MainWindow
+from ui.type_scale import apply_app_font
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -24,10 +24,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def zh_translator(qapp: QApplication) -> Iterator[None]:
     """The app in Simplified Chinese, as on a Chinese shop's till."""
     i18n.build()
-    translator = i18n.install(qapp, "zh_CN")
+    apply_app_font(qapp)          # as ui.main.main() does
+    i18n.install(qapp, "zh_CN")
     yield
-    if translator is not None:
-        QCoreApplication.removeTranslator(translator)
+    i18n.uninstall(qapp)
 
 
 @pytest.fixture
@@ -62,6 +62,9 @@ def till(stocked: Shop, printer: TcpPrinterSimulator, qtbot, zh_translator) -> I
     yield t
     t.ctx.background.wait(10_000)
     QApplication.processEvents()      # deliver the last results while the window still exists
+    app = QApplication.instance()
+    if app is not None and i18n.installed_language(app) != "zh_CN":
+        i18n.switch_language(app, "zh_CN")   # a test switched the running till's language
 
 
 def log_in(till: Till, qtbot, username: str = "cashier", pin: str = "1111",  # noqa: ANN001

@@ -126,3 +126,41 @@ def test_main_shows_the_login_first_then_the_selling_screen_after_the_shift_open
     assert "SELLING" in out.stdout, out.stdout + out.stderr[-2000:]
     shift = stocked.services.shifts.current()
     assert shift is not None and shift.opening_float_fen == 30_000
+
+
+def test_the_first_login_checks_the_pin_before_the_store_has_opened(stocked) -> None:  # noqa: ANN001
+    """A right PIN is accepted from the users table alone; a wrong one still goes through the
+    store, which counts it; a user with failed attempts to reset also goes through the store."""
+    from pos_app.domain.errors import WrongPin
+    from ui.main import _Boot, quick_login
+    data = stocked.data_dir
+    user = quick_login(data, "cashier", "1111")
+    assert user is not None and user.username == "cashier" and user.role == "cashier"
+    assert quick_login(data, "cashier", "9999") is None
+    assert quick_login(data, "nobody", "1111") is None
+    boot = _Boot(data)                  # not started: the store is "still opening"
+    assert boot.login("cashier", "1111").username == "cashier"
+    boot.start()
+    with pytest.raises(WrongPin):
+        boot.login("cashier", "0000")
+    with stocked.services.uow() as uow:
+        assert uow.users.find_by_username("cashier").failed_attempts == 1
+    assert quick_login(data, "cashier", "1111") is None      # a failure to reset: the store decides
+    assert boot.login("cashier", "1111").username == "cashier"
+    with stocked.services.uow() as uow:
+        assert uow.users.find_by_username("cashier").failed_attempts == 0
+
+
+def test_the_first_login_smoke_run_reports_the_pin_accepted(tmp_path: Path) -> None:
+    data = tmp_path / "demo"
+    pos = [sys.executable, "-m", "pos_app.cli", "--data-dir", str(data)]
+    subprocess.run([*pos, "init", "--demo"], check=True, capture_output=True, timeout=120)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1",
+               POS_SMOKE_LOGIN="cashier:1111")
+    out = subprocess.run([sys.executable, "-m", "ui.main", str(data)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.split("\n")
+    assert lines[0] == "SHOWN loginDialog" and lines[1].startswith("LOGGED_IN ")
+    assert "READY loginDialog" in out.stdout
+    assert "1111" not in (data / "logs" / "pos.log").read_text(encoding="utf-8")

@@ -220,7 +220,7 @@ def test_replacing_with_a_lost_card_and_unblocking_a_replaced_card_are_refused(
     unblock = screen.unblock()
     identity(unblock, "13800001111", saw_id=True)
     submit(till, qtbot, unblock)
-    assert unblock.isVisible() and "已换卡" in unblock.message.text()
+    assert unblock.isVisible() and "已补卡" in unblock.message.text()
     assert counts(shop) == before
 
 

@@ -31,6 +31,8 @@ def clipped_texts(root: QWidget) -> list[str]:
         model, header = view.model(), view.horizontalHeader()
         for row in range(model.rowCount()):
             for col in range(model.columnCount()):
+                if view.isColumnHidden(col):      # given way on a narrow screen (tooltip has it)
+                    continue
                 text = str(model.data(model.index(row, col)) or "")
                 # 6 px: the cell's own margins.
                 if view.fontMetrics().horizontalAdvance(text) + 6 > header.sectionSize(col):

@@ -1446,10 +1446,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The new language is used after a restart.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Cashier: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2404,6 +2400,17 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecallDialog</name>
     <message>
         <source>Recall a held sale</source>
@@ -3047,10 +3054,6 @@ Passes: %9</source>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <source>Follow the system</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3079,7 +3082,7 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Saved. Device changes apply after a restart.</source>
+        <source>Saved. The shop name and receipt footer are used from the next receipt; device changes apply after a restart.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

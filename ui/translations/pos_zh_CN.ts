@@ -36,7 +36,7 @@
     <name>CardCancelDialog</name>
     <message>
         <source>Cancel membership (注销)</source>
-        <translation>注销会员（注销）</translation>
+        <translation>注销会员</translation>
     </message>
     <message>
         <source>Cancel membership</source>
@@ -332,7 +332,7 @@
     <name>CardRefundDialog</name>
     <message>
         <source>Refund balance (退卡/取款)</source>
-        <translation>退余额（退卡/取款）</translation>
+        <translation>退卡取款</translation>
     </message>
     <message>
         <source>Pay out</source>
@@ -351,7 +351,7 @@
     <name>CardRegisterDialog</name>
     <message>
         <source>Register a member and issue a card (办卡)</source>
-        <translation>会员登记并发卡（办卡）</translation>
+        <translation>会员登记并办卡</translation>
     </message>
     <message>
         <source>Register and issue</source>
@@ -438,7 +438,7 @@
     <name>CardRenewDialog</name>
     <message>
         <source>Renew card (延期)</source>
-        <translation>会员卡延期（延期）</translation>
+        <translation>会员卡延期</translation>
     </message>
     <message>
         <source>Renew</source>
@@ -461,7 +461,7 @@
     <name>CardReplaceDialog</name>
     <message>
         <source>Replace card (补卡)</source>
-        <translation>补卡（补卡）</translation>
+        <translation>补卡</translation>
     </message>
     <message>
         <source>Replace card</source>
@@ -1349,7 +1349,7 @@
     </message>
     <message>
         <source>replaced</source>
-        <translation>已换卡</translation>
+        <translation>已补卡</translation>
     </message>
     <message>
         <source>cancelled</source>
@@ -1448,10 +1448,6 @@
     <message>
         <source>the manager screens</source>
         <translation>管理功能</translation>
-    </message>
-    <message>
-        <source>The new language is used after a restart.</source>
-        <translation>新语言将在重启后生效。</translation>
     </message>
     <message>
         <source>Cashier: %1</source>
@@ -2411,6 +2407,17 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>RecallDialog</name>
     <message>
         <source>Recall a held sale</source>
@@ -3054,10 +3061,6 @@ Passes: %9</source>
 <context>
     <name>SettingsScreen</name>
     <message>
-        <source>Follow the system</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
         <source>Language</source>
         <translation>语言</translation>
     </message>
@@ -3086,8 +3089,8 @@ Passes: %9</source>
         <translation>保存</translation>
     </message>
     <message>
-        <source>Saved. Device changes apply after a restart.</source>
-        <translation>已保存。设备设置重启后生效。</translation>
+        <source>Saved. The shop name and receipt footer are used from the next receipt; device changes apply after a restart.</source>
+        <translation>已保存。店名和小票页脚从下一张小票起生效；设备设置重启后生效。</translation>
     </message>
 </context>
 <context>
