@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from pos_app.domain.pricing import PricedLine
-from ui.formatting import reason_text, yuan
+from ui.formatting import reason_text, savings_text, yuan
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -32,7 +32,7 @@ class BasketTableModel(QAbstractTableModel):
         # Formatted once per snapshot: the view asks data() thousands of times per repaint.
         return (str(line.line_no), line.barcode or line.sku, line.name, str(line.qty),
                 yuan(line.unit_price_fen), reason_text(line), yuan(line.amount_fen),
-                yuan(-line.discount_fen) if line.discount_fen else "")
+                savings_text(line))
 
     def set_lines(self, lines: tuple[PricedLine, ...]) -> None:
         """Show a new snapshot; a pure append only inserts rows, a re-price only updates cells."""

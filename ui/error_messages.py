@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pos_app.domain import errors as e
+from pos_app.domain.coupons import CouponNotUsable, CouponRefusal
 from pos_app.ports.printing import PrinterFailure
 from ui.formatting import card_status_name, tr_fill
 from ui.formatting import yuan
@@ -43,6 +44,47 @@ def card_problem(exc: e.CardNotUsable) -> str:
     if exc.status == "replaced":
         return tr_fill("ErrorMessages", "This card was replaced by a new card on %1.").args(_when(exc.since))
     return tr_fill("ErrorMessages", "This card cannot be used (%1).").args(exc.status)
+
+
+def coupon_problem(exc: CouponNotUsable) -> str:
+    """Why a coupon does not apply, and what the customer can do about it."""
+    r = exc.reason
+    if r is CouponRefusal.BELOW_THRESHOLD:
+        return tr_fill("ErrorMessages", "The coupon needs %1 more of goods it covers.").args(
+            yuan(exc.shortfall_fen))
+    if r is CouponRefusal.EXCLUDED_GOODS:
+        if exc.shortfall_fen:
+            return tr_fill("ErrorMessages", "Excluded goods (%1) do not count towards the coupon: "
+                           "%2 more of other goods is needed.").args(", ".join(exc.skus),
+                                                                     yuan(exc.shortfall_fen))
+        return tr_fill("ErrorMessages", "The coupon does not cover these goods (%1).").args(
+            ", ".join(exc.skus))
+    if r is CouponRefusal.EXPIRED:
+        return tr_fill("ErrorMessages", "The coupon expired on %1.").args(_when(exc.at))
+    if r is CouponRefusal.NOT_YET_VALID:
+        return tr_fill("ErrorMessages", "The coupon can be used from %1.").args(_when(exc.at))
+    if r is CouponRefusal.USED:
+        return tr_fill("ErrorMessages", "The coupon was already used at %1 on %2.").args(
+            exc.shop or "?", _when(exc.at))
+    if r is CouponRefusal.OTHER_MEMBER:
+        return tr_fill("ErrorMessages", "The coupon belongs to another member: attach that "
+                       "member's card first.")
+    if r is CouponRefusal.WRONG_SHOP:
+        return tr_fill("ErrorMessages", "The coupon cannot be used in this shop.")
+    if r is CouponRefusal.NOT_IN_SCOPE:
+        return tr_fill("ErrorMessages", "None of the goods in the basket are covered by the coupon.")
+    if r is CouponRefusal.NOT_STACKABLE:
+        return tr_fill("ErrorMessages", "This coupon cannot be used together with another coupon.")
+    if r is CouponRefusal.ALREADY_IN_SALE:
+        return tr_fill("ErrorMessages", "This coupon is already on the sale.")
+    if r is CouponRefusal.OFFLINE_LIMIT:
+        return tr_fill("ErrorMessages", "This till has taken as many coupons as it may before head "
+                       "office confirms them: sync first (or take %1 less).").args(
+            yuan(exc.shortfall_fen))
+    if r is CouponRefusal.LIMIT_REACHED:
+        return tr_fill("ErrorMessages", "The member already holds as many of these coupons as allowed.")
+    return tr_fill("ErrorMessages", "No coupon has the code %1: check it and scan again.").args(
+        exc.code)
 
 
 _FIELDS = {
@@ -139,6 +181,8 @@ def describe(exc: BaseException) -> tuple[str, str]:
                 "Special-priced and excluded items cannot be taken for points.")
         return tr_fill("ErrorMessages", "Cannot redeem"), tr_fill("ErrorMessages",
             "This gift needs %1 points; the member has %2 available.").args(exc.needed_points, exc.available_points)
+    if isinstance(exc, CouponNotUsable):
+        return tr_fill("ErrorMessages", "Coupon not usable"), coupon_problem(exc)
     if isinstance(exc, e.PassNotUsable):
         reasons = {"expired": tr_fill("ErrorMessages", "the pass has expired"), "used_up": tr_fill("ErrorMessages", "no uses are left"),
                    "refunded": tr_fill("ErrorMessages", "the pass was refunded"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain.money import format_yuan, format_zhe
-from pos_app.domain.pricing import PricedLine, ReasonKind
+from pos_app.domain.pricing import PricedLine, PriceReason, ReasonKind
 from pos_app.domain.rules import Tier
 from pos_app.domain.tenders import TenderKind
 
@@ -48,7 +48,39 @@ def reason_text(line: PricedLine) -> str:
             parts.append(tr_fill("Formatting", "Points gift (%1 pts)").args(line.redeemed_points))
         elif r.kind is ReasonKind.PASS:
             parts.append(tr_fill("Formatting", "Count pass"))
+        else:
+            parts.append(promotion_reason(r))
     return "+".join(parts)
+
+
+def promotion_reason(r: PriceReason) -> str:
+    """A promotion's or coupon's reason: its own name when head office gave one."""
+    if r.label:
+        return r.label
+    if r.kind is ReasonKind.MEMBER_PRICE:
+        return tr_fill("Formatting", "Member price")
+    if r.kind is ReasonKind.MEMBER_DAY:
+        return tr_fill("Formatting", "Member day %1折").args(format_zhe(r.rate_bp))
+    if r.kind is ReasonKind.MULTI_BUY:
+        return tr_fill("Formatting", "Multi-buy")
+    if r.kind is ReasonKind.BASKET:
+        return tr_fill("Formatting", "Spend and save")
+    if r.kind is ReasonKind.COUPON:
+        return tr_fill("Formatting", "Coupon")
+    return str(r.kind)
+
+
+def savings_text(line: PricedLine) -> str:
+    """Each promotion on a line and what it saved, one per row (the line's tooltip)."""
+    rows = []
+    for r in line.reasons:
+        if not r.discount_fen:
+            continue
+        one = PricedLine(line.line_no, line.product_id, line.sku, line.barcode, line.name,
+                         line.kind, line.qty, line.unit_price_fen, line.gross_fen,
+                         line.amount_fen, (r,), line.earns_points, line.redeemed_points)
+        rows.append(f"{reason_text(one)}  {yuan(-r.discount_fen)}")
+    return "\n".join(rows)
 
 
 def tier_name(tier: Tier | None, language: str) -> str:

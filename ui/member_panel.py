@@ -41,7 +41,8 @@ class MemberPanelWidget(QFrame):
         rows = (("mobile", self.tr("Mobile")), ("tier", self.tr("Tier")),
                 ("points", self.tr("Points")), ("balance", self.tr("Balance")),
                 ("passes", self.tr("Passes")), ("expiry", self.tr("Card valid to")),
-                ("earn", self.tr("This sale earns")), ("next", self.tr("Next gift")))
+                ("earn", self.tr("This sale earns")), ("next", self.tr("Next gift")),
+                ("expiring", self.tr("Points lapsing")), ("coupons", self.tr("Coupons")))
         for i, (key, label) in enumerate(rows):
             name = QLabel(label)
             name.setStyleSheet("color: #555; font-size: 12pt;")
@@ -105,7 +106,16 @@ class MemberPanelWidget(QFrame):
         live = [p for p in view.passes if not p.refunded and p.uses_left > 0]
         v["passes"].setText("\n".join(f"{p.name} ×{p.uses_left}" for p in live) or "—")
         v["expiry"].setText(card.expires_on.isoformat() if card.expires_on else self.tr("no expiry"))
-        v["earn"].setText(self.tr("%1 points").replace("%1", str(view.points.total)))
+        v["earn"].setText(self.tr("%1 points").replace("%1",
+                                                        str(view.points.total + view.extra_points)))
+        if view.points_expiring and view.points_expiring_on is not None:
+            v["expiring"].setText(self.tr("%1 points after %2")
+                                  .replace("%1", str(view.points_expiring))
+                                  .replace("%2", view.points_expiring_on.isoformat()))
+        else:
+            v["expiring"].setText("—")
+        v["coupons"].setText(self.tr("%1 usable (Ctrl+Q)").replace("%1", str(len(view.coupons)))
+                             if view.coupons else "—")
         if view.next_step_points:
             v["next"].setText(self.tr("%1 more points for a gift up to %2")
                               .replace("%1", str(view.next_step_points))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayou
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
 from pos_app.domain.catalog import Product
+from pos_app.domain.coupons import coupon_code_from_scan, is_coupon_code
 from pos_app.domain.errors import CardNotUsable, ValidationFailed
 from pos_app.domain.input_routing import InputKind
 from pos_app.domain.member_code import MemberCodeRefused
@@ -197,6 +198,7 @@ class SellingScreen(QWidget):
             ("preview", "Ctrl+P", self.tr("Last receipt"), self.open_receipt_preview),
             ("manager", "Ctrl+M", self.tr("Manager"), self.manager_requested.emit),
             ("logout", "Ctrl+L", self.tr("Log out"), self.logout_requested.emit),
+            ("coupon", "Ctrl+Q", self.tr("Coupon"), self.open_coupon_dialog),
         ]
         for i, (key, seq, text, slot) in enumerate(actions):
             button = QPushButton(f"{seq}\n{text}")
@@ -350,6 +352,8 @@ class SellingScreen(QWidget):
                     return "refused", self._refusal(exc)
             if routed.kind is InputKind.RECEIPT:
                 return "receipt", routed.value
+            if is_coupon_code(coupon_code_from_scan(code)):
+                return "item", session.apply_coupon(code)
             return "item", session.add(code)
 
         def done(result: tuple[str, Any]) -> None:
@@ -702,6 +706,19 @@ class SellingScreen(QWidget):
         dialog.pass_chosen.connect(self.use_pass)
         self.dialog = dialog
         dialog.open()
+
+    def open_coupon_dialog(self) -> None:
+        """Ctrl+Q: apply a coupon by its code or from the member's usable coupons."""
+        from ui.coupon_dialog import CouponDialog
+        dialog = CouponDialog(self.view, self)
+        dialog.coupon_chosen.connect(self.apply_coupon)
+        self.dialog = dialog
+        dialog.open()
+
+    def apply_coupon(self, code: str) -> None:
+        """A coupon on the basket, or a message saying why it does not apply."""
+        session = self.session
+        self._run(lambda: session.apply_coupon(code))
 
     def redeem_gift(self, code: str) -> None:
         session = self.session

@@ -509,7 +509,9 @@ class SellingSession:
         self._rules_stale = True
 
     def _fresh_rules(self) -> None:
-        if self._rules_stale and not self._d.items:
+        # A basket starts on the rule set and promotions in force now (a sync may have
+        # brought new ones while the till stood idle); it keeps them until it is done.
+        if not self._d.items:
             self._rules = self._svc.rules()
             self._book = self._svc.promotion_book(self._rules)
             self._rules_stale = False

@@ -504,6 +504,37 @@
     </message>
 </context>
 <context>
+    <name>CouponDialog</name>
+    <message>
+        <source>Apply a coupon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan or type the coupon code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1   valid to %2   %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The member&apos;s coupons usable here (double-click or Enter to apply)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach the member card (F2) to see their coupons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DeviceSettingsScreen</name>
     <message>
         <source>OK: the test page printed.</source>
@@ -845,6 +876,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The coupon needs %1 more of goods it covers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excluded goods (%1) do not count towards the coupon: %2 more of other goods is needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coupon does not cover these goods (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coupon expired on %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coupon can be used from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coupon was already used at %1 on %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coupon belongs to another member: attach that member&apos;s card first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coupon cannot be used in this shop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None of the goods in the basket are covered by the coupon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This coupon cannot be used together with another coupon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This coupon is already on the sale.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This till has taken as many coupons as it may before head office confirms them: sync first (or take %1 less).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The member already holds as many of these coupons as allowed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No coupon has the code %1: check it and scan again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Scan a barcode or type a SKU, then press Enter.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1105,6 +1192,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Coupon not usable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>the pass has expired</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1309,6 +1400,26 @@
     </message>
     <message>
         <source>Count pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member day %1折</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multi-buy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spend and save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coupon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2073,6 +2184,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Points lapsing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coupons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Birthday gift</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2094,6 +2213,14 @@
     </message>
     <message>
         <source>%1 points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 points after %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 usable (Ctrl+Q)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2912,6 +3039,10 @@ Passes: %9</source>
     </message>
     <message>
         <source>Log out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coupon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

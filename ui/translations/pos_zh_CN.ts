@@ -508,6 +508,37 @@
     </message>
 </context>
 <context>
+    <name>CouponDialog</name>
+    <message>
+        <source>Apply a coupon</source>
+        <translation>使用优惠券</translation>
+    </message>
+    <message>
+        <source>Scan or type the coupon code</source>
+        <translation>扫描或输入券码</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>%1   valid to %2   %3</source>
+        <translation>%1   有效期至 %2   %3</translation>
+    </message>
+    <message>
+        <source>The member&apos;s coupons usable here (double-click or Enter to apply)</source>
+        <translation>会员在本店可用的优惠券（双击或回车使用）</translation>
+    </message>
+    <message>
+        <source>Attach the member card (F2) to see their coupons</source>
+        <translation>先刷会员卡（F2）才能看到会员的优惠券</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>DeviceSettingsScreen</name>
     <message>
         <source>OK: the test page printed.</source>
@@ -849,6 +880,62 @@
         <translation>此卡不能使用（%1）。</translation>
     </message>
     <message>
+        <source>The coupon needs %1 more of goods it covers.</source>
+        <translation>还差 %1 的适用商品才能使用此券。</translation>
+    </message>
+    <message>
+        <source>Excluded goods (%1) do not count towards the coupon: %2 more of other goods is needed.</source>
+        <translation>不参与此券的商品（%1）不计入门槛：还需要 %2 的其他商品。</translation>
+    </message>
+    <message>
+        <source>The coupon does not cover these goods (%1).</source>
+        <translation>此券不适用于这些商品（%1）。</translation>
+    </message>
+    <message>
+        <source>The coupon expired on %1.</source>
+        <translation>此券已于 %1 过期。</translation>
+    </message>
+    <message>
+        <source>The coupon can be used from %1.</source>
+        <translation>此券自 %1 起才能使用。</translation>
+    </message>
+    <message>
+        <source>The coupon was already used at %1 on %2.</source>
+        <translation>此券已于 %2 在 %1 使用过。</translation>
+    </message>
+    <message>
+        <source>The coupon belongs to another member: attach that member&apos;s card first.</source>
+        <translation>此券属于其他会员：请先刷该会员的卡。</translation>
+    </message>
+    <message>
+        <source>The coupon cannot be used in this shop.</source>
+        <translation>此券不能在本店使用。</translation>
+    </message>
+    <message>
+        <source>None of the goods in the basket are covered by the coupon.</source>
+        <translation>购物篮里没有此券适用的商品。</translation>
+    </message>
+    <message>
+        <source>This coupon cannot be used together with another coupon.</source>
+        <translation>此券不能与其他优惠券同时使用。</translation>
+    </message>
+    <message>
+        <source>This coupon is already on the sale.</source>
+        <translation>此券已在本单使用。</translation>
+    </message>
+    <message>
+        <source>This till has taken as many coupons as it may before head office confirms them: sync first (or take %1 less).</source>
+        <translation>本收银机未经总部确认的用券额度已满：请先同步（或少用 %1）。</translation>
+    </message>
+    <message>
+        <source>The member already holds as many of these coupons as allowed.</source>
+        <translation>该会员持有此券已达上限。</translation>
+    </message>
+    <message>
+        <source>No coupon has the code %1: check it and scan again.</source>
+        <translation>没有券码为 %1 的优惠券：请核对后重新扫描。</translation>
+    </message>
+    <message>
         <source>Scan a barcode or type a SKU, then press Enter.</source>
         <translation>请扫描条码或输入货号，然后按回车。</translation>
     </message>
@@ -1109,6 +1196,10 @@
         <translation>此礼品需要 %1 分，会员可用积分 %2。</translation>
     </message>
     <message>
+        <source>Coupon not usable</source>
+        <translation>优惠券不可用</translation>
+    </message>
+    <message>
         <source>the pass has expired</source>
         <translation>计次卡已过期</translation>
     </message>
@@ -1314,6 +1405,26 @@
     <message>
         <source>Count pass</source>
         <translation>计次</translation>
+    </message>
+    <message>
+        <source>Member price</source>
+        <translation>会员价</translation>
+    </message>
+    <message>
+        <source>Member day %1折</source>
+        <translation>会员日%1折</translation>
+    </message>
+    <message>
+        <source>Multi-buy</source>
+        <translation>多买优惠</translation>
+    </message>
+    <message>
+        <source>Spend and save</source>
+        <translation>满减</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
     </message>
     <message>
         <source>Cash</source>
@@ -2077,6 +2188,14 @@
         <translation>下一档礼品</translation>
     </message>
     <message>
+        <source>Points lapsing</source>
+        <translation>积分将过期</translation>
+    </message>
+    <message>
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
         <source>Birthday gift</source>
         <translation>生日礼</translation>
     </message>
@@ -2099,6 +2218,14 @@
     <message>
         <source>%1 points</source>
         <translation>%1 分</translation>
+    </message>
+    <message>
+        <source>%1 points after %2</source>
+        <translation>%1 积分于 %2 后过期</translation>
+    </message>
+    <message>
+        <source>%1 usable (Ctrl+Q)</source>
+        <translation>%1 张可用（Ctrl+Q）</translation>
     </message>
     <message>
         <source>%1 more points for a gift up to %2</source>
@@ -2920,6 +3047,10 @@ Passes: %9</source>
     <message>
         <source>Log out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>优惠券</translation>
     </message>
     <message>
         <source>Finish the payment or go back to the basket (Esc) before scanning.</source>
