@@ -40,6 +40,7 @@ from pos_app.domain.card import CardKind, CardState, CardStatus
 from pos_app.domain.catalog import Product, ProductKind
 from pos_app.domain.codec import sale_from_dict, to_jsonable
 from pos_app.domain.errors import NotFound, UnknownMember
+from pos_app.domain.ledger import check_event_kind
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale
@@ -322,6 +323,12 @@ class SqlMembers:
             .where(CardEventRow.member_id == member_id)
             .order_by(CardEventRow.at, CardEventRow.id)).all()
         return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+    def joined_by_receipt(self, receipt_no: str) -> list[str]:
+        needle = f'"join_receipt": "{receipt_no}"'
+        return sorted(set(self._s.scalars(select(CardEventRow.member_id).where(
+            CardEventRow.kind.in_(("issued", "upgraded")),
+            CardEventRow.detail.contains(needle, autoescape=True)))))
 
     def find_card_event(self, kind: str, detail_contains: str) -> bool:
         return self._s.scalar(select(func.count()).select_from(CardEventRow).where(
@@ -741,6 +748,7 @@ class SqlOutbox:
         self._ids = ids
 
     def append(self, kind: str, payload: dict[str, Any], at: datetime) -> int:
+        check_event_kind(kind)   # a kind head office cannot handle is refused here, typed
         # max+1 inside the BEGIN IMMEDIATE transaction: a rolled-back sale leaves no gap,
         # and no other writer can take the same number.
         seq = int(self._s.scalar(select(func.coalesce(func.max(OutboxRow.device_seq), 0)))) + 1

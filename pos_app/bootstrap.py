@@ -39,9 +39,10 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    numeric_codes: NumericCodeResolver | None = None) -> Services:
     """Every use-case service over the given adapters; reports need their read-only queries."""
     reports = ReportService(report_queries, clock) if report_queries is not None else None
+    checkout = CheckoutService(uow, clock, ids, hasher, authoriser, member_codes,
+                               numeric_codes)
     return Services(reports=reports, uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
-                    checkout=CheckoutService(uow, clock, ids, hasher, authoriser, member_codes,
-                                             numeric_codes),
+                    checkout=checkout,
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
                     returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),
-                    cards=CardService(uow, clock, ids, hasher))
+                    cards=CardService(uow, clock, ids, hasher, spend=checkout))

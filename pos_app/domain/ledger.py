@@ -228,12 +228,18 @@ def kept_eligible_fen(sale_eligible: int, lines_eligible_total: int,
 
 
 def return_points_entries(earned_by_sale: PointsEarned, taken_back_before: PointsEarned,
-                          kept_eligible: int, rules: RuleSet, note: str = "") -> tuple[Entry, ...]:
+                          kept_eligible: int, rules: RuleSet, note: str = "", *,
+                          extra_points: int = 0, sale_eligible: int = 0) -> tuple[Entry, ...]:
     """Points a return takes back so that the member holds what the kept goods earn.
 
     `earned_by_sale` is what the sale gave, `taken_back_before` what earlier returns of it took
-    (both as positive numbers); the bonus stays only if the kept amount still reaches it."""
+    (both as positive numbers); the bonus stays only if the kept amount still reaches it.
+    `extra_points` (a promotion's multiplier, counted in `earned_by_sale.base`) are kept in
+    the share of the sale's eligible amount the member keeps."""
     due = points_for_spend(kept_eligible, rules)
+    if extra_points and sale_eligible > 0:
+        due = PointsEarned(due.base + extra_points * min(kept_eligible, sale_eligible)
+                           // sale_eligible, due.bonus)
     # Never give back more than the sale gave nor take more than it gave.
     due = PointsEarned(min(due.base, earned_by_sale.base), min(due.bonus, earned_by_sale.bonus))
     base_back = earned_by_sale.base - taken_back_before.base - due.base

@@ -46,6 +46,7 @@ class MemberOnSale:
     next_step_points: int = 0     # points still needed for the next gift step
     next_step_cap_fen: int = 0
     upgraded_to: str | None = None
+    tier_before: str | None = None   # the tier before this sale moved it (a return's floor)
     promo_points: int = 0               # extra points of a multiplier (included in points_earned)
     points_expiring: int = 0            # spendable points that lapse soon (积分有效期)
     points_expiring_on: str | None = None   # ISO date of the first such day

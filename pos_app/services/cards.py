@@ -11,10 +11,12 @@ from typing import Any
 
 from pos_app.domain.birthday import Birthday
 from pos_app.domain.card import (
+    CardAction,
     CardEventKind,
     CardKind,
     CardState,
     CardStatus,
+    allowed,
     mask_mobile,
     mask_name,
 )
@@ -23,7 +25,6 @@ from pos_app.domain.documents import CardSlip
 from pos_app.domain.errors import (
     BenefitAlreadyGiven,
     CardAlreadyBound,
-    CardStateConflict,
     ConfirmationRequired,
     DuplicateMember,
     IdentityNotConfirmed,
@@ -35,7 +36,16 @@ from pos_app.domain.errors import (
     WrongPin,
 )
 from pos_app.domain.member import MemberAccount, normalise_mobile
-from pos_app.domain.points import tier_for_purchase
+from pos_app.domain.ledger import (
+    Balances,
+    cancel_entries,
+    entries_payload,
+    fee_entries,
+    join_eligible_fen,
+    join_tier,
+    referral_entries,
+    tier_change,
+)
 from pos_app.domain.pricing import BasketItem, price_line
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale, SaleKind, receipt_no_from_scan
@@ -43,7 +53,8 @@ from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, settle
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role, validate_pin
-from pos_app.services.selling import quarter_of
+from pos_app.services.ledger_writer import book
+from pos_app.services.selling import CheckoutService, birthday_due, quarter_of
 from pos_app.sync.events import HybridLogicalClock
 
 CARD_NO_MAX = 40
@@ -109,11 +120,13 @@ class CardService:
     """Manager actions on members and their cards."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
-                 hasher: PinHasher) -> None:
+                 hasher: PinHasher, spend: CheckoutService | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._hasher = hasher
+        # A fee paid from the balance goes through the sale's own authorisation path.
+        self._spend = spend or CheckoutService(uow, clock, ids, hasher)
         # Member edits merge field by field at head office by hybrid logical clock.
         self._hlc = HybridLogicalClock(lambda: int(clock.now().timestamp() * 1000))
 
@@ -144,7 +157,8 @@ class CardService:
 
     def register(self, actor: User, form: MemberForm, binding: CardBinding,
                  join_receipt_no: str = "", closes_intent: str | None = None,
-                 fee_tender: TenderKind = TenderKind.CASH) -> CardSlip:
+                 fee_tender: TenderKind = TenderKind.CASH,
+                 member_pin: str | None = None) -> CardSlip:
         """A new member with a first card; join-by-purchase tier and referral points apply."""
         require_role(actor, "manager", "register_member")
         now = self._clock.now()
@@ -153,7 +167,7 @@ class CardService:
             name, mobile, birthday, card_no, referrer_id = self._validated(uow, form, binding)
             tier = rules.base_tier
             if join_receipt_no:
-                tier = self._join_tier(uow, rules, join_receipt_no, now) or tier
+                tier = self._join_tier(uow, rules, join_receipt_no, now, None) or tier
             member_id = self._ids.new_id()
             account = MemberAccount(id=member_id, name=name, mobile=mobile,
                                     tier_code=tier.code, spendable_points=0,
@@ -175,9 +189,9 @@ class CardService:
             uow.members.add_card_event(card_no, member_id, CardEventKind.ISSUED.value, now,
                                        actor.id, detail)
             referral = None
-            if referrer_id and rules.referral_points:
-                uow.members.add_points(referrer_id, "referral", rules.referral_points,
-                                       rules.referral_points, now, note=card_no)
+            ref_entries = referral_entries(rules, card_no) if referrer_id else ()
+            if referrer_id and ref_entries:
+                book(uow, referrer_id, ref_entries, now, actor_id=actor.id)
                 referral = {"referrer_id": referrer_id, "points": rules.referral_points}
             uow.audit.record(now, actor.id, "member_registered", card_no,
                              {"member_id": member_id, "tier": tier.code})
@@ -191,10 +205,11 @@ class CardService:
                            "referrer_id": referrer_id},
                 "card": {"card_no": card_no, "kind": binding.kind.value, "uid": card.uid,
                          "expires_on": expires, "generation": 1},
-                "referral": referral}, now)
+                "referral": referral,
+                **entries_payload(referrer_id, ref_entries)}, now)
             fee = rules.card_fee_fen + rules.annual_fee_fen
             fee_sale = self._take_fee(uow, actor, FEE_CARD, fee, fee_tender, member_id, card_no,
-                                      now)
+                                      now, None)
             slip = self._slip(uow, actor, CardEventKind.ISSUED, account, card_no, now,
                               expires_on=expires, tier_code=tier.code, fee_fen=fee,
                               fee_sale=fee_sale)
@@ -217,20 +232,28 @@ class CardService:
             if other is not None:
                 raise DuplicateMember("mobile", mask_mobile(mobile), mask_name(other.name))
 
-    def _join_tier(self, uow: UnitOfWork, rules: RuleSet, receipt: str, now: datetime):
+    def _join_tier(self, uow: UnitOfWork, rules: RuleSet, receipt: str, now: datetime,
+                   member_id: str | None):
+        """Join by purchase: only goods that earn points count, on the person's own receipt of
+        the same day, not yet used to join, net of anything returned from it."""
         receipt_no = receipt_no_from_scan(receipt)
         sale = uow.sales.find_by_receipt(receipt_no)
         if sale is None or sale.kind != "sale":
             raise UnknownSale(receipt_no)
         if sale.created_at.date() != now.date():
             raise ValidationFailed("receipt", "only a receipt from today qualifies")
+        if sale.member_id is not None and sale.member_id != member_id:
+            raise ValidationFailed("receipt", "the receipt belongs to another member")
         if uow.members.find_card_event("issued", f'"join_receipt": "{receipt_no}"') or \
                 uow.members.find_card_event("upgraded", f'"join_receipt": "{receipt_no}"'):
             raise ValidationFailed("receipt", "this receipt was already used to join")
-        returned = sum(line.returned_amount_fen for line in sale.lines)
-        tier = tier_for_purchase(None, sale.total_fen - returned, rules)
+        kept = join_eligible_fen(
+            (line.earns_points, sold.amount_fen - sold.returned_amount_fen)
+            for line, sold in zip(sale.snapshot.lines, sale.lines, strict=True))
+        tier = join_tier(None, kept, rules)
         if tier is None:
-            raise ValidationFailed("receipt", "the receipt is below the amount for a tier")
+            raise ValidationFailed("receipt", "the goods on the receipt that earn points are "
+                                              "below the amount for a tier")
         return tier
 
     def upgrade_by_receipt(self, actor: User, card_no: str, receipt: str) -> CardSlip:
@@ -241,10 +264,11 @@ class CardService:
             card = self._usable_card(uow, card_no, now.date())
             account = uow.members.lock_account(card.member_id)
             rules = uow.rules.current(now)
-            tier = self._join_tier(uow, rules, receipt, now)
+            tier = self._join_tier(uow, rules, receipt, now, account.id)
             if rules.tier(account.tier_code).rank >= tier.rank:
                 raise ValidationFailed("receipt", "the member already has this tier or better")
-            uow.members.set_tier(account.id, tier.code, now)
+            book(uow, account.id, (tier_change(account.tier_code, tier.code, "join_receipt"),),
+                 now, actor_id=actor.id)
             uow.members.add_card_event(card.card_no, account.id, "upgraded", now, actor.id,
                                        {"to": tier.code,
                                         "join_receipt": receipt_no_from_scan(receipt)})
@@ -294,10 +318,9 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._card(uow, card_no)
-            if card.status is not CardStatus.ACTIVE:
-                raise CardStateConflict(card.card_no, card.status.value, "report_lost")
+            status = card.check(CardAction.REPORT_LOST)
             self._confirm(uow, card.member_id, identity)
-            return self._set_status(uow, actor, card, CardStatus.LOST, CardEventKind.LOST, now)
+            return self._set_status(uow, actor, card, status, CardEventKind.LOST, now)
 
     def unblock(self, actor: User, card_no: str, identity: IdentityCheck) -> CardSlip:
         """A lost card that turned up, if it was not replaced meanwhile."""
@@ -305,10 +328,9 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._card(uow, card_no)
-            if card.status is not CardStatus.LOST:
-                raise CardStateConflict(card.card_no, card.status.value, "unblock")
+            status = card.check(CardAction.UNBLOCK)
             self._confirm(uow, card.member_id, identity)
-            return self._set_status(uow, actor, card, CardStatus.ACTIVE, CardEventKind.UNBLOCKED,
+            return self._set_status(uow, actor, card, status, CardEventKind.UNBLOCKED,
                                     now)
 
     def _set_status(self, uow: UnitOfWork, actor: User, card: CardState, status: CardStatus,
@@ -338,26 +360,29 @@ class CardService:
     def _replaceable(self, uow: UnitOfWork, old_card_no: str, new_no: str, uid: str | None,
                      identity: IdentityCheck) -> CardState:
         old = self._card(uow, old_card_no)
-        if old.status not in (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.EXPIRED):
-            raise CardStateConflict(old.card_no, old.status.value, "replace")
+        old.check(CardAction.REPLACE)
         self._confirm(uow, old.member_id, identity)
         self._check_free(uow, new_no, uid, None)
         return old
 
     def replace(self, actor: User, old_card_no: str, binding: CardBinding,
                 identity: IdentityCheck, closes_intent: str | None = None,
-                fee_tender: TenderKind = TenderKind.CASH) -> CardSlip:
+                fee_tender: TenderKind = TenderKind.CASH,
+                member_pin: str | None = None) -> CardSlip:
         """A new card for the same member; the old one is dead for good (generation bumped)."""
         require_role(actor, "manager", "replace_card")
         new_no = _check_card_no(binding.card_no)
         now = self._clock.now()
+        mark = self._fee_mark_for(old_card_no, "replacement_fee_fen", fee_tender, member_pin)
         with self._uow() as uow:
             old = self._replaceable(uow, old_card_no, new_no, binding.uid, identity)
             rules = uow.rules.current(now)
             generation = max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
+            # A replacement gets the validity a new card gets, or the old one's if later.
             expires = old.expires_on
-            if expires is None and rules.card_validity_days:
-                expires = now.date() + timedelta(days=rules.card_validity_days)
+            if rules.card_validity_days:
+                fresh = now.date() + timedelta(days=rules.card_validity_days)
+                expires = fresh if expires is None or fresh > expires else expires
             new = CardState(new_no, binding.kind, CardStatus.ACTIVE, old.member_id, generation,
                             expires, uid=binding.uid.upper() if binding.uid else None)
             uow.members.add_card(new, now)
@@ -380,7 +405,7 @@ class CardService:
                                                 "expires_on": expires, "fee_fen": fee,
                                                 "at": now}, now)
             fee_sale = self._take_fee(uow, actor, FEE_REPLACEMENT, fee, fee_tender, old.member_id,
-                                      new_no, now)
+                                      new_no, now, mark)
             account = uow.members.lock_account(old.member_id)
             slip = self._slip(uow, actor, CardEventKind.REPLACED, account, new_no, now,
                               old_card_no=old.card_no, fee_fen=fee, expires_on=expires,
@@ -390,21 +415,22 @@ class CardService:
 
     # -- renew (延期) and cancel (注销) -------------------------------------------------------
     def renew(self, actor: User, card_no: str, days: int,
-              fee_tender: TenderKind = TenderKind.CASH) -> CardSlip:
+              fee_tender: TenderKind = TenderKind.CASH,
+              member_pin: str | None = None) -> CardSlip:
         """Extend the expiry by `days` from the later of today and the current expiry."""
         require_role(actor, "manager", "renew_card")
         if not 0 < days <= 3_650:
             raise ValidationFailed("days", "extend by 1 to 3650 days")
         now = self._clock.now()
+        mark = self._fee_mark_for(card_no, "annual_fee_fen", fee_tender, member_pin)
         with self._uow() as uow:
             card = self._card(uow, card_no)
-            if card.status not in (CardStatus.ACTIVE, CardStatus.EXPIRED):
-                raise CardStateConflict(card.card_no, card.status.value, "renew")
+            renewed_status = card.check(CardAction.RENEW)
             base = max(card.expires_on or now.date(), now.date())
             expires = base + timedelta(days=days)
             uow.members.set_card_expiry(card.card_no, expires)
-            if card.status is CardStatus.EXPIRED:
-                uow.members.set_card_status(card.card_no, CardStatus.ACTIVE.value, now,
+            if renewed_status is not card.status:
+                uow.members.set_card_status(card.card_no, renewed_status.value, now,
                                             uow.site.shop_id())
             fee = uow.rules.current(now).annual_fee_fen
             uow.members.add_card_event(card.card_no, card.member_id, CardEventKind.RENEWED.value,
@@ -414,7 +440,7 @@ class CardService:
             uow.outbox.append("card.renewed", {"card_no": card.card_no, "expires_on": expires,
                                                "member_id": card.member_id, "at": now}, now)
             fee_sale = self._take_fee(uow, actor, FEE_ANNUAL, fee, fee_tender, card.member_id,
-                                      card.card_no, now)
+                                      card.card_no, now, mark)
             account = uow.members.lock_account(card.member_id)
             slip = self._slip(uow, actor, CardEventKind.RENEWED, account, card.card_no, now,
                               expires_on=expires, fee_fen=fee, fee_sale=fee_sale)
@@ -430,27 +456,20 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._card(uow, card_no)
-            if card.status in (CardStatus.CANCELLED, CardStatus.REPLACED):
-                raise CardStateConflict(card.card_no, card.status.value, "cancel")
+            card.check(CardAction.CANCEL)
             self._confirm(uow, card.member_id, identity)
             account = uow.members.lock_account(card.member_id)
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             refund = max(account.balance_paid_fen, 0)
-            if refund or account.balance_bonus_fen:
-                if refund and shift is None:
-                    raise ShiftNotOpen()
-                uow.members.add_stored_value(account.id, "cancel_refund", -refund, 0, now,
-                                             tender="cash", shift_id=shift.id if shift else None,
-                                             note=card.card_no)
-                if account.balance_bonus_fen:
-                    uow.members.add_stored_value(account.id, "forfeit", 0,
-                                                 -account.balance_bonus_fen, now,
-                                                 note=card.card_no)
-            if account.spendable_points:
-                uow.members.add_points(account.id, "forfeit", -account.spendable_points, 0, now,
-                                       note=card.card_no)
+            if refund and shift is None:
+                raise ShiftNotOpen()
+            entries = cancel_entries(Balances(account.balance_paid_fen, account.balance_bonus_fen,
+                                              account.spendable_points,
+                                              account.accumulated_points), card.card_no)
+            book(uow, account.id, entries, now, tender="cash",
+                 shift_id=shift.id if shift else None, actor_id=actor.id)
             for c in uow.members.cards_of(account.id):
-                if c.status in (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.EXPIRED):
+                if allowed(c.status, CardAction.CANCEL):
                     uow.members.set_card_status(c.card_no, CardStatus.CANCELLED.value, now,
                                                 uow.site.shop_id())
             detail = {"refund_fen": refund, "bonus_forfeited_fen": account.balance_bonus_fen,
@@ -459,8 +478,8 @@ class CardService:
                                        now, actor.id, detail)
             uow.audit.record(now, actor.id, "membership_cancelled", card.card_no, detail)
             uow.outbox.append("card.cancelled", {"card_no": card.card_no,
-                                                 "member_id": account.id, "at": now, **detail},
-                              now)
+                                                 "member_id": account.id, "at": now, **detail,
+                                                 **entries_payload(account.id, entries)}, now)
             slip = self._slip(uow, actor, CardEventKind.CANCELLED, account, card.card_no, now,
                               refund_fen=refund)
             uow.commit()
@@ -504,9 +523,12 @@ class CardService:
             account = uow.members.lock_account(card.member_id)
             rules = uow.rules.current(now)
             if kind == "birthday":
-                if not (account.birthday and account.birthday.falls_on(now.date())):
+                occurrence = account.birthday.occurrence_on(now.date()) \
+                    if account.birthday else None
+                if occurrence is None:
                     raise ValidationFailed("benefit", "today is not the member's birthday")
-                period = str(now.year)
+                # Once per birthday occurrence: a lunar birthday may come twice in a year.
+                period = occurrence
             elif kind == "quarterly":
                 if not rules.tier(account.tier_code).quarterly_gift:
                     raise ValidationFailed("benefit", "the quarterly gift is for Diamond members")
@@ -524,9 +546,32 @@ class CardService:
             return period
 
     # -- fees ---------------------------------------------------------------------------------
+    def _fee_mark_for(self, card_no: str, fee_field: str, tender: TenderKind,
+                      member_pin: str | None) -> str | None:
+        if tender is not TenderKind.STORED_VALUE:
+            return None
+        with self._uow() as uow:
+            card = self._card(uow, card_no)
+            fee = int(getattr(uow.rules.current(self._clock.now()), fee_field))
+        return self._fee_mark(card.member_id, card.card_no, fee, tender, member_pin)
+
+    def _fee_mark(self, member_id: str, card_no: str, fee_fen: int, tender: TenderKind,
+                  member_pin: str | None) -> str | None:
+        """A fee from the balance is a stored-value spend like a sale's: PIN above the rule
+        set's amount, head office online or the offline allowance, before the transaction."""
+        if fee_fen <= 0 or tender is not TenderKind.STORED_VALUE:
+            return None
+        with self._uow() as uow:
+            account = uow.members.find_account(member_id)
+            rules = uow.rules.current(self._clock.now())
+        if account is None:
+            raise UnknownMember(member_id)
+        return self._spend.authorise_spend(account, card_no, fee_fen, 0, member_pin, rules) \
+            or "checked"
+
     def _take_fee(self, uow: UnitOfWork, actor: User, sku: str, fee_fen: int,
-                  tender: TenderKind, member_id: str, card_no: str, now: datetime
-                  ) -> CompletedSale | None:
+                  tender: TenderKind, member_id: str, card_no: str, now: datetime,
+                  mark: str | None) -> CompletedSale | None:
         """A card, annual or replacement fee is a sale of its own (excluded goods: no discount,
         no points) in the same transaction as the card action, so both happen or neither."""
         if fee_fen <= 0:
@@ -548,7 +593,11 @@ class CardService:
         if tender is TenderKind.STORED_VALUE:
             account = uow.members.lock_account(member_id)
             wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen, 0)
-        settlement = settle(fee_fen, [TenderInput(tender, fee_fen)], rules, wallet)
+        if tender is TenderKind.STORED_VALUE and mark is None:
+            raise ValidationFailed("tender", "a fee from the balance needs the member's "
+                                             "authorisation first")
+        reference = mark if mark and mark != "checked" else ""
+        settlement = settle(fee_fen, [TenderInput(tender, fee_fen, reference)], rules, wallet)
         shop = uow.site.shop()
         sale = CompletedSale(
             sale_id=self._ids.new_id(),
@@ -559,15 +608,15 @@ class CardService:
         uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
                       shift_id=shift.id, user_id=actor.id, member_id=member_id,
                       card_id=uow.members.card_id(card_no), points_shares={})
-        for t in settlement.tenders:
-            if t.kind is TenderKind.STORED_VALUE:
-                uow.members.add_stored_value(member_id, "spend", -t.sv_paid_fen, -t.sv_bonus_fen,
-                                             now, sale.sale_id, tender=t.kind.value,
-                                             shift_id=shift.id, note=sku)
+        entries = [e for t in settlement.tenders if t.kind is TenderKind.STORED_VALUE
+                   for e in fee_entries(t.sv_paid_fen, t.sv_bonus_fen, sku)]
+        book(uow, member_id, entries, now, sale_id=sale.sale_id, shift_id=shift.id,
+             tender=TenderKind.STORED_VALUE.value, actor_id=actor.id)
         uow.audit.record(now, actor.id, "fee_taken", card_no, {"sku": sku, "fee_fen": fee_fen,
                                                                "receipt_no": sale.receipt_no})
         uow.outbox.append("sale.completed", {"sale": to_jsonable(sale), "member_id": member_id,
-                                             "card_no": card_no, "shift_id": shift.id}, now)
+                                             "card_no": card_no, "shift_id": shift.id,
+                                             **entries_payload(member_id, entries)}, now)
         return sale
 
     # -- history ------------------------------------------------------------------------------

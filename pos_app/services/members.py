@@ -7,12 +7,12 @@ from datetime import datetime
 from pos_app.domain.card import CardState
 from pos_app.domain.documents import TopUpDone
 from pos_app.domain.errors import (
-    InsufficientBalance,
     ShiftNotOpen,
     UnknownCard,
     UnknownMember,
     ValidationFailed,
 )
+from pos_app.domain.ledger import entries_payload, topup_entries, withdrawal_entries
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.money import MAX_AMOUNT_FEN
 from pos_app.domain.tenders import TenderKind
@@ -94,14 +94,19 @@ class MemberService:
             account = uow.members.lock_account(card.member_id)
             rules = uow.rules.current(now)
             if refund:
-                if amount_fen > account.balance_paid_fen:
-                    raise InsufficientBalance(amount_fen, account.balance_paid_fen)
-                paid, bonus, kind = -amount_fen, 0, "refund_balance"
+                # 取款: the bonus the withdrawn money brought in goes with it (rule set).
+                entries = withdrawal_entries(amount_fen, account.balance_paid_fen,
+                                             account.balance_bonus_fen, rules)
+                kind = "refund_balance"
             else:
-                paid, bonus, kind = amount_fen, rules.topup_bonus(amount_fen), "topup"
-            entry_id = uow.members.add_stored_value(
-                account.id, kind, paid, bonus, now, tender=tender.value, reference=reference,
-                shift_id=shift.id if shift else None)
+                entries = topup_entries(amount_fen, rules)
+                kind = "topup"
+            paid = sum(e.first for e in entries)
+            bonus = sum(e.second for e in entries)
+            entry_ids = [uow.members.add_stored_value(
+                account.id, e.kind.value, e.first, e.second, now, tender=tender.value,
+                reference=reference, shift_id=shift.id if shift else None) for e in entries]
+            entry_id = entry_ids[0]
             receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
             uow.audit.record(now, actor.id, kind, card_no,
                              {"paid_fen": paid, "bonus_fen": bonus, "tender": tender.value,
@@ -110,7 +115,8 @@ class MemberService:
                 "entry_id": entry_id, "member_id": account.id, "card_no": card_no,
                 "paid_fen": paid, "bonus_fen": bonus, "tender": tender.value,
                 "reference": reference, "receipt_no": receipt_no,
-                "shift_id": shift.id if shift else None}, now)
+                "shift_id": shift.id if shift else None,
+                **entries_payload(account.id, entries)}, now)
             after = uow.members.lock_account(account.id)
             uow.commit()
             return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from pos_app.domain.allocation import allocate
 from pos_app.domain.codec import to_jsonable
@@ -12,8 +13,28 @@ from pos_app.domain.errors import (
     UnknownSale,
     ValidationFailed,
 )
+from pos_app.domain.card import member_closed
+from pos_app.domain.ledger import (
+    Balances,
+    Entry,
+    EntryKind,
+    entries_payload,
+    gift_return_entries,
+    join_eligible_fen,
+    join_tier,
+    kept_eligible_fen,
+    pass_refund_fen,
+    refund_due_fen,
+    refund_tender_entries,
+    return_points_entries,
+    sale_eligible_fen,
+    tier_after,
+    tier_after_loss,
+    tier_deserved,
+)
 from pos_app.domain.money import round_half_up
-from pos_app.domain.points import is_lottery_balance, next_ladder_step
+from pos_app.domain.points import PointsEarned, is_lottery_balance, next_ladder_step
+from pos_app.domain.rules import RuleSet, Tier
 from pos_app.domain.pricing import PricedLine
 from pos_app.domain.sale import (
     CompletedSale,
@@ -31,6 +52,7 @@ from pos_app.services.promotions import (
     return_adjustment,
     returned_coupon_entries,
 )
+from pos_app.services.ledger_writer import book
 
 # Money goes back first to where it cannot be handed over in cash: points, then stored
 # value, then the external payment, and cash last.
@@ -104,61 +126,83 @@ class ReturnService:
                 cuts = allocate(adjust, [line.amount_fen for line in out_lines])
                 out_lines = [replace(line, amount_fen=line.amount_fen - cut)
                              for line, cut in zip(out_lines, cuts, strict=True)]
-            refund_total = sum(line.amount_fen for line in out_lines)
             fully_returned = all(
                 s.qty - s.returned_qty == q for s, q in wanted) and len(wanted) == len(
                 [s for s in original.lines if s.qty > s.returned_qty])
-            if fully_returned:
-                refund_total -= snap.rounding_fen  # 抹零 was never paid
+            returning = sum(line.amount_fen for line in out_lines)
+            returned_before = sum(sold.returned_amount_fen for sold in original.lines)
+            # Everything returned gives back the same share of what was paid as of the lines:
+            # 抹零 and free gift lines can never make a refund exceed what was paid.
+            refund_total = refund_due_fen(snap.due_fen, snap.total_fen, returned_before,
+                                          returning)
+            member_id = original.member_id
+            closed = bool(member_id) and _member_closed(uow, member_id)
             tenders = _refund_tenders(uow, original, refund_total)
+            forfeited_fen = 0
+            if closed:
+                tenders, forfeited_fen = _pay_out(tenders)
+            paid_back = sum(t.amount_fen for t in tenders)
             sale_id = self._ids.new_id()
-            member_info, flag = None, None
-            points_back = sum(shares.values())
-            bonus_back = 0
-            if original.member_id and snap.member:
-                base_earned = snap.member.points_earned - snap.member.bonus_points
-                returned_before = sum(s.returned_points for s in original.lines)
-                if snap.member.bonus_points and not _bonus_reversed(uow, original) and \
-                        base_earned - returned_before - points_back < \
-                        uow.rules.current(now).bonus_threshold_points:
-                    bonus_back = snap.member.bonus_points
-                if original.tier_upgraded_to:
-                    flag = f"tier upgrade to {original.tier_upgraded_to} by {original.receipt_no}"
             receipt_no_new = uow.sales.next_receipt_no(uow.site.till().code, now.date())
             result = CompletedSale(
                 sale_id=sale_id, receipt_no=receipt_no_new, kind=SaleKind.RETURN,
                 shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                 cashier_name=cashier.display_name, created_at=now,
                 rule_version=snap.rule_version, lines=tuple(out_lines), tenders=tuple(tenders),
-                change_fen=0, rounding_fen=snap.rounding_fen if fully_returned else 0,
+                change_fen=0, rounding_fen=returning - paid_back,
                 member=None, original_receipt_no=original.receipt_no)
+            entries: list[Entry] = []
+            review: str | None = None
+            if member_id and snap.member and not closed:
+                entries, shares, review = _member_return(
+                    uow, original, out_lines, tenders, receipt_no_new, now)
+            # The receipt may have made someone a member (join by purchase): their tier
+            # follows the return too.
+            returning_eligible = sum(line.amount_fen for line in out_lines if line.earns_points)
+            joined_decisions = [
+                (joined, *_tier_after_return(uow, original, [], returning_eligible, joined,
+                                             receipt_no_new, now))
+                for joined in uow.members.joined_by_receipt(original.receipt_no)
+                if joined != member_id and not _member_closed(uow, joined)]
             uow.sales.add(result, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
-                          shift_id=shift.id, user_id=cashier.id, member_id=original.member_id,
+                          shift_id=shift.id, user_id=cashier.id, member_id=member_id,
                           card_id=original.card_id, points_shares=shares,
                           original_line_ids=original_ids, original_sale_id=original.id,
-                          manager_flag=flag, authorised_by_id=authorised_by.id)
-            if original.member_id:
-                member_info = _book_member_return(uow, result, original, points_back, bonus_back,
-                                                  tenders, now)
-                result = replace(result, member=member_info)
+                          manager_flag=review, authorised_by_id=authorised_by.id)
+            if member_id and not closed:
+                book(uow, member_id, entries, now, sale_id=sale_id, shift_id=shift.id,
+                     tender=TenderKind.STORED_VALUE.value, actor_id=authorised_by.id)
+                result = replace(result, member=_member_after(uow, original, entries, now))
                 uow.sales.update_snapshot(result)
             coupons_back = (returned_coupon_entries(uow, snap, original.id, now)
                             if fully_returned else [])
-            if flag:
-                uow.audit.record(now, authorised_by.id, "tier_review", original.member_id or "",
-                                 {"return": receipt_no_new, "reason": flag})
+            if review:
+                uow.audit.record(now, authorised_by.id, "tier_review", member_id or "",
+                                 {"return": receipt_no_new, "reason": review})
+            for joined, tier_entries, why in joined_decisions:
+                if tier_entries:
+                    book(uow, joined, tier_entries, now, sale_id=sale_id,
+                         actor_id=authorised_by.id)
+                    uow.outbox.append("tier.changed", {"member_id": joined, "at": now,
+                                                       "sale_id": sale_id,
+                                                       **entries_payload(joined, tier_entries)},
+                                      now)
+                if why:
+                    uow.audit.record(now, authorised_by.id, "tier_review", joined,
+                                     {"return": receipt_no_new, "reason": why})
             uow.audit.record(now, authorised_by.id, "return", receipt_no_new,
-                             {"original": original.receipt_no, "refund_fen": refund_total,
-                              "cashier": cashier.id})
+                             {"original": original.receipt_no, "refund_fen": paid_back,
+                              "cashier": cashier.id, "member_closed": closed,
+                              "points_tender_forfeited_fen": forfeited_fen})
             uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
                                                 "original_sale_id": original.id,
-                                                "member_id": original.member_id,
+                                                "member_id": member_id,
                                                 "shift_id": shift.id,
                                                 **coupon_payload(CouponBooking(
-                                                    tuple(coupons_back), ()))}, now)
+                                                    tuple(coupons_back), ())),
+                                                **entries_payload(member_id, entries)}, now)
             uow.commit()
             return result
-
 
     def refund_pass(self, pass_id: str, cashier: User, authorised_by: User) -> CompletedSale:
         """Refund the unused share of a count pass (price × uses left ÷ uses), by the original
@@ -176,27 +220,39 @@ class ReturnService:
             if original is None:
                 raise UnknownSale(p.sale_id or pass_id)
             sold = next(s for s in original.lines if s.product_id == p.product_id)
-            amount = round_half_up(p.price_fen * p.uses_left, p.uses_total)
-            points = sold.points_share // sold.qty * p.uses_left // p.uses_total
+            # The pass line as a return line of its unused share (it still earns, so the
+            # points the sale gave are recomputed on what the member keeps).
+            amount = pass_refund_fen(p.price_fen, p.uses_left, p.uses_total)
             src = original.snapshot.lines[sold.line_no - 1]
             line = replace(src, line_no=1, qty=1, gross_fen=amount, amount_fen=amount,
                            unit_price_fen=amount)
             tenders = _refund_tenders(uow, original, amount)
+            closed = _member_closed(uow, p.member_id)
+            if closed:
+                tenders, _forfeited = _pay_out(tenders)
             receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
             result = CompletedSale(
                 sale_id=self._ids.new_id(), receipt_no=receipt_no, kind=SaleKind.RETURN,
                 shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                 cashier_name=cashier.display_name, created_at=now,
                 rule_version=original.snapshot.rule_version, lines=(line,),
-                tenders=tuple(tenders), change_fen=0, rounding_fen=0,
+                tenders=tuple(tenders), change_fen=0,
+                rounding_fen=amount - sum(t.amount_fen for t in tenders),
                 original_receipt_no=original.receipt_no)
+            entries: list[Entry] = []
+            shares: dict[int, int] = {1: 0}
+            if not closed and original.snapshot.member:
+                entries, shares, _review = _member_return(uow, original, [line], tenders,
+                                                          receipt_no, now)
             uow.sales.add(result, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
                           shift_id=shift.id, user_id=cashier.id, member_id=p.member_id,
-                          card_id=original.card_id, points_shares={1: points},
+                          card_id=original.card_id, points_shares=shares,
                           original_sale_id=original.id, authorised_by_id=authorised_by.id)
             uow.members.add_pass_entry(pass_id, "refund", -p.uses_left, result.sale_id, now)
-            result = replace(result, member=_book_member_return(
-                uow, result, original, points, 0, tenders, now))
+            if not closed:
+                book(uow, p.member_id, entries, now, sale_id=result.sale_id, shift_id=shift.id,
+                     tender=TenderKind.STORED_VALUE.value, actor_id=authorised_by.id)
+                result = replace(result, member=_member_after(uow, original, entries, now))
             uow.sales.update_snapshot(result)
             uow.audit.record(now, authorised_by.id, "pass_refunded", pass_id,
                              {"uses_left": p.uses_left, "refund_fen": amount,
@@ -204,7 +260,8 @@ class ReturnService:
             uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
                                                 "original_sale_id": original.id,
                                                 "member_id": p.member_id, "pass_id": pass_id,
-                                                "shift_id": shift.id}, now)
+                                                "shift_id": shift.id,
+                                                **entries_payload(p.member_id, entries)}, now)
             uow.commit()
             return result
 
@@ -281,43 +338,156 @@ def _refund_tenders(uow: UnitOfWork, original: StoredSale, refund_total: int) ->
     return tenders
 
 
-def _bonus_reversed(uow: UnitOfWork, original: StoredSale) -> bool:
-    for receipt in uow.sales.returns_of(original.id):
-        stored = uow.sales.find_by_receipt(receipt)
-        if stored and stored.snapshot.member and stored.snapshot.member.bonus_points:
-            return True
-    return False
+def _member_closed(uow: UnitOfWork, member_id: str) -> bool:
+    return member_closed([c.status for c in uow.members.cards_of(member_id)])
 
 
-def _book_member_return(uow: UnitOfWork, result: CompletedSale, original: StoredSale,
-                        points_back: int, bonus_back: int, tenders: list[Tender], now
-                        ) -> MemberOnSale:
-    member_id = original.member_id
-    assert member_id is not None
-    m = uow.members
-    if points_back:
-        m.add_points(member_id, "return", -points_back, -points_back, now, result.sale_id,
-                     note=original.receipt_no)
-    if bonus_back:
-        m.add_points(member_id, "bonus_reversal", -bonus_back, -bonus_back, now,
-                     result.sale_id, note=original.receipt_no)
+def _pay_out(tenders: list[Tender]) -> tuple[list[Tender], int]:
+    """A cancelled membership has no account to credit: stored value goes back in cash; a
+    points tender is not paid out (the points were forfeited with the membership)."""
+    out: list[Tender] = []
+    forfeited = 0
+    cash = 0
     for t in tenders:
         if t.kind is TenderKind.STORED_VALUE:
-            m.add_stored_value(member_id, "refund", t.sv_paid_fen, t.sv_bonus_fen, now,
-                               result.sale_id, tender=t.kind.value, note=original.receipt_no)
+            cash += t.amount_fen
         elif t.kind is TenderKind.POINTS:
-            m.add_points(member_id, "points_cash_back", t.points_used, 0, now, result.sale_id,
-                         note=original.receipt_no)
-    account = m.lock_account(member_id)
+            forfeited += t.amount_fen
+        elif t.kind is TenderKind.CASH:
+            cash += t.amount_fen
+        else:
+            out.append(t)
+    if cash:
+        out.append(Tender(TenderKind.CASH, cash, received_fen=cash))
+    return out, forfeited
+
+
+def _prior_returns(uow: UnitOfWork, original: StoredSale) -> list[CompletedSale]:
+    out = []
+    for receipt in uow.sales.returns_of(original.id):
+        stored = uow.sales.find_by_receipt(receipt)
+        if stored is not None:
+            out.append(stored.snapshot)
+    return out
+
+
+def _member_return(uow: UnitOfWork, original: StoredSale, lines: list[PricedLine],
+                   tenders: list[Tender], receipt_no: str, now: datetime
+                   ) -> tuple[list[Entry], dict[int, int], str | None]:
+    """The member's entries for a return, from the domain ledger: points recomputed on what
+    the member keeps, gift points back, the refund to the balance, and the tier that follows."""
+    snap = original.snapshot
+    member = snap.member
+    assert member is not None and original.member_id is not None
+    sale_rules = uow.rules.current(original.created_at)
+    earned = PointsEarned(member.points_earned - member.bonus_points, member.bonus_points)
+    prior = _prior_returns(uow, original)
+    taken = PointsEarned(sum(-(r.member.points_earned - r.member.bonus_points)
+                             for r in prior if r.member),
+                         sum(-r.member.bonus_points for r in prior if r.member))
+    non_earning = sum(t.amount_fen for t in snap.tenders
+                      if t.kind.value in sale_rules.non_earning_tenders)
+    sale_eligible = sale_eligible_fen(snap.basket.eligible_fen, non_earning, snap.rounding_fen)
+    returned_before = sum(line.amount_fen for r in prior for line in r.lines
+                          if line.earns_points)
+    returning = sum(line.amount_fen for line in lines if line.earns_points)
+    kept = kept_eligible_fen(sale_eligible, snap.basket.eligible_fen,
+                             snap.basket.eligible_fen - returned_before - returning)
+    note = original.receipt_no
+    entries: list[Entry] = list(return_points_entries(
+        earned, taken, kept, sale_rules, note, extra_points=member.promo_points,
+        sale_eligible=sale_eligible))
+    entries += gift_return_entries((line.redeemed_points for line in lines), note)
+    entries += refund_tender_entries(
+        [(t.sv_paid_fen, t.sv_bonus_fen) for t in tenders if t.kind is TenderKind.STORED_VALUE],
+        sum(t.points_used for t in tenders if t.kind is TenderKind.POINTS), note)
+    back = -sum(e.first for e in entries
+                if e.kind in (EntryKind.RETURN, EntryKind.BONUS_REVERSAL))
+    eligible_lines = [line for line in lines if line.earns_points]
+    shares_list = allocate(back, [line.amount_fen for line in eligible_lines]) \
+        if eligible_lines else []
+    shares = {line.line_no: n for line, n in zip(eligible_lines, shares_list, strict=True)}
+    tier_entries, review = _tier_after_return(uow, original, entries, returning,
+                                              original.member_id, receipt_no, now)
+    return entries + tier_entries, shares, review
+
+
+def _join_tier_kept(uow: UnitOfWork, member_id: str, rules: RuleSet,
+                    extra_returned: dict[str, int]) -> Tier | None:
+    """The best tier a joining receipt of the member still gives, net of its returns."""
+    best: Tier | None = None
+    for _at, _card, kind, _by, _shop, detail in uow.members.card_events(member_id):
+        receipt = detail.get("join_receipt") if isinstance(detail, dict) else None
+        if kind not in ("issued", "upgraded") or not receipt:
+            continue
+        sale = uow.sales.find_by_receipt(receipt)
+        if sale is None:
+            continue
+        eligible = join_eligible_fen(
+            (line.earns_points, line.amount_fen) for line in sale.snapshot.lines)
+        returned = sum(s.returned_amount_fen for s, line in zip(sale.lines, sale.snapshot.lines,
+                                                                  strict=True)
+                       if line.earns_points) + extra_returned.get(sale.id, 0)
+        tier = join_tier(None, eligible - returned, rules)
+        if tier is not None and (best is None or tier.rank > best.rank):
+            best = tier
+    return best
+
+
+def _tier_after_return(uow: UnitOfWork, original: StoredSale, entries: list[Entry],
+                       returning_eligible_fen: int, member_id: str, receipt_no: str,
+                       now: datetime) -> tuple[list[Entry], str | None]:
+    """A tier never silently survives the return that took away what earned it: when the
+    member qualified for the tier before this return (by points or a joining receipt) and no
+    longer does, the rule set lowers it or puts it up for review."""
     rules = uow.rules.current(now)
-    tier = rules.tier(account.tier_code)
+    account = uow.members.lock_account(member_id)
+    current = rules.tier(account.tier_code)
+    before = Balances(account.balance_paid_fen, account.balance_bonus_fen,
+                      account.spendable_points, account.accumulated_points)
+    after = before.after(entries)
+    deserved_after = tier_deserved(
+        after.accumulated,
+        _join_tier_kept(uow, member_id, rules, {original.id: returning_eligible_fen}), rules)
+    if deserved_after.rank >= current.rank:
+        return [], None
     snap_member = original.snapshot.member
+    gained_here = bool(snap_member and snap_member.member_id == member_id
+                       and snap_member.upgraded_to == current.code)
+    floor = rules.base_tier
+    if gained_here and snap_member and snap_member.tier_before:
+        floor = rules.tier(snap_member.tier_before)   # back to where the sale found it
+    elif not gained_here:
+        deserved_before = tier_deserved(before.accumulated,
+                                        _join_tier_kept(uow, member_id, rules, {}), rules)
+        if deserved_before.rank < current.rank:
+            return [], None    # the tier did not rest on points or a receipt (e.g. imported)
+    if floor.rank > deserved_after.rank:
+        deserved_after = floor
+    decision = tier_after_loss(account.tier_code, deserved_after, rules,
+                               f"return {receipt_no} of {original.receipt_no}")
+    return list(decision.entries), decision.review
+
+
+def _member_after(uow: UnitOfWork, original: StoredSale, entries: list[Entry], now: datetime
+                  ) -> MemberOnSale:
+    """The member part of the return receipt, read back after the entries were booked."""
+    member_id = original.member_id
+    assert member_id is not None
+    account = uow.members.lock_account(member_id)
+    rules = uow.rules.current(now)
+    tier = rules.tier(tier_after(account.tier_code, entries))
+    snap_member = original.snapshot.member
+    base_back = -sum(e.first for e in entries if e.kind is EntryKind.RETURN)
+    bonus_back = -sum(e.first for e in entries if e.kind is EntryKind.BONUS_REVERSAL)
+    gift_back = sum(e.first for e in entries if e.kind is EntryKind.GIFT_RETURN)
     need, step = next_ladder_step(account.spendable_points, rules)
     return MemberOnSale(
         member_id=member_id, name=account.name, mobile=account.mobile or "",
         card_no=snap_member.card_no if snap_member else "", tier_code=tier.code,
         tier_name_zh=tier.name_zh, tier_name_en=tier.name_en,
-        points_earned=-(points_back + bonus_back), bonus_points=-bonus_back, points_redeemed=0,
+        points_earned=-(base_back + bonus_back), bonus_points=-bonus_back,
+        points_redeemed=-gift_back,
         spendable_after=account.spendable_points, accumulated_after=account.accumulated_points,
         balance_after_fen=account.balance_fen,
         lottery=is_lottery_balance(account.spendable_points, rules),

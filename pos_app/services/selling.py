@@ -19,6 +19,7 @@ from pos_app.domain.errors import (
     InsufficientBalance,
     InvalidQuantity,
     PassNotUsable,
+    PosError,
     PinRequired,
     RedemptionNotAllowed,
     ShiftNotOpen,
@@ -31,6 +32,20 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.member import MemberAccount, MemberAtTill
 from pos_app.domain.money import BP_ONE
+from pos_app.domain.ledger import (
+    Balances,
+    Entry,
+    EntryKind,
+    balances_of,
+    entries_payload,
+    join_eligible_fen,
+    join_tier,
+    sale_eligible_fen,
+    sale_entries,
+    tier_after,
+    upgrade_entries,
+)
+from pos_app.domain.ledger import points as points_entry
 from pos_app.domain.points import (
     PointsEarned,
     is_lottery_balance,
@@ -38,8 +53,6 @@ from pos_app.domain.points import (
     next_ladder_step,
     points_for_spend,
     step_for_price,
-    tier_for_points,
-    tier_for_purchase,
 )
 from pos_app.domain.pricing import (
     BasketItem,
@@ -50,7 +63,6 @@ from pos_app.domain.pricing import (
     price_line,
 )
 from pos_app.domain.coupons import CouponNotUsable, CouponRefusal, CouponUse
-from pos_app.domain.ledger import EntryKind
 from pos_app.domain.points_expiry import PointsMove, expiring_soon, expiry_policy_of
 from pos_app.domain.promotions import PromotedBasket, PromotionBook
 from pos_app.domain.rules import RuleSet, Tier
@@ -68,6 +80,7 @@ from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
 from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User, require_role
+from pos_app.services.ledger_writer import book
 from pos_app.services.promotions import (
     CouponOffer,
     book_sale_coupons,
@@ -99,6 +112,16 @@ def parse_entry(text: str) -> tuple[int, str]:
 
 def quarter_of(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def birthday_due(uow: UnitOfWork, account: MemberAccount, day: date) -> str | None:
+    """The birthday occurrence `day` is, if its gift is not yet given (once per occurrence)."""
+    if account.birthday is None:
+        return None
+    occurrence = account.birthday.occurrence_on(day)
+    if occurrence is None or uow.members.benefit_given(account.id, "birthday", occurrence):
+        return None
+    return occurrence
 
 
 @dataclass(frozen=True)
@@ -266,6 +289,33 @@ class CheckoutService:
         if locked:
             raise AccountLocked("member", locked)
         raise WrongPin(MAX_PIN_TRIES - failed)
+
+    def authorise_spend(self, account: MemberAccount, card_no: str, sv_fen: int,
+                        points_fen: int, member_pin: str | None, rules: RuleSet,
+                        pin_waived: bool = False) -> str | None:
+        """The one authorisation path of every stored-value or points spend (sale, card fee,
+        pass): enough balance, the member's PIN above the rule set's amount, then head office
+        online or the offline allowance. Returns the mark the tenders carry (auth id or
+        "offline"), None when nothing was asked of head office."""
+        if sv_fen and sv_fen > account.balance_fen:
+            # Say what is missing before asking the member for a PIN they need not type.
+            raise InsufficientBalance(sv_fen, account.balance_fen)
+        if sv_fen and sv_fen > rules.stored_value_pin_threshold_fen and not pin_waived:
+            if member_pin is None:
+                raise PinRequired(sv_fen, rules.stored_value_pin_threshold_fen)
+            self.verify_member_pin(account.id, member_pin)
+        if not (sv_fen or points_fen):
+            return None
+        # The balance belongs to the whole chain: head office authorises the spend when it can
+        # be reached, the offline allowance decides when it cannot. This is the one network
+        # call, made before the local transaction begins.
+        points = points_for_cash(points_fen, rules) if points_fen else 0
+        auth = self.authoriser.authorise(account.id, card_no, sv_fen, points)
+        if not auth.allowed:
+            raise SpendDeclined(auth.reason)
+        if auth.auth_id or auth.outcome.value == "offline":
+            return auth.auth_id or "offline"
+        return None
 
     def new_session(self) -> SellingSession:
         return SellingSession(self)
@@ -444,12 +494,12 @@ class SellingSession:
             acc = member.account
             with self._svc.uow() as uow:
                 offers, expiring, expiring_on = self._member_extras(uow, acc.id, now)
-                birthday = bool(acc.birthday and acc.birthday.falls_on(now.date())
-                                and not uow.members.benefit_given(acc.id, "birthday", str(now.year)))
+                birthday = birthday_due(uow, acc, now.date()) is not None
                 quarterly = bool(tier and tier.quarterly_gift and not uow.members.benefit_given(
                     acc.id, "quarterly", quarter_of(now.date())))
                 passes = tuple(uow.members.passes_of(acc.id))
-            join = tier_for_purchase(tier, basket.total_fen, self._rules)
+            join = join_tier(tier, join_eligible_fen(
+                (line.earns_points, line.amount_fen) for line in basket.lines), self._rules)
             badges = Badges(birthday, quarterly, join.code if join else None)
             committed = sum(i.redeemed_points for i in self._d.items)
             need, step = next_ladder_step(acc.spendable_points - committed, self._rules)
@@ -464,10 +514,16 @@ class SellingSession:
     def hold(self, label: str = "") -> str:
         if self.is_empty:
             raise EmptySale()
+        # Every line keeps its meaning: a pass visit stays a visit, a gift stays a gift.
         body = json.dumps({"items": [{"code": i.product.sku, "qty": i.qty,
-                                      "manual_rate_bp": i.manual_rate_bp}
-                                     for i in self._d.items if not i.redeemed_points],
-                           "card_no": self._d.member.card.card_no if self._d.member else None})
+                                      "manual_rate_bp": i.manual_rate_bp,
+                                      "redeemed_points": i.redeemed_points,
+                                      "pass_id": self._d.pass_uses.get(n)}
+                                     for n, i in enumerate(self._d.items)],
+                           "card_no": self._d.member.card.card_no if self._d.member else None,
+                           "member_id": self._d.member.account.id if self._d.member else None,
+                           "sale_rate_bp": self._d.sale_rate_bp,
+                           "discount_by": self._d.discount_by})
         now = self._svc.clock.now()
         held_id = self._svc.ids.new_id()
         with self._svc.uow() as uow:
@@ -486,19 +542,35 @@ class SellingSession:
             raise ValidationFailed("basket", "finish or hold the current sale first")
         with self._svc.uow() as uow:
             body = json.loads(uow.shifts.take_held(held_id))
-            items = []
+            products = []
             for it in body["items"]:
                 product = uow.catalog.find_by_code(it["code"])
                 if product is None:
                     raise UnknownProduct(it["code"])
-                items.append(BasketItem(product, it["qty"], it.get("manual_rate_bp")))
+                products.append(product)
             uow.commit()
-        self._d = _Draft(items=items)
+        self._d = _Draft(sale_rate_bp=body.get("sale_rate_bp"),
+                         discount_by=body.get("discount_by"))
         if body.get("card_no"):
             try:
                 self._d.member = self._svc.member_by_card(body["card_no"])
             except CardNotUsable:
                 self._d.member = None
+        for it, product in zip(body["items"], products, strict=True):
+            if it.get("pass_id"):
+                if self._d.member is None:
+                    continue          # the card is no longer usable: no visit without it
+                try:
+                    self.use_pass(it["pass_id"])
+                except PosError:
+                    continue          # used up or expired meanwhile: the line goes
+            elif it.get("redeemed_points"):
+                if self._d.member is None:
+                    continue
+                self._d.items.append(BasketItem(product, 1,
+                                                redeemed_points=int(it["redeemed_points"])))
+            else:
+                self._d.items.append(BasketItem(product, it["qty"], it.get("manual_rate_bp")))
         return self.view()
 
     def clear(self) -> None:
@@ -582,24 +654,13 @@ class SellingSession:
         if sv and member is not None and sv > member.account.balance_fen:
             # Say what is missing before asking the member for a PIN they need not type.
             raise InsufficientBalance(sv, member.account.balance_fen)
-        waived = (sv and member is not None and self.needs_pin(sv)
-                  and waive_pin_allowed(self._rules, member, pin_waived_by))
-        if sv and member is not None and self.needs_pin(sv) and not waived:
-            if member_pin is None:
-                raise PinRequired(sv, self._rules.stored_value_pin_threshold_fen)
-            self._svc.verify_member_pin(member.account.id, member_pin)
+        waived = bool(sv and member is not None and self.needs_pin(sv)
+                      and waive_pin_allowed(self._rules, member, pin_waived_by))
         points_fen = sum(t.amount_fen for t in tenders if t.kind is TenderKind.POINTS)
         if member is not None and (sv or points_fen):
-            # The balance belongs to the whole chain: head office authorises the spend when
-            # it can be reached, the offline allowance decides when it cannot. This is the
-            # one network call of a sale, made before the local transaction begins.
-            points = points_for_cash(points_fen, self._rules) if points_fen else 0
-            auth = self._svc.authoriser.authorise(member.account.id, member.card.card_no,
-                                                  sv, points)
-            if not auth.allowed:
-                raise SpendDeclined(auth.reason)
-            if auth.auth_id or auth.outcome.value == "offline":
-                mark = auth.auth_id or "offline"
+            mark = self._svc.authorise_spend(member.account, member.card.card_no, sv,
+                                             points_fen, member_pin, self._rules, waived)
+            if mark:
                 tenders = [replace(t, reference=t.reference or mark)
                            if t.kind in (TenderKind.STORED_VALUE, TenderKind.POINTS) else t
                            for t in tenders]
@@ -674,7 +735,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
         member_info: MemberOnSale | None = None
         shares: dict[int, int] = {}
         upgraded: str | None = None
-        entries: list[_Entry] = []
+        entries: list[Entry] = []
         if account is not None and member is not None and tier is not None:
             member_info, shares, upgraded, entries = _plan_member(
                 uow, rules, account, tier, member, basket, settlement, now)
@@ -701,11 +762,9 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                       authorised_by_id=d.discount_by)
         if account is not None:
             # Ledger entries and passes point at the sale row, so they follow it.
-            _write_entries(uow, account.id, entries, sale_id, shift.id, now)
-            if upgraded is not None and tier is not None:
-                uow.members.set_tier(account.id, upgraded, now)
-                uow.audit.record(now, cashier.id, "tier_upgraded", account.id,
-                                 {"from": tier.code, "to": upgraded, "sale_id": sale_id})
+            book(uow, account.id, entries, now, sale_id=sale_id, shift_id=shift.id,
+                 tender=TenderKind.STORED_VALUE.value, actor_id=cashier.id)
+            uow.members.touch_purchase(account.id, now)
             if _book_passes(uow, d, basket, account.id, sale_id, now) and member_info:
                 member_info = replace(member_info, passes=_pass_balances(uow, account.id))
                 sale = replace(sale, member=member_info)
@@ -723,19 +782,21 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                                              "member_id": account.id if account else None,
                                              "card_no": member.card.card_no if member else None,
                                              "shift_id": shift.id,
-                                             **coupon_payload(booked)}, now)
+                                             **coupon_payload(booked),
+                                             **entries_payload(account.id if account else None,
+                                                               entries)}, now)
         uow.commit()
         return sale
 
 
 def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,
-                           info: MemberOnSale, entries: list[_Entry], promoted: PromotedBasket,
-                           now: datetime) -> tuple[MemberOnSale, list[_Entry]]:
+                           info: MemberOnSale, entries: list[Entry], promoted: PromotedBasket,
+                           now: datetime) -> tuple[MemberOnSale, list[Entry]]:
     """积分翻倍 / 会员日 extra points as their own entry, and the points lapsing soon."""
     extra = promoted.extra_points
     if extra:
-        entries = [*entries, _Entry("points", EntryKind.PROMO_POINTS.value, extra, extra,
-                                    ",".join(b.promotion_id for b in promoted.boosts)[:200])]
+        entries = [*entries, points_entry(EntryKind.PROMO_POINTS, extra, extra,
+                                          ",".join(b.promotion_id for b in promoted.boosts)[:200])]
         spendable = info.spendable_after + extra
         need, step = next_ladder_step(spendable, rules)
         info = replace(info, points_earned=info.points_earned + extra, promo_points=extra,
@@ -753,70 +814,46 @@ def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,
     return info, entries
 
 
-@dataclass(frozen=True)
-class _Entry:
-    ledger: str          # "points" or "stored_value"
-    kind: str
-    first: int           # spendable delta / paid-in delta
-    second: int          # accumulated delta / bonus delta
-    note: str = ""
-
-
 def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: Tier,
                  member: MemberAtTill, basket: PricedBasket, settlement: Settlement, now: datetime
-                 ) -> tuple[MemberOnSale, dict[int, int], str | None, list[_Entry]]:
-    """The member's ledger entries for this sale and the receipt's member part (pure sums)."""
+                 ) -> tuple[MemberOnSale, dict[int, int], str | None, list[Entry]]:
+    """The member's ledger entries for this sale (from the domain ledger) and the receipt's
+    member part."""
     non_earning = sum(t.amount_fen for t in settlement.tenders
                       if t.kind.value in rules.non_earning_tenders)
-    eligible = max(basket.eligible_fen - non_earning - settlement.rounding_fen, 0)
-    earned = points_for_spend(eligible, rules)
+    eligible = sale_eligible_fen(basket.eligible_fen, non_earning, settlement.rounding_fen)
+    planned = sale_entries(
+        eligible, [(line.sku, line.redeemed_points) for line in basket.lines
+                   if line.redeemed_points],
+        sum(t.points_used for t in settlement.tenders if t.kind is TenderKind.POINTS),
+        [(t.sv_paid_fen, t.sv_bonus_fen) for t in settlement.tenders
+         if t.kind is TenderKind.STORED_VALUE], rules)
+    earned = planned.earned
     eligible_lines = [line for line in basket.lines if line.earns_points]
     shares_list = allocate(earned.base, [line.amount_fen for line in eligible_lines])
     shares = {line.line_no: share for line, share in zip(eligible_lines, shares_list, strict=True)}
-    entries: list[_Entry] = []
-    if earned.base:
-        entries.append(_Entry("points", "earn", earned.base, earned.base))
-    if earned.bonus:
-        entries.append(_Entry("points", "bonus", earned.bonus, earned.bonus))
-    for line in basket.lines:
-        if line.redeemed_points:
-            entries.append(_Entry("points", "gift", -line.redeemed_points, 0, line.sku))
-    for t in settlement.tenders:
-        if t.kind is TenderKind.POINTS:
-            entries.append(_Entry("points", "points_cash", -t.points_used, 0))
-        elif t.kind is TenderKind.STORED_VALUE:
-            entries.append(_Entry("stored_value", "spend", -t.sv_paid_fen, -t.sv_bonus_fen))
-    spendable = account.spendable_points + sum(e.first for e in entries if e.ledger == "points")
-    accumulated = account.accumulated_points + sum(e.second for e in entries
-                                                   if e.ledger == "points")
-    balance = account.balance_fen + sum(e.first + e.second for e in entries
-                                        if e.ledger == "stored_value")
-    redeemed = -sum(e.first for e in entries if e.ledger == "points" and e.first < 0)
-    new_tier = tier_for_points(tier, accumulated, rules)
-    upgraded = new_tier.code if new_tier.code != tier.code else None
-    birthday = bool(account.birthday and account.birthday.falls_on(now.date())
-                    and not uow.members.benefit_given(account.id, "birthday", str(now.year)))
-    need, step = next_ladder_step(spendable, rules)
+    entries = list(planned.entries)
+    after = balances_of(entries, Balances(account.balance_paid_fen, account.balance_bonus_fen,
+                                          account.spendable_points, account.accumulated_points))
+    entries += upgrade_entries(tier.code, after.accumulated, rules)
+    new_code = tier_after(tier.code, entries)
+    new_tier = rules.tier(new_code)
+    upgraded = new_code if new_code != tier.code else None
+    redeemed = -sum(e.first for e in entries
+                    if e.kind in (EntryKind.GIFT, EntryKind.POINTS_CASH))
+    birthday = birthday_due(uow, account, now.date()) is not None
+    need, step = next_ladder_step(after.spendable, rules)
     info = MemberOnSale(
         member_id=account.id, name=account.name, mobile=account.mobile or "",
         card_no=member.card.card_no, tier_code=new_tier.code, tier_name_zh=new_tier.name_zh,
         tier_name_en=new_tier.name_en, points_earned=earned.total, bonus_points=earned.bonus,
-        points_redeemed=redeemed, spendable_after=spendable, accumulated_after=accumulated,
-        balance_after_fen=balance, passes=_pass_balances(uow, account.id),
-        lottery=is_lottery_balance(spendable, rules), birthday=birthday,
-        next_step_points=need, next_step_cap_fen=step.cap_fen, upgraded_to=upgraded)
+        points_redeemed=redeemed, spendable_after=after.spendable,
+        accumulated_after=after.accumulated, balance_after_fen=after.balance_fen,
+        passes=_pass_balances(uow, account.id),
+        lottery=is_lottery_balance(after.spendable, rules), birthday=birthday,
+        next_step_points=need, next_step_cap_fen=step.cap_fen, upgraded_to=upgraded,
+        tier_before=tier.code if upgraded else None)
     return info, shares, upgraded, entries
-
-
-def _write_entries(uow: UnitOfWork, member_id: str, entries: list[_Entry], sale_id: str,
-                   shift_id: str, now: datetime) -> None:
-    for e in entries:
-        if e.ledger == "points":
-            uow.members.add_points(member_id, e.kind, e.first, e.second, now, sale_id, note=e.note)
-        else:
-            uow.members.add_stored_value(member_id, e.kind, e.first, e.second, now, sale_id,
-                                         tender=TenderKind.STORED_VALUE.value, shift_id=shift_id)
-    uow.members.touch_purchase(member_id, now)
 
 
 def _book_passes(uow: UnitOfWork, d: _Draft, basket: PricedBasket, member_id: str,

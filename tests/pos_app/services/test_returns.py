@@ -102,6 +102,8 @@ def test_spendable_points_may_go_negative_after_a_return_and_block_redemption(st
 
 
 def test_a_tier_upgrade_caused_by_the_sale_is_flagged_for_the_manager(stocked):
+    stocked.set_rules(stocked.services.checkout.rules().with_changes(version=2,
+                                                                     tier_downgrade="review"))
     stocked.members([{"card_no": "100009", "name": "周杰", "mobile": "13900009999",
                       "tier": "gold", "points": "100", "accumulated_points": "7990"}])
     sale = sell(stocked, ["2*REG100"], "100009")
@@ -151,3 +153,15 @@ def test_a_count_pass_refund_pays_back_the_unused_share_and_closes_the_pass(stoc
     s.attach_card("100001")
     with pytest.raises(PassNotUsable):
         s.use_pass(pass_id)
+
+
+def test_rule_tier_downgrade_automatic_returns_the_tier_the_sale_found(stocked):
+    stocked.members([{"card_no": "100009", "name": "周杰", "mobile": "13900009999",
+                      "tier": "gold", "points": "100", "accumulated_points": "7990"}])
+    sale = sell(stocked, ["2*REG100"], "100009")
+    assert sale.member.upgraded_to == "diamond"
+    r = stocked.services.returns.return_items(sale.receipt_no, None, stocked.cashier,
+                                              stocked.manager)
+    acc = account(stocked, "13900009999")
+    assert (acc.tier_code, acc.spendable_points, acc.accumulated_points) == ("gold", 100, 7990)
+    assert r.member.tier_code == "gold"

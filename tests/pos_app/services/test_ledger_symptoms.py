@@ -1,0 +1,261 @@
+"""Issue 11: each symptom, tried through the services as a new user would, now fixed."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from pos_app.domain.errors import PinRequired, SpendDeclined, UnknownEventKind, ValidationFailed
+from pos_app.domain.tenders import TenderInput, TenderKind
+from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
+from pos_app.services.cards import CardBinding, IdentityCheck, MemberForm
+
+CASH, SV = TenderKind.CASH, TenderKind.STORED_VALUE
+
+
+def sell(shop, entries, card=None, tenders=None, gifts=(), pin=None):
+    cashier = shop.services.shifts.current() and shop.cashier or shop.open_shift()
+    s = shop.services.checkout.new_session()
+    if card:
+        s.attach_card(card)
+    for e in entries:
+        s.add(e)
+    for g in gifts:
+        s.redeem_gift(g)
+    total = s.view().total_fen
+    return s.complete(tenders or ([TenderInput(CASH, total)] if total else []), cashier,
+                      member_pin=pin)
+
+
+def account(shop, mobile):
+    with shop.uow() as uow:
+        return uow.members.find_by_mobile(mobile)
+
+
+def ret(shop, receipt, lines=None):
+    return shop.services.returns.return_items(receipt, lines, shop.cashier, shop.manager)
+
+
+def outbox(shop, kind):
+    with shop.uow() as uow:
+        from sqlalchemy import text
+        return [json.loads(p) for p in uow.session.execute(text(
+            "SELECT payload FROM outbox WHERE kind = :k ORDER BY device_seq"), {"k": kind}
+        ).scalars()]
+
+
+# -- stored value -----------------------------------------------------------------------------
+def test_rule_withdrawal_forfeits_bonus_in_proportion(stocked):
+    stocked.open_shift()
+    members = stocked.services.members
+    for _ in range(2):
+        members.top_up(stocked.manager, "100001", 100_000, CASH)   # + ¥100 bonus
+        members.refund_balance(stocked.manager, "100001", 100_000)
+    acc = account(stocked, "13800001111")
+    assert (acc.balance_paid_fen, acc.balance_bonus_fen) == (0, 0)
+    # What head office is told is exactly what the till booked.
+    last = outbox(stocked, "stored_value.refund_balance")[-1]
+    assert [(e["kind"], e["first"], e["second"]) for e in last["entries"]] == [
+        ("refund_balance", -100_000, 0), ("wd_forfeit", 0, -10_000)]
+
+
+class Recording:
+    """A head office that declines (or approves) every spend and remembers the asks."""
+
+    def __init__(self, outcome: SpendOutcome) -> None:
+        self.outcome = outcome
+        self.asked: list[tuple[str, int]] = []
+
+    def authorise(self, member_id, card_no, stored_value_fen, points):
+        self.asked.append((card_no, stored_value_fen))
+        return SpendAuthorisation(self.outcome, "balance" if self.outcome is
+                                  SpendOutcome.DECLINED else "", auth_id="A1")
+
+
+def test_rule_every_stored_value_spend_goes_through_one_authorisation_path(stocked):
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(replacement_fee_fen=30_000,
+                                                       annual_fee_fen=500))
+    stocked.open_shift()
+    hq = Recording(SpendOutcome.DECLINED)
+    stocked.services.checkout.authoriser = hq
+    with stocked.uow() as uow:
+        member = uow.members.find_by_mobile("13800003333")   # Diamond, ¥1,000 balance
+        uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        uow.commit()
+    ident = IdentityCheck("13800003333", manager_confirmed=True)
+    cards = stocked.services.cards
+    with pytest.raises(PinRequired):       # ¥300 from the balance needs the PIN, as a sale does
+        cards.replace(stocked.manager, "100003", CardBinding("700003"), ident,
+                      fee_tender=SV)
+    with pytest.raises(SpendDeclined):     # and head office's answer
+        cards.replace(stocked.manager, "100003", CardBinding("700003"), ident,
+                      fee_tender=SV, member_pin="246810")
+    assert hq.asked == [("100003", 30_000)]
+    assert account(stocked, "13800003333").balance_fen == 100_000
+    hq.outcome = SpendOutcome.APPROVED
+    slip = cards.renew(stocked.manager, "100003", 365, fee_tender=SV)
+    assert slip.fee_sale.tenders[0].reference == "A1"
+    assert hq.asked[-1] == ("100003", 500)
+
+
+# -- join by purchase and tiers ---------------------------------------------------------------
+def test_rule_join_by_purchase_counts_only_goods_that_earn_points(stocked):
+    sale = sell(stocked, ["30*CARD100"])                 # ¥3,000 of shopping cards
+    with pytest.raises(ValidationFailed):
+        stocked.services.cards.register(stocked.manager, MemberForm("钱七", "13700007777"),
+                                        CardBinding("600007"), join_receipt_no=sale.receipt_no)
+
+
+def test_rule_join_by_purchase_takes_only_the_persons_own_receipt(stocked):
+    sale = sell(stocked, ["4*REG100"], "100001")         # 张伟's receipt, ¥400
+    with pytest.raises(ValidationFailed):
+        stocked.services.cards.register(stocked.manager, MemberForm("钱七", "13700007777"),
+                                        CardBinding("600007"), join_receipt_no=sale.receipt_no)
+
+
+def test_rule_returned_joining_receipt_lowers_the_tier(stocked):
+    sale = sell(stocked, ["4*REG100"])
+    stocked.services.cards.register(stocked.manager, MemberForm("钱七", "13700007777"),
+                                    CardBinding("600007"), join_receipt_no=sale.receipt_no)
+    assert account(stocked, "13700007777").tier_code == "gold"
+    ret(stocked, sale.receipt_no)
+    assert account(stocked, "13700007777").tier_code == "regular"
+
+
+def test_rule_a_returned_sale_that_crossed_8000_points_takes_diamond_back(stocked):
+    stocked.members([{"card_no": "100009", "name": "周杰", "mobile": "13900009999",
+                      "tier": "regular", "points": "0", "accumulated_points": "7990"}])
+    sale = sell(stocked, ["2*REG100"], "100009")
+    assert sale.member.upgraded_to == "diamond"
+    ret(stocked, sale.receipt_no)
+    acc = account(stocked, "13900009999")
+    assert (acc.tier_code, acc.spendable_points, acc.accumulated_points) == ("regular", 0, 7990)
+
+
+def test_rule_default_has_no_gold_points_threshold(stocked):
+    stocked.members([{"card_no": "100010", "name": "吴刚", "mobile": "13900001010",
+                      "tier": "regular", "accumulated_points": "1990"}])
+    sale = sell(stocked, ["2*REG100"], "100010")
+    assert sale.member.upgraded_to is None and sale.member.accumulated_after == 2_010
+
+
+# -- returns ----------------------------------------------------------------------------------
+def test_rule_points_recomputed_on_kept_amount_single_unit_returns(stocked):
+    sale = sell(stocked, ["10*WATER"], "100001")   # ¥20 of water: 2 points
+    assert sale.member.points_earned == 2
+    for _ in range(10):
+        ret(stocked, sale.receipt_no, {1: 1})
+    acc = account(stocked, "13800001111")
+    assert (acc.spendable_points, acc.accumulated_points) == (0, 0)
+
+
+def test_rule_points_recomputed_on_kept_amount_bonus_side_of_200(stocked):
+    sale = sell(stocked, ["21*REG100"], "100001")   # ¥2,100: 210 + 10
+    assert sale.member.points_earned == 220
+    ret(stocked, sale.receipt_no, {1: 1})           # keeps ¥2,000: still 200 + 10
+    assert account(stocked, "13800001111").spendable_points == 210
+    ret(stocked, sale.receipt_no, {1: 1})           # keeps ¥1,900: 190, no bonus
+    assert account(stocked, "13800001111").spendable_points == 190
+    ret(stocked, sale.receipt_no)
+    acc = account(stocked, "13800001111")
+    assert (acc.spendable_points, acc.accumulated_points) == (0, 0)
+
+
+def test_rule_returned_gift_line_gives_points_back(stocked):
+    before = account(stocked, "13800003333")
+    sale = sell(stocked, ["WATER"], "100003", gifts=["GIFT180"])
+    assert account(stocked, "13800003333").spendable_points == before.spendable_points - 1_000
+    ret(stocked, sale.receipt_no, {2: 1})
+    assert account(stocked, "13800003333").spendable_points == before.spendable_points
+
+
+def test_rule_return_to_a_cancelled_member_pays_the_customer_out(stocked):
+    sale = sell(stocked, ["REG100"], "100003", tenders=[TenderInput(SV, 8_000)])
+    stocked.services.cards.cancel(stocked.manager, "100003",
+                                  IdentityCheck("13800003333", manager_confirmed=True), True)
+    dead = account(stocked, "13800003333")
+    r = ret(stocked, sale.receipt_no)
+    assert [(t.kind, t.amount_fen) for t in r.tenders] == [(CASH, 8_000)]
+    after = account(stocked, "13800003333")
+    assert (after.balance_fen, after.spendable_points) == (dead.balance_fen, dead.spendable_points)
+
+
+def test_rule_refund_never_exceeds_what_was_paid_with_cash_rounding_and_a_gift(stocked):
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(cash_rounding_to_jiao=True))
+    stocked.products([("ODD", "", "零头商品", "杂货", "10.03", "special", "")])
+    sale = sell(stocked, ["ODD", "ODD"], "100003", gifts=["GIFT180"])
+    paid = sum(t.amount_fen for t in sale.tenders)
+    assert paid == 2_000 and sale.rounding_fen == 6
+    r1 = ret(stocked, sale.receipt_no, {1: 1})
+    r2 = ret(stocked, sale.receipt_no, {2: 1})
+    r3 = ret(stocked, sale.receipt_no, {3: 1})
+    refunded = sum(t.amount_fen for r in (r1, r2, r3) for t in r.tenders)
+    assert refunded == paid
+
+
+# -- cards and benefits -----------------------------------------------------------------------
+def test_rule_birthday_once_per_occurrence(stocked):
+    stocked.clock.at = datetime(2024, 1, 6, 10, 0)      # lunar 11-25
+    cards = stocked.services.cards
+    cards.register(stocked.manager, MemberForm("寿星", "13300001111", birthday="1990-11-25",
+                                               birthday_calendar="lunar"),
+                   CardBinding("500077"))
+    cards.give_benefit(stocked.cashier, "500077", "birthday")
+    stocked.clock.at = datetime(2024, 12, 25, 10, 0)    # lunar 11-25 again, same solar year
+    assert stocked.services.checkout.new_session().attach_card("500077").badges.birthday
+    cards.give_benefit(stocked.cashier, "500077", "birthday")
+
+
+def test_rule_replacement_card_gets_a_new_cards_validity(stocked):
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(card_validity_days=365))
+    slip = stocked.services.cards.replace(
+        stocked.manager, "100005", CardBinding("700005"),
+        IdentityCheck("13800005555", manager_confirmed=True))    # expired 2025-12-31
+    assert slip.expires_on == "2027-11-28"
+    assert stocked.services.checkout.new_session().attach_card("700005").member
+
+
+def test_rule_held_basket_keeps_pass_visits_gifts_and_the_member(stocked):
+    cashier = stocked.open_shift()
+    sell(stocked, ["WASH10"], "100003")
+    s = stocked.services.checkout.new_session()
+    s.attach_card("100003")
+    passes = s.view().passes
+    s.use_pass(passes[0].id)
+    s.redeem_gift("GIFT180")
+    s.add("WATER")
+    held = s.hold()
+    view = s.recall(held)
+    assert view.member is not None
+    assert [line.reasons[0].kind.value if line.reasons else "" for line in view.lines] == [
+        "pass", "gift", "tier"]
+    assert view.total_fen == 160     # water only, Diamond 8折
+    sale = s.complete([TenderInput(CASH, 160)], cashier)
+    assert sale.total_fen == 160
+    with stocked.uow() as uow:
+        assert uow.members.get_pass(passes[0].id).uses_left == 9
+
+
+# -- events -----------------------------------------------------------------------------------
+def test_unknown_event_kinds_are_refused_at_the_outbox(stocked):
+    with stocked.uow() as uow:
+        with pytest.raises(UnknownEventKind):
+            uow.outbox.append("sale.exploded", {}, stocked.clock.now())
+
+
+def test_a_sale_event_carries_the_entries_the_till_booked(stocked):
+    sale = sell(stocked, ["3*REG100"], "100003", tenders=[TenderInput(SV, 10_000),
+                                                          TenderInput(CASH, 14_000)])
+    payload = outbox(stocked, "sale.completed")[-1]
+    assert payload["v"] == 2
+    acc = account(stocked, "13800003333")
+    with stocked.uow() as uow:
+        rows = [r for r in uow.members.ledger(acc.id, 50) if r[5] == sale.receipt_no]
+    booked = sorted((r[1], r[2], r[3], r[4]) for r in rows)
+    carried = sorted((e["ledger"], e["kind"], e["first"], e["second"])
+                     for e in payload["entries"])
+    assert booked == carried
