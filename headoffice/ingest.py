@@ -25,6 +25,7 @@ from headoffice.models import (
     TillEventRow,
 )
 from pos_app.domain.card import STATUS_RANK, CardStatus
+from pos_app.domain.ledger import LedgerName, entries_of_event
 from pos_app.sync.events import hlc_pack, ledger_effects, lww_wins
 
 Changed = dict[str, set[str]]
@@ -82,6 +83,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         "body": json.dumps(sale, ensure_ascii=False, sort_keys=True)})
     result: dict[str, Any] = {"status": "applied", "sale_id": sale_id, "flags": []}
     result["flags"] += book_sale_coupons(session, b, payload, member_id)
+    _book_tiers(session, lg, b, kind, payload, changed)
     effects = ledger_effects(kind, payload)
     if not effects:
         return result
@@ -131,6 +133,30 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
         lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
     changed["balances"].add(member_id)
     return {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
+
+
+def _book_tiers(session: Session, lg: Ledger, b: Booking, kind: str,
+                payload: dict[str, Any], changed: Changed) -> int:
+    """Tier entries the till booked (v2 payloads) move the member's tier as given."""
+    n = 0
+    for m in entries_of_event(kind, payload):
+        if m.entry.ledger is not LedgerName.TIER:
+            continue
+        lg.ensure_member(m.member_id, b)
+        row = session.get(MemberRow, m.member_id)
+        if row is not None and row.tier_code != m.entry.tier:
+            row.tier_code = m.entry.tier
+            row.updated_at = b.at
+            changed["members"].add(m.member_id)
+        n += 1
+    if n:
+        session.flush()
+    return n
+
+
+def _tier_changed(session: Session, lg: Ledger, b: Booking, kind: str,
+                  payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
+    return {"status": "applied", "tiers": _book_tiers(session, lg, b, kind, payload, changed)}
 
 
 def _till_document(session: Session, lg: Ledger, b: Booking, kind: str,
@@ -339,6 +365,9 @@ _HANDLERS: dict[str, Any] = {
     "card.lost": _card_event, "card.unblocked": _card_event, "card.replaced": _card_event,
     "card.renewed": _card_event, "card.cancelled": _card_event,
     "benefit.given": _benefit,
+    # A member's PIN change: head office keeps the fact (never a PIN or its hash).
+    "member.pin_set": _till_document, "drawer.opened": _till_document,
+    "tier.changed": _tier_changed,
 }
 
 

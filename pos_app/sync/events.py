@@ -11,12 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-KNOWN_KINDS = frozenset({
-    "sale.completed", "sale.returned", "stored_value.topup", "stored_value.refund_balance",
-    "shift.opened", "shift.closed", "cash.moved", "member.registered", "member.updated",
-    "card.lost", "card.unblocked", "card.replaced", "card.renewed", "card.cancelled",
-    "benefit.given",
-})
+from pos_app.domain.ledger import EVENT_KINDS, LedgerName, entries_of_event
+
+KNOWN_KINDS = EVENT_KINDS   # the domain ledger lists every kind a till emits
 
 STREAMS = ("card_status", "members", "cards", "balances", "catalog", "prices", "promotions",
            "rule_sets", "settings")
@@ -46,58 +43,12 @@ class LedgerEffect:
 
 
 def ledger_effects(kind: str, payload: dict[str, Any]) -> list[LedgerEffect]:
-    """The ledger entries an outbox event stands for (empty for events that move no money)."""
-    if kind in ("sale.completed", "sale.returned"):
-        sale = payload.get("sale") or {}
-        member = sale.get("member") or {}
-        member_id = payload.get("member_id") or member.get("member_id")
-        if not member_id:
-            return []
-        returning = kind == "sale.returned"
-        out: list[LedgerEffect] = []
-        earned = int(member.get("points_earned", 0) or 0)
-        redeemed = int(member.get("points_redeemed", 0) or 0)
-        tender_points = 0
-        for t in sale.get("tenders", []):
-            if t.get("kind") == "stored_value":
-                paid, bonus = int(t.get("sv_paid_fen", 0)), int(t.get("sv_bonus_fen", 0))
-                sign = 1 if returning else -1
-                out.append(LedgerEffect(member_id, "stored_value",
-                                        "refund" if returning else "spend",
-                                        sign * paid, sign * bonus))
-            elif t.get("kind") == "points":
-                tender_points += int(t.get("points_used", 0))
-        if returning:
-            spendable = earned + tender_points
-        else:
-            spendable = earned - redeemed
-        if spendable or earned:
-            out.append(LedgerEffect(member_id, "points", "return" if returning else "sale",
-                                    spendable, earned))
-        return out
-    if kind in ("stored_value.topup", "stored_value.refund_balance"):
-        return [LedgerEffect(payload["member_id"], "stored_value", kind.split(".", 1)[1],
-                             int(payload.get("paid_fen", 0)), int(payload.get("bonus_fen", 0)))]
-    if kind == "card.cancelled":
-        # 注销: the paid-in balance is paid out in cash, bonus and spendable points forfeit.
-        member_id = payload.get("member_id")
-        out = []
-        refund = int(payload.get("refund_fen", 0) or 0)
-        bonus = int(payload.get("bonus_forfeited_fen", 0) or 0)
-        points = int(payload.get("points_forfeited", 0) or 0)
-        if member_id and refund:
-            out.append(LedgerEffect(member_id, "stored_value", "cancel_refund", -refund, 0))
-        if member_id and bonus:
-            out.append(LedgerEffect(member_id, "stored_value", "forfeit", 0, -bonus))
-        if member_id and points:
-            out.append(LedgerEffect(member_id, "points", "forfeit", -points, 0))
-        return out
-    if kind == "member.registered":
-        ref = payload.get("referral") or {}
-        if ref.get("referrer_id") and ref.get("points"):
-            pts = int(ref["points"])
-            return [LedgerEffect(ref["referrer_id"], "points", "referral", pts, pts)]
-    return []
+    """The points and stored-value entries an outbox event stands for (empty for events that
+    move no money): a v2 payload carries them as the till booked them; a v1 payload is read
+    the old way (pos_app.domain.ledger.entries_of_event). Tier entries are not money."""
+    return [LedgerEffect(m.member_id, m.entry.ledger.value, m.entry.kind.value, m.entry.first,
+                         m.entry.second)
+            for m in entries_of_event(kind, payload) if m.entry.ledger is not LedgerName.TIER]
 
 
 def stored_value_spent(kind: str, payload: dict[str, Any]) -> int:
