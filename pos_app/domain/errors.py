@@ -289,3 +289,11 @@ class UnknownEventKind(PosError):
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
         self.kind = kind
+
+
+class WithdrawalRefused(PosError):
+    """取款 refused: the rule set keeps paid-in money while bonus money remains."""
+
+    def __init__(self, bonus_fen: int) -> None:
+        super().__init__(bonus_fen)
+        self.bonus_fen = bonus_fen

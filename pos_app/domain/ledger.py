@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pos_app.domain.errors import PosError, ValidationFailed
+from pos_app.domain.errors import ValidationFailed, WithdrawalRefused
 from pos_app.domain.money import round_half_up
 from pos_app.domain.points import PointsEarned, points_for_spend
 from pos_app.domain.rules import RuleSet, Tier
@@ -288,14 +288,6 @@ def refund_tender_entries(stored_value: Sequence[tuple[int, int]], points_back: 
 class WithdrawBonusPolicy(StrEnum):
     FORFEIT_PROPORTIONAL = "forfeit_proportional"
     REFUSE_WHILE_BONUS = "refuse_while_bonus"
-
-
-class WithdrawalRefused(PosError):
-    """取款 refused: the rule set keeps paid-in money while bonus money remains."""
-
-    def __init__(self, bonus_fen: int) -> None:
-        super().__init__(bonus_fen)
-        self.bonus_fen = bonus_fen
 
 
 def topup_entries(amount_fen: int, rules: RuleSet) -> tuple[Entry, ...]:

@@ -68,7 +68,7 @@ def test_outbox_device_seq_is_gap_free_even_when_transactions_roll_back(stocked)
     now = datetime(2026, 11, 28, 12)
     for i in range(10):
         with uow_factory() as uow:
-            uow.outbox.append("test", {"i": i}, now)
+            uow.outbox.append("cash.moved", {"i": i}, now)
             if i % 3 == 0:
                 uow.rollback()
                 continue
@@ -86,7 +86,7 @@ def test_concurrent_writers_queue_instead_of_failing(stocked):
         try:
             for _ in range(20):
                 with stocked.uow() as uow:
-                    uow.outbox.append("test", {}, now)
+                    uow.outbox.append("cash.moved", {}, now)
                     uow.commit()
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
