@@ -80,7 +80,7 @@ from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
 from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
 from pos_app.ports.store import PassRecord, PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import LOCKOUT, MAX_PIN_TRIES, User, require_role
-from pos_app.services.ledger_writer import book
+from pos_app.services.ledger_writer import book as book_entries
 from pos_app.services.promotions import (
     CouponOffer,
     book_sale_coupons,
@@ -762,8 +762,8 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                       authorised_by_id=d.discount_by)
         if account is not None:
             # Ledger entries and passes point at the sale row, so they follow it.
-            book(uow, account.id, entries, now, sale_id=sale_id, shift_id=shift.id,
-                 tender=TenderKind.STORED_VALUE.value, actor_id=cashier.id)
+            book_entries(uow, account.id, entries, now, sale_id=sale_id, shift_id=shift.id,
+                         tender=TenderKind.STORED_VALUE.value, actor_id=cashier.id)
             uow.members.touch_purchase(account.id, now)
             if _book_passes(uow, d, basket, account.id, sale_id, now) and member_info:
                 member_info = replace(member_info, passes=_pass_balances(uow, account.id))
