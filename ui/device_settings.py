@@ -110,6 +110,11 @@ def _baud_combo(name: str, current: int) -> QComboBox:
     return _combo(name, [(b, str(b)) for b in BAUD_RATES], current)
 
 
+def _comma_list(text: str) -> list[str]:
+    """'88, 66，' -> ['88', '66'] (a Chinese comma counts as a comma)."""
+    return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+
+
 def _spin(name: str, value: int, low: int, high: int, suffix: str = "") -> QSpinBox:
     box = QSpinBox()
     box.setObjectName(name)
@@ -191,6 +196,14 @@ class DeviceSettingsScreen(QWidget):
         self.card_start = _spin("card_start", d.card_start, 0, 99)
         self.card_length = _spin("card_length", d.card_length, 0, 99)
         self.card_length.setSpecialValueText(self.tr("all"))
+        # Bare digits (wedge readers without sentinels, 印号卡 scanned as barcodes) are a card
+        # when they have one of these prefixes and lengths (pos_app/domain/input_routing.py).
+        self.card_prefixes = QLineEdit(d.card_prefixes)
+        self.card_prefixes.setObjectName("card_prefixes")
+        self.card_prefixes.setPlaceholderText(self.tr("e.g. 88,66"))
+        self.card_lengths = QLineEdit(d.card_lengths)
+        self.card_lengths.setObjectName("card_lengths")
+        self.card_lengths.setPlaceholderText(self.tr("e.g. 12,16"))
         self.ports_label = QLabel()
         self.ports_label.setObjectName("serialPortsFound")
         self.ports_label.setWordWrap(True)
@@ -240,7 +253,10 @@ class DeviceSettingsScreen(QWidget):
             (self.tr("Shortest barcode"), self.wedge_min_barcode_length),
             None,
             (self.tr("Card number: track"), self.card_track), (self.tr("field"), self.card_field),
-            (self.tr("skip characters"), self.card_start), (self.tr("length"), self.card_length)],
+            (self.tr("skip characters"), self.card_start), (self.tr("length"), self.card_length),
+            None,
+            (self.tr("Bare digits are a card number: prefixes"), self.card_prefixes),
+            (self.tr("lengths"), self.card_lengths)],
             testable=False))
         column.addWidget(self._group("pcsc", self.tr("IC card reader (PC/SC)"), [
             (self.tr("Reader"), self.pcsc_reader), ("", self.refresh_button)]))
@@ -374,7 +390,19 @@ class DeviceSettingsScreen(QWidget):
             card_track=int(self.card_track.currentData()),
             card_field=self.card_field.value(),
             card_start=self.card_start.value(),
-            card_length=self.card_length.value())
+            card_length=self.card_length.value(),
+            card_prefixes=",".join(_comma_list(self.card_prefixes.text())),
+            card_lengths=",".join(_comma_list(self.card_lengths.text())))
+
+    def card_number_problem(self) -> str | None:
+        """What is wrong with the bare-card-number fields, in words; None if they are fine."""
+        prefixes, lengths = _comma_list(self.card_prefixes.text()), _comma_list(self.card_lengths.text())
+        if any(not p.isdigit() for p in prefixes):
+            return self.tr("Card number prefixes are digits separated by commas, e.g. 88,66.")
+        if any(not n.isdigit() or not 4 <= int(n) <= 32 for n in lengths):
+            return self.tr("Card number lengths are numbers from 4 to 32 separated by commas, "
+                           "e.g. 12,16.")
+        return None
 
     # -- tests ---------------------------------------------------------------------------------
     def test(self, device: str) -> None:
@@ -473,6 +501,11 @@ class DeviceSettingsScreen(QWidget):
 
     # -- save ----------------------------------------------------------------------------------
     def save(self) -> None:
+        problem = self.card_number_problem()
+        if problem is not None:
+            self.message.setStyleSheet(FAIL_STYLE)
+            self.message.setText(problem)
+            return
         settings = replace(self._ctx.settings, devices=self.devices())
         try:
             self._ctx.save_settings(settings)

@@ -521,6 +521,10 @@ class SettingsScreen(QWidget):
     def save(self) -> None:
         settings: Settings = replace(self._ctx.settings, language=self.language.currentData())
         if self._devices is not None:
+            problem = self._devices.card_number_problem()
+            if problem is not None:
+                self.message.setText(problem)
+                return
             settings = replace(settings, devices=self._devices.devices())
         for (section, key), edit in self.fields.items():
             settings = with_section(settings, section, **{key: edit.text().strip()})

@@ -335,3 +335,17 @@ def test_every_wedge_option_is_on_the_devices_tab_and_reaches_the_reader(
                 device.deleteLater()
             elif hasattr(device, "stop"):
                 device.stop()
+
+
+def test_the_bare_card_number_options_are_on_the_devices_tab_and_checked(
+        till: Till, screen, qtbot) -> None:  # noqa: ANN001
+    screen.card_prefixes.setText("88， 66")
+    screen.card_lengths.setText("12,x")
+    screen.save_button.click()
+    assert screen.message.text().startswith("会员卡号长度") and screen.message.styleSheet() == FAIL_STYLE
+    assert load_settings(till.shop.data_dir).devices.card_lengths == ""     # nothing saved
+    screen.card_lengths.setText("12, 16")
+    with qtbot.waitSignal(screen.saved):
+        screen.save_button.click()
+    d = load_settings(till.shop.data_dir).devices
+    assert (d.card_prefixes, d.card_lengths) == ("88,66", "12,16")

@@ -705,6 +705,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>e.g. 88,66</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. 12,16</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Empty: the first reader</source>
         <translation type="unfinished"></translation>
     </message>
@@ -809,6 +817,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Bare digits are a card number: prefixes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lengths</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>IC card reader (PC/SC)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -830,6 +846,14 @@
     </message>
     <message>
         <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card number prefixes are digits separated by commas, e.g. 88,66.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card number lengths are numbers from 4 to 32 separated by commas, e.g. 12,16.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

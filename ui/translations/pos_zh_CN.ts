@@ -709,6 +709,14 @@
         <translation>全部</translation>
     </message>
     <message>
+        <source>e.g. 88,66</source>
+        <translation>例如 88,66</translation>
+    </message>
+    <message>
+        <source>e.g. 12,16</source>
+        <translation>例如 12,16</translation>
+    </message>
+    <message>
         <source>Empty: the first reader</source>
         <translation>留空：使用第一个读卡器</translation>
     </message>
@@ -813,6 +821,14 @@
         <translation>长度</translation>
     </message>
     <message>
+        <source>Bare digits are a card number: prefixes</source>
+        <translation>纯数字视为卡号：前缀</translation>
+    </message>
+    <message>
+        <source>lengths</source>
+        <translation>位数</translation>
+    </message>
+    <message>
         <source>IC card reader (PC/SC)</source>
         <translation>IC 卡读卡器（PC/SC）</translation>
     </message>
@@ -835,6 +851,14 @@
     <message>
         <source>Test</source>
         <translation>测试</translation>
+    </message>
+    <message>
+        <source>Card number prefixes are digits separated by commas, e.g. 88,66.</source>
+        <translation>会员卡号前缀请填数字，用逗号分隔，例如 88,66。</translation>
+    </message>
+    <message>
+        <source>Card number lengths are numbers from 4 to 32 separated by commas, e.g. 12,16.</source>
+        <translation>会员卡号长度请填 4 到 32 之间的数字，用逗号分隔，例如 12,16。</translation>
     </message>
     <message>
         <source>Testing…</source>
