@@ -267,16 +267,25 @@ class MemberSite:
         th = _sha(token)
         cfg = self.config
 
-        def work(s: Session) -> MemberSession | None:
-            now = self._now()
+        now = self._now()
+        with self.ho.sessions() as s:
             row = s.get(MemberSessionRow, th)
             if (row is None or row.revoked_at is not None or row.expires_at <= now
                     or now - row.created_at >= cfg.session_max):
                 return None
-            row.last_seen_at = now
-            row.expires_at = min(now + cfg.session_idle, row.created_at + cfg.session_max)
-            return MemberSession(row.member_id, row.csrf, row.verified_at, th)
-        return self.ho._tx(work)
+            found = MemberSession(row.member_id, row.csrf, row.verified_at, th)
+            stale = now - row.last_seen_at >= timedelta(minutes=1)
+        if stale:
+            # The idle expiry slides at most once a minute: most page loads write nothing.
+            def work(s: Session) -> None:
+                s.execute(update(MemberSessionRow).where(
+                    MemberSessionRow.token_hash == th, MemberSessionRow.revoked_at.is_(None))
+                    .values(last_seen_at=now,
+                            expires_at=func.least(now + cfg.session_idle,
+                                                  MemberSessionRow.created_at + cfg.session_max)
+                            if self.ho.pg else now + cfg.session_idle))
+            self.ho._tx(work)
+        return found
 
     def logout(self, token: str | None) -> None:
         if not token:
@@ -289,6 +298,19 @@ class MemberSite:
 
     # -- what the page shows ------------------------------------------------------------------
     def rules(self, s: Session) -> RuleSet:
+        # Parsing every rule set on each page load is most of its work: keep the result until
+        # a rule set is added or changed.
+        stamp = tuple(s.execute(select(func.count(), func.max(DocumentRow.updated_at),
+                                       func.sum(DocumentRow.version))
+                                .where(DocumentRow.stream == "rule_sets")).one())
+        cached = getattr(self, "_rules_cache", None)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        rules = self._read_rules(s)
+        self._rules_cache = (stamp, rules)
+        return rules
+
+    def _read_rules(self, s: Session) -> RuleSet:
         now = self._now()
         best: tuple[str, RuleSet] | None = None
         for body in s.scalars(select(DocumentRow.body).where(DocumentRow.stream == "rule_sets")):
@@ -325,6 +347,9 @@ class MemberSite:
                 .where(SaleRow.member_id == member_id)
                 .order_by(SaleRow.booked_at.desc()).limit(10)).all()
             expiring = self._expiring(s, member_id, rules)
+            deletion = s.execute(select(MemberDataRequestRow.id).where(
+                MemberDataRequestRow.member_id == member_id, MemberDataRequestRow.kind == "erase",
+                MemberDataRequestRow.status == "open")).first() is not None
             coupons = self._coupons(s, member_id)
             last_with_passes = s.execute(
                 select(SaleRow.body).where(SaleRow.member_id == member_id,
@@ -385,7 +410,7 @@ class MemberSite:
             "purchases": [{"sale_id": r.id, "receipt_no": r.receipt_no, "kind": r.kind,
                            "total_fen": r.total_fen, "shop": r.name,
                            "at": (r.client_at or r.booked_at)} for r in sales],
-            "deletion_requested": self.deletion_requested(member_id),
+            "deletion_requested": deletion,
         }
 
     def _expiring(self, s: Session, member_id: str, rules: RuleSet) -> list[dict[str, Any]]:
@@ -428,7 +453,7 @@ class MemberSite:
                         "valid_from": row.valid_from, "valid_until": row.valid_until})
         return out
 
-    def code_batch(self, member_id: str, count: int = BATCH) -> CodeBatch:
+    def code_batch(self, member_id: str, count: int = BATCH, digits: bool = True) -> CodeBatch:
         """A short run of pre-signed codes from now on; none when the card status blocks."""
         now = self._now()
         now_unix = int(now.replace(tzinfo=UTC).timestamp())
@@ -440,6 +465,8 @@ class MemberSite:
             return CodeBatch(now_unix, rules.step_s, [],
                              next((st for st in statuses), "no_card") or "no_card")
         codes = batch(self.signer, member_id, now_unix, rules, count)
+        if not digits:
+            return CodeBatch(now_unix, rules.step_s, codes)
         return CodeBatch(now_unix, rules.step_s, codes,
                          digits=self.short_codes(member_id, [c.step for c in codes], rules.step_s))
 

@@ -169,7 +169,7 @@ def member_site_router(site: MemberSite, prefix: str = "/m") -> APIRouter:
         if sess is None:
             return to_login(request)
         o = site.overview(sess.member_id)
-        first = site.code_batch(sess.member_id, count=1)
+        first = site.code_batch(sess.member_id, count=1, digits=False)   # digits come with the batch
         qr = qr_svg(first.codes[0].text) if first.codes else ""
         code = first.codes[0] if first.codes else None
         return page(request, "home.html", o=o, qr=qr, code=code,

@@ -9,6 +9,7 @@ PostgreSQL and a real till that syncs with it over HTTP:
 Screenshots go to test-artifacts/member-page-*.png."""
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.errors import CardBlocked
@@ -95,10 +97,12 @@ def test_member_page_on_a_phone_matches_the_till_and_its_code_works_offline(
     context = browser.new_context(**PHONE)
     pg = context.new_page()
     sign_in(pg, member_hq, "13800002222")
-    pg.wait_for_function("document.querySelector('#qr svg') !== null")
+    expect(pg.locator("#qr svg")).to_be_visible()
     assert pg.inner_text("#balance") == "¥" + format_yuan(paid + bonus)
     assert pg.inner_text("#points") == str(spendable)
     assert "李娜" in pg.inner_text("#member-code")
+    # The numeric form arrives with the batch and stands under the QR.
+    expect(pg.locator("#digits")).to_have_text(re.compile(r"^96\d{2}( \d{4}){3} \d{2}$"))
     shot(pg, "home-zh_CN")
 
     # The page's QR, read by a real decoder, is what the scanner types into the till.
