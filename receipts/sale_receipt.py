@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pos_app.domain.card import mask_card_no, mask_mobile
+from pos_app.domain.coupons import coupon_qr_payload
 from pos_app.domain.pricing import ReasonKind
 from pos_app.domain.sale import CompletedSale, MemberOnSale, SaleKind, receipt_qr_payload
 from pos_app.domain.shop import ShopInfo
@@ -35,6 +36,7 @@ def render_sale_receipt(shop: ShopInfo, sale: CompletedSale, profile: PrinterPro
     _write_totals(w, sale)
     w.sep()
     _write_tenders(w, sale)
+    _write_promotions(w, sale)
     if sale.member is not None:
         w.sep()
         write_member(w, sale.member)
@@ -46,6 +48,27 @@ def render_sale_receipt(shop: ShopInfo, sale: CompletedSale, profile: PrinterPro
         w.qr(receipt_qr_payload(sale.receipt_no), texts.qr_hint)
     write_footer(w, shop)
     return w.finish()
+
+
+def _write_promotions(w: ReceiptWriter, sale: CompletedSale) -> None:
+    """Coupons taken, what the promotions saved, 满送 gifts and coupons given (as QR codes)."""
+    t = w.texts
+    if not (sale.coupons or sale.promotions or sale.gifts or sale.coupons_issued):
+        return
+    w.sep()
+    saved = sum(p.saved_fen for p in sale.promotions)
+    if saved:
+        w.text(t.promotions_saved.format(amount=t.money(saved)))
+    if sale.coupons:
+        w.text(t.coupons_used)
+        for c in sale.coupons:
+            w.lr(f"  {c.name or c.code}", t.money(-c.value_fen))
+            w.text(c.code, indent=4)
+    for sku, qty in sale.gifts:
+        w.text(t.promo_gift.format(sku=sku, qty=qty))
+    for code in sale.coupons_issued:
+        w.center(t.coupon_issued.format(name=code), bold=True)
+        w.qr(coupon_qr_payload(code), t.coupon_qr_hint)
 
 
 def write_shop_header(w: ReceiptWriter, shop: ShopInfo) -> None:
@@ -169,6 +192,8 @@ def write_member(w: ReceiptWriter, member: MemberOnSale) -> None:
                                             bonus=member.bonus_points))
     else:
         w.text(t.points_earned.format(points=f"{sign}{member.points_earned}"))
+    if member.promo_points:
+        w.text(t.points_promo.format(points=member.promo_points))
     if member.points_redeemed:
         w.lr(t.points_redeemed, str(-member.points_redeemed))
     w.lr(t.points_spendable, str(member.spendable_after))
@@ -177,6 +202,9 @@ def write_member(w: ReceiptWriter, member: MemberOnSale) -> None:
         w.text(t.pass_left.format(name=p.name, uses=p.uses_left))
         if p.expires_on:
             w.text(t.pass_expires.format(date=p.expires_on))
+    if member.points_expiring and member.points_expiring_on:
+        w.text(t.points_expiring.format(points=member.points_expiring,
+                                        date=member.points_expiring_on))
     if member.lottery:
         w.center(t.lottery, bold=True)
     if member.birthday:

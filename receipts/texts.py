@@ -62,6 +62,13 @@ class ReceiptTexts:
     birthday: str = ""
     next_step: str = ""            # {points} {amount}
     upgraded: str = ""             # {tier}
+    points_promo: str = ""         # {points}: extra points of a multiplier (积分翻倍, 会员日)
+    points_expiring: str = ""      # {points} {date}
+    coupons_used: str = ""         # heading of the coupons a sale took
+    coupon_issued: str = ""        # {name}: a coupon the sale gave (满送), its code as a QR
+    coupon_qr_hint: str = ""
+    promo_gift: str = ""           # {sku} {qty}: a 满送 gift item to hand over
+    promotions_saved: str = ""     # {amount}: what the promotions saved in all
 
     # top-ups
     top_up_title: str = ""
@@ -199,6 +206,9 @@ class ReceiptTexts:
             pass_left="{name} 剩余{uses}次", pass_expires="  有效期至{date}",
             lottery="积分尾数为8，可参加抽奖活动", birthday="生日快乐！凭小票领取生日礼品",
             next_step="再积 {points} 分可兑换 {amount} 礼品", upgraded="恭喜升级为{tier}",
+            points_promo="  其中活动加赠 {points}", points_expiring="{points} 积分将于 {date} 后过期，请尽快使用",
+            coupons_used="本单用券", coupon_issued="获赠优惠券：{name}", coupon_qr_hint="下次消费出示此码使用",
+            promo_gift="满送赠品 {sku} ×{qty}，请到服务台领取", promotions_saved="本单促销共优惠 {amount}",
             top_up_title="储值充值", top_up_refund_title="储值退款", top_up_paid="充值金额",
             top_up_bonus="赠送金额", top_up_refunded="退款金额",
             top_up_bonus_note="赠送金额不可退", paid_by="支付方式", balance_paid_part="  其中本金",
@@ -260,6 +270,12 @@ class ReceiptTexts:
             lottery="Points end in 8: you may join the lucky draw",
             birthday="Happy birthday! Collect your gift with this receipt",
             next_step="{points} more points for a {amount} gift", upgraded="Upgraded to {tier}",
+            points_promo="  of which promotion bonus {points}",
+            points_expiring="{points} points lapse after {date}: use them soon",
+            coupons_used="Coupons used", coupon_issued="Coupon for you: {name}",
+            coupon_qr_hint="Show this code on your next visit",
+            promo_gift="Gift {sku} x{qty}: collect it at the service desk",
+            promotions_saved="Promotions saved you {amount}",
             top_up_title="STORED VALUE TOP-UP", top_up_refund_title="STORED VALUE REFUND",
             top_up_paid="Top-up", top_up_bonus="Bonus", top_up_refunded="Refunded",
             top_up_bonus_note="Bonus money is not refundable", paid_by="Paid by",
