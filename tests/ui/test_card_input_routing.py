@@ -4,12 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from pos_app.settings import with_section
 from tests.ui.conftest import Till, grab, log_in
+from tests.ui.keys import scanner_scans
 from tests.ui.test_card_screens import identity, make_screen
 from ui.card_dialogs import CardRegisterDialog, CardReplaceDialog
 from ui.main import start_devices
@@ -19,11 +18,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-def burst(widget: QWidget, text: str, delay_ms: int = 1) -> None:
-    """A wedge reader set to send the bare card number: fast digits, then Enter."""
-    for ch in text:
-        QTest.keyClick(widget, ch, Qt.KeyboardModifier.NoModifier, delay_ms)
-    QTest.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, delay_ms)
 
 
 @pytest.fixture
@@ -48,9 +42,9 @@ def test_a_card_shape_in_the_settings_beats_an_in_store_code_with_the_same_digit
                                       card_lengths="6")
     selling = wired.window.selling
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "6900000000017")
+        scanner_scans(selling.input, "6900000000017")
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "100003")                 # 王芳's card, sent as bare digits
+        scanner_scans(selling.input, "100003")                 # 王芳's card, sent as bare digits
     wired.wait_idle(qtbot)
     assert selling.view.member is not None and selling.view.member.account.name == "王芳"
     assert [ln.sku for ln in selling.model.lines] == ["REG100"]
@@ -85,11 +79,11 @@ def test_a_refused_lost_card_says_whose_it_was_keeps_the_member_and_clears_on_th
         wired: Till, qtbot) -> None:  # noqa: ANN001
     selling = wired.window.selling
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, ";100002?")               # 李娜, gold
+        scanner_scans(selling.input, ";100002?")               # 李娜, gold
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "6900000000017")
+        scanner_scans(selling.input, "6900000000017")
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, ";100004?")               # 赵强's card, reported lost
+        scanner_scans(selling.input, ";100004?")               # 赵强's card, reported lost
     wired.wait_idle(qtbot)
     panel = selling.member_panel
     assert panel.problem.isVisible()
@@ -99,5 +93,5 @@ def test_a_refused_lost_card_says_whose_it_was_keeps_the_member_and_clears_on_th
     assert [ln.amount_fen for ln in selling.model.lines] == [8_800]    # still her price
     grab(wired.window, "lost_card_refused_zh_1024")
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "6900000000017")          # the next action
+        scanner_scans(selling.input, "6900000000017")          # the next action
     assert not panel.problem.isVisible()

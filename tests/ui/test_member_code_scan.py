@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from headoffice.member_site.codes import mint
 from headoffice.signing import HeadOfficeSigner
@@ -20,10 +20,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 SIGNER = HeadOfficeSigner.generate()
-
-
-def burst(widget: QWidget, text: str) -> None:
-    scanner_scans(widget, text)
 
 
 @pytest.fixture
@@ -52,9 +48,9 @@ def code_for(till: Till, mobile: str, signer: HeadOfficeSigner = SIGNER) -> str:
 def test_a_scanned_member_code_attaches_the_member_like_a_swipe(wired: Till, qtbot) -> None:  # noqa: ANN001
     selling = wired.window.selling
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "6900000000017")
+        scanner_scans(selling.input, "6900000000017")
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, code_for(wired, "13800002222"))
+        scanner_scans(selling.input, code_for(wired, "13800002222"))
     wired.wait_idle(qtbot)
     assert selling.view.member.account.name == "李娜"
     assert [ln.amount_fen for ln in selling.model.lines] == [8_800]
@@ -80,12 +76,12 @@ def test_a_refused_member_code_says_why(wired: Till, qtbot, case: str, expected:
         text = encode(signed, code.signature)
     if case == "replayed":
         with qtbot.waitSignal(selling.view_shown, timeout=5000):
-            burst(selling.input, text)
+            scanner_scans(selling.input, text)
         wired.wait_idle(qtbot)
     if case == "expired":
         wired.shop.clock.at += timedelta(minutes=5)
     with qtbot.waitSignal(selling.status_message, timeout=5000) as blocker:
-        burst(selling.input, text)
+        scanner_scans(selling.input, text)
     wired.wait_idle(qtbot)
     assert expected in blocker.args[0]
     grab(wired.window, f"member-code-refused-{case}-zh_CN")

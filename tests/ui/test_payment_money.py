@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.tenders import TenderKind
-from tests.ui.conftest import Till, grab, log_in, make_till
+from tests.ui.conftest import Till, grab, log_in
+from tests.ui.keys import scanner_scans
 from ui.main import start_devices
 from ui.payment_dialog import PaymentDialog
 from ui.wedge import WedgeFilter
@@ -19,11 +20,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-def burst(widget: QWidget, text: str, delay_ms: int = 1) -> None:
-    """What a wedge device types: fast keys, then Enter."""
-    for ch in text:
-        QTest.keyClick(widget, ch, Qt.KeyboardModifier.NoModifier, delay_ms)
-    QTest.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, delay_ms)
 
 
 def type_keys(text: str) -> None:
@@ -116,7 +112,8 @@ def test_cash_rounding_is_what_the_core_computed_and_the_change_stays_until_the_
     shop.set_rules(wired.window.selling.session.rules.with_changes(cash_rounding_to_jiao=True))
     selling = wired.window.selling
     selling.session = shop.services.checkout.new_session()
-    burst(selling.input, "6900000000109")
+    with qtbot.waitSignal(selling.view_shown, timeout=5000):
+        scanner_scans(selling.input, "6900000000109")
     pay = open_pay(wired, qtbot, [])
     assert pay.amount.text() == "12.30"              # 抹零: cash due is ¥12.30
     assert pay.rounding_label.text() == "¥0.04" and pay.rounding_label.isVisible()
@@ -135,7 +132,7 @@ def test_cash_rounding_is_what_the_core_computed_and_the_change_stays_until_the_
     grab(wired.window, "sale_change_shown_zh_1024")
     selling.input.setFocus()
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
-        burst(selling.input, "6900000000017")       # the next customer's first scan
+        scanner_scans(selling.input, "6900000000017")       # the next customer's first scan
     assert not selling.money_panel.isVisible()
 
 
