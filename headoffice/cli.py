@@ -80,6 +80,25 @@ def cmd_signing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_messages(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from headoffice.member_site.messaging import recent_log
+    from headoffice.member_site.reminders import send_reminders
+    from headoffice.member_site.wiring import build_member_site
+    from headoffice.signing import HeadOfficeSigner
+    ho = open_headoffice(database_url(args.db))
+    if args.action == "log":
+        with ho.sessions() as s:
+            print(json.dumps(recent_log(s, args.limit, args.member), ensure_ascii=False,
+                             indent=1))
+        return 0
+    site = build_member_site(ho, HeadOfficeSigner.load_or_create(args.signing_key))
+    day = date.fromisoformat(args.date) if args.date else date.today()
+    print(json.dumps(send_reminders(ho, site.messaging, day), ensure_ascii=False, indent=1))
+    return 0
+
+
 def cmd_shop_add(args: argparse.Namespace) -> int:
     open_headoffice(database_url(args.db)).add_shop(args.code, args.name)
     print(f"shop {args.code} added")
@@ -167,6 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     sg = sub.add_parser("signing", help="head office's signing key (member codes, certificates)")
     sg.add_argument("action", choices=["show", "rotate"])
     sg.set_defaults(func=cmd_signing)
+    ms = sub.add_parser("messages", help="SMS to members: the send log, the daily reminder run")
+    ms.add_argument("action", choices=["log", "remind"])
+    ms.add_argument("--limit", type=int, default=200)
+    ms.add_argument("--member", help="only this member's messages (log)")
+    ms.add_argument("--date", help="YYYY-MM-DD for remind (default today)")
+    ms.set_defaults(func=cmd_messages)
     f = sub.add_parser("flags", help="flags and open receivables for head office")
     f.add_argument("--kind")
     f.set_defaults(func=cmd_flags)

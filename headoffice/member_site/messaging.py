@@ -213,6 +213,10 @@ class MessagingService:
                                 purpose="opt_out", template="-", status="opt_out",
                                 reason="reply " + content.strip()[:10], provider=self.sender.name,
                                 provider_id="", at=now))
+        if members:
+            from headoffice.feeds import emit
+            s.flush()
+            emit(s, "members", {m.id for m in members})     # tills learn it on their next pull
         return len(members)
 
 

@@ -63,6 +63,7 @@ class MemberSiteConfig:
     session_max: timedelta = timedelta(hours=12)
     recheck_for_lost: timedelta = timedelta(minutes=10)
     secure_cookies: bool = True
+    sms_reply_token: str = ""                  # the secret path part of the SMS reply callback
 
 
 class SignInRefused(Exception):

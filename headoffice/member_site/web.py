@@ -125,6 +125,28 @@ def member_site_router(site: MemberSite, prefix: str = "/m") -> APIRouter:
         return Response((HERE / "static" / name).read_bytes(), media_type=STATIC[name],
                         headers={"Cache-Control": "public, max-age=3600"})
 
+    @router.post("/sms/replies/{token}")
+    async def sms_replies(request: Request, token: str) -> Response:
+        """Replies to our SMS as the provider pushes them (Alibaba Cloud SmsUp, HTTP push:
+        a JSON list of {phone_number, content, ...}); "T" and the like withdraw consent."""
+        import hmac
+        expected = site.config.sms_reply_token
+        if not expected or not hmac.compare_digest(expected, token):
+            return JSONResponse({"code": 1, "msg": "unknown"}, status_code=404)
+        try:
+            items = await request.json()
+        except ValueError:
+            return JSONResponse({"code": 1, "msg": "bad json"}, status_code=400)
+        if not isinstance(items, list):
+            items = [items]
+        for item in items[:500]:
+            if isinstance(item, dict) and item.get("phone_number") and \
+                    isinstance(item.get("content"), str):
+                mobile = str(item["phone_number"])[-11:]
+                content = item["content"][:20]
+                site.ho._tx(lambda s, m=mobile, c=content: site.messaging.opt_out(s, m, c))
+        return JSONResponse({"code": 0, "msg": "成功"})
+
     @router.get("/login", response_class=HTMLResponse)
     def login(request: Request, next: str = "", mobile: str = "", sent: int = 0) -> Response:  # noqa: A002
         return page(request, "login.html", mobile=mobile[:11], sent=bool(sent), next=next,

@@ -34,7 +34,8 @@ def build_member_site(ho: Any, signer: HeadOfficeSigner, env: dict[str, str] | N
     templates = sms.templates if sms else {}
     messaging = MessagingService(sender, templates, ho.clock)
     config = MemberSiteConfig(public_url=e.get("POS_HQ_MEMBER_URL", "http://127.0.0.1:8700/m"),
-                              secure_cookies=e.get("POS_HQ_MEMBER_INSECURE") != "1")
+                              secure_cookies=e.get("POS_HQ_MEMBER_INSECURE") != "1",
+                              sms_reply_token=e.get("POS_HQ_SMS_REPLY_TOKEN", ""))
     return MemberSite(ho, signer, messaging, config)
 
 

@@ -153,3 +153,16 @@ def test_pos_hq_signing_show_and_rotate(tmp_path: Path, capsys):
     rotated = json.loads(out[out.index("{"):])
     assert len(rotated["keys"]) == 2
     assert sum(k["retired_at"] is None for k in rotated["keys"]) == 1
+
+
+def test_pos_hq_messages_log_and_remind_run_on_an_empty_head_office(tmp_path: Path, capsys):
+    import json
+
+    from headoffice.cli import main
+    db = f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    key = str(tmp_path / "hq.pem")
+    assert main(["--db", db, "--signing-key", key, "messages", "log"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["--db", db, "--signing-key", key, "messages", "remind",
+                 "--date", "2026-11-28"]) == 0
+    assert json.loads(capsys.readouterr().out) == {}

@@ -21,10 +21,11 @@ from tests.headoffice.hq_rig import free_port
 from tests.simulators.aliyun_sms import AliyunSmsSimulator
 from tests.sync.sync_rig import HQ_MEMBERS
 
+REPLY_TOKEN = "replies-7f3a9c1e5b"
 TEMPLATES = {"sign_in": "SMS_310001", "card_lost": "SMS_310002", "birthday": "SMS_310003",
-             "low_balance": "SMS_310004"}
-PROVIDER_TEMPLATES = {"SMS_310001": ["code"], "SMS_310002": ["card"],
-                      "SMS_310003": ["name"], "SMS_310004": ["balance"]}
+             "low_balance": "SMS_310004", "card_expiring": "SMS_310005"}
+PROVIDER_TEMPLATES = {"SMS_310001": ["code"], "SMS_310002": ["card"], "SMS_310003": ["name"],
+                      "SMS_310004": ["balance"], "SMS_310005": ["card", "date"]}
 
 
 @dataclass
@@ -86,7 +87,8 @@ def start_member_hq(ho: HeadOffice, members: list[dict] | None = None
                                        TEMPLATES, endpoint=sms.endpoint, protocol="http"))
     port = free_port()
     site = build_member_site(ho, signer, {"POS_HQ_MEMBER_URL": f"http://127.0.0.1:{port}/m",
-                                          "POS_HQ_MEMBER_INSECURE": "1"}, sender=sender)
+                                          "POS_HQ_MEMBER_INSECURE": "1",
+                                          "POS_HQ_SMS_REPLY_TOKEN": REPLY_TOKEN}, sender=sender)
     site.messaging.templates.update(TEMPLATES)
     publish_member_site(ho, site)
     server = _Server(create_app(ho, site), port).start()

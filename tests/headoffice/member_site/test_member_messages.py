@@ -88,3 +88,55 @@ def test_without_a_provider_messages_are_recorded_not_sent(member_hq: MemberHq):
     out = member_hq.ho._tx(lambda s: ms.send(s, LI_NA, "13800002222", "sign_in",
                                             {"code": "123456"}))
     assert (out.status, out.reason) == ("failed", "no_provider")
+
+
+def test_the_providers_reply_push_records_an_opt_out(member_hq: MemberHq):
+    import httpx
+
+    from tests.headoffice.member_site.member_rig import REPLY_TOKEN
+    member_hq.ho.clock.at = DAYTIME
+    url = f"{member_hq.url}/sms/replies/"
+    body = [{"phone_number": "13800002222", "content": "T", "send_time": "2026-11-28 12:00:00",
+             "dest_code": "1", "sequence_id": 1},
+            {"phone_number": "13800003333", "content": "谢谢", "sequence_id": 2}]
+    assert httpx.post(url + "wrong-token", json=body).status_code == 404
+    r = httpx.post(url + REPLY_TOKEN, json=body)
+    assert r.json() == {"code": 0, "msg": "成功"}
+    with member_hq.ho.sessions() as s:
+        assert s.get(MemberRow, LI_NA).consent_messages is False
+        assert s.get(MemberRow, "0190f000-0000-7000-8000-000000000003").consent_messages is True
+
+
+def test_the_daily_reminder_run_sends_each_reminder_once(member_hq: MemberHq):
+    from datetime import date
+
+    from headoffice.member_site.reminders import send_reminders
+    from headoffice.models import CardRow
+    member_hq.ho.clock.at = DAYTIME
+    with member_hq.ho.sessions() as s, s.begin():
+        s.get(MemberRow, LI_NA).birthday = "1990-11-28"
+        s.get(CardRow, "100003").expires_on = date(2026, 12, 10)
+        s.get(MemberRow, ZHANG_WEI).consent_messages = True
+    # 李娜 has ¥100 (not low), 王芳 ¥1000; nobody is below ¥50 except none: give 张伟 ¥20.
+    from headoffice.ledger import Booking, Ledger
+    from headoffice.models import MemberAccountRow
+
+    def top_up(s):  # noqa: ANN001, ANN202
+        lg = Ledger(s, member_hq.ho.ids)
+        lg.preload({ZHANG_WEI}, set(), set())
+        lg.stored_value(Booking(None, None, None, DAYTIME), ZHANG_WEI, "opening", 2_000, 0)
+        lg.flush()
+    member_hq.ho._tx(top_up)
+    with member_hq.ho.sessions() as s:
+        assert s.get(MemberAccountRow, ZHANG_WEI).balance_paid_fen == 2_000
+    first = send_reminders(member_hq.ho, member_hq.site.messaging, date(2026, 11, 28))
+    assert first == {"birthday": {"sent": 1}, "low_balance": {"sent": 1},
+                     "card_expiring": {"sent": 1}}
+    again = send_reminders(member_hq.ho, member_hq.site.messaging, date(2026, 11, 28))
+    assert again == {"birthday": {"already": 1}, "low_balance": {"already": 1},
+                     "card_expiring": {"already": 1}}
+    got = {(m.phone, m.template_code) for m in member_hq.sms.delivered}
+    assert got == {("13800002222", "SMS_310003"), ("13800001111", "SMS_310004"),
+                   ("13800003333", "SMS_310005")}
+    [low] = member_hq.sms.messages_to("13800001111")
+    assert low.params == {"balance": "20.00"}
