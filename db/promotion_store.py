@@ -181,6 +181,18 @@ class SqlPromotions:
                               .order_by(PointsEntryRow.created_at, PointsEntryRow.id)).all()
         return [PointsMove(at, n, kind == "expiry") for at, n, kind in rows]
 
+    def members_with_points(self) -> list[str]:
+        """Members holding spendable points (the ones whose points can lapse)."""
+        from db.models import MemberRow
+        return list(self.s.scalars(select(MemberRow.id).where(MemberRow.spendable_points > 0)
+                                   .order_by(MemberRow.id)))
+
+    def expirable_coupons(self, at: datetime) -> list[tuple[Coupon, CouponState]]:
+        rows = list(self.s.scalars(select(CouponRow).where(CouponRow.valid_until.is_not(None),
+                                                           CouponRow.valid_until <= at)))
+        entries = self._entries([r.code for r in rows])
+        return [(self._coupon(r), coupon_state(r.code, entries[r.code])) for r in rows]
+
 
 def apply_promotion_document(store: SqlPromotions, key: str, body: dict[str, Any],
                              at: datetime) -> None:
@@ -211,3 +223,4 @@ def apply_promotion_document(store: SqlPromotions, key: str, body: dict[str, Any
     except (KeyError, TypeError, ValueError, PosError) as exc:
         log.warning("promotions document %s not usable: %s", key.split(":")[0],
                     exc.__class__.__name__)
+

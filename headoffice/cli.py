@@ -124,6 +124,15 @@ def cmd_flags(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_daily(args: argparse.Namespace) -> int:
+    """Points and coupon expiry for a day (idempotent: cron runs it daily)."""
+    from datetime import date
+    ho = open_headoffice(database_url(args.db))
+    day = date.fromisoformat(args.day) if args.day else ho.clock().date()
+    print(json.dumps(ho.run_daily_jobs(day), sort_keys=True))
+    return 0
+
+
 def cmd_settle(args: argparse.Namespace) -> int:
     from headoffice.settlement import export_xlsx, settle
     ho = open_headoffice(database_url(args.db))
@@ -195,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("flags", help="flags and open receivables for head office")
     f.add_argument("--kind")
     f.set_defaults(func=cmd_flags)
+    dj = sub.add_parser("daily", help="daily jobs: points and coupon expiry (idempotent)")
+    dj.add_argument("--day", help="ISO date (default today)")
+    dj.set_defaults(func=cmd_daily)
     st = sub.add_parser("settle", help="the monthly stored-value settlement between shops")
     st.add_argument("period", help="YYYY-MM")
     st.add_argument("--xlsx", help="also write an Excel file")

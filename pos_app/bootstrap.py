@@ -9,6 +9,7 @@ from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
 from pos_app.ports.store import PinHasher, UnitOfWorkFactory
 from pos_app.services.auth import AuthService
 from pos_app.services.cards import CardService
+from pos_app.services.expiry import ExpiryService
 from pos_app.services.imports import ImportService
 from pos_app.services.members import MemberService
 from pos_app.services.reports import ReportQueriesFactory, ReportService
@@ -30,6 +31,7 @@ class Services:
     members: MemberService
     cards: CardService
     reports: ReportService | None = None
+    expiry: ExpiryService | None = None
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
@@ -41,7 +43,7 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
     reports = ReportService(report_queries, clock) if report_queries is not None else None
     checkout = CheckoutService(uow, clock, ids, hasher, authoriser, member_codes,
                                numeric_codes)
-    return Services(reports=reports, uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
+    return Services(reports=reports, expiry=ExpiryService(uow, clock), uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=checkout,
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
                     returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),

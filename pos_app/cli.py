@@ -166,6 +166,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         headers = ["reminder", "name", "mobile", "detail", "consent"]
         rows = [[r.kind, r.name, r.mobile, r.detail, "yes" if r.consent else "no"]
                 for r in services.reports.reminders(days=args.days)]
+        if services.expiry is not None:
+            # 积分有效期: members whose points lapse within the rule set's notice (30 days)
+            rows += [["points_expiring", x.name, x.mobile,
+                      f"{x.points} points after {x.last_day.isoformat()}", ""]
+                     for x in services.expiry.expiring()]
     if args.xlsx:
         from receipts.spreadsheet import render_xlsx
         Path(args.xlsx).write_bytes(render_xlsx(args.report, headers, rows, money))
@@ -175,6 +180,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     for row in rows:
         print("\t".join(format_yuan(v) if i in money and isinstance(v, int) else str(v)
                         for i, v in enumerate(row)))
+    return 0
+
+
+def cmd_expire(args: argparse.Namespace) -> int:
+    """The daily job: points past their last day and coupons past their window expire."""
+    from datetime import date
+    services, _ = open_services(resolve_data_dir(args.data_dir))
+    assert services.expiry is not None
+    day = date.fromisoformat(args.day) if args.day else None
+    run = services.expiry.run(day)
+    print(f"{run.points} points of {run.members} members and {run.coupons} coupons expired")
     return 0
 
 
@@ -221,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--days", type=int, default=7, help="reminders: days ahead for birthdays")
     rp.add_argument("--xlsx", help="write an Excel file instead of printing")
     rp.set_defaults(func=cmd_report)
+    ex = sub.add_parser("expire", help="daily job: expire points and coupons (run it daily; "
+                                       "running it again changes nothing)")
+    ex.add_argument("--day", help="the day to run for (ISO date, default today)")
+    ex.set_defaults(func=cmd_expire)
     b = sub.add_parser("backup", help="online backup of the database to a file")
     b.add_argument("target")
     b.set_defaults(func=cmd_backup)

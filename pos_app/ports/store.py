@@ -251,6 +251,10 @@ class Promotions(Protocol):
     def points_moves(self, member_id: str) -> list[PointsMove]:
         """The member's spendable-points entries, oldest first (for expiry lots)."""
         ...
+    def members_with_points(self) -> list[str]: ...
+    def expirable_coupons(self, at: datetime) -> list[tuple[Coupon, CouponState]]:
+        """Coupons whose window ended by `at` (with their state)."""
+        ...
     def unconfirmed_redemptions_fen(self) -> int:
         """The value of coupons this till took that head office has not yet confirmed (the
         coupon feed has not brought their redemption back): the offline exposure."""
