@@ -249,10 +249,12 @@ class DeviceSettingsScreen(QWidget):
             None, (self.tr("LED lights (ESC s n)"), self.display_led8_lights)]))
         column.addWidget(self._group("wedge", self.tr("USB keyboard-wedge readers and scanners"), [
             (self.tr("Prefix"), self.wedge_prefix), (self.tr("Key gap"), self.wedge_gap_ms),
+            None,
             (self.tr("End after"), self.wedge_end_idle_ms),
             (self.tr("Shortest barcode"), self.wedge_min_barcode_length),
             None,
             (self.tr("Card number: track"), self.card_track), (self.tr("field"), self.card_field),
+            None,
             (self.tr("skip characters"), self.card_start), (self.tr("length"), self.card_length),
             None,
             (self.tr("Bare digits are a card number: prefixes"), self.card_prefixes),
@@ -322,6 +324,11 @@ class DeviceSettingsScreen(QWidget):
                 widest, col, row = max(widest, col), 0, row + 1
                 continue
             label, widget = entry
+            if not label and col == 0 and row > 0:
+                # An unlabelled widget opening a later row (a check box) spans the row: in
+                # the first column it would widen every label above it.
+                grid.addWidget(widget, row, 0, 1, -1)
+                continue
             if label:
                 grid.addWidget(QLabel(label), row, col)
                 col += 1

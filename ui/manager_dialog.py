@@ -493,6 +493,8 @@ class SettingsScreen(QWidget):
         form.addRow(self.tr("Language"), self.language)
         labels = {("shop", "shop_code"): self.tr("Shop code"),
                   ("shop", "shop_name"): self.tr("Shop name"),
+                  ("shop", "address"): self.tr("Shop address"),
+                  ("shop", "phone"): self.tr("Shop phone"),
                   ("shop", "till_code"): self.tr("Till code"),
                   ("shop", "receipt_footer"): self.tr("Receipt footer"),
                   ("sync", "headoffice_url"): self.tr("Head office address")}

@@ -105,6 +105,12 @@ def test_qt_message_boxes_and_the_file_dialog_speak_chinese(till: Till, qtbot) -
     files.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     qtbot.addWidget(files)
     files.show()
+    from PySide6.QtWidgets import QTreeView
+    tree = files.findChild(QTreeView, "treeView")
+    qtbot.waitUntil(lambda: tree.model().rowCount(tree.rootIndex()) > 0, timeout=5000)
+    kinds = {tree.model().index(r, 2, tree.rootIndex()).data()
+             for r in range(tree.model().rowCount(tree.rootIndex()))}
+    assert "文件夹" in kinds and "Folder" not in kinds, kinds
     words = " ".join([w.text() for w in files.findChildren(QLabel)]
                      + [w.text() for w in files.findChildren(QPushButton)])
     assert "取消" in words and "保存" in words and "文件名" in words, words

@@ -2558,6 +2558,28 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <comment>All other platforms</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>%1 File</source>
+        <comment>All other platforms</comment>
+        <translation>%1 文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <comment>All other platforms</comment>
+        <translation>文件</translation>
+    </message>
+</context>
+<context>
     <name>QFileDialog</name>
     <message>
         <source>&amp;Look in:</source>
@@ -3226,6 +3248,14 @@ Passes: %9</source>
     <message>
         <source>Shop name</source>
         <translation>门店名称</translation>
+    </message>
+    <message>
+        <source>Shop address</source>
+        <translation>门店地址</translation>
+    </message>
+    <message>
+        <source>Shop phone</source>
+        <translation>门店电话</translation>
     </message>
     <message>
         <source>Till code</source>
