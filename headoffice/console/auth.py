@@ -29,7 +29,7 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"*"}),
     "membership": frozenset({"dashboard", "members", "members.write", "rules", "rules.write",
-                             "catalog", "promotions.write", "privacy",
+                             "catalog", "promotions", "promotions.write", "privacy",
                              "privacy.write"}),
     "finance": frozenset({"dashboard", "money", "money.write", "reports", "worklist",
                           "worklist.write", "members"}),

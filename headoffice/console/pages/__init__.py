@@ -6,6 +6,7 @@ PAGES = [
     "dashboard",
     "members",
     "rules",
+    "promotions",
     "catalog",
     "shops",
     "money",
