@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pos_app.domain.sale import receipt_no_from_link
+
 RECEIPT_QR_PREFIX = "POS:R:"
 # T01-261128-000123: till code, day, sequence (db next_receipt_no).
 _RECEIPT_NO = re.compile(r"^[A-Za-z0-9]{1,10}-\d{6}-\d{4,8}$")
@@ -77,7 +79,11 @@ Recogniser = Callable[[str], RoutedInput | None]
 
 
 def receipt_number(text: str) -> str | None:
-    """The receipt number in a receipt's QR payload or as printed; None if it is not one."""
+    """The receipt number in a receipt's QR payload (POS:R: or the e-receipt link) or as
+    printed; None if it is not one."""
+    linked = receipt_no_from_link(text)
+    if linked is not None:
+        return linked
     if text.upper().startswith(RECEIPT_QR_PREFIX):
         return text[len(RECEIPT_QR_PREFIX):].strip() or None
     return text if _RECEIPT_NO.match(text) else None

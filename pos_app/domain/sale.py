@@ -136,6 +136,12 @@ def receipt_link(base_url: str, receipt_no: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/r/{receipt_no}/{token}"
 
 
+def receipt_no_from_link(text: str) -> str | None:
+    """The receipt number in an e-receipt link, None if `text` is not one."""
+    m = _LINK.match(text.strip())
+    return m.group(1) if m else None
+
+
 def receipt_no_from_scan(text: str) -> str:
     """A typed or scanned receipt reference (number, POS:R: code or e-receipt link) back to
     the receipt number."""

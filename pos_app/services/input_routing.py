@@ -6,14 +6,17 @@ from collections.abc import Iterable
 from pos_app.domain.errors import PosError
 from pos_app.domain.input_routing import (CardNumberFormat, InputKind, InputRouter, Recogniser,
                                           RoutedInput)
-from pos_app.domain.member_code import looks_like_member_code
+from pos_app.domain.member_code import looks_like_member_code, looks_like_numeric_member_code
 from pos_app.ports.store import UnitOfWorkFactory
 from pos_app.services.selling import parse_entry
 
 
 def member_code(text: str) -> RoutedInput | None:
-    """The phone member code (a rotating, head-office-signed code shown on the member's phone)."""
-    return RoutedInput(InputKind.MEMBER_CODE, text) if looks_like_member_code(text) else None
+    """The phone member code (a rotating, head-office-signed code shown on the member's phone),
+    or its numeric form (18 digits from 96, checked online), before any card or product rule."""
+    if looks_like_member_code(text) or looks_like_numeric_member_code(text):
+        return RoutedInput(InputKind.MEMBER_CODE, text)
+    return None
 
 
 def store_router(uow: UnitOfWorkFactory, card_format: CardNumberFormat,

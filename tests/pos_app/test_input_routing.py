@@ -47,3 +47,20 @@ def test_added_recognisers_are_asked_first() -> None:
                      if t.startswith("MC") else None)
     assert r.route("MC12345") == RoutedInput(InputKind.MEMBER_CODE, "12345")
     assert r.route("100001").kind is InputKind.CARD
+
+
+def test_phone_codes_and_e_receipt_links_are_routed_before_cards_and_products():
+    from headoffice.member_site.codes import mint
+    from headoffice.signing import HeadOfficeSigner
+    from pos_app.domain.input_routing import InputKind, InputRouter
+    from pos_app.services.input_routing import member_code
+    router = InputRouter(recognisers=[member_code], is_product=lambda t: False,
+                         is_card=lambda t: True)
+    qr = mint(HeadOfficeSigner.generate(), "0190f000-0000-7000-8000-000000000002", 59_866_666, 30)
+    assert router.route(qr).kind is InputKind.MEMBER_CODE
+    assert router.route("961234567890123456").kind is InputKind.MEMBER_CODE
+    assert router.route("9612 3456 7890 1234 56").kind is InputKind.MEMBER_CODE
+    assert router.route("880000000001").kind is InputKind.CARD
+    link = "https://hq.example.cn/m/r/T01-261128-000123/q5Yb3cR0-k2_Zt9LmW4xAA"
+    routed = router.route(link)
+    assert (routed.kind, routed.value) == (InputKind.RECEIPT, "T01-261128-000123")

@@ -85,3 +85,13 @@ def test_a_refused_member_code_says_why(wired: Till, qtbot, case: str, expected:
     wired.wait_idle(qtbot)
     assert expected in blocker.args[0]
     grab(wired.window, f"member-code-refused-{case}-zh_CN")
+
+
+def test_a_numeric_member_code_on_a_till_without_head_office_says_to_scan_the_qr(
+        wired: Till, qtbot) -> None:  # noqa: ANN001
+    selling = wired.window.selling
+    with qtbot.waitSignal(selling.status_message, timeout=5000) as blocker:
+        scanner_scans(selling.input, "961234567890123456")
+    wired.wait_idle(qtbot)
+    assert "需要总部联网核验" in blocker.args[0]
+    assert selling.model.rowCount() == 0             # not taken for a product either
