@@ -41,7 +41,7 @@ from ui.card_errors import describe_card_error, show_card_error
 from ui.card_ic import IcCardDesk
 from ui.context import PrintResult, TillContext
 from ui.error_messages import card_problem
-from ui.formatting import card_status_name, ledger_kind_name, tier_name, yuan
+from ui.formatting import card_status_name, ledger_kind_name, ledger_note_text, tier_name, yuan
 from ui.wedge import make_capture_field
 
 log = logging.getLogger(__name__)
@@ -381,7 +381,7 @@ class MemberCardsScreen(QWidget):
             else:
                 ledger, change = self.tr("Balance"), yuan(h.first + h.second)
             rows.append([h.at.strftime("%Y-%m-%d %H:%M"), ledger, ledger_kind_name(h.kind),
-                         change, h.receipt_no or "", h.note])
+                         change, h.receipt_no or "", ledger_note_text(h.note)])
         fill_table(self.ledger, rows)
         fill_table(self.passes, [[p.name, f"{p.uses_left}/{p.uses_total}", yuan(p.price_fen),
                                   p.expires_on.isoformat() if p.expires_on else "—",

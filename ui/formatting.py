@@ -120,3 +120,11 @@ def ledger_kind_name(kind: str) -> str:
              "opening": tr_fill("Formatting", "opening balance"),
              "adjustment": tr_fill("Formatting", "adjustment")}
     return names.get(kind, kind)
+
+
+def ledger_note_text(note: str) -> str:
+    """A ledger entry's note as the screen shows it: the words the system writes itself
+    (an opening balance from a CSV import is noted "import") in the till's language; a
+    person's own note as it was typed."""
+    names = {"import": tr_fill("Formatting", "imported from a CSV file")}
+    return names.get(note, note)

@@ -24,7 +24,8 @@ from pos_app.settings import Settings, with_section
 from ui.context import TillContext
 from ui.device_settings import DeviceSettingsScreen
 from ui.error_messages import describe, role_name
-from ui.formatting import card_status_name, ledger_kind_name, tender_name, tier_name, yuan
+from ui.formatting import (card_status_name, ledger_kind_name, ledger_note_text, tender_name,
+                           tier_name, yuan)
 from ui.type_scale import BODY, set_size
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ class MembersScreen(QWidget):
             else:
                 ledger, change = self.tr("Balance"), yuan(h.first + h.second)
             rows.append([h.at.strftime("%Y-%m-%d %H:%M"), ledger, ledger_kind_name(h.kind),
-                         change, h.receipt_no or "", h.note])
+                         change, h.receipt_no or "", ledger_note_text(h.note)])
         _fill(self.history, rows)
 
 

@@ -180,3 +180,16 @@ def test_no_dialog_text_is_smaller_than_the_body_size(till: Till, qtbot) -> None
         assert top is not None
         assert _too_small(top) == [], type(top).__name__
     assert QApplication.font().pointSizeF() == BODY
+
+
+def test_ledger_notes_the_system_wrote_are_in_chinese(till: Till, qtbot) -> None:  # noqa: ANN001
+    from ui.manager_dialog import MembersScreen
+    screen = MembersScreen(till.ctx)
+    qtbot.addWidget(screen)
+    screen.query.setText("李娜")
+    screen.search()
+    till.wait_idle(qtbot)
+    till.wait_idle(qtbot)
+    qtbot.waitUntil(lambda: screen.history.rowCount() > 0, timeout=5000)
+    notes = [screen.history.item(r, 5).text() for r in range(screen.history.rowCount())]
+    assert "从 CSV 文件导入" in notes and "import" not in notes, notes

@@ -1542,6 +1542,10 @@
         <source>adjustment</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>imported from a CSV file</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>

@@ -1546,6 +1546,10 @@
         <source>adjustment</source>
         <translation>调整</translation>
     </message>
+    <message>
+        <source>imported from a CSV file</source>
+        <translation>从 CSV 文件导入</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
