@@ -141,7 +141,33 @@ def _before_commit(session: Session) -> None:
                           for (d, shop), counts in sorted(acc.items())])
 
 
-@event.listens_for(Session, "after_rollback")
-def _rolled_back(session: Session) -> None:
-    session.info.pop(FIGURES, None)
-    session.info.pop(SEARCH, None)
+# A push that meets a bad event runs again with a savepoint per event (service.push): what a
+# rolled-back savepoint counted must go with it, and nothing outlives the transaction.
+SNAPSHOTS = "console_figure_snapshots"
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _savepoint_started(session: Session, trans: Any) -> None:
+    if trans.nested:
+        acc = session.info.get(FIGURES)
+        copy = {k: Counter(v) for k, v in acc.items()} if acc else None
+        session.info.setdefault(SNAPSHOTS, {})[id(trans)] = copy
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _savepoint_rolled_back(session: Session, previous: Any) -> None:
+    if previous.nested and id(previous) in session.info.get(SNAPSHOTS, {}):
+        copy = session.info[SNAPSHOTS].pop(id(previous))
+        if copy is None:
+            session.info.pop(FIGURES, None)
+        else:
+            session.info[FIGURES] = defaultdict(Counter, copy)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, trans: Any) -> None:
+    if trans.nested:
+        session.info.get(SNAPSHOTS, {}).pop(id(trans), None)
+    elif trans.parent is None:
+        for key in (FIGURES, SEARCH, SNAPSHOTS):
+            session.info.pop(key, None)
