@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.engine import create_sqlite_engine
 from db.models import (
@@ -21,6 +21,34 @@ from db.models import (
 )
 from pos_app.domain.money import format_yuan
 from pos_app.services.reports import Reminder, ReportRow
+
+
+def transaction_sign() -> Any:
+    """+1 for a sale, -1 for the return that takes back the last of a sale, 0 for a partial
+    return: a transaction counts once and goes only when nothing of it is kept. The sales,
+    member-analysis and Z reports all count with this."""
+    other = aliased(SaleRow)
+    sold = aliased(SaleLineRow)
+    back = aliased(SaleLineRow)
+    later = aliased(SaleRow)
+    qty_sold = (select(func.coalesce(func.sum(sold.qty), 0))
+                .where(sold.sale_id == SaleRow.original_sale_id).scalar_subquery())
+    qty_back = (select(func.coalesce(func.sum(back.qty), 0))
+                .join(other, other.id == back.sale_id)
+                .where(other.original_sale_id == SaleRow.original_sale_id).scalar_subquery())
+    newer = (select(func.count()).select_from(later)
+             .where(later.original_sale_id == SaleRow.original_sale_id,
+                    or_(later.created_at > SaleRow.created_at,
+                        and_(later.created_at == SaleRow.created_at, later.id > SaleRow.id)))
+             .scalar_subquery())
+    return case((SaleRow.kind == "sale", 1),
+                (and_(qty_back >= qty_sold, newer == 0), -1), else_=0)
+
+
+def sale_qty() -> Any:
+    lines = aliased(SaleLineRow)
+    return (select(func.coalesce(func.sum(lines.qty), 0))
+            .where(lines.sale_id == SaleRow.id).scalar_subquery())
 
 
 class SqlReportQueries:
@@ -42,7 +70,7 @@ class SqlReportQueries:
             key = {"day": func.strftime("%Y-%m-%d", SaleRow.created_at),
                    "hour": func.strftime("%H:00", SaleRow.created_at),
                    "cashier": UserRow.display_name}[dimension]
-            stmt = (select(key, func.sum(sign), func.sum(sign * 0),
+            stmt = (select(key, func.sum(transaction_sign()), func.sum(sign * sale_qty()),
                            func.sum(sign * (SaleRow.total_fen - SaleRow.rounding_fen)))
                     .select_from(SaleRow).join(UserRow, UserRow.id == SaleRow.user_id)
                     .where(period).group_by(key).order_by(key))
@@ -65,14 +93,20 @@ class SqlReportQueries:
                 for k, c, q, a in self._s.execute(stmt)]
 
     def member_figures(self, start: datetime, end: datetime) -> dict[str, int]:
-        period = and_(SaleRow.created_at >= start, SaleRow.created_at < end,
-                      SaleRow.kind == "sale")
+        # Net of returns, counted the way the sales and Z reports count: a transaction goes
+        # only with the return of the last of it; money goes with every return.
+        period = and_(SaleRow.created_at >= start, SaleRow.created_at < end)
+        sign = case((SaleRow.kind == "return", -1), else_=1)
+        t = transaction_sign()
+        net = sign * (SaleRow.total_fen - SaleRow.rounding_fen)
+        is_member = SaleRow.member_id.is_not(None)
         sales = self._s.execute(select(
-            func.count(), func.count(SaleRow.member_id),
-            func.coalesce(func.sum(SaleRow.total_fen - SaleRow.rounding_fen), 0),
-            func.coalesce(func.sum(case((SaleRow.member_id.is_not(None),
-                                         SaleRow.total_fen - SaleRow.rounding_fen), else_=0)), 0),
-            func.count(func.distinct(SaleRow.member_id))).where(period)).one()
+            func.coalesce(func.sum(t), 0),
+            func.coalesce(func.sum(case((is_member, t), else_=0)), 0),
+            func.coalesce(func.sum(net), 0),
+            func.coalesce(func.sum(case((is_member, net), else_=0)), 0),
+            func.count(func.distinct(case((SaleRow.kind == "sale", SaleRow.member_id),
+                                          else_=None)))).where(period)).one()
         members = self._s.execute(select(
             func.count(), func.coalesce(func.sum(MemberRow.spendable_points), 0),
             func.coalesce(func.sum(MemberRow.balance_paid_fen + MemberRow.balance_bonus_fen), 0),

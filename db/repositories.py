@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -550,6 +550,12 @@ class SqlShifts:
         returns = one(select(func.count(), func.coalesce(func.sum(SaleRow.total_fen), 0),
                              func.coalesce(func.sum(SaleRow.rounding_fen), 0))
                       .where(SaleRow.shift_id == shift_id, SaleRow.kind == "return"))
+        from db.reports import transaction_sign
+        t = transaction_sign()
+        net = one(select(func.coalesce(func.sum(t), 0),
+                         func.coalesce(func.sum(case((SaleRow.member_id.is_not(None), t),
+                                                     else_=0)), 0))
+                  .where(SaleRow.shift_id == shift_id))
         tenders = s.execute(select(SaleRow.kind, TenderRow.kind, func.count(),
                                    func.coalesce(func.sum(TenderRow.amount_fen), 0))
                             .join(SaleRow, SaleRow.id == TenderRow.sale_id)
@@ -591,6 +597,7 @@ class SqlShifts:
             "stored_value_spent_fen": sv_sales[0],
             "pay_ins_fen": moves[0], "pay_outs_fen": -moves[1],
             "cash_topups_fen": cash_sv[0], "cash_sv_refunds_fen": -cash_sv[1],
+            "transactions": int(net[0]), "member_transactions": int(net[1]),
         }
 
     def hold(self, held_id: str, till_id: str, label: str, body: str, at: datetime) -> None:

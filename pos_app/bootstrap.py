@@ -40,9 +40,10 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    member_codes: MemberCodeStore | None = None,
                    numeric_codes: NumericCodeResolver | None = None) -> Services:
     """Every use-case service over the given adapters; reports need their read-only queries."""
-    reports = ReportService(report_queries, clock) if report_queries is not None else None
     checkout = CheckoutService(uow, clock, ids, hasher, authoriser, member_codes,
                                numeric_codes)
+    reports = (ReportService(report_queries, clock, checkout.rules)
+               if report_queries is not None else None)
     return Services(reports=reports, expiry=ExpiryService(uow, clock), uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=checkout,
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),

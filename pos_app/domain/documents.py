@@ -130,6 +130,10 @@ class ZReport:
     member_sales_count: int
     expected_cash_fen: int
     counted_cash_fen: int | None
+    # Transactions net of returns (a sale goes only with the return of the last of it), as the
+    # sales and member-analysis reports count them.
+    transactions: int = 0
+    member_transactions: int = 0
 
     @property
     def cash_difference_fen(self) -> int | None:

@@ -1,6 +1,7 @@
 """Manager reports: sales by dimension, member analysis, reminders, points liability (rules §9)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -9,6 +10,7 @@ from lunar_python import Solar
 
 from pos_app.domain.birthday import Birthday, Calendar
 from pos_app.domain.errors import ValidationFailed
+from pos_app.domain.rules import RuleSet, default_rule_set
 from pos_app.ports.clock import Clock
 
 DIMENSIONS = ("day", "cashier", "tender", "category", "product", "hour")
@@ -77,10 +79,11 @@ class ReportService:
     """Read-only figures for managers; nothing here writes."""
 
     def __init__(self, queries: ReportQueriesFactory, clock: Clock,
-                 ladder_first_points: int = 1_000) -> None:
+                 rules: Callable[[], RuleSet] | None = None) -> None:
         self._q = queries
         self._clock = clock
-        self._first_step = ladder_first_points
+        # Reminders read the rule set in force (the first gift step), never a fixed number.
+        self._rules = rules or (lambda: default_rule_set())
 
     def sales(self, dimension: str, start: date, end: date) -> list[ReportRow]:
         """Sales (net of returns) from `start` to `end` inclusive, grouped by a dimension."""
@@ -120,7 +123,7 @@ class ReportService:
             out += q.low_balance(low_balance_fen, limit)
             out += q.expiring(today + timedelta(days=expiring_days), limit)
             out += q.dormant(_start(today - timedelta(days=dormant_days)), limit)
-            out += q.redeemable(self._first_step, limit)
+            out += q.redeemable(self._rules().ladder_first_points, limit)
         return out
 
 

@@ -145,4 +145,5 @@ class ShiftService:
             stored_value_spent_fen=f["stored_value_spent_fen"],
             stored_value_refunded_fen=refunded, pay_ins_fen=f["pay_ins_fen"],
             pay_outs_fen=f["pay_outs_fen"], member_sales_count=f["member_sales_count"],
+            transactions=f["transactions"], member_transactions=f["member_transactions"],
             expected_cash_fen=expected, counted_cash_fen=counted)

@@ -45,7 +45,8 @@ def test_member_analysis_compares_member_and_non_member_tickets(stocked):
     a = stocked.services.reports.members(DAY, DAY)
     assert (a.sales_count, a.member_sales_count) == (3, 1)
     assert a.member_avg_ticket_fen == 8_800
-    assert a.non_member_avg_ticket_fen == (20_000 + 5_000) // 2
+    # Net of returns: the first sale kept ¥100 of its ¥200 and is still one transaction.
+    assert a.non_member_avg_ticket_fen == (20_000 - 10_000 + 5_000) // 2
     assert a.member_share_of_sales_bp == 3_333
     assert a.points_liability == 990 + 8 + 1_200
 
@@ -76,3 +77,32 @@ def test_reports_export_to_excel_with_exact_money(stocked):
     assert values[0] == ("tender", "count", "qty", "amount")
     assert {v[0]: str(v[3]) for v in values[1:]} == {"cash": "100", "stored_value": "88",
                                                     "wechat": "50"}
+
+
+def test_reports_agree_on_transactions_and_quantities_net_of_returns(stocked):
+    trade(stocked)                                   # 3 sales, one partly returned
+    cashier = stocked.cashier
+    s = stocked.services.checkout.new_session()
+    s.add("3*WATER")
+    s.attach_card("100003")
+    water = s.complete([TenderInput(CASH, 480)], cashier)
+    returns = stocked.services.returns
+    returns.return_items(water.receipt_no, {1: 1}, cashier, stocked.manager)   # partial: 0
+    returns.return_items(water.receipt_no, {1: 2}, cashier, stocked.manager)   # the rest: -1
+    reports = stocked.services.reports
+    (day,) = reports.sales("day", DAY, DAY)
+    (by_cashier,) = reports.sales("cashier", DAY, DAY)
+    assert (day.count, day.qty) == (3, 2 + 1 + 1 - 1)
+    assert (by_cashier.count, by_cashier.qty) == (day.count, day.qty)
+    a = reports.members(DAY, DAY)
+    z = stocked.services.shifts.z_report()
+    assert a.sales_count == z.transactions == day.count == 3
+    assert a.member_sales_count == z.member_transactions == 1
+    assert a.revenue_fen == day.amount_fen
+
+
+def test_reminders_read_the_first_gift_step_of_the_rule_set_in_force(stocked):
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(ladder_first_points=900))
+    found = {r.name for r in stocked.services.reports.reminders() if r.kind == "redeemable"}
+    assert found == {"李娜", "王芳"}                   # 990 and 1,200 points
