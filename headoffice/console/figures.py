@@ -2,7 +2,8 @@
 
 - `daily_figures`: per shop and business day (the till's sale date), sales, returns, member
   sales, points issued/redeemed, stored value taken and spent, new members;
-- `member_search`: each member's name, its pinyin and initials, and the mobile's last 4.
+- `member_search`: each member's name, its pinyin and initials, and the mobile's last 4;
+- `tier_changes`: each change of a member's tier (the member page's tier history).
 
 `note()` is the one call ingest makes per applied event; it only adds to counters kept in
 `session.info`. Just before the transaction commits, the counters become one upsert per
@@ -14,10 +15,10 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session, attributes
 
-from headoffice.console.models import DailyFigureRow, MemberSearchRow
+from headoffice.console.models import DailyFigureRow, MemberSearchRow, TierChangeRow
 from headoffice.models import MemberRow
 
 FIGURES = "console_daily_figures"
@@ -122,11 +123,22 @@ def reindex(session: Session, member_ids: set[str]) -> None:
     session.flush()
 
 
+TIERS = "console_tier_changes"
+
+
 @event.listens_for(Session, "after_flush")
 def _members_written(session: Session, _ctx: Any) -> None:
-    dirty = [o.id for o in list(session.new) + list(session.dirty) if isinstance(o, MemberRow)]
-    if dirty:
-        session.info.setdefault(SEARCH, set()).update(dirty)
+    written = [o for o in list(session.new) + list(session.dirty) if isinstance(o, MemberRow)]
+    if not written:
+        return
+    session.info.setdefault(SEARCH, set()).update(o.id for o in written)
+    for o in written:
+        hist = attributes.get_history(o, "tier_code")
+        if hist.added and not o.stub:
+            before = hist.deleted[0] if hist.deleted else None
+            if before != hist.added[0]:
+                session.info.setdefault(TIERS, []).append(
+                    (o.id, before, hist.added[0], o.updated_at))
 
 
 @event.listens_for(Session, "before_commit")
@@ -135,6 +147,10 @@ def _before_commit(session: Session) -> None:
     ids = session.info.pop(SEARCH, None)
     if ids:
         reindex(session, ids)
+    tiers = session.info.pop(TIERS, None)
+    if tiers:
+        session.execute(insert(TierChangeRow), [
+            {"member_id": m, "from_tier": a, "to_tier": b, "at": at} for m, a, b, at in tiers])
     acc = session.info.pop(FIGURES, None)
     if acc:
         _upsert(session, [{"day": d, "shop_id": shop, **counts}
@@ -169,5 +185,5 @@ def _transaction_ended(session: Session, trans: Any) -> None:
     if trans.nested:
         session.info.get(SNAPSHOTS, {}).pop(id(trans), None)
     elif trans.parent is None:
-        for key in (FIGURES, SEARCH, SNAPSHOTS):
+        for key in (FIGURES, SEARCH, SNAPSHOTS, TIERS):
             session.info.pop(key, None)

@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 
 from headoffice.console.auth import BadUserInput, Who, audit
 from headoffice.console.figures import reindex
-from headoffice.console.models import MemberMergeRow, MemberSearchRow, PrivacyRequestRow
+from headoffice.console.models import (
+    MemberMergeRow,
+    MemberSearchRow,
+    PrivacyRequestRow,
+    TierChangeRow,
+)
 from headoffice.feeds import emit
 from headoffice.ingest import MEMBER_FIELDS, _card_event, _member_updated, new_changed
 from headoffice.ledger import Booking, Ledger
@@ -131,10 +136,13 @@ def detail(s: Session, member_id: str) -> dict[str, Any]:
     same_mobile = s.scalars(select(MemberRow.id).where(
         MemberRow.mobile == m.mobile, MemberRow.id != member_id)).all() if m.mobile else []
     requests = requests_of(s, member_id)
+    tiers = s.scalars(select(TierChangeRow).where(TierChangeRow.member_id == member_id)
+                      .order_by(TierChangeRow.id.desc()).limit(50)).all()
     return {"m": m, "acct": acct, "home_shop": shops.get(m.home_shop_id, ""), "cards": cards,
             "points": points[-200:][::-1], "sv": sv[-200:][::-1], "visits": visits,
             "merged_into": merged_into.into_id if merged_into else None,
             "merged_from": merged_from, "same_mobile": same_mobile, "requests": requests,
+            "tier_history": tiers,
             "erased": json.loads(m.field_clocks or "{}").get("name") == ERASED_STAMP}
 
 

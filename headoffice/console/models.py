@@ -225,3 +225,14 @@ class TillReportRow(Base):
     backlog: Mapped[int] = mapped_column(BigInteger, default=0)
     clock_skew_s: Mapped[int] = mapped_column(Integer, default=0)   # till clock - HQ clock
     reported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TierChangeRow(Base):
+    """A member's tier as it changed at head office (from a till's event or the console)."""
+
+    __tablename__ = "tier_changes"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    from_tier: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_tier: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime)

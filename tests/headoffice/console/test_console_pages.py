@@ -209,6 +209,12 @@ def test_merge_two_records_and_pipl_export_then_erase(server: Any, hq: Any, chai
                                      "name": "李娜", "mobile": "13900009999",
                                      "card_no": "100009", "paid_fen": 500, "points": 10}])
     boss = login(server.url)
+    r = boss.post(f"/console/members/{ZHANG_WEI}/edit", data={
+        "csrf": boss.csrf, "name": "张伟", "mobile": "13800001111", "tier_code": "gold",
+        "birthday": "1990-05-01", "birthday_calendar": "solar"})
+    assert r.status_code == 303
+    page = boss.get(f"/console/members/{ZHANG_WEI}").text
+    assert "regular → gold" in page and "– → regular" in page      # the tier history
     r = boss.post(f"/console/members/{LI_NA}/merge",
                   data={"csrf": boss.csrf, "other": "100009"})
     assert r.status_code == 303
@@ -237,7 +243,8 @@ def test_merge_two_records_and_pipl_export_then_erase(server: Any, hq: Any, chai
         req = s.scalars(select(MemberDataRequestRow)).one()
         assert req.status == "done" and req.handled_by == "boss"
         actions = [a.action for a in s.scalars(select(AuditRow).order_by(AuditRow.id))]
-    assert actions[-3:] == ["member.merged", "member.exported", "member.erased"]
+    assert actions[-4:] == ["member.edited", "member.merged", "member.exported",
+                            "member.erased"]
     assert boss.get("/console/members", params={"q": "zhangwei"}).text.count(
         "/console/members/") == 0
 
