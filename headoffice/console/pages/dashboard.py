@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from headoffice.console.auth import Who
-from headoffice.console.models import DailyFigureRow, WorkNoteRow
+from headoffice.console.models import DailyFigureRow, TillReportRow, WorkNoteRow
 from headoffice.console.periods import business_day, local_time, period_starts
 from headoffice.console.web import check_shop, console_of, need
 from headoffice.models import FlagRow, MemberAccountRow, ReceivableRow, ShopRow, TillRow
@@ -81,15 +81,17 @@ def dashboard(request: Request, shop: str | None = None,
     def work(s: Session) -> dict[str, Any]:
         shops = {r.id: r for r in s.scalars(select(ShopRow).order_by(ShopRow.code))}
         figs = figures(s, today, shop_id)
-        tills = s.execute(select(TillRow, ShopRow.code).join(ShopRow, ShopRow.id == TillRow.shop_id)
+        tills = s.execute(select(TillRow, ShopRow.code, TillReportRow.backlog)
+                          .join(ShopRow, ShopRow.id == TillRow.shop_id)
+                          .outerjoin(TillReportRow, TillReportRow.till_id == TillRow.id)
                           .where(TillRow.revoked_at.is_(None), TillRow.key_hash.is_not(None),
                                  *([TillRow.shop_id == shop_id] if shop_id else []))
                           .where((TillRow.last_seen_at.is_(None)) |
                                  (TillRow.last_seen_at < now - OFFLINE_AFTER))
                           .order_by(TillRow.last_seen_at)).all()
         out: dict[str, Any] = {"figs": figs, "shops": shops,
-                               "offline": [(code, t.code, local_time(t.last_seen_at))
-                                           for t, code in tills]}
+                               "offline": [(code, t.code, local_time(t.last_seen_at), backlog)
+                                           for t, code, backlog in tills]}
         if not shop_id:
             pts, paid, bonus = s.execute(select(
                 func.coalesce(func.sum(MemberAccountRow.spendable_points), 0),

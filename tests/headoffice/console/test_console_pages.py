@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -312,6 +312,10 @@ def test_dashboard_and_reports_come_from_the_figures_kept_on_ingest(
     assert page.locator("table.kpi").inner_text().count("80.0%") == 3   # members' share
     page.wait_for_function("document.querySelector('[data-chart] canvas') !== null")
     shoot(page, "dashboard")
+    assert page.locator("table.offline").count() == 0
+    hq.clock.at += timedelta(hours=1)                    # the till has been quiet for an hour
+    page.reload()
+    assert "S001" in page.locator("table.offline").inner_text()
     boss = login(server.url)
     r = boss.get("/console/reports", params={"by": "tender", "start": "2026-11-01",
                                               "end": "2026-11-30"})
