@@ -493,3 +493,19 @@ class CouponEntryRow(Base):
     __table_args__ = (CheckConstraint(
         "kind IN ('issued','redeemed','returned','expired','double_redeemed')",
         name="ck_coupon_entry_kind"),)
+
+
+class PackageSaleRow(Base):
+    """A top-up package sold at this till (储值套餐): what it gave, so a refund reverses it."""
+
+    __tablename__ = "package_sales"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    package_id: Mapped[str] = mapped_column(String(64))
+    package_version: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)              # the package as sold
+    coupons: Mapped[str] = mapped_column(Text, default="")   # codes issued, space separated
+    tier_before: Mapped[str] = mapped_column(String(16))
+    tender: Mapped[str] = mapped_column(String(16))
+    sold_at: Mapped[datetime] = mapped_column(DateTime)
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -29,6 +29,7 @@ from pos_app.domain.coupons import (
     template_to_dict,
 )
 from pos_app.domain.errors import PosError
+from pos_app.domain.packages import TopUpPackage, package_from_dict, package_to_dict
 from pos_app.domain.points_expiry import PointsMove
 from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_to_dict
 
@@ -194,6 +195,61 @@ class SqlPromotions:
         return [(self._coupon(r), coupon_state(r.code, entries[r.code])) for r in rows]
 
 
+    # -- top-up packages (documents on the promotions feed, sales in package_sales) ------
+    def packages(self) -> list[TopUpPackage]:
+        from db.models import SyncDocumentRow
+        out = []
+        for body in self.s.scalars(select(SyncDocumentRow.body).where(
+                SyncDocumentRow.stream == "promotions", SyncDocumentRow.key.like("package:%"))
+                .order_by(SyncDocumentRow.key)):
+            d = json.loads(body)
+            if not d.get("withdrawn"):
+                out.append(package_from_dict(d["package"]))
+        return out
+
+    def put_package(self, package: TopUpPackage, withdrawn: bool = False) -> None:
+        """Store a package as the feed would (tests and a till without head office)."""
+        from db.models import SyncDocumentRow
+        key = f"package:{package.id}"
+        body = json.dumps({"package": package_to_dict(package), "withdrawn": withdrawn},
+                          ensure_ascii=False, sort_keys=True)
+        row = self.s.get(SyncDocumentRow, ("promotions", key))
+        if row is None:
+            self.s.add(SyncDocumentRow(stream="promotions", key=key, version=package.version,
+                                       body=body))
+        else:
+            row.version, row.body = package.version, body
+        self.s.flush()
+
+    def add_package_sale(self, sale_id: str, package: TopUpPackage, member_id: str,
+                         coupons: list[str], tier_before: str, tender: str,
+                         at: datetime) -> None:
+        from db.models import PackageSaleRow
+        self.s.add(PackageSaleRow(id=sale_id, package_id=package.id,
+                                  package_version=package.version, member_id=member_id,
+                                  body=json.dumps(package_to_dict(package), ensure_ascii=False),
+                                  coupons=" ".join(coupons), tier_before=tier_before,
+                                  tender=tender, sold_at=at))
+        self.s.flush()
+
+    def package_sale(self, sale_id: str) -> tuple[TopUpPackage, str, list[str], str, str,
+                                                  datetime | None] | None:
+        """(package, member id, coupon codes, tier before, tender, refunded at)."""
+        from db.models import PackageSaleRow
+        row = self.s.get(PackageSaleRow, sale_id)
+        if row is None:
+            return None
+        return (package_from_dict(json.loads(row.body)), row.member_id, row.coupons.split(),
+                row.tier_before, row.tender, row.refunded_at)
+
+    def mark_package_refunded(self, sale_id: str, at: datetime) -> None:
+        from db.models import PackageSaleRow
+        row = self.s.get(PackageSaleRow, sale_id)
+        if row is not None:
+            row.refunded_at = at
+            self.s.flush()
+
+
 def apply_promotion_document(store: SqlPromotions, key: str, body: dict[str, Any],
                              at: datetime) -> None:
     """A promotion, coupon template or coupon (with its ledger) from head office's feed.
@@ -206,6 +262,8 @@ def apply_promotion_document(store: SqlPromotions, key: str, body: dict[str, Any
                 store.withdraw(p.id, p.version, at)
             else:
                 store.put(p, at)
+        elif key.startswith("package:"):
+            package_from_dict(body["package"])   # kept as the feed stored it; checked here
         elif key.startswith("coupon_template:"):
             store.put_template(template_from_dict(body["coupon_template"]), at)
         elif key.startswith("coupon:"):

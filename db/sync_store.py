@@ -50,7 +50,7 @@ _MEMBER_FIELDS = ("name", "mobile", "gender", "birthday", "birthday_calendar",
 
 
 def _is_engine_document(key: str) -> bool:
-    return key.startswith(("promo:", "coupon_template:", "coupon:"))
+    return key.startswith(("promo:", "coupon_template:", "coupon:", "package:"))
 
 
 class SqlSyncStore:

@@ -130,9 +130,17 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
     member_id = str(payload["member_id"])
     lg.ensure_member(member_id, b)
     for e in ledger_effects(kind, payload):
-        lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
+        if e.ledger == "points":   # a top-up package's points (储值套餐)
+            lg.points(b, e.member_id, e.kind, e.first, e.second)
+        else:
+            lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
     changed["balances"].add(member_id)
-    return {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
+    result: dict[str, Any] = {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
+    if payload.get("package"):
+        # A package's coupons and tier travel with its top-up (or its refund).
+        result["flags"] = book_sale_coupons(session, b, payload, member_id)
+        _book_tiers(session, lg, b, kind, payload, changed)
+    return result
 
 
 def _book_tiers(session: Session, lg: Ledger, b: Booking, kind: str,

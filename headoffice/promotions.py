@@ -52,6 +52,7 @@ from pos_app.domain.coupons import (
 )
 from pos_app.domain.errors import ValidationFailed
 from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.packages import TopUpPackage, package_to_dict
 from pos_app.domain.points_expiry import PointsMove, expiry_due, expiry_policy_of
 from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_to_dict
 from pos_app.domain.rules import RuleSet, default_rule_set
@@ -116,6 +117,14 @@ def promotions(session: Session, include_withdrawn: bool = False) -> list[Promot
         if include_withdrawn or not d.get("withdrawn"):
             out.append(promotion_from_dict(d["promotion"]))
     return out
+
+
+def publish_package(session: Session, package: TopUpPackage, now: datetime,
+                    withdrawn: bool = False) -> int:
+    """A top-up package (储值套餐) on the feed; tills sell what they pulled."""
+    package.validate(current_rules(session))
+    return _put(session, f"package:{package.id}",
+                {"package": package_to_dict(package), "withdrawn": withdrawn}, now)
 
 
 def publish_template(session: Session, template: CouponTemplate, now: datetime) -> int:

@@ -37,6 +37,7 @@ from headoffice.models import (
 )
 from pos_app.domain.coupons import Coupon, CouponEntry, CouponTemplate
 from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.packages import TopUpPackage
 from pos_app.domain.promotions import Promotion
 from pos_app.sync.events import canonical_json, event_hash, ledger_effects
 
@@ -571,6 +572,10 @@ class HeadOffice:
 
     def withdraw_promotion(self, promotion_id: str) -> None:
         self._tx(lambda s: promotions.withdraw_promotion(s, promotion_id, self.clock()))
+
+    def publish_package(self, package: TopUpPackage) -> int:
+        """Publish a top-up package (储值套餐) on the promotions feed."""
+        return self._tx(lambda s: promotions.publish_package(s, package, self.clock()))
 
     def publish_coupon_template(self, template: CouponTemplate) -> int:
         return self._tx(lambda s: promotions.publish_template(s, template, self.clock()))

@@ -12,6 +12,7 @@ from pos_app.services.cards import CardService
 from pos_app.services.expiry import ExpiryService
 from pos_app.services.imports import ImportService
 from pos_app.services.members import MemberService
+from pos_app.services.packages import PackageService
 from pos_app.services.reports import ReportQueriesFactory, ReportService
 from pos_app.services.returns import ReturnService
 from pos_app.services.selling import CheckoutService
@@ -32,6 +33,7 @@ class Services:
     cards: CardService
     reports: ReportService | None = None
     expiry: ExpiryService | None = None
+    packages: PackageService | None = None
 
 
 def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
@@ -44,7 +46,8 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                                numeric_codes)
     reports = (ReportService(report_queries, clock, checkout.rules)
                if report_queries is not None else None)
-    return Services(reports=reports, expiry=ExpiryService(uow, clock), uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
+    return Services(reports=reports, expiry=ExpiryService(uow, clock),
+                    packages=PackageService(uow, clock, ids), uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=checkout,
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
                     returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),

@@ -9,6 +9,7 @@ from pos_app.domain.card import CardState
 from pos_app.domain.catalog import Product
 from pos_app.domain.coupons import Coupon, CouponEntry, CouponState, CouponTemplate
 from pos_app.domain.member import MemberAccount
+from pos_app.domain.packages import TopUpPackage
 from pos_app.domain.points_expiry import PointsMove
 from pos_app.domain.promotions import Promotion
 from pos_app.domain.rules import RuleSet
@@ -255,6 +256,14 @@ class Promotions(Protocol):
     def expirable_coupons(self, at: datetime) -> list[tuple[Coupon, CouponState]]:
         """Coupons whose window ended by `at` (with their state)."""
         ...
+    def packages(self) -> list[TopUpPackage]: ...
+    def put_package(self, package: TopUpPackage, withdrawn: bool = False) -> None: ...
+    def add_package_sale(self, sale_id: str, package: TopUpPackage, member_id: str,
+                         coupons: list[str], tier_before: str, tender: str,
+                         at: datetime) -> None: ...
+    def package_sale(self, sale_id: str) -> tuple[TopUpPackage, str, list[str], str, str,
+                                                  datetime | None] | None: ...
+    def mark_package_refunded(self, sale_id: str, at: datetime) -> None: ...
     def unconfirmed_redemptions_fen(self) -> int:
         """The value of coupons this till took that head office has not yet confirmed (the
         coupon feed has not brought their redemption back): the offline exposure."""

@@ -147,3 +147,28 @@ def test_points_expiry_at_head_office_is_idempotent_and_what_the_till_computes(
     assert keys and all(k.startswith(f"expiry:{WANG_FANG}:") for k in keys)
     a.sync()
     assert a.account(WANG_FANG)[2] == 0
+
+
+def test_a_top_up_package_from_head_office_is_booked_the_same_at_both_ends(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    from pos_app.domain.packages import TopUpPackage
+    hq.import_members(HQ_MEMBERS)
+    hq.publish_coupon_template(TEMPLATE)
+    hq.publish_package(TopUpPackage("P500", 1, "充500送50+200分+1张券", 50_000, 5_000, 200,
+                                    (("GOLD20", 1),), "diamond"))
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    a.sync()
+    assert [p.id for p in a.shop.services.packages.packages()] == ["P500"]
+    a.shop.open_shift() if a.shop.services.shifts.current() is None else None
+    sold = a.shop.services.packages.sell(a.shop.manager, "100002", "P500", TenderKind.CASH)
+    a.sync()
+    acct = hq.account(LI_NA)
+    assert (acct["balance_paid_fen"], acct["balance_bonus_fen"]) == (10_000 + 50_000, 5_000)
+    assert acct["spendable_points"] == 990 + 200
+    coupon, entries = hq.coupon(sold.coupons[0])
+    assert coupon is not None and coupon.source == "package:P500"
+    with hq.sessions() as s:
+        from headoffice.models import MemberRow
+        assert s.get(MemberRow, LI_NA).tier_code == "diamond"
+    a.sync()
+    assert a.account(LI_NA)[:3] == (60_000, 5_000, 1_190)

@@ -1,0 +1,83 @@
+"""Top-up packages (储值套餐) on a real SQLite till: one atomic top-up giving bonus money,
+points, coupons and a tier, each on its own ledger, and a refund reversing each (issue 16)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from db.store import DB_FILE
+from pos_app.domain.coupons import CouponKind, CouponStatus, CouponTemplate
+from pos_app.domain.errors import ValidationFailed
+from pos_app.domain.packages import TopUpPackage
+from pos_app.domain.tenders import TenderInput, TenderKind
+
+TEMPLATE = CouponTemplate("T20", 1, "满100减20券", CouponKind.AMOUNT_OFF, amount_fen=2_000,
+                          threshold_fen=10_000, valid_days=30)
+GOLD_PACK = TopUpPackage("P1000", 1, "充1000送100+500分+2张券升金卡", 100_000, 10_000, 500,
+                         (("T20", 2),), "gold")
+
+
+def stock(shop) -> None:
+    with shop.uow() as uow:
+        uow.promotions.put_template(TEMPLATE, shop.clock.now())
+        uow.promotions.put_package(GOLD_PACK)
+        uow.commit()
+
+
+def sums(shop, card: str):
+    with shop.uow() as uow:
+        acc = uow.members.find_account(uow.members.find_card(card).member_id)
+        assert uow.members.ledger_sums(acc.id) == (acc.spendable_points, acc.accumulated_points,
+                                                   acc.balance_paid_fen, acc.balance_bonus_fen)
+        return acc
+
+
+def test_a_package_is_one_top_up_with_every_part_on_its_ledger_and_refunds_each(stocked):
+    stock(stocked)
+    stocked.open_shift()
+    before = sums(stocked, "100001")            # 张伟, Regular, nothing on the card
+    sold = stocked.services.packages.sell(stocked.manager, "100001", "P1000", TenderKind.CASH)
+    after = sums(stocked, "100001")
+    assert (after.balance_paid_fen, after.balance_bonus_fen) == (100_000, 10_000)
+    assert after.spendable_points == before.spendable_points + 500
+    assert after.tier_code == "gold" and sold.upgraded_to == "gold"
+    assert len(sold.coupons) == 2
+    with stocked.uow() as uow:
+        held = uow.promotions.coupons_of(after.id)
+    assert sorted(c.code for c, _, _ in held) == sorted(sold.coupons)
+    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    (payload,) = db.execute("SELECT payload FROM outbox WHERE kind='stored_value.topup' "
+                            "ORDER BY device_seq DESC LIMIT 1").fetchone()
+    event = json.loads(payload)
+    assert event["package"]["id"] == "P1000" and len(event["coupons_issued"]) == 2
+    assert {e["ledger"] for e in event["entries"]} == {"stored_value", "points", "tier"}
+    # use one coupon on a sale, then refund the package: that coupon's value stays out of
+    # the cash, the other coupon is withdrawn, bonus, points and tier go back
+    s = stocked.services.checkout.new_session()
+    s.add("2*REG100")
+    s.attach_card("100001")
+    s.apply_coupon(sold.coupons[0])
+    s.complete([TenderInput(TenderKind.CASH, s.view().total_fen)], stocked.cashier)
+    back = stocked.services.packages.refund(stocked.manager, sold.sale_id)
+    assert back.cash_fen == 100_000 - 2_000 and back.kept_fen == 2_000
+    assert back.coupons_revoked == (sold.coupons[1],)
+    final = sums(stocked, "100001")
+    assert (final.balance_paid_fen, final.balance_bonus_fen) == (0, 0)
+    assert final.tier_code == "regular"
+    with stocked.uow() as uow:
+        assert uow.promotions.find_coupon(sold.coupons[1])[2].status is CouponStatus.EXPIRED
+    with pytest.raises(ValidationFailed):
+        stocked.services.packages.refund(stocked.manager, sold.sale_id)
+
+
+def test_a_package_whose_coupons_are_not_here_yet_sells_nothing(stocked):
+    with stocked.uow() as uow:
+        uow.promotions.put_package(GOLD_PACK)      # its template has not been pulled
+        uow.commit()
+    stocked.open_shift()
+    with pytest.raises(ValidationFailed):
+        stocked.services.packages.sell(stocked.manager, "100001", "P1000", TenderKind.CASH)
+    acc = sums(stocked, "100001")
+    assert (acc.balance_paid_fen, acc.spendable_points, acc.tier_code) == (0, 0, "regular")
