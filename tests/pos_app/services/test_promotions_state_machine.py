@@ -80,8 +80,9 @@ class PromotionsMachine(RuleBasedStateMachine):
     @rule(card=st.sampled_from(CARDS[1:]))
     def issue(self, card: str) -> None:
         self.seed += 1
+        member_id = self._member_id(card)      # read before the write transaction begins
         with self.shop.uow() as uow:
-            c = issue_coupon(TEMPLATE, f"sm-{self.seed}-{id(self)}", self._member_id(card),
+            c = issue_coupon(TEMPLATE, f"sm-{self.seed}-{id(self)}", member_id,
                              self.shop.clock.now(), "run:sm")
             uow.promotions.add_coupon(c)
             uow.commit()
