@@ -52,7 +52,7 @@ from pos_app.domain.coupons import (
 )
 from pos_app.domain.errors import ValidationFailed
 from pos_app.domain.ids import UuidV7Source
-from pos_app.domain.packages import TopUpPackage, package_to_dict
+from pos_app.domain.packages import TopUpPackage, package_from_dict, package_to_dict
 from pos_app.domain.points_expiry import PointsMove, expiry_due, expiry_policy_of
 from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_to_dict
 from pos_app.domain.rules import RuleSet, default_rule_set
@@ -125,6 +125,17 @@ def publish_package(session: Session, package: TopUpPackage, now: datetime,
     package.validate(current_rules(session))
     return _put(session, f"package:{package.id}",
                 {"package": package_to_dict(package), "withdrawn": withdrawn}, now)
+
+
+def packages(session: Session) -> list[TopUpPackage]:
+    out = []
+    for body in session.scalars(select(DocumentRow.body).where(
+            DocumentRow.stream == STREAM, DocumentRow.key.like("package:%"))
+            .order_by(DocumentRow.key)):
+        d = json.loads(body)
+        if not d.get("withdrawn"):
+            out.append(package_from_dict(d["package"]))
+    return out
 
 
 def publish_template(session: Session, template: CouponTemplate, now: datetime) -> int:

@@ -19,6 +19,7 @@ from headoffice.console.i18n import translator
 from headoffice.console.web import console_of, form_error, language, need
 from pos_app.domain.coupons import template_from_dict, template_to_dict
 from pos_app.domain.errors import PosError, ValidationFailed
+from pos_app.domain.packages import package_from_dict, package_to_dict
 from pos_app.domain.promotions import (
     PromotionBook,
     price_with_promotions,
@@ -34,6 +35,9 @@ EXAMPLE_PROMOTION = {"id": "MJ200", "version": 1, "kind": "spend_save", "name": 
                      "threshold_fen": 20000, "save_fen": 2000, "repeat": True,
                      "scope": {"categories": ["服装"]},
                      "schedule": {"start": "2026-12-01T00:00:00", "end": "2027-01-01T00:00:00"}}
+EXAMPLE_PACKAGE = {"id": "P1000", "version": 1, "name": "充1000送100+500分+2张券",
+                   "amount_fen": 100000, "bonus_fen": 10000, "points": 500,
+                   "coupons": [["GOLD20", 2]], "upgrade_tier": "gold"}
 EXAMPLE_TEMPLATE = {"id": "GOLD20", "version": 1, "kind": "amount_off", "name": "满100减20券",
                     "amount_fen": 2000, "threshold_fen": 10000, "valid_days": 30,
                     "scope": {"all_goods": True, "exclude_categories": ["烟酒"]},
@@ -43,15 +47,18 @@ EXAMPLE_TEMPLATE = {"id": "GOLD20", "version": 1, "kind": "amount_off", "name": 
 def _page(request: Request, who: Who, status: int = 200, **ctx: Any) -> Response:
     console = console_of(request)
     rows = console.read(lambda s: (svc.promotions(s, include_withdrawn=False),
-                                   svc.templates(s)))
+                                   svc.templates(s), svc.packages(s)))
     ctx.setdefault("errors", {})
     ctx.setdefault("values", {"promotion": json.dumps(EXAMPLE_PROMOTION, ensure_ascii=False,
                                                       indent=1),
                               "template": json.dumps(EXAMPLE_TEMPLATE, ensure_ascii=False,
-                                                     indent=1)})
+                                                     indent=1),
+                              "package": json.dumps(EXAMPLE_PACKAGE, ensure_ascii=False,
+                                                    indent=1)})
     return console.render(request, who, "promotions.html", status=status,
                           promotions=[promotion_to_dict(p) for p in rows[0]],
                           templates=[template_to_dict(t) for t in rows[1]],
+                          packages=[package_to_dict(p) for p in rows[2]],
                           tiers=[t.code for t in rulesets.rules_in_force(console).tiers], **ctx)
 
 
@@ -132,6 +139,32 @@ async def publish_template(request: Request, who: Who = need("promotions.write")
             svc.publish_template(s, t, console.now())
             auth.audit(s, console.now(), who, None, "coupon_template.publish", t.id, None,
                        template_to_dict(t))
+        console.tx(work)
+    except BadUserInput as exc:
+        return _page(request, who, 422, errors=form_error(exc, translator(language(request))),
+                     values=form)
+    return RedirectResponse("/console/promotions?done=published", status_code=303)
+
+
+@router.post("/promotions/packages")
+async def publish_package(request: Request, who: Who = need("promotions.write")) -> Response:
+    """A top-up package (储值套餐): top-up, bonus, points, coupons and a tier in one."""
+    console = console_of(request)
+    form = await _form(request)
+    try:
+        p = _checked("package", package_from_dict, _json(form, "package"))
+
+        def work(s: Any) -> None:
+            for template_id, _n in p.coupons:
+                if svc.find_template(s, template_id) is None:
+                    raise BadUserInput("package", "No coupon template {id}.", id=template_id)
+            try:
+                svc.publish_package(s, p, console.now())
+            except ValidationFailed as exc:
+                raise BadUserInput("package", "Not accepted: {reason}",
+                                   reason=exc.reason) from None
+            auth.audit(s, console.now(), who, None, "package.publish", p.id, None,
+                       package_to_dict(p))
         console.tx(work)
     except BadUserInput as exc:
         return _page(request, who, 422, errors=form_error(exc, translator(language(request))),

@@ -44,6 +44,15 @@ def test_membership_staff_publish_try_issue_and_withdraw(hq: Any, server: LiveSe
     ok = c.post("/console/promotions/templates", data={"csrf": c.csrf,
                                                       "template": json.dumps(TEMPLATE)})
     assert ok.status_code == 303
+    package = {"id": "P1000", "version": 1, "name": "充1000送100", "amount_fen": 100000,
+               "bonus_fen": 10000, "points": 500, "coupons": [["NOPE", 1]]}
+    bad = c.post("/console/promotions/packages", data={"csrf": c.csrf,
+                                                      "package": json.dumps(package)})
+    assert bad.status_code == 422 and "NOPE" in bad.text
+    package["coupons"] = [["GOLD20", 2]]
+    ok = c.post("/console/promotions/packages", data={"csrf": c.csrf,
+                                                     "package": json.dumps(package)})
+    assert ok.status_code == 303 and "充1000送100" in c.get("/console/promotions").text
     issued = c.post("/console/promotions/issue", data={"csrf": c.csrf, "template_id": "GOLD20",
                                                       "tiers": "gold"})
     assert issued.status_code == 200 and "已发出 1 张优惠券" in issued.text
