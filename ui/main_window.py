@@ -164,9 +164,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Membership POS · %1").replace(
             "%1", self._ctx.settings.shop.shop_name))
         self.refresh_status()
-        # Cells are formatted once per snapshot (discount reasons are words): format again.
+        # Cells are formatted once per snapshot (discount reasons are words): format again,
+        # and the member panel's tier name.
         model = self.selling.model
         model.set_lines(model.lines)
+        self.selling.member_panel.set_language(self._ctx.language)
+        if self.selling.view is not None:
+            self.selling.member_panel.show_view(self.selling.view, self.selling.session.rules)
 
     # -- status bar ----------------------------------------------------------------------------
     def refresh_status(self) -> None:

@@ -74,6 +74,10 @@ class MemberPanelWidget(QFrame):
         layout.addStretch(1)
         self.show_view(None)
 
+    def set_language(self, language: str) -> None:
+        """Tier names in `language` from the next show_view (the till's language changed)."""
+        self._language = language
+
     def value(self, key: str) -> str:
         return self._values[key].text()
 

@@ -62,7 +62,9 @@ def test_the_language_switches_on_the_running_till_without_a_restart(
     log_in(till, qtbot)
     window, selling = till.window, till.window.selling
     selling.scan("6900000000017")
+    selling.attach_card("100002")
     till.wait_idle(qtbot)
+    assert selling.member_panel.value("tier") == "金卡"
     zh_placeholder = selling.input.placeholderText()
     assert "扫描" in zh_placeholder or "条码" in zh_placeholder
     assert window.status["cashier"].text().startswith("收银员")
@@ -80,6 +82,8 @@ def test_the_language_switches_on_the_running_till_without_a_restart(
         assert window.status["cashier"].text().startswith("Cashier")
         assert dialog.tabs.tabText(0) == "Members"
         assert selling.model.rowCount() == 1
+        assert selling.member_panel.value("tier") == "Gold"
+        assert selling.model.data(selling.model.index(0, 5)).startswith("Member")
         assert selling.model.headerData(2, Qt.Orientation.Horizontal) == "Item"
         box = QMessageBox(QMessageBox.Icon.Question, "t", "x",
                           QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
