@@ -324,6 +324,17 @@ class SqlMembers:
             .order_by(CardEventRow.at, CardEventRow.id)).all()
         return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
+    def accumulated_since(self, member_id: str, since: datetime) -> int:
+        return int(self._s.scalar(select(func.coalesce(func.sum(
+            PointsEntryRow.accumulated_delta), 0)).where(
+            PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since,
+            PointsEntryRow.kind.not_in(("opening", "sync")))) or 0)
+
+    def members_above_tier(self, tier_code: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self._s.execute(
+            select(MemberRow.id, MemberRow.tier_code).where(MemberRow.tier_code != tier_code)
+            .order_by(MemberRow.id))]
+
     def joined_by_receipt(self, receipt_no: str) -> list[str]:
         needle = f'"join_receipt": "{receipt_no}"'
         return sorted(set(self._s.scalars(select(CardEventRow.member_id).where(

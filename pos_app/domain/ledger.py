@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -432,6 +433,26 @@ def tier_deserved(accumulated: int, kept_join_tier: Tier | None, rules: RuleSet)
     if kept_join_tier is not None and kept_join_tier.rank > by_points.rank:
         return kept_join_tier
     return by_points
+
+
+def window_start(today: date, months: int) -> date:
+    """The first day of a rolling window of `months` months ending today."""
+    y, m = divmod(today.year * 12 + today.month - 1 - months, 12)
+    m += 1
+    last = [31, 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][m - 1]
+    return date(y, m, min(today.day, last))
+
+
+def tier_validity_entries(current: str, points_in_window: int,
+                          join_tier_in_window: Tier | None, rules: RuleSet,
+                          reason: str = "validity") -> TierDecision:
+    """Rolling tier validity: the accumulated points earned in the window (or a joining receipt
+    inside it) keep the tier; otherwise the downgrade policy applies. No window: no change."""
+    if rules.tier_validity_months is None:
+        return TierDecision(())
+    deserved = tier_deserved(points_in_window, join_tier_in_window, rules)
+    return tier_after_loss(current, deserved, rules, reason)
 
 
 # -- events -----------------------------------------------------------------------------------

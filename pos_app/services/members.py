@@ -12,13 +12,22 @@ from pos_app.domain.errors import (
     UnknownMember,
     ValidationFailed,
 )
-from pos_app.domain.ledger import entries_payload, topup_entries, withdrawal_entries
+from pos_app.domain.errors import PosError
+from pos_app.domain.ledger import (
+    entries_payload,
+    tier_validity_entries,
+    topup_entries,
+    window_start,
+    withdrawal_entries,
+)
+from pos_app.domain.rules import RuleSet, Tier
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.money import MAX_AMOUNT_FEN
 from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import Clock, IdSource
-from pos_app.ports.store import PassRecord, UnitOfWorkFactory
+from pos_app.ports.store import PassRecord, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
+from pos_app.services.ledger_writer import book
 
 TOPUP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
 
@@ -127,3 +136,55 @@ class MemberService:
                              balance_paid_after_fen=after.balance_paid_fen,
                              balance_bonus_after_fen=after.balance_bonus_fen,
                              reference=reference, is_refund=refund)
+
+    def review_tiers(self, actor: User | None = None) -> list[tuple[str, str, str]]:
+        """The daily tier review of a rolling validity window (rule set `tier_validity_months`):
+        members whose points in the window (or a joining receipt inside it) no longer keep
+        their tier are lowered or recorded for review as the rule set says. Returns
+        (member id, from, to or "review") for each member touched."""
+        now = self._clock.now()
+        done: list[tuple[str, str, str]] = []
+        with self._uow() as uow:
+            rules = uow.rules.current(now)
+            if rules.tier_validity_months is None:
+                return []
+            since = window_start(now.date(), rules.tier_validity_months)
+            start = datetime(since.year, since.month, since.day)
+            for member_id, code in uow.members.members_above_tier(rules.base_tier.code):
+                decision = tier_validity_entries(
+                    code, uow.members.accumulated_since(member_id, start),
+                    _join_tier_since(uow, member_id, start, rules), rules,
+                    f"validity {rules.tier_validity_months} months")
+                if decision.entries:
+                    book(uow, member_id, decision.entries, now,
+                         actor_id=actor.id if actor else None)
+                    uow.outbox.append("tier.changed", {"member_id": member_id, "at": now,
+                                                       **entries_payload(member_id,
+                                                                         decision.entries)},
+                                      now)
+                    done.append((member_id, code, decision.entries[-1].tier))
+                elif decision.review:
+                    uow.audit.record(now, actor.id if actor else None, "tier_review", member_id,
+                                     {"reason": decision.review})
+                    done.append((member_id, code, "review"))
+            uow.commit()
+        return done
+
+
+def _join_tier_since(uow: UnitOfWork, member_id: str, start: datetime, rules: RuleSet
+                     ) -> Tier | None:
+    """The best tier a joining receipt gave the member inside the window."""
+    best: Tier | None = None
+    for at, _card, kind, _by, _shop, detail in uow.members.card_events(member_id):
+        if at < start or not isinstance(detail, dict) or not detail.get("join_receipt"):
+            continue
+        code = detail.get("tier") if kind == "issued" else detail.get("to")
+        if not code:
+            continue
+        try:
+            tier = rules.tier(str(code))
+        except PosError:
+            continue
+        if best is None or tier.rank > best.rank:
+            best = tier
+    return best

@@ -45,6 +45,7 @@ from pos_app.domain.ledger import (
     tier_after,
     upgrade_entries,
 )
+from pos_app.domain.ledger import LedgerName, tier_validity_entries, window_start
 from pos_app.domain.ledger import points as points_entry
 from pos_app.domain.points import (
     PointsEarned,
@@ -836,6 +837,17 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
     after = balances_of(entries, Balances(account.balance_paid_fen, account.balance_bonus_fen,
                                           account.spendable_points, account.accumulated_points))
     entries += upgrade_entries(tier.code, after.accumulated, rules)
+    if rules.tier_validity_months is not None and tier_after(tier.code, entries) == tier.code:
+        # Rolling validity, evaluated at each sale as well as daily: the points of the window
+        # (this sale's included) or a joining receipt inside it keep the tier.
+        since = window_start(now.date(), rules.tier_validity_months)
+        start = datetime(since.year, since.month, since.day)
+        in_window = uow.members.accumulated_since(account.id, start) + sum(
+            e.second for e in entries if e.ledger is LedgerName.POINTS)
+        from pos_app.services.members import _join_tier_since
+        entries += tier_validity_entries(tier.code, in_window,
+                                         _join_tier_since(uow, account.id, start, rules),
+                                         rules).entries
     new_code = tier_after(tier.code, entries)
     new_tier = rules.tier(new_code)
     upgraded = new_code if new_code != tier.code else None

@@ -259,3 +259,34 @@ def test_a_sale_event_carries_the_entries_the_till_booked(stocked):
     carried = sorted((e["ledger"], e["kind"], e["first"], e["second"])
                      for e in payload["entries"])
     assert booked == carried
+
+
+def test_rule_tier_validity_rolling_window_daily_and_at_sale(stocked):
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(tier_validity_months=12))
+    stocked.members([{"card_no": "100011", "name": "冯刚", "mobile": "13900001111",
+                      "tier": "regular", "accumulated_points": "7990"}])
+    sale = sell(stocked, ["2*REG100"], "100011")           # crosses 8,000: Diamond
+    assert sale.member.upgraded_to == "diamond"
+    # Daily review inside the window: 16 points earned in it do not keep Diamond (8,000),
+    # and the imported Gold of 李娜 (no points in the window) lapses too.
+    done = dict((m, to) for m, _from, to in stocked.services.members.review_tiers())
+    assert account(stocked, "13900001111").tier_code == "regular"
+    assert account(stocked, "13800002222").tier_code == "regular"
+    assert set(done.values()) == {"regular"}
+    # Without a window nothing is reviewed.
+    stocked.set_rules(default_rule_set(3))
+    assert stocked.services.members.review_tiers() == []
+
+
+def test_rule_tier_validity_keeps_a_tier_earned_by_a_receipt_inside_the_window(stocked):
+    from pos_app.domain.rules import default_rule_set
+    stocked.set_rules(default_rule_set(2).with_changes(tier_validity_months=12))
+    sale = sell(stocked, ["4*REG100"])
+    stocked.services.cards.register(stocked.manager, MemberForm("钱七", "13700007777"),
+                                    CardBinding("600007"), join_receipt_no=sale.receipt_no)
+    stocked.services.members.review_tiers()
+    assert account(stocked, "13700007777").tier_code == "gold"
+    stocked.clock.at = stocked.clock.at.replace(year=stocked.clock.at.year + 1, day=29)
+    stocked.services.members.review_tiers()
+    assert account(stocked, "13700007777").tier_code == "regular"
