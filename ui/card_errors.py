@@ -83,6 +83,10 @@ def describe_card_error(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, MemberBlockError):
         return tr_fill("CardErrors", "Card refused"), tr_fill("CardErrors",
             "This IC card is not one of ours or was copied. Keep it and call the manager.")
+    if isinstance(exc, e.WithdrawalRefused):
+        return tr_fill("CardErrors", "Withdrawal refused"), tr_fill("CardErrors",
+            "The rule set keeps paid-in money on the card while %1 of bonus money remains. "
+            "The member spends the bonus first; nothing was changed.").args(yuan(exc.bonus_fen))
     if isinstance(exc, e.InsufficientBalance):
         return tr_fill("CardErrors", "Not enough paid-in balance"), tr_fill("CardErrors",
             "Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is "

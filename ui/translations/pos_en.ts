@@ -273,6 +273,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Withdrawal refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rule set keeps paid-in money on the card while %1 of bonus money remains. The member spends the bonus first; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Not enough paid-in balance</source>
         <translation type="unfinished"></translation>
     </message>

@@ -277,6 +277,14 @@
         <translation>这张IC卡不是本店发行的或是复制卡。请扣留此卡并通知店长。</translation>
     </message>
     <message>
+        <source>Withdrawal refused</source>
+        <translation>不能取款</translation>
+    </message>
+    <message>
+        <source>The rule set keeps paid-in money on the card while %1 of bonus money remains. The member spends the bonus first; nothing was changed.</source>
+        <translation>按会员规则，卡内还有赠送金额 %1 时本金不能取出。请会员先用完赠送金额；未做任何更改。</translation>
+    </message>
+    <message>
         <source>Not enough paid-in balance</source>
         <translation>实充余额不足</translation>
     </message>
