@@ -219,6 +219,7 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
     for e in ledger_effects(kind, payload):
         lg.points(b, e.member_id, e.kind, e.first, e.second)
         changed["balances"].add(e.member_id)
+    book_sale_coupons(session, b, payload, member_id)   # a welcome coupon, if any
     return {"status": "applied", "member_id": member_id}
 
 

@@ -90,6 +90,8 @@ class RuleSet:
     # Which promotion stacking classes combine (pos_app/domain/promotions.py); None: the
     # engine's default policy, whose pair ("promotion", "tier") is 折上折.
     promotion_stacking: tuple[tuple[str, str], ...] | None = None
+    # A coupon template every new member gets at registration (None: none).
+    registration_coupon_template: str | None = None
 
     def tier(self, code: str) -> Tier:
         for t in self.tiers:

@@ -54,6 +54,7 @@ from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role, validate_pin
 from pos_app.services.ledger_writer import book
+from pos_app.services.promotions import CouponBooking, coupon_payload, registration_coupons
 from pos_app.services.selling import CheckoutService, birthday_due, quarter_of
 from pos_app.sync.events import HybridLogicalClock
 
@@ -195,6 +196,9 @@ class CardService:
                 referral = {"referrer_id": referrer_id, "points": rules.referral_points}
             uow.audit.record(now, actor.id, "member_registered", card_no,
                              {"member_id": member_id, "tier": tier.code})
+            # A welcome coupon (优惠券 on registration) when the rule set names a template
+            # this till has pulled.
+            welcome = registration_coupons(uow, self._ids, rules, member_id, now)
             if closes_intent:
                 uow.audit.record(now, actor.id, "ic_write_done", closes_intent, {"card_no": card_no})
             uow.outbox.append("member.registered", {
@@ -206,6 +210,7 @@ class CardService:
                 "card": {"card_no": card_no, "kind": binding.kind.value, "uid": card.uid,
                          "expires_on": expires, "generation": 1},
                 "referral": referral,
+                **coupon_payload(CouponBooking((), welcome)),
                 **entries_payload(referrer_id, ref_entries)}, now)
             fee = rules.card_fee_fen + rules.annual_fee_fen
             fee_sale = self._take_fee(uow, actor, FEE_CARD, fee, fee_tender, member_id, card_no,

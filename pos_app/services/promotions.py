@@ -209,3 +209,17 @@ def returned_coupon_entries(uow: UnitOfWork, sale: CompletedSale, original_sale_
                 f"{LOCAL}returned:{c.code}:{original_sale_id}", e):
             out.append(e)
     return out
+
+
+def registration_coupons(uow: UnitOfWork, ids: IdSource, rules: RuleSet, member_id: str,
+                         at: datetime) -> tuple[Coupon, ...]:
+    """The welcome coupon(s) a new member gets, if the rule set names a template."""
+    template_id = rules.registration_coupon_template
+    if not template_id:
+        return ()
+    template = uow.promotions.template(template_id)
+    if template is None:
+        return ()   # not pulled yet: nothing half-done, head office can issue it later
+    c = issue_coupon(template, ids.new_id(), member_id, at, "registration")
+    uow.promotions.add_coupon(c)
+    return (c,)

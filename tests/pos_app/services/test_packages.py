@@ -81,3 +81,27 @@ def test_a_package_whose_coupons_are_not_here_yet_sells_nothing(stocked):
         stocked.services.packages.sell(stocked.manager, "100001", "P1000", TenderKind.CASH)
     acc = sums(stocked, "100001")
     assert (acc.balance_paid_fen, acc.spendable_points, acc.tier_code) == (0, 0, "regular")
+
+
+def test_a_new_member_gets_the_rule_sets_welcome_coupon_in_the_registration(stocked):
+    from pos_app.services.cards import CardBinding, MemberForm
+    welcome = CouponTemplate("WELCOME", 1, "新会员10元券", CouponKind.AMOUNT_OFF,
+                             amount_fen=1_000, threshold_fen=5_000, valid_days=30)
+    with stocked.uow() as uow:
+        uow.promotions.put_template(welcome, stocked.clock.now())
+        uow.commit()
+    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+        version=2, registration_coupon_template="WELCOME"))
+    stocked.open_shift()
+    slip = stocked.services.cards.register(stocked.manager, MemberForm("周敏", "13912345678"),
+                                           CardBinding("500001"))
+    with stocked.uow() as uow:
+        member_id = uow.members.find_card("500001").member_id
+        held = uow.promotions.coupons_of(member_id)
+    assert [(c.template_id, c.source, s.status) for c, _, s in held] == [
+        ("WELCOME", "registration", CouponStatus.AVAILABLE)]
+    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    (payload,) = db.execute("SELECT payload FROM outbox WHERE kind='member.registered' "
+                            "ORDER BY device_seq DESC LIMIT 1").fetchone()
+    assert json.loads(payload)["coupons_issued"][0]["code"] == held[0][0].code
+    assert slip is not None
