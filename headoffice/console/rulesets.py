@@ -431,3 +431,35 @@ def try_prices(rules: RuleSet, items: list[BasketItem], tier_code: str, day: dat
     return {"lines": [(ln.name, ln.qty, ln.gross_fen, ln.amount_fen) for ln in basket.lines],
             "total_fen": basket.total_fen, "discount_fen": basket.discount_fen,
             "points": pts.total if pts else None, "error": False}
+
+
+# -- offline allowances (the `settings` feed's offline_limits) --------------------------------
+def limits_values(limits: dict[str, int]) -> dict[str, str]:
+    return {k: _yuan_text(v) if k.endswith("_fen") else str(v) for k, v in limits.items()}
+
+
+def save_limits(s: Session, now: datetime, who: Who, current: dict[str, int],
+                form: dict[str, str]) -> dict[str, int]:
+    """Offline spending caps every till pulls; whole numbers (yuan for the _fen ones) > 0."""
+    new: dict[str, int] = {}
+    for key in current:
+        text = form.get(f"limit.{key}", "").strip()
+        spec = FieldSpec(f"limit.{key}", "money" if key.endswith("_fen") else "int")
+        value = _parse(spec, text, f"limit.{key}")
+        if value <= 0:
+            raise BadUserInput(f"limit.{key}", "Must be more than zero.")
+        new[key] = value
+    if new != current:
+        doc = s.get(DocumentRow, ("settings", "offline_limits"), with_for_update=True)
+        text = json.dumps(new, sort_keys=True)
+        if doc is None:
+            s.add(DocumentRow(stream="settings", key="offline_limits", body=text, version=1,
+                              updated_at=now))
+        else:
+            doc.body, doc.version, doc.updated_at = text, doc.version + 1, now
+        s.flush()
+        audit(s, now, who, None, "limits.saved", "offline_limits",
+              {k: v for k, v in current.items() if new[k] != v},
+              {k: v for k, v in new.items() if current[k] != v})
+        emit(s, "settings", {"offline_limits"})
+    return new

@@ -12,6 +12,7 @@ from headoffice.console.auth import BadUserInput, Who
 from headoffice.console.i18n import translator
 from headoffice.console.periods import business_day
 from headoffice.console.web import console_of, form_error, language, need
+from headoffice.service import DEFAULT_LIMITS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 NAV = [("rules", "/console/rules", "Rules")]
@@ -21,11 +22,37 @@ MESSAGES = tuple(f"rule:{s.name}" for s in svc.form_specs()) + tuple(
     "state:draft", "state:published", "state:default")
 
 
-@router.get("/rules")
-def rules(request: Request, who: Who = need("rules")) -> Response:
+MESSAGES = MESSAGES + ("Offline allowances saved: tills get them on their next pull.",) + \
+    tuple(f"limit:{k}" for k in DEFAULT_LIMITS)
+
+
+def _list(request: Request, who: Who, status: int = 200, **ctx: Any) -> Response:
     console = console_of(request)
-    return console.render(request, who, "rules.html", versions=console.read(svc.versions),
-                          in_force=svc.rules_in_force(console).version)
+    ctx.setdefault("errors", {})
+    ctx.setdefault("limits", svc.limits_values(console.ho.limits()))
+    return console.render(request, who, "rules.html", status=status,
+                          versions=console.read(svc.versions),
+                          in_force=svc.rules_in_force(console).version, **ctx)
+
+
+@router.get("/rules")
+def rules(request: Request, done: str = "", who: Who = need("rules")) -> Response:
+    _ = translator(language(request))
+    return _list(request, who, flash=_("Offline allowances saved: tills get them on their "
+                                       "next pull.") if done == "limits" else "")
+
+
+@router.post("/rules/limits")
+async def limits(request: Request, who: Who = need("rules.write")) -> Response:
+    console = console_of(request)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        console.tx(lambda s: svc.save_limits(s, console.now(), who, console.ho.limits(s), form))
+    except BadUserInput as exc:
+        return _list(request, who, 422, errors=form_error(exc, translator(language(request))),
+                     limits={k.removeprefix("limit."): v for k, v in form.items()
+                             if k.startswith("limit.")})
+    return RedirectResponse("/console/rules?done=limits", status_code=303)
 
 
 @router.post("/rules/new")

@@ -79,6 +79,8 @@ def test_bad_input_in_every_form_is_answered_beside_the_field_and_records_nothin
     hq.import_members(HQ_MEMBERS)
     boss = login(server.url)
     boss.post("/console/rules/new", data={"csrf": boss.csrf})
+    limits = {f"limit.{k}": f"{v // 100}.{v % 100:02d}" if k.endswith("_fen") else str(v)
+              for k, v in hq.limits().items()}
     rules_form = {k: ("on" if v is True else "" if v is False else str(v))
                   for k, v in form_values(default_rule_set()).items()}
     with hq.sessions() as s:
@@ -119,6 +121,10 @@ def test_bad_input_in_every_form_is_answered_beside_the_field_and_records_nothin
          "e-effective_from"),
         (f"/console/rules/{version}/publish", {"effective_from": "tomorrow"},
          "e-effective_from"),
+        ("/console/rules/limits", {**limits, "limit.card_max_uses": "0"},
+         "e-limit.card_max_uses"),
+        ("/console/rules/limits", {**limits, "limit.card_cap_fen": "lots"},
+         "e-limit.card_cap_fen"),
         ("/console/catalog/import", {}, "e-file"),
         ("/console/catalog/products/TEA01", {"name": "Tea", "price": "ten", "kind": "regular"},
          "e-price"),
@@ -172,6 +178,10 @@ def test_bad_input_in_every_form_is_answered_beside_the_field_and_records_nothin
         PromotionRow, ShopRow, TillRow, SettlementRow, WorkNoteRow)} == counts_before
     assert _count(hq, AuditRow) == audit_before
     # Reports and the worklist: a message beside the field too.
+    # The same form with good values is taken and reaches the settings feed.
+    r = boss.post("/console/rules/limits", data={"csrf": boss.csrf, **limits,
+                                                 "limit.card_cap_fen": "300.00"})
+    assert r.status_code == 303 and hq.limits()["card_cap_fen"] == 30_000
     r = boss.get("/console/reports?by=tender&start=2026-01-01&end=2026-11-28")
     assert r.status_code == 422 and 'id="e-from"' in r.text
     r = boss.get("/console/reports?start=2026-11-28&end=2026-11-01")
