@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from db.pin_hasher import Argon2PinHasher
+from db.search_keys import name_initials
 from db.store import DB_FILE, open_store
 from pos_app.bootstrap import build_services
 from pos_app.demo import DEMO_USERS
@@ -34,6 +35,8 @@ from pos_app.services.setup import initialise
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英建华晓燕文斌辉鹏飞玉兰红梅秀云凤"
+PRODUCT_WORDS = ("牛肉", "干果", "矿泉", "酸奶", "饼干", "面包", "可乐", "雪碧", "纸巾", "牙膏",
+                 "香皂", "洗发", "大米", "食用", "花生", "瓜子", "薯片", "巧克", "咖啡", "绿茶")
 
 
 def pct(samples: list[float], p: float) -> float:
@@ -80,9 +83,11 @@ def build(data_dir: Path, members: int, products: int, sales: int, seed: int) ->
         for i in range(products):
             promo = rng.choice([None, None, None, 8000, 9000])
             kind = "special" if i % 17 == 0 else "regular"
-            yield (f"p{i:07d}", f"SKU{i:07d}", f"商品{rng.choice(SURNAMES)}{i}", rng.choice(cat_ids),
-                   rng.randrange(100, 100_000), kind, 1, promo, None, None, None, None, 1, now)
-    db.executemany("INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", product_rows())
+            name = f"{rng.choice(PRODUCT_WORDS)}{rng.choice(PRODUCT_WORDS)}{i}"
+            yield (f"p{i:07d}", f"SKU{i:07d}", name, rng.choice(cat_ids),
+                   rng.randrange(100, 100_000), kind, 1, promo, None, None, None, None, 1, now,
+                   name_initials(name))
+    db.executemany("INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", product_rows())
     db.executemany("INSERT INTO barcodes VALUES (?,?)",
                    ((f"69{i:011d}", f"p{i:07d}") for i in range(products)))
 
@@ -91,10 +96,11 @@ def build(data_dir: Path, members: int, products: int, sales: int, seed: int) ->
             tier = "diamond" if i % 20 == 0 else "gold" if i % 5 == 0 else "regular"
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
             pts = rng.randrange(0, 5000)
-            yield (f"m{i:08d}", name, f"13{i:09d}", "", None, "solar", 0, None, tier, None, None,
+            mobile = f"13{i:09d}"
+            yield (f"m{i:08d}", name, mobile, "", None, "solar", 0, None, tier, None, None,
                    0, None, None, "", pts, pts + rng.randrange(0, 5000), rng.randrange(0, 50_000),
-                   0, None, now, now)
-    db.executemany("INSERT INTO members VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   0, None, now, now, mobile[-4:])
+    db.executemany("INSERT INTO members VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    member_rows())
     db.executemany("INSERT INTO cards (id, card_no, member_id, kind, uid, status, generation, "
                    "expires_on, status_changed_at, status_shop_id, issued_at, replaced_by_id) "
@@ -199,6 +205,22 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int)
         with uow() as w:
             w.members.search(rng.choice(SURNAMES) + rng.choice(GIVEN), 20)
     out["member_by_name_prefix"] = timed(name_prefix)
+
+    def last4():
+        with uow() as w:
+            assert w.members.search(f"{rng.randrange(10_000):04d}", 20) is not None
+    out["member_by_mobile_last4"] = timed(last4)
+
+    def surname():
+        with uow() as w:
+            w.members.search(rng.choice(SURNAMES), 20)
+    out["member_by_surname"] = timed(surname)
+
+    def initials():
+        with uow() as w:
+            w.catalog.search(name_initials(rng.choice(PRODUCT_WORDS) + rng.choice(PRODUCT_WORDS)),
+                             20)
+    out["product_by_pinyin_initials"] = timed(initials)
 
     def barcode_lookup():
         with uow() as w:

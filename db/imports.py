@@ -19,6 +19,7 @@ from db.repositories import SqlMembers
 from pos_app.domain.card import mask_name
 from pos_app.ports.clock import IdSource
 from pos_app.ports.store import MemberImportRow, ProductImportRow
+from db.search_keys import mobile_last4, name_initials
 
 
 class SqlImports:
@@ -61,6 +62,7 @@ class SqlImports:
             else:
                 updated += 1
             row.name, row.price_fen, row.kind = r.name, r.price_fen, r.kind
+            row.name_initials = name_initials(r.name)
             row.category_id, row.promo_rate_bp = category_id, r.promo_rate_bp
             row.pass_uses, row.pass_valid_days = r.pass_uses, r.pass_valid_days
             row.points_eligible = r.kind != "excluded"
@@ -99,7 +101,8 @@ class SqlImports:
                 continue
             member_id = self._ids.new_id()
             self._s.add(MemberRow(
-                id=member_id, name=r.name, mobile=r.mobile, gender="", birthday=r.birthday,
+                id=member_id, name=r.name, mobile=r.mobile, mobile_last4=mobile_last4(r.mobile),
+                gender="", birthday=r.birthday,
                 birthday_calendar=r.birthday_calendar, consent_messages=False, tier_code=r.tier,
                 created_at=at, updated_at=at))
             self._s.flush()

@@ -43,6 +43,16 @@ class TillRow(Base):
     receipt_seq: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class DocumentSeriesRow(Base):
+    """Numbers of documents that are not sales (card slips, top-ups), one series each, so
+    they never use up receipt numbers."""
+
+    __tablename__ = "document_series"
+    till_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    series: Mapped[str] = mapped_column(String(4), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
 class UserRow(Base):
     __tablename__ = "users"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -72,6 +82,9 @@ class ProductRow(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
+    # Pinyin initials of the name (牛肉干 -> nrg) for look-ups; db.search_keys.name_initials.
+    name_initials: Mapped[str] = mapped_column(String(60), default="", server_default="",
+                                               index=True)
     category_id: Mapped[str | None] = mapped_column(ForeignKey("categories.id"), nullable=True)
     price_fen: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))
@@ -108,6 +121,9 @@ class MemberRow(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
     mobile: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
+    # The last four digits of the mobile (a cashier's "find by 1234"), kept beside it by every
+    # write (db.search_keys.mobile_last4) so it survives the full number being reduced.
+    mobile_last4: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
     gender: Mapped[str] = mapped_column(String(1), default="")
     birthday: Mapped[str | None] = mapped_column(String(12), nullable=True)
     birthday_calendar: Mapped[str] = mapped_column(String(5), default="solar")

@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -18,6 +19,7 @@ from db.models import (
     CardRow,
     CashMovementRow,
     CategoryRow,
+    DocumentSeriesRow,
     HeldSaleRow,
     MemberRow,
     OutboxRow,
@@ -53,6 +55,7 @@ from pos_app.ports.store import (
     StoredSale,
     UserRecord,
 )
+from db.search_keys import mobile_last4
 
 
 def product_from_row(row: ProductRow, barcode: str | None, category: str) -> Product:
@@ -87,6 +90,23 @@ class SqlCatalog:
                                       .where(CategoryRow.id == row.category_id)) or ""
         return product_from_row(row, barcode, category)
 
+    def _products(self, rows: list[ProductRow]) -> list[Product]:
+        """Many rows at once: their first barcodes and category paths in two queries."""
+        ids = [r.id for r in rows]
+        barcodes: dict[str, str] = {}
+        for pid, code in self._s.execute(select(BarcodeRow.product_id, func.min(BarcodeRow.code))
+                                         .where(BarcodeRow.product_id.in_(ids))
+                                         .group_by(BarcodeRow.product_id)):
+            barcodes[pid] = code
+        cat_ids = {r.category_id for r in rows if r.category_id}
+        paths: dict[str, str] = {}
+        if cat_ids:
+            for cid, path in self._s.execute(select(CategoryRow.id, CategoryRow.path)
+                                             .where(CategoryRow.id.in_(cat_ids))):
+                paths[cid] = path
+        return [product_from_row(r, barcodes.get(r.id), paths.get(r.category_id or "", "") or "")
+                for r in rows]
+
     def find_by_code(self, code: str) -> Product | None:
         code = code.strip()
         row = self._s.scalar(select(ProductRow).join(BarcodeRow, BarcodeRow.product_id == ProductRow.id)
@@ -106,20 +126,34 @@ class SqlCatalog:
         text = text.strip()
         if not text:
             return []
-        # Prefix first (index range scan), then a contains-search to fill up the list.
-        rows = list(self._s.scalars(
-            select(ProductRow).where(ProductRow.active.is_(True), ProductRow.name >= text,
+        active = ProductRow.active.is_(True)
+        rows: list[ProductRow] = []
+        if text.isascii():
+            # Latin text: pinyin initials (牛肉干 -> nrg), then SKU and name prefixes; three
+            # index range scans, never a scan of the whole catalog.
+            if text.isalnum() and not text.isdigit():
+                key = text.lower()
+                rows += self._s.scalars(
+                    select(ProductRow).where(active, ProductRow.name_initials >= key,
+                                             ProductRow.name_initials < key + "\x7f")
+                    .order_by(ProductRow.name_initials).limit(limit))
+            rows += self._s.scalars(
+                select(ProductRow).where(active, ProductRow.sku >= text,
+                                         ProductRow.sku < text + "\x7f")
+                .order_by(ProductRow.sku).limit(limit))
+        rows += self._s.scalars(
+            select(ProductRow).where(active, ProductRow.name >= text,
                                      ProductRow.name < text + "\U0010ffff")
-            .order_by(ProductRow.name).limit(limit)))
-        if len(rows) < limit:
+            .order_by(ProductRow.name).limit(limit))
+        rows = list({r.id: r for r in rows}.values())
+        if len(rows) < limit and not text.isascii():
+            # Chinese text: fill up with names that contain it (肉干 finds 牛肉干).
             seen = {r.id for r in rows}
             more = self._s.scalars(
-                select(ProductRow).where(ProductRow.active.is_(True),
-                                         or_(ProductRow.name.contains(text, autoescape=True),
-                                             ProductRow.sku.startswith(text, autoescape=True)))
+                select(ProductRow).where(active, ProductRow.name.contains(text, autoescape=True))
                 .order_by(ProductRow.name).limit(limit * 2))
             rows.extend(r for r in more if r.id not in seen)
-        return [self._product(r) for r in rows[:limit]]
+        return self._products(rows[:limit])
 
     def get(self, product_id: str) -> Product:
         row = self._s.get(ProductRow, product_id)
@@ -173,6 +207,11 @@ class SqlMembers:
         if not text:
             return []
         found: dict[str, MemberRow] = {}
+        if text.isdigit() and len(text) == 4:
+            # A cashier asks "the last four digits of your mobile?" (indexed column).
+            for row in self._s.scalars(select(MemberRow).where(MemberRow.mobile_last4 == text)
+                                       .order_by(MemberRow.name).limit(limit)):
+                found[row.id] = row
         if text.isdigit():
             for row in self._s.scalars(select(MemberRow).where(
                     MemberRow.mobile >= text, MemberRow.mobile < text + ":").limit(limit)):
@@ -264,7 +303,8 @@ class SqlMembers:
                    consent_at: datetime | None, notes: str = "") -> None:
         b = member.birthday
         self._s.add(MemberRow(
-            id=member.id, name=member.name, mobile=member.mobile, gender=member.gender,
+            id=member.id, name=member.name, mobile=member.mobile,
+            mobile_last4=mobile_last4(member.mobile), gender=member.gender,
             birthday=b.to_text() if b else None,
             birthday_calendar=b.calendar.value if b else "solar",
             consent_messages=member.consent_messages, consent_at=consent_at,
@@ -278,6 +318,8 @@ class SqlMembers:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not a member field: {sorted(unknown)}")
+        if "mobile" in fields:
+            fields["mobile_last4"] = mobile_last4(fields["mobile"])  # type: ignore[arg-type]
         self._s.execute(update(MemberRow).where(MemberRow.id == member_id)
                         .values(updated_at=at, **fields))
 
@@ -430,6 +472,14 @@ class SqlSales:
         if seq is None:
             raise NotFound("till", till_code)
         return f"{till_code}-{day:%y%m%d}-{seq:06d}"
+
+    def next_document_no(self, till_code: str, day: date, series: str) -> str:
+        stmt = sqlite_insert(DocumentSeriesRow).values(till_code=till_code, series=series, seq=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["till_code", "series"],
+            set_={"seq": DocumentSeriesRow.seq + 1}).returning(DocumentSeriesRow.seq)
+        seq = self._s.execute(stmt).scalar_one()
+        return f"{till_code}-{day:%y%m%d}-{series}{seq:05d}"
 
     def add(self, sale: CompletedSale, *, shop_id: str, till_id: str, shift_id: str | None,
             user_id: str, member_id: str | None, card_id: str | None,
@@ -617,6 +667,11 @@ class SqlShifts:
 
     def held(self, till_id: str) -> list[tuple[str, str, datetime]]:
         return [(r.id, r.label, r.created_at) for r in self._s.scalars(
+            select(HeldSaleRow).where(HeldSaleRow.till_id == till_id)
+            .order_by(HeldSaleRow.created_at))]
+
+    def held_bodies(self, till_id: str) -> list[tuple[str, str, datetime, str]]:
+        return [(r.id, r.label, r.created_at, r.body) for r in self._s.scalars(
             select(HeldSaleRow).where(HeldSaleRow.till_id == till_id)
             .order_by(HeldSaleRow.created_at))]
 

@@ -40,6 +40,7 @@ from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource
 from pos_app.sync.events import ledger_effects
 from pos_app.sync.ports import OutboxEvent, PulledPage, SyncState
+from db.search_keys import mobile_last4, name_initials
 
 log = logging.getLogger("pos.sync")
 
@@ -190,6 +191,7 @@ class SqlSyncStore:
                                      active=True)
                     s.add(row)
                 row.name = str(body["name"])[:120]
+                row.name_initials = name_initials(row.name)
                 row.price_fen = int(body["price_fen"])
                 row.kind = str(body.get("kind", "regular"))
                 row.active = bool(body.get("active", True))
@@ -304,6 +306,7 @@ class SqlSyncStore:
             if mobile:
                 taken[mobile] = m["id"]
             values = {"name": str(m.get("name") or "")[:60], "mobile": mobile,
+                      "mobile_last4": mobile_last4(mobile),
                       "gender": str(m.get("gender") or "")[:1],
                       "birthday": m.get("birthday"),
                       "birthday_calendar": m.get("birthday_calendar") or "solar",

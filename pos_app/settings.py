@@ -21,6 +21,9 @@ class ShopSettings:
     address: str = ""
     phone: str = ""
     receipt_footer: str = "谢谢惠顾，欢迎再次光临"
+    # A repeated scan of the same item raises the quantity of its line (思迅/银豹 style)
+    # instead of adding a second line.
+    merge_repeated_scans: bool = True
 
 
 @dataclass(frozen=True)

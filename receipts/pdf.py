@@ -274,6 +274,10 @@ def z_report_pdf(shop: ShopInfo, report: ZReport, texts: ReceiptTexts | None = N
              else t.money(report.counted_cash_fen)]]
     if diff is not None:
         cash.append([t.cash_difference, ("+" if diff > 0 else "") + t.money(diff)])
+    held = [[t.held_line.format(time=h.held_at.strftime("%H:%M"), items=h.item_count,
+                                member=h.member_name).strip(),
+             "" if h.total_fen is None else t.money(h.total_fen)]
+            for h in report.held_baskets]
     widths = [90 * mm, 50 * mm]
     story: list[object] = [Paragraph(_esc(shop.name), st["title"]),
                            Paragraph(_esc(t.z_title), st["title"]),
@@ -281,7 +285,8 @@ def z_report_pdf(shop: ShopInfo, report: ZReport, texts: ReceiptTexts | None = N
                                      st["sub"]), Spacer(1, 6 * mm),
                            _table(head, widths, font)]
     for title, rows in [("", money), (t.tender_totals, tenders),
-                        (t.refunds_by_tender, refunds), ("", members), ("", cash)]:
+                        (t.refunds_by_tender, refunds), ("", members), ("", cash),
+                        (t.held_baskets.format(count=len(held)), held)]:
         if not rows:
             continue
         story.append(Paragraph(_esc(title), st["h2"]) if title else Spacer(1, 4 * mm))

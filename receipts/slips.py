@@ -177,6 +177,17 @@ def render_z_report(shop: ShopInfo, report: ZReport, profile: PrinterProfile,
         w.money(t.counted_cash, report.counted_cash_fen)
         diff = report.cash_difference_fen or 0
         w.lr(t.cash_difference, ("+" if diff > 0 else "") + t.money(diff), bold=True)
+    if report.held_baskets:
+        # A basket left on hold at shift close is listed so it is recalled or voided, not lost.
+        w.sep()
+        w.text(t.held_baskets.format(count=len(report.held_baskets)))
+        for h in report.held_baskets:
+            label = t.held_line.format(time=h.held_at.strftime("%H:%M"), items=h.item_count,
+                                       member=h.member_name).strip()
+            if h.total_fen is None:
+                w.text("  " + label)
+            else:
+                w.money("  " + label, h.total_fen)
     if printed_at is not None:
         w.sep()
         w.field(t.printed_at, w.when(printed_at))

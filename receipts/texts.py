@@ -133,6 +133,8 @@ class ReceiptTexts:
     counted_cash: str = ""
     not_counted: str = ""
     cash_difference: str = ""
+    held_baskets: str = ""          # "{count}": baskets still on hold at the report
+    held_line: str = ""             # "{time} {items} {member}"
     printed_at: str = ""
 
     # statements (PDF)
@@ -230,7 +232,8 @@ class ReceiptTexts:
             points_redeemed_total="兑换积分", sv_topped_up="储值充值", sv_bonus="充值赠送",
             sv_spent="储值消费", sv_refunded="储值退款", pay_ins="备用金存入", pay_outs="现金取出",
             member_sales="会员交易笔数", expected_cash="应有现金", counted_cash="实点现金",
-            not_counted="未清点", cash_difference="现金差额", printed_at="打印时间",
+            not_counted="未清点", cash_difference="现金差额",
+            held_baskets="挂单未取 {count}笔", held_line="{time} {items}件 {member}", printed_at="打印时间",
             statement_title="会员对账单", period="期间", points_ledger="积分明细",
             stored_value_ledger="储值明细", col_date="日期", col_description="摘要",
             col_change="变动", col_balance="余额", no_entries="本期无记录",
@@ -299,7 +302,8 @@ class ReceiptTexts:
             sv_topped_up="SV top-ups", sv_bonus="SV bonus", sv_spent="SV spent",
             sv_refunded="SV refunded", pay_ins="Pay-ins", pay_outs="Pay-outs",
             member_sales="Member sales", expected_cash="Expected cash", counted_cash="Counted cash",
-            not_counted="not counted", cash_difference="Difference", printed_at="Printed",
+            not_counted="not counted", cash_difference="Difference",
+            held_baskets="Held, not recalled ({count})", held_line="{time} {items} item(s) {member}", printed_at="Printed",
             statement_title="MEMBER STATEMENT", period="Period", points_ledger="Points",
             stored_value_ledger="Stored value", col_date="Date", col_description="Description",
             col_change="Change", col_balance="Balance", no_entries="No entries in this period",

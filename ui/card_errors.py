@@ -72,6 +72,10 @@ def describe_card_error(exc: BaseException) -> tuple[str, str]:
         return tr_fill("CardErrors", "Not possible for this card"), tr_fill("CardErrors",
             "Card %1 is %2, so you cannot %3. Nothing was changed.").args(
             exc.card_no, card_status_name(exc.status), _action_name(exc.action))
+    if isinstance(exc, e.CardNeverExpires):
+        return tr_fill("CardErrors", "Valid for ever"), tr_fill("CardErrors",
+            "Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was "
+            "changed.").args(exc.card_no)
     if isinstance(exc, e.BenefitAlreadyGiven):
         kind = (tr_fill("CardErrors", "birthday gift") if exc.kind == "birthday"
                 else tr_fill("CardErrors", "quarterly Diamond gift"))

@@ -690,6 +690,11 @@ class MemberCardsScreen(QWidget):
         card = self._need_card()
         if card is None:
             return None
+        if card.expires_on is None:
+            # 长期有效: refused before a form is filled in (the core refuses it as well).
+            from pos_app.domain.errors import CardNeverExpires
+            self.message.setText(describe_card_error(CardNeverExpires(card.card_no))[1])
+            return None
         dialog = CardRenewDialog(card.card_no,
                                  card.expires_on.isoformat() if card.expires_on
                                  else self.tr("never"),

@@ -147,6 +147,25 @@ class TillReceiptDesk:
         return PrintResult(outcome.printed and self._configured, outcome.error,
                            configured=self._configured)
 
+    def print_z_report(self, report: object) -> PrintResult:
+        """The shift (Z) report on the receipt printer (ctx.extra['print_z'])."""
+        from hardware.print_queue import print_or_queue
+        from receipts.slips import render_z_report
+        data = render_z_report(self._shop_info(), report, self._profile,  # type: ignore[arg-type]
+                               self._texts, printed_at=self._services.clock.now())
+        with self._lock:
+            self._last_bytes = data
+            outcome = print_or_queue(self._printer, self._queue, data, "z report", None)
+        self._note(outcome.printed, outcome.error)
+        return PrintResult(outcome.printed and self._configured, outcome.error,
+                           configured=self._configured)
+
+    def z_report_pdf(self, report: object) -> bytes:
+        """The shift (Z) report as an A4 PDF (ctx.extra['z_report_pdf']), no printer needed."""
+        from receipts.pdf import z_report_pdf
+        return z_report_pdf(self._shop_info(), report, self._texts,  # type: ignore[arg-type]
+                            printed_at=self._services.clock.now())
+
     def _note(self, printed: bool, error: Exception | None) -> None:
         self._state = "ready" if printed else "problem"
         self.last_error = None if printed else error
@@ -379,6 +398,8 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
     desk.follow_settings(lambda: ctx.settings)
     # Contracts of the card and reports screens (ui/card_screens.py, ui/reports_screen.py).
     ctx.extra["print_slip"] = desk.print_slip
+    ctx.extra["print_z"] = desk.print_z_report
+    ctx.extra["z_report_pdf"] = desk.z_report_pdf
     ctx.extra["export_xlsx"] = export_xlsx
     # The devices tab (ui/device_settings.py) and the status bar's live printer state.
     leases = PortLeases()

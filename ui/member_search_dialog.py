@@ -13,7 +13,6 @@ from pos_app.domain.rules import RuleSet
 from ui.context import TillContext
 from ui.error_messages import describe
 from ui.formatting import tier_name, yuan
-from ui.wedge import make_capture_field
 
 
 class MemberSearchDialog(QDialog):
@@ -33,11 +32,13 @@ class MemberSearchDialog(QDialog):
         font.setPointSize(13)
         self.setFont(font)
         hint = QLabel(self.tr("Swipe or tap the card, scan the member code, or type a card "
-                              "number, mobile number or name."))
+                              "number, a mobile number or its last 4 digits, a name or a "
+                              "surname."))
         hint.setWordWrap(True)
         self.query = QLineEdit()
         self.query.setObjectName("memberQuery")
-        make_capture_field(self.query)
+        # Names are typed in Chinese, so the input method stays on here (a surname is one
+        # hanzi); the wedge filter folds an IME's full-width sentinels back for swipes.
         f = self.query.font()
         f.setPointSize(16)
         self.query.setFont(f)
@@ -83,8 +84,8 @@ class MemberSearchDialog(QDialog):
 
     def search(self) -> None:
         text = self.query.text().strip()
-        if len(text) < 2:
-            return
+        if len(text) < 2 and (not text or text.isascii()):
+            return          # one hanzi is a surname worth searching; one digit or letter is not
         checkout = self._ctx.services.checkout
         self.message.setText(self.tr("Searching…"))
         self._ctx.background.run(lambda: (checkout.search_members(text, 30), checkout.rules()),

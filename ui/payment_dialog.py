@@ -151,8 +151,10 @@ class PaymentDialog(QDialog):
         self.complete_button = QPushButton(self.tr("Complete sale (Enter)"))
         self.complete_button.setObjectName("completeButton")
         self.complete_button.setMinimumHeight(60)
-        self.complete_button.setStyleSheet("background: #2e7d32; color: white; font-size: 18pt; "
-                                           "font-weight: bold;")
+        # Disabled must look disabled: the green button means "Enter completes the sale".
+        self.complete_button.setStyleSheet(
+            "QPushButton { background: #2e7d32; color: white; font-size: 18pt; "
+            "font-weight: bold; } QPushButton:disabled { background: #c8d6c9; color: #6b7a6c; }")
         self.complete_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.complete_button.clicked.connect(self.complete)
         self.cancel_button = QPushButton(self.tr("Back to the basket (Esc)"))

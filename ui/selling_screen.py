@@ -41,6 +41,7 @@ class SellingScreen(QWidget):
     print_finished = Signal(object)      # PrintResult
     status_message = Signal(str)
     pdf_saved = Signal(str)
+    topped_up = Signal(object)          # TopUpDone
     manager_requested = Signal()
     logout_requested = Signal()
 
@@ -110,7 +111,9 @@ class SellingScreen(QWidget):
         self.completer = QCompleter(self._search_model, self)
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # The store already chose the hits (name, SKU or pinyin initials such as "nrg" for
+        # 牛肉干): show them all, do not filter them again by the typed text.
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.activated.connect(self._on_completer_activated)
         self.input.setCompleter(self.completer)
         self._search_timer = QTimer(self)
@@ -139,6 +142,9 @@ class SellingScreen(QWidget):
         for b in (self.preview_button, self.pdf_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(40)
+            pf = b.font()
+            pf.setPointSize(13)
+            b.setFont(pf)
         self.preview_button.clicked.connect(self.open_receipt_preview)
         self.pdf_button.clicked.connect(self.save_receipt_pdf)
         self.print_actions = QWidget()
@@ -195,6 +201,7 @@ class SellingScreen(QWidget):
             ("redeem", "F10", self.tr("Redeem"), self.open_redeem_dialog),
             ("drawer", "F11", self.tr("Open drawer"), self.open_drawer),
             ("pay", "F12", self.tr("Pay"), self.open_payment),
+            ("topup", "Ctrl+T", self.tr("Top up"), self.open_top_up),
             ("preview", "Ctrl+P", self.tr("Last receipt"), self.open_receipt_preview),
             ("manager", "Ctrl+M", self.tr("Manager"), self.manager_requested.emit),
             ("logout", "Ctrl+L", self.tr("Log out"), self.logout_requested.emit),
@@ -212,7 +219,7 @@ class SellingScreen(QWidget):
             if key == "pay":
                 button.setStyleSheet("background: #2e7d32; color: white; font-weight: bold;")
             button.clicked.connect(slot)
-            keybar.addWidget(button, i // 7, i % 7)
+            keybar.addWidget(button, i // 8, i % 8)
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -354,7 +361,7 @@ class SellingScreen(QWidget):
                 return "receipt", routed.value
             if is_coupon_code(coupon_code_from_scan(code)):
                 return "item", session.apply_coupon(code)
-            return "item", session.add(code)
+            return "item", session.add(code, merge=ctx.settings.shop.merge_repeated_scans)
 
         def done(result: tuple[str, Any]) -> None:
             kind, value = result
@@ -371,6 +378,8 @@ class SellingScreen(QWidget):
             if kind == "member":
                 self.member_panel.clear_problem()
             self._show(value)
+            if kind == "item" and session.last_changed_line:
+                self.table.selectRow(session.last_changed_line - 1)
             log.debug("scan shown in %.1f ms", (time.perf_counter() - arrived) * 1000)
 
         self._run(work, done)
@@ -505,7 +514,8 @@ class SellingScreen(QWidget):
             return
         QTimer.singleShot(0, self.input.clear)
         session = self.session
-        self._run(lambda: session.add_product(product, 1))
+        merge = self._ctx.settings.shop.merge_repeated_scans
+        self._run(lambda: session.add_product(product, 1, merge))
 
     # -- function keys ----------------------------------------------------------------------
     def change_quantity(self) -> None:
@@ -533,11 +543,47 @@ class SellingScreen(QWidget):
         self._run(lambda: session.set_qty(line_no, qty))
 
     def delete_line(self) -> None:
+        """F4: void the selected line after a confirmation; the rule set says which role may
+        (a lower role asks a manager in place); the void is audited."""
+        from PySide6.QtWidgets import QMessageBox
         line_no = self.selected_line_no()
-        if line_no is None:
+        if line_no is None or line_no > len(self.model.lines):
             return
-        session = self.session
-        self._run(lambda: session.remove_line(line_no))
+        line = self.model.lines[line_no - 1]
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Void line"),
+                          self.tr("Void line %1: %2 × %3, %4?").replace("%1", str(line_no))
+                          .replace("%2", line.name).replace("%3", str(line.qty))
+                          .replace("%4", yuan(line.amount_fen)),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("voidLineConfirm")
+        box.setStyleSheet("QLabel, QPushButton { font-size: 14pt; }")
+        void = box.addButton(self.tr("Void (Enter)"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("Keep (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(void)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(
+            lambda button: button is void and self._confirm_void(line_no, line))
+        self.dialog = box
+        box.open()
+
+    def _confirm_void(self, line_no: int, line: Any) -> None:
+        needed = self.session.rules.line_void_role
+        auth = with_role(self._ctx, self, "void_line", self.tr("voiding a line"),
+                         lambda user: self.void_line(line_no, line, user), needed)
+        if auth is not None:
+            self.dialog = auth
+
+    def void_line(self, line_no: int, line: Any, authorised_by: Any) -> None:
+        from pos_app.services.line_voids import void_line
+        session, ctx = self.session, self._ctx
+        cashier = ctx.user or authorised_by
+
+        def work() -> BasketView:
+            void_line(ctx.services.uow, ctx.services.clock, session.rules, cashier,
+                      authorised_by, line)
+            return session.remove_line(line_no)
+
+        self._run(work)
 
     def hold(self) -> None:
         session = self.session
@@ -563,7 +609,9 @@ class SellingScreen(QWidget):
             self.dialog = dialog
             dialog.open()
 
-        self._run(session.held, done)
+        from pos_app.services.held import list_held
+        uow = self._ctx.services.uow
+        self._run(lambda: list_held(uow), done)
 
     def recall(self, held_id: str) -> None:
         session = self.session
@@ -739,6 +787,85 @@ class SellingScreen(QWidget):
 
         self._ctx.background.run(desk.last_preview, done, lambda exc: show_error(self, exc),
                                  lane="device")
+
+    def open_top_up(self) -> None:
+        """Ctrl+T: top up (充值) the attached member's stored value; a confirmation repeats
+        amount, bonus and payment method; the rule set says who may (else a manager in place)."""
+        from ui.card_dialogs import CardTopUpDialog
+        member = self.view.member if self.view is not None else None
+        if member is None:
+            self.status_message.emit(self.tr("Swipe the member card first, then top up (Ctrl+T)."))
+            self._show_banner(self.tr("Swipe the member card first, then top up (Ctrl+T)."),
+                              "background: #fff3e0; color: #e65100;")
+            return
+        dialog = CardTopUpDialog(self.session.rules, self)
+        dialog.set_note(self.tr("%1 · card %2 · balance %3").replace("%1", member.account.name)
+                        .replace("%2", member.card.card_no)
+                        .replace("%3", yuan(member.account.balance_fen)))
+        dialog.submitted.connect(lambda: self._confirm_top_up(dialog, member))
+        self.dialog = dialog
+        dialog.open()
+
+    def _confirm_top_up(self, dialog: Any, member: Any) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ui.formatting import tender_name
+        amount, tender = dialog.amount_fen(), dialog.tender_kind()
+        bonus = self.session.rules.topup_bonus(amount)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Confirm top-up"),
+                          self.tr("Top up %1 for %2 (card %3)?\nBonus %4: the card gets %5.\n"
+                                  "Paid by %6.")
+                          .replace("%1", yuan(amount)).replace("%2", member.account.name)
+                          .replace("%3", member.card.card_no).replace("%4", yuan(bonus))
+                          .replace("%5", yuan(amount + bonus)).replace("%6", tender_name(tender)),
+                          QMessageBox.StandardButton.NoButton, dialog)
+        box.setObjectName("topUpConfirm")
+        box.setStyleSheet("QLabel, QPushButton { font-size: 14pt; }")
+        yes = box.addButton(self.tr("Top up (Enter)"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.tr("Back (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.setEscapeButton(back)
+
+        def clicked(button: Any) -> None:
+            if button is not yes:
+                dialog.buttons.setEnabled(True)
+                return
+            auth = with_role(self._ctx, dialog, "top_up", self.tr("a top-up"),
+                             lambda user: self.top_up(dialog, member, user),
+                             self.session.rules.topup_role)
+            if auth is not None:
+                self.dialog = auth
+                auth.rejected.connect(lambda: dialog.buttons.setEnabled(True))
+
+        box.buttonClicked.connect(clicked)
+        self.dialog = box
+        box.open()
+
+    def top_up(self, dialog: Any, member: Any, user: Any) -> None:
+        members, session = self._ctx.services.members, self.session
+        card_no = member.card.card_no
+        amount, tender = dialog.amount_fen(), dialog.tender_kind()
+        reference = dialog.reference.text().strip()
+        printer = self._ctx.extra.get("print_slip")
+
+        def work() -> tuple[Any, BasketView]:
+            done = members.top_up(user, card_no, amount, tender, reference)
+            return done, session.attach_card(card_no)     # the panel shows the new balance
+
+        def done(result: tuple[Any, BasketView]) -> None:
+            slip, view = result
+            dialog.accept()
+            self._show(view)
+            self._show_money(self.tr("Topped up %1 (bonus %2). New balance %3.")
+                             .replace("%1", yuan(slip.paid_fen)).replace("%2", yuan(slip.bonus_fen))
+                             .replace("%3", yuan(slip.balance_after_fen)))
+            self.topped_up.emit(slip)
+            if callable(printer):
+                self._ctx.background.run(lambda: printer(slip), self._on_print_done,
+                                         lambda exc: self._on_print_done(PrintResult(False, exc)),
+                                         lane="device")
+
+        self._run(work, done, dialog.fail)
 
     def open_drawer(self) -> None:
         """F11: a manager opens the drawer without a sale, after saying why (audited first)."""

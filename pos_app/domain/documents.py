@@ -101,6 +101,18 @@ class TenderTotal:
 
 
 @dataclass(frozen=True)
+class HeldBasket:
+    """A basket on hold (挂单): what the recall list and the Z report show of it."""
+
+    held_id: str
+    label: str
+    held_at: datetime
+    total_fen: int | None      # None: held by an older version that did not note it
+    item_count: int
+    member_name: str = ""
+
+
+@dataclass(frozen=True)
 class ZReport:
     """The shift (Z) report: every money figure of one shift."""
 
@@ -134,6 +146,7 @@ class ZReport:
     # sales and member-analysis reports count them.
     transactions: int = 0
     member_transactions: int = 0
+    held_baskets: tuple[HeldBasket, ...] = ()   # still on hold when the report was made
 
     @property
     def cash_difference_fen(self) -> int | None:

@@ -168,6 +168,14 @@ class PaymentMismatch(PosError):
         self.reason = reason
 
 
+class CardNeverExpires(PosError):
+    """延期 asked for a card valid for ever (长期有效): an expiry date would shorten it."""
+
+    def __init__(self, card_no: str) -> None:
+        super().__init__(card_no)
+        self.card_no = card_no
+
+
 class PointsCashOverCap(PosError):
     def __init__(self, requested_fen: int, cap_fen: int) -> None:
         super().__init__(requested_fen, cap_fen)

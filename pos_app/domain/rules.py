@@ -62,8 +62,9 @@ class RuleSet:
     no_pin_stored_value: str = "manager"
     # The lowest role that may void (F4) a line once it was scanned; lower roles ask in place.
     line_void_role: str = "cashier"
-    # The lowest role that may top up stored value from the selling screen.
-    topup_role: str = "cashier"
+    # The lowest role that may top up stored value (a lower role at the till key asks a
+    # manager in place).
+    topup_role: str = "manager"
     max_unit_price_fen: int = 10_000_000_00       # ¥10,000,000
     # 取款 with bonus money left: "forfeit_proportional" (the bonus the withdrawn money brought
     # in goes with it) or "refuse_while_bonus" (paid-in money stays until the bonus is spent).

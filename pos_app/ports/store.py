@@ -164,6 +164,10 @@ class Members(Protocol):
 
 class Sales(Protocol):
     def next_receipt_no(self, till_code: str, day: date) -> str: ...
+    def next_document_no(self, till_code: str, day: date, series: str) -> str:
+        """The next number of a non-sale document series (card events 'K', stored value 'V'),
+        apart from the sale receipt numbers."""
+        ...
     def add(self, sale: CompletedSale, *, shop_id: str, till_id: str, shift_id: str | None,
             user_id: str, member_id: str | None, card_id: str | None,
             points_shares: dict[int, int], original_line_ids: dict[int, str] | None = None,
@@ -190,6 +194,9 @@ class Shifts(Protocol):
     def hold(self, held_id: str, till_id: str, label: str, body: str, at: datetime) -> None: ...
     def held(self, till_id: str) -> list[tuple[str, str, datetime]]: ...
     def take_held(self, held_id: str) -> str: ...
+    def held_bodies(self, till_id: str) -> list[tuple[str, str, datetime, str]]:
+        """(id, label, held at, body) of every held basket of the till, oldest first."""
+        ...
 
 
 class Users(Protocol):

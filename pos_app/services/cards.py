@@ -25,6 +25,7 @@ from pos_app.domain.documents import CardSlip
 from pos_app.domain.errors import (
     BenefitAlreadyGiven,
     CardAlreadyBound,
+    CardNeverExpires,
     ConfirmationRequired,
     DuplicateMember,
     IdentityNotConfirmed,
@@ -431,6 +432,9 @@ class CardService:
         with self._uow() as uow:
             card = self._card(uow, card_no)
             renewed_status = card.check(CardAction.RENEW)
+            if card.expires_on is None:
+                # 长期有效: any date would shorten its validity; it stays perpetual.
+                raise CardNeverExpires(card.card_no)
             base = max(card.expires_on or now.date(), now.date())
             expires = base + timedelta(days=days)
             uow.members.set_card_expiry(card.card_no, expires)
@@ -637,7 +641,8 @@ class CardService:
         tier = uow.rules.current(now).tier(tier_code or account.tier_code)
         return CardSlip(
             event_id=self._ids.new_id(),
-            receipt_no=uow.sales.next_receipt_no(uow.site.till().code, now.date()),
+            # Card events number in their own series: they never use up sale receipt numbers.
+            receipt_no=uow.sales.next_document_no(uow.site.till().code, now.date(), "K"),
             kind=kind, shop_code=uow.site.shop().code, till_code=uow.site.till().code,
             operator_name=actor.display_name, created_at=now, member_name=account.name,
             mobile=account.mobile or "", card_no=card_no, tier_name_zh=tier.name_zh,

@@ -73,8 +73,11 @@ class MemberService:
 
     def top_up(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
                reference: str = "") -> TopUpDone:
-        """充值: money in, balance up, the rule set's bonus kept apart; one transaction."""
-        require_role(actor, "manager", "top_up")
+        """充值: money in, balance up, the rule set's bonus kept apart; one transaction.
+        The rule set's `topup_role` says who may (a cashier at the till key, or a manager)."""
+        with self._uow() as uow:
+            needed = uow.rules.current(self._clock.now()).topup_role
+        require_role(actor, needed, "top_up")
         if tender not in TOPUP_TENDERS:
             raise ValidationFailed("tender", "top up with cash, bank card, WeChat or Alipay")
         if not 0 < amount_fen <= MAX_AMOUNT_FEN:
@@ -116,7 +119,8 @@ class MemberService:
                 account.id, e.kind.value, e.first, e.second, now, tender=tender.value,
                 reference=reference, shift_id=shift.id if shift else None) for e in entries]
             entry_id = entry_ids[0]
-            receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
+            # Top-ups and refunds of balance number in their own series, apart from sales.
+            receipt_no = uow.sales.next_document_no(uow.site.till().code, now.date(), "V")
             uow.audit.record(now, actor.id, kind, card_no,
                              {"paid_fen": paid, "bonus_fen": bonus, "tender": tender.value,
                               "receipt_no": receipt_no})

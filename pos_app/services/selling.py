@@ -333,6 +333,7 @@ class SellingSession:
         self._coupon_rows: dict[str, CouponRow] = {}
         self._extras: tuple[str, tuple[CouponOffer, ...], int, date | None] | None = None
         self._rules_stale = False
+        self.last_changed_line: int | None = None    # the line the last add made or raised
 
     # -- basket -----------------------------------------------------------------------------
     @property
@@ -347,22 +348,39 @@ class SellingSession:
     def member(self) -> MemberAtTill | None:
         return self._d.member
 
-    def add(self, entry: str) -> BasketView:
+    def add(self, entry: str, merge: bool = False) -> BasketView:
         """Add what the input line says: a barcode, a SKU or 'qty*code'."""
         qty, code = parse_entry(entry)
-        return self.add_product(self._svc.find_product(code), qty)
+        return self.add_product(self._svc.find_product(code), qty, merge)
 
-    def add_product(self, product: Product, qty: int = 1) -> BasketView:
+    def add_product(self, product: Product, qty: int = 1, merge: bool = False) -> BasketView:
+        """Add a line; with `merge` (a till setting) a repeated scan raises the quantity of the
+        plain line already holding that product instead."""
         self._fresh_rules()
         if qty <= 0 or qty > self._rules.max_line_qty:
             raise InvalidQuantity(qty)
         if product.pass_uses and self._d.member is None:
             raise ValidationFailed("member", "a count pass is sold to a member: attach the card first")
-        item = BasketItem(product, qty)
+        idx = self._mergeable(product) if merge else None
+        item = BasketItem(product, qty if idx is None else self._d.items[idx].qty + qty)
+        if item.qty > self._rules.max_line_qty:
+            raise InvalidQuantity(item.qty)
         # Price it once alone: an absurd price or quantity is refused before it joins the basket.
         price_line(1, item, self._rules, None, self._svc.clock.now().date())
-        self._d.items.append(item)
+        if idx is None:
+            self._d.items.append(item)
+        else:
+            self._d.items[idx] = replace(self._d.items[idx], qty=item.qty)
+        self.last_changed_line = (idx if idx is not None else len(self._d.items) - 1) + 1
         return self.view()
+
+    def _mergeable(self, product: Product) -> int | None:
+        """The plain line of `product` a repeated scan joins (no gift, pass or manual price)."""
+        for i, it in enumerate(self._d.items):
+            if (it.product.id == product.id and not it.redeemed_points and it.manual_rate_bp is None
+                    and i not in self._d.pass_uses and not product.pass_uses):
+                return i
+        return None
 
     def set_qty(self, line_no: int, qty: int) -> BasketView:
         idx = self._index(line_no)
@@ -515,6 +533,7 @@ class SellingSession:
     def hold(self, label: str = "") -> str:
         if self.is_empty:
             raise EmptySale()
+        view = self.view()
         # Every line keeps its meaning: a pass visit stays a visit, a gift stays a gift.
         body = json.dumps({"items": [{"code": i.product.sku, "qty": i.qty,
                                       "manual_rate_bp": i.manual_rate_bp,
@@ -524,7 +543,8 @@ class SellingSession:
                            "card_no": self._d.member.card.card_no if self._d.member else None,
                            "member_id": self._d.member.account.id if self._d.member else None,
                            "sale_rate_bp": self._d.sale_rate_bp,
-                           "discount_by": self._d.discount_by})
+                           "discount_by": self._d.discount_by,
+                           "summary": held_summary(view)}, ensure_ascii=False)
         now = self._svc.clock.now()
         held_id = self._svc.ids.new_id()
         with self._svc.uow() as uow:
@@ -669,6 +689,13 @@ class SellingSession:
         sale = _complete(self._svc, self._d, tenders, cashier)
         self.clear()
         return sale
+
+
+def held_summary(view: BasketView) -> dict[str, object]:
+    """What the recall list and the Z report show of a held basket."""
+    return {"total_fen": view.total_fen,
+            "items": sum(line.qty for line in view.lines if not line.redeemed_points),
+            "member": view.member.account.name if view.member else ""}
 
 
 def waive_pin_allowed(rules: RuleSet, member: MemberAtTill, by: User | None) -> bool:

@@ -12,6 +12,7 @@ from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import ShiftRecord, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
+from pos_app.services.held import held_baskets
 
 
 class ShiftService:
@@ -146,4 +147,5 @@ class ShiftService:
             stored_value_refunded_fen=refunded, pay_ins_fen=f["pay_ins_fen"],
             pay_outs_fen=f["pay_outs_fen"], member_sales_count=f["member_sales_count"],
             transactions=f["transactions"], member_transactions=f["member_transactions"],
-            expected_cash_fen=expected, counted_cash_fen=counted)
+            expected_cash_fen=expected, counted_cash_fen=counted,
+            held_baskets=tuple(held_baskets(uow)))

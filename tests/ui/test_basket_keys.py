@@ -23,6 +23,7 @@ def test_quantity_typed_before_f3_and_delete_line(till: Till, qtbot) -> None:  #
     assert selling.model.lines[0].qty == 6 and selling.view.total_fen == 1_200 + 10_000
     selling.table.selectRow(1)
     selling.keys["delete"].click()
+    selling.dialog.defaultButton().click()     # the confirmation
     till.wait_idle(qtbot)
     assert [ln.sku for ln in selling.model.lines] == ["WATER"]
 

@@ -48,8 +48,10 @@ def test_twenty_scans_in_a_burst_all_land_in_order(wired: Till, qtbot, qapp) -> 
     """20 codes 10 ms apart, as a serial scanner's bridge delivers them (the wedge's own key
     timing is tested in test_wedge.py; here the screen and the background lane must keep up)."""
     from PySide6.QtCore import QTimer
+    from pos_app.settings import with_section
     wedge = next(o for o in qapp.children() if isinstance(o, WedgeFilter))
     selling = wired.window.selling
+    wired.ctx.settings = with_section(wired.ctx.settings, "shop", merge_repeated_scans=False)
     codes = [CODES[i % len(CODES)] for i in range(20)]
     # One repeating timer delivers the codes in turn. Twenty single-shot timers 10 ms apart
     # are coarse timers (up to 5 % early or late), so under load two of them could swap and

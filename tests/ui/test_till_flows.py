@@ -213,8 +213,11 @@ def test_shift_close_shows_the_z_report_and_closes_the_shift(till: Till, qtbot) 
     till.wait_idle(qtbot)
     manager = till.window.dialog
     assert isinstance(manager, ManagerDialog)
+    manager.shift.close_shift("600.00")
+    qtbot.waitUntil(lambda: manager.shift.confirm_box is not None)
+    assert "现金相符" in manager.shift.confirm_box.text()
     with qtbot.waitSignal(manager.shift_closed, timeout=10_000):
-        manager.shift.close_shift("600.00")
+        manager.shift.confirm_box.defaultButton().click()
     report = manager.shift.report
     assert report is not None and report.expected_cash_fen == 60_000
     assert report.cash_difference_fen == 0

@@ -241,6 +241,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Valid for ever</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>birthday gift</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2275,7 +2283,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Swipe or tap the card, scan the member code, or type a card number, mobile number or name.</source>
+        <source>Swipe or tap the card, scan the member code, or type a card number, a mobile number or its last 4 digits, a name or a surname.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2599,6 +2607,14 @@ Passes: %9</source>
     <name>RecallDialog</name>
     <message>
         <source>Recall a held sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1   %2   %3 item(s)   %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no member</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3088,6 +3104,10 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Top up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Last receipt</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3133,6 +3153,26 @@ Passes: %9</source>
     </message>
     <message>
         <source>New quantity for line %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Void line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Void line %1: %2 × %3, %4?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Void (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>voiding a line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3189,6 +3229,40 @@ Passes: %9</source>
     </message>
     <message>
         <source>a manual discount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swipe the member card first, then top up (Ctrl+T).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · card %2 · balance %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm top-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top up %1 for %2 (card %3)?
+Bonus %4: the card gets %5.
+Paid by %6.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top up (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a top-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Topped up %1 (bonus %2). New balance %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3298,7 +3372,67 @@ Passes: %9</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Print Z report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Z report as PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Counted cash ¥</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected cash %1, counted %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 basket(s) are still on hold: they stay on hold and are listed on the Z report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the shift?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Short by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The drawer balances.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: save the Z report as a PDF instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Z report printed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The printer did not print the Z report; it waits for reprint (F9).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save Z report as PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Z report saved as %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3355,6 +3489,18 @@ Passes: %9</source>
     </message>
     <message>
         <source>Counted: %1 · difference %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still on hold: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2 item(s) · %3 %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 basket(s) are still on hold: recall them (F6) or they stay on hold into the next shift.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -245,6 +245,14 @@
         <translation>卡 %1 %2，不能%3。未做任何更改。</translation>
     </message>
     <message>
+        <source>Valid for ever</source>
+        <translation>长期有效</translation>
+    </message>
+    <message>
+        <source>Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was changed.</source>
+        <translation>卡 %1 长期有效，无需延期。未做任何更改。</translation>
+    </message>
+    <message>
         <source>birthday gift</source>
         <translation>生日礼品</translation>
     </message>
@@ -2279,8 +2287,8 @@
         <translation>会员</translation>
     </message>
     <message>
-        <source>Swipe or tap the card, scan the member code, or type a card number, mobile number or name.</source>
-        <translation>请刷卡或感应 IC 卡、扫描会员码，或输入卡号、手机号、姓名。</translation>
+        <source>Swipe or tap the card, scan the member code, or type a card number, a mobile number or its last 4 digits, a name or a surname.</source>
+        <translation>刷卡或碰卡、扫会员码，或输入卡号、手机号或手机尾号后 4 位、姓名或姓氏。</translation>
     </message>
     <message>
         <source>Use as card number</source>
@@ -2607,6 +2615,14 @@ Passes: %9</source>
     <message>
         <source>Recall a held sale</source>
         <translation>取回挂单</translation>
+    </message>
+    <message>
+        <source>%1   %2   %3 item(s)   %4</source>
+        <translation>%1   %2   %3件   %4</translation>
+    </message>
+    <message>
+        <source>no member</source>
+        <translation>非会员</translation>
     </message>
     <message>
         <source>Recall</source>
@@ -3095,6 +3111,10 @@ Passes: %9</source>
         <translation>收款</translation>
     </message>
     <message>
+        <source>Top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
         <source>Last receipt</source>
         <translation>上一张小票</translation>
     </message>
@@ -3141,6 +3161,26 @@ Passes: %9</source>
     <message>
         <source>New quantity for line %1</source>
         <translation>第 %1 行的新数量</translation>
+    </message>
+    <message>
+        <source>Void line</source>
+        <translation>删除商品行</translation>
+    </message>
+    <message>
+        <source>Void line %1: %2 × %3, %4?</source>
+        <translation>删除第 %1 行：%2 × %3，%4？</translation>
+    </message>
+    <message>
+        <source>Void (Enter)</source>
+        <translation>删除 (Enter)</translation>
+    </message>
+    <message>
+        <source>Keep (Esc)</source>
+        <translation>保留 (Esc)</translation>
+    </message>
+    <message>
+        <source>voiding a line</source>
+        <translation>删除商品行</translation>
     </message>
     <message>
         <source>Sale held. Recall it with F6.</source>
@@ -3197,6 +3237,42 @@ Passes: %9</source>
     <message>
         <source>a manual discount</source>
         <translation>手工折扣</translation>
+    </message>
+    <message>
+        <source>Swipe the member card first, then top up (Ctrl+T).</source>
+        <translation>请先刷会员卡，再充值 (Ctrl+T)。</translation>
+    </message>
+    <message>
+        <source>%1 · card %2 · balance %3</source>
+        <translation>%1 · 卡号 %2 · 余额 %3</translation>
+    </message>
+    <message>
+        <source>Confirm top-up</source>
+        <translation>确认充值</translation>
+    </message>
+    <message>
+        <source>Top up %1 for %2 (card %3)?
+Bonus %4: the card gets %5.
+Paid by %6.</source>
+        <translation>为 %2（卡号 %3）充值 %1？
+赠送 %4：卡内共增加 %5。
+付款方式：%6。</translation>
+    </message>
+    <message>
+        <source>Top up (Enter)</source>
+        <translation>充值 (Enter)</translation>
+    </message>
+    <message>
+        <source>Back (Esc)</source>
+        <translation>返回 (Esc)</translation>
+    </message>
+    <message>
+        <source>a top-up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <source>Topped up %1 (bonus %2). New balance %3.</source>
+        <translation>已充值 %1（赠送 %2）。新余额 %3。</translation>
     </message>
     <message>
         <source>opening the drawer</source>
@@ -3305,8 +3381,68 @@ Passes: %9</source>
         <translation>交班结账</translation>
     </message>
     <message>
+        <source>Print Z report</source>
+        <translation>打印交班报表</translation>
+    </message>
+    <message>
+        <source>Save Z report as PDF…</source>
+        <translation>交班报表另存为 PDF…</translation>
+    </message>
+    <message>
         <source>Counted cash ¥</source>
         <translation>实点现金 ¥</translation>
+    </message>
+    <message>
+        <source>Expected cash %1, counted %2.</source>
+        <translation>应有现金 %1，实点 %2。</translation>
+    </message>
+    <message>
+        <source>%1 basket(s) are still on hold: they stay on hold and are listed on the Z report.</source>
+        <translation>还有 %1 笔挂单未取：挂单将保留，并列在交班报表上。</translation>
+    </message>
+    <message>
+        <source>Close the shift?</source>
+        <translation>确认交班？</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Short by %1</source>
+        <translation>短款 %1</translation>
+    </message>
+    <message>
+        <source>Over by %1</source>
+        <translation>长款 %1</translation>
+    </message>
+    <message>
+        <source>The drawer balances.</source>
+        <translation>现金相符。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: save the Z report as a PDF instead.</source>
+        <translation>未设置小票打印机：请将交班报表另存为 PDF。</translation>
+    </message>
+    <message>
+        <source>Z report printed.</source>
+        <translation>交班报表已打印。</translation>
+    </message>
+    <message>
+        <source>The printer did not print the Z report; it waits for reprint (F9).</source>
+        <translation>打印机未打印交班报表，已放入补打队列 (F9)。</translation>
+    </message>
+    <message>
+        <source>Save Z report as PDF</source>
+        <translation>交班报表另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Z report saved as %1</source>
+        <translation>交班报表已保存为 %1</translation>
     </message>
     <message>
         <source>Z report · shop %1 · till %2 · %3</source>
@@ -3363,6 +3499,18 @@ Passes: %9</source>
     <message>
         <source>Counted: %1 · difference %2</source>
         <translation>实点：%1 · 差额 %2</translation>
+    </message>
+    <message>
+        <source>Still on hold: %1</source>
+        <translation>未取挂单：%1 笔</translation>
+    </message>
+    <message>
+        <source>%1 · %2 item(s) · %3 %4</source>
+        <translation>%1 · %2件 · %3 %4</translation>
+    </message>
+    <message>
+        <source>%1 basket(s) are still on hold: recall them (F6) or they stay on hold into the next shift.</source>
+        <translation>还有 %1 笔挂单未取：请取单 (F6)，否则挂单将留到下一班。</translation>
     </message>
 </context>
 <context>

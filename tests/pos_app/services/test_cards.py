@@ -227,8 +227,10 @@ def test_birthday_gift_once_a_year_on_the_birthday(stocked):
 def test_card_replacement_and_annual_fees_are_sales_in_the_same_transaction(stocked):
     from pos_app.domain.errors import ShiftNotOpen
     from pos_app.domain.rules import default_rule_set
+    # A yearly card (an annual fee goes with a validity): 延期 extends it.
     stocked.set_rules(default_rule_set(2).with_changes(card_fee_fen=1_000, annual_fee_fen=5_000,
-                                                       replacement_fee_fen=2_000))
+                                                       replacement_fee_fen=2_000,
+                                                       card_validity_days=365))
     svc = stocked.services.cards
     before = everything(stocked)
     with pytest.raises(ShiftNotOpen):      # no shift: no fee can be taken, so no card either
