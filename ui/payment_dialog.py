@@ -73,11 +73,13 @@ class PaymentDialog(QDialog):
         self.tender_buttons: dict[TenderKind, QPushButton] = {}
         grid = QGridLayout()
         for i, (kind, key) in enumerate(_TENDER_KEYS):
-            button = QPushButton(f"{key}  {tender_name(kind)}")
+            # Key and name on two lines: "F2 Stored value" must fit a third of the dialog at
+            # 1024×768 in English as well as in Chinese.
+            button = QPushButton(f"{key}\n{tender_name(kind)}")
             button.setObjectName(f"tender_{kind.value}")
             button.setMinimumHeight(64)
             bf = button.font()
-            bf.setPointSize(16)
+            bf.setPointSize(15)
             bf.setBold(True)
             button.setFont(bf)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

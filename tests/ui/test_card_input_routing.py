@@ -24,6 +24,11 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
 def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
     log_in(till, qtbot)
     devices = start_devices(qapp, till.ctx, till.window)
+    for device in devices:
+        if isinstance(device, WedgeFilter):
+            # The wedge's timing is tested in test_wedge.py; here a busy shared test machine
+            # must not split a burst (the setting wedge_gap_ms allows this much).
+            device.gap_ms, device.settle_ms = 150, 170
     qtbot.waitExposed(till.window)
     till.window.activateWindow()
     till.window.selling.input.setFocus()

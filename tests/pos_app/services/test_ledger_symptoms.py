@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -83,6 +83,8 @@ def test_rule_every_stored_value_spend_goes_through_one_authorisation_path(stock
     with stocked.uow() as uow:
         member = uow.members.find_by_mobile("13800003333")   # Diamond, ¥1,000 balance
         uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        # A yearly card (延期 of a perpetual one is refused): it expires, so it can be renewed.
+        uow.members.set_card_expiry("100003", date(2027, 6, 30))
         uow.commit()
     ident = IdentityCheck("13800003333", manager_confirmed=True)
     cards = stocked.services.cards
