@@ -48,6 +48,13 @@ def yuan(fen: Any) -> str:
     return f"{Decimal(int(fen)).scaleb(-2):,.2f}"
 
 
+def cny(fen: Any) -> str:
+    """¥12.50, −¥3.00: the sign before the currency symbol."""
+    if fen is None:
+        return ""
+    return ("-¥" if int(fen) < 0 else "¥") + yuan(abs(int(fen)))
+
+
 def bp_rate(bp: Any) -> str:
     """Basis points as a 折 rate, 8800 -> 0.88."""
     return f"{Decimal(int(bp)).scaleb(-4):.4f}".rstrip("0").rstrip(".") if bp is not None else ""
@@ -61,6 +68,7 @@ class Console:
         self.secure_cookies = secure_cookies
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters["yuan"] = yuan
+        self.templates.env.filters["cny"] = cny
         self.templates.env.filters["rate"] = bp_rate
         self.templates.env.filters["fromjson"] = json.loads
         self.templates.env.filters["zip"] = lambda a, b: zip(a, b)

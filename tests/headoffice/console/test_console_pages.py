@@ -224,7 +224,7 @@ def test_merge_two_records_and_pipl_export_then_erase(server: Any, hq: Any, chai
         "birthday": "1990-05-01", "birthday_calendar": "solar"})
     assert r.status_code == 303
     page = boss.get(f"/console/members/{ZHANG_WEI}").text
-    assert "regular → gold" in page and "– → regular" in page      # the tier history
+    assert "普通会员 → 金卡" in page and "– → 普通会员" in page      # the tier history
     r = boss.post(f"/console/members/{LI_NA}/merge",
                   data={"csrf": boss.csrf, "other": "100009"})
     assert r.status_code == 303
