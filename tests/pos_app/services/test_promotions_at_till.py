@@ -250,3 +250,21 @@ def _returned_payload(shop) -> dict:
     (p,) = db.execute("SELECT payload FROM outbox WHERE kind='sale.returned' "
                       "ORDER BY device_seq DESC LIMIT 1").fetchone()
     return json.loads(p)
+
+
+def test_a_whole_return_takes_back_the_multiplier_points_too(stocked):
+    put(stocked, MEMBER_DAY)
+    cashier = stocked.open_shift()
+    with stocked.uow() as uow:
+        before = uow.members.find_by_mobile("13800002222")
+    s = stocked.services.checkout.new_session()
+    s.add("3*REG100")
+    s.attach_card("100002")
+    sale = s.complete([TenderInput(CASH, 25_080)], cashier)
+    assert sale.member.promo_points == 25
+    stocked.services.returns.return_items(sale.receipt_no, {1: 1}, cashier, stocked.manager)
+    stocked.services.returns.return_items(sale.receipt_no, None, cashier, stocked.manager)
+    with stocked.uow() as uow:
+        after = uow.members.find_by_mobile("13800002222")
+    assert (after.spendable_points, after.accumulated_points) == (
+        before.spendable_points, before.accumulated_points)
