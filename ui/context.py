@@ -84,9 +84,9 @@ class TillContext:
     # features add recognisers with router.add_recogniser).
     router: InputRouter = field(default_factory=InputRouter)
 
-    def route(self, text: str, *, selling: bool = True) -> RoutedInput:
+    def route(self, text: str, *, selling: bool = True, lookups: bool = True) -> RoutedInput:
         """Route input with the card-number shape from the current settings (may block: call
         it on the background lane)."""
         d = self.settings.devices
         self.router.card_format = CardNumberFormat.parse(d.card_prefixes, d.card_lengths)
-        return self.router.route(text, selling=selling)
+        return self.router.route(text, selling=selling, lookups=lookups)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayou
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.coupons import coupon_code_from_scan, is_coupon_code
-from pos_app.domain.errors import CardNotUsable, ValidationFailed
+from pos_app.domain.errors import CardNotUsable, UnknownProduct, ValidationFailed
 from pos_app.domain.input_routing import InputKind
 from pos_app.domain.member_code import MemberCodeRefused
 from pos_app.domain.money import BP_ONE, parse_rate
@@ -343,7 +343,9 @@ class SellingScreen(QWidget):
         ctx = self._ctx
 
         def work() -> tuple[str, Any]:
-            routed = ctx.route(code)
+            # Shape-based routing first; the catalog is asked once, by the add itself, and a
+            # card the store knows only when the catalog has no such code.
+            routed = ctx.route(code, lookups=False)
             if routed.kind is InputKind.MEMBER_CODE:
                 # The phone member code: routed like a card swipe, checked offline.
                 try:
@@ -352,16 +354,22 @@ class SellingScreen(QWidget):
                     return "code_refused", exc
                 except CardNotUsable as exc:
                     return "refused", self._refusal(exc)
-            if routed.kind is InputKind.CARD:
-                try:
-                    return "member", session.attach_card(routed.value)
-                except CardNotUsable as exc:
-                    return "refused", self._refusal(exc)
             if routed.kind is InputKind.RECEIPT:
                 return "receipt", routed.value
-            if is_coupon_code(coupon_code_from_scan(code)):
-                return "item", session.apply_coupon(code)
-            return "item", session.add(code, merge=ctx.settings.shop.merge_repeated_scans)
+            card_no = routed.value if routed.kind is InputKind.CARD else None
+            if card_no is None:
+                if is_coupon_code(coupon_code_from_scan(code)):
+                    return "item", session.apply_coupon(code)
+                try:
+                    return "item", session.add(code, merge=ctx.settings.shop.merge_repeated_scans)
+                except UnknownProduct:
+                    if not ctx.router.known_card(code):
+                        raise
+                    card_no = code.strip()
+            try:
+                return "member", session.attach_card(card_no)
+            except CardNotUsable as exc:
+                return "refused", self._refusal(exc)
 
         def done(result: tuple[str, Any]) -> None:
             kind, value = result

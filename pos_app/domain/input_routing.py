@@ -105,8 +105,11 @@ class InputRouter:
         """Put a recogniser before the built-in rules (later additions are asked last)."""
         self.recognisers.append(recogniser)
 
-    def route(self, text: str, *, selling: bool = True) -> RoutedInput:
-        """What `text` is. `selling`: the screen sells goods, so the catalog is asked."""
+    def route(self, text: str, *, selling: bool = True, lookups: bool = True) -> RoutedInput:
+        """What `text` is. `selling`: the screen sells goods, so the catalog is asked.
+        `lookups=False` stops before the store is asked (steps 4-5): the selling screen adds
+        the item itself (one catalog look-up, not two) and asks `known_card` only when the
+        catalog has no such code, which keeps the same order."""
         text = text.strip()
         for recognise in self.recognisers:
             found = recognise(text)
@@ -117,6 +120,8 @@ class InputRouter:
             return RoutedInput(InputKind.RECEIPT, receipt)
         if self.card_format.configured and self.card_format.matches(text):
             return RoutedInput(InputKind.CARD, text)
+        if selling and not lookups:
+            return RoutedInput(InputKind.PRODUCT, text)
         if selling and self._is_product is not None and self._is_product(text):
             return RoutedInput(InputKind.PRODUCT, text)
         if _BARE_CARD.match(text):
@@ -124,3 +129,8 @@ class InputRouter:
             if not selling or (self._is_card is not None and self._is_card(text)):
                 return RoutedInput(InputKind.CARD, text)
         return RoutedInput(InputKind.PRODUCT if selling else InputKind.UNKNOWN, text)
+
+    def known_card(self, text: str) -> bool:
+        """Bare digits that a card in the store carries (step 5 on its own)."""
+        text = text.strip()
+        return bool(_BARE_CARD.match(text)) and self._is_card is not None and self._is_card(text)

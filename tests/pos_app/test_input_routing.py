@@ -64,3 +64,14 @@ def test_phone_codes_and_e_receipt_links_are_routed_before_cards_and_products():
     link = "https://hq.example.cn/m/r/T01-261128-000123/q5Yb3cR0-k2_Zt9LmW4xAA"
     routed = router.route(link)
     assert (routed.kind, routed.value) == (InputKind.RECEIPT, "T01-261128-000123")
+
+
+def test_without_lookups_the_selling_screen_gets_the_shape_decision_only() -> None:
+    asked: list[str] = []
+    r = InputRouter(CardNumberFormat.parse("88", "12"),
+                    is_product=lambda t: asked.append(t) or False,
+                    is_card=lambda t: t in CARDS)
+    assert r.route("880000000001", lookups=False).kind is InputKind.CARD
+    assert r.route("100001", lookups=False).kind is InputKind.PRODUCT   # the add decides
+    assert asked == []
+    assert r.known_card("100001") and not r.known_card("999999")
