@@ -75,6 +75,23 @@ def data_block(sector: int, index: int) -> int:
     return block
 
 
+def record_blocks(sector: int, index: int, count: int) -> list[int]:
+    """`count` data blocks from (sector, index) on, running into the following sectors and
+    skipping their trailers: where a member record longer than one block lives."""
+    data_block(sector, index)
+    blocks: list[int] = []
+    s, i = sector, index
+    while len(blocks) < count:
+        block = first_block(s) + i
+        if block >= trailer_block(s):
+            s, i = s + 1, 0
+            continue
+        if block != 0:
+            blocks.append(block)
+        i += 1
+    return blocks
+
+
 def encode_access_bits(conditions: tuple[tuple[int, int, int], ...], gpb: int = 0x69) -> bytes:
     """Trailer bytes 6..9 from (C1, C2, C3) of blocks 0..3, with the inverted copies (MF1S50 §8.7)."""
     if len(conditions) != 4 or any(bit not in (0, 1) for cond in conditions for bit in cond):

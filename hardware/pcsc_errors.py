@@ -4,7 +4,7 @@ None of them carries a UID or a key: card data must not reach logs above DEBUG.
 """
 from __future__ import annotations
 
-from pos_app.domain.errors import DeviceFailure
+from pos_app.domain.ic_card import CardIoError, CardProblem
 
 # Status words of PC/SC Part 3 storage-card commands (hardware-protocols.md §2.1; SCM SCL3711
 # manual §6.2). ACS readers answer 63 00 for every failure, authentication included.
@@ -27,12 +27,15 @@ def describe_status(sw: int) -> str:
     return STATUS_MEANINGS.get(sw, "unknown status")
 
 
-class IcCardError(DeviceFailure):
-    """Base of every expected failure talking to an IC card through PC/SC."""
+class IcCardError(CardIoError):
+    """Base of every expected failure talking to an IC card through PC/SC; `problem` (class
+    attribute or set per instance) tells the core and the UI what happened."""
 
 
 class PcscUnavailable(IcCardError):
     """The PC/SC service (pcscd / SCardSvr) is not running or stopped mid-call."""
+
+    problem = CardProblem.SERVICE
 
     def __init__(self, operation: str, hresult: int) -> None:
         super().__init__(operation, f"0x{hresult & 0xFFFFFFFF:08X}")
@@ -43,6 +46,8 @@ class PcscUnavailable(IcCardError):
 class ReaderUnavailable(IcCardError):
     """The configured reader is not connected (unplugged, or a different name in settings)."""
 
+    problem = CardProblem.READER
+
     def __init__(self, reader: str | None) -> None:
         super().__init__(reader)
         self.reader = reader
@@ -50,6 +55,8 @@ class ReaderUnavailable(IcCardError):
 
 class NoCardPresent(IcCardError):
     """No card is on the reader."""
+
+    problem = CardProblem.REMOVED
 
     def __init__(self, reader: str) -> None:
         super().__init__(reader)
@@ -59,6 +66,8 @@ class NoCardPresent(IcCardError):
 class CardRemovedDuringOperation(IcCardError):
     """The card left the field before the operation finished; nothing can be assumed written."""
 
+    problem = CardProblem.REMOVED
+
     def __init__(self, reader: str, operation: str) -> None:
         super().__init__(reader, operation)
         self.reader = reader
@@ -67,6 +76,8 @@ class CardRemovedDuringOperation(IcCardError):
 
 class CardChanged(IcCardError):
     """The card on the reader is not the one that was tapped (a swap between tap and read)."""
+
+    problem = CardProblem.CHANGED
 
     def __init__(self, reader: str) -> None:
         super().__init__(reader)
@@ -91,6 +102,8 @@ class CardCommandFailed(IcCardError):
         self.command = command
         self.sw = sw
         self.block = block
+        # 6A 81: the reader (or card) lacks the command - a different problem from a refusal.
+        self.problem = CardProblem.UNSUPPORTED if sw == 0x6A81 else CardProblem.FAILED
 
 
 class UidUnavailable(CardCommandFailed):
@@ -139,3 +152,14 @@ class UnsafeBlock(IcCardError):
         super().__init__(block, reason)
         self.block = block
         self.reason = reason
+
+
+class ChipNotOurs(IcCardError):
+    """Neither our sector keys nor the factory transport key open the member sector: a card of
+    another system, or a clone whose keys are not ours. A definite answer, not a glitch."""
+
+    problem = CardProblem.NOT_OURS
+
+    def __init__(self, sector: int) -> None:
+        super().__init__(sector)
+        self.sector = sector

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from smartcard import scard
 
 from hardware.mifare import (FACTORY_KEY, MEMBER_SECTOR_ACCESS, KeyType, MifareClassic, SectorKey,
-                             data_block)
-from hardware.pcsc_errors import (AuthenticationFailed, CardChanged, CardRemovedDuringOperation,
-                                  IcCardError,
-                                  NoCardPresent, PcscFailure, PcscUnavailable, ReaderUnavailable,
-                                  UidUnavailable)
-from pos_app.domain.ic_card import CardTap, ReaderState, ReaderStatus, identify_atr
+                             data_block, first_block, record_blocks, sector_of)
+from hardware.pcsc_errors import (AuthenticationFailed, BlockReadFailed, BlockWriteFailed,
+                                  CardChanged, CardRemovedDuringOperation, ChipNotOurs,
+                                  IcCardError, NoCardPresent, PcscFailure, PcscUnavailable,
+                                  ReaderUnavailable, UidUnavailable, WriteNotVerified)
+from pos_app.domain.card_block import BLOCK_SIZE, V2_MAX_RECORD, member_record_length
+from pos_app.domain.ic_card import CardProblem, CardTap, ReaderState, ReaderStatus, identify_atr
 
 log = logging.getLogger(__name__)
 
@@ -176,26 +177,17 @@ def _check_uid(session: MifareClassic, reader: str, expected_uid: bytes | None) 
         raise CardChanged(reader)
 
 
-def read_member_block(reader: str | None, sector: int, index: int, key: SectorKey,
-                      expected_uid: bytes | None = None) -> bytes:
-    """Read the raw member block from the card on the reader; CardChanged if its UID is not expected_uid."""
-    with open_card(reader) as channel:
-        session = MifareClassic(channel.transmit)
-        _check_uid(session, channel.reader, expected_uid)
-        block = session.read_data_block(sector, index, key)
-    log.debug("read member block sector %d from %s", sector, channel.reader)
-    return block
+def _count_updates(session: MifareClassic) -> list[int]:
+    """Wrap the session's update_block so the caller knows which member-data blocks were sent."""
+    sent: list[int] = []
+    original = session.update_block
 
+    def counted(block: int, data: bytes) -> None:
+        sent.append(block)
+        original(block, data)
 
-def write_member_block(reader: str | None, sector: int, index: int, key: SectorKey, block: bytes,
-                       expected_uid: bytes | None = None) -> None:
-    """Write the member block to the card on the reader and read it back; raises unless it verifies."""
-    data_block(sector, index)  # refuse trailer/manufacturer blocks before touching the card
-    with open_card(reader) as channel:
-        session = MifareClassic(channel.transmit)
-        _check_uid(session, channel.reader, expected_uid)
-        session.write_data_block(sector, index, key, block)
-    log.info("wrote member block to sector %d on %s", sector, channel.reader)
+    session.update_block = counted  # type: ignore[method-assign]
+    return sent
 
 
 def provision_member_sector(reader: str | None, sector: int, current: SectorKey, key_a: bytes,
@@ -461,6 +453,7 @@ class PcscIcCardReader:
         self._factory = SectorKey(factory_key, KeyType.A) if factory_key is not None else None
         self._poll_timeout = poll_timeout
         self._watcher: PcscCardWatcher | None = None
+        self._needs_reset = False
 
     def start(self, on_tap: CardPresentCallback, on_removed: CardRemovedCallback | None = None,
               on_reader_state: ReaderStateCallback | None = None) -> None:
@@ -476,23 +469,121 @@ class PcscIcCardReader:
             self._watcher.stop()
             self._watcher = None
 
+    # -- member records ----------------------------------------------------------------------
+    # A record starts at data block `block_index` of the member sector and runs on into the
+    # next sectors' data blocks (pos_app.domain.card_block: v1 one block, v2 up to 9).
+    #
+    # A failed Crypto1 authentication halts a genuine Classic until the field is reset
+    # (MF1S50 §8.6), so after any failure the next operation starts with a warm reset;
+    # otherwise a good card would fail every later command of the same tap.
+
+    @contextmanager
+    def _session(self, tap: CardTap) -> Iterator[tuple[CardChannel, MifareClassic]]:
+        reset, self._needs_reset = self._needs_reset, True
+        with open_card(tap.reader, reset_first=reset) as channel:
+            session = MifareClassic(channel.transmit)
+            _check_uid(session, channel.reader, tap.uid)
+            yield channel, session
+        self._needs_reset = False
+
+    def _read_with(self, tap: CardTap, key_for: Callable[[int], SectorKey]) -> bytes:
+        with self._session(tap) as (_, session):
+            blocks = record_blocks(self._sector, self._index, V2_MAX_RECORD // BLOCK_SIZE + 1)
+            authed: int | None = None
+            out = b""
+            wanted = BLOCK_SIZE
+            for block in blocks:
+                if len(out) >= wanted:
+                    break
+                if sector_of(block) != authed:
+                    session.authenticate(block, key_for(sector_of(block)))
+                    authed = sector_of(block)
+                out += session.read_block(block)
+                if len(out) == BLOCK_SIZE:
+                    wanted = member_record_length(out)
+        return out
+
     def read_member_block(self, tap: CardTap) -> bytes:
-        """The raw member block of the tapped card, if it is still the card on the reader."""
-        return read_member_block(tap.reader, self._sector, self._index, self._read_key, tap.uid)
+        """The raw member record of the tapped card (one or more blocks), if it is still the
+        card on the reader. A card still on the factory key reads as what it holds (blank);
+        ChipNotOurs when neither our key nor the factory key opens it."""
+        try:
+            record = self._read_with(tap, lambda _sector: self._read_key)
+        except AuthenticationFailed as exc:
+            if exc.problem is CardProblem.UNSUPPORTED:
+                raise
+            if self._factory is None:
+                raise ChipNotOurs(self._sector) from None
+        else:
+            log.debug("read member record sector %d from %s", self._sector, tap.reader)
+            return record
+        try:
+            return self._read_with(tap, lambda _sector: self._factory)  # type: ignore[arg-type,return-value]
+        except AuthenticationFailed as exc:
+            if exc.problem is CardProblem.UNSUPPORTED:
+                raise
+            raise ChipNotOurs(self._sector) from None
 
     def write_member_block(self, tap: CardTap, block: bytes) -> None:
-        """Write and verify the member block on the tapped card (issue / reissue time)."""
+        """Write and verify the member record on the tapped card (issue / reissue / re-sign).
+
+        Sectors the record needs that are still on the transport key get our keys first.
+        Blocks are written last to first, so a card pulled away mid-write keeps its old first
+        block and never shows a half-new record as valid. A failure before any member-data
+        block was sent is marked `untouched`."""
+        if len(block) % BLOCK_SIZE or not block:
+            raise ValueError("a member record is whole 16-byte blocks")
+        blocks = record_blocks(self._sector, self._index, len(block) // BLOCK_SIZE)
+        sent: list[int] = []
         try:
-            write_member_block(tap.reader, self._sector, self._index, self._write_key, block, tap.uid)
-            return
-        except AuthenticationFailed:
-            if self._factory is None:
+            for sector in dict.fromkeys(sector_of(b) for b in blocks):
+                self._ensure_member_keys(tap, sector)
+            with self._session(tap) as (_, session):
+                sent = _count_updates(session)
+                chunks = {b: block[i * BLOCK_SIZE:(i + 1) * BLOCK_SIZE] for i, b in enumerate(blocks)}
+                authed: int | None = None
+                for b in reversed(blocks):
+                    if sector_of(b) != authed:
+                        session.authenticate(b, self._write_key)
+                        authed = sector_of(b)
+                    session.update_block(b, chunks[b])
+                # A tap is short and Classic writes are not atomic against the card leaving
+                # the field, so only a read-back proves the chip holds the new record.
+                authed = None
+                for b in blocks:
+                    if sector_of(b) != authed:
+                        session.authenticate(b, self._read_key)
+                        authed = sector_of(b)
+                    if session.read_block(b) != chunks[b]:
+                        raise WriteNotVerified(b)
+        except IcCardError as exc:
+            exc.untouched = not sent
+            raise
+        log.info("wrote member record (%d blocks) to sector %d on %s", len(blocks),
+                 self._sector, tap.reader)
+
+    def _ensure_member_keys(self, tap: CardTap, sector: int) -> None:
+        """Make sure our key B opens the sector for writing; provision it from the factory key."""
+        try:
+            with self._session(tap) as (_, session):
+                session.authenticate(first_block(sector), self._write_key)
+                # A key B that the access bits leave readable authenticates and then every
+                # memory access is refused (MF1S50 §8.7.2): a read tells the two apart.
+                session.read_block(first_block(sector))
+                return
+        except (AuthenticationFailed, BlockReadFailed) as exc:
+            if exc.problem is CardProblem.UNSUPPORTED:
                 raise
-        # Not our key B: a blank card on the transport key gets our keys, anything else
-        # (a card of another system) fails here with AuthenticationFailed.
-        provision_member_sector(tap.reader, self._sector, self._factory, self._read_key.key,
-                                self._write_key.key, tap.uid)
-        write_member_block(tap.reader, self._sector, self._index, self._write_key, block, tap.uid)
+            if self._factory is None:
+                raise ChipNotOurs(sector) from None
+        try:
+            provision_member_sector(tap.reader, sector, self._factory, self._read_key.key,
+                                    self._write_key.key, tap.uid)
+        except (AuthenticationFailed, BlockWriteFailed) as exc:
+            if exc.problem is CardProblem.UNSUPPORTED:
+                raise
+            # Neither our key nor the transport key: a card of another system.
+            raise ChipNotOurs(sector) from None
 
 
 class NullIcCardReader:
@@ -516,7 +607,6 @@ class NullIcCardReader:
 
 __all__ = [
     "CardChannel", "IcCardError", "NullIcCardReader", "PcscCardWatcher", "PcscIcCardReader",
-    "list_readers", "open_card", "pcsc_context", "provision_member_sector", "read_member_block",
-    "read_uid",
-    "resolve_reader", "write_member_block",
+    "list_readers", "open_card", "pcsc_context", "provision_member_sector", "read_uid",
+    "resolve_reader",
 ]

@@ -98,13 +98,27 @@ class WhoAmI(BaseModel):
 api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False)
 
 
-def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None) -> FastAPI:
+class TillKeyIn(Strict):
+    public_key: str = Field(min_length=40, max_length=64)   # base64 of the raw 32-byte key
+
+
+def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
+               signer: Any = None) -> FastAPI:
+    """The API; `signer` (headoffice.signing.HeadOfficeSigner) certifies till keys - loaded
+    from its key file on first use when not given."""
     app = FastAPI(title="Membership POS head office", version="1.0.0")
     if member_site is not None:
         from headoffice.member_site.till_api import member_code_api
         from headoffice.member_site.web import member_site_router
         app.include_router(member_site_router(member_site))
         app.include_router(member_code_api(member_site))
+    signers: list[Any] = [signer] if signer is not None else []
+
+    def hq_signer() -> Any:
+        if not signers:
+            from headoffice.signing import HeadOfficeSigner
+            signers.append(HeadOfficeSigner.load_or_create())
+        return signers[0]
 
     def identity(key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:
         try:
@@ -135,6 +149,17 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None) -> FastA
         i = e.identity
         return EnrolOut(api_key=e.api_key, till_id=i.till_id, shop_id=i.shop_id,
                         shop_code=i.shop_code, till_code=i.till_code)
+
+    @app.post("/v1/till-certificate", responses={401: {}, 422: {}})
+    def till_certificate(body: TillKeyIn, who: Who) -> dict[str, Any]:
+        """Certify the calling till's IC-card signing key (published in the settings feed)."""
+        from headoffice.till_certificates import certify
+        from pos_app.domain.signing import BadEncoding, b64decode
+        try:
+            cert = certify(ho, hq_signer(), who, b64decode(body.public_key))
+        except (BadEncoding, ValueError) as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+        return {"certificate": cert.to_json()}
 
     @app.get("/v1/whoami", response_model=WhoAmI, responses={401: {}})
     def whoami(who: Who) -> WhoAmI:

@@ -1,6 +1,9 @@
 """Shared fixtures: a real SQLite store in a temp dir, the real services, a clock tests move."""
 from __future__ import annotations
 
+import os
+import secrets
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +13,17 @@ from tests.browser import browser  # noqa: F401 - one Playwright browser for the
 from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, Shop, make_shop
 
 __all__ = ["STANDARD_GOODS", "STANDARD_MEMBERS", "Shop", "make_shop"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The till's secrets go to a real credential store: this machine has no desktop Secret
+    # Service, so the test run uses the encrypted file backend (pos_app/secrets.py), in a
+    # file of its own with a password of its own; child processes inherit both.
+    if "POS_KEYRING" not in os.environ:
+        keyring_dir = Path(tempfile.mkdtemp(prefix="pos-test-keyring-"))
+        os.environ["POS_KEYRING"] = "file"
+        os.environ["POS_KEYRING_FILE"] = str(keyring_dir / "keyring.cfg")
+        os.environ["POS_KEYRING_PASSWORD"] = secrets.token_urlsafe(16)
 
 
 @pytest.fixture

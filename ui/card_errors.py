@@ -12,9 +12,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pos_app.domain import errors as e
-from pos_app.domain.card_block import MemberBlockError
 from ui.error_messages import describe, show_message
 from ui.formatting import card_status_name, tr_fill, yuan
+from ui.ic_messages import describe_ic_error
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,9 @@ def describe_card_error(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, e.ConfirmationRequired):
         return tr_fill("CardErrors", "Confirmation needed"), tr_fill("CardErrors",
             "Confirm the cancellation first; nothing was changed.")
-    if isinstance(exc, MemberBlockError):
-        return tr_fill("CardErrors", "Card refused"), tr_fill("CardErrors",
-            "This IC card is not one of ours or was copied. Keep it and call the manager.")
+    ic = describe_ic_error(exc)
+    if ic is not None:
+        return ic
     if isinstance(exc, e.WithdrawalRefused):
         return tr_fill("CardErrors", "Withdrawal refused"), tr_fill("CardErrors",
             "The rule set keeps paid-in money on the card while %1 of bonus money remains. "

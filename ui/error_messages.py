@@ -109,6 +109,10 @@ _FIELDS = {
 
 def describe(exc: BaseException) -> tuple[str, str]:
     """(title, message) for an error; the message says what to do next."""
+    from ui.ic_messages import describe_ic_error
+    ic = describe_ic_error(exc)
+    if ic is not None:
+        return ic
     if isinstance(exc, e.CardNotUsable):
         return tr_fill("ErrorMessages", "No member price"), card_problem(exc) + "\n" + tr_fill("ErrorMessages",
             "The card gets no member price, earns no points and cannot pay. "

@@ -529,6 +529,22 @@ class SyncWorker:
         self.client.close()
 
 
+def make_card_codec(ctx: TillContext, v1_key: bytes | None) -> object:
+    """How this till signs and checks IC member records: its certified key (if enrolled) and
+    the certificates pulled from head office; the v1 key only during the migration window."""
+    from db.till_key_store import SqlIssuerStore
+    from pos_app.secrets import SecretStoreUnavailable, open_secret_store
+    from pos_app.services.ic_cards import CardCodec
+    from pos_app.till_identity import load_till_signer
+    try:
+        signer = load_till_signer(open_secret_store(ctx.data_dir))
+    except SecretStoreUnavailable as exc:
+        log.warning("no credential store, so no till signing key: %s", exc.reason)
+        signer = None
+    store = SqlIssuerStore(ctx.services.uow.engine, v1_key)  # type: ignore[attr-defined]
+    return CardCodec(store.verifier, signer=signer, v1_key=v1_key)
+
+
 def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
                     state: dict[str, str], window: QObject | None = None) -> list[object]:
     """The PC/SC reader: taps attach the member (chip checked when keys are set), the card
@@ -540,14 +556,17 @@ def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
     bridge = DeviceBridge(app)
     ctx.extra["ic_taps"] = bridge
     last_tap: dict[str, object] = {}
-    keys_set = bool(sec.card_master_key and sec.mifare_sector_key)
+    keys_set = bool(sec.mifare_sector_key)
     reader = PcscIcCardReader(d.pcsc_reader, sec.mifare_sector,
                               bytes.fromhex(sec.mifare_sector_key) if keys_set else bytes(6))
     service: IcCardService | None = None
     if keys_set:
+        # The chain master key only checks (and, on a till not yet certified, writes) v1
+        # cards during the migration window; certified tills sign v2 with their own key.
         service = IcCardService(ctx.services.uow, ctx.services.clock, ctx.services.ids,
                                 ctx.services.cards, ctx.services.checkout,
-                                bytes.fromhex(sec.card_master_key))
+                                make_card_codec(ctx, bytes.fromhex(sec.card_master_key)
+                                                if sec.card_master_key else None))  # type: ignore[arg-type]
         ctx.extra["ic_cards"] = ReaderIcCardDesk(service, reader,
                                                  lambda: last_tap.get("tap"))  # type: ignore
 

@@ -1,4 +1,31 @@
-"""The signed member data block written to an IC card: card number, generation and a MAC.
+"""The signed member record written to an IC card: card number, generation and a signature.
+
+Two formats exist. Version 2 (Ed25519, below) is what tills write; version 1 (HMAC under a
+chain-wide master key) is still read during the migration window and rewritten as version 2
+on its next tap, because whoever copies one till's settings could forge v1 blocks for any
+card number in the chain.
+
+Version 2 (all integers big-endian), from data block 0 of the member sector on, running
+into the data blocks of the following sectors (trailers skipped):
+
+    0        version (0x02)
+    1        record length L = 79 + n (header, card number and signature; at most 143)
+    2..3     card generation (a reissue increments it)
+    4..5     issue day, days since 2020-01-01 (checked against the certificate's validity)
+    6..13    issuing till key id: first 8 bytes of SHA-256 of the till's Ed25519 public key
+    14       n = length of the card number in UTF-8 bytes (1..64)
+    15..     the card number (any text the shop uses: digits, letters, hex UIDs, long ones)
+    15+n..   64-byte Ed25519 signature, by the issuing till's key, over
+             signed_message("ic-block", UID || bytes 0..14+n) (pos_app.domain.signing)
+    L..      zero padding to the end of the last 16-byte block
+
+Two sectors (96 bytes) hold card numbers up to 17 bytes, three sectors up to 64.
+
+The UID is signed but not stored, so a block copied to another chip does not verify. Any
+till verifies with head office's public key alone: the key id names a till certificate
+(till id, shop, public key, validity, head office's signature) that reaches every till
+through the settings feed with the revocations, so no till holds a secret that could sign a
+block another till would accept as someone else's.
 
 Layout of the 16-byte block (format version 1, all integers big-endian):
 
@@ -21,7 +48,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from pos_app.domain.errors import PosError
 
@@ -88,7 +117,7 @@ class CardSuperseded(MemberBlockError):
 
 
 class CardNumberNotEncodable(MemberBlockError):
-    """Only card numbers of 1..17 digits fit the block."""
+    """The card number does not fit the block (v1: 1..17 digits; v2: 1..64 UTF-8 bytes)."""
 
     def __init__(self, card_no: str) -> None:
         super().__init__(card_no)
@@ -104,13 +133,37 @@ class InvalidCardKey(MemberBlockError):
         self.minimum = minimum
 
 
+class IssuerUnknown(MemberBlockError):
+    """A v2 block names a till key this till has no certificate for (not yet pulled)."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(key_id)
+        self.key_id = key_id
+
+
+class IssuerRevoked(MemberBlockError):
+    """A genuine v2 block whose issuing till has been revoked; `block` says what it holds."""
+
+    def __init__(self, block: MemberBlock) -> None:
+        super().__init__(block.issuer)
+        self.block = block
+
+
+class V1BlockRefused(MemberBlockError):
+    """A v1 (HMAC) block after the migration window, or on a till without the v1 key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+
 @dataclass(frozen=True)
 class MemberBlock:
-    """What a verified block says."""
+    """What a verified block says; `issuer` is the v2 issuing till key id (hex)."""
 
     card_no: str
     generation: int
     version: int = FORMAT_VERSION
+    issuer: str | None = None
 
 
 def _card_key(master_key: bytes, uid: bytes) -> bytes:
@@ -175,3 +228,107 @@ def verify_member_block(block: bytes, uid: bytes, expected_card_no: str, expecte
     # A higher generation than the database knows is accepted: only a till holding the
     # master key can sign one, so this till has simply not synced the reissue yet.
     return found
+
+
+# --- version 2 -------------------------------------------------------------------------
+
+FORMAT_V2 = 2
+V2_HEADER = 15
+EPOCH = date(2020, 1, 1)
+V2_SIGNATURE = 64
+V2_KEY_ID = 8
+V2_MAX_CARD_NO_BYTES = 64
+V2_MAX_RECORD = V2_HEADER + V2_MAX_CARD_NO_BYTES + V2_SIGNATURE
+CONTEXT_IC_BLOCK = "ic-block"   # pos_app.domain.signing.CONTEXT_IC_BLOCK
+
+
+def member_record_length(first_block: bytes) -> int:
+    """How many bytes (whole 16-byte blocks) the record starting with this block occupies,
+    so a reader knows how far to read; a v1 or blank block is one block."""
+    if len(first_block) >= 2 and first_block[0] == FORMAT_V2 and \
+            V2_HEADER + 1 + V2_SIGNATURE <= first_block[1] <= V2_MAX_RECORD:
+        return -(-first_block[1] // BLOCK_SIZE) * BLOCK_SIZE
+    return BLOCK_SIZE
+
+
+def _v2_card_no_bytes(card_no: str) -> bytes:
+    raw = card_no.encode("utf-8")
+    if not card_no or card_no != card_no.strip() or not 1 <= len(raw) <= V2_MAX_CARD_NO_BYTES \
+            or any(ch.isspace() or not ch.isprintable() for ch in card_no):
+        raise CardNumberNotEncodable(card_no)
+    return raw
+
+
+def check_card_no_v2(card_no: str) -> None:
+    """Raise CardNumberNotEncodable unless a v2 block can carry this card number."""
+    _v2_card_no_bytes(card_no)
+
+
+def v2_payload(card_no: str, generation: int, issued_on: date, key_id: bytes) -> bytes:
+    """Bytes 0..14+n of a v2 record (what is signed, after the UID)."""
+    if not 0 <= generation <= MAX_GENERATION:
+        raise MemberBlockMalformed(f"generation {generation} outside 0..{MAX_GENERATION}")
+    if len(key_id) != V2_KEY_ID:
+        raise MemberBlockMalformed("a key id has 8 bytes")
+    day = (issued_on - EPOCH).days
+    if not 0 <= day <= 0xFFFF:
+        raise MemberBlockMalformed("issue day outside 2020-01-01 + 65535 days")
+    raw = _v2_card_no_bytes(card_no)
+    length = V2_HEADER + len(raw) + V2_SIGNATURE
+    return (bytes([FORMAT_V2, length]) + generation.to_bytes(2, "big") + day.to_bytes(2, "big")
+            + key_id + bytes([len(raw)]) + raw)
+
+
+def v2_signed_bytes(uid: bytes, payload: bytes) -> bytes:
+    """What the issuing till signs (under the "ic-block" context)."""
+    return bytes(uid) + bytes(payload)
+
+
+def encode_member_block_v2(card_no: str, generation: int, uid: bytes, issued_on: date,
+                           key_id: bytes, sign: Callable[[bytes], bytes]) -> bytes:
+    """A v2 record for the card with this UID, padded to whole blocks; `sign` is the issuing
+    till's Ed25519 signature over signed_message("ic-block", data)."""
+    payload = v2_payload(card_no, generation, issued_on, key_id)
+    signature = sign(v2_signed_bytes(uid, payload))
+    if len(signature) != V2_SIGNATURE:
+        raise MemberBlockMalformed("an Ed25519 signature has 64 bytes")
+    record = payload + signature
+    return record + bytes(-len(record) % BLOCK_SIZE)
+
+
+@dataclass(frozen=True)
+class V2Record:
+    """A v2 record split into its parts, signature not yet checked."""
+
+    block: MemberBlock
+    key_id: bytes
+    issued_on: date
+    payload: bytes
+    signature: bytes
+
+
+def parse_member_block_v2(record: bytes) -> V2Record:
+    """Split a v2 record; MemberBlockMalformed if the layout does not hold."""
+    if len(record) < V2_HEADER + 1 + V2_SIGNATURE or record[0] != FORMAT_V2:
+        raise MemberBlockMalformed("not a v2 record")
+    length, n = record[1], record[14]
+    if not 1 <= n <= V2_MAX_CARD_NO_BYTES or length != V2_HEADER + n + V2_SIGNATURE \
+            or len(record) < length:
+        raise MemberBlockMalformed("v2 record lengths do not agree")
+    try:
+        card_no = bytes(record[V2_HEADER:V2_HEADER + n]).decode("utf-8")
+    except UnicodeDecodeError:
+        raise MemberBlockMalformed("card number is not UTF-8") from None
+    key_id = bytes(record[6:14])
+    block = MemberBlock(card_no=card_no, generation=int.from_bytes(record[2:4], "big"),
+                        version=FORMAT_V2, issuer=key_id.hex())
+    issued_on = EPOCH + timedelta(days=int.from_bytes(record[4:6], "big"))
+    return V2Record(block, key_id, issued_on, bytes(record[:V2_HEADER + n]),
+                    bytes(record[V2_HEADER + n:length]))
+
+
+def record_version(record: bytes) -> int | None:
+    """The format version of a raw record, None when blank (all 00 or all FF)."""
+    if not record or set(record[:BLOCK_SIZE]) in ({0}, {0xFF}):
+        return None
+    return record[0]

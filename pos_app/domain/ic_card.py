@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pos_app.domain.errors import DeviceFailure
+
 
 class IcCardType(StrEnum):
     MIFARE_CLASSIC_1K = "mifare_classic_1k"
@@ -21,6 +23,30 @@ class ReaderState(StrEnum):
     CONNECTED = "connected"
     DISCONNECTED = "disconnected"
     SERVICE_DOWN = "service_down"  # the PC/SC service (pcscd / SCardSvr) is not reachable
+
+
+class CardProblem(StrEnum):
+    """Why a read or write of a tapped card did not complete, in words a cashier can act on."""
+
+    REMOVED = "removed"          # the card left the reader too soon (or was never on it)
+    SERVICE = "service"          # the PC/SC service (pcscd / SCardSvr) did not answer
+    READER = "reader"            # the configured reader is not connected
+    UNSUPPORTED = "unsupported"  # the reader or card does not know a command (6A 81)
+    CHANGED = "changed"          # another card lies on the reader than the one tapped
+    NOT_OURS = "not_ours"        # neither our sector keys nor the factory key open the card
+    FAILED = "failed"            # the card answered with a failure (63 00, 69 82, a bad read-back)
+
+
+class CardIoError(DeviceFailure):
+    """A tap's read or write did not complete.
+
+    `problem` says what happened; `untouched` is True only when the member data on the chip
+    was certainly not changed (the failure came before any member-data block was sent), so an
+    issue in progress may be abandoned without reading the chip again.
+    """
+
+    problem: CardProblem = CardProblem.FAILED
+    untouched: bool = False
 
 
 @dataclass(frozen=True)

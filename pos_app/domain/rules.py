@@ -93,6 +93,10 @@ class RuleSet:
     promotion_stacking: tuple[tuple[str, str], ...] | None = None
     # A coupon template every new member gets at registration (None: none).
     registration_coupon_template: str | None = None
+    # An IC card whose block was signed by a till head office has since revoked: "resign"
+    # (accept it and rewrite it with this till's key on the tap) or "refuse" (the member
+    # needs a replacement card).
+    revoked_till_cards: str = "resign"
 
     def tier(self, code: str) -> Tier:
         for t in self.tiers:
@@ -137,6 +141,8 @@ class RuleSet:
                                    "forfeit_proportional or refuse_while_bonus")
         if self.tier_downgrade not in ("off", "review", "automatic"):
             raise ValidationFailed("tier_downgrade", "off, review or automatic")
+        if self.revoked_till_cards not in ("resign", "refuse"):
+            raise ValidationFailed("revoked_till_cards", "resign or refuse")
         if self.tier_validity_months is not None and self.tier_validity_months <= 0:
             raise ValidationFailed("tier_validity_months", "a positive number of months or none")
         if self.points_expiry not in ("never", "months", "end_of_next_year"):

@@ -133,10 +133,28 @@ class CardService:
         self._hlc = HybridLogicalClock(lambda: int(clock.now().timestamp() * 1000))
 
     # -- register and issue (办卡) -----------------------------------------------------------
-    def check_register(self, form: MemberForm, binding: CardBinding) -> None:
-        """Raise what `register` would raise for this form and card, without writing."""
+    def check_register(self, form: MemberForm, binding: CardBinding,
+                       fee_tender: TenderKind = TenderKind.CASH) -> None:
+        """Raise what `register` would raise for this form and card, without writing
+        (the card fee's open shift included, so a chip is never written for a card whose fee
+        cannot be taken)."""
         with self._uow() as uow:
             self._validated(uow, form, binding)
+            rules = uow.rules.current(self._clock.now())
+            self._check_fee(uow, FEE_CARD, rules.card_fee_fen + rules.annual_fee_fen, fee_tender)
+
+    def _check_fee(self, uow: UnitOfWork, sku: str, fee_fen: int, tender: TenderKind) -> None:
+        """What `_take_fee` would refuse, checked before anything is written."""
+        if fee_fen <= 0:
+            return
+        if tender not in (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT,
+                          TenderKind.ALIPAY, TenderKind.STORED_VALUE):
+            raise ValidationFailed("tender", "take the fee in cash, by card, WeChat, Alipay or "
+                                             "from the balance")
+        if uow.shifts.open_shift_of(uow.site.till_id()) is None:
+            raise ShiftNotOpen()
+        if uow.catalog.find_by_code(sku) is None:
+            raise ValidationFailed("fee", f"the fee item {sku} is missing: run `pos init`")
 
     def _validated(self, uow: UnitOfWork, form: MemberForm, binding: CardBinding
                    ) -> tuple[str, str, Birthday | None, str, str | None]:
@@ -357,10 +375,13 @@ class CardService:
 
     # -- replace (补卡/换卡) -------------------------------------------------------------------
     def check_replace(self, old_card_no: str, new_card_no: str, uid: str | None,
-                      identity: IdentityCheck) -> int:
-        """Raise what `replace` would raise; the new card's generation otherwise."""
+                      identity: IdentityCheck, fee_tender: TenderKind = TenderKind.CASH) -> int:
+        """Raise what `replace` would raise (the fee's open shift included); the new card's
+        generation otherwise."""
         with self._uow() as uow:
             old = self._replaceable(uow, old_card_no, _check_card_no(new_card_no), uid, identity)
+            rules = uow.rules.current(self._clock.now())
+            self._check_fee(uow, FEE_REPLACEMENT, rules.replacement_fee_fen, fee_tender)
             return max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
 
     def _replaceable(self, uow: UnitOfWork, old_card_no: str, new_no: str, uid: str | None,

@@ -65,7 +65,35 @@ def enrol_till(data_dir: Path, url: str, code: str, transport: Any = None) -> di
     settings = with_section(load_settings(data_dir), "sync", headoffice_url=url,
                             api_key=reply["api_key"])
     save_settings(data_dir, settings)
+    certify_till(data_dir, transport=transport)
     return reply
+
+
+def certify_till(data_dir: Path, transport: Any = None) -> str:
+    """Make this till's IC-card signing key pair (kept in the credential store) and have head
+    office certify it; the key id. A new enrolment always makes a new key."""
+    import json
+
+    from pos_app.domain.till_keys import TillCertificate, TillSigner
+    from pos_app.secrets import TILL_CERTIFICATE, TILL_SIGNING_KEY, open_secret_store
+    from pos_app.settings import load_settings
+    from pos_app.sync.http_client import HttpHeadOfficeClient
+
+    settings = load_settings(data_dir)
+    signer = TillSigner.generate()
+    client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key,
+                                  transport=transport)
+    try:
+        cert = TillCertificate.from_json(client.certify_key(signer.public_key))
+    finally:
+        client.close()
+    if cert.kid != signer.kid:
+        raise SyncError("head office certified another key")
+    store = open_secret_store(data_dir)
+    store.set(TILL_SIGNING_KEY, signer.private_bytes().hex())
+    store.set(TILL_CERTIFICATE, json.dumps(cert.to_json()))
+    log.info("till signing key %s certified by head office", cert.kid)
+    return cert.kid
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

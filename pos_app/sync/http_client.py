@@ -89,6 +89,14 @@ class HttpHeadOfficeClient:
                           json={"code": code})
 
 
+    def certify_key(self, public_key: bytes) -> dict[str, Any]:
+        """Have head office certify this till's IC-card signing key; the certificate JSON."""
+        import base64
+        data = self._call("POST", "/v1/till-certificate",
+                          json={"public_key": base64.b64encode(public_key).decode("ascii")})
+        return data["certificate"]
+
+
 def enrol(base_url: str, code: str, *, transport: httpx.BaseTransport | None = None
           ) -> dict[str, str]:
     """Exchange a one-time enrolment code for this till's API key (returned, not logged)."""

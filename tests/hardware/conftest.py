@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,7 +44,7 @@ PID_FILE = RUN_DIR / "pcscd.pid"
 FRIENDLY_NAME = "POS Test PCD"
 CONF_MARKER = "membership-pos-test-pcscd-"
 LOCK_PATH = Path(tempfile.gettempdir()) / "membership-pos-pcscd.lock"
-LOCK_TIMEOUT = 240.0
+LOCK_TIMEOUT = float(os.environ.get("POS_TEST_PCSC_LOCK_TIMEOUT", "240"))
 SETUP_HINT = ("Run scripts/bootstrap.sh (it installs pcscd, vsmartcard-vpcd, libpcsclite-dev "
               "and swig) on this machine first.")
 
@@ -307,8 +308,11 @@ class Cards:
     made: list[VpcdCardSimulator] = field(default_factory=list)
 
     def new(self, uid: bytes, slot: int = 0, atr: bytes = ATR_CLASSIC_1K,
-            image: MifareClassic1K | None = None) -> VpcdCardSimulator:
-        card = VpcdCardSimulator(self.rig.slot_port(slot), image or MifareClassic1K(uid=uid), atr=atr)
+            image: MifareClassic1K | None = None, **quirks: Any) -> VpcdCardSimulator:
+        """A virtual card; `quirks` are VpcdCardSimulator's (status, unsupported, delay,
+        stays_on_reader)."""
+        card = VpcdCardSimulator(self.rig.slot_port(slot), image or MifareClassic1K(uid=uid),
+                                 atr=atr, **quirks)
         self.made.append(card)
         return card
 

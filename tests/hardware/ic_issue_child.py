@@ -1,6 +1,7 @@
 """Child process for the interrupted IC issue test: dies by SIGKILL at a chosen step."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -14,7 +15,9 @@ from pos_app.domain.ic_card import CardTap, IcCardType
 from pos_app.domain.ids import UuidV7Source
 from pos_app.ports.clock import SystemClock
 from pos_app.services.cards import MemberForm
-from pos_app.services.ic_cards import IcCardService
+from pos_app.domain.signing import TrustedKeys
+from pos_app.domain.till_keys import BlockVerifier, IssuerDirectory, TillCertificate, TillSigner
+from pos_app.services.ic_cards import CardCodec, IcCardService
 
 
 class DyingReader:
@@ -41,8 +44,14 @@ def main(data_dir: str, reader: str, uid_hex: str, when: str) -> None:
                               Argon2PinHasher(fast=True))
     real = PcscIcCardReader(reader, 1, bytes.fromhex(os.environ["SECTOR_KEY_A"]),
                             bytes.fromhex(os.environ["SECTOR_KEY_B"]))
+    signer = TillSigner.from_private_bytes(
+        bytes.fromhex(os.environ["TILL_KEY"]),
+        TillCertificate.from_json(json.loads(os.environ["TILL_CERT"])))
+    trusted = TrustedKeys.from_document(json.loads(os.environ["HQ_KEYS"]))
+    issuers = IssuerDirectory({signer.kid: signer.certificate})
+    codec = CardCodec(lambda: BlockVerifier(trusted, issuers), signer=signer)
     ic = IcCardService(services.uow, services.clock, ids, services.cards, services.checkout,
-                       bytes.fromhex(os.environ["MASTER_KEY"]))
+                       codec)
     manager = services.auth.login("manager", "2222")
     tap = CardTap(reader, bytes.fromhex(uid_hex), b"", IcCardType.MIFARE_CLASSIC_1K)
     ic.issue(manager, MemberForm("断电", "13511112222"), "660001", tap, DyingReader(real, when))

@@ -1,6 +1,7 @@
 """IC member cards end to end on the real PC/SC stack: issue, pay, lose, replace, clones, crashes."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,9 @@ from pos_app.domain.errors import CardBlocked, CardReplaced, UnknownCard
 from pos_app.domain.ic_card import CardTap, IcCardType
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.cards import IdentityCheck, MemberForm
+from pos_app.domain.till_keys import TillSigner
 from pos_app.services.ic_cards import IcCardService
+from tests.ic_support import Chain
 
 if TYPE_CHECKING:
     from conftest import Cards, PcscdRig
@@ -36,10 +39,21 @@ def tap_of(pcsc: PcscdRig, uid: bytes) -> CardTap:
 
 
 @pytest.fixture
-def ic(stocked, pcsc):
+def chain() -> Chain:
+    return Chain()
+
+
+@pytest.fixture
+def till_key(chain: Chain) -> TillSigner:
+    return chain.till()
+
+
+@pytest.fixture
+def ic(stocked, pcsc, chain: Chain, till_key: TillSigner):
     reader = PcscIcCardReader(pcsc.reader(0), 1, KEY_A, KEY_B)
     s = stocked.services
-    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.checkout, MASTER), reader
+    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.checkout,
+                         chain.codec(till_key)), reader
 
 
 def test_issue_top_up_lose_replace_and_pay_with_the_moved_balance(stocked, pcsc, cards: Cards, ic):
@@ -94,20 +108,25 @@ def test_a_clone_of_the_uid_without_our_block_is_refused(stocked, pcsc, cards: C
         service.member_for_tap(tap_of(pcsc, UID_OLD), reader)
 
 
-def run_child(stocked, pcsc, when: str) -> subprocess.CompletedProcess:
+def run_child(stocked, pcsc, when: str, chain: Chain, till_key: TillSigner
+              ) -> subprocess.CompletedProcess:
     stocked.uow.engine.dispose()
+    assert till_key.certificate is not None
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SECTOR_KEY_A": KEY_A.hex(),
-           "SECTOR_KEY_B": KEY_B.hex(), "MASTER_KEY": MASTER.hex()}
+           "SECTOR_KEY_B": KEY_B.hex(), "TILL_KEY": till_key.private_bytes().hex(),
+           "TILL_CERT": json.dumps(till_key.certificate.to_json()),
+           "HQ_KEYS": json.dumps(chain.trusted.to_document())}
     return subprocess.run([sys.executable, str(Path(__file__).with_name("ic_issue_child.py")),
                            str(stocked.data_dir), pcsc.reader(0), UID_OLD.hex(), when],
                           env=env, cwd=ROOT, capture_output=True, timeout=120)
 
 
-def test_killed_after_the_chip_write_the_next_tap_completes_the_issue(stocked, pcsc, cards, ic):
+def test_killed_after_the_chip_write_the_next_tap_completes_the_issue(stocked, pcsc, cards, ic,
+                                                                      chain, till_key):
     service, reader = ic
     card = cards.new(UID_OLD)
     cards.tap(card)
-    result = run_child(stocked, pcsc, "after_write")
+    result = run_child(stocked, pcsc, "after_write", chain, till_key)
     assert result.returncode == -9, result.stderr
     assert stocked.services.checkout.search_members("13511112222") == []   # not a member yet
     with pytest.raises(UnknownCard):
@@ -116,11 +135,12 @@ def test_killed_after_the_chip_write_the_next_tap_completes_the_issue(stocked, p
     assert member.account.name == "断电" and member.card.card_no == "660001"
 
 
-def test_killed_before_the_chip_write_leaves_no_member_and_a_blank_chip(stocked, pcsc, cards, ic):
+def test_killed_before_the_chip_write_leaves_no_member_and_a_blank_chip(stocked, pcsc, cards, ic,
+                                                                        chain, till_key):
     service, reader = ic
     card = cards.new(UID_OLD)
     cards.tap(card)
-    result = run_child(stocked, pcsc, "before_write")
+    result = run_child(stocked, pcsc, "before_write", chain, till_key)
     assert result.returncode == -9, result.stderr
     assert service.recover(tap_of(pcsc, UID_OLD), reader) is None          # abandoned
     with pytest.raises(UnknownCard):

@@ -14,6 +14,7 @@ from pos_app.domain.errors import CardBlocked, CardReplaced
 from pos_app.domain.ic_card import CardTap
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.ic_cards import IcCardService
+from tests.ic_support import Chain
 from tests.ui.conftest import make_till, printer, zh_translator  # noqa: F401 - fixtures
 from ui.card_dialogs import CardRegisterDialog, CardReplaceDialog
 from ui.card_ic import ReaderIcCardDesk
@@ -29,7 +30,6 @@ UID_OLD = bytes.fromhex("11223344")
 UID_NEW = bytes.fromhex("55667788")
 KEY_A = bytes.fromhex("5A1B2C3D4E5F")
 KEY_B = bytes.fromhex("B0B1B2B3B4B5")
-MASTER = bytes.fromhex("00112233445566778899AABBCCDDEEFF0123456789ABCDEF")
 
 
 class TapBridge(QObject):
@@ -48,8 +48,10 @@ class Rig:
         self.reader = PcscIcCardReader(pcsc.reader(0), 1, KEY_A, KEY_B)
         self.tap: CardTap | None = None
         self.bridge = TapBridge()
+        self.chain = Chain()
         service = IcCardService(stocked.uow, stocked.clock, stocked.services.ids,
-                                stocked.services.cards, stocked.services.checkout, MASTER)
+                                stocked.services.cards, stocked.services.checkout,
+                                self.chain.codec(self.chain.till()))
         self.desk = ReaderIcCardDesk(service, self.reader, lambda: self.tap)
         ctx = self.till.ctx
         ctx.extra["ic_cards"] = self.desk

@@ -9,12 +9,13 @@ import pytest
 
 from hardware.mifare import KeyType, MifareClassic, SectorKey
 from hardware.pcsc_errors import (AuthenticationFailed, BlockReadFailed, BlockWriteFailed,
-                                  CardChanged, CardRemovedDuringOperation, NoCardPresent,
-                                  UnsafeBlock)
+                                  CardChanged, CardRemovedDuringOperation, ChipNotOurs,
+                                  NoCardPresent, UnsafeBlock)
 from hardware.pcsc_reader import PcscCardWatcher, PcscIcCardReader, open_card, read_uid
 from pos_app.domain.card_block import (CardForged, CardSuperseded, MemberBlockMissing,
                                        encode_member_block, verify_member_block)
-from pos_app.domain.ic_card import CardTap, IcCardType, ReaderState, ReaderStatus, uid_lookup_keys
+from pos_app.domain.ic_card import (CardProblem, CardTap, IcCardType, ReaderState, ReaderStatus,
+                                    uid_lookup_keys)
 from tests.simulators.vpcd_card import (ATR_CLASSIC_4K, ATR_DESFIRE, ATR_ULTRALIGHT,
                                         VpcdCardSimulator, access_bits)
 
@@ -131,9 +132,14 @@ def test_the_right_sector_key_opens_the_sector_and_a_wrong_one_is_refused(pcsc: 
         with pytest.raises(AuthenticationFailed) as caught:
             session.authenticate(4, SectorKey(b"\xff" * 6, KeyType.A))
         assert (caught.value.sw, caught.value.block, caught.value.key_type) == (0x6300, 4, "A")
-        # After a failed authentication nothing in the sector can be read.
+        # After a failed authentication the card is halted: nothing answers, not even the
+        # right key, until the field is reset (MF1S50 §8.6).
         with pytest.raises(BlockReadFailed):
             session.read_block(4)
+        with pytest.raises(AuthenticationFailed):
+            session.authenticate(4, SectorKey(SECTOR_KEY_A, KeyType.A))
+    with open_card(pcsc.reader(0), reset_first=True) as channel:
+        session = MifareClassic(channel.transmit)
         session.authenticate(4, SectorKey(SECTOR_KEY_A, KeyType.A))
         assert session.read_block(4) == b"member data 0004"
         # The issued access bits let key A read but not write the member data.
@@ -198,8 +204,9 @@ def test_a_card_of_another_system_is_neither_provisioned_nor_written(pcsc: Pcscd
     before = [bytes(b) for b in foreign.card.blocks]
     cards.tap(foreign)
     tap = CardTap(pcsc.reader(0), UID_B, b"", IcCardType.MIFARE_CLASSIC_1K)
-    with pytest.raises(AuthenticationFailed):
+    with pytest.raises(ChipNotOurs) as caught:
         member_reader(pcsc).write_member_block(tap, encode_member_block("1", 1, UID_B, MASTER_KEY))
+    assert caught.value.problem is CardProblem.NOT_OURS and caught.value.untouched
     assert [bytes(b) for b in foreign.card.blocks] == before
 
 
@@ -209,8 +216,10 @@ def test_a_blank_clone_of_the_uid_is_refused(pcsc: PcscdRig, cards: Cards) -> No
     clone = cards.adopt(original.clone(with_data=False))  # a magic card with our UID only
     cards.tap(clone)
     tap = CardTap(pcsc.reader(0), UID_A, b"", IcCardType.MIFARE_CLASSIC_1K)
-    with pytest.raises(AuthenticationFailed):
-        member_reader(pcsc).read_member_block(tap)
+    # Our key fails, the transport key opens it: it reads as blank, which no block verifies.
+    with pytest.raises(MemberBlockMissing):
+        verify_member_block(member_reader(pcsc).read_member_block(tap), UID_A, "8800012345678",
+                            1, MASTER_KEY)
 
 
 def test_a_clone_with_cracked_keys_but_no_block_or_a_forged_block_is_refused(pcsc: PcscdRig,
@@ -265,6 +274,7 @@ def test_a_card_pulled_away_during_the_write_is_a_typed_error(pcsc: PcscdRig, ca
     with pytest.raises(CardRemovedDuringOperation) as caught:
         member_reader(pcsc).write_member_block(tap, encode_member_block("1", 1, UID_A, MASTER_KEY))
     assert caught.value.reader == pcsc.reader(0)
+    assert caught.value.problem is CardProblem.REMOVED and not caught.value.untouched
     assert bytes(card.card.blocks[4]) == bytes(16)
 
 

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.simulators.vpcd_card import (ATR_CLASSIC_1K, FACTORY_KEY, TRANSPORT_ACCESS,
-                                        Acr122uEmulation, MifareClassic1K, VpcdCardSimulator,
-                                        access_bits, decode_access_bits)
+from tests.simulators.vpcd_card import (ATR_CLASSIC_1K, ATR_CLASSIC_4K, FACTORY_KEY,
+                                        TRANSPORT_ACCESS, Acr122uEmulation, MifareClassic1K,
+                                        MifareClassic4K, VpcdCardSimulator, access_bits,
+                                        decode_access_bits)
 
 UID = bytes.fromhex("A1B2C3D4")
 KEY_A = bytes.fromhex("5A1B2C3D4E5F")
@@ -73,11 +74,47 @@ def test_a_trailer_reads_back_without_its_keys(issued: Acr122uEmulation) -> None
     assert issued.handle(read(7)) == bytes(6) + ISSUED + bytes(6) + OK
 
 
-def test_a_readable_key_b_cannot_authenticate(issued: Acr122uEmulation) -> None:
-    # Sector 2 is still in the transport configuration, where key B is plain data.
+def test_a_readable_key_b_authenticates_and_then_every_memory_access_is_refused(
+        issued: Acr122uEmulation) -> None:
+    # Sector 2 is still in the transport configuration, where key B is plain data (§8.7.2).
     issued.handle(load(FACTORY_KEY))
-    assert issued.handle(auth(8, 0x61)) == FAIL
+    assert issued.handle(auth(8, 0x61)) == OK
+    assert issued.handle(update(9, b"x" * 16)) == FAIL
+    assert issued.handle(read(9)) == FAIL
+    assert bytes(issued.card.blocks[9]) == bytes(16)
     assert issued.handle(auth(8, 0x60)) == OK
+    assert issued.handle(update(9, b"x" * 16)) == OK
+
+
+def test_a_failed_authentication_silences_the_card_until_the_field_is_reset(
+        issued: Acr122uEmulation) -> None:
+    issued.handle(load(KEY_B))
+    assert issued.handle(auth(8, 0x60)) == FAIL            # wrong key: the card halts
+    issued.handle(load(FACTORY_KEY))
+    assert issued.handle(auth(8, 0x60)) == FAIL            # even the right key now
+    assert issued.handle(bytes.fromhex("FFCA000000")) == UID + OK   # the reader still knows the UID
+    issued.power_cycle()
+    assert issued.handle(auth(8, 0x60)) == OK
+
+
+def test_generic_readers_answer_69_82_and_6a_81() -> None:
+    reader = Acr122uEmulation(MifareClassic1K(uid=UID), ATR_CLASSIC_1K, status="generic",
+                              unsupported=frozenset({0xCA}))
+    assert reader.handle(read(4)) == b"\x69\x82"
+    assert reader.handle(bytes.fromhex("FFCA000000")) == b"\x6a\x81"
+
+
+def test_a_7_byte_uid_4k_card_has_40_sectors_and_16_block_sectors_at_the_top() -> None:
+    uid7 = bytes.fromhex("04A1B2C3D4E5F6")
+    reader = Acr122uEmulation(MifareClassic4K(uid7), ATR_CLASSIC_4K)
+    assert reader.handle(bytes.fromhex("FFCA000000")) == uid7 + OK
+    assert bytes(reader.card.blocks[0][:7]) == uid7
+    reader.handle(load(FACTORY_KEY))
+    assert reader.handle(auth(128 + 16 * 3, 0x60)) == OK     # sector 35, its first block
+    assert reader.handle(update(128 + 16 * 3 + 14, b"q" * 16)) == OK
+    assert reader.handle(read(128 + 16 * 3 + 14)) == b"q" * 16 + OK
+    assert reader.handle(read(128 + 16 * 4)) == FAIL          # sector 36: not authenticated
+    assert reader.handle(read(128 + 16 * 3 + 15)) == bytes(6) + TRANSPORT_ACCESS + FACTORY_KEY + OK
 
 
 def test_a_failed_authentication_drops_the_previous_one(issued: Acr122uEmulation) -> None:
@@ -215,3 +252,43 @@ def test_removing_the_card_closes_the_socket(vpcd: FakeVpcd) -> None:
     assert card.disconnected.wait(2)
     with pytest.raises(ConnectionError):
         vpcd.recv()
+
+
+def test_a_card_left_on_the_reader_reconnects_when_vpcd_comes_back() -> None:
+    first = FakeVpcd()
+    port = first.port
+    card = VpcdCardSimulator(port, MifareClassic1K(uid=UID), stays_on_reader=True)
+    card.insert()
+    try:
+        first.accept()
+        first.close()                       # pcscd stops: vpcd closes the card's socket
+        second = socket.create_server(("127.0.0.1", port))
+        second.settimeout(5)
+        conn, _ = second.accept()           # pcscd is back: the card is still there
+        conn.settimeout(5)
+        conn.sendall(struct.pack("!H", 5) + bytes.fromhex("FFCA000000"))
+        (length,) = struct.unpack("!H", conn.recv(2))
+        assert conn.recv(length) == UID + OK
+        assert card.reconnects == 1
+        conn.close()
+        second.close()
+    finally:
+        card.remove()
+
+
+def test_a_card_leaving_after_the_write_took_effect_never_answers(vpcd: FakeVpcd) -> None:
+    image = MifareClassic1K(uid=UID)
+    card = VpcdCardSimulator(vpcd.port, image)
+    card.leave_after = lambda apdu: apdu[1] == 0xD6
+    card.insert()
+    try:
+        vpcd.accept()
+        for apdu in (load(FACTORY_KEY), auth(4, 0x60)):
+            vpcd.send(apdu)
+            assert vpcd.recv() == OK
+        vpcd.send(update(4, b"t" * 16))
+        with pytest.raises(ConnectionError):
+            vpcd.recv()
+        assert bytes(image.blocks[4]) == b"t" * 16      # torn: written, never acknowledged
+    finally:
+        card.remove()

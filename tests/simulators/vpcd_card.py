@@ -1,4 +1,4 @@
-"""A virtual Mifare Classic 1K card behind an ACR122U-like reader, spoken to by pcscd through vpcd.
+"""A virtual Mifare Classic 1K/4K card behind an ACR122U-like reader, spoken to by pcscd through vpcd.
 
 There is no reader firmware between pcscd and this card (hardware-protocols.md §0.6), so the
 card itself answers the reader's PC/SC Part 3 pseudo-APDUs (`FF CA`, `FF 82`, `FF 86`,
@@ -8,6 +8,21 @@ Wire protocol (vsmartcard `vpcd.c`, hardware-protocols.md §3): the card is a TC
 vpcd; each message is a 2-byte big-endian length and a payload; a 1-byte payload is a
 control message (00 power off, 01 power on, 02 reset, 04 get ATR - only 04 is answered);
 anything else is a C-APDU answered by one R-APDU. Insert = connect, remove = close.
+
+Behaviours of real chips and readers that the issuing flow has to survive (NXP MF1S50/MF1S70
+datasheets, ACR122U API v2.04, PC/SC Part 3), each switchable per card:
+- a failed authentication halts the card: it answers nothing until the field is reset
+  (`02`/power cycle; `SCardReconnect(SCARD_RESET_CARD)`), MF1S50 §8.6 / §9.3;
+- a readable key B authenticates, but the card then refuses every memory access (§8.7.2);
+- 4- or 7-byte UIDs (MF1S50 vs MF1S70 7B), 1K (16 sectors) or 4K (32 x 4 + 8 x 16 blocks);
+- `status="generic"` answers 69 82 (security status not satisfied) for an unauthenticated
+  read/write instead of the ACS 63 00; `unsupported` INS bytes answer 6A 81;
+- `delay` seconds before every answer (a slow reader or a card at the edge of the field);
+- `answer_on`: a forced status word (63 00, 69 82) for chosen commands;
+- `leave_on` / `leave_after`: the card leaves the field instead of answering a C-APDU,
+  before or after the command took effect (a customer pulling it away mid-write);
+- `stays_on_reader`: when pcscd goes away (restart) the card is still lying on the reader,
+  so it reconnects to vpcd as soon as pcscd listens again.
 """
 from __future__ import annotations
 
@@ -34,6 +49,7 @@ TRANSPORT_ACCESS = bytes.fromhex("FF078069")
 SW_OK = b"\x90\x00"
 SW_FAIL = b"\x63\x00"  # ACS readers answer every failure, auth included, with 63 00
 SW_NOT_SUPPORTED = b"\x6a\x81"
+SW_SECURITY = b"\x69\x82"  # PC/SC Part 3 generic: security status not satisfied
 SW_WRONG_LENGTH = b"\x67\x00"
 
 _CTRL_OFF, _CTRL_ON, _CTRL_RESET, _CTRL_ATR = 0, 1, 2, 4
@@ -86,63 +102,127 @@ def decode_access_bits(trailer: bytes | bytearray) -> list[tuple[int, int, int]]
     return [((c1 >> i) & 1, (c2 >> i) & 1, (c3 >> i) & 1) for i in range(4)]
 
 
+def sector_of(block: int) -> int:
+    """The sector of an absolute block (1K: 4 blocks a sector; 4K: 16 from block 128 on)."""
+    return block // 4 if block < 128 else 32 + (block - 128) // 16
+
+
+def trailer_of(sector: int) -> int:
+    return sector * 4 + 3 if sector < 32 else 128 + (sector - 32) * 16 + 15
+
+
+def _group_of(block: int) -> int:
+    """Which of the trailer's four access conditions governs a block (MF1S70 §8.7.1: the
+    16-block sectors of a 4K card share one condition per five data blocks)."""
+    if block < 128:
+        return block % 4
+    offset = (block - 128) % 16
+    return 3 if offset == 15 else offset // 5
+
+
 @dataclass
 class MifareClassic1K:
-    """A 64-block card image with the memory rules of a genuine NXP MF1S50 (non-magic)."""
+    """A card image with the memory rules of a genuine NXP MF1S50/MF1S70 (non-magic).
+
+    `size_kb` 1 = 64 blocks, 4 = 256 blocks; the UID has 4 or 7 bytes.
+    """
 
     uid: bytes
     blocks: list[bytearray] = field(default_factory=list)
+    size_kb: int = 1
 
     def __post_init__(self) -> None:
-        if len(self.uid) != 4:
-            raise ValueError("a Classic 1K simulator needs a 4-byte UID")
+        if len(self.uid) not in (4, 7):
+            raise ValueError("a Classic simulator needs a 4- or 7-byte UID")
+        if self.size_kb not in (1, 4):
+            raise ValueError("a Classic card holds 1 or 4 KB")
         if not self.blocks:
-            bcc = self.uid[0] ^ self.uid[1] ^ self.uid[2] ^ self.uid[3]
-            # Block 0: UID, BCC, SAK 08, ATQA 04 00, manufacturer data.
-            block0 = self.uid + bytes([bcc, 0x08, 0x04, 0x00]) + bytes.fromhex("6263646566676869")
-            self.blocks = [bytearray(16) for _ in range(64)]
-            self.blocks[0] = bytearray(block0)
-            for sector in range(16):
-                self.blocks[sector * 4 + 3] = bytearray(FACTORY_KEY + TRANSPORT_ACCESS + FACTORY_KEY)
+            self.blocks = [bytearray(16) for _ in range(self.block_count)]
+            self.blocks[0] = bytearray(_block0(self.uid, self.size_kb))
+            for sector in range(self.sector_count):
+                self.blocks[trailer_of(sector)] = bytearray(FACTORY_KEY + TRANSPORT_ACCESS + FACTORY_KEY)
+
+    @property
+    def block_count(self) -> int:
+        return 64 if self.size_kb == 1 else 256
+
+    @property
+    def sector_count(self) -> int:
+        return 16 if self.size_kb == 1 else 40
 
     def set_trailer(self, sector: int, key_a: bytes, access: bytes, key_b: bytes) -> None:
         """Set a sector trailer directly (test setup; bypasses the access rules)."""
-        self.blocks[sector * 4 + 3] = bytearray(key_a + access + key_b)
+        self.blocks[trailer_of(sector)] = bytearray(key_a + access + key_b)
 
     def copy(self, uid: bytes | None = None) -> MifareClassic1K:
         """A deep copy, optionally with another UID (block 0 rewritten as a magic card would)."""
         blocks = [bytearray(b) for b in self.blocks]
         new_uid = uid if uid is not None else self.uid
         if uid is not None:
-            bcc = uid[0] ^ uid[1] ^ uid[2] ^ uid[3]
-            blocks[0][0:5] = uid + bytes([bcc])
-        return MifareClassic1K(uid=new_uid, blocks=blocks)
+            blocks[0][:] = _block0(uid, self.size_kb)
+        return MifareClassic1K(uid=new_uid, blocks=blocks, size_kb=self.size_kb)
+
+
+def MifareClassic4K(uid: bytes) -> MifareClassic1K:  # noqa: N802 - reads like the class it makes
+    """A blank 4K image (40 sectors)."""
+    return MifareClassic1K(uid=uid, size_kb=4)
+
+
+def _block0(uid: bytes, size_kb: int) -> bytes:
+    sak = 0x08 if size_kb == 1 else 0x18
+    if len(uid) == 4:
+        # 4-byte NUID: UID, BCC, SAK, ATQA, manufacturer data (MF1S50 §8.6.1).
+        bcc = uid[0] ^ uid[1] ^ uid[2] ^ uid[3]
+        return uid + bytes([bcc, sak, 0x04, 0x00]) + bytes.fromhex("6263646566676869")
+    # 7-byte UID: UID0..6, SAK, ATQA (44 00 for double-size UIDs), manufacturer data (MF1S70 7B).
+    return uid + bytes([sak, 0x44, 0x00]) + bytes.fromhex("626364656667")
 
 
 class Acr122uEmulation:
-    """The ACR122U-side state: volatile key slots and the current authentication."""
+    """The ACR122U-side state: volatile key slots, the current authentication, the card's quirks."""
 
-    def __init__(self, card: MifareClassic1K, atr: bytes) -> None:
+    def __init__(self, card: MifareClassic1K, atr: bytes, status: str = "acs",
+                 unsupported: frozenset[int] = frozenset(), delay: float = 0.0) -> None:
+        if status not in ("acs", "generic"):
+            raise ValueError("status is 'acs' (63 00 for everything) or 'generic' (69 82)")
         self.card = card
         self.atr = atr
+        self.status = status
+        self.unsupported = unsupported
+        self.delay = delay
         self.key_slots: dict[int, bytes] = {}
         self.auth: tuple[int, int] | None = None  # (sector, key type)
+        self.halted = False
+        self.refuse_memory = False  # authenticated with a readable key B
         self.apdu_log: list[bytes] = []
 
     def power_cycle(self) -> None:
-        # Crypto1 authentication dies with the RF field; the reader keeps its key slots.
+        # Crypto1 authentication and the HALT state die with the RF field; the reader keeps
+        # its key slots.
         self.auth = None
+        self.halted = False
+        self.refuse_memory = False
+
+    def _denied(self) -> bytes:
+        return SW_SECURITY if self.status == "generic" else SW_FAIL
 
     def handle(self, apdu: bytes) -> bytes:
         self.apdu_log.append(apdu)
+        if self.delay:
+            time.sleep(self.delay)
         if len(apdu) < 4 or apdu[0] != 0xFF:
             return SW_NOT_SUPPORTED
         ins, p1, p2 = apdu[1], apdu[2], apdu[3]
+        if ins in self.unsupported:
+            return SW_NOT_SUPPORTED
         body = apdu[4:]
         if ins == 0xCA:
             return self._get_data(p1)
         if ins == 0x82:
             return self._load_key(p1, p2, body)
+        if self.halted and ins in (0x86, 0x88, 0xB0, 0xD6):
+            # A halted card does not answer the reader; ACS readers report that as 63 00.
+            return SW_FAIL
         if ins == 0x86:
             if len(body) != 6 or body[0] != 5 or body[1] != 0x01:
                 return SW_WRONG_LENGTH
@@ -173,39 +253,46 @@ class Acr122uEmulation:
 
     def _authenticate(self, block: int, key_type: int, slot: int) -> bytes:
         self.auth = None
-        if block >= 64 or key_type not in (KEY_A, KEY_B) or slot not in self.key_slots:
+        self.refuse_memory = False
+        if block >= self.card.block_count or key_type not in (KEY_A, KEY_B) \
+                or slot not in self.key_slots:
             return SW_FAIL
-        sector = block // 4
-        trailer = self.card.blocks[sector * 4 + 3]
+        sector = sector_of(block)
+        trailer = self.card.blocks[trailer_of(sector)]
         access = decode_access_bits(trailer)
         if access is None:
             return SW_FAIL  # malformed access bits brick the sector
         key = bytes(trailer[0:6]) if key_type == KEY_A else bytes(trailer[10:16])
-        if key_type == KEY_B and "A" in _TRAILER_ACCESS[access[3]][3]:
-            # A readable key B is data, not a key (MF1S50 datasheet §8.7.2).
-            return SW_FAIL
         if self.key_slots[slot] != key:
+            # The three-pass authentication failed: the card goes to HALT and stays silent
+            # until the reader resets the field (MF1S50 §8.6 / §9.3).
+            self.halted = True
             return SW_FAIL
         self.auth = (sector, key_type)
+        if key_type == KEY_B and "A" in _TRAILER_ACCESS[access[3]][3]:
+            # A readable key B is data, not a key: the authentication itself succeeds, but
+            # the card refuses every memory access after it (MF1S50 datasheet §8.7.2).
+            self.refuse_memory = True
         return SW_OK
 
     def _check(self, block: int) -> tuple[int, tuple[int, int, int]] | None:
-        if block >= 64 or self.auth is None or self.auth[0] != block // 4:
+        if block >= self.card.block_count or self.auth is None \
+                or self.auth[0] != sector_of(block) or self.refuse_memory:
             return None
-        access = decode_access_bits(self.card.blocks[(block // 4) * 4 + 3])
+        access = decode_access_bits(self.card.blocks[trailer_of(sector_of(block))])
         if access is None:
             return None
-        return self.auth[1], access[block % 4]
+        return self.auth[1], access[_group_of(block)]
 
     def _read(self, block: int, body: bytes) -> bytes:
         if len(body) != 1 or body[0] not in (0x10, 0x00):
             return SW_WRONG_LENGTH
         checked = self._check(block)
         if checked is None:
-            return SW_FAIL
+            return self._denied()
         key_type, cond = checked
         data = bytearray(self.card.blocks[block])
-        if block % 4 == 3:
+        if _group_of(block) == 3:
             _, acc_read, _, keyb_read, _ = _TRAILER_ACCESS[cond]
             data[0:6] = bytes(6)  # key A never reads back
             if not _rule_allows(acc_read, key_type):
@@ -214,7 +301,7 @@ class Acr122uEmulation:
                 data[10:16] = bytes(6)
             return bytes(data) + SW_OK
         if not _rule_allows(_DATA_ACCESS[cond][0], key_type):
-            return SW_FAIL
+            return self._denied()
         return bytes(data) + SW_OK
 
     def _update(self, block: int, body: bytes) -> bytes:
@@ -225,9 +312,9 @@ class Acr122uEmulation:
             return SW_FAIL  # manufacturer block is read-only on a genuine card
         checked = self._check(block)
         if checked is None:
-            return SW_FAIL
+            return self._denied()
         key_type, cond = checked
-        if block % 4 == 3:
+        if _group_of(block) == 3:
             keya_w, _, acc_w, _, keyb_w = _TRAILER_ACCESS[cond]
             trailer = self.card.blocks[block]
             # Each part changes only where its access condition allows it.
@@ -239,7 +326,7 @@ class Acr122uEmulation:
                 trailer[10:16] = data[10:16]
             return SW_OK
         if not _rule_allows(_DATA_ACCESS[cond][1], key_type):
-            return SW_FAIL
+            return self._denied()
         self.card.blocks[block] = bytearray(data)
         return SW_OK
 
@@ -254,23 +341,37 @@ class VpcdCardSimulator:
     """A card that can be put on (insert) and taken off (remove) one vpcd reader slot."""
 
     def __init__(self, port: int, card: MifareClassic1K, atr: bytes = ATR_CLASSIC_1K,
-                 host: str = "127.0.0.1") -> None:
+                 host: str = "127.0.0.1", *, status: str = "acs",
+                 unsupported: frozenset[int] = frozenset(), delay: float = 0.0,
+                 stays_on_reader: bool = False) -> None:
         self.host = host
         self.port = port
-        self._reader = Acr122uEmulation(card, atr)
+        self._reader = Acr122uEmulation(card, atr, status=status, unsupported=unsupported,
+                                        delay=delay)
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self.connected = threading.Event()
         self.disconnected = threading.Event()
-        # Test hook: when it returns True for a C-APDU, the card leaves the field instead of
-        # answering (a customer pulling the card away mid-write).
+        self.reconnects = 0
+        self.stays_on_reader = stays_on_reader
+        # Test hooks: when one returns True for a C-APDU, the card leaves the field instead of
+        # answering - before the command reaches the chip (leave_on) or after it took effect
+        # (leave_after), as a customer pulling the card away mid-write does.
         self.leave_on: Callable[[bytes], bool] | None = None
+        self.leave_after: Callable[[bytes], bool] | None = None
+        # Test hook: a status word to answer instead of the card's own answer (a read that
+        # fails with 63 00 or 69 82 at the edge of the field), or None to answer normally.
+        self.answer_on: Callable[[bytes], bytes | None] | None = None
 
     @property
     def card(self) -> MifareClassic1K:
         return self._reader.card
+
+    @property
+    def emulation(self) -> Acr122uEmulation:
+        return self._reader
 
     @property
     def apdu_log(self) -> list[bytes]:
@@ -279,29 +380,37 @@ class VpcdCardSimulator:
     def clone(self, with_data: bool = False, uid: bytes | None = None) -> VpcdCardSimulator:
         """A second card with this UID (or `uid`); a blank factory image unless `with_data`."""
         target_uid = uid if uid is not None else self.card.uid
-        image = self.card.copy(uid=target_uid) if with_data else MifareClassic1K(uid=target_uid)
-        return VpcdCardSimulator(self.port, image, atr=self._reader.atr, host=self.host)
+        image = (self.card.copy(uid=target_uid) if with_data
+                 else MifareClassic1K(uid=target_uid, size_kb=self.card.size_kb))
+        return VpcdCardSimulator(self.port, image, atr=self._reader.atr, host=self.host,
+                                 status=self._reader.status, unsupported=self._reader.unsupported,
+                                 delay=self._reader.delay)
+
+    def _connect(self, deadline: float) -> socket.socket | None:
+        while True:
+            try:
+                sock = socket.create_connection((self.host, self.port), timeout=1.0)
+                sock.settimeout(0.2)
+                return sock
+            except OSError:
+                if time.monotonic() > deadline:
+                    return None
+                if self._stop.wait(0.05):
+                    return None
 
     def insert(self, timeout: float = 10.0) -> None:
         """Put the card on the reader: connect to vpcd (retrying until pcscd listens)."""
         self.remove()
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                sock = socket.create_connection((self.host, self.port), timeout=1.0)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        sock.settimeout(0.2)
         self._stop.clear()
+        sock = self._connect(time.monotonic() + timeout)
+        if sock is None:
+            raise ConnectionError(f"vpcd does not listen on {self.host}:{self.port}")
         self.disconnected.clear()
         self._reader.power_cycle()
         with self._lock:
             self._sock = sock
         self.connected.set()
-        self._thread = threading.Thread(target=self._serve, args=(sock,),
+        self._thread = threading.Thread(target=self._run, args=(sock,),
                                         name=f"vpcd-card-{self.port}", daemon=True)
         self._thread.start()
 
@@ -337,16 +446,42 @@ class VpcdCardSimulator:
             buf += chunk
         return buf
 
-    def _serve(self, sock: socket.socket) -> None:
+    def _run(self, sock: socket.socket) -> None:
+        while True:
+            left = self._serve(sock)
+            try:
+                sock.close()
+            except OSError:
+                pass
+            self.connected.clear()
+            if left or self._stop.is_set() or not self.stays_on_reader:
+                break
+            # vpcd went away (pcscd stopped) while the card lies on the reader: the field
+            # comes back with pcscd, so connect again and answer its fresh power-on.
+            self._reader.power_cycle()
+            reconnected = self._connect(time.monotonic() + 3600)
+            if reconnected is None:
+                break
+            with self._lock:
+                if self._stop.is_set():
+                    reconnected.close()
+                    break
+                self._sock = sock = reconnected
+            self.reconnects += 1
+            self.connected.set()
+        self.disconnected.set()
+
+    def _serve(self, sock: socket.socket) -> bool:
+        """Answer vpcd until it goes away (False) or the card leaves the field (True)."""
         try:
             while not self._stop.is_set():
                 header = self._recv_exact(sock, 2)
                 if header is None:
-                    break
+                    return False
                 (length,) = struct.unpack("!H", header)
                 msg = self._recv_exact(sock, length) if length else b""
                 if msg is None:
-                    break
+                    return False
                 if length == 1:
                     ctrl = msg[0]
                     if ctrl == _CTRL_ATR:
@@ -356,16 +491,13 @@ class VpcdCardSimulator:
                     continue
                 if self.leave_on is not None and self.leave_on(msg):
                     self.leave_on = None
-                    break
-                rapdu = self._reader.handle(msg)
+                    return True
+                forced = self.answer_on(msg) if self.answer_on is not None else None
+                rapdu = forced if forced is not None else self._reader.handle(msg)
+                if self.leave_after is not None and self.leave_after(msg):
+                    self.leave_after = None
+                    return True
                 sock.sendall(struct.pack("!H", len(rapdu)) + rapdu)
         except OSError:
-            pass
-        finally:
-            # vpcd closed the connection (pcscd stopped), we were removed, or we left the field.
-            try:
-                sock.close()
-            except OSError:
-                pass
-            self.connected.clear()
-            self.disconnected.set()
+            return False
+        return False

@@ -1564,6 +1564,117 @@
     </message>
 </context>
 <context>
+    <name>IcMessages</name>
+    <message>
+        <source>The card left the reader too soon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card reader service did not answer (it may be restarting).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card reader is not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This reader or card does not support the command that was needed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A different card is on the reader now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card does not open with our keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card could not be read or written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card write not finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the same card back on the reader and keep it there: the till checks the chip and finishes or cancels the issue. Nothing is charged twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write member cards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This till has no certified card key yet. Enrol it with head office (pos sync --enrol), then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the reader&apos;s USB cable, then tap the card again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use a supported IC card (Mifare Classic) or reader, or call the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is not one of our member cards. Ask for the member&apos;s card or mobile number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold the card flat on the reader and tap it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card not read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card was issued by a till whose certificate this till has not received yet. Let the till reach head office (sync), then tap again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card needs replacing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card was written by a till that head office has withdrawn. Replace the card (补卡) for the member; the balance moves with the member.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Old card format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card still carries the old member data, which is no longer accepted. Replace the card (补卡) for the member.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Old card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card was replaced by a newer card. Keep it and call the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chip names a different card number than our records. Keep it and call the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This IC card is not one of ours or was copied. Keep it and call the manager.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in</source>

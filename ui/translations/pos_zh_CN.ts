@@ -1568,6 +1568,117 @@
     </message>
 </context>
 <context>
+    <name>IcMessages</name>
+    <message>
+        <source>The card left the reader too soon.</source>
+        <translation>卡片离开读卡器太早。</translation>
+    </message>
+    <message>
+        <source>The card reader service did not answer (it may be restarting).</source>
+        <translation>读卡服务没有响应（可能正在重启）。</translation>
+    </message>
+    <message>
+        <source>The card reader is not connected.</source>
+        <translation>读卡器未连接。</translation>
+    </message>
+    <message>
+        <source>This reader or card does not support the command that was needed.</source>
+        <translation>此读卡器或卡片不支持所需的指令。</translation>
+    </message>
+    <message>
+        <source>A different card is on the reader now.</source>
+        <translation>读卡器上现在是另一张卡。</translation>
+    </message>
+    <message>
+        <source>This card does not open with our keys.</source>
+        <translation>本店的密钥打不开这张卡。</translation>
+    </message>
+    <message>
+        <source>The card could not be read or written.</source>
+        <translation>无法读写这张卡。</translation>
+    </message>
+    <message>
+        <source>Card write not finished</source>
+        <translation>写卡未完成</translation>
+    </message>
+    <message>
+        <source>Put the same card back on the reader and keep it there: the till checks the chip and finishes or cancels the issue. Nothing is charged twice.</source>
+        <translation>请把同一张卡放回读卡器并保持不动：收银机会检查芯片，完成或取消本次办卡。不会重复收费。</translation>
+    </message>
+    <message>
+        <source>Cannot write member cards</source>
+        <translation>无法写会员卡</translation>
+    </message>
+    <message>
+        <source>This till has no certified card key yet. Enrol it with head office (pos sync --enrol), then try again.</source>
+        <translation>本收银机还没有经总部认证的写卡密钥。请先向总部注册（pos sync --enrol），然后重试。</translation>
+    </message>
+    <message>
+        <source>Check the reader&apos;s USB cable, then tap the card again.</source>
+        <translation>请检查读卡器的 USB 线，然后再刷一次卡。</translation>
+    </message>
+    <message>
+        <source>Use a supported IC card (Mifare Classic) or reader, or call the manager.</source>
+        <translation>请使用支持的 IC 卡（Mifare Classic）或读卡器，或请店长处理。</translation>
+    </message>
+    <message>
+        <source>It is not one of our member cards. Ask for the member&apos;s card or mobile number.</source>
+        <translation>这不是本店的会员卡。请向顾客索取会员卡或手机号。</translation>
+    </message>
+    <message>
+        <source>Hold the card flat on the reader and tap it again.</source>
+        <translation>请把卡平放在读卡器上，再刷一次。</translation>
+    </message>
+    <message>
+        <source>Card not read</source>
+        <translation>未读到卡</translation>
+    </message>
+    <message>
+        <source>Card not checked yet</source>
+        <translation>暂时无法验证此卡</translation>
+    </message>
+    <message>
+        <source>This card was issued by a till whose certificate this till has not received yet. Let the till reach head office (sync), then tap again.</source>
+        <translation>此卡由另一台收银机发行，本机尚未收到其证书。请先与总部同步，然后再刷卡。</translation>
+    </message>
+    <message>
+        <source>Card needs replacing</source>
+        <translation>此卡需要补换</translation>
+    </message>
+    <message>
+        <source>This card was written by a till that head office has withdrawn. Replace the card (补卡) for the member; the balance moves with the member.</source>
+        <translation>此卡由总部已停用的收银机写入。请为会员补卡；余额随会员转移。</translation>
+    </message>
+    <message>
+        <source>Old card format</source>
+        <translation>旧版卡数据</translation>
+    </message>
+    <message>
+        <source>This card still carries the old member data, which is no longer accepted. Replace the card (补卡) for the member.</source>
+        <translation>此卡仍是旧版会员数据，已不再接受。请为会员补卡。</translation>
+    </message>
+    <message>
+        <source>Old card</source>
+        <translation>旧卡</translation>
+    </message>
+    <message>
+        <source>This card was replaced by a newer card. Keep it and call the manager.</source>
+        <translation>此卡已被新卡替换。请扣留此卡并请店长处理。</translation>
+    </message>
+    <message>
+        <source>Card refused</source>
+        <translation>卡被拒绝</translation>
+    </message>
+    <message>
+        <source>The chip names a different card number than our records. Keep it and call the manager.</source>
+        <translation>芯片上的卡号与记录不符。请扣留此卡并请店长处理。</translation>
+    </message>
+    <message>
+        <source>This IC card is not one of ours or was copied. Keep it and call the manager.</source>
+        <translation>这张IC卡不是本店发行的或是复制卡。请扣留此卡并通知店长。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in</source>
