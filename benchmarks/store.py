@@ -7,6 +7,10 @@ The bulk data goes in with plain sqlite3 executemany (it stands for years of tra
 measured operation goes through our real stack (services, unit of work, SQLAlchemy, WAL +
 synchronous=FULL). The bare-sqlite3 baseline inserts the same rows a sale writes, in one
 transaction on the same file, so the overhead of our stack is a ratio.
+
+The store is measured twice in one run: plain SQLite, and the same file encrypted in place
+with SQLCipher as a till's store is (db/cipher.py); `encrypted_vs_plain` gives the ratios
+(target: commit p99 within 1.5x of the plain store's). --plain-only skips the second pass.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from db.cipher import connect_raw, ensure_encrypted, key_for_file
 from db.pin_hasher import Argon2PinHasher
 from db.search_keys import name_initials
 from db.store import DB_FILE, open_store
@@ -51,7 +56,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def build(data_dir: Path, members: int, products: int, sales: int, seed: int) -> None:
     ids = UuidV7Source()
-    uow = open_store(data_dir, ids)
+    uow = open_store(data_dir, ids, encrypted=False)
     initialise(uow, SystemClock(), ids, Argon2PinHasher(fast=True), ShopInfo("S001", "基准店"),
                TillInfo("T01"), DEMO_USERS, default_rule_set())
     uow.engine.dispose()
@@ -137,9 +142,10 @@ def build(data_dir: Path, members: int, products: int, sales: int, seed: int) ->
     db.close()
 
 
-def bare_insert(db_path: Path, rng: random.Random) -> float:
+def bare_insert(db_path: Path, rng: random.Random, key: bytes | None) -> float:
     """The rows one 5-line sale writes, inserted with plain sqlite3 in one FULL-sync transaction."""
-    db = sqlite3.connect(db_path, isolation_level=None)
+    db = connect_raw(db_path, key)
+    db.isolation_level = None
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     shop_id, till_id = db.execute("SELECT shop_id, id FROM tills").fetchone()
@@ -176,10 +182,12 @@ def bare_insert(db_path: Path, rng: random.Random) -> float:
     return elapsed
 
 
-def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int) -> dict:
+def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int,
+            encrypted: bool) -> dict:
     rng = random.Random(seed + 1)
     ids = UuidV7Source()
-    uow = open_store(data_dir, ids)
+    uow = open_store(data_dir, ids, encrypted=encrypted)
+    key = key_for_file(data_dir / DB_FILE) if encrypted else None
     services = build_services(uow, SystemClock(), ids, Argon2PinHasher(fast=True))
     out: dict[str, object] = {}
 
@@ -241,7 +249,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int)
         t = time.perf_counter()
         session.complete([TenderInput(TenderKind.CASH, total)], cashier)
         commit_samples.append(time.perf_counter() - t)
-        bare_samples.append(bare_insert(data_dir / DB_FILE, rng))
+        bare_samples.append(bare_insert(data_dir / DB_FILE, rng, key))
     out["commit_5_line_sale"] = summary(commit_samples)
     out["bare_sqlite3_insert_same_rows"] = summary(bare_samples)
     out["commit_overhead_ratio_p99"] = round(pct(commit_samples, .99) / pct(bare_samples, .99), 2)
@@ -251,7 +259,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int)
     diamond_cards = [f"88{i:010d}" for i in range(0, members, 20)]
     price_samples, complete_samples = [], []
     promo_codes = []
-    with sqlite3.connect(data_dir / DB_FILE) as db:
+    with connect_raw(data_dir / DB_FILE, key) as db:
         promo_codes = [r[0] for r in db.execute(
             "SELECT b.code FROM barcodes b JOIN products p ON p.id=b.product_id "
             "WHERE p.promo_rate_bp IS NOT NULL LIMIT 2000")]
@@ -280,22 +288,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=300)
     ap.add_argument("--reuse", action="store_true", help="measure an existing store again")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--plain-only", action="store_true", help="skip the encrypted pass")
     args = ap.parse_args(argv)
     members = max(int(1_000_000 * args.scale), 100)
     products = max(int(300_000 * args.scale), 100)
     sales = max(int(2_000_000 * args.scale), 100)
-    data_dir = Path(args.data_dir)
-    build_s = None
-    if not (args.reuse and (data_dir / DB_FILE).exists()):
-        if data_dir.exists():
-            for f in data_dir.iterdir():
-                f.unlink()
+    root = Path(args.data_dir)
+    plain_dir, cipher_dir = root / "plain", root / "encrypted"
+    build_s = encrypt_s = None
+    if not (args.reuse and (plain_dir / DB_FILE).exists()):
+        for d in (plain_dir, cipher_dir):
+            if d.exists():
+                for f in d.iterdir():
+                    f.unlink()
         t = time.perf_counter()
-        build(data_dir, members, products, sales, args.seed)
+        build(plain_dir, members, products, sales, args.seed)
         build_s = round(time.perf_counter() - t, 1)
-    result = {"scale": args.scale, "members": members, "products": products, "past_sales": sales,
-              "build_s": build_s, "db_mb": round((data_dir / DB_FILE).stat().st_size / 2**20, 1),
-              **measure(data_dir, members, products, args.rounds, args.seed)}
+    result: dict[str, object] = {
+        "scale": args.scale, "members": members, "products": products, "past_sales": sales,
+        "build_s": build_s, "db_mb": round((plain_dir / DB_FILE).stat().st_size / 2**20, 1)}
+    if not args.plain_only and not (args.reuse and (cipher_dir / DB_FILE).exists()):
+        # The same data, encrypted in place exactly as an older till's store is on upgrade.
+        cipher_dir.mkdir(parents=True, exist_ok=True)
+        (cipher_dir / DB_FILE).write_bytes((plain_dir / DB_FILE).read_bytes())
+        t = time.perf_counter()
+        ensure_encrypted(cipher_dir)
+        encrypt_s = round(time.perf_counter() - t, 1)
+    result["encrypt_in_place_s"] = encrypt_s
+    plain = measure(plain_dir, members, products, args.rounds, args.seed, encrypted=False)
+    result["plain"] = plain
+    if not args.plain_only:
+        enc = measure(cipher_dir, members, products, args.rounds, args.seed, encrypted=True)
+        result["encrypted"] = enc
+        result["encrypted_vs_plain"] = {
+            name: round(enc[name]["p99_ms"] / plain[name]["p99_ms"], 2)  # type: ignore[index]
+            for name in ("card_lookup", "member_by_mobile", "member_by_name_prefix",
+                         "product_by_barcode", "commit_5_line_sale",
+                         "complete_30_line_diamond_sale")}
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0

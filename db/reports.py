@@ -166,7 +166,8 @@ class SqlReportQueriesFactory:
     the write lock the tills' sales queue on."""
 
     def __init__(self, path: Path) -> None:
-        self._engine = create_sqlite_engine(path, read_only=True)
+        from db.store import key_for_file
+        self._engine = create_sqlite_engine(path, read_only=True, key=key_for_file(path))
 
     def __call__(self) -> SqlReportQueries:
         return SqlReportQueries(Session(self._engine))

@@ -1,31 +1,51 @@
-"""Opening a till's store: the engine, the schema brought up to date, the unit-of-work factory."""
+"""Opening a till's store: the key, the engine, the schema brought up to date, the unit-of-work
+factory; encrypted backups.
+
+The store is a SQLCipher-encrypted SQLite file (db/engine.py). Its key is made at random
+the first time and kept in the operating system's credential store (pos_app.secrets), never
+in the data dir: a copied pos.sqlite3, a copied data dir or a backup file opens nowhere but
+on this PC (or with the key head office was given, see README "Threat model"). A plain store
+written by an older version is encrypted in place the first time it is opened.
+"""
 from __future__ import annotations
 
-import sqlite3
+import os
 from pathlib import Path
 
+from db.cipher import (DB_FILE, StoreKeyMissing, connect_raw, encrypt_in_place, ensure_encrypted,
+                       key_for_file, store_key)
 from db.engine import create_sqlite_engine
 from db.migrate import upgrade
 from db.unit_of_work import SqlUnitOfWorkFactory
 from pos_app.ports.clock import IdSource
 
-DB_FILE = "pos.sqlite3"
 
-
-def open_store(data_dir: Path, ids: IdSource, *, migrate: bool = True) -> SqlUnitOfWorkFactory:
-    """The store in `data_dir` (created if missing), migrated to the newest schema."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_sqlite_engine(data_dir / DB_FILE)
+def open_store(data_dir: Path, ids: IdSource, *, migrate: bool = True,
+               encrypted: bool = True) -> SqlUnitOfWorkFactory:
+    """The store in `data_dir` (created if missing, encrypted), migrated to the newest schema.
+    `encrypted=False` only for the benchmark's plain baseline and a plain store's tests."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = ensure_encrypted(data_dir) if encrypted else None
+    engine = create_sqlite_engine(data_dir / DB_FILE, key=key)
     if migrate:
         upgrade(engine)
+    path = data_dir / DB_FILE
+    if os.name == "posix" and path.exists():
+        os.chmod(path, 0o600)
     return SqlUnitOfWorkFactory(engine, ids)
 
 
 def backup(data_dir: Path, target: Path) -> None:
-    """Copy the live database with SQLite's online backup API (never a raw file copy)."""
-    source = sqlite3.connect(data_dir / DB_FILE)
+    """Copy the live database with SQLite's online backup API (never a raw file copy),
+    encrypted with the store's key like the store itself."""
+    key = key_for_file(data_dir / DB_FILE)
+    target = Path(target)
+    target.unlink(missing_ok=True)
+    source = connect_raw(data_dir / DB_FILE, key)
     try:
-        dest = sqlite3.connect(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        dest = connect_raw(target, key)
         try:
             source.backup(dest)
             ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
@@ -35,3 +55,7 @@ def backup(data_dir: Path, target: Path) -> None:
             dest.close()
     finally:
         source.close()
+
+
+__all__ = ["DB_FILE", "StoreKeyMissing", "backup", "encrypt_in_place", "ensure_encrypted",
+           "key_for_file", "open_store", "store_key"]

@@ -54,6 +54,13 @@ fi
 case "$MODE" in
   run)
     export POS_DATA_DIR=${POS_DATA_DIR:-$ROOT/.pos-data}
+    if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${POS_KEYRING:-}" ]; then
+      # No desktop Secret Service: the demo keeps its secrets (database key, card keys) in
+      # the encrypted keyring file instead; a real till types or injects its own password.
+      export POS_KEYRING=file
+      export POS_KEYRING_FILE=${POS_KEYRING_FILE:-$ROOT/.pos-keyring/keyring.cfg}
+      export POS_KEYRING_PASSWORD=${POS_KEYRING_PASSWORD:-demo-only-keyring-password}
+    fi
     .venv/bin/pos init --demo
     exec .venv/bin/pos run "$@"
     ;;

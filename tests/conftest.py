@@ -1,6 +1,7 @@
 """Shared fixtures: a real SQLite store in a temp dir, the real services, a clock tests move."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import tempfile
@@ -10,9 +11,54 @@ from pathlib import Path
 import pytest
 
 from tests.browser import browser  # noqa: F401 - one Playwright browser for the whole session
+from tests.log_scanner import Hit, scan
+
 from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, Shop, make_shop
 
 __all__ = ["STANDARD_GOODS", "STANDARD_MEMBERS", "Shop", "make_shop"]
+
+
+class _LogGuard(logging.Handler):
+    """Runs every log record of the session, at every level, through the scanner."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.hits: list[Hit] = []
+        self.records = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records += 1
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string is not our finding
+            return
+        if record.exc_info and record.exc_info[1] is not None:
+            text += " " + str(record.exc_info[1])
+        # UIDs may reach DEBUG, card numbers never above it (ARCHITECTURE §7).
+        found = scan(text, f"{record.name}:{record.lineno} ({record.levelname})",
+                     card_numbers=record.levelno > logging.DEBUG)
+        if found and len(self.hits) < 200:
+            self.hits.extend(found)
+
+
+_LOG_GUARD = _LogGuard()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    root = logging.getLogger()
+    root.addHandler(_LOG_GUARD)
+    # Records below the root level are never made; lower it so DEBUG and INFO are scanned too.
+    root.setLevel(logging.DEBUG)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _LOG_GUARD.hits:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"personal data or secrets in the log ({len(_LOG_GUARD.hits)} finding(s)):"]
+        lines += [f"  {hit}" for hit in _LOG_GUARD.hits[:50]]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_configure(config: pytest.Config) -> None:

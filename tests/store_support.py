@@ -113,3 +113,10 @@ STANDARD_MEMBERS = [
     {"card_no": "100005", "name": "孙丽", "mobile": "13800005555", "tier": "gold",
      "card_expiry": "2025-12-31"},
 ]
+
+
+def store_db(path: Path, key_of: Path | None = None):  # noqa: ANN201 - a DB-API connection
+    """A raw connection on a till's store file (SQLCipher-encrypted: keyed from the
+    credential store of the till whose store is `key_of`, by default `path` itself)."""
+    from db.cipher import connect_raw, key_for_file
+    return connect_raw(path, key_for_file(key_of or path))

@@ -359,7 +359,8 @@ def outbox_counter(data_dir: Path):  # noqa: ANN201 - a small closure
     path = data_dir / DB_FILE
 
     def pending() -> int:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.05)
+        from db.cipher import connect_raw, key_for_file
+        con = connect_raw(path, key_for_file(path), read_only=True, timeout=0.05)
         try:
             return int(con.execute("SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL")
                        .fetchone()[0])
@@ -722,13 +723,14 @@ def quick_users(data_dir: Path) -> list[Any]:
     if not path.exists():
         return []
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        from db.cipher import connect_raw, key_for_file
+        con = connect_raw(path, key_for_file(path), read_only=True, timeout=0.5)
         try:
             rows = con.execute("SELECT id, username, display_name, role FROM users "
                                "WHERE active ORDER BY username").fetchall()
         finally:
             con.close()
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - sqlite3/sqlcipher3 errors, a missing key: the store opens later and says why
         log.warning("user list not readable before the store opens", exc_info=True)
         return []
     return [User(*row) for row in rows]

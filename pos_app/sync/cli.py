@@ -36,7 +36,7 @@ def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
     """The real engine for the till in `data_dir` (the UI's worker thread uses this too)."""
     from db.engine import create_sqlite_engine
     from db.migrate import upgrade
-    from db.store import DB_FILE
+    from db.store import DB_FILE, ensure_encrypted
     from db.sync_store import SqlSyncStore
     from pos_app.domain.ids import UuidV7Source
     from pos_app.settings import load_settings
@@ -45,7 +45,7 @@ def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
     settings = load_settings(data_dir)
     if not settings.sync.headoffice_url or not settings.sync.api_key:
         raise NotEnrolledError()
-    engine = create_sqlite_engine(data_dir / DB_FILE)
+    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
     upgrade(engine)
     store = SqlSyncStore(engine, UuidV7Source())
     client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key,

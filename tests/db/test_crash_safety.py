@@ -5,7 +5,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from db.store import DB_FILE
+from tests.store_support import store_db
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("POS_CRASH_KILLS", "25"))
 
 
 def check_store(db_path: Path) -> int:
-    db = sqlite3.connect(db_path)
+    db = store_db(db_path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     sales = db.execute("SELECT id, snapshot FROM sales").fetchall()

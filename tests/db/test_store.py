@@ -15,6 +15,7 @@ from db.migrate import current_revision, head_revision, upgrade
 from db.models import Base
 from db.store import DB_FILE, backup, open_store
 from pos_app.domain.ids import UuidV7Source
+from tests.store_support import store_db
 
 
 def test_engine_uses_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path: Path):
@@ -55,10 +56,10 @@ def test_migrations_produce_exactly_the_models_schema(tmp_path: Path):
 
 def test_upgrading_twice_changes_nothing(tmp_path: Path):
     open_store(tmp_path, UuidV7Source())
-    before = sqlite3.connect(tmp_path / DB_FILE).execute(
+    before = store_db(tmp_path / DB_FILE).execute(
         "SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     open_store(tmp_path, UuidV7Source())
-    after = sqlite3.connect(tmp_path / DB_FILE).execute(
+    after = store_db(tmp_path / DB_FILE).execute(
         "SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     assert before == after
 
@@ -73,7 +74,7 @@ def test_outbox_device_seq_is_gap_free_even_when_transactions_roll_back(stocked)
                 uow.rollback()
                 continue
             uow.commit()
-    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    db = store_db(stocked.data_dir / DB_FILE)
     seqs = [r[0] for r in db.execute("SELECT device_seq FROM outbox ORDER BY device_seq")]
     assert seqs == list(range(1, len(seqs) + 1))
 
@@ -97,7 +98,7 @@ def test_concurrent_writers_queue_instead_of_failing(stocked):
     for t in threads:
         t.join()
     assert errors == []
-    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    db = store_db(stocked.data_dir / DB_FILE)
     seqs = [r[0] for r in db.execute("SELECT device_seq FROM outbox ORDER BY device_seq")]
     assert seqs == list(range(1, len(seqs) + 1))
     assert len(seqs) >= 80
@@ -106,7 +107,7 @@ def test_concurrent_writers_queue_instead_of_failing(stocked):
 def test_online_backup_copies_a_live_database_and_checks_it(stocked, tmp_path: Path):
     target = tmp_path / "backup.sqlite3"
     backup(stocked.data_dir, target)
-    copy = sqlite3.connect(target)
+    copy = store_db(target, key_of=stocked.data_dir / DB_FILE)
     assert copy.execute("SELECT count(*) FROM products WHERE sku NOT LIKE 'FEE-%'").fetchone()[0] == 9
 
 

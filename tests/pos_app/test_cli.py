@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.store_support import store_db
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,8 +54,7 @@ def test_quote_is_deterministic_and_records_nothing(demo):
     first = pos(demo, "quote", "--json", "--at", "2026-11-28T10:00", "P00002x3").stdout
     second = pos(demo, "quote", "--json", "--at", "2026-11-28T10:00", "P00002x3").stdout
     assert first == second
-    import sqlite3
-    db = sqlite3.connect(demo / "pos.sqlite3")
+    db = store_db(demo / "pos.sqlite3")
     assert db.execute("SELECT count(*) FROM sales").fetchone()[0] == 0
 
 

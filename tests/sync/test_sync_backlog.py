@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from headoffice.models import InboxRow, PointsEntryRow, SaleRow
 from headoffice.service import HeadOffice
 from tests.headoffice.hq_rig import LiveServer
 from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, make_till
+from tests.store_support import store_db
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -28,7 +28,7 @@ def test_a_three_day_backlog_of_ten_thousand_sales_goes_up_in_bounded_batches(
     till.sync()
     till.offline()
     till.sell("100002")                                 # a real member sale as the template
-    db = sqlite3.connect(till.shop.data_dir / DB_FILE)
+    db = store_db(till.shop.data_dir / DB_FILE)
     template = json.loads(db.execute(
         "SELECT payload FROM outbox WHERE kind='sale.completed'").fetchone()[0])
     db.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from headoffice.models import InboxRow, RefusedEventRow, SaleRow, TillRow
 from headoffice.service import HeadOffice
 from tests.headoffice.hq_rig import LiveServer
 from tests.sync.sync_rig import HQ_MEMBERS, make_till
+from tests.store_support import store_db
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -32,7 +32,7 @@ def test_a_till_killed_at_random_points_while_syncing_delivers_everything_once(
                                     for i in range(1500)])
     till = make_till(hq, live, tmp_path, "S001", "T01")
     till.sell()                                         # a real cash sale as the template
-    db = sqlite3.connect(till.shop.data_dir / DB_FILE)
+    db = store_db(till.shop.data_dir / DB_FILE)
     template = db.execute("SELECT payload FROM outbox WHERE kind='sale.completed'").fetchone()[0]
     db.close()
     (tmp_path / "template.json").write_text(template)
@@ -53,7 +53,7 @@ def test_a_till_killed_at_random_points_while_syncing_delivers_everything_once(
     from pos_app.sync.cli import open_sync
     wiring = open_sync(till.shop.data_dir)
     wiring.engine.run_once()
-    db = sqlite3.connect(till.shop.data_dir / DB_FILE)
+    db = store_db(till.shop.data_dir / DB_FILE)
     local = dict(db.execute("SELECT id, device_seq FROM outbox").fetchall())
     seqs = sorted(local.values())
     assert seqs == list(range(1, len(seqs) + 1))        # gap-free on the till

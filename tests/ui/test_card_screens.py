@@ -1,7 +1,6 @@
 """The member card screen driven through its own widgets on the real store (issue 7)."""
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 import pytest
@@ -21,6 +20,7 @@ from ui.card_screens import MemberCardsScreen
 from ui.context import PrintResult, TillContext
 from ui.error_messages import describe
 from ui.wedge import WedgeFilter
+from tests.store_support import store_db
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -48,7 +48,7 @@ def slip_printer(ctx: TillContext, url: str) -> Callable[[object], PrintResult]:
 
 
 def counts(shop: Shop) -> dict[str, int]:
-    con = sqlite3.connect(shop.data_dir / DB_FILE)
+    con = store_db(shop.data_dir / DB_FILE)
     try:
         return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:

@@ -9,6 +9,7 @@ from tests.ui.conftest import Till, grab, log_in
 from ui.login_dialog import LoginDialog, OpenShiftDialog
 from ui.manager_auth_dialog import ManagerAuthDialog
 from ui.payment_dialog import PaymentDialog
+from tests.store_support import store_db
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -242,8 +243,7 @@ def test_login_with_a_wrong_pin_says_so_and_stays_on_the_login(till: Till, qtbot
 
 def test_opening_the_drawer_without_a_sale_asks_a_manager_and_a_reason_and_is_audited(
         till: Till, printer, qtbot) -> None:  # noqa: ANN001
-    import sqlite3
-
+    
     from db.store import DB_FILE
     log_in(till, qtbot)
     selling = till.window.selling
@@ -261,6 +261,6 @@ def test_opening_the_drawer_without_a_sale_asks_a_manager_and_a_reason_and_is_au
     selling.open_drawer_with_reason(till.shop.manager, "换零钱")
     till.wait_idle(qtbot)
     qtbot.waitUntil(lambda: any(doc.pulses for doc in printer.documents), timeout=5_000)
-    db = sqlite3.connect(till.shop.data_dir / DB_FILE)
+    db = store_db(till.shop.data_dir / DB_FILE)
     assert db.execute("SELECT detail FROM audit_log WHERE action='drawer_opened_no_sale'"
                       ).fetchall() == [('{"reason": "换零钱"}',)]

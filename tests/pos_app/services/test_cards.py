@@ -1,7 +1,6 @@
 """Card lifecycle: register, report lost, unblock, replace, renew, cancel, PINs, benefits."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
@@ -23,10 +22,11 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.cards import CardBinding, IdentityCheck, MemberForm
+from tests.store_support import store_db
 
 
 def rows(shop, table):
-    return sqlite3.connect(shop.data_dir / DB_FILE).execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return store_db(shop.data_dir / DB_FILE).execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 def everything(shop):
@@ -46,7 +46,7 @@ def test_register_issues_a_card_audits_and_queues_it(stocked):
     m = stocked.services.checkout.member_by_card("500001")
     assert (m.account.name, m.account.mobile, m.account.consent_messages) == ("周敏", "13912345678", True)
     assert m.account.birthday.calendar.value == "lunar"
-    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    db = store_db(stocked.data_dir / DB_FILE)
     assert db.execute("SELECT consent_at FROM members WHERE mobile='13912345678'").fetchone()[0]
     assert db.execute("SELECT kind FROM outbox ORDER BY device_seq DESC LIMIT 1").fetchone()[0] == \
         "member.registered"

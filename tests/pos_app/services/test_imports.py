@@ -1,12 +1,12 @@
 """CSV imports: UTF-8 with or without BOM and GBK; refused whole with every bad row; idempotent."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
 from db.store import DB_FILE
 from pos_app.domain.errors import ImportRejected, PermissionDenied
+from tests.store_support import store_db
 
 PRODUCTS = ("sku,barcode,name,category,price,kind,promo_rate\n"
             "A001,6901234567890,白衬衫,服装/女装/衬衫,129.00,regular,0.8\n"
@@ -19,7 +19,7 @@ MEMBERS = ("card_no,name,mobile,tier,birthday,birthday_calendar,points,accumulat
 
 
 def table_counts(shop):
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("products", "barcodes", "categories", "members", "cards",
                       "points_entries", "stored_value_entries", "audit_log")}
@@ -32,7 +32,7 @@ def test_products_import_in_every_encoding_builds_three_level_categories(shop, e
     p = shop.services.checkout.find_product("6901234567890")
     assert (p.name, p.price_fen, p.promo_rate_bp, p.category) == ("白衬衫", 12_900, 8_000,
                                                                   "服装/女装/衬衫")
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     paths = {r[0] for r in db.execute("SELECT path FROM categories")}
     assert {"服装", "服装/女装", "服装/女装/衬衫", "服装/配饰", "服装/配饰/袜子", "服务",
             "服务/储值"} <= paths
@@ -100,7 +100,7 @@ def test_a_cashier_cannot_import(shop):
 
 def test_imports_are_audited(shop):
     shop.services.imports.import_products(shop.manager, PRODUCTS.encode())
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     who = db.execute("SELECT u.username FROM audit_log a JOIN users u ON u.id=a.user_id "
                      "WHERE a.action='import_products'").fetchall()
     assert who == [("manager",)]

@@ -1,7 +1,6 @@
 """Selling on a real SQLite store: pricing with members, tenders, ledgers, atomic commits."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
@@ -22,13 +21,14 @@ from pos_app.domain.errors import (
     WrongPin,
 )
 from pos_app.domain.tenders import TenderInput, TenderKind
+from tests.store_support import store_db
 
 CASH = TenderKind.CASH
 SV = TenderKind.STORED_VALUE
 
 
 def counts(shop) -> dict[str, int]:
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("sales", "sale_lines", "tenders", "points_entries",
                       "stored_value_entries", "outbox")}

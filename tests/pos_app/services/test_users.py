@@ -1,7 +1,6 @@
 """Users, roles, PIN lockout and the audit log."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from pos_app.domain.errors import (
     ValidationFailed,
     WrongPin,
 )
+from tests.store_support import store_db
 
 
 def test_login_with_the_right_pin_and_wrong_pins_lock_after_five_tries(shop):
@@ -31,7 +31,7 @@ def test_login_with_the_right_pin_and_wrong_pins_lock_after_five_tries(shop):
 
 
 def test_pins_are_stored_as_argon2_hashes(shop):
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     hashes = [r[0] for r in db.execute("SELECT pin_hash FROM users")]
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert not any("1111" in h for h in hashes)
@@ -73,7 +73,7 @@ def test_user_changes_and_failed_logins_are_audited_with_who_and_when(shop):
     auth.add_user(manager, "zhao", "赵收银", "cashier", "4321")
     with pytest.raises(WrongPin):
         auth.login("zhao", "0000")
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     rows = db.execute("SELECT action, target, at FROM audit_log WHERE target='zhao' "
                       "ORDER BY at, action").fetchall()
     assert [r[0] for r in rows] == ["login_failed", "user_added"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pos_app.domain.tenders import TenderInput, TenderKind
+from tests.store_support import store_db
 
 CASH, SV, WX = TenderKind.CASH, TenderKind.STORED_VALUE, TenderKind.WECHAT
 
@@ -62,8 +63,7 @@ def test_a_day_open_sell_return_pass_top_up_close(stocked):
 
 
 def test_opening_the_drawer_without_a_sale_needs_a_reason_and_is_audited(stocked):
-    import sqlite3
-
+    
     import pytest
 
     from db.store import DB_FILE
@@ -72,7 +72,7 @@ def test_opening_the_drawer_without_a_sale_needs_a_reason_and_is_audited(stocked
     with pytest.raises(ValidationFailed):
         stocked.services.shifts.record_no_sale(stocked.manager, "  ")
     stocked.services.shifts.record_no_sale(stocked.manager, "换零钱")
-    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    db = store_db(stocked.data_dir / DB_FILE)
     rows = db.execute("SELECT a.detail, u.username FROM audit_log a JOIN users u ON u.id=a.user_id "
                       "WHERE a.action='drawer_opened_no_sale'").fetchall()
     assert rows == [('{"reason": "换零钱"}', "manager")]
