@@ -202,6 +202,9 @@ class HeadOffice:
             till.key_hash = None
             till.enrol_hash = None
         self._tx(work)
+        # Its IC-card signing keys too: every till then re-signs or refuses its cards.
+        from headoffice.till_certificates import revoke_till_keys
+        revoke_till_keys(self, shop_code, till_code)
 
     def authenticate(self, api_key: str | None) -> TillIdentity:
         if not api_key or len(api_key) > 200:
