@@ -116,8 +116,10 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
 
     def hq_signer() -> Any:
         if not signers:
-            from headoffice.signing import HeadOfficeSigner
-            signers.append(HeadOfficeSigner.load_or_create())
+            from headoffice.signing import HeadOfficeSigner, publish
+            loaded = HeadOfficeSigner.load_or_create()
+            publish(ho, loaded)       # tills can only check what the settings feed carries
+            signers.append(loaded)
         return signers[0]
 
     def identity(key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:

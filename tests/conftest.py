@@ -65,6 +65,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # The till's secrets go to a real credential store: this machine has no desktop Secret
     # Service, so the test run uses the encrypted file backend (pos_app/secrets.py), in a
     # file of its own with a password of its own; child processes inherit both.
+    if "POS_HQ_SIGNING_KEY" not in os.environ:
+        # Head office's signing key for the test run, never the machine user's real one.
+        os.environ["POS_HQ_SIGNING_KEY"] = str(
+            Path(tempfile.mkdtemp(prefix="pos-test-hq-key-")) / "hq-signing-key.pem")
     if "POS_KEYRING" not in os.environ:
         keyring_dir = Path(tempfile.mkdtemp(prefix="pos-test-keyring-"))
         os.environ["POS_KEYRING"] = "file"
