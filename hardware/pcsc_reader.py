@@ -23,9 +23,10 @@ from smartcard import scard
 from hardware.mifare import (FACTORY_KEY, MEMBER_SECTOR_ACCESS, KeyType, MifareClassic, SectorKey,
                              data_block, first_block, record_blocks, sector_of)
 from hardware.pcsc_errors import (AuthenticationFailed, BlockReadFailed, BlockWriteFailed,
-                                  CardChanged, CardRemovedDuringOperation, ChipNotOurs,
-                                  IcCardError, NoCardPresent, PcscFailure, PcscUnavailable,
-                                  ReaderUnavailable, UidUnavailable, WriteNotVerified)
+                                  CardChanged, CardCommandFailed, CardRemovedDuringOperation,
+                                  ChipNotOurs, IcCardError, NoCardPresent, PcscFailure,
+                                  PcscUnavailable, ReaderUnavailable, UidUnavailable,
+                                  WriteNotVerified)
 from pos_app.domain.card_block import BLOCK_SIZE, V2_MAX_RECORD, member_record_length
 from pos_app.domain.ic_card import CardProblem, CardTap, ReaderState, ReaderStatus, identify_atr
 
@@ -474,17 +475,22 @@ class PcscIcCardReader:
     # next sectors' data blocks (pos_app.domain.card_block: v1 one block, v2 up to 9).
     #
     # A failed Crypto1 authentication halts a genuine Classic until the field is reset
-    # (MF1S50 §8.6), so after any failure the next operation starts with a warm reset;
-    # otherwise a good card would fail every later command of the same tap.
+    # (MF1S50 §8.6), so after the card refused a command the next operation starts with a
+    # warm reset; otherwise a good card would fail every later command of the same tap. A
+    # transport failure (card gone, service down) gets no reset: there is nothing to wake,
+    # and resetting a card that has just left makes pcscd lose the slot until it restarts.
 
     @contextmanager
     def _session(self, tap: CardTap) -> Iterator[tuple[CardChannel, MifareClassic]]:
-        reset, self._needs_reset = self._needs_reset, True
-        with open_card(tap.reader, reset_first=reset) as channel:
-            session = MifareClassic(channel.transmit)
-            _check_uid(session, channel.reader, tap.uid)
-            yield channel, session
-        self._needs_reset = False
+        reset, self._needs_reset = self._needs_reset, False
+        try:
+            with open_card(tap.reader, reset_first=reset) as channel:
+                session = MifareClassic(channel.transmit)
+                _check_uid(session, channel.reader, tap.uid)
+                yield channel, session
+        except CardCommandFailed:
+            self._needs_reset = True
+            raise
 
     def _read_with(self, tap: CardTap, key_for: Callable[[int], SectorKey]) -> bytes:
         with self._session(tap) as (_, session):

@@ -12,7 +12,6 @@ import pytest
 
 from tests.browser import browser  # noqa: F401 - one Playwright browser for the whole session
 from tests.log_scanner import Hit, scan
-
 from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, Shop, make_shop
 
 __all__ = ["STANDARD_GOODS", "STANDARD_MEMBERS", "Shop", "make_shop"]
