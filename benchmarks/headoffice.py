@@ -156,8 +156,7 @@ def _code(ho: Any, shop: str) -> str:
 
 
 def bench_backlog(ho: Any, base: str, n: int) -> dict[str, Any]:
-    import sqlite3
-
+    from db.cipher import connect_raw, key_for_file
     from db.store import DB_FILE
     from pos_app.demo import DEMO_USERS
     from pos_app.domain.tenders import TenderInput, TenderKind
@@ -169,7 +168,7 @@ def bench_backlog(ho: Any, base: str, n: int) -> dict[str, Any]:
         pins = {u[0]: u[3] for u in DEMO_USERS}
         cashier = services.auth.login("cashier", pins["cashier"])
         services.shifts.open(cashier, 10_000)
-        db = sqlite3.connect(data_dir / DB_FILE)
+        db = connect_raw(data_dir / DB_FILE, key_for_file(data_dir / DB_FILE))
         sku = db.execute("SELECT sku FROM products WHERE kind='regular' LIMIT 1").fetchone()[0]
         db.close()
         s = services.checkout.new_session()
@@ -262,8 +261,8 @@ def bench_pull(ho: Any, base: str, url: str, members: int) -> dict[str, Any]:
         if out.returncode != 0:
             raise RuntimeError(out.stderr[-2000:])
         result = json.loads(out.stdout)
-        import sqlite3
-        db = sqlite3.connect(Path(tmp) / "pos.sqlite3")
+        from db.cipher import connect_raw, key_for_file
+        db = connect_raw(Path(tmp) / "pos.sqlite3", key_for_file(Path(tmp) / "pos.sqlite3"))
         result["members_on_till"] = db.execute("SELECT count(*) FROM members").fetchone()[0]
         result["cards_on_till"] = db.execute("SELECT count(*) FROM cards").fetchone()[0]
         db.close()

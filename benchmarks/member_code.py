@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks.store import build, summary
+from db.cipher import connect_raw, key_for_file
 from db.member_code_store import SqlMemberCodeStore
 from db.store import DB_FILE, open_store
 from db.sync_store import SqlSyncStore
@@ -47,7 +47,8 @@ def member_id(i: int) -> str:
 
 
 def add_members(data_dir: Path, n: int) -> None:
-    db = sqlite3.connect(data_dir / DB_FILE, isolation_level=None)
+    db = connect_raw(data_dir / DB_FILE, key_for_file(data_dir / DB_FILE))
+    db.isolation_level = None
     db.execute("PRAGMA synchronous=OFF")
     db.execute("BEGIN")
     db.executemany("INSERT INTO members VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

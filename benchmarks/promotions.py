@@ -18,12 +18,12 @@ import argparse
 import json
 import os
 import random
-import sqlite3
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from db.cipher import connect_raw, key_for_file
 from benchmarks.store import build, summary
 from db.pin_hasher import Argon2PinHasher
 from db.store import DB_FILE, open_store
@@ -91,7 +91,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int)
     uow = open_store(data_dir, ids)
     services = build_services(uow, SystemClock(), ids, Argon2PinHasher(fast=True))
     now = datetime.now()
-    with sqlite3.connect(data_dir / DB_FILE) as db:
+    with connect_raw(data_dir / DB_FILE, key_for_file(data_dir / DB_FILE)) as db:
         rows = db.execute("SELECT p.sku, c.path FROM products p LEFT JOIN categories c "
                           "ON c.id = p.category_id ORDER BY random() LIMIT 20000").fetchall()
     skus = [r[0] for r in rows]
