@@ -165,8 +165,8 @@ def test_a_member_without_a_pin_is_told_at_once_and_a_manager_authorises(
     with qtbot.waitSignal(pay.completed, timeout=10_000):
         QTest.keyClick(pay.amount, Qt.Key.Key_Return)
     assert pay.sale.total_fen == 24_000
-    import sqlite3
-    con = sqlite3.connect(wired.shop.data_dir / "pos.sqlite3")
+    from tests.store_support import store_db
+    con = store_db(wired.shop.data_dir / "pos.sqlite3")
     detail = con.execute("SELECT detail FROM audit_log WHERE action = 'sale' AND target = ?",
                          (pay.sale.receipt_no,)).fetchone()[0]
     con.close()

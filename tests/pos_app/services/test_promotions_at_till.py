@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from pos_app.domain.coupons import (
 from pos_app.domain.pricing import ReasonKind
 from pos_app.domain.promotions import Promotion, PromotionKind, Schedule, Scope
 from pos_app.domain.tenders import TenderInput, TenderKind
+from tests.store_support import store_db
 
 CASH = TenderKind.CASH
 SATURDAYS = Schedule(weekdays=frozenset({6}))   # NOON in store_support is a Saturday
@@ -52,7 +52,7 @@ def give_coupon(shop, card_no: str, seed: str = "seed-1") -> str:
 
 
 def outbox_payloads(shop) -> list[dict]:
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     return [json.loads(p) for (p,) in db.execute(
         "SELECT payload FROM outbox WHERE kind='sale.completed' ORDER BY device_seq")]
 
