@@ -246,7 +246,7 @@ def test_a_whole_return_gives_a_still_valid_coupon_back_and_never_its_value_in_c
 
 
 def _returned_payload(shop) -> dict:
-    db = sqlite3.connect(shop.data_dir / DB_FILE)
+    db = store_db(shop.data_dir / DB_FILE)
     (p,) = db.execute("SELECT payload FROM outbox WHERE kind='sale.returned' "
                       "ORDER BY device_seq DESC LIMIT 1").fetchone()
     return json.loads(p)
