@@ -76,14 +76,14 @@ def first_login(data_dir: Path, runs: int) -> dict[str, object]:
     """The first login after start: user and PIN entered the moment the login window shows,
     time until the PIN is accepted (target: under 1 s on the 1M-member store). The app does
     the typing itself (POS_SMOKE_LOGIN); the store goes on opening behind it."""
-    import sqlite3
-
+    
     from db.pin_hasher import Argon2PinHasher
     from db.store import DB_FILE
     # The benchmark store seeds its users with a fast test hash; a till's PINs carry the
     # production Argon2 parameters (argon2-cffi's RFC 9106 low-memory profile), whose check
     # is most of this time. Give the cashier a production hash first.
-    con = sqlite3.connect(data_dir / DB_FILE)
+    from db.cipher import connect_raw, key_for_file
+    con = connect_raw(data_dir / DB_FILE, key_for_file(data_dir / DB_FILE))
     with con:
         con.execute("UPDATE users SET pin_hash = ?, failed_attempts = 0, locked_until = NULL"
                     " WHERE username = 'cashier'", (Argon2PinHasher().hash("1111"),))

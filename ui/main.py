@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import sqlite3
 import sys
 import threading
 import time
@@ -745,14 +744,15 @@ def quick_login(data_dir: Path, username: str, pin: str) -> Any:
     if not path.exists():
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        from db.cipher import connect_raw, key_for_file
+        con = connect_raw(path, key_for_file(path), read_only=True, timeout=0.5)
         try:
             row = con.execute("SELECT id, username, display_name, role, pin_hash, failed_attempts,"
                               " locked_until FROM users WHERE active AND username = ?",
                               (username,)).fetchone()
         finally:
             con.close()
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001 - sqlite3/sqlcipher3 errors, a missing key: AuthService decides
         log.debug("quick login unavailable", exc_info=True)
         return None
     if row is None or row[5] or row[6] is not None:

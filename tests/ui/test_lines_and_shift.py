@@ -3,8 +3,6 @@ voids only after a confirmation (and a manager where the rule set says so), the 
 says whose basket is whose, and closing the shift confirms, shows a shortage and lists held
 baskets on a Z report that prints or saves as a PDF."""
 from __future__ import annotations
-
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from tests.store_support import store_db
 from tests.ui.conftest import Till, grab, log_in
 from ui.main import start_devices
 from ui.manager_auth_dialog import ManagerAuthDialog
@@ -89,7 +88,7 @@ def test_f4_voids_a_line_only_after_a_confirmation_and_is_audited(wired: Till, q
     with qtbot.waitSignal(selling.view_shown, timeout=5_000):
         QTest.keyClick(box, Qt.Key.Key_Return)        # confirm
     assert [ln.sku for ln in selling.model.lines] == ["REG100"]
-    con = sqlite3.connect(wired.shop.data_dir / "pos.sqlite3")
+    con = store_db(wired.shop.data_dir / "pos.sqlite3")
     rows = con.execute("SELECT target FROM audit_log WHERE action='line_voided'").fetchall()
     con.close()
     assert rows == [("WATER",)]

@@ -273,14 +273,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Card refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This IC card is not one of ours or was copied. Keep it and call the manager.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Withdrawal refused</source>
         <translation type="unfinished"></translation>
     </message>

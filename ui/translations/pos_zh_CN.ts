@@ -277,14 +277,6 @@
         <translation>请先勾选确认注销；未做任何更改。</translation>
     </message>
     <message>
-        <source>Card refused</source>
-        <translation>卡被拒绝</translation>
-    </message>
-    <message>
-        <source>This IC card is not one of ours or was copied. Keep it and call the manager.</source>
-        <translation>这张IC卡不是本店发行的或是复制卡。请扣留此卡并通知店长。</translation>
-    </message>
-    <message>
         <source>Withdrawal refused</source>
         <translation>不能取款</translation>
     </message>

@@ -3,7 +3,6 @@ points, coupons and a tier, each on its own ledger, and a refund reversing each 
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -12,6 +11,7 @@ from pos_app.domain.coupons import CouponKind, CouponStatus, CouponTemplate
 from pos_app.domain.errors import ValidationFailed
 from pos_app.domain.packages import TopUpPackage
 from pos_app.domain.tenders import TenderInput, TenderKind
+from tests.store_support import store_db
 
 TEMPLATE = CouponTemplate("T20", 1, "满100减20券", CouponKind.AMOUNT_OFF, amount_fen=2_000,
                           threshold_fen=10_000, valid_days=30)
@@ -47,7 +47,7 @@ def test_a_package_is_one_top_up_with_every_part_on_its_ledger_and_refunds_each(
     with stocked.uow() as uow:
         held = uow.promotions.coupons_of(after.id)
     assert sorted(c.code for c, _, _ in held) == sorted(sold.coupons)
-    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    db = store_db(stocked.data_dir / DB_FILE)
     (payload,) = db.execute("SELECT payload FROM outbox WHERE kind='stored_value.topup' "
                             "ORDER BY device_seq DESC LIMIT 1").fetchone()
     event = json.loads(payload)
@@ -100,7 +100,7 @@ def test_a_new_member_gets_the_rule_sets_welcome_coupon_in_the_registration(stoc
         held = uow.promotions.coupons_of(member_id)
     assert [(c.template_id, c.source, s.status) for c, _, s in held] == [
         ("WELCOME", "registration", CouponStatus.AVAILABLE)]
-    db = sqlite3.connect(stocked.data_dir / DB_FILE)
+    db = store_db(stocked.data_dir / DB_FILE)
     (payload,) = db.execute("SELECT payload FROM outbox WHERE kind='member.registered' "
                             "ORDER BY device_seq DESC LIMIT 1").fetchone()
     assert json.loads(payload)["coupons_issued"][0]["code"] == held[0][0].code
