@@ -99,6 +99,27 @@ def cmd_messages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_member_code(args: argparse.Namespace) -> int:
+    from pos_app.domain.member_code import SETTINGS_DOCUMENT, MemberCodeRules
+    ho = open_headoffice(database_url(args.db))
+    with ho.sessions() as s:
+        from headoffice.models import DocumentRow
+        row = s.get(DocumentRow, SETTINGS_DOCUMENT)
+        current = json.loads(row.body) if row else {}
+    rules = MemberCodeRules.from_document(current)
+    body = {"step_s": args.step if args.step is not None else rules.step_s,
+            "skew_s": args.skew if args.skew is not None else rules.skew_s}
+    try:
+        MemberCodeRules.from_document(body)
+    except ValueError:
+        print("step must be 30-60 seconds and skew 0-600 seconds", file=sys.stderr)
+        return 2
+    if args.step is not None or args.skew is not None:
+        ho.put_document(*SETTINGS_DOCUMENT, body)
+    print(json.dumps(body))
+    return 0
+
+
 def cmd_shop_add(args: argparse.Namespace) -> int:
     open_headoffice(database_url(args.db)).add_shop(args.code, args.name)
     print(f"shop {args.code} added")
@@ -195,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     sg = sub.add_parser("signing", help="head office's signing key (member codes, certificates)")
     sg.add_argument("action", choices=["show", "rotate"])
     sg.set_defaults(func=cmd_signing)
+    mc = sub.add_parser("member-code", help="show or set the phone member code's step and "
+                                             "tolerated till clock skew (pulled by every till)")
+    mc.add_argument("--step", type=int, help="seconds per code, 30-60")
+    mc.add_argument("--skew", type=int, help="tolerated till clock skew in seconds, 0-600")
+    mc.set_defaults(func=cmd_member_code)
     ms = sub.add_parser("messages", help="SMS to members: the send log, the daily reminder run")
     ms.add_argument("action", choices=["log", "remind"])
     ms.add_argument("--limit", type=int, default=200)

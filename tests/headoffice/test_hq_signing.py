@@ -166,3 +166,17 @@ def test_pos_hq_messages_log_and_remind_run_on_an_empty_head_office(tmp_path: Pa
     assert main(["--db", db, "--signing-key", key, "messages", "remind",
                  "--date", "2026-11-28"]) == 0
     assert json.loads(capsys.readouterr().out) == {}
+
+
+def test_pos_hq_member_code_sets_what_tills_pull(tmp_path: Path, capsys):
+    import json
+
+    from headoffice.cli import main
+    db = f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    assert main(["--db", db, "member-code"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"step_s": 30, "skew_s": 120}
+    assert main(["--db", db, "member-code", "--step", "60", "--skew", "90"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"step_s": 60, "skew_s": 90}
+    assert main(["--db", db, "member-code", "--step", "10"]) == 2
+    assert main(["--db", db, "member-code"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"step_s": 60, "skew_s": 90}
