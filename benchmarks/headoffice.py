@@ -1,6 +1,7 @@
 """Head-office benchmark (JSON): ingest of pushed sales on PostgreSQL with several uvicorn
-workers, a till's 10,000-sale backlog end to end, and a new till's initial pull of the whole
-member base with the till's peak memory.
+workers, push latency (p99) with 6 tills × 100 events at once, without and with 10,000 open
+receivables, a till's 10,000-sale backlog end to end, and a new till's initial pull of the
+whole member base with the till's peak memory.
 
     python -m benchmarks.headoffice               # 1,000,000 members
     python -m benchmarks.headoffice --scale 0.01  # quick: 10,000 members
@@ -124,6 +125,61 @@ def bench_ingest(ho: Any, base: str, clients: int, events: int, batch: int) -> d
     return {"events": per * clients, "clients": clients, "batch": batch,
             "seconds": round(elapsed, 2), "sales_per_s": round(per * clients / elapsed),
             "errors": len(errors)}
+
+
+def bench_push_latency(ho: Any, base: str, url: str, tills: int, events: int, rounds: int,
+                       open_receivables: int, tag: str) -> dict[str, Any]:
+    """Per-push latency while `tills` tills push `events` sales each, `rounds` times, all
+    at once. Every sale overdraws its member (balance 0), so each books a receivable; with
+    `open_receivables` the 50 members already owe that many between them."""
+    members = [(str(uuid.uuid4()), f"7{tag}{i:06d}") for i in range(50)]
+    ho.import_members([{"id": m, "name": f"欠款{i}", "card_no": c}
+                       for i, (m, c) in enumerate(members)])
+    if open_receivables:
+        per = open_receivables // len(members)
+        with psycopg.connect(url) as conn:
+            for m, _ in members:
+                conn.execute("""INSERT INTO receivables (member_id, shop_id, event_id,
+                    amount_fen, recovered_fen, recovered_by, created_at, recovered_at)
+                    SELECT %s, NULL, gen_random_uuid()::text, 100, 0, NULL, now(), NULL
+                    FROM generate_series(1, %s)""", (m, per))
+                conn.execute("UPDATE member_accounts SET receivable_fen = %s, "
+                             "balance_paid_fen = %s WHERE member_id = %s",
+                             (per * 100, -per * 100, m))
+            conn.commit()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE receivables")
+    keys = [enrol(ho, base, f"P{tag}{n:02d}", "T01") for n in range(tills)]
+    rng = random.Random(7)
+    bodies = [[json.dumps({"events": [sale(r * events + i + 1, *rng.choice(members))
+                                      for i in range(events)]}).encode()
+               for r in range(rounds)] for _ in range(tills)]
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def run(n: int) -> None:
+        with httpx.Client(base_url=base, timeout=60,
+                          headers={"X-Api-Key": keys[n],
+                                   "Content-Type": "application/json"}) as c:
+            for body in bodies[n]:
+                t0 = time.perf_counter()
+                r = c.post("/v1/sync/push", content=body)
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code != 200 or any(x["status"] != "applied"
+                                               for x in r.json()["results"]):
+                    errors.append(f"{r.status_code} {r.text[:200]}")
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(tills)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000)
+    return {"tills": tills, "events_per_push": events, "pushes": len(latencies),
+            "open_receivables_before": open_receivables, "p50_ms": pct(0.50),
+            "p99_ms": pct(0.99), "max_ms": round(latencies[-1] * 1000), "errors": len(errors)}
 
 
 def make_till(data_dir: Path, base: str, ho: Any, shop: str) -> Any:
@@ -281,8 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ingest-events", type=int, default=30_000)
     ap.add_argument("--backlog", type=int, default=10_000)
     ap.add_argument("--batch", type=int, default=500, help="events per push (≤ 500)")
-    ap.add_argument("--parts", default="ingest,backlog,pull",
-                    help="comma-separated: ingest, backlog, pull")
+    ap.add_argument("--parts", default="ingest,push,backlog,pull",
+                    help="comma-separated: ingest, push (p99 latency, without and with "
+                         "10,000 open receivables), backlog, pull")
+    ap.add_argument("--push-rounds", type=int, default=20, help="pushes per till (push)")
     ap.add_argument("--pull-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.pull_child:
@@ -305,6 +363,11 @@ def main(argv: list[str] | None = None) -> int:
         if "ingest" in parts:
             result["ingest"] = bench_ingest(ho, base, args.clients, args.ingest_events,
                                             args.batch)
+        if "push" in parts:
+            result["push"] = bench_push_latency(ho, base, url, 6, 100, args.push_rounds, 0,
+                                                "a")
+            result["push_with_receivables"] = bench_push_latency(
+                ho, base, url, 6, 100, args.push_rounds, 10_000, "b")
         if "backlog" in parts:
             result["backlog"] = bench_backlog(ho, base, args.backlog)
         if "pull" in parts:

@@ -381,6 +381,11 @@ class OutboxRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     acked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Head office refused this event for good: shown to a person until resolved.
+    refused_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    refused_detail: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    refused_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ImportRow(Base):
@@ -415,6 +420,22 @@ class SyncStateRow(Base):
     offline_since: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(String(200), default="")
     limits: Mapped[str] = mapped_column(Text, default="{}")
+    # Offline windows are counted by contacts, not clocks: each successful sync ends one.
+    contact_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The latest wall-clock time this till has seen: a clock that steps back shows here.
+    wall_high: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SyncEpochRow(Base):
+    """The till's incarnations: events after base_seq belong to this epoch (till identity is
+    till id + epoch). Enrolment, `pos restore` and head office's word after an unannounced
+    restore start a new one, so a sequence number is never used twice at head office."""
+
+    __tablename__ = "sync_epochs"
+    epoch: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    base_seq: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class SyncCardStatusRow(Base):
@@ -437,6 +458,8 @@ class OfflineSpendRow(Base):
     stored_value_fen: Mapped[int] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    # sync_state.contact_seq when spent: the offline window, whatever the clock says.
+    window: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
 
 
 class SyncDocumentRow(Base):

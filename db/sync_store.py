@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import (
@@ -31,6 +31,7 @@ from db.models import (
     SyncCardStatusRow,
     SyncCursorRow,
     SyncDocumentRow,
+    SyncEpochRow,
     SyncStateRow,
     TillRow,
 )
@@ -74,12 +75,17 @@ class SqlSyncStore:
         with self._sessions() as s:
             row = s.get(SyncStateRow, 1)
             acked = row.acked_seq if row else 0
-            backlog = s.scalar(select(func.count()).select_from(OutboxRow)
-                               .where(OutboxRow.device_seq > acked)) or 0
+            backlog = s.scalar(select(func.count()).select_from(OutboxRow).where(
+                OutboxRow.device_seq > acked, OutboxRow.acked_at.is_(None),
+                OutboxRow.refused_reason.is_(None))) or 0
+            refused = s.scalar(select(func.count()).select_from(OutboxRow).where(
+                OutboxRow.refused_at.is_not(None), OutboxRow.resolved_at.is_(None))) or 0
+            epoch = self._epoch(s)
             if row is None:
-                return SyncState(0, backlog, None, None, "", {})
+                return SyncState(0, backlog, None, None, "", {}, refused, epoch)
             return SyncState(row.acked_seq, backlog, row.last_success_at, row.offline_since,
-                             row.last_error, json.loads(row.limits or "{}"))
+                             row.last_error, json.loads(row.limits or "{}"), refused, epoch,
+                             row.contact_seq, row.wall_high)
 
     def backlog(self) -> int:
         return self.state().backlog
@@ -87,36 +93,143 @@ class SqlSyncStore:
     def record_contact(self, at: datetime, error: str | None) -> None:
         with self._sessions() as s, s.begin():
             row = self._state_row(s)
+            row.wall_high = max(row.wall_high or at, at)
             if error is None:
                 row.last_success_at = at
                 row.offline_since = None
                 row.last_error = ""
+                row.contact_seq = (row.contact_seq or 0) + 1   # a new offline window
             else:
                 if row.offline_since is None:
                     row.offline_since = at
                 row.last_error = error[:200]
 
+    def note_wall_clock(self, now: datetime) -> datetime:
+        with self._sessions() as s, s.begin():
+            row = self._state_row(s)
+            if row.wall_high is None or now > row.wall_high:
+                row.wall_high = now
+            return row.wall_high
+
+    # -- epochs (till incarnations) --------------------------------------------------------
+    @staticmethod
+    def _epochs(s: Session) -> list[tuple[int, int]]:
+        """(base_seq, epoch) ascending; epoch 1 from seq 1 unless told otherwise."""
+        rows = sorted((r.base_seq, r.epoch) for r in s.scalars(select(SyncEpochRow)))
+        return rows if rows and rows[0][0] == 0 else [(0, 1)] + rows
+
+    def _epoch(self, s: Session) -> int:
+        return max(e for _, e in self._epochs(s))
+
+    @staticmethod
+    def _epoch_of(seq: int, epochs: list[tuple[int, int]]) -> int:
+        found = 1
+        for base, epoch in epochs:           # the latest start below seq (ties: newer epoch)
+            if base < seq:
+                found = epoch
+        return found
+
+    def start_epoch(self, reason: str, at: datetime, epoch: int | None = None,
+                    base_seq: int | None = None) -> int:
+        """Begin a new incarnation for events after `base_seq` (default: every event not
+        written yet). Returns its number: above every epoch this database has used."""
+        with self._sessions() as s, s.begin():
+            return self._start_epoch(s, reason, at, epoch, base_seq)
+
+    def _start_epoch(self, s: Session, reason: str, at: datetime, epoch: int | None,
+                     base_seq: int | None) -> int:
+        number = max(self._epoch(s) + 1, epoch or 0)
+        if base_seq is None:
+            base_seq = int(s.scalar(select(func.coalesce(func.max(OutboxRow.device_seq), 0))))
+        s.add(SyncEpochRow(epoch=number, base_seq=base_seq, reason=reason[:20], started_at=at))
+        s.flush()
+        log.warning("sync epoch %d from seq %d (%s)", number, base_seq + 1, reason)
+        return number
+
     # -- push ----------------------------------------------------------------------------
     def pending(self, limit: int) -> list[OutboxEvent]:
         with self._sessions() as s:
             acked = s.scalar(select(SyncStateRow.acked_seq).where(SyncStateRow.id == 1)) or 0
-            rows = s.scalars(select(OutboxRow).where(OutboxRow.device_seq > acked)
-                             .order_by(OutboxRow.device_seq).limit(limit)).all()
+            epochs = self._epochs(s)
+            rows = s.scalars(select(OutboxRow).where(
+                OutboxRow.device_seq > acked, OutboxRow.acked_at.is_(None),
+                OutboxRow.refused_reason.is_(None))
+                .order_by(OutboxRow.device_seq).limit(limit)).all()
             return [OutboxEvent(r.id, r.device_seq, r.kind, json.loads(r.payload),
-                                r.created_at.isoformat()) for r in rows]
+                                r.created_at.isoformat(), self._epoch_of(r.device_seq, epochs))
+                    for r in rows]
 
-    def mark_acked(self, acked_seq: int, at: datetime) -> None:
+    def record_push(self, results: list[dict[str, Any]], epoch: int, at: datetime) -> int:
+        """Delivered (applied or replayed) and refused events are settled, each by its id;
+        retry answers stay pending. Head office saying a seq was reused (epoch_stale)
+        moves this till to a new epoch from the first such event."""
+        moved = 0
         with self._sessions() as s, s.begin():
-            self._ack(s, acked_seq, at)
+            delivered = [r["id"] for r in results if r.get("status") in ("applied", "replayed")]
+            if delivered:
+                s.execute(update(OutboxRow).where(OutboxRow.id.in_(delivered),
+                                                  OutboxRow.acked_at.is_(None))
+                          .values(acked_at=at))
+                moved += len(delivered)
+            for r in results:
+                if r.get("status") == "refused":
+                    s.execute(update(OutboxRow).where(OutboxRow.id == r["id"],
+                                                      OutboxRow.refused_reason.is_(None))
+                              .values(refused_reason=str(r.get("reason") or "refused")[:40],
+                                      refused_detail=str(r.get("detail") or "")[:200],
+                                      refused_at=at))
+                    log.warning("head office refused event seq %s: %s", r.get("device_seq"),
+                                r.get("reason"))
+                    moved += 1
+            stale = [int(r["device_seq"]) for r in results
+                     if r.get("status") == "retry" and r.get("reason") == "epoch_stale"]
+            if stale:
+                self._start_epoch(s, "headoffice", at, epoch, min(stale) - 1)
+                moved += 1
+            self._advance(s, at)
+        return moved
 
-    def _ack(self, s: Session, acked_seq: int, at: datetime) -> None:
+    def _advance(self, s: Session, at: datetime) -> None:
+        """The acked position: the highest seq up to which every event is delivered or
+        refused for good (a refusal stays listed until a person resolves it)."""
         row = self._state_row(s)
-        if acked_seq <= row.acked_seq:
-            return
-        s.execute(update(OutboxRow).where(OutboxRow.device_seq > row.acked_seq,
-                                          OutboxRow.device_seq <= acked_seq)
-                  .values(acked_at=at))
-        row.acked_seq = acked_seq
+        acked = row.acked_seq
+        while True:
+            rows = s.execute(select(OutboxRow.device_seq, or_(
+                OutboxRow.acked_at.is_not(None), OutboxRow.refused_reason.is_not(None)))
+                .where(OutboxRow.device_seq > acked).order_by(OutboxRow.device_seq)
+                .limit(1000)).all()
+            moved = False
+            for seq, settled in rows:
+                if seq != acked + 1 or not settled:
+                    break
+                acked, moved = seq, True
+            else:
+                if moved and len(rows) == 1000:
+                    continue
+            break
+        row.acked_seq = acked
+
+    def refused_events(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        """Events head office refused, for the sync screen: what, when and why."""
+        with self._sessions() as s:
+            q = select(OutboxRow).where(OutboxRow.refused_at.is_not(None))
+            if not include_resolved:
+                q = q.where(OutboxRow.resolved_at.is_(None))
+            return [{"id": r.id, "device_seq": r.device_seq, "kind": r.kind,
+                     "created_at": r.created_at, "reason": r.refused_reason,
+                     "detail": r.refused_detail, "refused_at": r.refused_at,
+                     "resolved_at": r.resolved_at}
+                    for r in s.scalars(q.order_by(OutboxRow.device_seq))]
+
+    def resolve_refused(self, event_id: str, at: datetime) -> bool:
+        """A person has dealt with a refused event (e.g. re-entered it or told head office)."""
+        with self._sessions() as s, s.begin():
+            n = s.execute(update(OutboxRow).where(OutboxRow.id == event_id,
+                                                  OutboxRow.refused_at.is_not(None),
+                                                  OutboxRow.resolved_at.is_(None))
+                          .values(resolved_at=at)).rowcount
+        return bool(n)
 
     # -- pull ----------------------------------------------------------------------------
     def cursor(self, stream: str) -> str:
@@ -126,7 +239,8 @@ class SqlSyncStore:
 
     def apply_page(self, page: PulledPage, at: datetime) -> None:
         with self._sessions() as s, s.begin():
-            self._ack(s, page.acked_seq, at)
+            # page.acked_seq is not an acknowledgement: only per-event answers move the
+            # till's position (reference: issue 12, a reused seq must never ack an event).
             items = [i for i in page.items if i.get("state") is not None]
             if page.stream == "card_status":
                 self._card_statuses(s, [i["state"] for i in items])
@@ -234,11 +348,18 @@ class SqlSyncStore:
             parent = row.id
         return parent
 
-    def _pending_card_events(self, s: Session) -> set[str]:
+    def _undelivered(self, s: Session) -> Any:
+        """Events whose effects head office does not hold: not delivered yet, or refused
+        and not yet resolved by a person (the till keeps showing their effect)."""
         acked = self._state_row(s).acked_seq
+        return or_(and_(OutboxRow.device_seq > acked, OutboxRow.acked_at.is_(None),
+                        OutboxRow.refused_reason.is_(None)),
+                   and_(OutboxRow.refused_at.is_not(None), OutboxRow.resolved_at.is_(None)))
+
+    def _pending_card_events(self, s: Session) -> set[str]:
         out = set()
         for payload in s.scalars(select(OutboxRow.payload).where(
-                OutboxRow.device_seq > acked, OutboxRow.kind.like("card.%"))):
+                self._undelivered(s), OutboxRow.kind.like("card.%"))):
             out.add(json.loads(payload).get("card_no"))
         return out
 
@@ -379,10 +500,9 @@ class SqlSyncStore:
 
     def _unacked_effects(self, s: Session) -> dict[str, list[int]]:
         """Per member: the ledger deltas of this till's events head office does not hold."""
-        acked = self._state_row(s).acked_seq
         out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for kind, payload in s.execute(select(OutboxRow.kind, OutboxRow.payload)
-                                       .where(OutboxRow.device_seq > acked)):
+                                       .where(self._undelivered(s))):
             for e in ledger_effects(kind, json.loads(payload)):
                 d = out[e.member_id]
                 if e.ledger == "stored_value":
@@ -441,28 +561,30 @@ class SqlSyncStore:
             conn.execute(update(t).where(t.c.id == bindparam("mid")), updates)
 
     # -- offline allowance -------------------------------------------------------------------
-    def offline_used(self, member_id: str, since: datetime | None) -> tuple[int, int, int]:
+    def _window(self, s: Session) -> int:
+        return s.scalar(select(SyncStateRow.contact_seq).where(SyncStateRow.id == 1)) or 0
+
+    def offline_used(self, member_id: str) -> tuple[int, int, int]:
         with self._sessions() as s:
-            q = select(func.coalesce(func.sum(OfflineSpendRow.stored_value_fen), 0),
-                       func.coalesce(func.sum(OfflineSpendRow.points), 0),
-                       func.count()).where(OfflineSpendRow.member_id == member_id)
-            if since is not None:
-                q = q.where(OfflineSpendRow.at >= since)
-            fen, pts, n = s.execute(q).one()
+            fen, pts, n = s.execute(
+                select(func.coalesce(func.sum(OfflineSpendRow.stored_value_fen), 0),
+                       func.coalesce(func.sum(OfflineSpendRow.points), 0), func.count())
+                .where(OfflineSpendRow.member_id == member_id,
+                       OfflineSpendRow.window == self._window(s))).one()
             return int(fen), int(pts), int(n)
 
-    def shop_offline_exposure(self, since: datetime | None) -> int:
+    def shop_offline_exposure(self) -> int:
         with self._sessions() as s:
-            q = select(func.coalesce(func.sum(OfflineSpendRow.stored_value_fen), 0))
-            if since is not None:
-                q = q.where(OfflineSpendRow.at >= since)
-            return int(s.scalar(q))
+            return int(s.scalar(
+                select(func.coalesce(func.sum(OfflineSpendRow.stored_value_fen), 0))
+                .where(OfflineSpendRow.window == self._window(s))))
 
     def record_offline_spend(self, member_id: str, card_no: str, stored_value_fen: int,
                              points: int, at: datetime) -> None:
         with self._sessions() as s, s.begin():
             s.add(OfflineSpendRow(id=self._ids.new_id(), member_id=member_id, card_no=card_no,
-                                  stored_value_fen=stored_value_fen, points=points, at=at))
+                                  stored_value_fen=stored_value_fen, points=points, at=at,
+                                  window=self._window(s)))
 
     def known_balance(self, member_id: str) -> tuple[int, int]:
         with self._sessions() as s:

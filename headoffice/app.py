@@ -1,16 +1,34 @@
 """The head-office HTTP API (FastAPI). Every route but /v1/health and /v1/enrol needs a till's
-API key in `X-Api-Key`; the shop and till come from the key, never from a body."""
+API key in `X-Api-Key`; the shop and till come from the key, never from a body.
 
-from typing import TYPE_CHECKING, Annotated, Any
+Hostile input: `BodyGuard` refuses a body over its route's limit before reading it (by
+Content-Length, and again while it streams) and checks the key before any body is read or
+parsed. A push is parsed event by event: one malformed event is refused with a reason and
+the rest of the batch goes on."""
+
+import json
+import os
+import re
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from headoffice.errors import BadCursor, NotEnrolled, UnknownStream
+from headoffice.errors import BadCursor, Busy, NotEnrolled, UnknownStream
 from headoffice.feeds import MAX_PAGE
-from headoffice.service import MAX_BATCH, HeadOffice, PushedEvent, TillIdentity
+from headoffice.service import (
+    MAX_BATCH,
+    MAX_EPOCH,
+    PUSH_KINDS,
+    HeadOffice,
+    PushedEvent,
+    TillIdentity,
+)
+from headoffice.validate import MAX_AMOUNT, Invalid
 from pos_app.sync.events import STREAMS
 
 if TYPE_CHECKING:
@@ -18,6 +36,25 @@ if TYPE_CHECKING:
 
 BIG = 2 ** 62
 ID_PATTERN = r"^[0-9A-Za-z-]{1,64}$"
+PUBLIC = {"/v1/health", "/v1/enrol", "/openapi.json", "/docs", "/docs/oauth2-redirect",
+          "/redoc"}
+# Bytes per request body, by route ("/v1/*" the other API routes, "*" everything else, e.g.
+# the console's forms); POS_HQ_MAX_BODY (bytes) raises or lowers the push limit.
+DEFAULT_BODY_LIMITS = {"/v1/sync/push": 8 * 1024 * 1024, "/v1/*": 64 * 1024,
+                       "*": 2 * 1024 * 1024}
+RETRY_AFTER_S = 5
+
+
+def _whole(value: Any) -> Any:
+    """JSON Schema's integer includes 1338.0: accept a float with no fraction as that int."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2 ** 63:
+        return int(value)
+    return value
+
+
+WholeInt = Annotated[int, BeforeValidator(_whole), Field(strict=True)]
+Kind = Literal[tuple(sorted(PUSH_KINDS))]  # type: ignore[valid-type]
+Stream = Literal[STREAMS]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -34,26 +71,44 @@ class EnrolOut(BaseModel):
     shop_id: str
     shop_code: str
     till_code: str
+    epoch: int
 
 
 class EventIn(Strict):
     id: str = Field(pattern=ID_PATTERN)
-    device_seq: StrictInt = Field(ge=1, le=BIG)
-    kind: str = Field(pattern=r"^[a-z_]{1,20}(\.[a-z_]{1,20})?$")
+    device_seq: WholeInt = Field(ge=1, le=BIG)
+    kind: Kind
     payload: dict[str, Any]
     created_at: str | None = Field(default=None, max_length=40)
+    epoch: WholeInt = Field(default=1, ge=1, le=MAX_EPOCH - 1,
+                            description="the till's incarnation; a restore bumps it")
 
 
 class PushIn(Strict):
     events: list[EventIn] = Field(max_length=MAX_BATCH)
 
 
+class _EventHead(BaseModel):
+    """What an event needs for the till to match an answer to it."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(pattern=ID_PATTERN)
+    device_seq: WholeInt = Field(ge=1, le=BIG)
+
+
+class _PushEnvelope(Strict):
+    events: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+
+
 class EventOut(BaseModel):
     id: str
     device_seq: int
-    status: str
+    status: Literal["applied", "replayed", "refused", "retry"] = Field(
+        description="refused is final (the till shows it to a person); retry means send "
+                    "again later (after moving to the reply's epoch if reason=epoch_stale)")
     result: dict[str, Any] | None = None
     reason: str | None = None
+    detail: str | None = None
 
 
 class PushOut(BaseModel):
@@ -61,6 +116,11 @@ class PushOut(BaseModel):
     acked_seq: int
     gap_after: int | None
     refused: int
+    epoch: int
+
+
+class Problem(BaseModel):
+    detail: Any
 
 
 class PullOut(BaseModel):
@@ -74,8 +134,8 @@ class PullOut(BaseModel):
 class AuthoriseIn(Strict):
     member_id: str = Field(pattern=ID_PATTERN)
     card_no: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")
-    stored_value_fen: StrictInt = Field(ge=0, le=10 ** 12)
-    points: StrictInt = Field(ge=0, le=10 ** 12)
+    stored_value_fen: WholeInt = Field(ge=0, le=MAX_AMOUNT)
+    points: WholeInt = Field(ge=0, le=MAX_AMOUNT)
 
 
 class AuthoriseOut(BaseModel):
@@ -98,15 +158,103 @@ class WhoAmI(BaseModel):
 api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False)
 
 
+def _plain(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+class BodyGuard:
+    """Pure ASGI, in front of routing: size limit before reading, key before parsing.
+
+    The body is read here (never more than the route's limit) and handed on; an
+    authenticated till is put in the request state so the routes need no second lookup."""
+
+    def __init__(self, app: Any, ho: HeadOffice, limits: dict[str, int]) -> None:
+        self.app = app
+        self.ho = ho
+        self.limits = limits
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        limit = self.limits.get(path) or self.limits["/v1/*" if path.startswith("/v1/")
+                                                     else "*"]
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                await _plain(400, "bad Content-Length")(scope, receive, send)
+                return
+            if declared > limit:
+                await _plain(413, f"body over {limit} bytes for {path}")(scope, receive, send)
+                return
+        if path.startswith("/v1/") and path not in PUBLIC:
+            key = headers.get(b"x-api-key")
+            try:
+                who = await run_in_threadpool(self.ho.authenticate,
+                                              key.decode("latin-1") if key else None)
+            except NotEnrolled:
+                await _plain(401, "unknown or revoked key")(scope, receive, send)
+                return
+            except Busy:
+                await _plain(503, "head office busy, retry later",
+                             {"Retry-After": str(RETRY_AFTER_S)})(scope, receive, send)
+                return
+            scope.setdefault("state", {})["who"] = who
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE") and length is None:
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _plain(413, f"body over {limit} bytes for {path}")(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+ERRORS = {400: {"model": Problem, "description": "body is not UTF-8 JSON"},
+          401: {"model": Problem, "description": "unknown or revoked key"},
+          413: {"model": Problem, "description": "body over the route's size limit"},
+          422: {"model": Problem, "description": "request does not match the schema"},
+          503: {"model": Problem, "description": "database busy: retry after Retry-After"}}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {c: ERRORS[c] for c in codes}
+
+
 class TillKeyIn(Strict):
     public_key: str = Field(min_length=40, max_length=64)   # base64 of the raw 32-byte key
 
 
 def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
-               signer: Any = None) -> FastAPI:
+               signer: Any = None, body_limits: dict[str, int] | None = None) -> FastAPI:
     """The API; `signer` (headoffice.signing.HeadOfficeSigner) certifies till keys - loaded
-    from its key file on first use when not given."""
-    app = FastAPI(title="Membership POS head office", version="1.0.0")
+    from its key file on first use when not given. `body_limits` overrides the per-route
+    body size limits (DEFAULT_BODY_LIMITS)."""
+    app = FastAPI(title="Membership POS head office", version="1.1.0")
     if member_site is not None:
         from headoffice.member_site.till_api import member_code_api
         from headoffice.member_site.web import member_site_router
@@ -122,13 +270,26 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
             signers.append(loaded)
         return signers[0]
 
-    def identity(key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:
+    limits = {**DEFAULT_BODY_LIMITS, **(body_limits or {})}
+    if os.environ.get("POS_HQ_MAX_BODY", "").isdigit() and not body_limits:
+        limits["/v1/sync/push"] = int(os.environ["POS_HQ_MAX_BODY"])
+    app.add_middleware(BodyGuard, ho=ho, limits=limits)
+
+    def identity(request: Request,
+                 key: Annotated[str | None, Depends(api_key_header)]) -> TillIdentity:
+        who = request.scope.get("state", {}).get("who")
+        if who is not None:
+            return who
         try:
             return ho.authenticate(key)
         except NotEnrolled:
             raise HTTPException(status_code=401, detail="unknown or revoked key") from None
 
     Who = Annotated[TillIdentity, Depends(identity)]
+
+    @app.exception_handler(Busy)
+    def _busy(_r: Request, exc: Busy) -> JSONResponse:
+        return _plain(503, "head office busy, retry later", {"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(UnknownStream)
     def _unknown_stream(_r: Request, exc: UnknownStream) -> JSONResponse:
@@ -142,7 +303,9 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/v1/enrol", response_model=EnrolOut, responses={403: {}})
+    @app.post("/v1/enrol", response_model=EnrolOut, responses={
+        403: {"model": Problem, "description": "unknown, used or expired code"},
+        **_errors(400, 413, 422, 503)})
     def enrol(body: EnrolIn) -> EnrolOut:
         try:
             e = ho.enrol(body.code)
@@ -150,9 +313,9 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
             raise HTTPException(status_code=403, detail="unknown, used or expired code") from None
         i = e.identity
         return EnrolOut(api_key=e.api_key, till_id=i.till_id, shop_id=i.shop_id,
-                        shop_code=i.shop_code, till_code=i.till_code)
+                        shop_code=i.shop_code, till_code=i.till_code, epoch=e.epoch)
 
-    @app.post("/v1/till-certificate", responses={401: {}, 422: {}})
+    @app.post("/v1/till-certificate", responses=_errors(401, 413, 422, 503))
     def till_certificate(body: TillKeyIn, who: Who) -> dict[str, Any]:
         """Certify the calling till's IC-card signing key (published in the settings feed)."""
         from headoffice.till_certificates import certify
@@ -163,30 +326,59 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
             raise HTTPException(status_code=422, detail=str(exc)) from None
         return {"certificate": cert.to_json()}
 
-    @app.get("/v1/whoami", response_model=WhoAmI, responses={401: {}})
+    @app.get("/v1/whoami", response_model=WhoAmI, responses=_errors(401, 503))
     def whoami(who: Who) -> WhoAmI:
         return WhoAmI(till_id=who.till_id, shop_id=who.shop_id, shop_code=who.shop_code,
                       till_code=who.till_code, limits=ho.limits())
 
-    @app.post("/v1/sync/push", response_model=PushOut, responses={401: {}})
-    def push(body: PushIn, who: Who) -> PushOut:
-        r = ho.push(who, [PushedEvent(e.id, e.device_seq, e.kind, e.payload, e.created_at)
-                          for e in body.events])
+    @app.post("/v1/sync/push", response_model=PushOut,
+              responses=_errors(400, 401, 413, 422, 503),
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": {"$ref": "#/components/schemas/PushIn"}}}}})
+    async def push(request: Request, who: Who) -> PushOut:
+        raw = await request.body()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _plain(400, "body is not UTF-8")
+        except ValueError:
+            return _plain(400, "body is not JSON")
+        try:
+            envelope = _PushEnvelope.model_validate(data)
+            heads = [_EventHead.model_validate(e) for e in envelope.events]
+        except ValidationError as exc:
+            return JSONResponse({"detail": json.loads(exc.json(include_url=False,
+                                                               include_input=False))},
+                                status_code=422)
+        events = []
+        for raw_event, head in zip(envelope.events, heads):
+            try:
+                e = EventIn.model_validate(raw_event)
+                events.append(PushedEvent(e.id, e.device_seq, e.kind, e.payload, e.created_at,
+                                          e.epoch))
+            except ValidationError as exc:
+                err = exc.errors(include_url=False, include_input=False)[0]
+                where = ".".join(str(x) for x in err.get("loc", ()))
+                reason = "unknown_kind" if where == "kind" else "malformed"
+                kind = re.sub(r"[^0-9A-Za-z._-]", "?", str(raw_event.get("kind", "")))[:40]
+                events.append(PushedEvent(
+                    head.id, head.device_seq, kind, {},
+                    None, 1, Invalid(reason, f"{where}: {err.get('msg', '')}"[:200])))
+        r = await run_in_threadpool(ho.push, who, events)
         return PushOut(results=[EventOut(**x) for x in r.results], acked_seq=r.acked_seq,
-                       gap_after=r.gap_after, refused=r.refused)
+                       gap_after=r.gap_after, refused=r.refused, epoch=r.epoch)
 
-    @app.get("/v1/sync/pull", response_model=PullOut, responses={401: {}, 404: {}})
-    def pull(who: Who, stream: Annotated[str, Query(max_length=20)],
+    @app.get("/v1/sync/pull", response_model=PullOut, responses=_errors(401, 422, 503))
+    def pull(who: Who, stream: Stream,
              cursor: Annotated[str, Query(max_length=60)] = "",
              limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000) -> Any:
-        if stream not in STREAMS:
-            raise UnknownStream(stream)
         page, acked = ho.pull(who, stream, cursor, limit)
         # Pages are large and built from typed columns: skip re-validating every item.
         return JSONResponse({"stream": page.stream, "items": page.items, "cursor": page.cursor,
                              "more": page.more, "acked_seq": acked})
 
-    @app.post("/v1/spend/authorise", response_model=AuthoriseOut, responses={401: {}})
+    @app.post("/v1/spend/authorise", response_model=AuthoriseOut,
+              responses=_errors(400, 401, 413, 422, 503))
     def authorise(body: AuthoriseIn, who: Who) -> AuthoriseOut:
         d = ho.authorise(who, body.member_id, body.card_no, body.stored_value_fen, body.points)
         return AuthoriseOut(decision=d.decision, reason=d.reason, auth_id=d.auth_id,
@@ -195,4 +387,16 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
 
     from headoffice.console import mount_console
     mount_console(app, ho)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            comps = schema.setdefault("components", {}).setdefault("schemas", {})
+            push_schema = PushIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            comps.update(push_schema.pop("$defs", {}))
+            comps["PushIn"] = push_schema
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

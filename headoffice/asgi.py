@@ -17,7 +17,9 @@ from headoffice.service import HeadOffice
 def app_from_env() -> FastAPI:
     url = os.environ["POS_HQ_DB"]
     pool = int(os.environ.get("POS_HQ_POOL", "8"))
-    ho = HeadOffice(create_ho_engine(url, pool_size=pool))
+    lock = os.environ.get("POS_HQ_LOCK_TIMEOUT_MS", "")
+    ho = HeadOffice(create_ho_engine(url, pool_size=pool,
+                                     lock_timeout_ms=int(lock) if lock.isdigit() else None))
     from headoffice.member_site.wiring import build_member_site
     from headoffice.signing import HeadOfficeSigner
     return create_app(ho, build_member_site(ho, HeadOfficeSigner.load_or_create()))

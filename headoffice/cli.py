@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from headoffice.db import create_ho_engine
-from headoffice.errors import HeadOfficeError
+from headoffice.errors import BadPeriod, HeadOfficeError
 from headoffice.migrate import upgrade
 from headoffice.service import HeadOffice
 
@@ -31,8 +31,9 @@ def database_url(explicit: str | None) -> str:
     return f"sqlite:///{folder / 'headoffice.sqlite3'}"
 
 
-def open_headoffice(url: str, pool_size: int = 8) -> HeadOffice:
-    engine = create_ho_engine(url, pool_size=pool_size)
+def open_headoffice(url: str, pool_size: int = 8, lock_timeout_ms: int | None = None
+                    ) -> HeadOffice:
+    engine = create_ho_engine(url, pool_size=pool_size, lock_timeout_ms=lock_timeout_ms)
     upgrade(engine)
     return HeadOffice(engine)
 
@@ -44,14 +45,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from headoffice.member_site.wiring import build_member_site, publish_member_site
     from headoffice.signing import HeadOfficeSigner
     url = database_url(args.db)
-    ho = open_headoffice(url)
+    ho = open_headoffice(url, lock_timeout_ms=args.lock_timeout_ms)
     key_path = start_signing(ho, args.signing_key)
     site = build_member_site(ho, HeadOfficeSigner.load_or_create(key_path))
     publish_member_site(ho, site)
+    if args.max_body:
+        os.environ["POS_HQ_MAX_BODY"] = str(args.max_body)
     if args.workers > 1:
         ho.engine.dispose()
         os.environ["POS_HQ_DB"] = url
         os.environ["POS_HQ_SIGNING_KEY"] = str(key_path)
+        os.environ["POS_HQ_LOCK_TIMEOUT_MS"] = str(args.lock_timeout_ms)
         uvicorn.run("headoffice.asgi:app_from_env", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_level="warning")
         return 0
@@ -127,6 +131,8 @@ def cmd_shop_add(args: argparse.Namespace) -> int:
 
 
 def cmd_till_add(args: argparse.Namespace) -> int:
+    """A new till, or a new enrolment code for a revoked (or never enrolled) one: same till,
+    same history, a new key when it enrols."""
     code = open_headoffice(database_url(args.db)).add_till(args.shop, args.till)
     print(f"enrolment code for {args.shop}/{args.till} (valid 7 days, once): {code}")
     return 0
@@ -198,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8700)
     s.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    s.add_argument("--lock-timeout-ms", type=int, default=5000,
+                   help="PostgreSQL lock_timeout per statement; a push that waits longer "
+                        "gets 503 and the till retries (default 5000)")
+    s.add_argument("--max-body", type=int, default=0, metavar="BYTES",
+                   help="largest push body accepted (default 8 MiB; other routes 64 KiB)")
     s.set_defaults(func=cmd_serve)
     shop = sub.add_parser("shop", help="shops").add_subparsers(dest="action", required=True)
     sa = shop.add_parser("add")
@@ -260,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return int(args.func(args))
+    except BadPeriod as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
     except HeadOfficeError as exc:
         print(f"error: {exc.__class__.__name__}: {', '.join(map(str, exc.args))}",
               file=sys.stderr)

@@ -36,3 +36,20 @@ class SettlementExists(HeadOfficeError):
     def __init__(self, period: str) -> None:
         super().__init__(period)
         self.period = period
+
+
+class Busy(HeadOfficeError):
+    """A transient database error outlasted the retries: answer "retry later", record nothing."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+
+class BadPeriod(HeadOfficeError):
+    """Not a month: settlements take YYYY-MM with a month from 01 to 12."""
+
+    def __init__(self, period: str) -> None:
+        super().__init__(f"{period!r} is not a month; use YYYY-MM, e.g. 2026-11")
+        self.period = period

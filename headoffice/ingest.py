@@ -97,6 +97,12 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         lg.flag("spent_after_block", b, member_id=member_id, card_no=card_no,
              card_status=status, sale_id=sale_id)
         result["flags"].append("spent_after_block")
+    if blocked and any(e.ledger == "points" and e.first > 0 for e in effects):
+        # A till that had not learned of the block yet: the points stay booked (the sale
+        # happened) and head office reviews them.
+        lg.flag("earned_after_block", b, member_id=member_id, card_no=card_no,
+                card_status=status, sale_id=sale_id)
+        result["flags"].append("earned_after_block")
     auth_ids = {str(t.get("reference")) for t in tenders
                 if t.get("kind") == "stored_value" and t.get("reference")}
     online_auth = None
@@ -120,7 +126,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
                 result["receivable_fen"] = shortfall
         else:
             lg.points(b, e.member_id, e.kind, e.first, e.second, sale_id=sale_id,
-                      flagged=flagged if e.first < 0 else "")
+                      flagged=flagged)
         changed["balances"].add(e.member_id)
     return result
 

@@ -86,7 +86,9 @@ class Ledger:
         self.points_rows: list[dict[str, Any]] = []
         self.sales: list[dict[str, Any]] = []
         self.flags: list[dict[str, Any]] = []
-        self.receivables: dict[str, list[dict[str, Any]]] = {}
+        self.receivables: dict[str, list[dict[str, Any]]] = {}   # open ones read so far
+        self._receivables_all: set[str] = set()     # members whose open ones are all read
+        self.new_receivables: list[dict[str, Any]] = []
 
     # -- loading -------------------------------------------------------------------------
     def preload(self, member_ids: set[str], card_nos: set[str], sale_ids: set[str]) -> None:
@@ -166,7 +168,9 @@ class Ledger:
         after = a[_P] + a[_B]
         shortfall = max(0, -after) - max(0, -before)
         if shortfall > 0:
-            self._open_receivables(member_id).append(
+            # A new receivable reads none of the member's others: the open total is kept
+            # on the account (receivable_fen), so an overdraft costs the same with 10,000.
+            self.new_receivables.append(
                 {"id": None, "member_id": member_id, "shop_id": b.shop_id,
                  "event_id": b.event_id or entry_id, "amount_fen": shortfall,
                  "recovered_fen": 0, "recovered_by": None, "created_at": b.at,
@@ -179,24 +183,32 @@ class Ledger:
             self._recover(member_id, min(-shortfall, a[_R]), b, entry_id)
         return 0
 
-    def _open_receivables(self, member_id: str) -> list[dict[str, Any]]:
-        if member_id not in self.receivables:
+    def _open_receivables(self, member_id: str, need: int) -> list[dict[str, Any]]:
+        """Open receivables oldest first, read (and locked) in pages only until they cover
+        `need` fen; then this transaction's new ones, which are the newest."""
+        cached = self.receivables.setdefault(member_id, [])
+        have = sum(r["amount_fen"] - r["recovered_fen"] for r in cached)
+        while have < need and member_id not in self._receivables_all:
+            after = cached[-1]["id"] if cached else 0
             rows = self.s.execute(select(ReceivableRow).where(
                 ReceivableRow.member_id == member_id,
-                ReceivableRow.recovered_fen < ReceivableRow.amount_fen)
-                .order_by(ReceivableRow.id).with_for_update()).scalars().all()
-            self.receivables[member_id] = [
-                {"id": r.id, "member_id": r.member_id, "shop_id": r.shop_id,
-                 "event_id": r.event_id, "amount_fen": r.amount_fen,
-                 "recovered_fen": r.recovered_fen, "recovered_by": r.recovered_by,
-                 "created_at": r.created_at, "recovered_at": r.recovered_at, "dirty": False}
-                for r in rows]
-        return self.receivables[member_id]
+                ReceivableRow.recovered_fen < ReceivableRow.amount_fen, ReceivableRow.id > after)
+                .order_by(ReceivableRow.id).limit(100).with_for_update()).scalars().all()
+            if len(rows) < 100:
+                self._receivables_all.add(member_id)
+            for r in rows:
+                cached.append({"id": r.id, "member_id": r.member_id, "shop_id": r.shop_id,
+                               "event_id": r.event_id, "amount_fen": r.amount_fen,
+                               "recovered_fen": r.recovered_fen,
+                               "recovered_by": r.recovered_by, "created_at": r.created_at,
+                               "recovered_at": r.recovered_at, "dirty": False})
+                have += r.amount_fen - r.recovered_fen
+        return cached + [r for r in self.new_receivables if r["member_id"] == member_id]
 
     def _recover(self, member_id: str, amount: int, b: Booking, entry_id: str) -> None:
         """A credit pays back open receivables, oldest first."""
         left = amount
-        for r in self._open_receivables(member_id):
+        for r in self._open_receivables(member_id, amount):
             if left <= 0:
                 break
             open_fen = r["amount_fen"] - r["recovered_fen"]
@@ -229,11 +241,12 @@ class Ledger:
         bulk_insert(s, SaleRow.__table__, self.sales)
         bulk_insert(s, StoredValueEntryRow.__table__, self.sv)
         bulk_insert(s, PointsEntryRow.__table__, self.points_rows)
+        new = [{k: v for k, v in r.items() if k not in ("id", "dirty")}
+               for r in self.new_receivables]
+        if new:
+            s.execute(insert(ReceivableRow), new)
+        self.new_receivables = []
         for rows in self.receivables.values():
-            new = [{k: v for k, v in r.items() if k not in ("id", "dirty")}
-                   for r in rows if r["id"] is None]
-            if new:
-                s.execute(insert(ReceivableRow), new)
             for r in rows:
                 if r["id"] is not None and r["dirty"]:
                     s.execute(update(ReceivableRow).where(ReceivableRow.id == r["id"]).values(
@@ -242,6 +255,7 @@ class Ledger:
             for r in rows:
                 r["dirty"] = False
         self.receivables = {}
+        self._receivables_all = set()
         if self.flags:
             s.execute(insert(FlagRow), self.flags)
         changed = {m for m, a in self.accounts.items() if a != self._orig.get(m)}

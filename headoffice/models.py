@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ID = String(36)
@@ -52,6 +53,9 @@ class TillRow(Base):
     key_hint: Mapped[str] = mapped_column(String(12), default="")
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     acked_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The till's incarnation: enrolment bumps it and a restore or an unannounced re-use of
+    # sequence numbers moves it on, so (till, epoch, device_seq) never names two events.
+    epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (UniqueConstraint("shop_id", "code", name="uq_till_code"),)
@@ -64,6 +68,7 @@ class InboxRow(Base):
     event_id: Mapped[str] = mapped_column(ID, primary_key=True)
     till_id: Mapped[str] = mapped_column(ForeignKey("tills.id"))
     shop_id: Mapped[str] = mapped_column(ForeignKey("shops.id"))
+    epoch: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     device_seq: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(40))
     payload_hash: Mapped[str] = mapped_column(String(64))
@@ -72,7 +77,8 @@ class InboxRow(Base):
     result: Mapped[str] = mapped_column(Text)
     client_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime)
-    __table_args__ = (UniqueConstraint("till_id", "device_seq", name="uq_inbox_till_seq"),)
+    __table_args__ = (UniqueConstraint("till_id", "epoch", "device_seq",
+                                       name="uq_inbox_till_epoch_seq"),)
 
 
 class RefusedEventRow(Base):
@@ -200,6 +206,10 @@ class ReceivableRow(Base):
     recovered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     recovered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Open ones, oldest first, per member: a recovery reads only what it pays back.
+    __table_args__ = (Index("ix_receivables_open", "member_id", "id",
+                            postgresql_where=text("recovered_fen < amount_fen"),
+                            sqlite_where=text("recovered_fen < amount_fen")),)
 
 
 class AuthorisationRow(Base):

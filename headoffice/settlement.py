@@ -24,8 +24,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from headoffice.errors import HeadOfficeError
+from headoffice.errors import BadPeriod, HeadOfficeError
 from headoffice.models import SettlementRow, ShopRow, StoredValueEntryRow
+from headoffice.validate import parse_month
 
 HQ = "HQ"  # opening balances migrated by head office belong to no shop
 
@@ -108,8 +109,10 @@ def compute(entries: list[tuple[str, str | None, str, int, int, str]], period: s
 
 def settle(ho: Any, period: str) -> dict[str, Any]:
     """The settlement document of `period` (YYYY-MM), made once when the month is over."""
-    if len(period) != 7 or period[4] != "-" or not (period[:4] + period[5:]).isdigit():
-        raise SettlementNotDue(period)
+    try:
+        period = parse_month(period)
+    except ValueError:
+        raise BadPeriod(period) from None
     with ho.sessions() as s:
         row = s.get(SettlementRow, period)
         if row is not None:

@@ -202,6 +202,21 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from db.restore import RestoreError, restore_database
+    from pos_app.domain.ids import UuidV7Source
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        r = restore_database(data_dir, Path(args.source), UuidV7Source(), datetime.now())
+    except RestoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    kept = f"; the replaced database is kept as {r.kept_as.name}" if r.kept_as else ""
+    print(f"restored {args.source}: sync epoch {r.epoch}, {r.unsent} event(s) to send "
+          f"again (head office keeps what it already has){kept}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from ui.main import main as run_app
     return run_app(resolve_data_dir(args.data_dir))
@@ -244,6 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("backup", help="online backup of the database to a file")
     b.add_argument("target")
     b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="restore the database from a `pos backup` file "
+                                        "(stop the cashier app first)")
+    rs.add_argument("source")
+    rs.set_defaults(func=cmd_restore)
     from pos_app.sync.cli import register as register_sync
     register_sync(sub)
     r = sub.add_parser("run", help="start the cashier app (the default)")

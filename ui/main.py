@@ -515,9 +515,14 @@ class SyncWorker:
             log.exception("sync worker stopped")
 
     def state(self) -> tuple[str, int]:
-        """('online' | 'offline' | 'offline_too_long', events waiting) for the status bar."""
+        """('online' | 'offline' | 'offline_too_long' | 'clock_behind', events waiting) or
+        ('refused', events head office refused) for the status bar."""
         from pos_app.sync.engine import sync_status
         st = sync_status(self.store, self.clock, self.offline_warn_hours)
+        if st.refused:            # a person must look: pos sync --refused lists them
+            return "refused", st.refused
+        if st.clock_behind:
+            return "clock_behind", st.backlog
         if st.offline_too_long:
             return "offline_too_long", st.backlog
         return ("online" if st.online else "offline"), st.backlog

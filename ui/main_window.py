@@ -187,10 +187,15 @@ class MainWindow(QMainWindow):
         texts = {"online": self.tr("Head office online · %1 to upload"),
                  "offline": self.tr("Offline · %1 to upload"),
                  "offline_too_long": self.tr("Offline too long · %1 to upload · call head office"),
+                 "refused": self.tr("Head office refused %1 event(s) · ask the manager to "
+                                    "check them"),
+                 "clock_behind": self.tr("Clock is behind · %1 to upload · set the date "
+                                         "and time"),
                  "none": self.tr("Offline · %1 to upload")}
         self.status["sync"].setText(texts.get(sync, texts["offline"]).replace("%1", str(pending)))
-        self.status["sync"].setStyleSheet("color: #b71c1c; font-weight: bold;"
-                                          if sync == "offline_too_long" else "")
+        self.status["sync"].setStyleSheet(
+            "color: #b71c1c; font-weight: bold;"
+            if sync in ("offline_too_long", "refused", "clock_behind") else "")
         state = ctx.receipts.printer_state()
         waiting = self._waiting
         printer = {"ready": self.tr("Printer ready"), "problem": self.tr("Printer problem"),

@@ -18,6 +18,7 @@ from pos_app.sync.ports import (
 
 log = logging.getLogger("pos.sync")
 
+CLOCK_TOLERANCE = timedelta(minutes=5)
 DEFAULT_LIMITS = {"card_cap_fen": 50_000, "card_max_uses": 3, "card_points_cap": 5_000,
                   "shop_exposure_fen": 500_000, "max_offline_hours": 72}
 
@@ -60,14 +61,21 @@ class HeadOfficeSpendAuthoriser:
     def offline(self, member_id: str, card_no: str, stored_value_fen: int,
                 points: int) -> SpendAuthorisation:
         """Decide without head office and, if allowed, book the use of the allowance."""
+        now = self.clock.now()
+        # Time offline by the stricter reading: a wall clock stepped back does not shorten
+        # it (the latest time this till has seen counts). Allowances are counted per
+        # offline window (contacts with head office), never by comparing clock times.
+        latest = self.store.note_wall_clock(now)
         st = self.store.state()
         limits = {**DEFAULT_LIMITS, **st.limits}
-        now = self.clock.now()
-        since = st.last_success_at
-        if st.offline_since is not None and now - st.offline_since > timedelta(
+        if latest - now > CLOCK_TOLERANCE:
+            log.warning("the till's clock is %s behind a time it has already seen",
+                        latest - now)
+        since = st.last_success_at or st.offline_since
+        if st.offline_since is not None and since is not None and latest - since > timedelta(
                 hours=limits["max_offline_hours"]):
             return SpendAuthorisation(SpendOutcome.DECLINED, "offline_too_long")
-        used_fen, used_pts, uses = self.store.offline_used(member_id, since)
+        used_fen, used_pts, uses = self.store.offline_used(member_id)
         known_fen, known_pts = self.store.known_balance(member_id)
         left_fen = max(0, min(limits["card_cap_fen"] - used_fen, known_fen))
         left_pts = max(0, min(limits["card_points_cap"] - used_pts, known_pts))
@@ -77,7 +85,7 @@ class HeadOfficeSpendAuthoriser:
         if stored_value_fen > left_fen or points > left_pts:
             return SpendAuthorisation(SpendOutcome.DECLINED, "offline_allowance_exceeded",
                                       allowance_left_fen=left_fen, allowance_left_points=left_pts)
-        if self.store.shop_offline_exposure(since) + stored_value_fen > limits["shop_exposure_fen"]:
+        if self.store.shop_offline_exposure() + stored_value_fen > limits["shop_exposure_fen"]:
             return SpendAuthorisation(SpendOutcome.DECLINED, "shop_exposure_exceeded",
                                       allowance_left_fen=left_fen, allowance_left_points=left_pts)
         self.store.record_offline_spend(member_id, card_no, stored_value_fen, points, now)

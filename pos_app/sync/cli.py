@@ -65,6 +65,7 @@ def enrol_till(data_dir: Path, url: str, code: str, transport: Any = None) -> di
     settings = with_section(load_settings(data_dir), "sync", headoffice_url=url,
                             api_key=reply["api_key"])
     save_settings(data_dir, settings)
+    _enter_epoch(data_dir, int(reply.get("epoch") or 1))
     certify_till(data_dir, transport=transport)
     return reply
 
@@ -96,10 +97,33 @@ def certify_till(data_dir: Path, transport: Any = None) -> str:
     return cert.kid
 
 
+def _enter_epoch(data_dir: Path, epoch: int) -> None:
+    """Enrolment is a new incarnation: events written from now on are numbered in the epoch
+    head office issued, so a re-enrolled or replaced database never reuses a number."""
+    from datetime import datetime
+
+    from db.engine import create_sqlite_engine
+    from db.migrate import upgrade
+    from db.store import DB_FILE
+    from db.sync_store import SqlSyncStore
+    from pos_app.domain.ids import UuidV7Source
+
+    engine = create_sqlite_engine(data_dir / DB_FILE)
+    try:
+        upgrade(engine)
+        store = SqlSyncStore(engine, UuidV7Source())
+        if epoch > store.state().epoch:
+            store.start_epoch("enrolled", datetime.now(), epoch)
+    finally:
+        engine.dispose()
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from pos_app.settings import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)
+    if args.refused or args.resolve:
+        return _refused(data_dir, args.resolve)
     if args.enrol:
         if not args.url:
             print("error: --enrol needs --url of head office", file=sys.stderr)
@@ -146,10 +170,45 @@ def cmd_sync(args: argparse.Namespace) -> int:
         wiring.close()
 
 
+def _refused(data_dir: Path, resolve: str | None) -> int:
+    """List events head office refused (with the reason), or mark one resolved."""
+    from datetime import datetime
+
+    from db.engine import create_sqlite_engine
+    from db.migrate import upgrade
+    from db.store import DB_FILE
+    from db.sync_store import SqlSyncStore
+    from pos_app.domain.ids import UuidV7Source
+
+    engine = create_sqlite_engine(data_dir / DB_FILE)
+    try:
+        upgrade(engine)
+        store = SqlSyncStore(engine, UuidV7Source())
+        if resolve:
+            if not store.resolve_refused(resolve, datetime.now()):
+                print(f"error: no unresolved refused event {resolve}", file=sys.stderr)
+                return 2
+            print(f"event {resolve} marked resolved")
+            return 0
+        rows = store.refused_events()
+        for r in rows:
+            print(f"{r['id']}\tseq {r['device_seq']}\t{r['kind']}\t"
+                  f"{r['created_at']:%Y-%m-%d %H:%M}\t{r['reason']}\t{r['detail']}")
+        print(f"{len(rows)} refused event(s) waiting for a person "
+              f"(pos sync --resolve ID once dealt with)")
+        return 0
+    finally:
+        engine.dispose()
+
+
 def register(subparsers: Any) -> None:
     """Add `pos sync` to the `pos` command line (pos_app/cli.py build_parser)."""
     p = subparsers.add_parser("sync", help="sync with head office (push sales, pull members)")
     p.add_argument("--once", action="store_true", help="one push/pull cycle, then exit")
     p.add_argument("--enrol", metavar="CODE", help="enrol this till with a one-time code")
     p.add_argument("--url", help="head office URL, with --enrol")
+    p.add_argument("--refused", action="store_true",
+                   help="list events head office refused, with the reason")
+    p.add_argument("--resolve", metavar="EVENT_ID",
+                   help="mark a refused event as dealt with by a person")
     p.set_defaults(func=cmd_sync)

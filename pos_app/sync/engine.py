@@ -61,21 +61,24 @@ class SyncEngine:
         self.streams = streams
 
     def push(self) -> tuple[int, int]:
-        """Push until the backlog is empty; returns (events sent, acked seq)."""
+        """Push until the backlog is empty; returns (events sent, acked seq).
+
+        Each event is settled by head office's answer for it: applied or replayed is
+        delivered, refused is final and listed for a person, retry stays pending. The
+        acked position only moves over settled events."""
         sent = 0
-        acked = self.store.state().acked_seq
         while True:
             events = self.store.pending(self.push_batch)
             if not events:
-                return sent, acked
+                return sent, self.store.state().acked_seq
             reply = self.client.push(events)
             sent += len(events)
-            self.store.mark_acked(reply.acked_seq, self.clock.now())
-            if reply.acked_seq < events[0].device_seq:
-                # Nothing of this batch got acknowledged: a refused event or a gap at head
-                # office. Retrying at once would loop; report it and let backoff decide.
-                raise PushStalled(reply.acked_seq, reply.refused)
-            acked = reply.acked_seq
+            asked = {e.id for e in events}
+            moved = self.store.record_push([r for r in reply.results if r.get("id") in asked],
+                                           reply.epoch, self.clock.now())
+            if not moved:
+                # Head office answered "retry later" for the whole batch: back off.
+                raise PushStalled(self.store.state().acked_seq, reply.refused)
 
     def pull(self) -> dict[str, int]:
         """Pull every stream to its end, card status first; each page in one transaction.
@@ -169,6 +172,11 @@ class SyncStatus:
     offline_since: datetime | None
     offline_too_long: bool
     last_error: str
+    refused: int = 0            # events head office refused: the sync screen lists them
+    clock_behind: bool = False  # the wall clock is earlier than a time this till has seen
+
+
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 def sync_status(store: SyncStore, clock: Clock, offline_warn_hours: int = 72) -> SyncStatus:
@@ -178,9 +186,12 @@ def sync_status(store: SyncStore, clock: Clock, offline_warn_hours: int = 72) ->
     now = clock.now()
     online = st.last_success_at is not None and st.offline_since is None
     since = st.offline_since
-    too_long = since is not None and now - since > timedelta(hours=limit_h)
+    # The stricter reading: a clock that stepped back does not shorten the time offline.
+    latest = max(now, st.wall_high or now)
+    too_long = since is not None and latest - since > timedelta(hours=limit_h)
+    behind = st.wall_high is not None and now < st.wall_high - CLOCK_TOLERANCE
     return SyncStatus(online, st.backlog, st.last_success_at, st.offline_since, too_long,
-                      st.last_error)
+                      st.last_error, st.refused, behind)
 
 
 def sleep_seconds(s: float) -> bool:

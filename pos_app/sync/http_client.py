@@ -62,10 +62,13 @@ class HttpHeadOfficeClient:
 
     def push(self, events: list[OutboxEvent]) -> PushReply:
         body = {"events": [{"id": e.id, "device_seq": e.device_seq, "kind": e.kind,
-                            "payload": e.payload, "created_at": e.created_at} for e in events]}
+                            "payload": e.payload, "created_at": e.created_at,
+                            "epoch": e.epoch} for e in events]}
         data = self._call("POST", "/v1/sync/push", json=body)
+        results = [r for r in data["results"] if isinstance(r, dict) and "id" in r]
         return PushReply(int(data["acked_seq"]), data.get("gap_after"),
-                         [r for r in data["results"] if r["status"] == "refused"])
+                         [r for r in results if r.get("status") == "refused"], results,
+                         int(data.get("epoch") or 1))
 
     def pull(self, stream: str, cursor: str, limit: int) -> PulledPage:
         headers, self._status = self._status, {}

@@ -38,13 +38,19 @@ class OutboxEvent:
     kind: str
     payload: dict[str, Any]
     created_at: str
+    epoch: int = 1
 
 
 @dataclass(frozen=True)
 class PushReply:
+    """Head office's answer per event: {"id", "device_seq", "status": applied | replayed |
+    refused | retry, "reason"?}. The till moves only by these, never by acked_seq."""
+
     acked_seq: int
     gap_after: int | None
     refused: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    epoch: int = 1
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,9 @@ class SyncStore(Protocol):
         """How many outbox events head office has not acknowledged."""
         ...
 
-    def mark_acked(self, acked_seq: int, at: datetime) -> None:
-        """Head office holds every event up to acked_seq."""
+    def record_push(self, results: list[dict[str, Any]], epoch: int, at: datetime) -> int:
+        """Mark each answered event delivered or refused (one transaction); move to head
+        office's epoch if it says the sequence was reused. Returns how many moved."""
         ...
 
     def cursor(self, stream: str) -> str:
@@ -108,12 +115,17 @@ class SyncStore(Protocol):
     def state(self) -> SyncState:
         ...
 
-    def offline_used(self, member_id: str, since: datetime | None) -> tuple[int, int, int]:
-        """(stored value fen, points, count) this member spent offline since `since`."""
+    def offline_used(self, member_id: str) -> tuple[int, int, int]:
+        """(stored value fen, points, count) this member spent offline since the last
+        contact with head office (counted by contacts, not by the clock)."""
         ...
 
-    def shop_offline_exposure(self, since: datetime | None) -> int:
-        """Stored value fen spent offline at this till since `since`."""
+    def shop_offline_exposure(self) -> int:
+        """Stored value fen spent offline at this till since the last contact."""
+        ...
+
+    def note_wall_clock(self, now: datetime) -> datetime:
+        """Remember the latest wall-clock time seen; returns it (>= now)."""
         ...
 
     def record_offline_spend(self, member_id: str, card_no: str, stored_value_fen: int,
@@ -133,3 +145,7 @@ class SyncState:
     offline_since: datetime | None
     last_error: str
     limits: dict[str, int]
+    refused: int = 0                  # refused by head office, not yet resolved by a person
+    epoch: int = 1
+    contact_seq: int = 0
+    wall_high: datetime | None = None

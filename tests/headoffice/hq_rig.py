@@ -151,11 +151,11 @@ def hq(pg_url: str) -> Iterator[HeadOffice]:
 class LiveServer:
     """The head-office app served by uvicorn on 127.0.0.1 in a background thread."""
 
-    def __init__(self, ho: HeadOffice) -> None:
+    def __init__(self, ho: HeadOffice, body_limits: dict[str, int] | None = None) -> None:
         self.ho = ho
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(ho), host="127.0.0.1", port=self.port,
+        config = uvicorn.Config(create_app(ho, body_limits=body_limits), host="127.0.0.1", port=self.port,
                                 log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -149,9 +149,11 @@ def test_the_same_event_id_with_another_payload_is_refused_and_nothing_applied(
     with hq.sessions() as s:
         assert s.scalar(select(func.count()).select_from(RefusedEventRow)) == 1
     assert any("refused event" in rec.message for rec in caplog.records)
-    # another event id claiming a device_seq that is taken is refused as well
+    # another event id claiming a device_seq that is taken means the till was restored
+    # without notice: not a refusal, but "move to a new epoch and send it again"
     r = _push(live.url, key, [sale_event(1, member_id=member, card_no="100002", sv_fen=5)])
-    assert r["results"][0]["reason"] == "device_seq_taken"
+    assert (r["results"][0]["status"], r["results"][0]["reason"]) == ("retry", "epoch_stale")
+    assert r["epoch"] == 2 and [f["kind"] for f in hq.flags("till_restored")] == ["till_restored"]
 
 
 def test_acks_name_the_highest_contiguous_seq_and_a_gap_is_reported(hq: HeadOffice,
@@ -163,17 +165,19 @@ def test_acks_name_the_highest_contiguous_seq_and_a_gap_is_reported(hq: HeadOffi
     assert (r["acked_seq"], r["gap_after"]) == (4, None)
 
 
-def test_an_unknown_kind_is_recorded_flagged_and_acked(hq: HeadOffice, live: LiveServer):
+def test_an_unknown_kind_and_a_bad_payload_are_refused_for_good_and_flagged(
+        hq: HeadOffice, live: LiveServer):
     key = enrol_till(hq, live.url)
     r = _push(live.url, key, [{"id": str(uuid.uuid4()), "device_seq": 1,
                                "kind": "stock.counted", "payload": {"sku": "X"}},
                               {"id": str(uuid.uuid4()), "device_seq": 2,
                                "kind": "sale.completed", "payload": {"garbage": True}}])
     assert r["acked_seq"] == 2
-    assert [x["result"]["status"] for x in r["results"]] == ["unknown_kind", "rejected"]
+    assert [(x["status"], x["reason"]) for x in r["results"]] == [
+        ("refused", "unknown_kind"), ("refused", "invalid")]
     with hq.sessions() as s:
         kinds = set(s.scalars(select(FlagRow.kind)))
-    assert {"unknown_kind", "bad_event"} <= kinds
+    assert {"event_refused", "bad_event"} <= kinds
 
 
 def test_a_cancelled_membership_ends_every_card_and_books_the_refund_and_forfeits(

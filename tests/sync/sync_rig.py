@@ -87,6 +87,29 @@ class TillRig:
         self.shop.uow.engine.dispose()
 
 
+def reopen_till(rig: TillRig, push_batch: int | None = None) -> TillRig:
+    """The same till after its database was replaced (restore) or its key changed
+    (re-enrolment): new engines on the same data dir, same clock and fault plan."""
+    from db.reports import SqlReportQueriesFactory
+    from db.store import DB_FILE, open_store
+    from pos_app.bootstrap import build_services
+    from pos_app.domain.ids import UuidV7Source
+    from tests.store_support import Shop
+
+    rig.close()
+    old = rig.shop
+    ids = UuidV7Source()
+    uow = open_store(old.data_dir, ids)
+    services = build_services(uow, old.clock, ids, old.hasher,
+                              SqlReportQueriesFactory(old.data_dir / DB_FILE))
+    shop = Shop(old.data_dir, uow, old.clock, services, old.hasher)
+    wiring = open_sync(shop.data_dir, clock=shop.clock, transport=FaultyTransport(rig.faults),
+                       push_batch=push_batch)
+    authoriser = HeadOfficeSpendAuthoriser(wiring.client, wiring.store, shop.clock,
+                                           timeout_s=2.0)
+    return TillRig(shop, rig.faults, wiring, authoriser, shop.cashier)
+
+
 def make_till(hq: HeadOffice, live: LiveServer, root: Path, shop_code: str, till_code: str,
               at: datetime = NOON, push_batch: int | None = None) -> TillRig:
     shop = make_shop(root / f"{shop_code}-{till_code}-{uuid.uuid4().hex[:6]}", at)

@@ -53,7 +53,7 @@ def test_member_edits_merge_field_by_field_by_hlc_in_any_arrival_order(hq: HeadO
     hq.add_shop("S001", "一店")
     a = hq.enrol(hq.add_till("S001", "T01")).identity
     b = hq.enrol(hq.add_till("S001", "T02")).identity
-    t0 = 1_800_000_000_000
+    t0 = 1_795_800_000_000    # 2026-11-27, the day before head office's test clock
     # A's clock runs three days ahead: its stamp is later, so its name wins; B's mobile edit
     # is the only one on that field; an exact HLC tie goes to the larger till id.
     edits = [(a, {"name": "王芳芳"}, hlc_pack(t0 + 3 * 86_400_000, 0)),

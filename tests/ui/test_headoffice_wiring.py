@@ -40,3 +40,30 @@ def test_an_enrolled_till_without_head_office_runs_sync_and_says_offline(stocked
         assert type(services.checkout.authoriser).__name__ == "HeadOfficeSpendAuthoriser"
     finally:
         sync.stop()
+
+
+def test_a_refused_event_or_a_clock_stepped_back_shows_in_the_status_bar_state(
+        stocked: Shop) -> None:
+    from datetime import datetime, timedelta
+
+    settings = with_section(load_settings(stocked.data_dir), "sync",
+                            headoffice_url=f"http://127.0.0.1:{unused_port()}", api_key="k",
+                            interval_s=1)
+    save_settings(stocked.data_dir, settings)
+    services, settings, sync = open_services(stocked.data_dir)
+    try:
+        now = datetime.now().replace(microsecond=0)
+        sync.store.note_wall_clock(now + timedelta(hours=2))   # seen before the step back
+        assert sync.state()[0] == "clock_behind"
+        with services.uow() as uow:
+            uow.outbox.append("cash.moved", {"amount_fen": 100, "note": "x"}, now)
+            uow.commit()
+        [event] = sync.store.pending(10)
+        sync.store.record_push([{"id": event.id, "device_seq": event.device_seq,
+                                 "status": "refused", "reason": "number_out_of_range"}], 1, now)
+        assert sync.state() == ("refused", 1)
+        assert [r["reason"] for r in sync.store.refused_events()] == ["number_out_of_range"]
+        assert sync.store.resolve_refused(event.id, now)
+        assert sync.state()[0] != "refused"
+    finally:
+        sync.client.close()

@@ -1732,6 +1732,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Head office refused %1 event(s) · ask the manager to check them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clock is behind · %1 to upload · set the date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Printer ready</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1736,6 +1736,14 @@
         <translation>离线过久 · 待上传 %1 · 请联系总部</translation>
     </message>
     <message>
+        <source>Head office refused %1 event(s) · ask the manager to check them</source>
+        <translation>总部拒收 %1 条记录 · 请店长核查</translation>
+    </message>
+    <message>
+        <source>Clock is behind · %1 to upload · set the date and time</source>
+        <translation>时钟倒退 · 待上传 %1 · 请校正日期和时间</translation>
+    </message>
+    <message>
         <source>Printer ready</source>
         <translation>打印机就绪</translation>
     </message>

@@ -1,0 +1,94 @@
+"""Restoring a till's database from a `pos backup` file, on purpose and safely.
+
+A restored database has forgotten the events it wrote after the backup, and head office
+holds some of them under the same sequence numbers. So a restore starts a new sync epoch
+(the till's incarnation): events written from now on are numbered in an epoch head office
+has not seen, and the older unsent ones are reconciled by their event ids. The database
+being replaced is kept beside it.
+
+`restore_database` is the one entry point; steps that need more (e.g. an encrypted store)
+extend `_copy_in`.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from db.engine import create_sqlite_engine
+from db.migrate import upgrade
+from db.store import DB_FILE
+from db.sync_store import SqlSyncStore
+from pos_app.ports.clock import IdSource
+
+
+class RestoreError(Exception):
+    """The file is not a usable till backup; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    epoch: int
+    kept_as: Path | None
+    events: int          # outbox events in the restored database
+    unsent: int          # of which head office had not acknowledged
+
+
+def _check_backup(source: Path) -> None:
+    if not source.is_file():
+        raise RestoreError(f"no such file: {source}")
+    try:
+        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise RestoreError(f"{source} is not a till database ({exc})") from None
+    if ok != "ok":
+        raise RestoreError(f"{source} fails its integrity check: {ok}")
+    if not {"outbox", "tills", "alembic_version"} <= tables:
+        raise RestoreError(f"{source} is not a till database backup (no outbox/tills tables)")
+
+
+def _copy(source: Path, target: Path) -> None:
+    src = sqlite3.connect(source)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
+def _copy_in(source: Path, live: Path) -> None:
+    """Replace the live database's content with the backup's (SQLite's backup API, so the
+    WAL of the old database cannot leak into the new one)."""
+    _copy(source, live)
+
+
+def restore_database(data_dir: Path, source: Path, ids: IdSource, at: datetime) -> Restored:
+    """Put `source` in place of the till's database and start a new sync epoch."""
+    _check_backup(source)
+    live = data_dir / DB_FILE
+    kept = None
+    if live.exists():
+        kept = data_dir / f"{DB_FILE}.before-restore-{at:%Y%m%d-%H%M%S}"
+        _copy(live, kept)
+    _copy_in(source, live)
+    engine = create_sqlite_engine(live)
+    try:
+        upgrade(engine)
+        store = SqlSyncStore(engine, ids)
+        epoch = store.start_epoch("restored", at)
+        state = store.state()
+        with engine.connect() as conn:
+            total = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
+    finally:
+        engine.dispose()
+    return Restored(epoch, kept, int(total), state.backlog)
