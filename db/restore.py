@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from db.cipher import connect_raw, ensure_encrypted, is_plain_sqlite, store_key
 from db.engine import create_sqlite_engine
 from db.migrate import upgrade
 from db.store import DB_FILE
@@ -35,11 +36,11 @@ class Restored:
     unsent: int          # of which head office had not acknowledged
 
 
-def _check_backup(source: Path) -> None:
+def _check_backup(source: Path, key: bytes | None) -> None:
     if not source.is_file():
         raise RestoreError(f"no such file: {source}")
     try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        conn = connect_raw(source, key, read_only=True)
         try:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {r[0] for r in conn.execute(
@@ -47,17 +48,18 @@ def _check_backup(source: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise RestoreError(f"{source} is not a till database ({exc})") from None
+        raise RestoreError(f"{source} is not a till database, or was made on another till "
+                           f"with another key ({exc})") from None
     if ok != "ok":
         raise RestoreError(f"{source} fails its integrity check: {ok}")
     if not {"outbox", "tills", "alembic_version"} <= tables:
         raise RestoreError(f"{source} is not a till database backup (no outbox/tills tables)")
 
 
-def _copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(source)
+def _copy(source: Path, target: Path, key: bytes | None) -> None:
+    src = connect_raw(source, key)
     try:
-        dest = sqlite3.connect(target)
+        dest = connect_raw(target, key)
         try:
             src.backup(dest)
         finally:
@@ -66,22 +68,35 @@ def _copy(source: Path, target: Path) -> None:
         src.close()
 
 
-def _copy_in(source: Path, live: Path) -> None:
+def _copy_in(source: Path, live: Path, key: bytes | None) -> None:
     """Replace the live database's content with the backup's (SQLite's backup API, so the
-    WAL of the old database cannot leak into the new one)."""
-    _copy(source, live)
+    WAL of the old database cannot leak into the new one). A plain backup of an older
+    version replaces the file and is encrypted when the store next opens."""
+    if key is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{live}{suffix}").unlink(missing_ok=True)
+    _copy(source, live, key)
 
 
 def restore_database(data_dir: Path, source: Path, ids: IdSource, at: datetime) -> Restored:
-    """Put `source` in place of the till's database and start a new sync epoch."""
-    _check_backup(source)
+    """Put `source` in place of the till's database and start a new sync epoch.
+
+    Backups are encrypted with this till's store key (`pos backup`); a plain one from an
+    older version is accepted too."""
+    source = Path(source)
+    key = None if source.is_file() and is_plain_sqlite(source) else store_key(data_dir)
+    _check_backup(source, key)
     live = data_dir / DB_FILE
     kept = None
     if live.exists():
         kept = data_dir / f"{DB_FILE}.before-restore-{at:%Y%m%d-%H%M%S}"
-        _copy(live, kept)
-    _copy_in(source, live)
-    engine = create_sqlite_engine(live)
+        live_key = None if is_plain_sqlite(live) else store_key(data_dir)
+        _copy(live, kept, live_key)
+        if key is not None and live_key is None:
+            for suffix in ("", "-wal", "-shm"):      # a plain store: replaced whole
+                Path(f"{live}{suffix}").unlink(missing_ok=True)
+    _copy_in(source, live, key)
+    engine = create_sqlite_engine(live, key=ensure_encrypted(data_dir))
     try:
         upgrade(engine)
         store = SqlSyncStore(engine, ids)

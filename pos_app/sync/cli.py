@@ -104,11 +104,11 @@ def _enter_epoch(data_dir: Path, epoch: int) -> None:
 
     from db.engine import create_sqlite_engine
     from db.migrate import upgrade
-    from db.store import DB_FILE
+    from db.store import DB_FILE, ensure_encrypted
     from db.sync_store import SqlSyncStore
     from pos_app.domain.ids import UuidV7Source
 
-    engine = create_sqlite_engine(data_dir / DB_FILE)
+    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
     try:
         upgrade(engine)
         store = SqlSyncStore(engine, UuidV7Source())
@@ -176,11 +176,11 @@ def _refused(data_dir: Path, resolve: str | None) -> int:
 
     from db.engine import create_sqlite_engine
     from db.migrate import upgrade
-    from db.store import DB_FILE
+    from db.store import DB_FILE, ensure_encrypted
     from db.sync_store import SqlSyncStore
     from pos_app.domain.ids import UuidV7Source
 
-    engine = create_sqlite_engine(data_dir / DB_FILE)
+    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
     try:
         upgrade(engine)
         store = SqlSyncStore(engine, UuidV7Source())

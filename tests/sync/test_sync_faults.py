@@ -19,7 +19,6 @@ import os
 import random
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from db.cipher import connect_raw, key_for_file
 from db.store import DB_FILE
 from headoffice.db import create_ho_engine
 from headoffice.ledger import ledger_check
@@ -178,6 +178,11 @@ class HeadOfficeProcess:
             self.proc = None
 
 
+def _open(data_dir: Path):
+    """A till's (encrypted) database, read directly."""
+    return connect_raw(data_dir / DB_FILE, key_for_file(data_dir / DB_FILE))
+
+
 def _terminate_connections(admin_dsn: str, dbname: str) -> int:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         return len(conn.execute(
@@ -277,7 +282,7 @@ def test_three_tills_under_injected_faults_end_equal_to_head_office_to_the_fen(
         statuses = dict(s.execute(select(CardRow.card_no, CardRow.status)).all())
         assert all(ledger_check(s, m) for m in accounts)
     for data_dir in tills:
-        db = sqlite3.connect(data_dir / DB_FILE)
+        db = _open(data_dir)
         outbox = db.execute("SELECT id, kind, payload, acked_at, refused_reason FROM outbox"
                             ).fetchall()
         assert [r for r in outbox if r[3] is None or r[4] is not None] == []   # nothing stuck
@@ -304,7 +309,6 @@ def test_three_tills_under_injected_faults_end_equal_to_head_office_to_the_fen(
     assert lost and all(statuses[c] == "lost" for c in lost)
     total_events = len(inbox)
     assert total_events == sum(
-        sqlite3.connect(d / DB_FILE).execute("SELECT count(*) FROM outbox").fetchone()[0]
-        for d in tills)                                                        # exactly once
+        _open(d).execute("SELECT count(*) FROM outbox").fetchone()[0] for d in tills)                                                        # exactly once
     engine.dispose()
 

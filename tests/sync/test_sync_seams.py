@@ -3,7 +3,6 @@ office on PostgreSQL: restores, re-enrolment, transient database errors, clock s
 cards learned late, many open receivables."""
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ import psycopg
 import pytest
 from sqlalchemy import func, select
 
+from db.cipher import connect_raw, store_key
 from headoffice.db import create_ho_engine
 from headoffice.models import CardRow, InboxRow, MemberAccountRow, ReceivableRow, SaleRow
 from headoffice.service import HeadOffice
@@ -60,7 +60,9 @@ def _restore_scenario(hq: HeadOffice, live: LiveServer, tmp_path: Path, announce
     if announced:
         assert pos_main(["--data-dir", str(till.shop.data_dir), "restore", str(backup)]) == 0
     else:                                                  # copied back by hand, no notice
-        src, dst = sqlite3.connect(backup), sqlite3.connect(till.shop.data_dir / "pos.sqlite3")
+        key = store_key(till.shop.data_dir)
+        src = connect_raw(backup, key)
+        dst = connect_raw(till.shop.data_dir / "pos.sqlite3", key)
         src.backup(dst)
         src.close(), dst.close()
     till = reopen_till(till)
