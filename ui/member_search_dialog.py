@@ -27,7 +27,7 @@ class MemberSearchDialog(QDialog):
         self._ctx = ctx
         self.setObjectName("memberSearchDialog")
         self.setWindowTitle(self.tr("Member"))
-        self.setMinimumSize(560, 420)
+        self.setMinimumSize(700, 420)   # a result line (name, mobile, tier, points, balance) fits in English
         font = self.font()
         font.setPointSize(13)
         self.setFont(font)
