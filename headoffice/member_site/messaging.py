@@ -97,12 +97,29 @@ class SmsConfig:
                    e.get("POS_HQ_SMS_PROTOCOL", "https"))
 
 
+class _DropQueryStrings(logging.Filter):
+    """The SDK sends SendSms parameters (the phone number, the code) in the query string, and
+    urllib3 logs request lines at DEBUG: keep the path, drop the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(a.split("?", 1)[0] if isinstance(a, str) and "?" in a else a
+                                for a in record.args)
+        return True
+
+
+_QUERY_FILTER = _DropQueryStrings()
+
+
 class AliyunSmsSender:
     """Alibaba Cloud SMS (Dysmsapi 2017-05-25, SendSms) through the official Python SDK."""
 
     name = "aliyun"
 
     def __init__(self, config: SmsConfig, timeout_ms: int = 5000) -> None:
+        pool_log = logging.getLogger("urllib3.connectionpool")
+        if _QUERY_FILTER not in pool_log.filters:
+            pool_log.addFilter(_QUERY_FILTER)
         from alibabacloud_dysmsapi20170525.client import Client
         from alibabacloud_tea_openapi import models as open_api_models
         self.config = config
