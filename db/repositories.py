@@ -42,7 +42,7 @@ from pos_app.domain.card import CardKind, CardState, CardStatus
 from pos_app.domain.catalog import Product, ProductKind
 from pos_app.domain.codec import sale_from_dict, to_jsonable
 from pos_app.domain.errors import NotFound, UnknownMember
-from pos_app.domain.ledger import check_event_kind
+from pos_app.domain.ledger import LedgerName, as_entry, balances_of, check_event_kind
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale
@@ -288,16 +288,18 @@ class SqlMembers:
         return entry_id
 
     def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
-        """(spendable, accumulated, paid-in, bonus) summed from the ledgers themselves."""
-        sp, acc = self._s.execute(select(
-            func.coalesce(func.sum(PointsEntryRow.spendable_delta), 0),
-            func.coalesce(func.sum(PointsEntryRow.accumulated_delta), 0))
-            .where(PointsEntryRow.member_id == member_id)).one()
-        paid, bonus = self._s.execute(select(
-            func.coalesce(func.sum(StoredValueEntryRow.paid_delta_fen), 0),
-            func.coalesce(func.sum(StoredValueEntryRow.bonus_delta_fen), 0))
-            .where(StoredValueEntryRow.member_id == member_id)).one()
-        return int(sp), int(acc), int(paid), int(bonus)
+        """(spendable, accumulated, paid-in, bonus) summed from the ledgers themselves, by the
+        same function head office sums with (pos_app.domain.ledger.balances_of)."""
+        rows = [as_entry(LedgerName.POINTS, k, int(a), int(b)) for k, a, b in self._s.execute(
+            select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
+                   PointsEntryRow.accumulated_delta).where(PointsEntryRow.member_id == member_id))]
+        rows += [as_entry(LedgerName.STORED_VALUE, k, int(a), int(b)) for k, a, b in
+                 self._s.execute(select(StoredValueEntryRow.kind,
+                                        StoredValueEntryRow.paid_delta_fen,
+                                        StoredValueEntryRow.bonus_delta_fen)
+                                 .where(StoredValueEntryRow.member_id == member_id))]
+        b = balances_of(rows)
+        return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
 
     def add_member(self, member: MemberAccount, at: datetime, id_check_hash: str | None,
                    consent_at: datetime | None, notes: str = "") -> None:

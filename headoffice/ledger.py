@@ -29,6 +29,7 @@ from headoffice.models import (
     StoredValueEntryRow,
 )
 from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.ledger import Entry, LedgerName, as_entry, balances_of
 
 
 @dataclass
@@ -279,8 +280,27 @@ class Ledger:
         self.__init__(self.s, self.ids)  # type: ignore[misc]
 
 
+def member_entries(session: Session, member_id: str) -> list[Entry]:
+    """The member's points and stored-value entries as domain entries (booking order)."""
+    out: list[Entry] = []
+    for kind, paid, bonus in session.execute(
+            select(StoredValueEntryRow.kind, StoredValueEntryRow.paid_delta_fen,
+                   StoredValueEntryRow.bonus_delta_fen)
+            .where(StoredValueEntryRow.member_id == member_id)
+            .order_by(StoredValueEntryRow.booked_at, StoredValueEntryRow.id)):
+        out.append(as_entry(LedgerName.STORED_VALUE, kind, int(paid), int(bonus)))
+    for kind, sp, acc in session.execute(
+            select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
+                   PointsEntryRow.accumulated_delta)
+            .where(PointsEntryRow.member_id == member_id)
+            .order_by(PointsEntryRow.booked_at, PointsEntryRow.id)):
+        out.append(as_entry(LedgerName.POINTS, kind, int(sp), int(acc)))
+    return out
+
+
 def ledger_check(session: Session, member_id: str) -> bool:
-    """The cached sums equal the sums of the entries."""
+    """The cached sums equal the sums of the entries, summed by the same function the till
+    uses (pos_app.domain.ledger.balances_of)."""
     a = session.execute(select(MemberAccountRow.balance_paid_fen,
                                MemberAccountRow.balance_bonus_fen,
                                MemberAccountRow.spendable_points,
@@ -288,12 +308,5 @@ def ledger_check(session: Session, member_id: str) -> bool:
                         .where(MemberAccountRow.member_id == member_id)).one_or_none()
     if a is None:
         return True
-    paid, bonus = session.execute(select(
-        func.coalesce(func.sum(StoredValueEntryRow.paid_delta_fen), 0),
-        func.coalesce(func.sum(StoredValueEntryRow.bonus_delta_fen), 0))
-        .where(StoredValueEntryRow.member_id == member_id)).one()
-    sp, acc = session.execute(select(
-        func.coalesce(func.sum(PointsEntryRow.spendable_delta), 0),
-        func.coalesce(func.sum(PointsEntryRow.accumulated_delta), 0))
-        .where(PointsEntryRow.member_id == member_id)).one()
-    return tuple(a) == (paid, bonus, sp, acc)
+    b = balances_of(member_entries(session, member_id))
+    return tuple(a) == (b.paid_fen, b.bonus_fen, b.spendable, b.accumulated)

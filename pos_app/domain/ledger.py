@@ -120,6 +120,15 @@ class Entry:
                      str(data.get("note", "") or ""), str(data.get("tier", "") or ""))
 
 
+def as_entry(ledger: LedgerName, kind: str, first: int, second: int) -> Entry:
+    """A stored row as an entry for summing; kinds a store wrote before this vocabulary
+    (v1 "sale", the till's "sync") count in their ledger as adjustments."""
+    try:
+        return Entry(ledger, EntryKind(kind), first, second)
+    except (ValueError, ValidationFailed):
+        return Entry(ledger, EntryKind.ADJUSTMENT, first, second, kind)
+
+
 def points(kind: EntryKind, spendable: int, accumulated: int, note: str = "") -> Entry:
     return Entry(LedgerName.POINTS, kind, spendable, accumulated, note)
 
