@@ -115,9 +115,13 @@ class Entry:
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Entry:
-        return Entry(LedgerName(str(data["ledger"])), EntryKind(str(data["kind"])),
-                     int(data.get("first", 0)), int(data.get("second", 0)),
-                     str(data.get("note", "") or ""), str(data.get("tier", "") or ""))
+        """An entry from an event payload; ValueError for anything that is not one."""
+        try:
+            return Entry(LedgerName(str(data["ledger"])), EntryKind(str(data["kind"])),
+                         int(data.get("first", 0)), int(data.get("second", 0)),
+                         str(data.get("note", "") or ""), str(data.get("tier", "") or ""))
+        except ValidationFailed as exc:
+            raise ValueError(exc.reason) from None
 
 
 def as_entry(ledger: LedgerName, kind: str, first: int, second: int) -> Entry:
