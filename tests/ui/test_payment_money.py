@@ -260,3 +260,37 @@ def test_no_printer_says_nothing_was_printed_and_offers_preview_and_pdf(
     assert not again.args[0].printed and "未设置" in selling.banner.text()
     ctx.background.wait(10_000)
     QApplication.processEvents()
+
+
+def test_the_change_stays_on_screen_and_pole_display_until_the_next_scan(
+        till: Till, qtbot, qapp) -> None:  # noqa: ANN001
+    from pos_app.settings import with_section
+    from tests.simulators.display import Cd5220Screen, DisplayReceiver
+    receiver = DisplayReceiver(Cd5220Screen())
+    till.ctx.settings = with_section(till.ctx.settings, "devices", display_url=receiver.port,
+                                     display_protocol="cd5220")
+    log_in(till, qtbot)
+    devices = start_devices(qapp, till.ctx, till.window)
+    try:
+        selling = till.window.selling
+        pay = open_pay(till, qtbot, ["6900000000017"])                  # ¥100.00
+        with qtbot.waitSignal(selling.print_finished, timeout=15_000):
+            pay.quick_cash(25_000)
+            QTest.keyClick(pay.amount, Qt.Key.Key_Return)
+        # After the receipt, both still say what to hand back.
+        assert selling.money_panel.isVisible() and "¥150.00" in selling.money_panel.text()
+        qtbot.waitUntil(lambda: "150.00" in " ".join(receiver.screen.lines), timeout=5000)
+        qtbot.wait(300)
+        assert "150.00" in " ".join(receiver.screen.lines)
+        with qtbot.waitSignal(selling.view_shown, timeout=5000):
+            selling.scan("6900000000055")                               # the next customer
+        assert not selling.money_panel.isVisible()
+        qtbot.waitUntil(lambda: "150.00" not in " ".join(receiver.screen.lines), timeout=5000)
+    finally:
+        for device in devices:
+            if isinstance(device, WedgeFilter):
+                qapp.removeEventFilter(device)
+                device.deleteLater()
+            elif hasattr(device, "close"):
+                device.close()
+        receiver.close()
