@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from headoffice.console.auth import BadUserInput, Who, audit
@@ -62,16 +62,16 @@ def search(s: Session, q: str) -> list[dict[str, Any]]:
         elif len(q) == 4:
             ids += s.scalars(select(MemberSearchRow.member_id)
                              .where(MemberSearchRow.mobile_last4 == q)
-                             .order_by(MemberSearchRow.member_id).limit(SEARCH_LIMIT)).all()
+                             .limit(SEARCH_LIMIT)).all()
     else:
-        like = _prefix(q.lower())
-        if re.fullmatch(r"[a-z]+", q.lower()):
-            cond = or_(MemberSearchRow.pinyin.like(like, escape="\\"),
-                       MemberSearchRow.initials.like(like, escape="\\"))
-        else:
-            cond = MemberSearchRow.name.like(_prefix(q), escape="\\")
-        ids += s.scalars(select(MemberSearchRow.member_id).where(cond)
-                         .order_by(MemberSearchRow.member_id).limit(SEARCH_LIMIT)).all()
+        # No ORDER BY: a common surname matches tens of thousands of members and sorting them
+        # is the whole cost; each lookup walks its prefix index and stops at the limit.
+        col_sets = ([MemberSearchRow.pinyin, MemberSearchRow.initials]
+                    if re.fullmatch(r"[a-z]+", q.lower()) else [MemberSearchRow.name])
+        like = _prefix(q.lower() if len(col_sets) == 2 else q)
+        for col in col_sets:
+            ids += s.scalars(select(MemberSearchRow.member_id).where(col.like(like, escape="\\"))
+                             .limit(SEARCH_LIMIT)).all()
     ids = list(dict.fromkeys(ids))[:SEARCH_LIMIT]
     if not ids:
         return []
