@@ -36,6 +36,12 @@ def key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """The "not a database / wrong key" errors of both drivers (sqlcipher3's do not derive
+    from sqlite3's)."""
+    return (sqlite3.DatabaseError, sqlcipher_module().DatabaseError)
+
+
 def sqlcipher_module() -> Any:
     import sqlcipher3.dbapi2 as dbapi
     return dbapi

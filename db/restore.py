@@ -11,12 +11,12 @@ extend `_copy_in`.
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from db.cipher import connect_raw, ensure_encrypted, is_plain_sqlite, store_key
+from db.cipher import (connect_raw, database_errors, ensure_encrypted, is_plain_sqlite,
+                       store_key)
 from db.engine import create_sqlite_engine
 from db.migrate import upgrade
 from db.store import DB_FILE
@@ -47,7 +47,7 @@ def _check_backup(source: Path, key: bytes | None) -> None:
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         raise RestoreError(f"{source} is not a till database, or was made on another till "
                            f"with another key ({exc})") from None
     if ok != "ok":

@@ -91,3 +91,28 @@ def test_an_encrypted_store_without_its_key_is_refused_with_a_clear_error(stocke
     with pytest.raises(StoreKeyMissing):
         open_store(elsewhere, UuidV7Source())
     assert open_secret_store(elsewhere).get(DB_KEY) is None   # no key was invented for it
+
+
+def test_a_backup_restores_on_its_own_till_and_one_from_another_till_is_refused(
+        stocked, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from db.restore import RestoreError, restore_database
+    from tests.store_support import make_shop
+    own = tmp_path / "own.sqlite3"
+    backup(stocked.data_dir, own)
+    other = make_shop(tmp_path / "other-till")
+    foreign = tmp_path / "foreign.sqlite3"
+    backup(other.data_dir, foreign)
+    other.uow.engine.dispose()
+    stocked.uow.engine.dispose()
+    before = (stocked.data_dir / DB_FILE).read_bytes()
+    with pytest.raises(RestoreError) as caught:
+        restore_database(stocked.data_dir, foreign, UuidV7Source(), datetime(2026, 11, 28, 13))
+    assert "another till" in str(caught.value)
+    assert (stocked.data_dir / DB_FILE).read_bytes() == before       # nothing was changed
+    restored = restore_database(stocked.data_dir, own, UuidV7Source(), datetime(2026, 11, 28, 13))
+    assert restored.epoch >= 1
+    db = store_db(stocked.data_dir / DB_FILE)
+    assert db.execute("SELECT count(*) FROM members").fetchone()[0] > 0
+    assert not is_plain_sqlite(stocked.data_dir / DB_FILE)
