@@ -165,6 +165,10 @@ class _Sales:
         self.st.receipt_seq += 1
         return f"{till_code}-{day:%y%m%d}-{self.st.receipt_seq:06d}"
 
+    def next_document_no(self, till_code: str, day: date, series: str) -> str:
+        self.st.receipt_seq += 1
+        return f"{till_code}-{series}{day:%y%m%d}-{self.st.receipt_seq:06d}"
+
 
 class _Rules:
     def __init__(self, st: _State) -> None:
