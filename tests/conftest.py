@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import browser  # noqa: F401 - one Playwright browser for the whole session
-from tests.log_scanner import Hit, scan
+from tests.log_scanner import LIBRARY_REQUEST_LOGGERS, Hit, scan
 from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, Shop, make_shop
 
 __all__ = ["STANDARD_GOODS", "STANDARD_MEMBERS", "Shop", "make_shop"]
@@ -27,6 +27,9 @@ class _LogGuard(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records += 1
+        if record.levelno < logging.WARNING and \
+                record.name.split(".")[0] in LIBRARY_REQUEST_LOGGERS:
+            return
         try:
             text = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string is not our finding

@@ -11,11 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Loggers of HTTP client libraries: in the test process they trace the *tests'* own requests
+# (a browser test searching the console by mobile); the till's log file keeps them at
+# WARNING (ui/main.py setup_logging), so below that they are not product log output.
+LIBRARY_REQUEST_LOGGERS = ("httpx", "httpcore", "urllib3", "hpack", "asyncio")
+
 # Mainland mobile numbers: 11 digits from 13x to 19x, not part of a longer digit run.
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
 # The member card numbers this project issues and its tests use: 88 + 10 digits (demo and
 # import), a PAN-like 13-19 digit run, and "card ... <number>" written out.
-_CARD = re.compile(r"(?<![0-9])(?:88[0-9]{10}|[0-9]{13,19})(?![0-9])")
+_CARD = re.compile(r"(?<![0-9A-Za-z])(?:88[0-9]{10}|[0-9]{13,19})(?![0-9A-Za-z])")
 _CARD_FIELD = re.compile(r"(?i)\bcard(?:[ _-]?(?:no|number|num))?\b['\"]?\s*[:=]\s*['\"]?([0-9A-Za-z]{4,40})")
 _PIN = re.compile(r"(?i)\bpin\b['\"]?\s*[:=]\s*['\"]?([0-9]{4,8})\b")
 _SMS = re.compile(r"(?i)(?:sms[ _-]?code|verification[ _-]?code|验证码|otp)['\"]?\s*[:=：]?\s*['\"]?([0-9]{4,8})\b")

@@ -65,6 +65,11 @@ def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # HTTP client libraries log every request URL at INFO/DEBUG; URLs are not ours to keep
+    # in a till's log (a query string may carry a card number or mobile), so only their
+    # warnings reach the file.
+    for name in ("httpx", "httpcore", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return path
 
 
