@@ -31,6 +31,7 @@ def test_each_kind_of_leak_is_found(line: str, kind: str) -> None:
     "pushed 500 events (acked to 1234)",
     "receipt S001-T01-20261128-0007 printed",
     "published head-office signing key a6312345678901272",      # digits inside a hex key id
+    "refused event 2236104987765436 seq 3 from till S001/T01: malformed",
 ])
 def test_ordinary_lines_pass(line: str) -> None:
     assert scan(line) == []
