@@ -1,5 +1,5 @@
-"""The reminder run (`pos-hq messages remind`): birthday greetings, low stored-value balance
-and cards about to expire, each through MessagingService (consent, 回T退订, quiet hours,
+"""The reminder run (`pos-hq messages remind`): birthday greetings, low stored-value balance,
+points about to lapse (under the rule set's expiry policy) and cards about to expire, each through MessagingService (consent, 回T退订, quiet hours,
 frequency cap, message log). Running it twice on one day sends nothing new."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from headoffice.member_site.messaging import MessagingService
-from headoffice.models import CardRow, MemberAccountRow, MemberRow, MessageLogRow
+from headoffice.models import (CardRow, MemberAccountRow, MemberRow, MessageLogRow,
+                               PointsEntryRow)
 from pos_app.domain.money import format_yuan
 from pos_app.services.reports import birthday_keys
 
@@ -19,6 +20,31 @@ def _already(s: Session, member_id: str, purpose: str, since: datetime) -> bool:
     return s.execute(select(MessageLogRow.id).where(
         MessageLogRow.member_id == member_id, MessageLogRow.purpose == purpose,
         MessageLogRow.at >= since).limit(1)).first() is not None
+
+
+def _points_expiring(ho: Any, today: date, consenting: Any, limit: int
+                     ) -> list[tuple[str, str, dict[str, str]]]:
+    """Consenting members whose spendable points lapse within the rule set's notice period
+    (points_expiry.expiring_soon, the same rule as the receipt and the member page)."""
+    from headoffice.promotions import current_rules, points_moves
+    from pos_app.domain.points_expiry import ExpiryMode, expiring_soon, expiry_policy_of
+    out: list[tuple[str, str, dict[str, str]]] = []
+    with ho.sessions() as s:
+        rules = current_rules(s)
+        policy = expiry_policy_of(rules)
+        if policy.mode is ExpiryMode.NEVER:
+            return out
+        members = s.execute(
+            select(MemberRow.id, MemberRow.mobile).where(
+                consenting, MemberRow.id.in_(select(PointsEntryRow.member_id).distinct()))
+            .order_by(MemberRow.id).limit(limit)).all()
+        for member_id, mobile in members:
+            points, first = expiring_soon(points_moves(s, member_id), policy, today,
+                                          rules.points_expiry_notice_days)
+            if points > 0 and first is not None:
+                out.append((member_id, mobile, {"points": str(points),
+                                                "date": first.isoformat()}))
+    return out
 
 
 def send_reminders(ho: Any, messaging: MessagingService, today: date,
@@ -70,5 +96,6 @@ def send_reminders(ho: Any, messaging: MessagingService, today: date,
                         .limit(limit))]
     run("birthday", birthdays)
     run("low_balance", low)
+    run("points_expiring", _points_expiring(ho, today, consenting, limit))
     run("card_expiring", expiring)
     return out

@@ -23,9 +23,11 @@ from tests.sync.sync_rig import HQ_MEMBERS
 
 REPLY_TOKEN = "replies-7f3a9c1e5b"
 TEMPLATES = {"sign_in": "SMS_310001", "card_lost": "SMS_310002", "birthday": "SMS_310003",
-             "low_balance": "SMS_310004", "card_expiring": "SMS_310005"}
+             "low_balance": "SMS_310004", "card_expiring": "SMS_310005",
+             "points_expiring": "SMS_310006"}
 PROVIDER_TEMPLATES = {"SMS_310001": ["code"], "SMS_310002": ["card"], "SMS_310003": ["name"],
-                      "SMS_310004": ["balance"], "SMS_310005": ["card", "date"]}
+                      "SMS_310004": ["balance"], "SMS_310005": ["card", "date"],
+                      "SMS_310006": ["points", "date"]}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from headoffice.member_site.messaging import LogMessageSender, MessagingService, recent_log
 from headoffice.models import MemberRow, MessageLogRow
 from tests.headoffice.member_site.member_rig import MemberHq
-from tests.sync.sync_rig import LI_NA, ZHANG_WEI
+from tests.sync.sync_rig import LI_NA, WANG_FANG, ZHANG_WEI
 
 pytestmark = [pytest.mark.postgres, pytest.mark.integration]
 
@@ -140,3 +140,38 @@ def test_the_daily_reminder_run_sends_each_reminder_once(member_hq: MemberHq):
                    ("13800003333", "SMS_310005")}
     [low] = member_hq.sms.messages_to("13800001111")
     assert low.params == {"balance": "20.00"}
+
+
+def test_the_reminder_run_tells_consenting_members_of_points_about_to_lapse(
+        member_hq: MemberHq):
+    import json
+    from datetime import date
+
+    from headoffice.member_site.reminders import send_reminders
+    from pos_app.domain.rules import default_rule_set
+    ho = member_hq.ho
+    rules = default_rule_set(2).with_changes(points_expiry="months", points_expiry_months=12)
+    ho.put_document("rule_sets", "2", {"effective_from": "2026-01-01T00:00:00",
+                                       "rules": json.loads(rules.to_json())})
+    # A year before the points lapse: nothing to say.
+    ho.clock.at = DAYTIME
+    assert "points_expiring" not in send_reminders(ho, member_hq.site.messaging,
+                                                   date(2026, 11, 28))
+    # Within the 30-day notice (both lapse on 2027-11-28): 李娜 (consenting) hears of it,
+    # 王芳 (who declined) does not; 张伟 has no points.
+    ho.clock.at = datetime(2027, 11, 10, 4, 0)
+    with ho.sessions() as s, s.begin():
+        s.get(MemberRow, WANG_FANG).consent_messages = False
+    [soon] = member_hq.site.overview(LI_NA)["points"]["expiring"]
+    assert member_hq.site.overview(WANG_FANG)["points"]["expiring"]
+    first = send_reminders(ho, member_hq.site.messaging, date(2027, 11, 10))
+    assert first["points_expiring"] == {"sent": 1}
+    [msg] = [m for m in member_hq.sms.delivered if m.template_code == "SMS_310006"]
+    assert (msg.phone, msg.params) == ("13800002222", {"points": "990", "date": "2027-11-28"})
+    assert (soon["points"], soon["on"]) == (990, "2027-11-28")    # what the member page says
+    again = send_reminders(ho, member_hq.site.messaging, date(2027, 11, 10))
+    assert again["points_expiring"] == {"already": 1}
+    with ho.sessions() as s:
+        rows = [x for x in recent_log(s) if x["purpose"] == "points_expiring"]
+    assert [(x["member_id"], x["status"], x["mobile"]) for x in rows] == [
+        (LI_NA, "sent", "138****2222")]
