@@ -80,6 +80,13 @@ def machine(hq: HeadOffice, tills: list[TillRig], done: Counter
             self.others: list[str] = []                   # members who joined by a receipt
             self.closed = False
             self.sync_all()
+            # Every sequence starts from a member sale partly returned, so each example
+            # exercises a return whatever the random steps turn out to be.
+            self.sell(0, [("REG100", 2)], 0, False, True)
+            if self.sales:
+                t = self.till(0)
+                self.attempt(lambda: t.shop.services.returns.return_items(
+                    self.sales[-1][1], {1: 1}, t.cashier, t.shop.manager), "returned")
 
         # -- helpers -------------------------------------------------------------------------
         def sync_all(self) -> None:
