@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -35,6 +35,7 @@ from headoffice.models import (
     TillRow,
 )
 from pos_app.domain.rules import default_rule_set
+from pos_app.sync.events import hlc_pack
 from tests.headoffice.console.conftest import login, shoot, sign_in
 from tests.headoffice.hq_rig import enrol_till, sale_event
 from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, WANG_FANG, ZHANG_WEI
@@ -210,7 +211,8 @@ def test_member_search_by_card_mobile_last4_name_and_pinyin(server: Any, hq: Any
     key = enrol_till(hq, server.url)
     _push(server, key, [{"id": "e1", "device_seq": 1, "kind": "member.updated",
                          "payload": {"member_id": ZHANG_WEI, "fields": {"name": "赵伟"},
-                                     "hlc": "999999999999999:000000"}}])
+                                     "hlc": hlc_pack(int(datetime(2026, 11, 28, 4, 1, tzinfo=UTC)
+                                                         .timestamp() * 1000), 0)}}])
     assert found("zhaowei") == [ZHANG_WEI]
 
 
