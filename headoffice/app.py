@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from headoffice.errors import BadCursor, Busy, NotEnrolled, UnknownStream
 from headoffice.feeds import MAX_PAGE
@@ -27,6 +28,7 @@ from headoffice.service import (
     HeadOffice,
     PushedEvent,
     TillIdentity,
+    transient,
 )
 from headoffice.validate import MAX_AMOUNT, Invalid
 from pos_app.sync.events import STREAMS
@@ -199,7 +201,9 @@ class BodyGuard:
             except NotEnrolled:
                 await _plain(401, "unknown or revoked key")(scope, receive, send)
                 return
-            except Busy:
+            except (Busy, DBAPIError) as exc:
+                if isinstance(exc, DBAPIError) and not transient(exc):
+                    raise
                 await _plain(503, "head office busy, retry later",
                              {"Retry-After": str(RETRY_AFTER_S)})(scope, receive, send)
                 return
@@ -290,6 +294,15 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
     @app.exception_handler(Busy)
     def _busy(_r: Request, exc: Busy) -> JSONResponse:
         return _plain(503, "head office busy, retry later", {"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.exception_handler(DBAPIError)
+    def _database(_r: Request, exc: DBAPIError) -> JSONResponse:
+        # A dropped connection or a timeout outside a retried transaction (a read): the
+        # caller tries again later; anything else is a real server error.
+        if transient(exc):
+            return _plain(503, "head office busy, retry later",
+                          {"Retry-After": str(RETRY_AFTER_S)})
+        return _plain(500, "internal error")
 
     @app.exception_handler(UnknownStream)
     def _unknown_stream(_r: Request, exc: UnknownStream) -> JSONResponse:

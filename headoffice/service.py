@@ -282,11 +282,18 @@ class HeadOffice:
     def authenticate(self, api_key: str | None) -> TillIdentity:
         if not api_key or len(api_key) > 200:
             raise NotEnrolled()
-        with self.sessions() as s:
-            row = s.execute(select(TillRow.id, TillRow.shop_id, ShopRow.code, TillRow.code)
-                            .join(ShopRow, ShopRow.id == TillRow.shop_id)
-                            .where(TillRow.key_hash == _sha(api_key),
-                                   TillRow.revoked_at.is_(None))).first()
+        for attempt in range(2):         # once more on a connection the server just dropped
+            try:
+                with self.sessions() as s:
+                    row = s.execute(
+                        select(TillRow.id, TillRow.shop_id, ShopRow.code, TillRow.code)
+                        .join(ShopRow, ShopRow.id == TillRow.shop_id)
+                        .where(TillRow.key_hash == _sha(api_key),
+                               TillRow.revoked_at.is_(None))).first()
+                break
+            except DBAPIError as exc:
+                if attempt or not transient(exc):
+                    raise
         if row is None:
             raise NotEnrolled()
         return TillIdentity(row[0], row[1], row[2], row[3])

@@ -160,6 +160,34 @@ def test_a_lock_timeout_on_an_online_authorisation_never_loses_the_stored_value_
     assert hq.flags("bad_event") == []
 
 
+def test_connections_terminated_by_the_database_answer_retry_later_never_a_server_error(
+        pg_url: str, pg_admin_dsn: str):
+    # No pre-ping: a pooled connection the server killed fails in the middle of a request,
+    # as it does when the kill lands between the ping and the query.
+    from sqlalchemy import create_engine
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"),
+                           pool_size=4)
+    hq = HeadOffice(engine, HqClock(), UuidV7Source())
+    live = LiveServer(hq).start()
+    hq.import_members(HQ_MEMBERS)
+    key = hq_enrol(hq, live.url)
+    statuses = []
+    for round_no in range(4):
+        with psycopg.connect(pg_admin_dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = %s AND pid <> pg_backend_pid()",
+                          (pg_url.rpartition("/")[2],))
+        for path, params in (("/v1/whoami", None), ("/v1/sync/pull", {"stream": "members"})):
+            statuses.append(httpx.get(f"{live.url}{path}", params=params, timeout=30,
+                                      headers={"X-Api-Key": key}).status_code)
+        r = httpx.post(f"{live.url}/v1/sync/push", headers={"X-Api-Key": key}, timeout=30,
+                       json={"events": [sale_event(round_no + 1)]})
+        statuses.append(r.status_code)
+    live.stop()
+    engine.dispose()
+    assert set(statuses) <= {200, 503} and 200 in statuses, statuses
+
+
 # -- 3. revoke and enrol again -----------------------------------------------------------------
 
 def test_a_revoked_till_enrolled_again_sends_its_whole_backlog_under_the_same_till(
