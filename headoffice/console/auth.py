@@ -30,7 +30,7 @@ ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"*"}),
     "membership": frozenset({"dashboard", "members", "members.write", "rules", "rules.write",
                              "catalog", "promotions", "promotions.write", "privacy",
-                             "privacy.write"}),
+                             "privacy.write", "messages"}),
     "finance": frozenset({"dashboard", "money", "money.write", "reports", "worklist",
                           "worklist.write", "members"}),
     "shop_manager": frozenset({"dashboard", "reports", "shops"}),

@@ -237,11 +237,14 @@ class MessagingService:
         return len(members)
 
 
-def recent_log(s: Session, limit: int = 200, member_id: str | None = None) -> list[dict]:
+def recent_log(s: Session, limit: int = 200, member_id: str | None = None,
+               purpose: str | None = None) -> list[dict]:
     """The message log, newest first, for the console."""
     q = select(MessageLogRow).order_by(MessageLogRow.id.desc()).limit(limit)
     if member_id:
         q = q.where(MessageLogRow.member_id == member_id)
+    if purpose:
+        q = q.where(MessageLogRow.purpose == purpose)
     return [{"id": r.id, "member_id": r.member_id, "mobile": r.mobile_masked,
              "purpose": r.purpose, "template": r.template, "status": r.status,
              "reason": r.reason, "provider": r.provider, "provider_id": r.provider_id,

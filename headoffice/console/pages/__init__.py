@@ -11,5 +11,6 @@ PAGES = [
     "shops",
     "money",
     "reports",
+    "messages",
     "audit",
 ]
