@@ -67,7 +67,19 @@ case "$MODE" in
   test)
     export QT_QPA_PLATFORM=offscreen
     .venv/bin/lint-imports
-    exec .venv/bin/python -m pytest "$@"
+    # Known defect (see README, Tests): on a loaded machine the Qt test process has, rarely,
+    # died from a segmentation fault inside Qt's event processing between two GUI tests. A
+    # crash is not a test result, so a run killed by a signal is started once more and says
+    # so loudly; a run that merely has failing tests is never repeated.
+    set +e
+    .venv/bin/python -m pytest "$@"
+    rc=$?
+    if [ "$rc" -gt 128 ]; then
+      echo "WARNING: the test process was killed by signal $((rc - 128)); running the suite once more" >&2
+      .venv/bin/python -m pytest "$@"
+      rc=$?
+    fi
+    exit "$rc"
     ;;
   *)
     echo "usage: scripts/bootstrap.sh run|test" >&2; exit 2;;
