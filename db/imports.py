@@ -91,7 +91,9 @@ class SqlImports:
                 problems.append((r.line, f"mobile belongs to another member ({mask_name(other.name)})"))
         return problems
 
-    def apply_members(self, rows: list[MemberImportRow], at: datetime) -> tuple[int, int]:
+    def apply_members(self, rows: list[MemberImportRow], at: datetime,
+                      created_ids: list[tuple[str, MemberImportRow]] | None = None
+                      ) -> tuple[int, int]:
         created = skipped = 0
         till = self._s.scalar(select(TillRow).limit(1))
         shop_id = till.shop_id if till else None
@@ -117,6 +119,8 @@ class SqlImports:
             if r.balance_fen:
                 self._members.add_stored_value(member_id, "opening", r.balance_fen, 0, at,
                                                note="import")
+            if created_ids is not None:
+                created_ids.append((member_id, r))
             created += 1
         self._s.flush()
         return created, skipped

@@ -222,8 +222,14 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
         _ensure_card(session, b, card, member_id)
         changed["cards"].add(str(card["card_no"]))
         changed["card_status"].add(str(card["card_no"]))
+    # A referral's points, or an imported member's opening entries (`pos import members`,
+    # `pos init --demo`): booked as the till booked them. Replays never reach here (the
+    # inbox answers them), so each entry is booked once.
     for e in ledger_effects(kind, payload):
-        lg.points(b, e.member_id, e.kind, e.first, e.second)
+        if e.ledger == "stored_value":
+            lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
+        else:
+            lg.points(b, e.member_id, e.kind, e.first, e.second)
         changed["balances"].add(e.member_id)
     book_sale_coupons(session, b, payload, member_id)   # a welcome coupon, if any
     return {"status": "applied", "member_id": member_id}
@@ -234,8 +240,12 @@ def _ensure_card(session: Session, b: Booking, card: dict[str, Any], member_id: 
     row = session.get(CardRow, card_no)
     if row is None:
         expires = card.get("expires_on")
+        # An imported card may come in lost or blocked (the old system's status).
+        status = str(card.get("status") or CardStatus.ACTIVE.value)
+        if status not in {s.value for s in CardStatus}:
+            raise ValueError(f"unknown card status {status!r}")
         row = CardRow(card_no=card_no, member_id=member_id,
-                      kind=str(card.get("kind") or "magstripe")[:10], status="active",
+                      kind=str(card.get("kind") or "magstripe")[:10], status=status,
                       status_version=1, generation=int(card.get("generation") or 1),
                       expires_on=date.fromisoformat(expires) if expires else None,
                       status_at=b.at, status_shop_id=b.shop_id, replaced_by=None,

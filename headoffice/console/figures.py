@@ -62,7 +62,8 @@ def note(session: Session, b: Any, kind: str, payload: dict[str, Any],
         c["sv_topup_paid_fen"] += int(payload.get("paid_fen", 0))
         c["sv_topup_bonus_fen"] += int(payload.get("bonus_fen", 0))
     elif kind == "member.registered":
-        c["new_members"] += 1
+        if payload.get("source") != "import":   # members brought over are not new members
+            c["new_members"] += 1
         ref = payload.get("referral") or {}
         c["points_issued"] += int(ref.get("points", 0) or 0) if ref.get("referrer_id") else 0
 

@@ -345,8 +345,11 @@ class Imports(Protocol):
     def apply_products(self, rows: list[ProductImportRow], at: datetime) -> tuple[int, int]:
         """Insert or update by SKU; returns (created, updated)."""
         ...
-    def apply_members(self, rows: list[MemberImportRow], at: datetime) -> tuple[int, int]:
-        """Create members with cards and opening-balance entries; existing cards are skipped."""
+    def apply_members(self, rows: list[MemberImportRow], at: datetime,
+                      created_ids: list[tuple[str, MemberImportRow]] | None = None
+                      ) -> tuple[int, int]:
+        """Create members with cards and opening-balance entries; existing cards are skipped.
+        Each member created is appended to `created_ids` (id, row) when it is given."""
         ...
     def conflicts(self, rows: list[MemberImportRow]) -> list[tuple[int, str]]:
         """Rows whose mobile belongs to another member already in the store."""

@@ -5,9 +5,12 @@ import csv
 import hashlib
 import io
 from datetime import date
+from typing import Any
 
 from pos_app.domain.birthday import Birthday
 from pos_app.domain.errors import ImportRejected, InvalidAmount, ValidationFailed
+from pos_app.domain.ledger import Entry, EntryKind, entries_payload, money
+from pos_app.domain.ledger import points as points_entry
 from pos_app.domain.member import normalise_mobile
 from pos_app.domain.money import parse_rate, parse_yuan
 from pos_app.ports.clock import Clock
@@ -194,6 +197,31 @@ def _int(text: str, field: str, reasons: list[str]) -> int:
     return value
 
 
+def opening_entries(row: MemberImportRow) -> list[Entry]:
+    """The opening-balance entries an imported member's row books (points, stored value)."""
+    out = []
+    if row.points or row.accumulated_points:
+        out.append(points_entry(EntryKind.OPENING, row.points, row.accumulated_points, "import"))
+    if row.balance_fen:
+        out.append(money(EntryKind.OPENING, row.balance_fen, 0, "import"))
+    return out
+
+
+def imported_member_payload(member_id: str, row: MemberImportRow) -> dict[str, Any]:
+    """The outbox event for one imported member: the profile, the card and the opening
+    entries the till booked (payload v2), so head office holds the same member and balances
+    and the first sync overwrites nothing. A till imported before enrolment sends these at its
+    first sync (the outbox is numbered from the start)."""
+    return {
+        "member": {"id": member_id, "name": row.name, "mobile": row.mobile, "gender": "",
+                   "birthday": row.birthday, "birthday_calendar": row.birthday_calendar,
+                   "consent_messages": False, "tier_code": row.tier, "referrer_id": None},
+        "card": {"card_no": row.card_no, "kind": row.card_kind, "uid": None,
+                 "expires_on": row.card_expiry, "generation": 1, "status": row.card_status},
+        "referral": None, "source": "import",
+        **entries_payload(member_id, opening_entries(row))}
+
+
 class ImportService:
     """Applies a validated file in one transaction; the same file twice changes nothing."""
 
@@ -224,7 +252,11 @@ class ImportService:
                 conflicts = uow.imports.conflicts(rows)  # type: ignore[arg-type]
                 if conflicts:
                     raise ImportRejected(conflicts)
-                result = uow.imports.apply_members(rows, now)  # type: ignore[arg-type]
+                created: list[tuple[str, MemberImportRow]] = []
+                result = uow.imports.apply_members(rows, now, created)  # type: ignore[arg-type]
+                for member_id, row in created:
+                    uow.outbox.append("member.registered", imported_member_payload(member_id, row),
+                                      now)
             uow.imports.mark(sha, kind, len(rows), now)
             uow.audit.record(now, actor.id if actor else None, f"import_{kind}", sha[:16],
                              {"rows": len(rows), "created": result[0], "updated": result[1]})
