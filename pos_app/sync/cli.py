@@ -13,7 +13,7 @@ from typing import Any
 
 from pos_app.ports.clock import Clock, SystemClock
 from pos_app.sync.engine import SyncEngine, sync_status
-from pos_app.sync.ports import NotEnrolledError, SyncError
+from pos_app.sync.ports import NotEnrolledError, SyncError, TillCodeMismatch
 
 log = logging.getLogger("pos.sync")
 
@@ -62,12 +62,75 @@ def enrol_till(data_dir: Path, url: str, code: str, transport: Any = None) -> di
     from pos_app.sync.http_client import enrol
 
     reply = enrol(url, code, transport=transport)
-    settings = with_section(load_settings(data_dir), "sync", headoffice_url=url,
-                            api_key=reply["api_key"])
+    settings = load_settings(data_dir)
+    shop_code, till_code = str(reply["shop_code"]), str(reply["till_code"])
+    local = _site_codes(data_dir) or (settings.shop.shop_code, settings.shop.till_code)
+    if {local, (settings.shop.shop_code, settings.shop.till_code)} != {(shop_code, till_code)}:
+        # Head office issued the code for another till: its receipt numbers would carry a
+        # code head office books under another till. A till that has not sold yet takes
+        # the assigned codes over; one that has is refused (before its key is kept).
+        _take_over_codes(data_dir, shop_code, till_code)
+        settings = with_section(settings, "shop", shop_code=shop_code, till_code=till_code)
+        if local != (shop_code, till_code):
+            reply = {**reply, "taken_over_from": "/".join(local)}
+    settings = with_section(settings, "sync", headoffice_url=url, api_key=reply["api_key"])
     save_settings(data_dir, settings)
     _enter_epoch(data_dir, int(reply.get("epoch") or 1))
     certify_till(data_dir, transport=transport)
     return reply
+
+
+def _open_till_db(data_dir: Path) -> Any:
+    from db.engine import create_sqlite_engine
+    from db.migrate import upgrade
+    from db.store import DB_FILE, ensure_encrypted
+
+    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
+    upgrade(engine)
+    return engine
+
+
+def _site_codes(data_dir: Path) -> tuple[str, str] | None:
+    """(shop code, till code) of the till's database, None before `pos init`."""
+    from sqlalchemy import select
+
+    from db.models import ShopRow, TillRow
+
+    engine = _open_till_db(data_dir)
+    try:
+        with engine.connect() as c:
+            row = c.execute(select(ShopRow.code, TillRow.code).join(
+                TillRow, TillRow.shop_id == ShopRow.id).order_by(TillRow.code).limit(1)).first()
+        return (str(row[0]), str(row[1])) if row else None
+    finally:
+        engine.dispose()
+
+
+def _take_over_codes(data_dir: Path, shop_code: str, till_code: str) -> None:
+    """Give the till's database the shop and till codes head office assigned, or raise
+    TillCodeMismatch if the till has sold or numbered documents under its own code."""
+    from sqlalchemy import func, select, update
+
+    from db.models import DocumentSeriesRow, SaleRow, ShopRow, TillRow
+
+    engine = _open_till_db(data_dir)
+    try:
+        with engine.begin() as c:
+            row = c.execute(select(ShopRow.id, ShopRow.code, TillRow.id, TillRow.code).join(
+                TillRow, TillRow.shop_id == ShopRow.id).order_by(TillRow.code).limit(1)).first()
+            if row is None:
+                return          # not initialised yet: `pos init` reads the settings file
+            used = c.scalar(select(func.count()).select_from(SaleRow)) or \
+                c.scalar(select(func.count()).select_from(DocumentSeriesRow))
+            if (row[1], row[3]) != (shop_code, till_code):
+                if used:
+                    raise TillCodeMismatch(f"{shop_code}/{till_code}", f"{row[1]}/{row[3]}")
+                c.execute(update(ShopRow).where(ShopRow.id == row[0]).values(code=shop_code))
+                c.execute(update(TillRow).where(TillRow.id == row[2]).values(code=till_code))
+                log.info("till takes over the codes head office assigned: %s/%s",
+                         shop_code, till_code)
+    finally:
+        engine.dispose()
 
 
 def certify_till(data_dir: Path, transport: Any = None) -> str:
@@ -134,10 +197,21 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print("error: head office refused the enrolment code (unknown, used or expired)",
                   file=sys.stderr)
             return 2
+        except TillCodeMismatch as exc:
+            print(f"error: head office issued this code for till {exc.assigned}, but this "
+                  f"till is {exc.local} and has sold under that code already; nothing was "
+                  f"changed. Ask head office for a code for {exc.local} "
+                  f"(pos-hq till add {exc.local.replace('/', ' ')}) and enrol with it",
+                  file=sys.stderr)
+            return 2
         except SyncError as exc:
             print(f"error: head office not reachable: {exc}", file=sys.stderr)
             return 3
         print(f"enrolled as {reply['shop_code']}/{reply['till_code']}")
+        if reply.get("taken_over_from"):
+            print(f"this till was {reply['taken_over_from']} and has sold nothing yet: it "
+                  f"takes over the code head office assigned, "
+                  f"{reply['shop_code']}/{reply['till_code']}")
         if not args.once:
             return 0
     try:

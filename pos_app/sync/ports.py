@@ -22,6 +22,16 @@ class NotEnrolledError(SyncError):
     """Head office does not know this till's key (never enrolled, or revoked)."""
 
 
+class TillCodeMismatch(SyncError):
+    """An enrolment code head office issued for another shop/till code than this till's, on
+    a till that has sold already (its receipt numbers carry its own code)."""
+
+    def __init__(self, assigned: str, local: str) -> None:
+        super().__init__(f"code issued for {assigned}, this till is {local}")
+        self.assigned = assigned
+        self.local = local
+
+
 class SyncRejected(SyncError):
     """Head office refused a request as malformed; retrying unchanged will not help."""
 
