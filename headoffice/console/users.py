@@ -13,8 +13,18 @@ def add_user_cli(ho: Any, args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
+        no_terminal = ("error: no terminal to ask the password on; pass it on standard input: "
+                       "echo \"$PASSWORD\" | pos-hq user add NAME --role ROLE --password-stdin")
+        if not sys.stdin.isatty():
+            print(no_terminal, file=sys.stderr)
+            return 2
+        try:
+            password = getpass.getpass("password: ")
+            again = getpass.getpass("again: ")
+        except EOFError:
+            print(no_terminal, file=sys.stderr)
+            return 2
+        if again != password:
             print("the two passwords differ", file=sys.stderr)
             return 2
     secret = None
