@@ -406,10 +406,13 @@ class CardService:
             rules = uow.rules.current(now)
             generation = max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
             # A replacement gets the validity a new card gets, or the old one's if later.
-            expires = old.expires_on
-            if rules.card_validity_days:
+            # Without a card_validity_days a new card is perpetual (长期有效), so the
+            # replacement is too, whatever the old card's expiry was; a perpetual old card
+            # is later than any date, so its replacement stays perpetual.
+            expires = None
+            if rules.card_validity_days and old.expires_on is not None:
                 fresh = now.date() + timedelta(days=rules.card_validity_days)
-                expires = fresh if expires is None or fresh > expires else expires
+                expires = max(fresh, old.expires_on)
             new = CardState(new_no, binding.kind, CardStatus.ACTIVE, old.member_id, generation,
                             expires, uid=binding.uid.upper() if binding.uid else None)
             uow.members.add_card(new, now)

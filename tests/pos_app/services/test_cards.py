@@ -224,6 +224,19 @@ def test_birthday_gift_once_a_year_on_the_birthday(stocked):
     assert not stocked.services.checkout.new_session().attach_card("500077").badges.birthday
 
 
+def test_replacing_an_expired_card_without_a_validity_rule_gives_a_perpetual_card(stocked):
+    """No card_validity_days: a new card is perpetual (长期有效), so a replacement is too,
+    never one that carries over the old card's past expiry."""
+    with stocked.uow() as uow:
+        assert uow.members.find_card("100005").expires_on is not None
+    slip = stocked.services.cards.replace(
+        stocked.manager, "100005", CardBinding("500105"),
+        IdentityCheck("13800005555", manager_confirmed=True))      # expired 2025-12-31
+    assert slip.expires_on is None
+    assert stocked.services.checkout.member_by_card("500105").card.expires_on is None
+    stocked.services.checkout.new_session().attach_card("500105")   # usable today
+
+
 def test_card_replacement_and_annual_fees_are_sales_in_the_same_transaction(stocked):
     from pos_app.domain.errors import ShiftNotOpen
     from pos_app.domain.rules import default_rule_set
