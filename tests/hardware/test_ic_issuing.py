@@ -238,7 +238,7 @@ def test_a_pcscd_restart_during_a_tap_asks_for_another_tap_and_the_card_stays_us
     assert caught.value.untouched and open_intents(stocked) == []
     pcsc.start()
     assert card.connected.wait(10)                           # still lying on the reader
-    from conftest import wait_reader_state
+    from tests.hardware.conftest import wait_reader_state
     wait_reader_state(pcsc.reader(0), present=True)
     assert service.member_for_tap(tap_of(pcsc, UID4), reader).card.card_no == "660001"
     assert card.reconnects >= 1
