@@ -269,7 +269,7 @@ def test_a_card_left_on_the_reader_reconnects_when_vpcd_comes_back() -> None:
         conn.sendall(struct.pack("!H", 5) + bytes.fromhex("FFCA000000"))
         (length,) = struct.unpack("!H", conn.recv(2))
         assert conn.recv(length) == UID + OK
-        assert card.reconnects == 1
+        assert card.reconnects >= 1         # a retry may land while the old listener is closing
         conn.close()
         second.close()
     finally:
