@@ -223,24 +223,37 @@ class SqlPromotions:
 
     def add_package_sale(self, sale_id: str, package: TopUpPackage, member_id: str,
                          coupons: list[str], tier_before: str, tender: str,
-                         at: datetime) -> None:
+                         at: datetime, passes: list[str] | None = None) -> None:
         from db.models import PackageSaleRow
+        # The body is the package as sold, with the passes it gave (their ids).
+        body = {**package_to_dict(package), "pass_ids": list(passes or ())}
         self.s.add(PackageSaleRow(id=sale_id, package_id=package.id,
                                   package_version=package.version, member_id=member_id,
-                                  body=json.dumps(package_to_dict(package), ensure_ascii=False),
+                                  body=json.dumps(body, ensure_ascii=False),
                                   coupons=" ".join(coupons), tier_before=tier_before,
                                   tender=tender, sold_at=at))
         self.s.flush()
 
     def package_sale(self, sale_id: str) -> tuple[TopUpPackage, str, list[str], str, str,
-                                                  datetime | None] | None:
-        """(package, member id, coupon codes, tier before, tender, refunded at)."""
+                                                  datetime | None, list[str]] | None:
+        """(package, member id, coupon codes, tier before, tender, refunded at, pass ids)."""
         from db.models import PackageSaleRow
         row = self.s.get(PackageSaleRow, sale_id)
         if row is None:
             return None
-        return (package_from_dict(json.loads(row.body)), row.member_id, row.coupons.split(),
-                row.tier_before, row.tender, row.refunded_at)
+        body = json.loads(row.body)
+        return (package_from_dict(body), row.member_id, row.coupons.split(),
+                row.tier_before, row.tender, row.refunded_at,
+                [str(x) for x in body.get("pass_ids", ())])
+
+    def package_sales_of(self, member_id: str) -> list[tuple[str, TopUpPackage, datetime,
+                                                             datetime | None]]:
+        from db.models import PackageSaleRow
+        rows = self.s.scalars(select(PackageSaleRow).where(
+            PackageSaleRow.member_id == member_id).order_by(PackageSaleRow.sold_at.desc(),
+                                                            PackageSaleRow.id.desc()))
+        return [(r.id, package_from_dict(json.loads(r.body)), r.sold_at, r.refunded_at)
+                for r in rows]
 
     def mark_package_refunded(self, sale_id: str, at: datetime) -> None:
         from db.models import PackageSaleRow

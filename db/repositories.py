@@ -444,7 +444,7 @@ class SqlMembers:
             raise NotFound("pass", pass_id)
         return self._pass(row)
 
-    def add_pass(self, member_id: str, product: Product, sale_id: str, uses: int,
+    def add_pass(self, member_id: str, product: Product, sale_id: str | None, uses: int,
                  price_fen: int, expires_on: date | None, at: datetime) -> str:
         pass_id = self._ids.new_id()
         self._s.add(PassRow(id=pass_id, member_id=member_id, product_id=product.id,

@@ -1,14 +1,22 @@
 """Selling and refunding top-up packages (储值套餐) at the till: one transaction each, every
-part on its own ledger (stored value, points, coupons, tier), in one outbox event."""
+part on its own ledger (stored value, points, coupons, a count pass, tier), in one outbox
+event."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pos_app.domain.coupons import CouponEntry, CouponEntryKind, CouponStatus, issue_coupon
 from pos_app.domain.errors import ShiftNotOpen, UnknownCard, ValidationFailed
 from pos_app.domain.ledger import Balances, Entry, LedgerName, entries_payload
-from pos_app.domain.packages import TopUpPackage, package_entries, package_refund
+from pos_app.domain.packages import (
+    PackageNotRefundable,
+    PackagePart,
+    PassUse,
+    TopUpPackage,
+    package_entries,
+    package_refund,
+)
 from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import UnitOfWork, UnitOfWorkFactory
@@ -26,6 +34,8 @@ class PackageSold:
     coupons: tuple[str, ...]
     upgraded_to: str | None
     at: datetime
+    pass_id: str | None = None
+    receipt_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,11 @@ class PackageRefunded:
     cash_fen: int
     kept_fen: int
     coupons_revoked: tuple[str, ...]
+    coupons_used_fen: int = 0
+    bonus_spent_fen: int = 0
+    pass_used_fen: int = 0
+    pass_uses_revoked: int = 0
+    receipt_no: str = ""
 
 
 def _book(uow: UnitOfWork, member_id: str, entries: tuple[Entry, ...], at: datetime,
@@ -92,6 +107,13 @@ class PackageService:
                     raise ValidationFailed("package", f"coupon template {template_id} is not "
                                                       "on this till yet: sync first")
                 templates += [t] * n
+            # ...and so must the pass product it gives.
+            pass_product = None
+            if package.pass_sku:
+                pass_product = uow.catalog.find_by_code(package.pass_sku)
+                if pass_product is None or not pass_product.pass_uses:
+                    raise ValidationFailed("package", f"pass product {package.pass_sku} is not "
+                                                      "on this till yet: sync first")
             sale_id = self._ids.new_id()
             _book(uow, account.id, entries, now, tender.value, shift.id if shift else None,
                   actor)
@@ -100,9 +122,21 @@ class PackageService:
                 c = issue_coupon(t, self._ids.new_id(), account.id, now, f"package:{package.id}")
                 uow.promotions.add_coupon(c)
                 issued.append(c)
+            pass_id = None
+            passes: list[dict[str, object]] = []
+            if pass_product is not None and pass_product.pass_uses:
+                expires = (now.date() + timedelta(days=pass_product.pass_valid_days)
+                           if pass_product.pass_valid_days else None)
+                pass_id = uow.members.add_pass(account.id, pass_product, None,
+                                               pass_product.pass_uses, package.pass_value_fen,
+                                               expires, now)
+                passes.append({"id": pass_id, "sku": pass_product.sku,
+                               "name": pass_product.name, "uses": pass_product.pass_uses,
+                               "expires_on": expires.isoformat() if expires else None})
             uow.promotions.add_package_sale(sale_id, package, account.id,
                                             [c.code for c in issued], account.tier_code,
-                                            tender.value, now)
+                                            tender.value, now,
+                                            [pass_id] if pass_id else [])
             money_in = [e for e in entries if e.ledger is LedgerName.STORED_VALUE]
             receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
             uow.audit.record(now, actor.id, "package_sold", card_no,
@@ -114,13 +148,14 @@ class PackageService:
                 "bonus_fen": sum(e.second for e in money_in), "tender": tender.value,
                 "reference": reference, "receipt_no": receipt_no,
                 "shift_id": shift.id if shift else None,
-                "package": {"id": package.id, "version": package.version, "sale_id": sale_id},
+                "package": {"id": package.id, "version": package.version, "sale_id": sale_id,
+                            "passes": passes},
                 **coupon_payload(CouponBooking((), tuple(issued))),
                 **entries_payload(account.id, entries)}, now)
             uow.commit()
         upgraded = next((e.tier for e in entries if e.ledger is LedgerName.TIER), None)
         return PackageSold(sale_id, package, account.id, tuple(c.code for c in issued),
-                           upgraded, now)
+                           upgraded, now, pass_id, receipt_no)
 
     def refund(self, actor: User, sale_id: str, tender: TenderKind = TenderKind.CASH
                ) -> PackageRefunded:
@@ -133,9 +168,9 @@ class PackageService:
             found = uow.promotions.package_sale(sale_id)
             if found is None:
                 raise ValidationFailed("package", f"no package sale {sale_id}")
-            package, member_id, codes, tier_before, _tender, refunded = found
+            package, member_id, codes, tier_before, _tender, refunded, pass_ids = found
             if refunded is not None:
-                raise ValidationFailed("package", "this package was already refunded")
+                raise PackageNotRefundable(package.id, PackagePart.REFUNDED)
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
@@ -153,11 +188,20 @@ class PackageService:
                                     note=f"package {package.id} refunded")
                     uow.promotions.add_entry(f"till:expired:{code}", e)
                     revoked.append(e)
+            pass_use, open_passes = None, []
+            for pass_id in pass_ids:
+                p = uow.members.get_pass(pass_id)
+                left = 0 if p.refunded else p.uses_left
+                pass_use = PassUse(p.uses_total, left)
+                if left > 0:
+                    open_passes.append((pass_id, left))
             balances = Balances(account.balance_paid_fen, account.balance_bonus_fen,
                                 account.spendable_points, account.accumulated_points)
             back = package_refund(package, balances, used,
                                   tier_before if tier_before != account.tier_code else None,
-                                  account.tier_code)
+                                  account.tier_code, pass_use)
+            for pass_id, left in open_passes:
+                uow.members.add_pass_entry(pass_id, "refund", -left, None, now)
             _book(uow, member_id, back.entries, now, tender.value, shift.id if shift else None,
                   actor)
             uow.promotions.mark_package_refunded(sale_id, now)
@@ -166,15 +210,18 @@ class PackageService:
                              {"sale_id": sale_id, "cash_fen": back.cash_fen,
                               "kept_fen": back.kept_fen, "receipt_no": receipt_no})
             money_out = [e for e in back.entries if e.ledger is LedgerName.STORED_VALUE]
+            revoked_uses = sum(left for _, left in open_passes)
             uow.outbox.append("stored_value.refund_balance", {
                 "entry_id": self._ids.new_id(), "member_id": member_id,
                 "paid_fen": sum(e.first for e in money_out),
                 "bonus_fen": sum(e.second for e in money_out), "tender": tender.value,
                 "receipt_no": receipt_no, "shift_id": shift.id if shift else None,
                 "package": {"id": package.id, "version": package.version, "sale_id": sale_id,
-                            "refund": True},
+                            "refund": True, "pass_uses_revoked": revoked_uses},
                 **coupon_payload(CouponBooking(tuple(revoked), ())),
                 **entries_payload(member_id, back.entries)}, now)
             uow.commit()
         return PackageRefunded(sale_id, back.cash_fen, back.kept_fen,
-                               tuple(e.code for e in revoked))
+                               tuple(e.code for e in revoked), back.coupons_used_fen,
+                               back.bonus_spent_fen, back.pass_used_fen, revoked_uses,
+                               receipt_no)

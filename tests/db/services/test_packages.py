@@ -9,7 +9,7 @@ import pytest
 from db.store import DB_FILE
 from pos_app.domain.coupons import CouponKind, CouponStatus, CouponTemplate
 from pos_app.domain.errors import ValidationFailed
-from pos_app.domain.packages import TopUpPackage
+from pos_app.domain.packages import PackageNotRefundable, PackagePart, TopUpPackage
 from pos_app.domain.tenders import TenderInput, TenderKind
 from tests.store_support import store_db
 
@@ -68,8 +68,75 @@ def test_a_package_is_one_top_up_with_every_part_on_its_ledger_and_refunds_each(
     assert final.tier_code == "regular"
     with stocked.uow() as uow:
         assert uow.promotions.find_coupon(sold.coupons[1])[2].status is CouponStatus.EXPIRED
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(PackageNotRefundable) as err:
         stocked.services.packages.refund(stocked.manager, sold.sale_id)
+    assert err.value.part is PackagePart.REFUNDED
+
+
+WASH_PACK = TopUpPackage("P500W", 1, "充500送洗车10次+200分", 50_000, 0, 200, (),
+                         None, "WASH10", 10_000)
+
+
+def pass_of(shop, member_id: str, pass_id: str):
+    with shop.uow() as uow:
+        return uow.members.get_pass(pass_id)
+
+
+def test_a_package_gives_a_count_pass_with_the_rest_and_a_refund_closes_its_unused_share(
+        stocked):
+    with stocked.uow() as uow:
+        uow.promotions.put_package(WASH_PACK)
+        uow.commit()
+    stocked.open_shift()
+    sold = stocked.services.packages.sell(stocked.manager, "100001", "P500W",
+                                          TenderKind.WECHAT)
+    acc = sums(stocked, "100001")
+    assert (acc.balance_paid_fen, acc.spendable_points) == (50_000, 200)
+    p = pass_of(stocked, acc.id, sold.pass_id)
+    assert (p.name, p.uses_total, p.uses_left, p.price_fen) == ("洗车10次卡", 10, 10, 10_000)
+    assert p.expires_on == stocked.clock.now().date() + __import__("datetime").timedelta(
+        days=365)
+    db = store_db(stocked.data_dir / DB_FILE)
+    (payload,) = db.execute("SELECT payload FROM outbox WHERE kind='stored_value.topup' "
+                            "ORDER BY device_seq DESC LIMIT 1").fetchone()
+    assert [(x["id"], x["uses"]) for x in json.loads(payload)["package"]["passes"]] == [
+        (sold.pass_id, 10)]
+    for _ in range(2):                                  # two car washes on the pass
+        s = stocked.services.checkout.new_session()
+        s.attach_card("100001")
+        s.use_pass(sold.pass_id)
+        s.complete([], stocked.cashier)
+    assert pass_of(stocked, acc.id, sold.pass_id).uses_left == 8
+    back = stocked.services.packages.refund(stocked.manager, sold.sale_id)
+    # the two visits used are worth 2/10 of the pass's ¥100: kept out of the cash
+    assert (back.cash_fen, back.pass_used_fen, back.pass_uses_revoked) == (48_000, 2_000, 8)
+    p = pass_of(stocked, acc.id, sold.pass_id)
+    assert p.refunded and p.uses_left == 0
+    final = sums(stocked, "100001")
+    assert (final.balance_paid_fen, final.spendable_points) == (0, 0)
+
+
+def test_a_package_refund_is_refused_naming_the_part_already_spent_and_changes_nothing(
+        stocked):
+    with stocked.uow() as uow:
+        uow.promotions.put_package(WASH_PACK)
+        uow.commit()
+    stocked.open_shift()
+    sold = stocked.services.packages.sell(stocked.manager, "100001", "P500W", TenderKind.CASH)
+    s = stocked.services.checkout.new_session()
+    s.add("REG100")
+    s.attach_card("100001")
+    s.complete([TenderInput(TenderKind.POINTS, 150),
+                TenderInput(TenderKind.CASH, s.view().total_fen - 150)], stocked.cashier)
+    before = sums(stocked, "100001")
+    with pytest.raises(PackageNotRefundable) as err:
+        stocked.services.packages.refund(stocked.manager, sold.sale_id)
+    assert (err.value.part, err.value.given) == (PackagePart.POINTS, 200)
+    assert err.value.left < 200
+    after = sums(stocked, "100001")
+    assert (after.balance_paid_fen, after.spendable_points) == (before.balance_paid_fen,
+                                                                before.spendable_points)
+    assert not pass_of(stocked, after.id, sold.pass_id).refunded
 
 
 def test_a_package_whose_coupons_are_not_here_yet_sells_nothing(stocked):
