@@ -18,6 +18,7 @@ from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, updat
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import (
+    AuditRow,
     CategoryRow,
     BarcodeRow,
     CardRow,
@@ -46,6 +47,7 @@ from db.search_keys import mobile_last4, name_initials
 log = logging.getLogger("pos.sync")
 
 _CARD_KINDS = {"magstripe", "ic", "virtual"}
+REFUSAL_RESOLVED = "refusal_resolved:"     # headoffice/refusals.py: resolved at head office
 _MEMBER_FIELDS = ("name", "mobile", "gender", "birthday", "birthday_calendar",
                   "consent_messages", "tier_code")
 
@@ -222,14 +224,37 @@ class SqlSyncStore:
                      "resolved_at": r.resolved_at}
                     for r in s.scalars(q.order_by(OutboxRow.device_seq))]
 
-    def resolve_refused(self, event_id: str, at: datetime) -> bool:
-        """A person has dealt with a refused event (e.g. re-entered it or told head office)."""
+    def resolve_refused(self, event_id: str, at: datetime, user_id: str | None = None,
+                        note: str = "") -> bool:
+        """A person has dealt with a refused event (e.g. re-entered it or told head office).
+        Audited (who, which event, why it was refused, the note) in the same transaction."""
         with self._sessions() as s, s.begin():
-            n = s.execute(update(OutboxRow).where(OutboxRow.id == event_id,
-                                                  OutboxRow.refused_at.is_not(None),
-                                                  OutboxRow.resolved_at.is_(None))
-                          .values(resolved_at=at)).rowcount
-        return bool(n)
+            return self._resolve(s, event_id, at, user_id, {"by": "till", "note": note[:200]})
+
+    def _resolve(self, s: Session, event_id: str, at: datetime, user_id: str | None,
+                 detail: dict[str, Any]) -> bool:
+        row = s.scalar(select(OutboxRow).where(OutboxRow.id == event_id,
+                                               OutboxRow.refused_at.is_not(None),
+                                               OutboxRow.resolved_at.is_(None)))
+        if row is None:
+            return False
+        row.resolved_at = at
+        s.add(AuditRow(id=self._ids.new_id(), at=at, user_id=user_id,
+                       action="sync.refusal_resolved", target=event_id[:80],
+                       detail=json.dumps({**detail, "kind": row.kind,
+                                          "device_seq": row.device_seq,
+                                          "reason": row.refused_reason},
+                                         ensure_ascii=False, sort_keys=True)))
+        return True
+
+    def _resolved_at_head_office(self, s: Session, body: dict[str, Any], at: datetime) -> None:
+        """Head office resolved one of this till's refused events (headoffice/refusals.py);
+        another till's event is not here and changes nothing."""
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if isinstance(event_id, str) and self._resolve(
+                s, event_id, at, None, {"by": "head office", "user": str(body.get("by", ""))[:40],
+                                        "resolved_at": str(body.get("resolved_at", ""))[:32]}):
+            log.info("head office resolved refused event %s", event_id)
 
     # -- pull ----------------------------------------------------------------------------
     def cursor(self, stream: str) -> str:
@@ -268,7 +293,9 @@ class SqlSyncStore:
                                       body=body))
             elif d["version"] >= row.version:
                 row.version, row.body = d["version"], body
-            if stream == "settings" and d["key"] == "offline_limits":
+            if stream == "settings" and d["key"].startswith(REFUSAL_RESOLVED):
+                self._resolved_at_head_office(s, d["body"], at)
+            elif stream == "settings" and d["key"] == "offline_limits":
                 self._state_row(s).limits = json.dumps(
                     {k: int(v) for k, v in d["body"].items()}, sort_keys=True)
             elif stream == "rule_sets":

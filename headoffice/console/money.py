@@ -23,6 +23,7 @@ from headoffice.models import (
     ShopRow,
     StoredValueEntryRow,
 )
+from headoffice.refusals import publish_resolution
 from headoffice.settlement import compute
 
 REPORT_DIMENSIONS = ("day", "shop", "cashier", "tender", "category")
@@ -126,6 +127,9 @@ def add_note(s: Session, now: datetime, who: Who, kind: str, item_id: int, comme
         raise BadUserInput(f"comment-{kind}-{item_id}", "Write a comment, or resolve the item.")
     s.add(WorkNoteRow(item_kind=kind, item_id=item_id, resolved=resolve, comment=comment,
                       username=who.username, at=now))
+    if resolve and kind == "flag":
+        # A refused event resolved here is resolved on its till too, at its next pull.
+        publish_resolution(s, row, now, who.username)
     audit(s, now, who, None, f"{kind}.resolved" if resolve else f"{kind}.commented",
           f"{kind} {item_id}", None, {"comment": comment, "resolved": resolve})
 
