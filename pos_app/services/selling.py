@@ -209,6 +209,13 @@ class CheckoutService:
                 self._shop_code = uow.site.shop().code
         return self._shop_code
 
+    def record_reprint(self, receipt_no: str) -> int:
+        """Count one more reprint of a sale's receipt (it prints as 重印 N); returns N."""
+        with self.uow() as uow:
+            count = uow.sales.count_reprint(receipt_no)
+            uow.commit()
+        return count
+
     def find_product(self, code: str) -> Product:
         with self.uow() as uow:
             product = uow.catalog.find_by_code(code)

@@ -12,7 +12,7 @@ from pos_app.settings import Settings
 from ui.background import Background
 from ui.context import TillContext
 from ui.device_settings import DeviceSettingsScreen, result_text
-from ui.main import make_device_checks, pcsc_readers
+from ui.device_wiring import make_device_checks, pcsc_readers
 
 if TYPE_CHECKING:  # conftest is pytest's, not importable by name when several exist
     from conftest import Cards, PcscdRig

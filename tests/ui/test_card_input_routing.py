@@ -11,7 +11,7 @@ from tests.ui.conftest import Till, grab, log_in
 from tests.ui.keys import scanner_scans
 from tests.ui.test_card_screens import identity, make_screen
 from ui.card_dialogs import CardRegisterDialog, CardReplaceDialog
-from ui.main import start_devices
+from ui.device_wiring import start_devices
 from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,

@@ -205,7 +205,7 @@ def test_testing_the_reader_the_till_uses_borrows_its_port_and_the_status_bar_fo
     the reader's answer, the next swipe still reaches the selling screen, and the status bar
     shows the reader ready, then offline once it is unplugged."""
     from pos_app.settings import with_section
-    from ui.main import start_devices
+    from ui.device_wiring import start_devices
     from ui.wedge import WedgeFilter
     reader = Msr605Simulator()
     till.ctx.settings = with_section(till.ctx.settings, "devices", msr_url=reader.port,
@@ -301,7 +301,7 @@ def test_every_wedge_option_is_on_the_devices_tab_and_reaches_the_reader(
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from ui.main import start_devices
+    from ui.device_wiring import start_devices
     from ui.wedge import WedgeFilter
     screen.wedge_prefix.setText("#")
     screen.wedge_gap_ms.setValue(30)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from pos_app.domain.tenders import TenderKind
 from tests.ui.conftest import Till, log_in
 from tests.ui.keys import scanner_scans
-from ui.main import start_devices
+from ui.device_wiring import start_devices
 from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from tests.store_support import store_db
 from tests.ui.conftest import Till, grab, log_in
-from ui.main import start_devices
+from ui.device_wiring import start_devices
 from ui.manager_auth_dialog import ManagerAuthDialog
 from ui.manager_dialog import ManagerDialog
 from ui.recall_dialog import RecallDialog

@@ -13,7 +13,7 @@ from pos_app.domain.signing import TrustedKeys
 from tests.member_code_support import publish_to_till
 from tests.ui.conftest import Till, grab, log_in
 from tests.ui.keys import scanner_scans
-from ui.main import start_devices
+from ui.device_wiring import start_devices
 from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pos_app.domain.tenders import TenderKind
 from tests.ui.conftest import Till, grab, log_in
 from tests.ui.keys import scanner_scans
-from ui.main import start_devices
+from ui.device_wiring import start_devices
 from ui.payment_dialog import PaymentDialog
 from ui.wedge import WedgeFilter
 

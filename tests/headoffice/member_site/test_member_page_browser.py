@@ -101,7 +101,7 @@ def test_member_page_on_a_phone_matches_the_till_and_its_code_works_offline(
     from tests.ui.conftest import log_in
     from tests.ui.conftest import make_till as make_ui_till
     from tests.ui.keys import scanner_scans
-    from ui.main import start_devices
+    from ui.device_wiring import start_devices
     from ui.wedge import WedgeFilter
     ui = make_ui_till(till.shop, printer, qtbot)
     log_in(ui, qtbot)
