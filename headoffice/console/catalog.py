@@ -5,14 +5,14 @@ category), a category or a product, and publishing all of it to the tills' feeds
 Publishing makes the feed documents match the master: a product's `catalog` document carries
 its category path, barcode and `price_by_shop` (each shop's tills read their own price, see
 headoffice.feeds.for_shop); a withdrawn product is published with `active: false`; each
-product's `promotions` document is the promotion that applies to it (in force today, else
-the next one; the lowest rate wins), limited to its shops, or `rate_bp: null` when none."""
+promotion is its own engine document (`promo:hq-<id>`, a PRICE promotion with its window and
+shops), so one product may have several at once and each till applies its own shop's."""
 from __future__ import annotations
 
 import json
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -30,6 +30,13 @@ from headoffice.feeds import emit
 from headoffice.models import DocumentRow, ShopRow
 from pos_app.domain.errors import ImportRejected, InvalidAmount
 from pos_app.domain.money import BP_ONE, parse_rate, parse_yuan
+from pos_app.domain.promotions import (
+    Promotion,
+    PromotionKind,
+    Schedule,
+    Scope,
+    promotion_to_dict,
+)
 from pos_app.services.imports import parse_products
 
 KINDS = ("regular", "special", "excluded")
@@ -250,30 +257,64 @@ def _desired_catalog(s: Session) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _desired_promotions(s: Session, today: date) -> dict[str, dict[str, Any]]:
-    live = [p for p in s.scalars(select(PromotionRow).where(PromotionRow.active.is_(True),
-                                                            PromotionRow.end >= today))]
-    chosen: dict[str, PromotionRow] = {}
-    for promo in live:
-        if promo.scope == "product":
-            skus = [promo.target]
+HQ_PROMO = "promo:hq-"   # feed key prefix of the catalog page's promotions
+
+
+def _engine_promotion(p: PromotionRow, version: int) -> Promotion:
+    """A catalog-page promotion as the promotion engine reads it: a PRICE promotion on a
+    product or a category (a counter is its top-level category), on from the first day's
+    00:00 to the day after the last (the chain's wall clock), limited to its shops."""
+    scope = (Scope(skus=frozenset({p.target})) if p.scope == "product"
+             else Scope(categories=frozenset({p.target})))
+    return Promotion(id=f"hq-{p.id}", version=version, kind=PromotionKind.PRICE, name=p.name,
+                     scope=scope, schedule=Schedule(
+                         start=datetime.combine(p.start, time()),
+                         end=datetime.combine(p.end + timedelta(days=1), time())),
+                     shops=frozenset(json.loads(p.shops)), rate_bp=p.rate_bp)
+
+
+def _sync_promotions(s: Session, today: date, now: datetime) -> int:
+    """Each catalog-page promotion is its own engine document (`promo:hq-<id>`), so a product
+    may have any number of promotions at once — other shops, other windows — and each till
+    applies those of its own shop and day (the engine picks the best for the customer when
+    two overlap). Ended or lapsed ones are withdrawn. The old one-per-product documents
+    (key = sku, read into the product's own promo_rate) are cleared."""
+    current = {d.key: d for d in s.scalars(select(DocumentRow).where(
+        DocumentRow.stream == "promotions"))}
+    keys: list[str] = []
+    for p in s.scalars(select(PromotionRow)):
+        key = HQ_PROMO + p.id
+        live = p.active and p.end >= today
+        d = current.get(key)
+        if d is None and not live:
+            continue
+        old = json.loads(d.body) if d is not None else None
+        version = int(old["promotion"]["version"]) if old else 1
+        body: dict[str, Any] = {"promotion": promotion_to_dict(_engine_promotion(p, version))}
+        if not live:
+            body["withdrawn"] = True
+        if body == old:
+            continue
+        if old is not None:
+            body["promotion"]["version"] = version + 1
+        text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+        if d is None:
+            s.add(DocumentRow(stream="promotions", key=key, body=text, version=1,
+                              updated_at=now))
         else:
-            skus = list(s.scalars(select(CatalogProductRow.sku).where(or_(
-                CatalogProductRow.category_path == promo.target,
-                CatalogProductRow.category_path.like(promo.target + "/%")))))
-        for sku in skus:
-            if sku not in chosen or _better(promo, chosen[sku], today):
-                chosen[sku] = promo
-    return {sku: {"sku": sku, "rate_bp": p.rate_bp, "start": p.start.isoformat(),
-                  "end": p.end.isoformat(), "shops": json.loads(p.shops), "name": p.name}
-            for sku, p in chosen.items()}
-
-
-def _better(a: PromotionRow, b: PromotionRow, today: date) -> bool:
-    """In force today beats upcoming; among those, the lower rate, then the earlier start."""
-    def key(p: PromotionRow) -> tuple[int, int, date]:
-        return (0 if p.start <= today else 1, p.rate_bp, p.start)
-    return key(a) < key(b)
+            d.body, d.version, d.updated_at = text, d.version + 1, now
+        keys.append(key)
+    for key, d in current.items():
+        if ":" in key:
+            continue                      # engine documents: promotions page, coupons, ...
+        body = _no_promotion(json.loads(d.body))
+        if body is not None:
+            d.body = json.dumps(body, ensure_ascii=False, sort_keys=True)
+            d.version, d.updated_at = d.version + 1, now
+            keys.append(key)
+    s.flush()
+    emit(s, "promotions", keys)
+    return len(keys)
 
 
 def _sync_documents(s: Session, stream: str, desired: dict[str, dict[str, Any]],
@@ -312,8 +353,7 @@ def publish(s: Session, now: datetime, today: date, who: Who) -> dict[str, int]:
     """Bring the catalog and promotions feeds in line with the master, in one transaction."""
     counts = {"catalog": _sync_documents(s, "catalog", _desired_catalog(s), None, now)}
     s.execute(CatalogProductRow.__table__.update().values(published_at=now))
-    counts["promotions"] = _sync_documents(s, "promotions", _desired_promotions(s, today),
-                                           _no_promotion, now)
+    counts["promotions"] = _sync_promotions(s, today, now)
     audit(s, now, who, None, "catalog.published", "catalog", None, counts)
     return counts
 
