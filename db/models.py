@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -424,6 +425,10 @@ class SyncStateRow(Base):
     contact_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The latest wall-clock time this till has seen: a clock that steps back shows here.
     wall_high: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The monotonic ticker at the last successful contact (boot id, seconds): time offline
+    # that a wall-clock step cannot shorten (pos_app/sync/offline_time.py).
+    contact_boot: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    contact_mono: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class SyncEpochRow(Base):

@@ -87,12 +87,13 @@ class SqlSyncStore:
                 return SyncState(0, backlog, None, None, "", {}, refused, epoch)
             return SyncState(row.acked_seq, backlog, row.last_success_at, row.offline_since,
                              row.last_error, json.loads(row.limits or "{}"), refused, epoch,
-                             row.contact_seq, row.wall_high)
+                             row.contact_seq, row.wall_high, row.contact_boot, row.contact_mono)
 
     def backlog(self) -> int:
         return self.state().backlog
 
-    def record_contact(self, at: datetime, error: str | None) -> None:
+    def record_contact(self, at: datetime, error: str | None,
+                       tick: tuple[str, float] | None = None) -> None:
         with self._sessions() as s, s.begin():
             row = self._state_row(s)
             row.wall_high = max(row.wall_high or at, at)
@@ -101,6 +102,9 @@ class SqlSyncStore:
                 row.offline_since = None
                 row.last_error = ""
                 row.contact_seq = (row.contact_seq or 0) + 1   # a new offline window
+                # Head office was reached now: the clocks start again from here.
+                row.wall_high = at
+                row.contact_boot, row.contact_mono = tick if tick else (None, None)
             else:
                 if row.offline_since is None:
                     row.offline_since = at

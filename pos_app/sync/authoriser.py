@@ -7,7 +7,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from pos_app.ports.clock import Clock
+from pos_app.ports.clock import Clock, SystemTicker, Ticker
 from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
 from pos_app.sync.ports import (
     HeadOfficeClient,
@@ -17,16 +17,17 @@ from pos_app.sync.ports import (
 )
 
 log = logging.getLogger("pos.sync")
-
-CLOCK_TOLERANCE = timedelta(minutes=5)
+from pos_app.sync.offline_time import offline_reading
 DEFAULT_LIMITS = {"card_cap_fen": 50_000, "card_max_uses": 3, "card_points_cap": 5_000,
                   "shop_exposure_fen": 500_000, "max_offline_hours": 72}
 
 
 class HeadOfficeSpendAuthoriser:
     def __init__(self, client: HeadOfficeClient | None, store: SyncStore, clock: Clock,
-                 timeout_s: float = 3.0, retry_online_after_s: float = 20.0) -> None:
+                 timeout_s: float = 3.0, retry_online_after_s: float = 20.0,
+                 ticker: Ticker | None = None) -> None:
         self.client = client
+        self.ticker = ticker or SystemTicker()
         self.store = store
         self.clock = clock
         self.timeout_s = timeout_s
@@ -62,17 +63,19 @@ class HeadOfficeSpendAuthoriser:
                 points: int) -> SpendAuthorisation:
         """Decide without head office and, if allowed, book the use of the allowance."""
         now = self.clock.now()
-        # Time offline by the stricter reading: a wall clock stepped back does not shorten
-        # it (the latest time this till has seen counts). Allowances are counted per
-        # offline window (contacts with head office), never by comparing clock times.
-        latest = self.store.note_wall_clock(now)
+        # Time offline by the stricter reading: the monotonic ticker since the last contact
+        # or the wall clock (never earlier than the latest time this till has seen),
+        # whichever is longer. Allowances are counted per offline window (contacts with
+        # head office), never by comparing clock times.
+        self.store.note_wall_clock(now)
         st = self.store.state()
         limits = {**DEFAULT_LIMITS, **st.limits}
-        if latest - now > CLOCK_TOLERANCE:
-            log.warning("the till's clock is %s behind a time it has already seen",
-                        latest - now)
-        since = st.last_success_at or st.offline_since
-        if st.offline_since is not None and since is not None and latest - since > timedelta(
+        r = offline_reading(st, now, self.ticker.reading())
+        if r.clock_behind or r.clock_ahead:
+            log.warning("the till's clock disagrees with the time since the last contact "
+                        "(%s); using the stricter reading (%s)",
+                        "behind" if r.clock_behind else "ahead", r.by)
+        if r.since_contact is not None and r.since_contact > timedelta(
                 hours=limits["max_offline_hours"]):
             return SpendAuthorisation(SpendOutcome.DECLINED, "offline_too_long")
         used_fen, used_pts, uses = self.store.offline_used(member_id)

@@ -15,8 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pos_app.ports.clock import Clock
+from pos_app.ports.clock import Clock, SystemTicker, Ticker
 from pos_app.sync.events import STREAMS
+from pos_app.sync.offline_time import CLOCK_TOLERANCE, offline_reading  # noqa: F401
 from pos_app.sync.ports import (
     HeadOfficeClient,
     HeadOfficeUnreachable,
@@ -52,8 +53,9 @@ class SyncReport:
 class SyncEngine:
     def __init__(self, store: SyncStore, client: HeadOfficeClient, clock: Clock, *,
                  push_batch: int = PUSH_BATCH, pull_page: int = PULL_PAGE,
-                 streams: tuple[str, ...] = STREAMS) -> None:
+                 streams: tuple[str, ...] = STREAMS, ticker: Ticker | None = None) -> None:
         self.store = store
+        self.ticker = ticker or SystemTicker()
         self.client = client
         self.clock = clock
         self.push_batch = push_batch
@@ -117,9 +119,9 @@ class SyncEngine:
             sent, acked = self.push()
             pulled = self.pull()
         except SyncError as exc:
-            self.store.record_contact(self.clock.now(), _describe(exc))
+            self.store.record_contact(self.clock.now(), _describe(exc), self.ticker.reading())
             raise
-        self.store.record_contact(self.clock.now(), None)
+        self.store.record_contact(self.clock.now(), None, self.ticker.reading())
         return SyncReport(sent, acked, pulled)
 
     def run(self, stop: threading.Event, interval_s: float = 30.0, backoff_max_s: float = 300.0,
@@ -174,24 +176,25 @@ class SyncStatus:
     last_error: str
     refused: int = 0            # events head office refused: the sync screen lists them
     clock_behind: bool = False  # the wall clock is earlier than a time this till has seen
+    clock_ahead: bool = False   # the wall clock ran further than the monotonic ticker
+    since_contact: timedelta | None = None   # by the stricter reading (offline_time.py)
+    epoch: int = 1
 
 
-CLOCK_TOLERANCE = timedelta(minutes=5)
-
-
-def sync_status(store: SyncStore, clock: Clock, offline_warn_hours: int = 72) -> SyncStatus:
+def sync_status(store: SyncStore, clock: Clock, offline_warn_hours: int = 72,
+                ticker: Ticker | None = None) -> SyncStatus:
     """A snapshot for the UI (e.g. "离线 · 待上传 37"); cheap enough to poll every second."""
     st: SyncState = store.state()
     limit_h = int(st.limits.get("max_offline_hours", offline_warn_hours))
     now = clock.now()
     online = st.last_success_at is not None and st.offline_since is None
-    since = st.offline_since
     # The stricter reading: a clock that stepped back does not shorten the time offline.
-    latest = max(now, st.wall_high or now)
-    too_long = since is not None and latest - since > timedelta(hours=limit_h)
-    behind = st.wall_high is not None and now < st.wall_high - CLOCK_TOLERANCE
+    r = offline_reading(st, now, (ticker or SystemTicker()).reading())
+    too_long = st.offline_since is not None and r.since_contact is not None and \
+        r.since_contact > timedelta(hours=limit_h)
     return SyncStatus(online, st.backlog, st.last_success_at, st.offline_since, too_long,
-                      st.last_error, st.refused, behind)
+                      st.last_error, st.refused, r.clock_behind, r.clock_ahead,
+                      r.since_contact, st.epoch)
 
 
 def sleep_seconds(s: float) -> bool:

@@ -118,8 +118,10 @@ class SyncStore(Protocol):
         """Apply a pulled page and move its cursor in ONE local transaction."""
         ...
 
-    def record_contact(self, at: datetime, error: str | None) -> None:
-        """Note a successful contact (error None) or a failed one."""
+    def record_contact(self, at: datetime, error: str | None,
+                       tick: tuple[str, float] | None = None) -> None:
+        """Note a successful contact (error None) or a failed one; `tick` is the monotonic
+        ticker's (boot id, seconds) at that moment."""
         ...
 
     def state(self) -> SyncState:
@@ -159,3 +161,5 @@ class SyncState:
     epoch: int = 1
     contact_seq: int = 0
     wall_high: datetime | None = None
+    contact_boot: str | None = None   # the monotonic ticker at the last contact: its boot
+    contact_mono: float | None = None  # and its reading (pos_app/sync/offline_time.py)
