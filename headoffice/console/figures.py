@@ -2,6 +2,8 @@
 
 - `daily_figures`: per shop and business day (the till's sale date), sales, returns, member
   sales, points issued/redeemed, stored value taken and spent, new members;
+- `daily_breakdown`: the same days split by cashier, tender and top-level category (the
+  reports), returns netted out;
 - `member_search`: each member's name, its pinyin and initials, and the mobile's last 4;
 - `tier_changes`: each change of a member's tier (the member page's tier history).
 
@@ -18,11 +20,20 @@ from typing import Any
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session, attributes
 
-from headoffice.console.models import DailyFigureRow, MemberSearchRow, TierChangeRow
+from headoffice.console.models import (
+    CatalogProductRow,
+    DailyBreakdownRow,
+    DailyFigureRow,
+    MemberSearchRow,
+    TierChangeRow,
+)
 from headoffice.models import MemberRow
 
 FIGURES = "console_daily_figures"
+BREAKDOWN = "console_daily_breakdown"
+CATEGORIES = "console_categories"
 SEARCH = "console_search_dirty"
+NO_CATEGORY = "—"
 
 
 def note(session: Session, b: Any, kind: str, payload: dict[str, Any],
@@ -41,6 +52,7 @@ def note(session: Session, b: Any, kind: str, payload: dict[str, Any],
         is_member = bool(payload.get("member_id") or member.get("member_id"))
         spent = sum(int(t.get("sv_paid_fen", 0)) + int(t.get("sv_bonus_fen", 0))
                     for t in sale.get("tenders") or [] if t.get("kind") == "stored_value")
+        _breakdown(session, day, b.shop_id, kind, sale)
         if kind == "sale.completed":
             c["sales_count"] += 1
             c["sales_fen"] += total
@@ -68,21 +80,60 @@ def note(session: Session, b: Any, kind: str, payload: dict[str, Any],
         c["points_issued"] += int(ref.get("points", 0) or 0) if ref.get("referrer_id") else 0
 
 
-def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
-    table = DailyFigureRow.__table__
+def breakdown_of(kind: str, sale: dict[str, Any], category_of: Any
+                 ) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(dimension, key) -> (sales, returns, net fen) one sale document adds to its day: by
+    cashier, by tender kind and by top-level category (`category_of(sku)`, '' if unknown).
+    A return counts as a return under each key it touches and takes its amounts off."""
+    ret = kind == "sale.returned"
+    sign = -1 if ret else 1
+    net: dict[tuple[str, str], int] = defaultdict(int)
+    total = sum(int(t.get("amount_fen", 0)) for t in sale.get("tenders") or [])
+    net[("cashier", str(sale.get("cashier_name") or "")[:120] or NO_CATEGORY)] += sign * abs(total)
+    for t in sale.get("tenders") or []:
+        net[("tender", str(t.get("kind") or "")[:120] or NO_CATEGORY)] += \
+            sign * abs(int(t.get("amount_fen", 0)))
+    for ln in sale.get("lines") or []:
+        top = (category_of(str(ln.get("sku"))) or "").split("/")[0]
+        net[("category", top[:120] or NO_CATEGORY)] += sign * abs(int(ln.get("amount_fen", 0)))
+    return {k: (0 if ret else 1, 1 if ret else 0, v) for k, v in net.items()}
+
+
+def _breakdown(session: Session, day: date, shop_id: str, kind: str,
+               sale: dict[str, Any]) -> None:
+    cats: dict[str, str] = session.info.setdefault(CATEGORIES, {})
+    skus = {str(ln.get("sku")) for ln in sale.get("lines") or []} - cats.keys()
+    if skus:
+        with session.no_autoflush:
+            found = dict(session.execute(select(CatalogProductRow.sku,
+                                                CatalogProductRow.category_path)
+                                         .where(CatalogProductRow.sku.in_(skus))).all())
+        cats.update({k: found.get(k, "") for k in skus})
+    acc: defaultdict[tuple[date, str, str, str], Counter[str]] = session.info.setdefault(
+        BREAKDOWN, defaultdict(Counter))
+    for (dim, key), (n_sales, n_returns, fen) in breakdown_of(kind, sale, cats.get).items():
+        c = acc[(day, shop_id, dim, key)]
+        c["sales_count"] += n_sales
+        c["returns_count"] += n_returns
+        c["net_fen"] += fen
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]], model: Any = DailyFigureRow) -> None:
+    """Add `rows` to the counters of `model` (one row per primary key; made if missing)."""
+    table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    cols = [c.name for c in table.columns if c.name not in ("day", "shop_id")]
+    keys = [c.name for c in table.primary_key.columns]
+    cols = [c.name for c in table.columns if c.name not in keys]
     for row in rows:
-        values = {"day": row["day"], "shop_id": row["shop_id"],
-                  **{c: int(row.get(c, 0)) for c in cols}}
+        values = {**{k: row[k] for k in keys}, **{c: int(row.get(c, 0)) for c in cols}}
         stmt = insert(table).values(**values)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["day", "shop_id"],
+            index_elements=keys,
             set_={c: table.c[c] + stmt.excluded[c] for c in cols if values[c]} or
-            {"sales_count": table.c.sales_count})
+            {cols[0]: table.c[cols[0]]})
         session.execute(stmt)
 
 
@@ -156,6 +207,11 @@ def _before_commit(session: Session) -> None:
     if acc:
         _upsert(session, [{"day": d, "shop_id": shop, **counts}
                           for (d, shop), counts in sorted(acc.items())])
+    parts = session.info.pop(BREAKDOWN, None)
+    if parts:
+        _upsert(session, [{"day": d, "shop_id": shop, "dimension": dim, "key": key, **counts}
+                          for (d, shop, dim, key), counts in sorted(parts.items())],
+                DailyBreakdownRow)
 
 
 # A push that meets a bad event runs again with a savepoint per event (service.push): what a
@@ -163,22 +219,28 @@ def _before_commit(session: Session) -> None:
 SNAPSHOTS = "console_figure_snapshots"
 
 
+COUNTED = (FIGURES, BREAKDOWN)
+
+
 @event.listens_for(Session, "after_transaction_create")
 def _savepoint_started(session: Session, trans: Any) -> None:
     if trans.nested:
-        acc = session.info.get(FIGURES)
-        copy = {k: Counter(v) for k, v in acc.items()} if acc else None
-        session.info.setdefault(SNAPSHOTS, {})[id(trans)] = copy
+        copies = {}
+        for name in COUNTED:
+            acc = session.info.get(name)
+            copies[name] = {k: Counter(v) for k, v in acc.items()} if acc else None
+        session.info.setdefault(SNAPSHOTS, {})[id(trans)] = copies
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _savepoint_rolled_back(session: Session, previous: Any) -> None:
     if previous.nested and id(previous) in session.info.get(SNAPSHOTS, {}):
-        copy = session.info[SNAPSHOTS].pop(id(previous))
-        if copy is None:
-            session.info.pop(FIGURES, None)
-        else:
-            session.info[FIGURES] = defaultdict(Counter, copy)
+        copies = session.info[SNAPSHOTS].pop(id(previous))
+        for name, copy in copies.items():
+            if copy is None:
+                session.info.pop(name, None)
+            else:
+                session.info[name] = defaultdict(Counter, copy)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -186,5 +248,5 @@ def _transaction_ended(session: Session, trans: Any) -> None:
     if trans.nested:
         session.info.get(SNAPSHOTS, {}).pop(id(trans), None)
     elif trans.parent is None:
-        for key in (FIGURES, SEARCH, SNAPSHOTS, TIERS):
+        for key in (FIGURES, BREAKDOWN, CATEGORIES, SEARCH, SNAPSHOTS, TIERS):
             session.info.pop(key, None)

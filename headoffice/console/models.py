@@ -236,3 +236,19 @@ class TierChangeRow(Base):
     from_tier: Mapped[str | None] = mapped_column(String(16), nullable=True)
     to_tier: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DailyBreakdownRow(Base):
+    """Per shop and business day, sales split by cashier, tender or top-level category, kept
+    on ingest beside `daily_figures` (headoffice/console/figures.py): the reports read these.
+    `net_fen` is sales less returns; a sale counts once under each key it touches."""
+
+    __tablename__ = "daily_breakdown"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    shop_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(10), primary_key=True)  # cashier|tender|category
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    sales_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    returns_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    net_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    __table_args__ = (Index("ix_daily_breakdown_dim_day", "dimension", "day"),)
