@@ -55,6 +55,8 @@ def render_top_up(shop: ShopInfo, doc: TopUpDone, profile: PrinterProfile,
         w.field(texts.paid_by, texts.tender(doc.tender))
     if doc.reference:
         w.field(texts.reference, doc.reference)
+    if doc.package_name:
+        _package_parts(w, texts, doc)
     w.sep()
     w.money(texts.balance_after, doc.balance_after_fen, bold=True)
     w.money(texts.balance_paid_part, doc.balance_paid_after_fen)
@@ -63,6 +65,27 @@ def render_top_up(shop: ShopInfo, doc: TopUpDone, profile: PrinterProfile,
         w.signature(texts.signature)
     write_footer(w, shop, goods=False)
     return w.finish()
+
+
+def _package_parts(w: ReceiptWriter, texts: ReceiptTexts, doc: TopUpDone) -> None:
+    """A top-up package (储值套餐): what it gave, or what its refund took back."""
+    w.sep()
+    w.field(texts.package, doc.package_name)
+    if doc.package_points:
+        w.field(texts.package_points_back if doc.is_refund else texts.package_points,
+                str(doc.package_points))
+    for name, n in doc.package_coupons:
+        w.field(texts.package_coupons_back if doc.is_refund else texts.package_coupons,
+                f"{name} {texts.times}{n}")
+    if doc.package_pass is not None:
+        name, uses = doc.package_pass
+        w.field(texts.package_pass_back if doc.is_refund else texts.package_pass,
+                f"{name} {texts.times}{uses}".strip())
+    if doc.package_tier:
+        w.field(texts.package_tier_back if doc.is_refund else texts.package_tier,
+                doc.package_tier)
+    if doc.package_kept_fen:
+        w.money(texts.package_kept, doc.package_kept_fen)
 
 
 def render_card_slip(shop: ShopInfo, slip: CardSlip, profile: PrinterProfile,

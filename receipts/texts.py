@@ -77,6 +77,16 @@ class ReceiptTexts:
     top_up_bonus: str = ""
     top_up_refunded: str = ""
     top_up_bonus_note: str = ""
+    package: str = ""
+    package_points: str = ""
+    package_points_back: str = ""
+    package_coupons: str = ""
+    package_coupons_back: str = ""
+    package_pass: str = ""
+    package_pass_back: str = ""
+    package_tier: str = ""
+    package_tier_back: str = ""
+    package_kept: str = ""
     paid_by: str = ""
     balance_paid_part: str = ""
     balance_bonus_part: str = ""
@@ -213,7 +223,11 @@ class ReceiptTexts:
             promo_gift="满送赠品 {sku} ×{qty}，请到服务台领取", promotions_saved="本单促销共优惠 {amount}",
             top_up_title="储值充值", top_up_refund_title="储值退款", top_up_paid="充值金额",
             top_up_bonus="赠送金额", top_up_refunded="退款金额",
-            top_up_bonus_note="赠送金额不可退", paid_by="支付方式", balance_paid_part="  其中本金",
+            top_up_bonus_note="赠送金额不可退",
+            package="储值套餐", package_points="赠送积分", package_points_back="扣回积分",
+            package_coupons="赠送优惠券", package_coupons_back="收回优惠券",
+            package_pass="赠送次卡", package_pass_back="收回次数", package_tier="升级为",
+            package_tier_back="等级恢复为", package_kept="已享用（不退）", paid_by="支付方式", balance_paid_part="  其中本金",
             balance_bonus_part="  其中赠送", member_name="会员", reference="参考号",
             card_titles={CardEventKind.ISSUED: "办卡", CardEventKind.LOST: "挂失",
                          CardEventKind.UNBLOCKED: "解挂", CardEventKind.REPLACED: "补卡",
@@ -281,7 +295,12 @@ class ReceiptTexts:
             promotions_saved="Promotions saved you {amount}",
             top_up_title="STORED VALUE TOP-UP", top_up_refund_title="STORED VALUE REFUND",
             top_up_paid="Top-up", top_up_bonus="Bonus", top_up_refunded="Refunded",
-            top_up_bonus_note="Bonus money is not refundable", paid_by="Paid by",
+            top_up_bonus_note="Bonus money is not refundable",
+            package="Top-up package", package_points="Points given",
+            package_points_back="Points taken back", package_coupons="Coupons given",
+            package_coupons_back="Coupons withdrawn", package_pass="Pass given",
+            package_pass_back="Pass uses closed", package_tier="Tier raised to",
+            package_tier_back="Tier back to", package_kept="Already used (kept)", paid_by="Paid by",
             balance_paid_part="  paid-in", balance_bonus_part="  bonus", member_name="Member",
             reference="Reference",
             card_titles={CardEventKind.ISSUED: "CARD ISSUED", CardEventKind.LOST: "CARD REPORTED LOST",

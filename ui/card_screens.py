@@ -88,7 +88,8 @@ class MemberCardsScreen(QWidget):
     member_shown = Signal(object)     # MemberView
 
     ACTIONS = ("register", "top_up", "refund_balance", "report_lost", "unblock", "replace",
-               "renew", "cancel", "pin", "birthday_gift", "quarterly_gift", "refund_pass")
+               "renew", "cancel", "pin", "birthday_gift", "quarterly_gift", "refund_pass",
+               "package", "refund_package")
 
     def __init__(self, ctx: TillContext, manager: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,7 +150,9 @@ class MemberCardsScreen(QWidget):
                  "cancel": self.tr("Cancel 注销"), "pin": self.tr("Member PIN 密码"),
                  "birthday_gift": self.tr("Birthday gift 生日礼"),
                  "quarterly_gift": self.tr("Diamond gift 季度礼"),
-                 "refund_pass": self.tr("Refund pass 退次卡")}
+                 "refund_pass": self.tr("Refund pass 退次卡"),
+                 "package": self.tr("Package 储值套餐"),
+                 "refund_package": self.tr("Refund package 退套餐")}
         slots: dict[str, Callable[[], Any]] = {
             "register": self.register, "top_up": self.top_up,
             "refund_balance": self.refund_balance, "report_lost": self.report_lost,
@@ -157,7 +160,8 @@ class MemberCardsScreen(QWidget):
             "cancel": self.cancel, "pin": self.set_pin,
             "birthday_gift": lambda: self.give_gift("birthday"),
             "quarterly_gift": lambda: self.give_gift("quarterly"),
-            "refund_pass": self.refund_pass}
+            "refund_pass": self.refund_pass, "package": self.sell_package,
+            "refund_package": self.refund_package}
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -291,6 +295,8 @@ class MemberCardsScreen(QWidget):
             "quarterly_gift": bool(self.view and self.view.quarterly_due),
             "refund_pass": bool((p := self.selected_pass()) and p.uses_left > 0
                                 and not p.refunded),
+            "package": status is CardStatus.ACTIVE,
+            "refund_package": status is CardStatus.ACTIVE,
         }
         for name, on in enabled.items():
             self.buttons[name].setEnabled(on)
@@ -612,6 +618,56 @@ class MemberCardsScreen(QWidget):
         return self._open(dialog, work, lambda done: self.tr(
             "Topped up %1 (bonus %2). New balance %3.").replace("%1", yuan(done.paid_fen))
             .replace("%2", yuan(done.bonus_fen)).replace("%3", yuan(done.balance_after_fen)))
+
+    def sell_package(self) -> None:
+        """储值套餐: the packages in force (ui/package_dialog.py), sold as one top-up."""
+        card = self._need_card()
+        if card is None:
+            return
+        from ui.package_dialog import PackageSellDialog
+        packages, actor = self._ctx.services.packages, self._manager
+        balance = self.account.balance_fen if self.account else 0
+
+        def work(d: CardActionDialog) -> Callable[[], Any]:
+            assert isinstance(d, PackageSellDialog)
+            pid, tender, ref = d.package_id(), d.tender_kind(), d.reference.text().strip()
+            return lambda: packages.sell(actor, card.card_no, pid, tender, ref).slip
+
+        def opened(offers: list[Any]) -> None:
+            dialog = PackageSellDialog(offers, self._ctx.language, self)
+            dialog.set_note(self.tr("Card %1 · balance %2").replace("%1", card.card_no)
+                            .replace("%2", yuan(balance)))
+            self._open(dialog, work, lambda slip: self.tr(
+                "Package %1 sold: %2 paid in, bonus %3. New balance %4.")
+                .replace("%1", slip.package_name).replace("%2", yuan(slip.paid_fen))
+                .replace("%3", yuan(slip.bonus_fen)).replace("%4", yuan(slip.balance_after_fen)))
+
+        self._ctx.background.run(packages.offers, opened, self.say_error)
+
+    def refund_package(self) -> None:
+        """退套餐 (a manager): one of the member's package sales reversed part by part."""
+        card = self._need_card()
+        if card is None or self.account is None:
+            return
+        from ui.package_dialog import PackageRefundDialog
+        packages, actor, member_id = self._ctx.services.packages, self._manager, self.account.id
+        background = self._ctx.background
+
+        def work(d: CardActionDialog) -> Callable[[], Any]:
+            assert isinstance(d, PackageRefundDialog)
+            sale_id, tender = d.sale_id(), d.tender_kind()
+            return lambda: packages.refund(actor, sale_id, tender).slip
+
+        def opened(sales: list[Any]) -> None:
+            dialog = PackageRefundDialog(
+                sales, lambda sale_id: packages.refund(actor, sale_id, dry_run=True),
+                lambda fn, done, failed: background.run(fn, done, failed), self)
+            self._open(dialog, work, lambda slip: self.tr(
+                "Package %1 refunded: %2 paid back. Balance left %3.")
+                .replace("%1", slip.package_name).replace("%2", yuan(-slip.paid_fen))
+                .replace("%3", yuan(slip.balance_after_fen)))
+
+        background.run(lambda: packages.sales_of(member_id), opened, self.say_error)
 
     def refund_balance(self) -> CardActionDialog | None:
         card = self._need_card()

@@ -811,8 +811,58 @@ class SellingScreen(QWidget):
                         .replace("%2", member.card.card_no)
                         .replace("%3", yuan(member.account.balance_fen)))
         dialog.submitted.connect(lambda: self._confirm_top_up(dialog, member))
+        # 储值套餐: the packages in force, offered from the same key.
+        from PySide6.QtWidgets import QDialogButtonBox
+        packages = dialog.buttons.addButton(self.tr("Packages 套餐…"),
+                                            QDialogButtonBox.ButtonRole.ActionRole)
+        packages.setObjectName("topUpPackages")
+        packages.clicked.connect(lambda: (dialog.reject(), self.open_packages(member)))
         self.dialog = dialog
         dialog.open()
+
+    def open_packages(self, member: Any) -> None:
+        """A top-up package (ui/package_dialog.py) for the attached member: what each gives,
+        the payment method; the rule set's top-up role applies (else a manager in place)."""
+        from ui.package_dialog import PackageSellDialog
+        packages, session = self._ctx.services.packages, self.session
+        card_no = member.card.card_no
+
+        def sell(dialog: PackageSellDialog, user: Any) -> None:
+            pid, tender = dialog.package_id(), dialog.tender_kind()
+            ref = dialog.reference.text().strip()
+
+            def work() -> tuple[Any, BasketView]:
+                sold = packages.sell(user, card_no, pid, tender, ref)
+                return sold.slip, session.attach_card(card_no)
+
+            def done(result: tuple[Any, BasketView]) -> None:
+                slip = result[0]
+                self._topped_up(dialog, result, self.tr(
+                    "Package %1 sold: %2 paid in, bonus %3. New balance %4.")
+                    .replace("%1", slip.package_name).replace("%2", yuan(slip.paid_fen))
+                    .replace("%3", yuan(slip.bonus_fen))
+                    .replace("%4", yuan(slip.balance_after_fen)))
+
+            self._run(work, done, dialog.fail)
+
+        def opened(offers: list[Any]) -> None:
+            dialog = PackageSellDialog(offers, self._ctx.language, self)
+            dialog.set_note(self.tr("%1 · card %2 · balance %3")
+                            .replace("%1", member.account.name).replace("%2", card_no)
+                            .replace("%3", yuan(member.account.balance_fen)))
+
+            def submitted() -> None:
+                auth = with_role(self._ctx, dialog, "top_up", self.tr("a top-up"),
+                                 lambda user: sell(dialog, user), session.rules.topup_role)
+                if auth is not None:
+                    self.dialog = auth
+                    auth.rejected.connect(lambda: dialog.buttons.setEnabled(True))
+
+            dialog.submitted.connect(submitted)
+            self.dialog = dialog
+            dialog.open()
+
+        self._run(packages.offers, opened)
 
     def _confirm_top_up(self, dialog: Any, member: Any) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -854,26 +904,32 @@ class SellingScreen(QWidget):
         card_no = member.card.card_no
         amount, tender = dialog.amount_fen(), dialog.tender_kind()
         reference = dialog.reference.text().strip()
-        printer = self._ctx.extra.get("print_slip")
 
         def work() -> tuple[Any, BasketView]:
             done = members.top_up(user, card_no, amount, tender, reference)
             return done, session.attach_card(card_no)     # the panel shows the new balance
 
         def done(result: tuple[Any, BasketView]) -> None:
-            slip, view = result
-            dialog.accept()
-            self._show(view)
-            self._show_money(self.tr("Topped up %1 (bonus %2). New balance %3.")
-                             .replace("%1", yuan(slip.paid_fen)).replace("%2", yuan(slip.bonus_fen))
-                             .replace("%3", yuan(slip.balance_after_fen)))
-            self.topped_up.emit(slip)
-            if callable(printer):
-                self._ctx.background.run(lambda: printer(slip), self._on_print_done,
-                                         lambda exc: self._on_print_done(PrintResult(False, exc)),
-                                         lane="device")
+            slip = result[0]
+            self._topped_up(dialog, result, self.tr("Topped up %1 (bonus %2). New balance %3.")
+                            .replace("%1", yuan(slip.paid_fen))
+                            .replace("%2", yuan(slip.bonus_fen))
+                            .replace("%3", yuan(slip.balance_after_fen)))
 
         self._run(work, done, dialog.fail)
+
+    def _topped_up(self, dialog: Any, result: tuple[Any, BasketView], text: str) -> None:
+        """A top-up or a package went through: the panel, the message, the slip printed."""
+        slip, view = result
+        dialog.accept()
+        self._show(view)
+        self._show_money(text)
+        self.topped_up.emit(slip)
+        printer = self._ctx.extra.get("print_slip")
+        if callable(printer):
+            self._ctx.background.run(lambda: printer(slip), self._on_print_done,
+                                     lambda exc: self._on_print_done(PrintResult(False, exc)),
+                                     lane="device")
 
     def open_drawer(self) -> None:
         """F11: a manager opens the drawer without a sale, after saying why (audited first)."""

@@ -29,6 +29,13 @@ class TopUpDone:
     balance_bonus_after_fen: int
     reference: str = ""
     is_refund: bool = False
+    # A top-up package (储值套餐): its name and what it gave (or, refunded, took back)
+    package_name: str = ""
+    package_points: int = 0
+    package_coupons: tuple[tuple[str, int], ...] = ()     # (coupon name, how many)
+    package_pass: tuple[str, int] | None = None           # (pass name, uses)
+    package_tier: str = ""                                # the tier it lifted the member to
+    package_kept_fen: int = 0                             # refund: value already had
 
     @property
     def balance_after_fen(self) -> int:

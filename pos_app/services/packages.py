@@ -17,6 +17,7 @@ from pos_app.domain.packages import (
     package_entries,
     package_refund,
 )
+from pos_app.domain.documents import TopUpDone
 from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import UnitOfWork, UnitOfWorkFactory
@@ -24,6 +25,27 @@ from pos_app.services.auth import User, require_role
 from pos_app.services.promotions import CouponBooking, coupon_payload
 
 TOPUP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
+
+
+@dataclass(frozen=True)
+class PackageOffer:
+    """A package in force as the till shows it: what each part is, by name."""
+
+    package: TopUpPackage
+    coupons: tuple[tuple[str, int], ...]     # (coupon name, how many)
+    pass_name: str | None
+    pass_uses: int
+    tier_zh: str
+    tier_en: str
+    missing: str = ""                        # a part not on this till yet (then not sold)
+
+
+@dataclass(frozen=True)
+class PackageSaleView:
+    sale_id: str
+    package: TopUpPackage
+    sold_at: datetime
+    refunded_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -36,6 +58,7 @@ class PackageSold:
     at: datetime
     pass_id: str | None = None
     receipt_no: str = ""
+    slip: TopUpDone | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,9 @@ class PackageRefunded:
     pass_used_fen: int = 0
     pass_uses_revoked: int = 0
     receipt_no: str = ""
+    points_taken: int = 0
+    tier_back_to: str | None = None
+    slip: TopUpDone | None = None
 
 
 def _book(uow: UnitOfWork, member_id: str, entries: tuple[Entry, ...], at: datetime,
@@ -76,6 +102,60 @@ class PackageService:
     def packages(self) -> list[TopUpPackage]:
         with self._uow() as uow:
             return uow.promotions.packages()
+
+    def offers(self) -> list[PackageOffer]:
+        """The packages in force with every part named (coupon names, the pass, the tier);
+        a package whose coupon template or pass product has not reached this till says so."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            rules = uow.rules.current(now)
+            out = []
+            for p in uow.promotions.packages():
+                missing, coupons = "", []
+                for template_id, n in p.coupons:
+                    t = uow.promotions.template(template_id)
+                    if t is None:
+                        missing = missing or template_id
+                    coupons.append((t.name if t else template_id, n))
+                pass_name, uses = None, 0
+                if p.pass_sku:
+                    product = uow.catalog.find_by_code(p.pass_sku)
+                    if product is None or not product.pass_uses:
+                        missing = missing or p.pass_sku
+                    else:
+                        pass_name, uses = product.name, product.pass_uses
+                tier_zh = tier_en = ""
+                if p.upgrade_tier:
+                    try:
+                        t = rules.tier(p.upgrade_tier)
+                        tier_zh, tier_en = t.name_zh, t.name_en
+                    except ValidationFailed:
+                        missing = missing or p.upgrade_tier
+                out.append(PackageOffer(p, tuple(coupons), pass_name, uses, tier_zh, tier_en,
+                                        missing))
+            return out
+
+    def sales_of(self, member_id: str) -> list[PackageSaleView]:
+        """The member's package sales at this till, newest first (refunded ones too)."""
+        with self._uow() as uow:
+            return [PackageSaleView(*row) for row in uow.promotions.package_sales_of(member_id)]
+
+    def _slip(self, uow: UnitOfWork, actor: User, entry_id: str, receipt_no: str,
+              now: datetime, member_id: str, card_no: str, package: TopUpPackage,
+              paid: int, bonus: int, tender: TenderKind, reference: str, refund: bool,
+              coupons: tuple[tuple[str, int], ...], pass_: tuple[str, int] | None,
+              tier: str, kept: int) -> TopUpDone:
+        after = uow.members.lock_account(member_id)
+        return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
+                         shop_code=uow.site.shop().code, till_code=uow.site.till().code,
+                         cashier_name=actor.display_name, created_at=now,
+                         member_name=after.name, mobile=after.mobile or "", card_no=card_no,
+                         paid_fen=paid, bonus_fen=bonus, tender=tender,
+                         balance_paid_after_fen=after.balance_paid_fen,
+                         balance_bonus_after_fen=after.balance_bonus_fen, reference=reference,
+                         is_refund=refund, package_name=package.name,
+                         package_points=package.points, package_coupons=coupons,
+                         package_pass=pass_, package_tier=tier, package_kept_fen=kept)
 
     def sell(self, actor: User, card_no: str, package_id: str, tender: TenderKind,
              reference: str = "") -> PackageSold:
@@ -152,13 +232,19 @@ class PackageService:
                             "passes": passes},
                 **coupon_payload(CouponBooking((), tuple(issued))),
                 **entries_payload(account.id, entries)}, now)
+            upgraded = next((e.tier for e in entries if e.ledger is LedgerName.TIER), None)
+            slip = self._slip(
+                uow, actor, sale_id, receipt_no, now, account.id, card_no, package,
+                sum(e.first for e in money_in), sum(e.second for e in money_in), tender,
+                reference, False, tuple((t.name, n) for t, n in _counted(templates)),
+                (pass_product.name, pass_product.pass_uses or 0) if pass_product else None,
+                rules.tier(upgraded).name_zh if upgraded else "", 0)
             uow.commit()
-        upgraded = next((e.tier for e in entries if e.ledger is LedgerName.TIER), None)
         return PackageSold(sale_id, package, account.id, tuple(c.code for c in issued),
-                           upgraded, now, pass_id, receipt_no)
+                           upgraded, now, pass_id, receipt_no, slip)
 
-    def refund(self, actor: User, sale_id: str, tender: TenderKind = TenderKind.CASH
-               ) -> PackageRefunded:
+    def refund(self, actor: User, sale_id: str, tender: TenderKind = TenderKind.CASH,
+               dry_run: bool = False) -> PackageRefunded:
         """Reverse a package: cash back less what the member already had from it (coupons
         used, bonus spent), bonus and points taken back, unused coupons withdrawn, the tier
         it gave taken back. Manager only; all or nothing."""
@@ -169,6 +255,8 @@ class PackageService:
             if found is None:
                 raise ValidationFailed("package", f"no package sale {sale_id}")
             package, member_id, codes, tier_before, _tender, refunded, pass_ids = found
+            card_no = next((c.card_no for c in uow.members.cards_of(member_id)
+                            if c.status.value == "active"), "")
             if refunded is not None:
                 raise PackageNotRefundable(package.id, PackagePart.REFUNDED)
             shift = uow.shifts.open_shift_of(uow.site.till_id())
@@ -220,8 +308,32 @@ class PackageService:
                             "refund": True, "pass_uses_revoked": revoked_uses},
                 **coupon_payload(CouponBooking(tuple(revoked), ())),
                 **entries_payload(member_id, back.entries)}, now)
-            uow.commit()
+            tier_back = next((e.tier for e in back.entries if e.ledger is LedgerName.TIER),
+                             None)
+            rules = uow.rules.current(now)
+            names: dict[str, int] = {}
+            for e in revoked:
+                found_c = uow.promotions.find_coupon(e.code)
+                name = found_c[1].name if found_c and found_c[1] else e.code
+                names[name] = names.get(name, 0) + 1
+            slip = self._slip(
+                uow, actor, sale_id, receipt_no, now, member_id, card_no, package,
+                -back.cash_fen, 0, tender, "", True, tuple(names.items()),
+                ("", revoked_uses) if revoked_uses else None,
+                rules.tier(tier_back).name_zh if tier_back else "", back.kept_fen)
+            if dry_run:
+                uow.rollback()
+            else:
+                uow.commit()
         return PackageRefunded(sale_id, back.cash_fen, back.kept_fen,
                                tuple(e.code for e in revoked), back.coupons_used_fen,
                                back.bonus_spent_fen, back.pass_used_fen, revoked_uses,
-                               receipt_no)
+                               receipt_no, package.points, tier_back, slip)
+
+
+def _counted(templates: list) -> list:
+    """[(template, how many)] in first-seen order."""
+    out: dict[str, list] = {}
+    for t in templates:
+        out.setdefault(t.id, [t, 0])[1] += 1
+    return [tuple(v) for v in out.values()]

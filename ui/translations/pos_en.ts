@@ -2009,6 +2009,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Package 储值套餐</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund package 退套餐</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No member found. Check the number, or register the member (办卡).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2162,6 +2170,14 @@
     </message>
     <message>
         <source>Topped up %1 (bonus %2). New balance %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Package %1 sold: %2 paid in, bonus %3. New balance %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Package %1 refunded: %2 paid back. Balance left %3.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2496,6 +2512,163 @@ Passes: %9</source>
     </message>
     <message>
         <source>Cash float ¥</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PackageDialog</name>
+    <message>
+        <source>Cannot refund: the package&apos;s %1 points were already spent (%2 left). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot refund: the package&apos;s paid-in money %1 was already spent (%2 left on the card). Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This package sale was already refunded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not possible: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PackageRefundDialog</name>
+    <message>
+        <source>Refund a top-up package (退套餐)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refund package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refunded %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Package sale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The refund</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid back by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This member has no package sale at this till to refund.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working out the refund…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid back: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coupons used %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bonus spent %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pass visits used %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept out of the refund: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points taken back: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unused coupons withdrawn: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count pass closed: %1 unused uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tier back to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bonus money is taken back and never paid out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PackageSellDialog</name>
+    <message>
+        <source>Top-up package (储值套餐)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sell package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bank slip or payment number (not for cash)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It gives</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No top-up package is in force: head office publishes them (sync first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pay %1 · the card gets %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bonus money %1 (not refundable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coupon %1 × %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count pass %1: %2 uses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tier upgrade to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not on this till yet: %1 (sync first)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3348,6 +3521,14 @@ Passes: %9</source>
     </message>
     <message>
         <source>%1 · card %2 · balance %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Packages 套餐…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Package %1 sold: %2 paid in, bonus %3. New balance %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -2013,6 +2013,14 @@
         <translation>退次卡</translation>
     </message>
     <message>
+        <source>Package 储值套餐</source>
+        <translation>储值套餐</translation>
+    </message>
+    <message>
+        <source>Refund package 退套餐</source>
+        <translation>退套餐</translation>
+    </message>
+    <message>
         <source>No member found. Check the number, or register the member (办卡).</source>
         <translation>未找到会员。请检查号码，或为其办卡。</translation>
     </message>
@@ -2167,6 +2175,14 @@
     <message>
         <source>Topped up %1 (bonus %2). New balance %3.</source>
         <translation>已充值 %1（赠送 %2）。新余额 %3。</translation>
+    </message>
+    <message>
+        <source>Package %1 sold: %2 paid in, bonus %3. New balance %4.</source>
+        <translation>已售出套餐 %1：实充 %2，赠送 %3。新余额 %4。</translation>
+    </message>
+    <message>
+        <source>Package %1 refunded: %2 paid back. Balance left %3.</source>
+        <translation>套餐 %1 已退：退款 %2。剩余余额 %3。</translation>
     </message>
     <message>
         <source>Paid out %1 in cash. Balance left %2.</source>
@@ -2504,6 +2520,163 @@ Passes: %9</source>
     <message>
         <source>Cash float ¥</source>
         <translation>备用金 ¥</translation>
+    </message>
+</context>
+<context>
+    <name>PackageDialog</name>
+    <message>
+        <source>Cannot refund: the package&apos;s %1 points were already spent (%2 left). Nothing was changed.</source>
+        <translation>不能退套餐：套餐赠送的 %1 积分已被使用（剩余 %2 积分）。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Cannot refund: the package&apos;s paid-in money %1 was already spent (%2 left on the card). Nothing was changed.</source>
+        <translation>不能退套餐：套餐的实充金额 %1 已被消费（卡内实充余额剩 %2）。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>This package sale was already refunded.</source>
+        <translation>该套餐已经退过了。</translation>
+    </message>
+    <message>
+        <source>Not possible: %1</source>
+        <translation>不能办理：%1</translation>
+    </message>
+</context>
+<context>
+    <name>PackageRefundDialog</name>
+    <message>
+        <source>Refund a top-up package (退套餐)</source>
+        <translation>退储值套餐</translation>
+    </message>
+    <message>
+        <source>Refund package</source>
+        <translation>确认退套餐</translation>
+    </message>
+    <message>
+        <source>refunded %1</source>
+        <translation>%1 已退</translation>
+    </message>
+    <message>
+        <source>Package sale</source>
+        <translation>套餐购买记录</translation>
+    </message>
+    <message>
+        <source>The refund</source>
+        <translation>退款明细</translation>
+    </message>
+    <message>
+        <source>Paid back by</source>
+        <translation>退款方式</translation>
+    </message>
+    <message>
+        <source>This member has no package sale at this till to refund.</source>
+        <translation>该会员在本收银机没有可退的套餐。</translation>
+    </message>
+    <message>
+        <source>Working out the refund…</source>
+        <translation>正在计算退款…</translation>
+    </message>
+    <message>
+        <source>Paid back: %1</source>
+        <translation>退款：%1</translation>
+    </message>
+    <message>
+        <source>coupons used %1</source>
+        <translation>已用优惠券 %1</translation>
+    </message>
+    <message>
+        <source>bonus spent %1</source>
+        <translation>已用赠送金额 %1</translation>
+    </message>
+    <message>
+        <source>pass visits used %1</source>
+        <translation>已用次卡次数 %1</translation>
+    </message>
+    <message>
+        <source>Kept out of the refund: %1 (%2)</source>
+        <translation>不予退还（已享用）：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Points taken back: %1</source>
+        <translation>扣回积分：%1</translation>
+    </message>
+    <message>
+        <source>Unused coupons withdrawn: %1</source>
+        <translation>收回未用优惠券：%1 张</translation>
+    </message>
+    <message>
+        <source>Count pass closed: %1 unused uses</source>
+        <translation>次卡作废：未用 %1 次</translation>
+    </message>
+    <message>
+        <source>Tier back to %1</source>
+        <translation>等级恢复为 %1</translation>
+    </message>
+    <message>
+        <source>Bonus money is taken back and never paid out.</source>
+        <translation>赠送金额收回，一律不退现金。</translation>
+    </message>
+</context>
+<context>
+    <name>PackageSellDialog</name>
+    <message>
+        <source>Top-up package (储值套餐)</source>
+        <translation>储值套餐</translation>
+    </message>
+    <message>
+        <source>Sell package</source>
+        <translation>确认购买套餐</translation>
+    </message>
+    <message>
+        <source>Bank slip or payment number (not for cash)</source>
+        <translation>银行或支付流水号（现金不填）</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>套餐</translation>
+    </message>
+    <message>
+        <source>It gives</source>
+        <translation>套餐内容</translation>
+    </message>
+    <message>
+        <source>Paid by</source>
+        <translation>付款方式</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>No top-up package is in force: head office publishes them (sync first).</source>
+        <translation>没有生效的储值套餐：套餐由总部发布（请先同步）。</translation>
+    </message>
+    <message>
+        <source>Pay %1 · the card gets %2</source>
+        <translation>支付 %1 · 卡内到账 %2</translation>
+    </message>
+    <message>
+        <source>Bonus money %1 (not refundable)</source>
+        <translation>赠送金额 %1（不可退）</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>赠送 %1 积分</translation>
+    </message>
+    <message>
+        <source>Coupon %1 × %2</source>
+        <translation>优惠券 %1 × %2</translation>
+    </message>
+    <message>
+        <source>Count pass %1: %2 uses</source>
+        <translation>计次卡 %1：%2 次</translation>
+    </message>
+    <message>
+        <source>Tier upgrade to %1</source>
+        <translation>升级为 %1</translation>
+    </message>
+    <message>
+        <source>Not on this till yet: %1 (sync first)</source>
+        <translation>本收银机尚无：%1（请先同步）</translation>
     </message>
 </context>
 <context>
@@ -3356,6 +3529,14 @@ Passes: %9</source>
     <message>
         <source>%1 · card %2 · balance %3</source>
         <translation>%1 · 卡号 %2 · 余额 %3</translation>
+    </message>
+    <message>
+        <source>Packages 套餐…</source>
+        <translation>储值套餐…</translation>
+    </message>
+    <message>
+        <source>Package %1 sold: %2 paid in, bonus %3. New balance %4.</source>
+        <translation>已售出套餐 %1：实充 %2，赠送 %3。新余额 %4。</translation>
     </message>
     <message>
         <source>Confirm top-up</source>

@@ -107,6 +107,12 @@ def test_a_package_gives_a_count_pass_with_the_rest_and_a_refund_closes_its_unus
         s.use_pass(sold.pass_id)
         s.complete([], stocked.cashier)
     assert pass_of(stocked, acc.id, sold.pass_id).uses_left == 8
+    assert sold.slip.package_pass == ("洗车10次卡", 10) and sold.slip.package_points == 200
+    # the refund dialog's preview books nothing
+    preview = stocked.services.packages.refund(stocked.manager, sold.sale_id, dry_run=True)
+    assert preview.cash_fen == 48_000
+    assert pass_of(stocked, acc.id, sold.pass_id).uses_left == 8
+    assert sums(stocked, "100001").balance_paid_fen == 50_000
     back = stocked.services.packages.refund(stocked.manager, sold.sale_id)
     # the two visits used are worth 2/10 of the pass's ¥100: kept out of the cash
     assert (back.cash_fen, back.pass_used_fen, back.pass_uses_revoked) == (48_000, 2_000, 8)
