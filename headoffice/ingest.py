@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from headoffice import passes
 from headoffice.console import figures
 from headoffice.ledger import Booking, Ledger
 from headoffice.promotions import book_sale_coupons
@@ -83,6 +84,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         "body": json.dumps(sale, ensure_ascii=False, sort_keys=True)})
     result: dict[str, Any] = {"status": "applied", "sale_id": sale_id, "flags": []}
     result["flags"] += book_sale_coupons(session, b, payload, member_id)
+    result["flags"] += passes.book(session, b, kind, payload, member_id)   # 计次卡
     _book_tiers(session, lg, b, kind, payload, changed)
     effects = ledger_effects(kind, payload)
     if not effects:

@@ -430,3 +430,38 @@ class MemberShortCodeRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     used_by_till: Mapped[str | None] = mapped_column(ID, nullable=True)
     __table_args__ = (UniqueConstraint("member_id", "step", name="uq_member_short_code_step"),)
+
+
+class MemberPassRow(Base):
+    """A count pass (计次卡) a till sold, as head office knows it from the till's events
+    (headoffice/passes.py). `uses_left` and `status` cache the pass's entries."""
+
+    __tablename__ = "member_passes"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)          # the till's pass id
+    member_id: Mapped[str] = mapped_column(ID, index=True)
+    shop_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    till_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    sku: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(String(120))
+    uses_total: Mapped[int] = mapped_column(Integer)
+    uses_left: Mapped[int] = mapped_column(Integer)
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(10))     # active | used_up | refunded | expired
+    sold_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MemberPassEntryRow(Base):
+    """Append-only: sold (+uses), use (-1), refund (-uses left), expire (-uses left)."""
+
+    __tablename__ = "member_pass_entries"
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    pass_id: Mapped[str] = mapped_column(ID, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    uses_delta: Mapped[int] = mapped_column(Integer)
+    sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    shop_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)

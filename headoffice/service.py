@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from headoffice import promotions
+from headoffice import passes, promotions
 from headoffice.db import session_factory
 from headoffice.errors import Busy, DuplicateTill, NotEnrolled, UnknownShop, UnknownStream
 from headoffice.feeds import DOCUMENT_STREAMS, Page, emit, read_page
@@ -857,5 +857,6 @@ class HeadOffice:
             points = promotions.expire_points(s, self.ids, today, now)
             coupons = promotions.expire_coupons(s, datetime.combine(today, datetime.min.time()))
             return {"members_points_expired": len(points),
-                    "points_expired": sum(points.values()), "coupons_expired": coupons}
+                    "points_expired": sum(points.values()), "coupons_expired": coupons,
+                    "passes_expired": passes.expire(s, today, now)}
         return self._tx(work)

@@ -20,10 +20,12 @@ from headoffice.console.models import (
     PrivacyRequestRow,
     TierChangeRow,
 )
+from headoffice import passes
 from headoffice.feeds import emit
 from headoffice.ingest import MEMBER_FIELDS, _card_event, _member_updated, new_changed
 from headoffice.ledger import Booking, Ledger
 from headoffice.models import (
+    MemberPassRow,
     CardRow,
     InboxRow,
     MemberAccountRow,
@@ -101,8 +103,8 @@ def get_member(s: Session, member_id: str) -> MemberRow:
     return m
 
 
-def detail(s: Session, member_id: str) -> dict[str, Any]:
-    """Everything the member's page shows."""
+def detail(s: Session, member_id: str, today: date | None = None) -> dict[str, Any]:
+    """Everything the member's page shows (`today`: the business day, for pass expiry)."""
     m = get_member(s, member_id)
     acct = s.get(MemberAccountRow, member_id)
     shops = {r.id: r.code for r in s.scalars(select(ShopRow))}
@@ -143,6 +145,7 @@ def detail(s: Session, member_id: str) -> dict[str, Any]:
             "merged_into": merged_into.into_id if merged_into else None,
             "merged_from": merged_from, "same_mobile": same_mobile, "requests": requests,
             "tier_history": tiers,
+            "passes": passes.member_view(s, member_id, today or date.min),
             "erased": json.loads(m.field_clocks or "{}").get("name") == ERASED_STAMP}
 
 
@@ -275,6 +278,8 @@ def merge(s: Session, lg: Ledger, now: datetime, who: Who, keep_id: str, other_t
         lg.points(b, keep_id, "merge_in", pts, acc)
     cards = s.scalars(select(CardRow.card_no).where(CardRow.member_id == other_id)).all()
     s.execute(update(CardRow).where(CardRow.member_id == other_id).values(member_id=keep_id))
+    s.execute(update(MemberPassRow).where(MemberPassRow.member_id == other_id)
+              .values(member_id=keep_id))
     before = {"other": {"id": other_id, **_profile(other)}, "cards": list(cards),
               "stored_value_fen": [paid, bonus], "points": [pts, acc]}
     other_mobile = other.mobile
@@ -314,6 +319,8 @@ def export(s: Session, now: datetime, who: Who, member_id: str) -> dict[str, Any
                        "accumulated_points": acct.accumulated_points if acct else 0},
            "points_entries": [{**e, "at": e["at"].isoformat()} for e in d["points"]],
            "stored_value_entries": [{**e, "at": e["at"].isoformat()} for e in d["sv"]],
+           "passes": [{**p, "expires_on": p["expires_on"].isoformat() if p["expires_on"]
+                       else None, "sold_at": p["sold_at"].isoformat()} for p in d["passes"]],
            "purchases": [{"sale_id": r.id, "shop_id": r.shop_id, "kind": r.kind,
                           "total_fen": r.total_fen, "at": r.booked_at.isoformat()}
                          for r in s.scalars(select(SaleRow).where(SaleRow.member_id == member_id)

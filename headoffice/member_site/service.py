@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from headoffice import passes
+from headoffice.console.periods import business_day
 from headoffice.feeds import emit
 from headoffice.member_site.codes import BATCH, IssuedCode, batch
 from headoffice.member_site.messaging import MessagingService, mask_mobile
@@ -352,10 +354,8 @@ class MemberSite:
                 MemberDataRequestRow.member_id == member_id, MemberDataRequestRow.kind == "erase",
                 MemberDataRequestRow.status == "open")).first() is not None
             coupons = self._coupons(s, member_id)
-            last_with_passes = s.execute(
-                select(SaleRow.body).where(SaleRow.member_id == member_id,
-                                           SaleRow.body.contains('"passes": [{'))
-                .order_by(SaleRow.booked_at.desc()).limit(1)).scalar_one_or_none()
+            held = [p for p in passes.member_view(s, member_id, business_day(self._now()))
+                    if p["status"] == "active"]
         balance = [a.balance_paid_fen, a.balance_bonus_fen, a.spendable_points,
                    a.accumulated_points] if a else [0, 0, 0, 0]
         try:
@@ -378,12 +378,6 @@ class MemberSite:
         else:
             next_points = step.points + rules.ladder_step_points
             next_cap = step.cap_fen + rules.ladder_step_cap_fen
-        passes: list[dict[str, Any]] = []
-        if last_with_passes:
-            try:
-                passes = list(json.loads(last_with_passes)["member"]["passes"])
-            except (KeyError, TypeError, ValueError):
-                passes = []
         blocked = next((c.status for c in cards if c.status == CardStatus.LOST.value), "")
         usable = [c for c in cards if c.status == CardStatus.ACTIVE.value]
         return {
@@ -401,7 +395,10 @@ class MemberSite:
                        "expiring": expiring},
             "stored_value": {"paid_fen": balance[0], "bonus_fen": balance[1],
                              "total_fen": balance[0] + balance[1]},
-            "passes": passes,
+            "passes": [{"name": p["name"], "uses_left": p["uses_left"],
+                        "uses_total": p["uses_total"],
+                        "expires_on": p["expires_on"].isoformat() if p["expires_on"] else None}
+                       for p in held],
             "coupons": coupons,
             "cards": [{"card_no": "****" + c.card_no[-4:], "status": c.status, "kind": c.kind}
                       for c in cards],

@@ -260,6 +260,8 @@ class ReturnService:
             uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
                                                 "original_sale_id": original.id,
                                                 "member_id": p.member_id, "pass_id": pass_id,
+                                                "passes": [{"op": "refund", "pass_id": pass_id,
+                                                            "uses": p.uses_left}],
                                                 "shift_id": shift.id,
                                                 **entries_payload(p.member_id, entries)}, now)
             uow.commit()

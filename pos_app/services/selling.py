@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pos_app.domain.allocation import allocate
 from pos_app.domain.card import CardState
@@ -795,12 +796,14 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                       user_id=cashier.id, member_id=account.id if account else None,
                       card_id=card_id, points_shares=shares, tier_upgraded_to=upgraded,
                       authorised_by_id=d.discount_by)
+        pass_moves: list[dict[str, Any]] = []
         if account is not None:
             # Ledger entries and passes point at the sale row, so they follow it.
             book_entries(uow, account.id, entries, now, sale_id=sale_id, shift_id=shift.id,
                          tender=TenderKind.STORED_VALUE.value, actor_id=cashier.id)
             uow.members.touch_purchase(account.id, now)
-            if _book_passes(uow, d, basket, account.id, sale_id, now) and member_info:
+            pass_moves = _book_passes(uow, d, basket, account.id, sale_id, now)
+            if pass_moves and member_info:
                 member_info = replace(member_info, passes=_pass_balances(uow, account.id))
                 sale = replace(sale, member=member_info)
         elif d.pass_uses or any(i.product.pass_uses for i in d.items):
@@ -817,6 +820,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                                              "member_id": account.id if account else None,
                                              "card_no": member.card.card_no if member else None,
                                              "shift_id": shift.id,
+                                             **({"passes": pass_moves} if pass_moves else {}),
                                              **coupon_payload(booked),
                                              **entries_payload(account.id if account else None,
                                                                entries)}, now)
@@ -903,22 +907,27 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
 
 
 def _book_passes(uow: UnitOfWork, d: _Draft, basket: PricedBasket, member_id: str,
-                 sale_id: str, now: datetime) -> bool:
-    booked = False
+                 sale_id: str, now: datetime) -> list[dict[str, Any]]:
+    """Book the sale's pass visits and the passes it sells; returns the movements for the
+    sale's event (`passes`), so head office keeps the passes too (headoffice/passes.py)."""
+    moves: list[dict[str, Any]] = []
     for idx, item in enumerate(d.items):
         if idx in d.pass_uses:
             uow.members.add_pass_entry(d.pass_uses[idx], "use", -1, sale_id, now)
-            booked = True
+            moves.append({"op": "use", "pass_id": d.pass_uses[idx], "uses": 1})
         elif item.product.pass_uses:
-            booked = True
             expires = (now.date() + timedelta(days=item.product.pass_valid_days)
                        if item.product.pass_valid_days else None)
             line = basket.lines[idx]
             for n in range(item.qty):
                 price = allocate(line.amount_fen, [1] * item.qty)[n]
-                uow.members.add_pass(member_id, item.product, sale_id, item.product.pass_uses,
-                                     price, expires, now)
-    return booked
+                pass_id = uow.members.add_pass(member_id, item.product, sale_id,
+                                               item.product.pass_uses, price, expires, now)
+                moves.append({"op": "sold", "pass_id": pass_id, "sku": item.product.sku,
+                              "name": item.product.name, "uses": item.product.pass_uses,
+                              "price_fen": price,
+                              "expires_on": expires.isoformat() if expires else None})
+    return moves
 
 
 def _pass_balances(uow: UnitOfWork, member_id: str) -> tuple[PassBalance, ...]:

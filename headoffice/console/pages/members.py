@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from headoffice.console import members as svc
 from headoffice.console.auth import BadUserInput, Who
 from headoffice.console.i18n import translator
+from headoffice.console.periods import business_day
 from headoffice.console.rulesets import rules_in_force
 from headoffice.console.web import console_of, form_error, language, need, no_store
 from headoffice.ledger import Ledger
@@ -24,7 +25,8 @@ MESSAGES = ("Saved.", "Card reported lost: tills refuse it after their next pull
             "Card unblocked.", "Records merged.", "Member erased.",
             *(f"card:{s}" for s in ("active", "lost", "replaced", "cancelled", "expired")),
             "pipl:export", "pipl:erase", "source:member", "source:head_office",
-            "pipl-status:open", "pipl-status:done", "pipl-status:refused")
+            "pipl-status:open", "pipl-status:done", "pipl-status:refused",
+            *(f"pass:{s}" for s in ("active", "used_up", "refunded", "expired")))
 
 
 @router.get("/members")
@@ -43,7 +45,7 @@ def _page(request: Request, who: Who, member_id: str, status: int = 200,
 
     def work(s: Session) -> dict[str, Any] | None:
         try:
-            return svc.detail(s, member_id)
+            return svc.detail(s, member_id, business_day(console.now()))
         except KeyError:
             return None
     data = console.read(work)
