@@ -418,6 +418,17 @@ class CouponRunRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class MemberTagRow(Base):
+    """Head office's tags on a member (标签: 'VIP', '企业客户'...), set on the console's member
+    page; coupon issue runs select members by them."""
+
+    __tablename__ = "member_tags"
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_member_tags_tag", "tag"),)
+
+
 class MemberShortCodeRow(Base):
     """The numeric form of a member code (for scanners that cannot read a phone screen, or
     typing): a random one-time number a till checks online, once in the whole chain."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from headoffice.feeds import emit
@@ -27,6 +27,7 @@ from headoffice.models import (
     CouponRunRow,
     DocumentRow,
     MemberRow,
+    MemberTagRow,
     PointsEntryRow,
     ReceivableRow,
     SaleRow,
@@ -204,14 +205,81 @@ def add_coupon(session: Session, c: Coupon, now: datetime, event_id: str | None 
     return True
 
 
+# -- member tags (标签) ----------------------------------------------------------------------
+
+MAX_TAGS = 20
+TAG_LENGTH = 32
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags as typed: separated by commas (, or ，), semicolons or spaces; each kept once, in
+    the order given. ValidationFailed('tags') for a tag over 32 characters or over 20 tags."""
+    out: list[str] = []
+    for raw in text.replace("，", ",").replace(";", ",").replace("；", ",").replace(
+            "、", ",").split(","):
+        for tag in raw.split():
+            if len(tag) > TAG_LENGTH:
+                raise ValidationFailed("tags", f"a tag has at most {TAG_LENGTH} characters")
+            if tag not in out:
+                out.append(tag)
+    if len(out) > MAX_TAGS:
+        raise ValidationFailed("tags", f"at most {MAX_TAGS} tags")
+    return out
+
+
+def member_tags(session: Session, member_id: str) -> list[str]:
+    return list(session.scalars(select(MemberTagRow.tag).where(
+        MemberTagRow.member_id == member_id).order_by(MemberTagRow.tag)))
+
+
+def set_member_tags(session: Session, member_id: str, tags: Iterable[str],
+                    now: datetime) -> tuple[list[str], list[str]]:
+    """Replace a member's tags; returns (before, after)."""
+    if session.get(MemberRow, member_id) is None:
+        raise ValidationFailed("member", f"no member {member_id}")
+    before = member_tags(session, member_id)
+    wanted = list(dict.fromkeys(tags))
+    for row in session.scalars(select(MemberTagRow).where(MemberTagRow.member_id == member_id)):
+        if row.tag not in wanted:
+            session.delete(row)
+    for tag in wanted:
+        if tag not in before:
+            session.add(MemberTagRow(member_id=member_id, tag=tag, created_at=now))
+    session.flush()
+    return before, sorted(wanted)
+
+
+def merge_member_tags(session: Session, keep_id: str, other_id: str, now: datetime) -> None:
+    """A merged record's tags go to the member it was folded into."""
+    mine = member_tags(session, keep_id)
+    theirs = member_tags(session, other_id)
+    set_member_tags(session, keep_id, [*mine, *theirs], now)
+    set_member_tags(session, other_id, [], now)
+
+
+def forget_member_tags(session: Session, member_id: str) -> None:
+    """PIPL erasure: a member's tags go with the rest of their data."""
+    session.execute(delete(MemberTagRow).where(MemberTagRow.member_id == member_id))
+    session.flush()
+
+
+def all_tags(session: Session) -> list[tuple[str, int]]:
+    """Every tag in use with how many members carry it (the issue run form's hint)."""
+    return [(t, int(n)) for t, n in session.execute(
+        select(MemberTagRow.tag, func.count()).group_by(MemberTagRow.tag)
+        .order_by(MemberTagRow.tag))]
+
+
 @dataclass(frozen=True)
 class MemberFilter:
-    """Who an issue run reaches: every condition given must hold."""
+    """Who an issue run reaches: every condition given must hold (a member with any of the
+    tags given meets the tag condition)."""
 
     tiers: frozenset[str] = frozenset()
     birthday_month: int | None = None
     last_purchase_before: date | None = None
-    member_ids: frozenset[str] = frozenset()    # an explicit list (a tag exported elsewhere)
+    member_ids: frozenset[str] = frozenset()    # an explicit list
+    tags: frozenset[str] = frozenset()
 
     @staticmethod
     def from_dict(d: Mapping[str, Any]) -> MemberFilter:
@@ -220,7 +288,8 @@ class MemberFilter:
         f = MemberFilter(frozenset(map(str, d.get("tiers") or ())),
                          int(month) if month not in (None, "") else None,
                          date.fromisoformat(before) if before else None,
-                         frozenset(map(str, d.get("member_ids") or ())))
+                         frozenset(map(str, d.get("member_ids") or ())),
+                         frozenset(map(str, d.get("tags") or ())))
         if f.birthday_month is not None and not 1 <= f.birthday_month <= 12:
             raise ValidationFailed("birthday_month", "a month from 1 to 12")
         return f
@@ -228,7 +297,8 @@ class MemberFilter:
     def to_dict(self) -> dict[str, Any]:
         return {"tiers": sorted(self.tiers), "birthday_month": self.birthday_month,
                 "last_purchase_before": self.last_purchase_before.isoformat()
-                if self.last_purchase_before else None, "member_ids": sorted(self.member_ids)}
+                if self.last_purchase_before else None, "member_ids": sorted(self.member_ids),
+                "tags": sorted(self.tags)}
 
 
 def select_members(session: Session, f: MemberFilter) -> list[str]:
@@ -237,6 +307,9 @@ def select_members(session: Session, f: MemberFilter) -> list[str]:
         q = q.where(MemberRow.tier_code.in_(f.tiers))
     if f.member_ids:
         q = q.where(MemberRow.id.in_(f.member_ids))
+    if f.tags:
+        q = q.where(MemberRow.id.in_(select(MemberTagRow.member_id)
+                                     .where(MemberTagRow.tag.in_(f.tags))))
     if f.birthday_month is not None:
         # birthday is 'YYYY-MM-DD' or 'MM-DD'; the month is the second-to-last part
         q = q.where(func.substr(MemberRow.birthday, func.length(MemberRow.birthday) - 4, 2)

@@ -24,6 +24,7 @@ from headoffice import passes
 from headoffice.feeds import emit
 from headoffice.ingest import MEMBER_FIELDS, _card_event, _member_updated, new_changed
 from headoffice.ledger import Booking, Ledger
+from headoffice.promotions import forget_member_tags, merge_member_tags
 from headoffice.models import (
     MemberPassRow,
     CardRow,
@@ -290,6 +291,7 @@ def merge(s: Session, lg: Ledger, now: datetime, who: Who, keep_id: str, other_t
     other.updated_at = now
     if not keep.mobile and other_mobile:
         keep.mobile = other_mobile
+    merge_member_tags(s, keep_id, other_id, now)
     s.add(MemberMergeRow(member_id=other_id, into_id=keep_id, at=now, by=who.username))
     changed_members = lg.flush()
     s.flush()
@@ -349,6 +351,7 @@ def erase(s: Session, lg: Ledger, now: datetime, who: Who, member_id: str) -> No
     changed = new_changed()
     for card in s.scalars(select(CardRow.card_no).where(CardRow.member_id == member_id)).all():
         _card_event(s, lg, b, "card.cancelled", {"card_no": card}, changed)
+    forget_member_tags(s, member_id)
     m.name, m.mobile, m.gender, m.birthday = ERASED_NAME, None, "", None
     m.consent_messages, m.referrer_id = False, None
     m.field_clocks = json.dumps({f: ERASED_STAMP for f in MEMBER_FIELDS}, sort_keys=True)

@@ -5,6 +5,7 @@ with and without the draft, by the till's own engine."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -47,7 +48,7 @@ EXAMPLE_TEMPLATE = {"id": "GOLD20", "version": 1, "kind": "amount_off", "name": 
 def _page(request: Request, who: Who, status: int = 200, **ctx: Any) -> Response:
     console = console_of(request)
     rows = console.read(lambda s: (svc.promotions(s, include_withdrawn=False),
-                                   svc.templates(s), svc.packages(s)))
+                                   svc.templates(s), svc.packages(s), svc.all_tags(s)))
     ctx.setdefault("errors", {})
     ctx.setdefault("values", {"promotion": json.dumps(EXAMPLE_PROMOTION, ensure_ascii=False,
                                                       indent=1),
@@ -59,6 +60,7 @@ def _page(request: Request, who: Who, status: int = 200, **ctx: Any) -> Response
                           promotions=[promotion_to_dict(p) for p in rows[0]],
                           templates=[template_to_dict(t) for t in rows[1]],
                           packages=[package_to_dict(p) for p in rows[2]],
+                          tags_in_use=[f"{t} ({n})" for t, n in rows[3]],
                           tiers=[t.code for t in rulesets.rules_in_force(console).tiers], **ctx)
 
 
@@ -189,6 +191,11 @@ async def issue(request: Request, who: Who = need("promotions.write")) -> Respon
         except (ValueError, ValidationFailed):
             raise BadUserInput("birthday_month", "Check the filter: a month 1-12, a date "
                                                  "like 2026-10-01.") from None
+        try:
+            f = replace(f, tags=frozenset(svc.parse_tags(form.get("tags", ""))))
+        except ValidationFailed:
+            raise BadUserInput("tags", "At most {n} tags of at most {m} characters each.",
+                               n=svc.MAX_TAGS, m=svc.TAG_LENGTH) from None
         template_id = form.get("template_id", "")[:64]
 
         def work(s: Any) -> tuple[str, int]:
@@ -202,6 +209,52 @@ async def issue(request: Request, who: Who = need("promotions.write")) -> Respon
     except BadUserInput as exc:
         return _page(request, who, 422, errors=form_error(exc, _), values=form)
     return _page(request, who, flash=_("Issued {n} coupons (run {run}).", n=n, run=run_id))
+
+
+# -- member tags (标签), edited on the member page, used by issue runs ---------------------
+
+def _tags_fragment(request: Request, who: Who, member_id: str, status: int = 200,
+                   **ctx: Any) -> Response:
+    console = console_of(request)
+    tags = console.read(lambda s: svc.member_tags(s, member_id))
+    ctx.setdefault("values", {"tags": ", ".join(tags)})
+    return console.render(request, who, "_member_tags.html", status=status,
+                          member_id=member_id, tags=tags, **ctx)
+
+
+@router.get("/members/{member_id}/tags")
+def member_tags(request: Request, member_id: str, who: Who = need("members")) -> Response:
+    return _tags_fragment(request, who, member_id[:36])
+
+
+@router.post("/members/{member_id}/tags")
+async def save_member_tags(request: Request, member_id: str,
+                           who: Who = need("members.write")) -> Response:
+    """Replace the member's tags; a bad tag list is refused beside the field, nothing saved."""
+    console = console_of(request)
+    form = await _form(request)
+    _ = translator(language(request))
+    member_id = member_id[:36]
+    try:
+        try:
+            tags = svc.parse_tags(form.get("tags", ""))
+        except ValidationFailed:
+            raise BadUserInput("tags", "At most {n} tags of at most {m} characters each.",
+                               n=svc.MAX_TAGS, m=svc.TAG_LENGTH) from None
+
+        def work(s: Any) -> None:
+            try:
+                before, after = svc.set_member_tags(s, member_id, tags, console.now())
+            except ValidationFailed:
+                raise BadUserInput("tags", "No such member.") from None
+            if before != after:
+                auth.audit(s, console.now(), who, None, "member.tags", member_id,
+                           {"tags": before}, {"tags": after})
+        console.tx(work)
+    except BadUserInput as exc:
+        return _tags_fragment(request, who, member_id, 200, errors=form_error(exc, _),
+                              values=form)
+    return _tags_fragment(request, who, member_id, flash=_("Tags saved."))
 
 
 @router.post("/promotions/try")
