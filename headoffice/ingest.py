@@ -145,8 +145,9 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
     changed["balances"].add(member_id)
     result: dict[str, Any] = {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
     if payload.get("package"):
-        # A package's coupons and tier travel with its top-up (or its refund).
+        # A package's coupons, pass and tier travel with its top-up (or its refund).
         result["flags"] = book_sale_coupons(session, b, payload, member_id)
+        result["flags"] += passes.book(session, b, kind, payload, member_id)   # 计次卡
         _book_tiers(session, lg, b, kind, payload, changed)
     return result
 

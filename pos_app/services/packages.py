@@ -210,8 +210,10 @@ class PackageService:
                 pass_id = uow.members.add_pass(account.id, pass_product, None,
                                                pass_product.pass_uses, package.pass_value_fen,
                                                expires, now)
-                passes.append({"id": pass_id, "sku": pass_product.sku,
+                # The pass movement as a sale's event carries it (headoffice/passes.py).
+                passes.append({"op": "sold", "pass_id": pass_id, "sku": pass_product.sku,
                                "name": pass_product.name, "uses": pass_product.pass_uses,
+                               "price_fen": package.pass_value_fen,
                                "expires_on": expires.isoformat() if expires else None})
             uow.promotions.add_package_sale(sale_id, package, account.id,
                                             [c.code for c in issued], account.tier_code,
@@ -228,8 +230,8 @@ class PackageService:
                 "bonus_fen": sum(e.second for e in money_in), "tender": tender.value,
                 "reference": reference, "receipt_no": receipt_no,
                 "shift_id": shift.id if shift else None,
-                "package": {"id": package.id, "version": package.version, "sale_id": sale_id,
-                            "passes": passes},
+                "package": {"id": package.id, "version": package.version, "sale_id": sale_id},
+                **({"passes": passes} if passes else {}),
                 **coupon_payload(CouponBooking((), tuple(issued))),
                 **entries_payload(account.id, entries)}, now)
             upgraded = next((e.tier for e in entries if e.ledger is LedgerName.TIER), None)
@@ -305,7 +307,9 @@ class PackageService:
                 "bonus_fen": sum(e.second for e in money_out), "tender": tender.value,
                 "receipt_no": receipt_no, "shift_id": shift.id if shift else None,
                 "package": {"id": package.id, "version": package.version, "sale_id": sale_id,
-                            "refund": True, "pass_uses_revoked": revoked_uses},
+                            "refund": True},
+                **({"passes": [{"op": "refund", "pass_id": pid, "uses": left}
+                               for pid, left in open_passes]} if open_passes else {}),
                 **coupon_payload(CouponBooking(tuple(revoked), ())),
                 **entries_payload(member_id, back.entries)}, now)
             tier_back = next((e.tier for e in back.entries if e.ledger is LedgerName.TIER),

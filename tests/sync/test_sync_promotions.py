@@ -154,8 +154,8 @@ def test_a_top_up_package_from_head_office_is_booked_the_same_at_both_ends(
     from pos_app.domain.packages import TopUpPackage
     hq.import_members(HQ_MEMBERS)
     hq.publish_coupon_template(TEMPLATE)
-    hq.publish_package(TopUpPackage("P500", 1, "充500送50+200分+1张券", 50_000, 5_000, 200,
-                                    (("GOLD20", 1),), "diamond"))
+    hq.publish_package(TopUpPackage("P500", 1, "充500送50+200分+1张券+洗车10次", 50_000,
+                                    5_000, 200, (("GOLD20", 1),), "diamond", "WASH10", 10_000))
     a = make_till(hq, live, tmp_path, "S001", "T01")
     a.sync()
     assert [p.id for p in a.shop.services.packages.packages()] == ["P500"]
@@ -172,3 +172,19 @@ def test_a_top_up_package_from_head_office_is_booked_the_same_at_both_ends(
         assert s.get(MemberRow, LI_NA).tier_code == "diamond"
     a.sync()
     assert a.account(LI_NA)[:3] == (60_000, 5_000, 1_190)
+    # the pass the package gave is kept at head office too, and closed by the refund
+    from headoffice.models import MemberPassRow
+    with hq.sessions() as s:
+        p = s.get(MemberPassRow, sold.pass_id)
+        assert (p.member_id, p.name, p.uses_left, p.price_fen, p.status) == (
+            LI_NA, "洗车10次卡", 10, 10_000, "active")
+    back = a.shop.services.packages.refund(a.shop.manager, sold.sale_id)
+    assert back.pass_uses_revoked == 10 and back.cash_fen == 50_000
+    a.sync()
+    with hq.sessions() as s:
+        assert s.get(MemberPassRow, sold.pass_id).status == "refunded"
+        assert s.get(MemberRow, LI_NA).tier_code == "gold"
+    acct = hq.account(LI_NA)
+    assert (acct["balance_paid_fen"], acct["balance_bonus_fen"], acct["spendable_points"]) == (
+        10_000, 0, 990)
+    assert not hq.flags("bad_pass") and not hq.flags("unknown_pass")

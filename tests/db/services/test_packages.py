@@ -99,8 +99,8 @@ def test_a_package_gives_a_count_pass_with_the_rest_and_a_refund_closes_its_unus
     db = store_db(stocked.data_dir / DB_FILE)
     (payload,) = db.execute("SELECT payload FROM outbox WHERE kind='stored_value.topup' "
                             "ORDER BY device_seq DESC LIMIT 1").fetchone()
-    assert [(x["id"], x["uses"]) for x in json.loads(payload)["package"]["passes"]] == [
-        (sold.pass_id, 10)]
+    assert [(x["op"], x["pass_id"], x["uses"], x["price_fen"])
+            for x in json.loads(payload)["passes"]] == [("sold", sold.pass_id, 10, 10_000)]
     for _ in range(2):                                  # two car washes on the pass
         s = stocked.services.checkout.new_session()
         s.attach_card("100001")
