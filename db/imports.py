@@ -19,7 +19,8 @@ from db.repositories import SqlMembers
 from pos_app.domain.card import mask_name
 from pos_app.ports.clock import IdSource
 from pos_app.ports.store import MemberImportRow, ProductImportRow
-from db.search_keys import mobile_last4, name_initials
+from db.search_keys import name_initials
+from pos_app.domain.member import month_day_birthday
 
 
 class SqlImports:
@@ -82,7 +83,8 @@ class SqlImports:
         for r in rows:
             if not r.mobile:
                 continue
-            other = self._s.scalar(select(MemberRow).where(MemberRow.mobile == r.mobile))
+            other = self._s.scalar(select(MemberRow).where(
+                MemberRow.mobile_hash.in_(self._members.mobile_keys.hashes(r.mobile))).limit(1))
             if other is None:
                 continue
             owns_card = self._s.scalar(select(CardRow.id).where(
@@ -103,8 +105,8 @@ class SqlImports:
                 continue
             member_id = self._ids.new_id()
             self._s.add(MemberRow(
-                id=member_id, name=r.name, mobile=r.mobile, mobile_last4=mobile_last4(r.mobile),
-                gender="", birthday=r.birthday,
+                id=member_id, name=r.name, **self._members.mobile_columns(r.mobile),
+                gender="", birthday=month_day_birthday(r.birthday),
                 birthday_calendar=r.birthday_calendar, consent_messages=False, tier_code=r.tier,
                 created_at=at, updated_at=at))
             self._s.flush()

@@ -121,11 +121,15 @@ class MemberRow(Base):
     __tablename__ = "members"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
-    mobile: Mapped[str | None] = mapped_column(String(20), unique=True, nullable=True)
-    # The last four digits of the mobile (a cashier's "find by 1234"), kept beside it by every
-    # write (db.search_keys.mobile_last4) so it survives the full number being reduced.
+    # A till never keeps the full mobile (head office does): the masked form it shows
+    # (138****5678), the last four digits (a cashier's "find by 1234") and a keyed hash of
+    # the full number (pos_app.mobile_keys) that finds the member by it offline.
+    mobile_masked: Mapped[str | None] = mapped_column(String(20), nullable=True)
     mobile_last4: Mapped[str | None] = mapped_column(String(4), nullable=True, index=True)
+    mobile_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True,
+                                                    index=True)
     gender: Mapped[str] = mapped_column(String(1), default="")
+    # Month and day only ('0000-04-15', lunar leap '0000-L04-15'): the benefit needs no year.
     birthday: Mapped[str | None] = mapped_column(String(12), nullable=True)
     birthday_calendar: Mapped[str] = mapped_column(String(5), default="solar")
     consent_messages: Mapped[bool] = mapped_column(Boolean, default=False)

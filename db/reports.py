@@ -120,7 +120,7 @@ class SqlReportQueries:
 
     @staticmethod
     def _reminder(kind: str, row: Any, detail: str) -> Reminder:
-        return Reminder(kind, row.id, row.name, row.mobile, detail, bool(row.consent_messages))
+        return Reminder(kind, row.id, row.name, row.mobile_masked, detail, bool(row.consent_messages))
 
     def birthdays_on(self, keys: list[tuple[str, str]], limit: int) -> list[Reminder]:
         if not keys:

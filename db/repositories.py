@@ -38,7 +38,7 @@ from db.models import (
     UserRow,
 )
 from pos_app.domain.birthday import Birthday
-from pos_app.domain.card import CardKind, CardState, CardStatus
+from pos_app.domain.card import CardKind, CardState, CardStatus, mask_mobile
 from pos_app.domain.catalog import Product, ProductKind
 from pos_app.domain.codec import sale_from_dict, to_jsonable
 from pos_app.domain.errors import NotFound, UnknownMember
@@ -56,6 +56,8 @@ from pos_app.ports.store import (
     UserRecord,
 )
 from db.search_keys import mobile_last4
+from pos_app.domain.member import MOBILE_RE, month_day_birthday
+from pos_app.mobile_keys import MobileKeys
 
 
 def product_from_row(row: ProductRow, barcode: str | None, category: str) -> Product:
@@ -69,7 +71,7 @@ def product_from_row(row: ProductRow, barcode: str | None, category: str) -> Pro
 def account_from_row(row: MemberRow) -> MemberAccount:
     birthday = Birthday.parse(row.birthday, row.birthday_calendar) if row.birthday else None
     return MemberAccount(
-        id=row.id, name=row.name, mobile=row.mobile, tier_code=row.tier_code,
+        id=row.id, name=row.name, mobile=row.mobile_masked, tier_code=row.tier_code,
         spendable_points=row.spendable_points, accumulated_points=row.accumulated_points,
         balance_paid_fen=row.balance_paid_fen, balance_bonus_fen=row.balance_bonus_fen,
         gender=row.gender, birthday=birthday, consent_messages=row.consent_messages,
@@ -163,11 +165,32 @@ class SqlCatalog:
 
 
 class SqlMembers:
-    def __init__(self, session: Session, ids: IdSource, shop_id: str | None) -> None:
+    def __init__(self, session: Session, ids: IdSource, shop_id: str | None,
+                 mobile_keys: MobileKeys | None = None) -> None:
         self._s = session
         self._ids = ids
         self._shop_id = shop_id
         self._card_ids: dict[str, str] = {}
+        self._mobile_keys = mobile_keys
+
+    @property
+    def mobile_keys(self) -> MobileKeys:
+        if self._mobile_keys is None:
+            raise RuntimeError("this store was opened without the till's mobile lookup keys "
+                               "(open it with db.store.open_store)")
+        return self._mobile_keys
+
+    def mobile_columns(self, mobile: str | None) -> dict[str, str | None]:
+        """What the till keeps of a full mobile: masked, last four and the keyed hash."""
+        if not mobile:
+            return {"mobile_masked": None, "mobile_last4": None, "mobile_hash": None}
+        digits = "".join(ch for ch in mobile if ch.isdigit())
+        return {"mobile_masked": mask_mobile(digits), "mobile_last4": mobile_last4(digits),
+                "mobile_hash": self.mobile_keys.hash(digits)}
+
+    def _by_mobile_hash(self, mobile: str) -> MemberRow | None:
+        return self._s.scalar(select(MemberRow).where(
+            MemberRow.mobile_hash.in_(self.mobile_keys.hashes(mobile))).limit(1))
 
     def _card(self, row: CardRow) -> CardState:
         shop_name = None
@@ -199,7 +222,8 @@ class SqlMembers:
         return account_from_row(row) if row else None
 
     def find_by_mobile(self, mobile: str) -> MemberAccount | None:
-        row = self._s.scalar(select(MemberRow).where(MemberRow.mobile == mobile))
+        """By the full number (its keyed hash: the till does not keep the number itself)."""
+        row = self._by_mobile_hash(mobile)
         return account_from_row(row) if row else None
 
     def search(self, text: str, limit: int = 20) -> list[MemberAccount]:
@@ -213,9 +237,10 @@ class SqlMembers:
                                        .order_by(MemberRow.name).limit(limit)):
                 found[row.id] = row
         if text.isdigit():
-            for row in self._s.scalars(select(MemberRow).where(
-                    MemberRow.mobile >= text, MemberRow.mobile < text + ":").limit(limit)):
-                found[row.id] = row
+            if MOBILE_RE.match(text):
+                row = self._by_mobile_hash(text)       # the full mobile: its keyed hash
+                if row is not None:
+                    found[row.id] = row
             for row in self._s.scalars(select(MemberRow).join(CardRow, CardRow.member_id == MemberRow.id)
                                        .where(CardRow.card_no == text)):
                 found[row.id] = row
@@ -303,11 +328,13 @@ class SqlMembers:
 
     def add_member(self, member: MemberAccount, at: datetime, id_check_hash: str | None,
                    consent_at: datetime | None, notes: str = "") -> None:
+        """The reduced form only (README "Less personal data"): masked mobile, last four and
+        keyed hash, birthday month and day; the gender goes to head office in the
+        registration event, not into this table."""
         b = member.birthday
         self._s.add(MemberRow(
-            id=member.id, name=member.name, mobile=member.mobile,
-            mobile_last4=mobile_last4(member.mobile), gender=member.gender,
-            birthday=b.to_text() if b else None,
+            id=member.id, name=member.name, **self.mobile_columns(member.mobile), gender="",
+            birthday=month_day_birthday(b.to_text()) if b else None,
             birthday_calendar=b.calendar.value if b else "solar",
             consent_messages=member.consent_messages, consent_at=consent_at,
             tier_code=member.tier_code, referrer_id=member.referrer_id,
@@ -321,7 +348,10 @@ class SqlMembers:
         if unknown:
             raise ValueError(f"not a member field: {sorted(unknown)}")
         if "mobile" in fields:
-            fields["mobile_last4"] = mobile_last4(fields["mobile"])  # type: ignore[arg-type]
+            fields.update(self.mobile_columns(fields.pop("mobile")))  # type: ignore[arg-type]
+        if fields.get("birthday"):
+            fields["birthday"] = month_day_birthday(str(fields["birthday"]))
+        fields.pop("gender", None)           # kept at head office only
         self._s.execute(update(MemberRow).where(MemberRow.id == member_id)
                         .values(updated_at=at, **fields))
 

@@ -17,7 +17,9 @@ from db.cipher import (DB_FILE, StoreKeyMissing, connect_raw, encrypt_in_place, 
 from db.engine import create_sqlite_engine
 from db.migrate import upgrade
 from db.unit_of_work import SqlUnitOfWorkFactory
+from pos_app.mobile_keys import MobileKeys, till_mobile_keys
 from pos_app.ports.clock import IdSource
+from pos_app.secrets import SecretStore, open_secret_store
 
 
 def open_store(data_dir: Path, ids: IdSource, *, migrate: bool = True,
@@ -27,12 +29,27 @@ def open_store(data_dir: Path, ids: IdSource, *, migrate: bool = True,
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = ensure_encrypted(data_dir) if encrypted else None
     engine = create_sqlite_engine(data_dir / DB_FILE, key=key)
+    keys = mobile_keys_for(data_dir)
     if migrate:
-        upgrade(engine)
+        upgrade(engine, mobile_keys=lambda: keys)
     path = data_dir / DB_FILE
     if os.name == "posix" and path.exists():
         os.chmod(path, 0o600)
-    return SqlUnitOfWorkFactory(engine, ids)
+    return SqlUnitOfWorkFactory(engine, ids, keys)
+
+
+_MOBILE_KEYS: dict[Path, MobileKeys] = {}
+
+
+def mobile_keys_for(data_dir: Path, secrets: SecretStore | None = None) -> MobileKeys:
+    """The mobile lookup keys of the till in `data_dir` (pos_app.mobile_keys), read from its
+    credential store once per process; when head office issues the chain key, MobileKeys.prefer
+    makes every open store of this process use it."""
+    where = Path(data_dir).resolve()
+    if where not in _MOBILE_KEYS:
+        _MOBILE_KEYS[where] = till_mobile_keys(secrets or open_secret_store(where))
+    return _MOBILE_KEYS[where]
+
 
 
 def backup(data_dir: Path, target: Path) -> None:
@@ -58,4 +75,4 @@ def backup(data_dir: Path, target: Path) -> None:
 
 
 __all__ = ["DB_FILE", "StoreKeyMissing", "backup", "encrypt_in_place", "ensure_encrypted",
-           "key_for_file", "open_store", "store_key"]
+           "key_for_file", "mobile_keys_for", "open_store", "store_key"]

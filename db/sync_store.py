@@ -37,7 +37,8 @@ from db.models import (
     TillRow,
 )
 from db.promotion_store import SqlPromotions, apply_promotion_document
-from pos_app.domain.card import STATUS_RANK, CardStatus
+from pos_app.domain.card import STATUS_RANK, CardStatus, mask_mobile
+from pos_app.domain.member import month_day_birthday, reduced_member
 from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource
 from pos_app.sync.events import ledger_effects
@@ -177,6 +178,7 @@ class SqlSyncStore:
                                                   OutboxRow.acked_at.is_(None))
                           .values(acked_at=at))
                 moved += len(delivered)
+                _reduce_delivered_members(s, delivered)
             for r in results:
                 if r.get("status") == "refused":
                     s.execute(update(OutboxRow).where(OutboxRow.id == r["id"],
@@ -446,21 +448,28 @@ class SqlSyncStore:
             return
         ids = [m["id"] for m in states]
         existing = set(s.scalars(select(MemberRow.id).where(MemberRow.id.in_(ids))))
-        mobiles = [m["mobile"] for m in states if m.get("mobile")]
-        taken = dict(s.execute(select(MemberRow.mobile, MemberRow.id)
-                               .where(MemberRow.mobile.in_(mobiles))).all()) if mobiles else {}
+        # Head office sends the reduced form only (masked mobile, last four, the keyed hash
+        # made with the chain's lookup key, birthday month/day); a full number or a birth
+        # year from an older head office is reduced here, never stored.
+        hashes = [m["mobile_hash"] for m in states if m.get("mobile_hash")]
+        taken = dict(s.execute(select(MemberRow.mobile_hash, MemberRow.id)
+                               .where(MemberRow.mobile_hash.in_(hashes))).all()) if hashes else {}
         new_rows, updates = [], []
         for m in states:
-            mobile = m.get("mobile") or None
-            if mobile and taken.get(mobile, m["id"]) != m["id"]:
+            mhash = m.get("mobile_hash") or None
+            if mhash and taken.get(mhash, m["id"]) != m["id"]:
                 log.warning("member %s: mobile already used by another local member", m["id"])
-                mobile = None
-            if mobile:
-                taken[mobile] = m["id"]
-            values = {"name": str(m.get("name") or "")[:60], "mobile": mobile,
-                      "mobile_last4": mobile_last4(mobile),
-                      "gender": str(m.get("gender") or "")[:1],
-                      "birthday": m.get("birthday"),
+                mhash = None
+            if mhash:
+                taken[mhash] = m["id"]
+            full = m.get("mobile")
+            masked = m.get("mobile_masked") or (mask_mobile(str(full)) if full else None)
+            last4 = m.get("mobile_last4") or (mobile_last4(str(full)) if full else None)
+            values = {"name": str(m.get("name") or "")[:60],
+                      "mobile_masked": str(masked)[:20] if masked else None,
+                      "mobile_last4": str(last4)[-4:] if last4 else None,
+                      "mobile_hash": mhash, "gender": "",
+                      "birthday": month_day_birthday(m.get("birthday")),
                       "birthday_calendar": m.get("birthday_calendar") or "solar",
                       "consent_messages": bool(m.get("consent_messages")),
                       "tier_code": m.get("tier_code") or "regular"}
@@ -623,6 +632,18 @@ class SqlSyncStore:
                                    MemberRow.spendable_points).where(MemberRow.id == member_id)
                             ).one_or_none()
             return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _reduce_delivered_members(s: Session, delivered: list[str]) -> None:
+    """A registration carries the member's full profile to head office; once head office
+    has it, the till keeps only the reduced form of it (no full mobile, no birth year)."""
+    for row in s.scalars(select(OutboxRow).where(OutboxRow.id.in_(delivered),
+                                                 OutboxRow.kind == "member.registered")):
+        body = json.loads(row.payload)
+        if isinstance(body.get("member"), dict):
+            body["member"] = reduced_member(body["member"])
+            row.payload = json.dumps(body, ensure_ascii=False, default=str)
+    s.flush()
 
 
 def _dt(text: Any) -> datetime | None:

@@ -18,13 +18,16 @@ from db.repositories import (
     SqlUsers,
 )
 from pos_app.domain.errors import NotFound
+from pos_app.mobile_keys import MobileKeys
 from pos_app.ports.clock import IdSource
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], ids: IdSource) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], ids: IdSource,
+                 mobile_keys: MobileKeys | None = None) -> None:
         self._factory = session_factory
         self._ids = ids
+        self._mobile_keys = mobile_keys
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
@@ -36,7 +39,7 @@ class SqlUnitOfWork:
             shop_id = self.site.shop_id()
         except NotFound:  # a fresh database has no till until `pos init` makes one
             shop_id = None
-        self.members = SqlMembers(s, self._ids, shop_id)
+        self.members = SqlMembers(s, self._ids, shop_id, self._mobile_keys)
         self.sales = SqlSales(s, self._ids)
         self.shifts = SqlShifts(s)
         self.users = SqlUsers(s)
@@ -63,10 +66,12 @@ class SqlUnitOfWork:
 class SqlUnitOfWorkFactory:
     """Makes units of work on one engine; the only object the services need from db/."""
 
-    def __init__(self, engine: Engine, ids: IdSource) -> None:
+    def __init__(self, engine: Engine, ids: IdSource, mobile_keys: MobileKeys | None = None
+                 ) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._ids = ids
+        self.mobile_keys = mobile_keys
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self._ids)
+        return SqlUnitOfWork(self._sessions, self._ids, self.mobile_keys)

@@ -337,7 +337,11 @@ def create_app(ho: HeadOffice, member_site: "MemberSite | None" = None,
             cert = certify(ho, hq_signer(), who, b64decode(body.public_key))
         except (BadEncoding, ValueError) as exc:
             raise HTTPException(status_code=422, detail=str(exc)) from None
-        return {"certificate": cert.to_json()}
+        from headoffice.member_privacy import till_keys
+        return {"certificate": cert.to_json(), **till_keys(ho)}
+
+    from headoffice.member_privacy_api import add_routes as add_privacy_routes
+    add_privacy_routes(app, ho, identity)
 
     @app.get("/v1/whoami", response_model=WhoAmI, responses=_errors(401, 503))
     def whoami(who: Who) -> WhoAmI:

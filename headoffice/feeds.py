@@ -25,6 +25,7 @@ from sqlalchemy import insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from headoffice.errors import BadCursor, UnknownStream
+from headoffice.member_privacy import reduced_state
 from headoffice.models import (
     CardRow,
     ChangeLogRow,
@@ -152,11 +153,13 @@ def _states(session: Session, stream: str, keys: list[str],
                 .outerjoin(MemberAccountRow, MemberAccountRow.member_id == MemberRow.id)
                 .where(MemberRow.id.in_(chunk))).all()
             for r in rows:
-                out[r[0]] = {"id": r[0], "name": r[1], "mobile": r[2], "gender": r[3],
-                             "birthday": r[4], "birthday_calendar": r[5],
-                             "consent_messages": r[6], "tier_code": r[7], "referrer_id": r[8],
-                             "field_clocks": json.loads(r[9] or "{}"),
-                             "balance": balance_state(r[0], r[10:])}
+                # Tills get the reduced form only (headoffice/member_privacy.py).
+                out[r[0]] = reduced_state(session, {
+                    "id": r[0], "name": r[1], "mobile": r[2], "gender": r[3],
+                    "birthday": r[4], "birthday_calendar": r[5],
+                    "consent_messages": r[6], "tier_code": r[7], "referrer_id": r[8],
+                    "field_clocks": json.loads(r[9] or "{}"),
+                    "balance": balance_state(r[0], r[10:])})
         elif stream == "balances":
             for r in session.execute(select(MemberAccountRow.member_id, *_BALANCE_COLS)
                                      .where(MemberAccountRow.member_id.in_(chunk))):

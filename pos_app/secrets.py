@@ -2,7 +2,7 @@
 
 What is kept here: the head-office API key, the till's Ed25519 signing key (IC cards) and its
 certificate, the Mifare sector key, the old chain master key (v1 cards, migration window
-only) and the database key (SQLCipher).
+only), the database key (SQLCipher) and the mobile lookup key (keyed hashes of mobiles).
 
 Which store (the `keyring` library):
 - Windows (the shops' PCs): Windows Credential Manager (keyring's WinVaultKeyring, DPAPI
@@ -39,6 +39,10 @@ TILL_CERTIFICATE = "till_certificate"
 MIFARE_SECTOR_KEY = "mifare_sector_key"
 CARD_MASTER_KEY = "card_master_key"
 DB_KEY = "db_key"
+# The chain's mobile lookup key (head office issues it, the same on every till) and, before
+# a till has it, a key of its own (pos_app.mobile_keys).
+MOBILE_LOOKUP_KEY = "mobile_lookup_key"
+MOBILE_LOCAL_KEY = "mobile_local_key"
 SERVICE_PREFIX = "membership-pos"
 
 

@@ -154,6 +154,17 @@ def describe(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, e.AccountLocked):
         return tr_fill("ErrorMessages", "Locked"), tr_fill("ErrorMessages",
             "Too many wrong PINs: locked until %1. Ask a manager.").args(exc.until.strftime("%H:%M"))
+    if isinstance(exc, e.HeadOfficeNeeded):
+        if exc.reason == "refused":
+            return tr_fill("ErrorMessages", "Head office refused"), tr_fill("ErrorMessages",
+                "Head office shows a member's full details to managers only.")
+        if exc.reason == "not_enrolled":
+            return tr_fill("ErrorMessages", "Head office needed"), tr_fill("ErrorMessages",
+                "Full member details are kept at head office only, and this till is not "
+                "connected to head office.")
+        return tr_fill("ErrorMessages", "Head office needed"), tr_fill("ErrorMessages",
+            "Full member details are kept at head office only, and head office cannot be "
+            "reached now. Try again when the till is online.")
     if isinstance(exc, e.PermissionDenied):
         return tr_fill("ErrorMessages", "Manager needed"), tr_fill("ErrorMessages",
             "A %1 must authorise this. Ask a manager to type their PIN.").args(role_name(exc.needed_role))

@@ -305,3 +305,14 @@ class WithdrawalRefused(PosError):
     def __init__(self, bonus_fen: int) -> None:
         super().__init__(bonus_fen)
         self.bonus_fen = bonus_fen
+
+
+class HeadOfficeNeeded(PosError):
+    """This needs head office online (a member's full profile lives there only); `reason`:
+    'offline' (not reachable now), 'not_enrolled' (this till has no head office),
+    'refused' (head office refused the request for this user)."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(what, reason)
+        self.what = what
+        self.reason = reason

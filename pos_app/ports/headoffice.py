@@ -41,3 +41,12 @@ class NullSpendAuthoriser:
     def authorise(self, member_id: str, card_no: str, stored_value_fen: int,
                   points: int) -> SpendAuthorisation:
         return SpendAuthorisation(SpendOutcome.APPROVED, "no_headoffice")
+
+
+class MemberProfileSource(Protocol):
+    """A member's full profile at head office (the till keeps only the reduced form)."""
+
+    def member_profile(self, member_id: str, user: str, role: str) -> dict[str, object]:
+        """The profile, fetched online and audited by head office; raise
+        HeadOfficeNeeded when it cannot be asked or refuses."""
+        ...

@@ -326,7 +326,9 @@ class CardService:
             mobile = normalise_mobile(identity.mobile)
         except ValidationFailed:
             raise IdentityNotConfirmed("mobile") from None
-        if account.mobile != mobile:
+        # The till keeps a keyed hash of the number, not the number: ask the store whose it is.
+        owner = uow.members.find_by_mobile(mobile)
+        if owner is None or owner.id != member_id:
             raise IdentityNotConfirmed("mobile")
         stored = uow.members.id_check_hash(member_id)
         if stored:

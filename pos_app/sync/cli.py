@@ -50,6 +50,7 @@ def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
     store = SqlSyncStore(engine, UuidV7Source())
     client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key,
                                   transport=transport)
+    fetch_till_keys(data_dir, client)
     kwargs = {"push_batch": push_batch} if push_batch else {}
     sync = SyncEngine(store, client, clock or SystemClock(), **kwargs)
     return SyncWiring(sync, store, client, settings.sync.interval_s,
@@ -148,16 +149,46 @@ def certify_till(data_dir: Path, transport: Any = None) -> str:
     client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key,
                                   transport=transport)
     try:
-        cert = TillCertificate.from_json(client.certify_key(signer.public_key))
+        reply = client.certify_key(signer.public_key)
     finally:
         client.close()
+    cert = TillCertificate.from_json(reply["certificate"])
     if cert.kid != signer.kid:
         raise SyncError("head office certified another key")
     store = open_secret_store(data_dir)
     store.set(TILL_SIGNING_KEY, signer.private_bytes().hex())
     store.set(TILL_CERTIFICATE, json.dumps(cert.to_json()))
+    keep_till_keys(data_dir, reply)
     log.info("till signing key %s certified by head office", cert.kid)
     return cert.kid
+
+
+def keep_till_keys(data_dir: Path, reply: dict[str, Any]) -> None:
+    """Keep the chain keys head office handed over (the mobile lookup key) in the
+    credential store; the store's cached keys are read again."""
+    from db.store import mobile_keys_for
+    from pos_app.mobile_keys import keep_chain_key
+    from pos_app.secrets import open_secret_store
+
+    if reply.get("mobile_lookup_key"):
+        store = open_secret_store(data_dir)
+        if keep_chain_key(store, str(reply["mobile_lookup_key"])):
+            log.info("kept the chain's mobile lookup key from head office")
+        # Stores already open in this process hash with it from now on.
+        mobile_keys_for(data_dir, store).prefer(bytes.fromhex(str(reply["mobile_lookup_key"])))
+
+
+def fetch_till_keys(data_dir: Path, client: Any) -> None:
+    """A till enrolled before head office issued the mobile lookup key asks for it (best
+    effort: offline, it asks at the next sync)."""
+    from pos_app.secrets import MOBILE_LOOKUP_KEY, open_secret_store
+
+    if open_secret_store(data_dir).get(MOBILE_LOOKUP_KEY):
+        return
+    try:
+        keep_till_keys(data_dir, client.till_keys(timeout_s=5.0))
+    except (SyncError, NotEnrolledError, OSError) as exc:
+        log.info("mobile lookup key not fetched yet (%s)", type(exc).__name__)
 
 
 def _enter_epoch(data_dir: Path, epoch: int) -> None:

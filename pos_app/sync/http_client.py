@@ -93,11 +93,21 @@ class HttpHeadOfficeClient:
 
 
     def certify_key(self, public_key: bytes) -> dict[str, Any]:
-        """Have head office certify this till's IC-card signing key; the certificate JSON."""
+        """Have head office certify this till's IC-card signing key: the certificate JSON
+        under "certificate", and the chain's keys a till needs (mobile lookup key)."""
         import base64
-        data = self._call("POST", "/v1/till-certificate",
+        return self._call("POST", "/v1/till-certificate",
                           json={"public_key": base64.b64encode(public_key).decode("ascii")})
-        return data["certificate"]
+
+    def till_keys(self, timeout_s: float | None = None) -> dict[str, Any]:
+        """The chain's keys a till needs (the mobile lookup key)."""
+        return self._call("GET", "/v1/till-keys", timeout_s=timeout_s)
+
+    def member_profile(self, member_id: str, user: str, role: str,
+                       timeout_s: float | None = None) -> dict[str, Any]:
+        """A member's full profile, for a manager; head office audits the request."""
+        return self._call("GET", f"/v1/members/{member_id}/profile", timeout_s=timeout_s,
+                          headers={"X-Pos-User": user, "X-Pos-Role": role})
 
 
 def enrol(base_url: str, code: str, *, transport: httpx.BaseTransport | None = None

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 def _state(data_dir: Path) -> tuple:
     db = store_db(data_dir / DB_FILE)
     try:
-        return (db.execute("SELECT id, name, mobile, balance_paid_fen, spendable_points "
+        return (db.execute("SELECT id, name, mobile_hash, balance_paid_fen, spendable_points "
                            "FROM members ORDER BY id").fetchall(),
                 db.execute("SELECT card_no, member_id, status FROM cards ORDER BY card_no"
                            ).fetchall(),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
 from pos_app.domain.card import mask_mobile
@@ -42,8 +42,14 @@ class MembersScreen(QWidget):
         left = QVBoxLayout()
         left.addLayout(row)
         left.addWidget(self.results, 1)
+        # The till keeps the reduced form; the full details come from head office, audited.
+        self.full_profile = QPushButton(self.tr("Full details (head office)…"))
+        self.full_profile.setObjectName("memberFullProfile")
+        self.full_profile.setEnabled(False)
+        self.full_profile.clicked.connect(self.open_full_profile)
         right = QVBoxLayout()
         right.addWidget(self.profile)
+        right.addWidget(self.full_profile)
         right.addWidget(self.history, 1)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
@@ -70,10 +76,20 @@ class MembersScreen(QWidget):
         if item is None:
             return
         member_id = item.data(Qt.ItemDataRole.UserRole)
+        self.full_profile.setEnabled(True)
         members = self._ctx.services.members
         self._ctx.background.run(lambda: (members.profile(member_id), members.history(member_id)),
                                  self._on_profile_done,
                                  lambda exc: self.profile.setText(describe(exc)[1]))
+
+    def open_full_profile(self) -> QDialog | None:
+        item = self.results.currentItem()
+        if item is None:
+            return None
+        from ui.member_profile_dialog import MemberProfileDialog
+        dialog = MemberProfileDialog(self._ctx, item.data(Qt.ItemDataRole.UserRole), self)
+        dialog.open()
+        return dialog
 
     def _on_profile_done(self, result: tuple[MemberProfile, list]) -> None:
         profile, history = result

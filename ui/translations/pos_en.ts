@@ -75,7 +75,7 @@
     </message>
     <message>
         <source>Mobile</source>
-        <translation type="unfinished"></translation>
+        <translation>Mobile</translation>
     </message>
     <message>
         <source>ID / answer</source>
@@ -407,19 +407,19 @@
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Mobile</source>
-        <translation type="unfinished"></translation>
+        <translation>Mobile</translation>
     </message>
     <message>
         <source>Gender</source>
-        <translation type="unfinished"></translation>
+        <translation>Gender</translation>
     </message>
     <message>
         <source>Birthday</source>
-        <translation type="unfinished"></translation>
+        <translation>Birthday</translation>
     </message>
     <message>
         <source>ID / answer</source>
@@ -1138,6 +1138,26 @@
     <message>
         <source>Too many wrong PINs: locked until %1. Ask a manager.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office refused</source>
+        <translation>Head office refused</translation>
+    </message>
+    <message>
+        <source>Head office shows a member&apos;s full details to managers only.</source>
+        <translation>Head office shows a member&apos;s full details to managers only.</translation>
+    </message>
+    <message>
+        <source>Head office needed</source>
+        <translation>Head office needed</translation>
+    </message>
+    <message>
+        <source>Full member details are kept at head office only, and this till is not connected to head office.</source>
+        <translation>Full member details are kept at head office only, and this till is not connected to head office.</translation>
+    </message>
+    <message>
+        <source>Full member details are kept at head office only, and head office cannot be reached now. Try again when the till is online.</source>
+        <translation>Full member details are kept at head office only, and head office cannot be reached now. Try again when the till is online.</translation>
     </message>
     <message>
         <source>Manager needed</source>
@@ -2022,11 +2042,11 @@
     </message>
     <message>
         <source>lunar</source>
-        <translation type="unfinished"></translation>
+        <translation>lunar</translation>
     </message>
     <message>
         <source>solar</source>
-        <translation type="unfinished"></translation>
+        <translation>solar</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3&lt;br&gt;Balance %4 (paid-in %5, bonus %6)&lt;br&gt;Points %7 (accumulated %8)&lt;br&gt;Birthday %9</source>
@@ -2324,7 +2344,7 @@
     <name>MemberPanelWidget</name>
     <message>
         <source>Mobile</source>
-        <translation type="unfinished"></translation>
+        <translation>Mobile</translation>
     </message>
     <message>
         <source>Tier</source>
@@ -2404,6 +2424,73 @@
     </message>
 </context>
 <context>
+    <name>MemberProfileDialog</name>
+    <message>
+        <source>Member details (head office)</source>
+        <translation>Member details (head office)</translation>
+    </message>
+    <message>
+        <source>Asking head office…</source>
+        <translation>Asking head office…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>Birthday</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>Log in as a manager first.</source>
+        <translation>Log in as a manager first.</translation>
+    </message>
+    <message>
+        <source>From head office; this request is recorded there.</source>
+        <translation>From head office; this request is recorded there.</translation>
+    </message>
+    <message>
+        <source>lunar</source>
+        <translation>lunar</translation>
+    </message>
+    <message>
+        <source>solar</source>
+        <translation>solar</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>male</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>female</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
     <name>MemberSearchDialog</name>
     <message>
         <source>Member</source>
@@ -2475,6 +2562,10 @@
     <message>
         <source>Points / amount</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full details (head office)…</source>
+        <translation>Full details (head office)…</translation>
     </message>
     <message>
         <source>No member found</source>
@@ -2803,7 +2894,7 @@ Passes: %9</source>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Category</source>
@@ -3132,7 +3223,7 @@ Passes: %9</source>
     </message>
     <message>
         <source>Birthday</source>
-        <translation type="unfinished"></translation>
+        <translation>Birthday</translation>
     </message>
     <message>
         <source>Low balance</source>
@@ -3176,11 +3267,11 @@ Passes: %9</source>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>yes</translation>
     </message>
     <message>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>no</translation>
     </message>
     <message>
         <source>Reminder</source>
@@ -3192,7 +3283,7 @@ Passes: %9</source>
     </message>
     <message>
         <source>Mobile</source>
-        <translation type="unfinished"></translation>
+        <translation>Mobile</translation>
     </message>
     <message>
         <source>Detail</source>
@@ -3811,7 +3902,7 @@ Paid by %6.</source>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>Role</source>

@@ -1144,6 +1144,26 @@
         <translation>密码错误次数过多：锁定至 %1。请找店长。</translation>
     </message>
     <message>
+        <source>Head office refused</source>
+        <translation>总部拒绝</translation>
+    </message>
+    <message>
+        <source>Head office shows a member&apos;s full details to managers only.</source>
+        <translation>会员完整资料只对店长及以上开放。</translation>
+    </message>
+    <message>
+        <source>Head office needed</source>
+        <translation>需要连接总部</translation>
+    </message>
+    <message>
+        <source>Full member details are kept at head office only, and this till is not connected to head office.</source>
+        <translation>会员完整资料只保存在总部，本收银机未连接总部。</translation>
+    </message>
+    <message>
+        <source>Full member details are kept at head office only, and head office cannot be reached now. Try again when the till is online.</source>
+        <translation>会员完整资料只保存在总部，现在连不上总部。请在联网后再试。</translation>
+    </message>
+    <message>
         <source>Manager needed</source>
         <translation>需要店长授权</translation>
     </message>
@@ -2408,6 +2428,73 @@
     </message>
 </context>
 <context>
+    <name>MemberProfileDialog</name>
+    <message>
+        <source>Member details (head office)</source>
+        <translation>会员完整资料（总部）</translation>
+    </message>
+    <message>
+        <source>Asking head office…</source>
+        <translation>正在向总部查询…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>接收短信</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <source>Log in as a manager first.</source>
+        <translation>请先以店长身份登录。</translation>
+    </message>
+    <message>
+        <source>From head office; this request is recorded there.</source>
+        <translation>资料来自总部；本次查询已在总部留痕。</translation>
+    </message>
+    <message>
+        <source>lunar</source>
+        <translation>农历</translation>
+    </message>
+    <message>
+        <source>solar</source>
+        <translation>公历</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>MemberSearchDialog</name>
     <message>
         <source>Member</source>
@@ -2479,6 +2566,10 @@
     <message>
         <source>Points / amount</source>
         <translation>变动</translation>
+    </message>
+    <message>
+        <source>Full details (head office)…</source>
+        <translation>完整资料（总部）…</translation>
     </message>
     <message>
         <source>No member found</source>

@@ -44,10 +44,11 @@ def test_register_issues_a_card_audits_and_queues_it(stocked):
     slip = svc.register(stocked.manager, FORM, CardBinding("500001"))
     assert slip.card_no == "500001" and slip.tier_name_zh == "普通会员"
     m = stocked.services.checkout.member_by_card("500001")
-    assert (m.account.name, m.account.mobile, m.account.consent_messages) == ("周敏", "13912345678", True)
-    assert m.account.birthday.calendar.value == "lunar"
+    # The till keeps the masked mobile (the full number goes to head office in the event).
+    assert (m.account.name, m.account.mobile, m.account.consent_messages) == ("周敏", "139****5678", True)
+    assert m.account.birthday.calendar.value == "lunar" and m.account.birthday.year is None
     db = store_db(stocked.data_dir / DB_FILE)
-    assert db.execute("SELECT consent_at FROM members WHERE mobile='13912345678'").fetchone()[0]
+    assert db.execute("SELECT consent_at FROM members WHERE mobile_masked='139****5678'").fetchone()[0]
     assert db.execute("SELECT kind FROM outbox ORDER BY device_seq DESC LIMIT 1").fetchone()[0] == \
         "member.registered"
 
