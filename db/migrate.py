@@ -23,7 +23,7 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "head",
             mobile_keys: Callable[[], Any] | None = None) -> None:
     """Bring the database to `revision` (default: the newest). A migration that hashes
-    mobiles (0008) asks `mobile_keys` for the till's pos_app.mobile_keys.MobileKeys; by
+    mobiles (0009) asks `mobile_keys` for the till's pos_app.mobile_keys.MobileKeys; by
     default those of the credential store of the data dir the database file is in."""
     config = alembic_config()
     with engine.begin() as conn:

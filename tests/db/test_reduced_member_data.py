@@ -70,7 +70,7 @@ def test_imported_members_keep_no_full_mobile_in_the_members_table(stocked: Shop
 def test_an_older_store_is_reduced_in_place(tmp_path: Path) -> None:
     path = tmp_path / DB_FILE
     engine = create_sqlite_engine(path)
-    upgrade(engine, "0007")
+    upgrade(engine, "0008")
     engine.dispose()
     con = sqlite3.connect(path)
     con.execute("INSERT INTO members (id, name, mobile, mobile_last4, gender, birthday, "

@@ -2,8 +2,8 @@
 full number; birthdays without their year; the gender cleared (head office keeps it); member payloads of
 delivered events reduced the same way
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 10:45:00
 """
 import json
@@ -14,8 +14,8 @@ from alembic import op
 from pos_app.domain.card import mask_mobile
 from pos_app.domain.member import month_day_birthday, reduced_member
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
