@@ -130,7 +130,7 @@ def signed_in(base: str, url: str) -> httpx.Client:
 
     engine = create_ho_engine(url, pool_size=1)
     ho = HeadOffice(engine)
-    ho._tx(lambda s: auth.add_user(s, ho.clock(), ho.ids.new_id(), "bench", PASSWORD, "admin"))
+    ho.transaction(lambda s: auth.add_user(s, ho.clock(), ho.ids.new_id(), "bench", PASSWORD, "admin"))
     engine.dispose()
     client = httpx.Client(base_url=base, timeout=30)
     page = client.get("/console/login")

@@ -19,17 +19,12 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy.exc import DBAPIError
 
+from headoffice.db import transient
+from headoffice.enrolment import TillIdentity
 from headoffice.errors import BadCursor, Busy, NotEnrolled, UnknownStream
 from headoffice.feeds import MAX_PAGE
-from headoffice.service import (
-    MAX_BATCH,
-    MAX_EPOCH,
-    PUSH_KINDS,
-    HeadOffice,
-    PushedEvent,
-    TillIdentity,
-    transient,
-)
+from headoffice.push import MAX_BATCH, MAX_EPOCH, PUSH_KINDS, PushedEvent
+from headoffice.service import HeadOffice
 from headoffice.validate import MAX_AMOUNT, Invalid
 from pos_app.sync.events import STREAMS
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, text, tuple_
 from sqlalchemy.orm import Session
@@ -32,8 +32,13 @@ from headoffice.models import (
     DocumentRow,
     MemberAccountRow,
     MemberRow,
+    TillRow,
 )
 from pos_app.sync.events import STREAMS
+
+if TYPE_CHECKING:
+    from headoffice.enrolment import TillIdentity
+    from headoffice.service import HeadOffice
 
 MAX_PAGE = 5000
 DOCUMENT_STREAMS = ("catalog", "prices", "promotions", "rule_sets", "settings")
@@ -126,6 +131,19 @@ _BALANCE_COLS = (MemberAccountRow.balance_paid_fen, MemberAccountRow.balance_bon
 _CARD_COLS = (CardRow.card_no, CardRow.member_id, CardRow.kind, CardRow.status,
               CardRow.status_version, CardRow.generation, CardRow.expires_on, CardRow.status_at,
               CardRow.replaced_by, CardRow.issued_at)
+
+
+def pull(ho: HeadOffice, who: TillIdentity, stream: str, cursor: str, limit: int
+         ) -> tuple[Page, int]:
+    """One page of a stream and this till's acked seq, from one consistent snapshot."""
+    with ho.sessions() as s:
+        if ho.pg:
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        page = read_page(s, stream, cursor, limit, who.shop_code)
+        acked = s.execute(select(TillRow.acked_seq).where(TillRow.id == who.till_id)
+                          ).scalar_one()
+        s.commit()
+    return page, acked
 
 
 def balance_state(member_id: str, a: Any) -> dict[str, Any]:

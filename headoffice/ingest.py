@@ -21,7 +21,6 @@ from headoffice.models import (
     AuthorisationRow,
     BenefitRow,
     CardRow,
-    MemberAccountRow,
     MemberRow,
     TillEventRow,
 )
@@ -201,12 +200,7 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
                               field_clocks="{}", home_shop_id=b.shop_id, stub=False,
                               created_at=b.at, updated_at=b.at, **values))
         session.flush()
-        session.add(MemberAccountRow(member_id=member_id, balance_paid_fen=0,
-                                     balance_bonus_fen=0, spendable_points=0,
-                                     accumulated_points=0, receivable_fen=0, version=0))
-        session.flush()
-        lg.accounts[member_id] = [0, 0, 0, 0, 0]
-        lg._orig[member_id] = [0, 0, 0, 0, 0]
+        lg.open_account(member_id)
     elif existing.stub:
         for k, v in values.items():
             setattr(existing, k, v)
@@ -258,8 +252,9 @@ def _ensure_card(session: Session, b: Booking, card: dict[str, Any], member_id: 
     return row
 
 
-def _member_updated(session: Session, lg: Ledger, b: Booking, kind: str,
-                    payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
+def apply_member_update(session: Session, lg: Ledger, b: Booking, kind: str,
+                        payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
+    """A member.updated event: field by field, the later HLC wins (also the console's edits)."""
     member_id = str(payload["member_id"])
     hlc = payload.get("hlc")
     if not hlc:
@@ -294,8 +289,9 @@ def _member_updated(session: Session, lg: Ledger, b: Booking, kind: str,
     return {"status": "applied", "taken": sorted(taken), "superseded": sorted(lost)}
 
 
-def _card_event(session: Session, lg: Ledger, b: Booking, kind: str,
-                payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
+def apply_card_event(session: Session, lg: Ledger, b: Booking, kind: str,
+                     payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
+    """A card status event; status only moves forward (also head office's own changes)."""
     card_no = str(payload["card_no"])
     row = session.execute(select(CardRow).where(CardRow.card_no == card_no).with_for_update()
                           ).scalar_one_or_none()
@@ -389,9 +385,9 @@ _HANDLERS: dict[str, Any] = {
     "stored_value.topup": _stored_value, "stored_value.refund_balance": _stored_value,
     "shift.opened": _till_document, "shift.closed": _till_document,
     "cash.moved": _till_document,
-    "member.registered": _member_registered, "member.updated": _member_updated,
-    "card.lost": _card_event, "card.unblocked": _card_event, "card.replaced": _card_event,
-    "card.renewed": _card_event, "card.cancelled": _card_event,
+    "member.registered": _member_registered, "member.updated": apply_member_update,
+    "card.lost": apply_card_event, "card.unblocked": apply_card_event, "card.replaced": apply_card_event,
+    "card.renewed": apply_card_event, "card.cancelled": apply_card_event,
     "benefit.given": _benefit,
     # A member's PIN change: head office keeps the fact (never a PIN or its hash).
     "member.pin_set": _till_document, "drawer.opened": _till_document,

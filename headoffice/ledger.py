@@ -132,14 +132,19 @@ class Ledger:
                              home_shop_id=b.shop_id, stub=True, created_at=b.at,
                              updated_at=b.at))
         self.s.flush()
+        self.open_account(member_id)
+        self.flag("unknown_member", b, member_id=member_id)
+        return False
+
+    def open_account(self, member_id: str) -> None:
+        """A new member's empty account (its member row is already flushed), known to this
+        ledger as written, so the first booking updates it like any other."""
         self.s.add(MemberAccountRow(member_id=member_id, balance_paid_fen=0, balance_bonus_fen=0,
                                     spendable_points=0, accumulated_points=0, receivable_fen=0,
                                     version=0))
         self.s.flush()
         self.accounts[member_id] = [0, 0, 0, 0, 0]
         self._orig[member_id] = [0, 0, 0, 0, 0]
-        self.flag("unknown_member", b, member_id=member_id)
-        return False
 
     # -- booking ---------------------------------------------------------------------------
     def flag(self, kind: str, b: Booking, *, member_id: str | None = None,

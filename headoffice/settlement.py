@@ -137,7 +137,7 @@ def settle(ho: Any, period: str) -> dict[str, Any]:
                             body_sha256=hashlib.sha256(body.encode()).hexdigest(),
                             created_at=ho.clock()))
         return doc
-    return ho._tx(work)
+    return ho.transaction(work)
 
 
 def export_xlsx(doc: dict[str, Any], path: Path) -> None:

@@ -23,7 +23,8 @@ from pos_app.domain.till_keys import (
 )
 
 if TYPE_CHECKING:
-    from headoffice.service import HeadOffice, TillIdentity
+    from headoffice.enrolment import TillIdentity
+    from headoffice.service import HeadOffice
     from headoffice.signing import HeadOfficeSigner
 
 log = logging.getLogger("headoffice.till_certificates")

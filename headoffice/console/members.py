@@ -22,7 +22,7 @@ from headoffice.console.models import (
 )
 from headoffice import passes
 from headoffice.feeds import emit
-from headoffice.ingest import MEMBER_FIELDS, _card_event, _member_updated, new_changed
+from headoffice.ingest import MEMBER_FIELDS, apply_card_event, apply_member_update, new_changed
 from headoffice.ledger import Booking, Ledger
 from headoffice.promotions import forget_member_tags, merge_member_tags
 from headoffice.models import (
@@ -204,9 +204,9 @@ def edit_profile(s: Session, lg: Ledger, now: datetime, who: Who, member_id: str
     if not fields:
         return []
     changed = new_changed()
-    result = _member_updated(s, lg, Booking(None, None, None, now), "member.updated",
-                             {"member_id": member_id, "fields": fields, "hlc": hq_stamp(now)},
-                             changed)
+    result = apply_member_update(s, lg, Booking(None, None, None, now), "member.updated",
+                                 {"member_id": member_id, "fields": fields,
+                                  "hlc": hq_stamp(now)}, changed)
     audit(s, now, who, None, "member.edited", member_id,
           {k: before[k] for k in fields}, {k: fields[k] for k in result["taken"]})
     for stream, keys in changed.items():
@@ -228,9 +228,9 @@ def set_card(s: Session, now: datetime, who: Who, member_id: str, card_no: str,
     before = {"status": card.status, "status_version": card.status_version}
     changed = new_changed()
     lg = Ledger(s, _Ids())
-    _card_event(s, lg, Booking(None, None, None, now),
-                "card.lost" if action == "block" else "card.unblocked",
-                {"card_no": card_no}, changed)
+    apply_card_event(s, lg, Booking(None, None, None, now),
+                     "card.lost" if action == "block" else "card.unblocked",
+                     {"card_no": card_no}, changed)
     lg.flush()
     audit(s, now, who, None, "card.lost" if action == "block" else "card.unblocked", card_no,
           before, {"status": card.status, "status_version": card.status_version})
@@ -350,7 +350,7 @@ def erase(s: Session, lg: Ledger, now: datetime, who: Who, member_id: str) -> No
         lg.points(b, member_id, "forfeit", -pts, 0)
     changed = new_changed()
     for card in s.scalars(select(CardRow.card_no).where(CardRow.member_id == member_id)).all():
-        _card_event(s, lg, b, "card.cancelled", {"card_no": card}, changed)
+        apply_card_event(s, lg, b, "card.cancelled", {"card_no": card}, changed)
     forget_member_tags(s, member_id)
     m.name, m.mobile, m.gender, m.birthday = ERASED_NAME, None, "", None
     m.consent_messages, m.referrer_id = False, None

@@ -50,7 +50,7 @@ def record_report(ho: Any, headers: Any) -> None:
         else:
             row.app_version, row.backlog, row.clock_skew_s, row.reported_at = (
                 version, backlog, skew, now)
-    ho._tx(work)
+    ho.transaction(work)
 
 
 def shops_and_tills(s: Session, shop_scope: str | None) -> list[dict[str, Any]]:
@@ -92,7 +92,7 @@ def add_till(ho: Any, who: Who, shop_code: str, till_code: str) -> str:
         raise BadUserInput("shop", "Choose a shop from the list.") from None
     except DuplicateTill:
         raise BadUserInput("till", "This shop already has a till with this code.") from None
-    ho._tx(lambda s: audit(s, ho.clock(), who, None, "till.added", f"{shop_code}/{till_code}",
+    ho.transaction(lambda s: audit(s, ho.clock(), who, None, "till.added", f"{shop_code}/{till_code}",
                            None, {"shop": shop_code, "till": till_code}))
     return code
 

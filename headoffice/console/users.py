@@ -39,7 +39,7 @@ def add_user_cli(ho: Any, args: argparse.Namespace) -> int:
                    {"username": row.username, "role": row.role, "shop": args.shop,
                     "totp": bool(secret)})
     try:
-        ho._tx(work)
+        ho.transaction(work)
     except auth.BadUserInput as exc:
         print(f"{exc.field}: {exc.message}", file=sys.stderr)
         return 2

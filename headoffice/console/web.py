@@ -78,7 +78,7 @@ class Console:
         return self.ho.clock()
 
     def tx(self, work: Callable[[Session], T]) -> T:
-        return self.ho._tx(work)
+        return self.ho.transaction(work)
 
     def read(self, work: Callable[[Session], T]) -> T:
         with self.ho.sessions() as s:

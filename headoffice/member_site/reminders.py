@@ -65,7 +65,7 @@ def send_reminders(ho: Any, messaging: MessagingService, today: date,
                 if _already(s, member_id, purpose, since):
                     return "already"
                 return messaging.send(s, member_id, mobile, purpose, params).status
-            note(purpose, ho._tx(work))
+            note(purpose, ho.transaction(work))
 
     keys = birthday_keys(today, 1)
     with ho.sessions() as s:

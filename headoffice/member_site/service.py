@@ -178,7 +178,7 @@ class MemberSite:
             if member is not None:
                 # Sign-in and 挂失 checks use the one verification-code template.
                 self.messaging.send(s, member.id, mobile, "sign_in", {"code": code})
-        self.ho._tx(work)
+        self.ho.transaction(work)
 
     def verify_code(self, mobile: str, code: str, ip: str, purpose: str = "sign_in"
                     ) -> tuple[str, str]:
@@ -231,7 +231,7 @@ class MemberSite:
             return token, row.member_id
 
         # The failure rows must be kept even though the step is refused: commit, then raise.
-        out = self.ho._tx(work)
+        out = self.ho.transaction(work)
         if isinstance(out, SignInRefused):
             raise out
         return out
@@ -248,7 +248,7 @@ class MemberSite:
             s.execute(update(MemberSessionRow).where(
                 MemberSessionRow.token_hash == session.token_hash).values(verified_at=now))
             s.execute(delete(MemberSessionRow).where(MemberSessionRow.token_hash == _sha(token)))
-        self.ho._tx(work)
+        self.ho.transaction(work)
 
     def _mobile_of(self, member_id: str) -> str:
         with self.ho.sessions() as s:
@@ -287,7 +287,7 @@ class MemberSite:
                             expires_at=func.least(now + cfg.session_idle,
                                                   MemberSessionRow.created_at + cfg.session_max)
                             if self.ho.pg else now + cfg.session_idle))
-            self.ho._tx(work)
+            self.ho.transaction(work)
         return found
 
     def logout(self, token: str | None) -> None:
@@ -297,7 +297,7 @@ class MemberSite:
         def work(s: Session) -> None:
             s.execute(update(MemberSessionRow).where(MemberSessionRow.token_hash == _sha(token))
                       .values(revoked_at=self._now()))
-        self.ho._tx(work)
+        self.ho.transaction(work)
 
     # -- what the page shows ------------------------------------------------------------------
     def rules(self, s: Session) -> RuleSet:
@@ -484,7 +484,7 @@ class MemberSite:
                                              step_s=step_s, used_at=None, used_by_till=None))
                     have[step] = code
             return have
-        return self.ho._tx(work)
+        return self.ho.transaction(work)
 
     def resolve_short_code(self, till_id: str, code: str) -> ShortCodeDecision:
         """A till asks who a numeric code names: once in the whole chain, inside its window
@@ -513,7 +513,7 @@ class MemberSite:
                                                                else "unknown"))
             row.used_at, row.used_by_till = now, till_id
             return ShortCodeDecision("accepted", "", row.member_id)
-        return self.ho._tx(work)
+        return self.ho.transaction(work)
 
     # -- member actions -----------------------------------------------------------------------
     def report_lost(self, session: MemberSession) -> list[str]:
@@ -539,7 +539,7 @@ class MemberSite:
             if cards:
                 self.messaging.send(s, session.member_id, mobile, "card_lost",
                                     {"card": cards[-1][-4:]})
-        self.ho._tx(work)
+        self.ho.transaction(work)
         log.info("member reported %d card(s) lost from the member page", len(cards))
         return cards
 
@@ -552,7 +552,7 @@ class MemberSite:
             m.updated_at = self._now()
             s.flush()
             emit(s, "members", {member_id})
-        self.ho._tx(work)
+        self.ho.transaction(work)
 
     def request_deletion(self, member_id: str) -> int:
         """Record a delete-my-data request for the console's PIPL flow (one open at a time)."""
@@ -568,7 +568,7 @@ class MemberSite:
             s.add(row)
             s.flush()
             return row.id
-        return self.ho._tx(work)
+        return self.ho.transaction(work)
 
     def deletion_requested(self, member_id: str) -> bool:
         with self.ho.sessions() as s:

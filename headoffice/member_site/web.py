@@ -147,7 +147,7 @@ def member_site_router(site: MemberSite, prefix: str = "/m") -> APIRouter:
                     isinstance(item.get("content"), str):
                 mobile = str(item["phone_number"])[-11:]
                 content = item["content"][:20]
-                site.ho._tx(lambda s, m=mobile, c=content: site.messaging.opt_out(s, m, c))
+                site.ho.transaction(lambda s, m=mobile, c=content: site.messaging.opt_out(s, m, c))
         return JSONResponse({"code": 0, "msg": "成功"})
 
     @router.get("/login", response_class=HTMLResponse)

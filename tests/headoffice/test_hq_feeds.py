@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from headoffice.feeds import emit
 from headoffice.models import ChangeLogRow
-from headoffice.service import HeadOffice, TillIdentity
+from headoffice.enrolment import TillIdentity
+from headoffice.service import HeadOffice
 
 pytestmark = pytest.mark.postgres
 

@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from headoffice.enrolment import TillIdentity
 from headoffice.ledger import ledger_check
 from headoffice.models import ReceivableRow
-from headoffice.service import HeadOffice, PushedEvent, TillIdentity
+from headoffice.push import PushedEvent
+from headoffice.service import HeadOffice
 from tests.headoffice.hq_rig import sale_event
 
 pytestmark = pytest.mark.postgres

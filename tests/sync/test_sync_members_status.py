@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from headoffice.models import AuthorisationRow, MemberRow, StoredValueEntryRow
-from headoffice.service import HeadOffice, PushedEvent
+from headoffice.push import PushedEvent
+from headoffice.service import HeadOffice
 from pos_app.domain.rules import default_rule_set
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.ports.headoffice import SpendOutcome

@@ -12,7 +12,7 @@ from headoffice.console.auth import BadUserInput, Who
 from headoffice.console.i18n import translator
 from headoffice.console.periods import business_day
 from headoffice.console.web import console_of, form_error, language, need
-from headoffice.service import DEFAULT_LIMITS
+from headoffice.authorisation import DEFAULT_LIMITS
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 NAV = [("rules", "/console/rules", "Rules")]

@@ -27,7 +27,7 @@ PASSWORD = "correct-horse-battery"
 
 def add_user(ho: Any, username: str, role: str, shop_code: str | None = None,
              totp_secret: str | None = None) -> None:
-    ho._tx(lambda s: auth.add_user(s, ho.clock(), ho.ids.new_id(), username, PASSWORD, role,
+    ho.transaction(lambda s: auth.add_user(s, ho.clock(), ho.ids.new_id(), username, PASSWORD, role,
                                    shop_code, username.title(), totp_secret))
 
 

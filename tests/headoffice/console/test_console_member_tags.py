@@ -83,7 +83,7 @@ def test_the_tag_filter_combines_with_tier_birthday_month_and_last_purchase(hq: 
         s.get(MemberRow, WANG_FANG).birthday = "06-01"
         for member_id in (LI_NA, WANG_FANG, ZHANG_WEI):
             set_member_tags(s, member_id, ["VIP"], now)
-    hq._tx(work)
+    hq.transaction(work)
     with hq.sessions() as s:
         assert select_members(s, MemberFilter(tags=frozenset({"VIP"}))) == sorted(
             [LI_NA, WANG_FANG, ZHANG_WEI])

@@ -24,8 +24,8 @@ def _sends(hq: Any) -> None:
         s.get(MemberRow, ZHANG_WEI).consent_messages = False
     ms = MessagingService(LogMessageSender(), {"sign_in": "SMS_310001", "birthday": "SMS_310003"},
                           hq.clock)
-    hq._tx(lambda s: ms.send(s, LI_NA, "13800002222", "sign_in", {"code": "654321"}))
-    hq._tx(lambda s: ms.send(s, ZHANG_WEI, "13800001111", "birthday", {"name": "张伟"}))
+    hq.transaction(lambda s: ms.send(s, LI_NA, "13800002222", "sign_in", {"code": "654321"}))
+    hq.transaction(lambda s: ms.send(s, ZHANG_WEI, "13800001111", "birthday", {"name": "张伟"}))
 
 
 def test_the_message_log_lists_sends_masked_for_admin_and_membership(

@@ -78,7 +78,7 @@ def _scan(hq: Any, by: str, start: date, end: date, shop_id: str | None) -> list
 
 def test_cashier_tender_and_category_reports_equal_a_scan_of_the_sale_documents(
         server: Any, hq: Any, chain: dict[str, str]) -> None:
-    hq._tx(lambda s: s.add_all([
+    hq.transaction(lambda s: s.add_all([
         CatalogProductRow(sku=sku, barcode="", name=sku, category_path=path, price_fen=100,
                           kind="regular", active=True, updated_at=hq.clock())
         for sku, path in CATEGORIES.items()]))
@@ -138,7 +138,7 @@ def test_a_report_over_a_whole_year_reads_no_sale_document(
     sale = _sale(1, "王收银", [("TEA01", 10_000)], [("cash", 10_000)])
     _push(server.url, key, [sale])
     sale_id = sale["payload"]["sale"]["sale_id"]
-    hq._tx(lambda s: s.get(SaleRow, sale_id).__setattr__("body", "{}"))
+    hq.transaction(lambda s: s.get(SaleRow, sale_id).__setattr__("body", "{}"))
     with hq.sessions() as s:
         assert money.sales_report(s, "tender", date(2026, 1, 1), date(2026, 12, 31),
                                   None) == [("cash", 1, 10_000)]

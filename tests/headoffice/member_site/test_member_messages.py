@@ -22,7 +22,7 @@ def send(member_hq: MemberHq, member_id: str, mobile: str, purpose: str, params:
 
     def work(s):  # noqa: ANN001
         return ms.send(s, member_id, mobile, purpose, params)
-    return member_hq.ho._tx(work)
+    return member_hq.ho.transaction(work)
 
 
 def test_a_reminder_goes_only_to_a_consenting_member_and_is_recorded(member_hq: MemberHq):
@@ -66,8 +66,8 @@ def test_at_most_four_reminders_a_month_per_member(member_hq: MemberHq):
 def test_replying_T_opts_out_and_is_recorded(member_hq: MemberHq):
     member_hq.ho.clock.at = DAYTIME
     ms = member_hq.site.messaging
-    assert member_hq.ho._tx(lambda s: ms.opt_out(s, "13800002222", "好的")) == 0
-    assert member_hq.ho._tx(lambda s: ms.opt_out(s, "13800002222", " t ")) == 1
+    assert member_hq.ho.transaction(lambda s: ms.opt_out(s, "13800002222", "好的")) == 0
+    assert member_hq.ho.transaction(lambda s: ms.opt_out(s, "13800002222", " t ")) == 1
     with member_hq.ho.sessions() as s:
         assert s.get(MemberRow, LI_NA).consent_messages is False
         row = s.scalars(select(MessageLogRow).where(MessageLogRow.status == "opt_out")).one()
@@ -85,7 +85,7 @@ def test_a_provider_refusal_is_recorded_as_failed(member_hq: MemberHq):
 
 def test_without_a_provider_messages_are_recorded_not_sent(member_hq: MemberHq):
     ms = MessagingService(LogMessageSender(), {"sign_in": "SMS_1"}, member_hq.ho.clock)
-    out = member_hq.ho._tx(lambda s: ms.send(s, LI_NA, "13800002222", "sign_in",
+    out = member_hq.ho.transaction(lambda s: ms.send(s, LI_NA, "13800002222", "sign_in",
                                             {"code": "123456"}))
     assert (out.status, out.reason) == ("failed", "no_provider")
 
@@ -126,7 +126,7 @@ def test_the_daily_reminder_run_sends_each_reminder_once(member_hq: MemberHq):
         lg.preload({ZHANG_WEI}, set(), set())
         lg.stored_value(Booking(None, None, None, DAYTIME), ZHANG_WEI, "opening", 2_000, 0)
         lg.flush()
-    member_hq.ho._tx(top_up)
+    member_hq.ho.transaction(top_up)
     with member_hq.ho.sessions() as s:
         assert s.get(MemberAccountRow, ZHANG_WEI).balance_paid_fen == 2_000
     first = send_reminders(member_hq.ho, member_hq.site.messaging, date(2026, 11, 28))

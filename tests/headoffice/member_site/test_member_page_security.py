@@ -123,14 +123,14 @@ def test_logout_ends_the_session(member_hq: MemberHq):
 
 
 def _push_sale(ho, member_id: str | None, receipt_no: str, token: str, seq: int) -> str:
-    from headoffice.service import PushedEvent
+    from headoffice.push import PushedEvent
     ho.add_shop("S009", "测试店") if seq == 1 else None
     if seq == 1:
         ho.enrol(ho.add_till("S009", "T01"))
     from headoffice.models import TillRow
     with ho.sessions() as s:
         till = s.scalars(select(TillRow)).first()
-    from headoffice.service import TillIdentity
+    from headoffice.enrolment import TillIdentity
     who = TillIdentity(till.id, till.shop_id, "S009", "T01")
     e = sale_event(seq, member_id=member_id, card_no="100002" if member_id else None,
                    total_fen=4_200)
