@@ -35,6 +35,8 @@ ROLES: dict[str, frozenset[str]] = {
                           "worklist.write", "members"}),
     "shop_manager": frozenset({"dashboard", "reports", "shops"}),
 }
+# Every signed-in person may change their own password and second factor.
+ROLES = {role: granted | {"account"} for role, granted in ROLES.items()}
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name costs the same time.
@@ -209,6 +211,21 @@ def session_user(s: Session, now: datetime, token: str | None, stage: str = "ok"
         row.last_seen_at = now
         row.expires_at = now + SESSION_IDLE
     return Who(user.id, user.username, user.display_name, user.role, user.shop_id, row.csrf)
+
+
+def password_matches(user: ConsoleUserRow, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def end_sessions(s: Session, user_id: str, keep_token: str | None = None) -> None:
+    """Sign a user out everywhere (but for the session of `keep_token`)."""
+    q = delete(ConsoleSessionRow).where(ConsoleSessionRow.user_id == user_id)
+    if keep_token:
+        q = q.where(ConsoleSessionRow.token_hash != _sha(keep_token))
+    s.execute(q)
 
 
 def end_session(s: Session, token: str | None) -> None:

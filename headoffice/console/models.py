@@ -33,6 +33,8 @@ class ConsoleUserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     shop_id: Mapped[str | None] = mapped_column(ForeignKey("shops.id"), nullable=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A new secret being set up: it replaces totp_secret once a code from it is confirmed.
+    totp_pending: Mapped[str | None] = mapped_column(String(64), nullable=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

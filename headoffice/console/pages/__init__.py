@@ -12,5 +12,6 @@ PAGES = [
     "money",
     "reports",
     "messages",
+    "users",
     "audit",
 ]
