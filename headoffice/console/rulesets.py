@@ -385,7 +385,9 @@ def diff(old: RuleSet, new: RuleSet) -> list[tuple[str, str, str]]:
 
 # -- try it ---------------------------------------------------------------------------------
 def parse_basket(text: str) -> list[BasketItem]:
-    """Lines 'price [xQTY] [special|excluded] [promo RATE]', e.g. '128.00 x2 promo 0.8'."""
+    """Lines 'price [xQTY] [special|excluded] [promo RATE] [sku CODE] [cat PATH]', e.g.
+    '128.00 x2 promo 0.8' or '128.00 x2 cat 服装' (a SKU and a category let promotions and
+    coupons with a scope be tried too)."""
     items: list[BasketItem] = []
     for n, line in enumerate(text.splitlines(), 1):
         words = line.replace("×", "x").split()
@@ -393,7 +395,7 @@ def parse_basket(text: str) -> list[BasketItem]:
             continue
         try:
             price = parse_yuan(words[0])
-            qty, kind, promo = 1, ProductKind.REGULAR, None
+            qty, kind, promo, sku, cat = 1, ProductKind.REGULAR, None, f"L{n}", ""
             rest = words[1:]
             while rest:
                 w = rest.pop(0).lower()
@@ -403,12 +405,17 @@ def parse_basket(text: str) -> list[BasketItem]:
                     kind = ProductKind(w)
                 elif w == "promo" and rest:
                     promo = parse_rate(rest.pop(0))
+                elif w == "sku" and rest:
+                    sku = rest.pop(0)[:40]
+                elif w == "cat" and rest:
+                    cat = rest.pop(0)[:120]
                 else:
                     raise ValueError(w)
         except (InvalidAmount, ValueError):
             raise BadUserInput("basket", "Line {n} is not like '128.00 x2 promo 0.8'.", n=n) from None
-        items.append(BasketItem(Product(id=f"try-{n}", sku=f"L{n}", name=line.strip()[:40],
-                                        price_fen=price, kind=kind, promo_rate_bp=promo), qty))
+        items.append(BasketItem(Product(id=f"try-{n}", sku=sku, name=line.strip()[:40],
+                                        price_fen=price, kind=kind, category=cat,
+                                        promo_rate_bp=promo), qty))
     if not items:
         raise BadUserInput("basket", "Write at least one line, like '128.00 x2'.")
     return items

@@ -56,16 +56,16 @@ def test_tags_edited_on_the_member_page_select_an_issue_run(server: Any, page: A
     # the issue run: tag VIP and tier gold reaches 李娜 only
     page.goto(f"{server.url}/console/promotions")
     assert "VIP (2)" in page.inner_text("body")
-    page.fill("#f-template_id", "VIP10")
+    page.select_option("#f-template_id", "VIP10")
     page.fill("#f-tags", "VIP")
-    page.fill("#f-tiers", "gold")
+    page.check("#f-tier_gold")
     page.click("form[action='/console/promotions/issue'] button[type=submit]")
     page.wait_for_load_state("load")
     assert "已发出 1 张优惠券" in page.inner_text("body")
     with hq.sessions() as s:
         assert [r.member_id for r in s.scalars(select(CouponRow))] == [LI_NA]
     # a bad tag in the filter is refused beside its field; nothing is issued
-    page.fill("#f-template_id", "VIP10")
+    page.select_option("#f-template_id", "VIP10")
     page.fill("#f-tags", "长" * 40)
     page.click("form[action='/console/promotions/issue'] button[type=submit]")
     page.wait_for_selector("#e-tags")
