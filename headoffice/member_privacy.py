@@ -96,7 +96,7 @@ def member_profile(ho: HeadOffice, who: TillIdentity, member_id: str, user: str,
                   member_id, None, {"till": f"{who.shop_code}/{who.till_code}",
                                     "till_id": who.till_id, "user": user, "role": role},
                   shop_id=who.shop_id)
-        ho._tx(refuse)
+        ho.transaction(refuse)
         raise ProfileRefused(role)
 
     def work(s: Session) -> dict[str, Any] | None:
@@ -116,7 +116,7 @@ def member_profile(ho: HeadOffice, who: TillIdentity, member_id: str, user: str,
                 "created_at": m.created_at.isoformat(), "cards": cards,
                 "balance_fen": (account.balance_paid_fen + account.balance_bonus_fen)
                 if account else 0}
-    return ho._tx(work)
+    return ho.transaction(work)
 
 
 def till_keys(ho: HeadOffice) -> dict[str, str]:
