@@ -188,7 +188,11 @@ def coupon_state(code: str, entries: Iterable[CouponEntry]) -> CouponState:
             status = CouponStatus.AVAILABLE
         elif e.kind is CouponEntryKind.REDEEMED:
             status, redeemed = CouponStatus.REDEEMED, e
-        elif e.kind is CouponEntryKind.RETURNED and status is CouponStatus.REDEEMED:
+        elif e.kind is CouponEntryKind.RETURNED and status is CouponStatus.REDEEMED \
+                and (redeemed is None or not e.sale_id or e.sale_id == redeemed.sale_id):
+            # Only the return of the sale that holds the coupon gives it back: a return of
+            # an earlier sale, read after the coupon's next redemption (entries booked at the
+            # same moment), changes nothing.
             status, redeemed = CouponStatus.AVAILABLE, None
         elif e.kind is CouponEntryKind.EXPIRED and status is CouponStatus.AVAILABLE:
             status = CouponStatus.EXPIRED

@@ -99,12 +99,16 @@ class ReturnService:
             shares: dict[int, int] = {}
             for n, (sold, qty) in enumerate(wanted, start=1):
                 left = sold.qty - sold.returned_qty
-                amount_left = sold.amount_fen - sold.returned_amount_fen
                 points_left = sold.points_share - sold.returned_points
+                # The line's share of these units, cumulatively (so the shares of every
+                # return of the line add up to its amount exactly). Not the amount left after
+                # earlier refunds: those were cut by what a threshold (满减, coupon) clawed
+                # back, and the adjustment below gives that back itself.
+                amount = (round_half_up(sold.amount_fen * (sold.returned_qty + qty), sold.qty)
+                          - round_half_up(sold.amount_fen * sold.returned_qty, sold.qty))
                 if qty == left:   # the last units take what is left, so sums stay exact
-                    amount, points = amount_left, points_left
+                    points = points_left
                 else:
-                    amount = round_half_up(sold.amount_fen * qty, sold.qty)
                     points = sold.points_share * qty // sold.qty
                 src = snap.lines[sold.line_no - 1]
                 out_lines.append(replace(src, line_no=n, qty=qty,

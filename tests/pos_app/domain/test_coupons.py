@@ -193,6 +193,22 @@ def test_return_gives_a_valid_coupon_back_and_never_its_value_as_cash():
     assert return_entry(c, state, "other-sale", datetime(2026, 11, 25)) is None
 
 
+def test_a_return_read_after_the_coupons_next_redemption_does_not_free_it_again():
+    # Head office books entries of one push at one moment and reads them back by key, so
+    # the return of sale s1 may come after s2's redemption: the coupon stays with s2.
+    c, e = issued(TWENTY_OFF_200)
+    at = datetime(2026, 11, 20)
+    red1 = CouponEntry(c.code, CouponEntryKind.REDEEMED, at, "S001", "s1", 2_000)
+    back1 = CouponEntry(c.code, CouponEntryKind.RETURNED, at, sale_id="s1")
+    red2 = CouponEntry(c.code, CouponEntryKind.REDEEMED, at, "S001", "s2", 2_000)
+    for order in ([red1, back1, red2], [red1, red2, back1]):
+        state = coupon_state(c.code, [*e, *order])
+        assert state.status is CouponStatus.REDEEMED and state.redeemed.sale_id == "s2"
+    back2 = CouponEntry(c.code, CouponEntryKind.RETURNED, at, sale_id="s2")
+    assert coupon_state(c.code, [*e, red1, red2, back1, back2]).status is \
+        CouponStatus.AVAILABLE
+
+
 def test_expiry_job_is_idempotent_and_usable_list_hides_used_and_expired():
     c1, e1 = issued(TWENTY_OFF_200, "a")
     c2, e2 = issued(PERCENT, "b")
