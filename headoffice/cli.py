@@ -160,6 +160,19 @@ def cmd_daily(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Rebuild the daily figures, report figures, passes and tier history from the stored
+    events (headoffice/console/backfill.py); idempotent."""
+    from headoffice.console.backfill import backfill
+    from headoffice.console.periods import business_day
+    from datetime import date
+    ho = open_headoffice(database_url(args.db))
+    now = ho.clock()
+    today = date.fromisoformat(args.day) if args.day else business_day(now)
+    print(json.dumps(ho.transaction(lambda s: backfill(s, today, now)), sort_keys=True))
+    return 0
+
+
 def cmd_settle(args: argparse.Namespace) -> int:
     from headoffice.settlement import export_xlsx, settle
     ho = open_headoffice(database_url(args.db))
@@ -244,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     dj = sub.add_parser("daily", help="daily jobs: points and coupon expiry (idempotent)")
     dj.add_argument("--day", help="ISO date (default today)")
     dj.set_defaults(func=cmd_daily)
+    bf = sub.add_parser("backfill", help="rebuild daily and report figures, passes and tier "
+                                         "history from the stored events (idempotent)")
+    bf.add_argument("--day", help="the business day passes expire by (default: today)")
+    bf.set_defaults(func=cmd_backfill)
     st = sub.add_parser("settle", help="the monthly stored-value settlement between shops")
     st.add_argument("period", help="YYYY-MM")
     st.add_argument("--xlsx", help="also write an Excel file")

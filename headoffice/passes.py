@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from headoffice.ledger import Booking, flag
+from headoffice.ledger import Booking
 from headoffice.models import MemberPassEntryRow, MemberPassRow, ShopRow
 
 STATUSES = ("active", "used_up", "refunded", "expired")
@@ -39,9 +39,15 @@ def _entry(session: Session, b: Booking, pass_id: str, kind: str, delta: int,
 
 
 def book(session: Session, b: Booking, kind: str, payload: dict[str, Any],
-         member_id: str | None) -> list[str]:
-    """Apply one sale event's pass movements; returns the flags it raised."""
+         member_id: str | None, raise_flags: bool = True) -> list[str]:
+    """Apply one sale event's pass movements; returns the flags it raised (recorded unless
+    `raise_flags` is false: a rebuild from stored events, whose flags exist already)."""
     flags: list[str] = []
+    if not raise_flags:
+        def flag(*_a: Any, **_k: Any) -> None:
+            return None
+    else:
+        from headoffice.ledger import flag
     sale_id = str((payload.get("sale") or {}).get("sale_id") or "")[:36] or None
     for m in moves_of(kind, payload):
         op, pass_id = str(m["op"]), str(m["pass_id"])[:36]
