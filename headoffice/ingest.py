@@ -24,7 +24,12 @@ from headoffice.models import (
     MemberRow,
     TillEventRow,
 )
-from pos_app.domain.card import STATUS_RANK, CardStatus
+from pos_app.domain.card import (
+    EVENT_ACTIONS,
+    CardAction,
+    CardStatus,
+    status_after_event,
+)
 from pos_app.domain.ledger import LedgerName, entries_of_event
 from pos_app.sync.events import hlc_pack, ledger_effects, lww_wins
 
@@ -305,22 +310,23 @@ def apply_card_event(session: Session, lg: Ledger, b: Booking, kind: str,
         lg.flag("unknown_card", b, card_no=card_no, event_kind=kind)
     result: dict[str, Any] = {"status": "applied"}
     action = kind.split(".", 1)[1]
+    # The domain card machine (pos_app.domain.card.TRANSITIONS) judges every move here too.
+    target = status_after_event(CardStatus(row.status), EVENT_ACTIONS[kind])
     if action == "renewed":
+        # The fee was paid and the new date holds even if another till blocked the card since.
         expires = payload.get("expires_on")
         row.expires_on = date.fromisoformat(expires) if expires else None
-        if row.status == CardStatus.EXPIRED.value:
-            _set_status(row, CardStatus.ACTIVE, b)
+        if target is not None and target.value != row.status:
+            _set_status(row, target, b)
     elif action == "unblocked":
         # 解挂 is the one way back, and only from lost: a replaced or cancelled card stays dead.
-        if row.status == CardStatus.LOST.value:
-            _set_status(row, CardStatus.ACTIVE, b)
+        if target is not None:
+            _set_status(row, target, b)
         else:
             result = {"status": "ignored", "card_status": row.status}
             lg.flag("unblock_ignored", b, card_no=card_no, card_status=row.status)
     else:
-        target = {"lost": CardStatus.LOST, "replaced": CardStatus.REPLACED,
-                  "cancelled": CardStatus.CANCELLED}[action]
-        if STATUS_RANK[target] > STATUS_RANK[CardStatus(row.status)]:
+        if target is not None and target.value != row.status:
             _set_status(row, target, b)
         else:
             result = {"status": "superseded", "card_status": row.status}
@@ -328,8 +334,9 @@ def apply_card_event(session: Session, lg: Ledger, b: Booking, kind: str,
             # Cancelling the membership ends every card of the member, and its money moves.
             for other in session.scalars(select(CardRow).where(
                     CardRow.member_id == row.member_id, CardRow.card_no != card_no)):
-                if STATUS_RANK[CardStatus.CANCELLED] > STATUS_RANK[CardStatus(other.status)]:
-                    _set_status(other, CardStatus.CANCELLED, b)
+                moved = status_after_event(CardStatus(other.status), CardAction.CANCEL)
+                if moved is not None:
+                    _set_status(other, moved, b)
                     lg.cards[other.card_no] = other.status
                     changed["cards"].add(other.card_no)
                     changed["card_status"].add(other.card_no)

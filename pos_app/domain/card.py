@@ -52,7 +52,9 @@ class CardAction(StrEnum):
 TRANSITIONS: dict[CardAction, dict[CardStatus, CardStatus | None]] = {
     CardAction.USE: {CardStatus.ACTIVE: None},
     CardAction.SET_PIN: {CardStatus.ACTIVE: None},
-    CardAction.REPORT_LOST: {CardStatus.ACTIVE: CardStatus.LOST},
+    # A card past its date can still be reported lost (blocked before anyone renews it).
+    CardAction.REPORT_LOST: {CardStatus.ACTIVE: CardStatus.LOST,
+                             CardStatus.EXPIRED: CardStatus.LOST},
     CardAction.UNBLOCK: {CardStatus.LOST: CardStatus.ACTIVE},
     CardAction.REPLACE: {CardStatus.ACTIVE: CardStatus.REPLACED,
                          CardStatus.LOST: CardStatus.REPLACED,
@@ -76,9 +78,30 @@ def transition(card_no: str, status: CardStatus, action: CardAction) -> CardStat
     return moves[status] or status
 
 
+# The card action each card event a till sends stands for (head office replays them).
+EVENT_ACTIONS: dict[str, CardAction] = {
+    "card.lost": CardAction.REPORT_LOST, "card.unblocked": CardAction.UNBLOCK,
+    "card.replaced": CardAction.REPLACE, "card.renewed": CardAction.RENEW,
+    "card.cancelled": CardAction.CANCEL,
+}
+
+
+def status_after_event(status: CardStatus, action: CardAction) -> CardStatus | None:
+    """Where a card reported by a till's event goes at head office: the machine's move from
+    the status head office holds, or None when the action is not allowed from it (a status
+    another till reported first superseded it: a replaced or cancelled card stays dead, a
+    lost card is not reported lost again, 解挂 only from lost)."""
+    moves = TRANSITIONS[action]
+    if status not in moves:
+        return None
+    return moves[status] or status
+
+
 def member_closed(statuses: list[CardStatus] | tuple[CardStatus, ...]) -> bool:
-    """A cancelled membership: it has cards and every one of them is cancelled."""
-    return bool(statuses) and all(s is CardStatus.CANCELLED for s in statuses)
+    """A cancelled membership: a card of it was cancelled and every other one is dead too
+    (cancelled, or replaced: a replaced card cannot be cancelled, TRANSITIONS)."""
+    return any(s is CardStatus.CANCELLED for s in statuses) and all(
+        s in (CardStatus.CANCELLED, CardStatus.REPLACED) for s in statuses)
 
 
 class CardEventKind(StrEnum):

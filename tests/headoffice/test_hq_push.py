@@ -201,6 +201,52 @@ def test_a_cancelled_membership_ends_every_card_and_books_the_refund_and_forfeit
     assert statuses == {"100002": "cancelled", "100012": "cancelled"}
 
 
+def test_card_events_at_head_office_follow_the_domain_card_machine(
+        hq: HeadOffice, live: LiveServer, member: str):
+    """Head office has no status ranking of its own: each till's card event is the domain
+    machine's action (pos_app.domain.card.TRANSITIONS) from the status head office holds."""
+    from headoffice.models import CardRow
+    from pos_app.domain.card import EVENT_ACTIONS, CardStatus, status_after_event
+    key = enrol_till(hq, live.url)
+    seq = iter(range(1, 100))
+
+    def event(kind: str, card_no: str, **extra: Any) -> dict[str, Any]:
+        return {"id": str(uuid.uuid4()), "device_seq": next(seq), "kind": kind,
+                "payload": {"card_no": card_no, "member_id": member,
+                            "at": "2026-11-28T12:00:00", **extra}}
+
+    def status(card_no: str) -> str:
+        with hq.sessions() as s:
+            return s.scalar(select(CardRow.status).where(CardRow.card_no == card_no))
+
+    with hq.sessions() as s:
+        s.execute(CardRow.__table__.update().where(CardRow.card_no == "100002")
+                  .values(status="expired"))
+        s.commit()
+    # A card past its date can be reported lost (the machine allows it; a ranking did too).
+    _push(live.url, key, [event("card.lost", "100002")])
+    assert status("100002") == "lost"
+    # Replaced while lost; a late 解挂 from another till is not a way back from replaced, and
+    # a late report of loss does not move it either.
+    _push(live.url, key, [event("card.replaced", "100002", new_card_no="100022")])
+    _push(live.url, key, [event("card.unblocked", "100002"), event("card.lost", "100002")])
+    assert status("100002") == "replaced"
+    with hq.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(FlagRow)
+                        .where(FlagRow.kind == "unblock_ignored")) == 1
+    # Renewing a replaced card sets no status: the machine has no such move.
+    _push(live.url, key, [event("card.renewed", "100002", expires_on="2028-01-01")])
+    assert status("100002") == "replaced"
+    # Cancelling the membership ends the live card; the replaced one is dead already.
+    _push(live.url, key, [event("card.cancelled", "100022", refund_fen=0,
+                                bonus_forfeited_fen=0, points_forfeited=0)])
+    assert (status("100002"), status("100022")) == ("replaced", "cancelled")
+    for kind, action in EVENT_ACTIONS.items():
+        assert kind in {"card.lost", "card.unblocked", "card.replaced", "card.renewed",
+                        "card.cancelled"}
+        assert status_after_event(CardStatus.CANCELLED, action) is None
+
+
 def test_one_person_registered_at_two_offline_shops_is_kept_twice_and_flagged(
         hq: HeadOffice, live: LiveServer):
     key_a = enrol_till(hq, live.url, "S001", "T01")

@@ -269,7 +269,25 @@ def test_card_status_machine_is_the_one_judge():
         transition("C", CardStatus.CANCELLED, CardAction.REPLACE)
     assert not allowed(CardStatus.LOST, CardAction.USE)
     assert member_closed([CardStatus.CANCELLED, CardStatus.CANCELLED])
-    assert not member_closed([CardStatus.CANCELLED, CardStatus.REPLACED])
+    # A replaced card cannot be cancelled (the machine): a member whose old card was replaced
+    # and whose new one was cancelled is closed (a return pays out, never into that account).
+    assert member_closed([CardStatus.CANCELLED, CardStatus.REPLACED])
+    assert not member_closed([CardStatus.REPLACED, CardStatus.ACTIVE])
+    assert not member_closed([])
+
+
+def test_head_office_moves_are_the_machines_moves():
+    from pos_app.domain.card import TRANSITIONS, status_after_event
+    for action, moves in TRANSITIONS.items():
+        for status in CardStatus:
+            got = status_after_event(status, action)
+            if status in moves:
+                assert got is (moves[status] or status)
+                assert got is transition("C", status, action)
+            else:
+                assert got is None
+    # blocked beats active: a card past its date is reported lost
+    assert status_after_event(CardStatus.EXPIRED, CardAction.REPORT_LOST) is CardStatus.LOST
 
 
 # -- events -----------------------------------------------------------------------------------
