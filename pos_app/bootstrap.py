@@ -50,5 +50,5 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                     packages=PackageService(uow, clock, ids), uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
                     checkout=checkout,
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
-                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids),
+                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids, spend=checkout),
                     cards=CardService(uow, clock, ids, hasher, spend=checkout))

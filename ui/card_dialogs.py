@@ -342,9 +342,18 @@ class CardRefundDialog(CardActionDialog):
         self.amount = QLineEdit(f"{paid_fen // 100}.{paid_fen % 100:02d}" if paid_fen > 0 else "")
         self.amount.setObjectName("refundAmount")
         self.form.addRow(self.tr("Amount ¥"), self.amount)
+        # Paid out of the balance like any stored-value spend: the member's PIN above the
+        # rule set's amount.
+        self.member_pin = QLineEdit()
+        self.member_pin.setObjectName("refundMemberPin")
+        self.member_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(self.tr("Member PIN"), self.member_pin)
 
     def amount_fen(self) -> int:
         return parse_yuan(self.amount.text())
+
+    def pin(self) -> str | None:
+        return self.member_pin.text().strip() or None
 
     def check(self) -> None:
         if self.amount_fen() <= 0:

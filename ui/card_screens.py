@@ -679,8 +679,9 @@ class MemberCardsScreen(QWidget):
 
         def work(d: CardActionDialog) -> Callable[[], TopUpDone]:
             assert isinstance(d, CardRefundDialog)
-            amount = d.amount_fen()
-            return lambda: members.refund_balance(actor, card.card_no, amount)
+            amount, pin = d.amount_fen(), d.pin()
+            return lambda: members.refund_balance(actor, card.card_no, amount,
+                                                  member_pin=pin)
 
         return self._open(dialog, work, lambda done: self.tr(
             "Paid out %1 in cash. Balance left %2.").replace("%1", yuan(-done.paid_fen))

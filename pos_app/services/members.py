@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pos_app.domain.card import CardState
 from pos_app.domain.documents import TopUpDone
@@ -29,6 +30,9 @@ from pos_app.ports.store import PassRecord, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
 from pos_app.services.ledger_writer import book
 
+if TYPE_CHECKING:
+    from pos_app.services.selling import CheckoutService
+
 TOPUP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
 
 
@@ -53,10 +57,15 @@ class MemberProfile:
 class MemberService:
     """Reads of a member's account and the stored-value money movements a manager makes."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
+                 spend: CheckoutService | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
+        # 取款 takes money off the chain-wide balance: it goes through the sale's own
+        # authorisation path (PIN above the rule set's amount, head office online, the
+        # offline allowance offline). Without one (core tests) nothing is asked of anyone.
+        self._spend = spend
 
     def profile(self, member_id: str) -> MemberProfile:
         with self._uow() as uow:
@@ -85,12 +94,32 @@ class MemberService:
         return self._move(actor, card_no, amount_fen, tender, reference, refund=False)
 
     def refund_balance(self, actor: User, card_no: str, amount_fen: int,
-                       tender: TenderKind = TenderKind.CASH) -> TopUpDone:
-        """退卡/取款: pay back paid-in money only (bonus is never refunded)."""
+                       tender: TenderKind = TenderKind.CASH,
+                       member_pin: str | None = None) -> TopUpDone:
+        """退卡/取款: pay back paid-in money only (bonus is never refunded); authorised like
+        every stored-value spend (PIN, head office or the offline allowance)."""
         require_role(actor, "manager", "refund_balance")
         if not 0 < amount_fen <= MAX_AMOUNT_FEN:
             raise ValidationFailed("amount", "enter the amount to refund")
-        return self._move(actor, card_no, amount_fen, tender, "", refund=True)
+        mark = ""
+        if self._spend is not None:
+            now = self._clock.now()
+            with self._uow() as uow:
+                card = uow.members.find_card(card_no)
+                if card is None:
+                    raise UnknownCard(card_no)
+                card.check_usable(now.date())
+                account = uow.members.lock_account(card.member_id)
+                rules = uow.rules.current(now)
+                # What the rule set forbids is refused before anyone is asked.
+                withdrawal_entries(amount_fen, account.balance_paid_fen,
+                                   account.balance_bonus_fen, rules)
+            # A member without a PIN: the manager paying out stands in for it, as at a sale
+            # (rule set no_pin_stored_value = "manager"); a member with one types it.
+            waived = not account.has_pin and rules.no_pin_stored_value == "manager"
+            mark = self._spend.authorise_spend(account, card.card_no, amount_fen, 0,
+                                               member_pin, rules, waived) or ""
+        return self._move(actor, card_no, amount_fen, tender, mark, refund=True)
 
     def _move(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
               reference: str, refund: bool) -> TopUpDone:

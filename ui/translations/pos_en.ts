@@ -350,6 +350,10 @@
         <source>Amount ¥</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Member PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CardRegisterDialog</name>

@@ -354,6 +354,10 @@
         <source>Amount ¥</source>
         <translation>金额 ¥</translation>
     </message>
+    <message>
+        <source>Member PIN</source>
+        <translation>会员密码</translation>
+    </message>
 </context>
 <context>
     <name>CardRegisterDialog</name>

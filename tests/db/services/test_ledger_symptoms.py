@@ -102,6 +102,28 @@ def test_rule_every_stored_value_spend_goes_through_one_authorisation_path(stock
     assert hq.asked[-1] == ("100003", 500)
 
 
+def test_rule_a_withdrawal_goes_through_the_same_authorisation_path_as_a_sale(stocked):
+    stocked.open_shift()
+    hq = Recording(SpendOutcome.DECLINED)
+    stocked.services.checkout.authoriser = hq
+    members = stocked.services.members
+    with stocked.uow() as uow:
+        member = uow.members.find_by_mobile("13800003333")   # Diamond, ¥1,000 paid-in
+        uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        uow.commit()
+    with pytest.raises(PinRequired):       # ¥500 out of the balance needs the PIN
+        members.refund_balance(stocked.manager, "100003", 50_000)
+    with pytest.raises(SpendDeclined):     # and head office's answer
+        members.refund_balance(stocked.manager, "100003", 50_000, member_pin="246810")
+    assert hq.asked == [("100003", 50_000)]
+    assert account(stocked, "13800003333").balance_fen == 100_000
+    hq.outcome = SpendOutcome.APPROVED
+    done = members.refund_balance(stocked.manager, "100003", 10_000)   # below the PIN amount
+    assert hq.asked[-1] == ("100003", 10_000) and done.reference == "A1"
+    assert outbox(stocked, "stored_value.refund_balance")[-1]["reference"] == "A1"
+    assert account(stocked, "13800003333").balance_fen == 90_000
+
+
 # -- join by purchase and tiers ---------------------------------------------------------------
 def test_rule_join_by_purchase_counts_only_goods_that_earn_points(stocked):
     sale = sell(stocked, ["30*CARD100"])                 # ¥3,000 of shopping cards
