@@ -30,7 +30,12 @@
         series: series
       });
       el.dataset.drawn = "1";
-      window.addEventListener("resize", function () { chart.resize(); });
+      // The chart follows its box (a rotated tablet, a phone, a card that reflows).
+      if (window.ResizeObserver) {
+        new window.ResizeObserver(function () { chart.resize(); }).observe(el);
+      } else {
+        window.addEventListener("resize", function () { chart.resize(); });
+      }
     });
   }
   function autosubmit() {
