@@ -28,9 +28,10 @@ from pathlib import Path
 from db.cipher import connect_raw, ensure_encrypted, key_for_file
 from db.pin_hasher import Argon2PinHasher
 from db.search_keys import name_initials
-from db.store import DB_FILE, open_store
+from db.store import DB_FILE, mobile_keys_for, open_store
 from pos_app.bootstrap import build_services
 from pos_app.demo import DEMO_USERS
+from pos_app.domain.card import mask_mobile
 from pos_app.domain.ids import UuidV7Source
 from pos_app.domain.rules import default_rule_set
 from pos_app.domain.shop import ShopInfo, TillInfo
@@ -96,17 +97,24 @@ def build(data_dir: Path, members: int, products: int, sales: int, seed: int) ->
     db.executemany("INSERT INTO barcodes VALUES (?,?)",
                    ((f"69{i:011d}", f"p{i:07d}") for i in range(products)))
 
+    keys = mobile_keys_for(data_dir)    # the till keeps the masked mobile and its HMAC only
+
     def member_rows():
         for i in range(members):
             tier = "diamond" if i % 20 == 0 else "gold" if i % 5 == 0 else "regular"
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
             pts = rng.randrange(0, 5000)
             mobile = f"13{i:09d}"
-            yield (f"m{i:08d}", name, mobile, "", None, "solar", 0, None, tier, None, None,
+            yield (f"m{i:08d}", name, "", None, "solar", 0, None, tier, None, None,
                    0, None, None, "", pts, pts + rng.randrange(0, 5000), rng.randrange(0, 50_000),
-                   0, None, now, now, mobile[-4:])
-    db.executemany("INSERT INTO members VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   member_rows())
+                   0, None, now, now, mobile[-4:], mask_mobile(mobile), keys.hash(mobile))
+    db.executemany(
+        "INSERT INTO members (id, name, gender, birthday, birthday_calendar, consent_messages, "
+        "consent_at, tier_code, referrer_id, pin_hash, pin_failed, pin_locked_until, "
+        "id_check_hash, notes, spendable_points, accumulated_points, balance_paid_fen, "
+        "balance_bonus_fen, last_purchase_at, created_at, updated_at, mobile_last4, "
+        "mobile_masked, mobile_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        member_rows())
     db.executemany("INSERT INTO cards (id, card_no, member_id, kind, uid, status, generation, "
                    "expires_on, status_changed_at, status_shop_id, issued_at, replaced_by_id) "
                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
