@@ -209,27 +209,27 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int,
 
     def card_lookup():
         with uow() as w:
-            assert w.members.find_card(f"88{rng.randrange(members):010d}") is not None
+            assert w.cards.find_card(f"88{rng.randrange(members):010d}") is not None
     out["card_lookup"] = timed(card_lookup)
 
     def mobile_lookup():
         with uow() as w:
-            assert w.members.find_by_mobile(f"13{rng.randrange(members):09d}") is not None
+            assert w.accounts.find_by_mobile(f"13{rng.randrange(members):09d}") is not None
     out["member_by_mobile"] = timed(mobile_lookup)
 
     def name_prefix():
         with uow() as w:
-            w.members.search(rng.choice(SURNAMES) + rng.choice(GIVEN), 20)
+            w.accounts.search(rng.choice(SURNAMES) + rng.choice(GIVEN), 20)
     out["member_by_name_prefix"] = timed(name_prefix)
 
     def last4():
         with uow() as w:
-            assert w.members.search(f"{rng.randrange(10_000):04d}", 20) is not None
+            assert w.accounts.search(f"{rng.randrange(10_000):04d}", 20) is not None
     out["member_by_mobile_last4"] = timed(last4)
 
     def surname():
         with uow() as w:
-            w.members.search(rng.choice(SURNAMES), 20)
+            w.accounts.search(rng.choice(SURNAMES), 20)
     out["member_by_surname"] = timed(surname)
 
     def initials():

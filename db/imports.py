@@ -15,7 +15,7 @@ from db.models import (
     ProductRow,
     TillRow,
 )
-from db.repositories import SqlMembers
+from db.repositories import SqlAccounts, SqlLedgers
 from pos_app.domain.card import mask_name
 from pos_app.ports.clock import IdSource
 from pos_app.ports.store import MemberImportRow, ProductImportRow
@@ -24,10 +24,12 @@ from pos_app.domain.member import month_day_birthday
 
 
 class SqlImports:
-    def __init__(self, session: Session, ids: IdSource, members: SqlMembers) -> None:
+    def __init__(self, session: Session, ids: IdSource, accounts: SqlAccounts,
+                 ledgers: SqlLedgers) -> None:
         self._s = session
         self._ids = ids
-        self._members = members
+        self._accounts = accounts
+        self._ledgers = ledgers
 
     def seen(self, sha256: str) -> bool:
         return self._s.get(ImportRow, sha256) is not None
@@ -84,7 +86,7 @@ class SqlImports:
             if not r.mobile:
                 continue
             other = self._s.scalar(select(MemberRow).where(
-                MemberRow.mobile_hash.in_(self._members.mobile_keys.hashes(r.mobile))).limit(1))
+                MemberRow.mobile_hash.in_(self._accounts.mobile_keys.hashes(r.mobile))).limit(1))
             if other is None:
                 continue
             owns_card = self._s.scalar(select(CardRow.id).where(
@@ -105,7 +107,7 @@ class SqlImports:
                 continue
             member_id = self._ids.new_id()
             self._s.add(MemberRow(
-                id=member_id, name=r.name, **self._members.mobile_columns(r.mobile),
+                id=member_id, name=r.name, **self._accounts.mobile_columns(r.mobile),
                 gender="", birthday=month_day_birthday(r.birthday),
                 birthday_calendar=r.birthday_calendar, consent_messages=False, tier_code=r.tier,
                 created_at=at, updated_at=at))
@@ -116,10 +118,10 @@ class SqlImports:
                 status_changed_at=at if r.card_status != "active" else None,
                 status_shop_id=shop_id if r.card_status != "active" else None))
             if r.points or r.accumulated_points:
-                self._members.add_points(member_id, "opening", r.points, r.accumulated_points, at,
+                self._ledgers.add_points(member_id, "opening", r.points, r.accumulated_points, at,
                                          note="import")
             if r.balance_fen:
-                self._members.add_stored_value(member_id, "opening", r.balance_fen, 0, at,
+                self._ledgers.add_stored_value(member_id, "opening", r.balance_fen, 0, at,
                                                note="import")
             if created_ids is not None:
                 created_ids.append((member_id, r))

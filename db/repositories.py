@@ -164,13 +164,9 @@ class SqlCatalog:
         return self._product(row)
 
 
-class SqlMembers:
-    def __init__(self, session: Session, ids: IdSource, shop_id: str | None,
-                 mobile_keys: MobileKeys | None = None) -> None:
+class SqlAccounts:
+    def __init__(self, session: Session, mobile_keys: MobileKeys | None = None) -> None:
         self._s = session
-        self._ids = ids
-        self._shop_id = shop_id
-        self._card_ids: dict[str, str] = {}
         self._mobile_keys = mobile_keys
 
     @property
@@ -191,31 +187,6 @@ class SqlMembers:
     def _by_mobile_hash(self, mobile: str) -> MemberRow | None:
         return self._s.scalar(select(MemberRow).where(
             MemberRow.mobile_hash.in_(self.mobile_keys.hashes(mobile))).limit(1))
-
-    def _card(self, row: CardRow) -> CardState:
-        shop_name = None
-        if row.status_shop_id:
-            shop_name = self._s.scalar(select(ShopRow.name).where(ShopRow.id == row.status_shop_id))
-        return CardState(card_no=row.card_no, kind=CardKind(row.kind), status=CardStatus(row.status),
-                         member_id=row.member_id, generation=row.generation,
-                         expires_on=row.expires_on, status_changed_at=row.status_changed_at,
-                         status_shop_name=shop_name, uid=row.uid)
-
-    def find_card(self, card_no: str) -> CardState | None:
-        row = self._s.scalar(select(CardRow).where(CardRow.card_no == card_no.strip()))
-        if row is None:
-            return None
-        self._card_ids[row.card_no] = row.id
-        return self._card(row)
-
-    def find_card_by_uid(self, uid_hex: str) -> CardState | None:
-        row = self._s.scalar(select(CardRow).where(CardRow.uid == uid_hex.upper()))
-        return self._card(row) if row else None
-
-    def card_id(self, card_no: str) -> str | None:
-        if card_no in self._card_ids:
-            return self._card_ids[card_no]
-        return self._s.scalar(select(CardRow.id).where(CardRow.card_no == card_no))
 
     def find_account(self, member_id: str) -> MemberAccount | None:
         row = self._s.get(MemberRow, member_id)
@@ -251,10 +222,6 @@ class SqlMembers:
                 found.setdefault(row.id, row)
         return [account_from_row(r) for r in list(found.values())[:limit]]
 
-    def cards_of(self, member_id: str) -> list[CardState]:
-        return [self._card(r) for r in self._s.scalars(
-            select(CardRow).where(CardRow.member_id == member_id).order_by(CardRow.issued_at))]
-
     def lock_account(self, member_id: str) -> MemberAccount:
         row = self._s.get(MemberRow, member_id, populate_existing=True)
         if row is None:
@@ -284,48 +251,6 @@ class SqlMembers:
         self._s.execute(update(MemberRow).where(MemberRow.id == member_id)
                         .values(last_purchase_at=at))
 
-    def add_points(self, member_id: str, kind: str, spendable: int, accumulated: int,
-                   at: datetime, sale_id: str | None = None, note: str = "",
-                   corrects_id: str | None = None) -> str:
-        entry_id = self._ids.new_id()
-        self._s.execute(insert(PointsEntryRow.__table__), [dict(
-            id=entry_id, member_id=member_id, kind=kind, spendable_delta=spendable,
-            accumulated_delta=accumulated, sale_id=sale_id, corrects_id=corrects_id,
-            shop_id=self._shop_id, created_at=at, note=note)])
-        self._s.execute(update(MemberRow).where(MemberRow.id == member_id).values(
-            spendable_points=MemberRow.spendable_points + spendable,
-            accumulated_points=MemberRow.accumulated_points + accumulated))
-        return entry_id
-
-    def add_stored_value(self, member_id: str, kind: str, paid_fen: int, bonus_fen: int,
-                         at: datetime, sale_id: str | None = None, tender: str = "",
-                         reference: str = "", note: str = "", shift_id: str | None = None,
-                         corrects_id: str | None = None) -> str:
-        entry_id = self._ids.new_id()
-        self._s.execute(insert(StoredValueEntryRow.__table__), [dict(
-            id=entry_id, member_id=member_id, kind=kind, paid_delta_fen=paid_fen,
-            bonus_delta_fen=bonus_fen, sale_id=sale_id, corrects_id=corrects_id,
-            shop_id=self._shop_id, shift_id=shift_id, tender=tender, reference=reference,
-            created_at=at, note=note)])
-        self._s.execute(update(MemberRow).where(MemberRow.id == member_id).values(
-            balance_paid_fen=MemberRow.balance_paid_fen + paid_fen,
-            balance_bonus_fen=MemberRow.balance_bonus_fen + bonus_fen))
-        return entry_id
-
-    def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
-        """(spendable, accumulated, paid-in, bonus) summed from the ledgers themselves, by the
-        same function head office sums with (pos_app.domain.ledger.balances_of)."""
-        rows = [as_entry(LedgerName.POINTS, k, int(a), int(b)) for k, a, b in self._s.execute(
-            select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
-                   PointsEntryRow.accumulated_delta).where(PointsEntryRow.member_id == member_id))]
-        rows += [as_entry(LedgerName.STORED_VALUE, k, int(a), int(b)) for k, a, b in
-                 self._s.execute(select(StoredValueEntryRow.kind,
-                                        StoredValueEntryRow.paid_delta_fen,
-                                        StoredValueEntryRow.bonus_delta_fen)
-                                 .where(StoredValueEntryRow.member_id == member_id))]
-        b = balances_of(rows)
-        return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
-
     def add_member(self, member: MemberAccount, at: datetime, id_check_hash: str | None,
                    consent_at: datetime | None, notes: str = "") -> None:
         """The reduced form only (README "Less personal data"): masked mobile, last four and
@@ -354,6 +279,52 @@ class SqlMembers:
         fields.pop("gender", None)           # kept at head office only
         self._s.execute(update(MemberRow).where(MemberRow.id == member_id)
                         .values(updated_at=at, **fields))
+
+    def members_above_tier(self, tier_code: str) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self._s.execute(
+            select(MemberRow.id, MemberRow.tier_code).where(MemberRow.tier_code != tier_code)
+            .order_by(MemberRow.id))]
+
+    def id_check_hash(self, member_id: str) -> str | None:
+        return self._s.scalar(select(MemberRow.id_check_hash).where(MemberRow.id == member_id))
+
+
+
+class SqlCards:
+    def __init__(self, session: Session, ids: IdSource, shop_id: str | None) -> None:
+        self._s = session
+        self._ids = ids
+        self._shop_id = shop_id
+        self._card_ids: dict[str, str] = {}
+
+    def _card(self, row: CardRow) -> CardState:
+        shop_name = None
+        if row.status_shop_id:
+            shop_name = self._s.scalar(select(ShopRow.name).where(ShopRow.id == row.status_shop_id))
+        return CardState(card_no=row.card_no, kind=CardKind(row.kind), status=CardStatus(row.status),
+                         member_id=row.member_id, generation=row.generation,
+                         expires_on=row.expires_on, status_changed_at=row.status_changed_at,
+                         status_shop_name=shop_name, uid=row.uid)
+
+    def find_card(self, card_no: str) -> CardState | None:
+        row = self._s.scalar(select(CardRow).where(CardRow.card_no == card_no.strip()))
+        if row is None:
+            return None
+        self._card_ids[row.card_no] = row.id
+        return self._card(row)
+
+    def find_card_by_uid(self, uid_hex: str) -> CardState | None:
+        row = self._s.scalar(select(CardRow).where(CardRow.uid == uid_hex.upper()))
+        return self._card(row) if row else None
+
+    def card_id(self, card_no: str) -> str | None:
+        if card_no in self._card_ids:
+            return self._card_ids[card_no]
+        return self._s.scalar(select(CardRow.id).where(CardRow.card_no == card_no))
+
+    def cards_of(self, member_id: str) -> list[CardState]:
+        return [self._card(r) for r in self._s.scalars(
+            select(CardRow).where(CardRow.member_id == member_id).order_by(CardRow.issued_at))]
 
     def add_card(self, card: CardState, at: datetime) -> str:
         card_id = self._ids.new_id()
@@ -398,17 +369,6 @@ class SqlMembers:
             .order_by(CardEventRow.at, CardEventRow.id)).all()
         return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
-    def accumulated_since(self, member_id: str, since: datetime) -> int:
-        return int(self._s.scalar(select(func.coalesce(func.sum(
-            PointsEntryRow.accumulated_delta), 0)).where(
-            PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since,
-            PointsEntryRow.kind.not_in(("opening", "sync")))) or 0)
-
-    def members_above_tier(self, tier_code: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self._s.execute(
-            select(MemberRow.id, MemberRow.tier_code).where(MemberRow.tier_code != tier_code)
-            .order_by(MemberRow.id))]
-
     def joined_by_receipt(self, receipt_no: str) -> list[str]:
         needle = f'"join_receipt": "{receipt_no}"'
         return sorted(set(self._s.scalars(select(CardEventRow.member_id).where(
@@ -420,8 +380,61 @@ class SqlMembers:
             CardEventRow.kind == kind,
             CardEventRow.detail.contains(detail_contains, autoescape=True))) > 0
 
-    def id_check_hash(self, member_id: str) -> str | None:
-        return self._s.scalar(select(MemberRow.id_check_hash).where(MemberRow.id == member_id))
+
+
+class SqlLedgers:
+    def __init__(self, session: Session, ids: IdSource, shop_id: str | None) -> None:
+        self._s = session
+        self._ids = ids
+        self._shop_id = shop_id
+
+    def add_points(self, member_id: str, kind: str, spendable: int, accumulated: int,
+                   at: datetime, sale_id: str | None = None, note: str = "",
+                   corrects_id: str | None = None) -> str:
+        entry_id = self._ids.new_id()
+        self._s.execute(insert(PointsEntryRow.__table__), [dict(
+            id=entry_id, member_id=member_id, kind=kind, spendable_delta=spendable,
+            accumulated_delta=accumulated, sale_id=sale_id, corrects_id=corrects_id,
+            shop_id=self._shop_id, created_at=at, note=note)])
+        self._s.execute(update(MemberRow).where(MemberRow.id == member_id).values(
+            spendable_points=MemberRow.spendable_points + spendable,
+            accumulated_points=MemberRow.accumulated_points + accumulated))
+        return entry_id
+
+    def add_stored_value(self, member_id: str, kind: str, paid_fen: int, bonus_fen: int,
+                         at: datetime, sale_id: str | None = None, tender: str = "",
+                         reference: str = "", note: str = "", shift_id: str | None = None,
+                         corrects_id: str | None = None) -> str:
+        entry_id = self._ids.new_id()
+        self._s.execute(insert(StoredValueEntryRow.__table__), [dict(
+            id=entry_id, member_id=member_id, kind=kind, paid_delta_fen=paid_fen,
+            bonus_delta_fen=bonus_fen, sale_id=sale_id, corrects_id=corrects_id,
+            shop_id=self._shop_id, shift_id=shift_id, tender=tender, reference=reference,
+            created_at=at, note=note)])
+        self._s.execute(update(MemberRow).where(MemberRow.id == member_id).values(
+            balance_paid_fen=MemberRow.balance_paid_fen + paid_fen,
+            balance_bonus_fen=MemberRow.balance_bonus_fen + bonus_fen))
+        return entry_id
+
+    def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
+        """(spendable, accumulated, paid-in, bonus) summed from the ledgers themselves, by the
+        same function head office sums with (pos_app.domain.ledger.balances_of)."""
+        rows = [as_entry(LedgerName.POINTS, k, int(a), int(b)) for k, a, b in self._s.execute(
+            select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
+                   PointsEntryRow.accumulated_delta).where(PointsEntryRow.member_id == member_id))]
+        rows += [as_entry(LedgerName.STORED_VALUE, k, int(a), int(b)) for k, a, b in
+                 self._s.execute(select(StoredValueEntryRow.kind,
+                                        StoredValueEntryRow.paid_delta_fen,
+                                        StoredValueEntryRow.bonus_delta_fen)
+                                 .where(StoredValueEntryRow.member_id == member_id))]
+        b = balances_of(rows)
+        return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
+
+    def accumulated_since(self, member_id: str, since: datetime) -> int:
+        return int(self._s.scalar(select(func.coalesce(func.sum(
+            PointsEntryRow.accumulated_delta), 0)).where(
+            PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since,
+            PointsEntryRow.kind.not_in(("opening", "sync")))) or 0)
 
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         points = self._s.execute(
@@ -443,16 +456,12 @@ class SqlMembers:
         rows.sort(key=lambda r: r[0], reverse=True)
         return rows[:limit]
 
-    def benefit_given(self, member_id: str, kind: str, period: str) -> bool:
-        return self._s.scalar(select(func.count()).select_from(BenefitRow).where(
-            BenefitRow.member_id == member_id, BenefitRow.kind == kind,
-            BenefitRow.period == period)) > 0
 
-    def record_benefit(self, member_id: str, kind: str, period: str, at: datetime,
-                       user_id: str | None, sale_id: str | None) -> None:
-        self._s.add(BenefitRow(id=self._ids.new_id(), member_id=member_id, kind=kind,
-                               period=period, given_at=at, user_id=user_id, sale_id=sale_id))
-        self._s.flush()
+
+class SqlPasses:
+    def __init__(self, session: Session, ids: IdSource) -> None:
+        self._s = session
+        self._ids = ids
 
     def _pass(self, row: PassRow) -> PassRecord:
         used = self._s.scalar(select(func.coalesce(func.sum(PassEntryRow.uses_delta), 0))
@@ -487,6 +496,25 @@ class SqlMembers:
                        at: datetime) -> None:
         self._s.add(PassEntryRow(id=self._ids.new_id(), pass_id=pass_id, kind=kind,
                                  uses_delta=uses_delta, sale_id=sale_id, created_at=at))
+        self._s.flush()
+
+
+
+
+class SqlBenefits:
+    def __init__(self, session: Session, ids: IdSource) -> None:
+        self._s = session
+        self._ids = ids
+
+    def benefit_given(self, member_id: str, kind: str, period: str) -> bool:
+        return self._s.scalar(select(func.count()).select_from(BenefitRow).where(
+            BenefitRow.member_id == member_id, BenefitRow.kind == kind,
+            BenefitRow.period == period)) > 0
+
+    def record_benefit(self, member_id: str, kind: str, period: str, at: datetime,
+                       user_id: str | None, sale_id: str | None) -> None:
+        self._s.add(BenefitRow(id=self._ids.new_id(), member_id=member_id, kind=kind,
+                               period=period, given_at=at, user_id=user_id, sale_id=sale_id))
         self._s.flush()
 
 

@@ -7,10 +7,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.imports import SqlImports
 from db.promotion_store import SqlPromotions
 from db.repositories import (
+    SqlAccounts,
     SqlAuditLog,
+    SqlBenefits,
+    SqlCards,
     SqlCatalog,
-    SqlMembers,
+    SqlLedgers,
     SqlOutbox,
+    SqlPasses,
     SqlRuleSets,
     SqlSales,
     SqlShifts,
@@ -39,14 +43,18 @@ class SqlUnitOfWork:
             shop_id = self.site.shop_id()
         except NotFound:  # a fresh database has no till until `pos init` makes one
             shop_id = None
-        self.members = SqlMembers(s, self._ids, shop_id, self._mobile_keys)
+        self.accounts = SqlAccounts(s, self._mobile_keys)
+        self.cards = SqlCards(s, self._ids, shop_id)
+        self.ledgers = SqlLedgers(s, self._ids, shop_id)
+        self.passes = SqlPasses(s, self._ids)
+        self.benefits = SqlBenefits(s, self._ids)
         self.sales = SqlSales(s, self._ids)
         self.shifts = SqlShifts(s)
         self.users = SqlUsers(s)
         self.rules = SqlRuleSets(s)
         self.audit = SqlAuditLog(s, self._ids)
         self.outbox = SqlOutbox(s, self._ids)
-        self.imports = SqlImports(s, self._ids, self.members)
+        self.imports = SqlImports(s, self._ids, self.accounts, self.ledgers)
         self.promotions = SqlPromotions(s)
         return self
 

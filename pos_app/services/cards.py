@@ -169,7 +169,7 @@ class CardService:
         self._check_free(uow, card_no, binding.uid, mobile)
         referrer_id = None
         if form.referrer_card_no.strip():
-            ref = uow.members.find_card(form.referrer_card_no.strip())
+            ref = uow.cards.find_card(form.referrer_card_no.strip())
             if ref is None:
                 raise UnknownCard(form.referrer_card_no.strip())
             referrer_id = ref.member_id
@@ -195,18 +195,18 @@ class CardService:
                                     balance_bonus_fen=0, gender=form.gender, birthday=birthday,
                                     consent_messages=form.consent_messages,
                                     referrer_id=referrer_id)
-            uow.members.add_member(account, now,
+            uow.accounts.add_member(account, now,
                                    _answer_hash(member_id, form.id_check) if form.id_check else None,
                                    now if form.consent_messages else None, form.notes.strip())
             expires = (now.date() + timedelta(days=rules.card_validity_days)
                        if rules.card_validity_days else None)
             card = CardState(card_no, binding.kind, CardStatus.ACTIVE, member_id, 1, expires,
                              uid=binding.uid.upper() if binding.uid else None)
-            uow.members.add_card(card, now)
+            uow.cards.add_card(card, now)
             detail: dict[str, Any] = {"kind": binding.kind.value, "tier": tier.code}
             if join_receipt_no:
                 detail["join_receipt"] = receipt_no_from_scan(join_receipt_no)
-            uow.members.add_card_event(card_no, member_id, CardEventKind.ISSUED.value, now,
+            uow.cards.add_card_event(card_no, member_id, CardEventKind.ISSUED.value, now,
                                        actor.id, detail)
             referral = None
             ref_entries = referral_entries(rules, card_no) if referrer_id else ()
@@ -242,17 +242,17 @@ class CardService:
 
     def _check_free(self, uow: UnitOfWork, card_no: str, uid: str | None,
                     mobile: str | None) -> None:
-        existing = uow.members.find_card(card_no)
+        existing = uow.cards.find_card(card_no)
         if existing is not None:
-            owner = uow.members.find_account(existing.member_id)
+            owner = uow.accounts.find_account(existing.member_id)
             raise CardAlreadyBound(card_no, mask_name(owner.name if owner else ""))
         if uid:
-            chip = uow.members.find_card_by_uid(uid)
+            chip = uow.cards.find_card_by_uid(uid)
             if chip is not None:
-                owner = uow.members.find_account(chip.member_id)
+                owner = uow.accounts.find_account(chip.member_id)
                 raise CardAlreadyBound(chip.card_no, mask_name(owner.name if owner else ""))
         if mobile:
-            other = uow.members.find_by_mobile(mobile)
+            other = uow.accounts.find_by_mobile(mobile)
             if other is not None:
                 raise DuplicateMember("mobile", mask_mobile(mobile), mask_name(other.name))
 
@@ -268,8 +268,8 @@ class CardService:
             raise ValidationFailed("receipt", "only a receipt from today qualifies")
         if sale.member_id is not None and sale.member_id != member_id:
             raise ValidationFailed("receipt", "the receipt belongs to another member")
-        if uow.members.find_card_event("issued", f'"join_receipt": "{receipt_no}"') or \
-                uow.members.find_card_event("upgraded", f'"join_receipt": "{receipt_no}"'):
+        if uow.cards.find_card_event("issued", f'"join_receipt": "{receipt_no}"') or \
+                uow.cards.find_card_event("upgraded", f'"join_receipt": "{receipt_no}"'):
             raise ValidationFailed("receipt", "this receipt was already used to join")
         kept = join_eligible_fen(
             (line.earns_points, sold.amount_fen - sold.returned_amount_fen)
@@ -286,14 +286,14 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._usable_card(uow, card_no, now.date())
-            account = uow.members.lock_account(card.member_id)
+            account = uow.accounts.lock_account(card.member_id)
             rules = uow.rules.current(now)
             tier = self._join_tier(uow, rules, receipt, now, account.id)
             if rules.tier(account.tier_code).rank >= tier.rank:
                 raise ValidationFailed("receipt", "the member already has this tier or better")
             book(uow, account.id, (tier_change(account.tier_code, tier.code, "join_receipt"),),
                  now, actor_id=actor.id)
-            uow.members.add_card_event(card.card_no, account.id, "upgraded", now, actor.id,
+            uow.cards.add_card_event(card.card_no, account.id, "upgraded", now, actor.id,
                                        {"to": tier.code,
                                         "join_receipt": receipt_no_from_scan(receipt)})
             uow.audit.record(now, actor.id, "tier_upgraded", card.card_no,
@@ -308,7 +308,7 @@ class CardService:
 
     # -- identity and lookups ---------------------------------------------------------------
     def _card(self, uow: UnitOfWork, card_no: str) -> CardState:
-        card = uow.members.find_card(card_no.strip())
+        card = uow.cards.find_card(card_no.strip())
         if card is None:
             raise UnknownCard(card_no)
         return card
@@ -319,7 +319,7 @@ class CardService:
         return card
 
     def _confirm(self, uow: UnitOfWork, member_id: str, identity: IdentityCheck) -> None:
-        account = uow.members.find_account(member_id)
+        account = uow.accounts.find_account(member_id)
         if account is None:
             raise UnknownMember(member_id)
         try:
@@ -327,10 +327,10 @@ class CardService:
         except ValidationFailed:
             raise IdentityNotConfirmed("mobile") from None
         # The till keeps a keyed hash of the number, not the number: ask the store whose it is.
-        owner = uow.members.find_by_mobile(mobile)
+        owner = uow.accounts.find_by_mobile(mobile)
         if owner is None or owner.id != member_id:
             raise IdentityNotConfirmed("mobile")
-        stored = uow.members.id_check_hash(member_id)
+        stored = uow.accounts.id_check_hash(member_id)
         if stored:
             if not hmac.compare_digest(stored, _answer_hash(member_id, identity.answer)):
                 raise IdentityNotConfirmed("answer")
@@ -362,14 +362,14 @@ class CardService:
     def _set_status(self, uow: UnitOfWork, actor: User, card: CardState, status: CardStatus,
                     event: CardEventKind, now: datetime) -> CardSlip:
         shop_id = uow.site.shop_id()
-        uow.members.set_card_status(card.card_no, status.value, now, shop_id)
-        uow.members.add_card_event(card.card_no, card.member_id, event.value, now, actor.id, {})
+        uow.cards.set_card_status(card.card_no, status.value, now, shop_id)
+        uow.cards.add_card_event(card.card_no, card.member_id, event.value, now, actor.id, {})
         uow.audit.record(now, actor.id, f"card_{event.value}", card.card_no,
                          {"member_id": card.member_id})
         uow.outbox.append(f"card.{event.value}", {"card_no": card.card_no,
                                                   "member_id": card.member_id, "at": now,
                                                   "generation": card.generation}, now)
-        account = uow.members.lock_account(card.member_id)
+        account = uow.accounts.lock_account(card.member_id)
         slip = self._slip(uow, actor, event, account, card.card_no, now,
                           expires_on=card.expires_on)
         uow.commit()
@@ -384,7 +384,7 @@ class CardService:
             old = self._replaceable(uow, old_card_no, _check_card_no(new_card_no), uid, identity)
             rules = uow.rules.current(self._clock.now())
             self._check_fee(uow, FEE_REPLACEMENT, rules.replacement_fee_fen, fee_tender)
-            return max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
+            return max(c.generation for c in uow.cards.cards_of(old.member_id)) + 1
 
     def _replaceable(self, uow: UnitOfWork, old_card_no: str, new_no: str, uid: str | None,
                      identity: IdentityCheck) -> CardState:
@@ -406,7 +406,7 @@ class CardService:
         with self._uow() as uow:
             old = self._replaceable(uow, old_card_no, new_no, binding.uid, identity)
             rules = uow.rules.current(now)
-            generation = max(c.generation for c in uow.members.cards_of(old.member_id)) + 1
+            generation = max(c.generation for c in uow.cards.cards_of(old.member_id)) + 1
             # A replacement gets the validity a new card gets, or the old one's if later.
             # Without a card_validity_days a new card is perpetual (长期有效), so the
             # replacement is too, whatever the old card's expiry was; a perpetual old card
@@ -417,15 +417,15 @@ class CardService:
                 expires = max(fresh, old.expires_on)
             new = CardState(new_no, binding.kind, CardStatus.ACTIVE, old.member_id, generation,
                             expires, uid=binding.uid.upper() if binding.uid else None)
-            uow.members.add_card(new, now)
-            uow.members.set_card_status(old.card_no, CardStatus.REPLACED.value, now,
+            uow.cards.add_card(new, now)
+            uow.cards.set_card_status(old.card_no, CardStatus.REPLACED.value, now,
                                         uow.site.shop_id(), replaced_by_card_no=new_no)
             fee = rules.replacement_fee_fen
             detail = {"old_card_no": old.card_no, "new_card_no": new_no,
                       "generation": generation, "fee_fen": fee}
-            uow.members.add_card_event(old.card_no, old.member_id, CardEventKind.REPLACED.value,
+            uow.cards.add_card_event(old.card_no, old.member_id, CardEventKind.REPLACED.value,
                                        now, actor.id, detail)
-            uow.members.add_card_event(new_no, old.member_id, CardEventKind.ISSUED.value, now,
+            uow.cards.add_card_event(new_no, old.member_id, CardEventKind.ISSUED.value, now,
                                        actor.id, {"replaces": old.card_no,
                                                   "kind": binding.kind.value})
             uow.audit.record(now, actor.id, "card_replaced", old.card_no, detail)
@@ -438,7 +438,7 @@ class CardService:
                                                 "at": now}, now)
             fee_sale = self._take_fee(uow, actor, FEE_REPLACEMENT, fee, fee_tender, old.member_id,
                                       new_no, now, mark)
-            account = uow.members.lock_account(old.member_id)
+            account = uow.accounts.lock_account(old.member_id)
             slip = self._slip(uow, actor, CardEventKind.REPLACED, account, new_no, now,
                               old_card_no=old.card_no, fee_fen=fee, expires_on=expires,
                               fee_sale=fee_sale)
@@ -463,12 +463,12 @@ class CardService:
                 raise CardNeverExpires(card.card_no)
             base = max(card.expires_on or now.date(), now.date())
             expires = base + timedelta(days=days)
-            uow.members.set_card_expiry(card.card_no, expires)
+            uow.cards.set_card_expiry(card.card_no, expires)
             if renewed_status is not card.status:
-                uow.members.set_card_status(card.card_no, renewed_status.value, now,
+                uow.cards.set_card_status(card.card_no, renewed_status.value, now,
                                             uow.site.shop_id())
             fee = uow.rules.current(now).annual_fee_fen
-            uow.members.add_card_event(card.card_no, card.member_id, CardEventKind.RENEWED.value,
+            uow.cards.add_card_event(card.card_no, card.member_id, CardEventKind.RENEWED.value,
                                        now, actor.id, {"expires_on": expires, "fee_fen": fee})
             uow.audit.record(now, actor.id, "card_renewed", card.card_no,
                              {"expires_on": expires})
@@ -476,7 +476,7 @@ class CardService:
                                                "member_id": card.member_id, "at": now}, now)
             fee_sale = self._take_fee(uow, actor, FEE_ANNUAL, fee, fee_tender, card.member_id,
                                       card.card_no, now, mark)
-            account = uow.members.lock_account(card.member_id)
+            account = uow.accounts.lock_account(card.member_id)
             slip = self._slip(uow, actor, CardEventKind.RENEWED, account, card.card_no, now,
                               expires_on=expires, fee_fen=fee, fee_sale=fee_sale)
             uow.commit()
@@ -493,7 +493,7 @@ class CardService:
             card = self._card(uow, card_no)
             card.check(CardAction.CANCEL)
             self._confirm(uow, card.member_id, identity)
-            account = uow.members.lock_account(card.member_id)
+            account = uow.accounts.lock_account(card.member_id)
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             refund = max(account.balance_paid_fen, 0)
             if refund and shift is None:
@@ -503,13 +503,13 @@ class CardService:
                                               account.accumulated_points), card.card_no)
             book(uow, account.id, entries, now, tender="cash",
                  shift_id=shift.id if shift else None, actor_id=actor.id)
-            for c in uow.members.cards_of(account.id):
+            for c in uow.cards.cards_of(account.id):
                 if allowed(c.status, CardAction.CANCEL):
-                    uow.members.set_card_status(c.card_no, CardStatus.CANCELLED.value, now,
+                    uow.cards.set_card_status(c.card_no, CardStatus.CANCELLED.value, now,
                                                 uow.site.shop_id())
             detail = {"refund_fen": refund, "bonus_forfeited_fen": account.balance_bonus_fen,
                       "points_forfeited": account.spendable_points}
-            uow.members.add_card_event(card.card_no, account.id, CardEventKind.CANCELLED.value,
+            uow.cards.add_card_event(card.card_no, account.id, CardEventKind.CANCELLED.value,
                                        now, actor.id, detail)
             uow.audit.record(now, actor.id, "membership_cancelled", card.card_no, detail)
             uow.outbox.append("card.cancelled", {"card_no": card.card_no,
@@ -529,7 +529,7 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._usable_card(uow, card_no, now.date())
-            current, _failed, _locked = uow.members.pin_state(card.member_id)
+            current, _failed, _locked = uow.accounts.pin_state(card.member_id)
             how = "set"
             if current is not None:
                 if old_pin is not None:
@@ -541,8 +541,8 @@ class CardService:
                     how = "reset"
                 else:
                     raise IdentityNotConfirmed("old_pin")
-            uow.members.set_pin(card.member_id, self._hasher.hash(new_pin), now)
-            uow.members.add_card_event(card.card_no, card.member_id, CardEventKind.PIN_SET.value,
+            uow.accounts.set_pin(card.member_id, self._hasher.hash(new_pin), now)
+            uow.cards.add_card_event(card.card_no, card.member_id, CardEventKind.PIN_SET.value,
                                        now, actor.id, {"how": how})
             uow.audit.record(now, actor.id, f"member_pin_{how}", card.card_no, {})
             uow.outbox.append("member.pin_set", {"member_id": card.member_id, "how": how,
@@ -555,7 +555,7 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._usable_card(uow, card_no, now.date())
-            account = uow.members.lock_account(card.member_id)
+            account = uow.accounts.lock_account(card.member_id)
             rules = uow.rules.current(now)
             if kind == "birthday":
                 occurrence = account.birthday.occurrence_on(now.date()) \
@@ -570,9 +570,9 @@ class CardService:
                 period = quarter_of(now.date())
             else:
                 raise ValidationFailed("benefit", "benefit is birthday or quarterly")
-            if uow.members.benefit_given(account.id, kind, period):
+            if uow.benefits.benefit_given(account.id, kind, period):
                 raise BenefitAlreadyGiven(kind, period)
-            uow.members.record_benefit(account.id, kind, period, now, actor.id, None)
+            uow.benefits.record_benefit(account.id, kind, period, now, actor.id, None)
             uow.audit.record(now, actor.id, "benefit_given", card.card_no,
                              {"kind": kind, "period": period})
             uow.outbox.append("benefit.given", {"member_id": account.id, "kind": kind,
@@ -597,7 +597,7 @@ class CardService:
         if fee_fen <= 0 or tender is not TenderKind.STORED_VALUE:
             return None
         with self._uow() as uow:
-            account = uow.members.find_account(member_id)
+            account = uow.accounts.find_account(member_id)
             rules = uow.rules.current(self._clock.now())
         if account is None:
             raise UnknownMember(member_id)
@@ -626,7 +626,7 @@ class CardService:
                           now.date())
         wallet = None
         if tender is TenderKind.STORED_VALUE:
-            account = uow.members.lock_account(member_id)
+            account = uow.accounts.lock_account(member_id)
             wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen, 0)
         if tender is TenderKind.STORED_VALUE and mark is None:
             raise ValidationFailed("tender", "a fee from the balance needs the member's "
@@ -642,7 +642,7 @@ class CardService:
             lines=(line,), tenders=settlement.tenders, change_fen=0, rounding_fen=0)
         uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
                       shift_id=shift.id, user_id=actor.id, member_id=member_id,
-                      card_id=uow.members.card_id(card_no), points_shares={})
+                      card_id=uow.cards.card_id(card_no), points_shares={})
         entries = [e for t in settlement.tenders if t.kind is TenderKind.STORED_VALUE
                    for e in fee_entries(t.sv_paid_fen, t.sv_bonus_fen, sku)]
         book(uow, member_id, entries, now, sale_id=sale.sale_id, shift_id=shift.id,
@@ -658,7 +658,7 @@ class CardService:
     def history(self, member_id: str) -> list[CardHistoryLine]:
         """Every card event of the member (issued, lost, replaced, ...) with who and where."""
         with self._uow() as uow:
-            return [CardHistoryLine(*row) for row in uow.members.card_events(member_id)]
+            return [CardHistoryLine(*row) for row in uow.cards.card_events(member_id)]
 
     def _slip(self, uow: UnitOfWork, actor: User, kind: CardEventKind, account: MemberAccount,
               card_no: str, now: datetime, old_card_no: str | None = None, fee_fen: int = 0,

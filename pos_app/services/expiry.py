@@ -47,7 +47,7 @@ class ExpiryService:
                     due = expiry_due(uow.promotions.points_moves(member_id), policy, today)
                     for d in due:
                         # keyed like head office's entry (expiry:<member>:<day>)
-                        uow.members.add_points(member_id, EntryKind.EXPIRY.value, -d.points, 0,
+                        uow.ledgers.add_points(member_id, EntryKind.EXPIRY.value, -d.points, 0,
                                                now, note=d.key(member_id))
                         points += d.points
                     members += bool(due)
@@ -74,7 +74,7 @@ class ExpiryService:
                 soon, day = expiring_soon(uow.promotions.points_moves(member_id), policy,
                                           now.date(), days)
                 if soon and day is not None:
-                    acc = uow.members.find_account(member_id)
+                    acc = uow.accounts.find_account(member_id)
                     out.append(ExpiringPoints(member_id, acc.name if acc else "",
                                               acc.mobile if acc else None, soon, day))
         out.sort(key=lambda x: (x.last_day, x.member_id))

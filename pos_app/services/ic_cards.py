@@ -357,4 +357,4 @@ class IcCardService:
 
     def _known(self, card_no: str) -> bool:
         with self._uow() as uow:
-            return uow.members.find_card(card_no) is not None
+            return uow.cards.find_card(card_no) is not None

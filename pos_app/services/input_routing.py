@@ -34,7 +34,7 @@ def store_router(uow: UnitOfWorkFactory, card_format: CardNumberFormat,
 
     def is_card(card_no: str) -> bool:
         with uow() as u:
-            return u.members.find_card(card_no) is not None
+            return u.cards.find_card(card_no) is not None
 
     return InputRouter(card_format, recognisers, is_product=is_product, is_card=is_card)
 
@@ -42,8 +42,8 @@ def store_router(uow: UnitOfWorkFactory, card_format: CardNumberFormat,
 def card_owner_name(uow: UnitOfWorkFactory, card_no: str) -> str | None:
     """The name of the member a card belongs to (to say whose card was refused), or None."""
     with uow() as u:
-        card = u.members.find_card(card_no)
+        card = u.cards.find_card(card_no)
         if card is None:
             return None
-        account = u.members.find_account(card.member_id)
+        account = u.accounts.find_account(card.member_id)
         return account.name if account is not None else None

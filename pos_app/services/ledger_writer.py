@@ -19,14 +19,14 @@ def book(uow: UnitOfWork, member_id: str, entries: Iterable[Entry], at: datetime
     done: list[Entry] = []
     for e in entries:
         if e.ledger is LedgerName.POINTS:
-            uow.members.add_points(member_id, e.kind.value, e.first, e.second, at, sale_id,
+            uow.ledgers.add_points(member_id, e.kind.value, e.first, e.second, at, sale_id,
                                    note=e.note)
         elif e.ledger is LedgerName.STORED_VALUE:
-            uow.members.add_stored_value(member_id, e.kind.value, e.first, e.second, at, sale_id,
+            uow.ledgers.add_stored_value(member_id, e.kind.value, e.first, e.second, at, sale_id,
                                          tender=tender, reference=reference, note=e.note,
                                          shift_id=shift_id)
         else:
-            uow.members.set_tier(member_id, e.tier, at)
+            uow.accounts.set_tier(member_id, e.tier, at)
             uow.audit.record(at, actor_id, "tier_changed", member_id,
                              {"to": e.tier, "from_reason": e.note, "sale_id": sale_id})
         done.append(e)

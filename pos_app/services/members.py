@@ -69,16 +69,16 @@ class MemberService:
 
     def profile(self, member_id: str) -> MemberProfile:
         with self._uow() as uow:
-            account = uow.members.find_account(member_id)
+            account = uow.accounts.find_account(member_id)
             if account is None:
                 raise UnknownMember(member_id)
-            return MemberProfile(account, tuple(uow.members.cards_of(member_id)),
-                                 tuple(uow.members.passes_of(member_id)))
+            return MemberProfile(account, tuple(uow.cards.cards_of(member_id)),
+                                 tuple(uow.passes.passes_of(member_id)))
 
     def history(self, member_id: str, limit: int = 200) -> list[LedgerLine]:
         """Points and stored-value entries, newest first, each with the receipt of its sale."""
         with self._uow() as uow:
-            return [LedgerLine(*row) for row in uow.members.ledger(member_id, limit)]
+            return [LedgerLine(*row) for row in uow.ledgers.ledger(member_id, limit)]
 
     def top_up(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
                reference: str = "") -> TopUpDone:
@@ -125,14 +125,14 @@ class MemberService:
               reference: str, refund: bool) -> TopUpDone:
         now = self._clock.now()
         with self._uow() as uow:
-            card = uow.members.find_card(card_no)
+            card = uow.cards.find_card(card_no)
             if card is None:
                 raise UnknownCard(card_no)
             card.check_usable(now.date())
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
-            account = uow.members.lock_account(card.member_id)
+            account = uow.accounts.lock_account(card.member_id)
             rules = uow.rules.current(now)
             if refund:
                 # 取款: the bonus the withdrawn money brought in goes with it (rule set).
@@ -144,7 +144,7 @@ class MemberService:
                 kind = "topup"
             paid = sum(e.first for e in entries)
             bonus = sum(e.second for e in entries)
-            entry_ids = [uow.members.add_stored_value(
+            entry_ids = [uow.ledgers.add_stored_value(
                 account.id, e.kind.value, e.first, e.second, now, tender=tender.value,
                 reference=reference, shift_id=shift.id if shift else None) for e in entries]
             entry_id = entry_ids[0]
@@ -159,7 +159,7 @@ class MemberService:
                 "reference": reference, "receipt_no": receipt_no,
                 "shift_id": shift.id if shift else None,
                 **entries_payload(account.id, entries)}, now)
-            after = uow.members.lock_account(account.id)
+            after = uow.accounts.lock_account(account.id)
             uow.commit()
             return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
                              shop_code=uow.site.shop().code, till_code=uow.site.till().code,
@@ -183,9 +183,9 @@ class MemberService:
                 return []
             since = window_start(now.date(), rules.tier_validity_months)
             start = datetime(since.year, since.month, since.day)
-            for member_id, code in uow.members.members_above_tier(rules.base_tier.code):
+            for member_id, code in uow.accounts.members_above_tier(rules.base_tier.code):
                 decision = tier_validity_entries(
-                    code, uow.members.accumulated_since(member_id, start),
+                    code, uow.ledgers.accumulated_since(member_id, start),
                     _join_tier_since(uow, member_id, start, rules), rules,
                     f"validity {rules.tier_validity_months} months")
                 if decision.entries:
@@ -208,7 +208,7 @@ def _join_tier_since(uow: UnitOfWork, member_id: str, start: datetime, rules: Ru
                      ) -> Tier | None:
     """The best tier a joining receipt gave the member inside the window."""
     best: Tier | None = None
-    for at, _card, kind, _by, _shop, detail in uow.members.card_events(member_id):
+    for at, _card, kind, _by, _shop, detail in uow.cards.card_events(member_id):
         if at < start or not isinstance(detail, dict) or not detail.get("join_receipt"):
             continue
         code = detail.get("tier") if kind == "issued" else detail.get("to")

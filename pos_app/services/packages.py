@@ -81,12 +81,12 @@ def _book(uow: UnitOfWork, member_id: str, entries: tuple[Entry, ...], at: datet
           tender: str, shift_id: str | None, actor: User) -> None:
     for e in entries:
         if e.ledger is LedgerName.STORED_VALUE:
-            uow.members.add_stored_value(member_id, e.kind.value, e.first, e.second, at,
+            uow.ledgers.add_stored_value(member_id, e.kind.value, e.first, e.second, at,
                                          tender=tender, note=e.note, shift_id=shift_id)
         elif e.ledger is LedgerName.POINTS:
-            uow.members.add_points(member_id, e.kind.value, e.first, e.second, at, note=e.note)
+            uow.ledgers.add_points(member_id, e.kind.value, e.first, e.second, at, note=e.note)
         else:
-            uow.members.set_tier(member_id, e.tier, at)
+            uow.accounts.set_tier(member_id, e.tier, at)
             uow.audit.record(at, actor.id, "tier_changed", member_id,
                              {"to": e.tier, "reason": e.note})
 
@@ -145,7 +145,7 @@ class PackageService:
               paid: int, bonus: int, tender: TenderKind, reference: str, refund: bool,
               coupons: tuple[tuple[str, int], ...], pass_: tuple[str, int] | None,
               tier: str, kept: int) -> TopUpDone:
-        after = uow.members.lock_account(member_id)
+        after = uow.accounts.lock_account(member_id)
         return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
                          shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                          cashier_name=actor.display_name, created_at=now,
@@ -169,14 +169,14 @@ class PackageService:
             if package is None:
                 raise ValidationFailed("package", f"no package {package_id}: pull from head "
                                                   "office or choose another")
-            card = uow.members.find_card(card_no)
+            card = uow.cards.find_card(card_no)
             if card is None:
                 raise UnknownCard(card_no)
             card.check_usable(now.date())
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
-            account = uow.members.lock_account(card.member_id)
+            account = uow.accounts.lock_account(card.member_id)
             rules = uow.rules.current(now)
             entries = package_entries(package, account.tier_code, rules)
             # Every coupon template must be known here, or nothing is sold.
@@ -207,7 +207,7 @@ class PackageService:
             if pass_product is not None and pass_product.pass_uses:
                 expires = (now.date() + timedelta(days=pass_product.pass_valid_days)
                            if pass_product.pass_valid_days else None)
-                pass_id = uow.members.add_pass(account.id, pass_product, None,
+                pass_id = uow.passes.add_pass(account.id, pass_product, None,
                                                pass_product.pass_uses, package.pass_value_fen,
                                                expires, now)
                 # The pass movement as a sale's event carries it (headoffice/passes.py).
@@ -257,14 +257,14 @@ class PackageService:
             if found is None:
                 raise ValidationFailed("package", f"no package sale {sale_id}")
             package, member_id, codes, tier_before, _tender, refunded, pass_ids = found
-            card_no = next((c.card_no for c in uow.members.cards_of(member_id)
+            card_no = next((c.card_no for c in uow.cards.cards_of(member_id)
                             if c.status.value == "active"), "")
             if refunded is not None:
                 raise PackageNotRefundable(package.id, PackagePart.REFUNDED)
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
-            account = uow.members.lock_account(member_id)
+            account = uow.accounts.lock_account(member_id)
             used, revoked = 0, []
             for code in codes:
                 coupon = uow.promotions.find_coupon(code)
@@ -280,7 +280,7 @@ class PackageService:
                     revoked.append(e)
             pass_use, open_passes = None, []
             for pass_id in pass_ids:
-                p = uow.members.get_pass(pass_id)
+                p = uow.passes.get_pass(pass_id)
                 left = 0 if p.refunded else p.uses_left
                 pass_use = PassUse(p.uses_total, left)
                 if left > 0:
@@ -291,7 +291,7 @@ class PackageService:
                                   tier_before if tier_before != account.tier_code else None,
                                   account.tier_code, pass_use)
             for pass_id, left in open_passes:
-                uow.members.add_pass_entry(pass_id, "refund", -left, None, now)
+                uow.passes.add_pass_entry(pass_id, "refund", -left, None, now)
             _book(uow, member_id, back.entries, now, tender.value, shift.id if shift else None,
                   actor)
             uow.promotions.mark_package_refunded(sale_id, now)

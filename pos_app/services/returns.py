@@ -166,7 +166,7 @@ class ReturnService:
             joined_decisions = [
                 (joined, *_tier_after_return(uow, original, [], returning_eligible, joined,
                                              receipt_no_new, now))
-                for joined in uow.members.joined_by_receipt(original.receipt_no)
+                for joined in uow.cards.joined_by_receipt(original.receipt_no)
                 if joined != member_id and not _member_closed(uow, joined)]
             uow.sales.add(result, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
                           shift_id=shift.id, user_id=cashier.id, member_id=member_id,
@@ -217,7 +217,7 @@ class ReturnService:
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None:
                 raise ShiftNotOpen()
-            p = uow.members.get_pass(pass_id)
+            p = uow.passes.get_pass(pass_id)
             if p.refunded or p.uses_left <= 0:
                 raise PassNotUsable(pass_id, "refunded" if p.refunded else "used_up")
             original = uow.sales.find_by_id(p.sale_id) if p.sale_id else None
@@ -252,7 +252,7 @@ class ReturnService:
                           shift_id=shift.id, user_id=cashier.id, member_id=p.member_id,
                           card_id=original.card_id, points_shares=shares,
                           original_sale_id=original.id, authorised_by_id=authorised_by.id)
-            uow.members.add_pass_entry(pass_id, "refund", -p.uses_left, result.sale_id, now)
+            uow.passes.add_pass_entry(pass_id, "refund", -p.uses_left, result.sale_id, now)
             if not closed:
                 book(uow, p.member_id, entries, now, sale_id=result.sale_id, shift_id=shift.id,
                      tender=TenderKind.STORED_VALUE.value, actor_id=authorised_by.id)
@@ -345,7 +345,7 @@ def _refund_tenders(uow: UnitOfWork, original: StoredSale, refund_total: int) ->
 
 
 def _member_closed(uow: UnitOfWork, member_id: str) -> bool:
-    return member_closed([c.status for c in uow.members.cards_of(member_id)])
+    return member_closed([c.status for c in uow.cards.cards_of(member_id)])
 
 
 def _pay_out(tenders: list[Tender]) -> tuple[list[Tender], int]:
@@ -422,7 +422,7 @@ def _join_tier_kept(uow: UnitOfWork, member_id: str, rules: RuleSet,
                     extra_returned: dict[str, int]) -> Tier | None:
     """The best tier a joining receipt of the member still gives, net of its returns."""
     best: Tier | None = None
-    for _at, _card, kind, _by, _shop, detail in uow.members.card_events(member_id):
+    for _at, _card, kind, _by, _shop, detail in uow.cards.card_events(member_id):
         receipt = detail.get("join_receipt") if isinstance(detail, dict) else None
         if kind not in ("issued", "upgraded") or not receipt:
             continue
@@ -447,7 +447,7 @@ def _tier_after_return(uow: UnitOfWork, original: StoredSale, entries: list[Entr
     member qualified for the tier before this return (by points or a joining receipt) and no
     longer does, the rule set lowers it or puts it up for review."""
     rules = uow.rules.current(now)
-    account = uow.members.lock_account(member_id)
+    account = uow.accounts.lock_account(member_id)
     current = rules.tier(account.tier_code)
     before = Balances(account.balance_paid_fen, account.balance_bonus_fen,
                       account.spendable_points, account.accumulated_points)
@@ -480,7 +480,7 @@ def _member_after(uow: UnitOfWork, original: StoredSale, entries: list[Entry], n
     """The member part of the return receipt, read back after the entries were booked."""
     member_id = original.member_id
     assert member_id is not None
-    account = uow.members.lock_account(member_id)
+    account = uow.accounts.lock_account(member_id)
     rules = uow.rules.current(now)
     tier = rules.tier(tier_after(account.tier_code, entries))
     snap_member = original.snapshot.member

@@ -121,7 +121,7 @@ def birthday_due(uow: UnitOfWork, account: MemberAccount, day: date) -> str | No
     if account.birthday is None:
         return None
     occurrence = account.birthday.occurrence_on(day)
-    if occurrence is None or uow.members.benefit_given(account.id, "birthday", occurrence):
+    if occurrence is None or uow.benefits.benefit_given(account.id, "birthday", occurrence):
         return None
     return occurrence
 
@@ -231,14 +231,14 @@ class CheckoutService:
     def member_by_card(self, card_no: str) -> MemberAtTill:
         """The member behind a usable card; CardNotUsable explains a lost/expired/... card."""
         with self.uow() as uow:
-            card = uow.members.find_card(card_no)
+            card = uow.cards.find_card(card_no)
             if card is None:
                 raise UnknownCard(card_no)
             return self._usable(uow, card)
 
     def member_by_uid(self, uid_hex: str) -> MemberAtTill:
         with self.uow() as uow:
-            card = uow.members.find_card_by_uid(uid_hex)
+            card = uow.cards.find_card_by_uid(uid_hex)
             if card is None:
                 raise UnknownCard(uid_hex)
             return self._usable(uow, card)
@@ -246,10 +246,10 @@ class CheckoutService:
     def member_by_id(self, member_id: str) -> MemberAtTill:
         """A member found by a manual search: priced through their active card."""
         with self.uow() as uow:
-            account = uow.members.find_account(member_id)
+            account = uow.accounts.find_account(member_id)
             if account is None:
                 raise UnknownMember(member_id)
-            cards = uow.members.cards_of(member_id)
+            cards = uow.cards.cards_of(member_id)
             today = self.clock.now().date()
             problem: CardNotUsable | None = None
             for card in reversed(cards):
@@ -264,11 +264,11 @@ class CheckoutService:
 
     def search_members(self, text: str, limit: int = 20) -> list[MemberAccount]:
         with self.uow() as uow:
-            return uow.members.search(text, limit)
+            return uow.accounts.search(text, limit)
 
     def _usable(self, uow: UnitOfWork, card: CardState) -> MemberAtTill:
         card.check_usable(self.clock.now().date())
-        account = uow.members.find_account(card.member_id)
+        account = uow.accounts.find_account(card.member_id)
         if account is None:
             raise UnknownMember(card.member_id)
         return MemberAtTill(account, card)
@@ -278,7 +278,7 @@ class CheckoutService:
         """Check a member's PIN with lockout; failures are recorded even though the sale is not."""
         now = self.clock.now()
         with self.uow() as uow:
-            pin_hash, failed, locked_until = uow.members.pin_state(member_id)
+            pin_hash, failed, locked_until = uow.accounts.pin_state(member_id)
             if pin_hash is None:
                 raise ValidationFailed("pin", "the member has no PIN yet: a manager sets one first")
             if locked_until is not None and locked_until > now:
@@ -287,12 +287,12 @@ class CheckoutService:
                 raise WrongPin(MAX_PIN_TRIES - failed)
             if self.hasher.verify(pin_hash, pin):
                 if failed:
-                    uow.members.record_pin_attempt(member_id, 0, None)
+                    uow.accounts.record_pin_attempt(member_id, 0, None)
                     uow.commit()
                 return
             failed += 1
             locked = now + LOCKOUT if failed >= MAX_PIN_TRIES else None
-            uow.members.record_pin_attempt(member_id, 0 if locked else failed, locked)
+            uow.accounts.record_pin_attempt(member_id, 0 if locked else failed, locked)
             uow.audit.record(now, None, "member_pin_failed", member_id, {"locked": bool(locked)})
             uow.commit()
         if locked:
@@ -478,7 +478,7 @@ class SellingSession:
         """One visit on a count pass: its own line, free, one use taken at completion."""
         member = self._require_member()
         with self._svc.uow() as uow:
-            p = uow.members.get_pass(pass_id)
+            p = uow.passes.get_pass(pass_id)
             product = uow.catalog.get(p.product_id)
         pending = sum(1 for pid in self._d.pass_uses.values() if pid == pass_id)
         today = self._svc.clock.now().date()
@@ -522,9 +522,9 @@ class SellingSession:
             with self._svc.uow() as uow:
                 offers, expiring, expiring_on = self._member_extras(uow, acc.id, now)
                 birthday = birthday_due(uow, acc, now.date()) is not None
-                quarterly = bool(tier and tier.quarterly_gift and not uow.members.benefit_given(
+                quarterly = bool(tier and tier.quarterly_gift and not uow.benefits.benefit_given(
                     acc.id, "quarterly", quarter_of(now.date())))
-                passes = tuple(uow.members.passes_of(acc.id))
+                passes = tuple(uow.passes.passes_of(acc.id))
             join = join_tier(tier, join_eligible_fen(
                 (line.earns_points, line.amount_fen) for line in basket.lines), self._rules)
             badges = Badges(birthday, quarterly, join.code if join else None)
@@ -743,13 +743,13 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
         if member is not None:
             # Re-read the card inside the write transaction: a card reported lost (here or
             # by a sync from head office) since it was swiped must not be priced or paid.
-            card = uow.members.find_card(member.card.card_no)
+            card = uow.cards.find_card(member.card.card_no)
             if card is None:
                 raise UnknownCard(member.card.card_no)
             card.check_usable(today)
-            account = uow.members.lock_account(member.account.id)
+            account = uow.accounts.lock_account(member.account.id)
             tier = rules.tier(account.tier_code)
-            card_id = uow.members.card_id(card.card_no)
+            card_id = uow.cards.card_id(card.card_no)
         shop_code = uow.site.shop().code
         book = load_book(uow, rules, now)
         rows = coupon_rows(uow, d.coupons)
@@ -801,7 +801,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             # Ledger entries and passes point at the sale row, so they follow it.
             book_entries(uow, account.id, entries, now, sale_id=sale_id, shift_id=shift.id,
                          tender=TenderKind.STORED_VALUE.value, actor_id=cashier.id)
-            uow.members.touch_purchase(account.id, now)
+            uow.accounts.touch_purchase(account.id, now)
             pass_moves = _book_passes(uow, d, basket, account.id, sale_id, now)
             if pass_moves and member_info:
                 member_info = replace(member_info, passes=_pass_balances(uow, account.id))
@@ -880,7 +880,7 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
         # (this sale's included) or a joining receipt inside it keep the tier.
         since = window_start(now.date(), rules.tier_validity_months)
         start = datetime(since.year, since.month, since.day)
-        in_window = uow.members.accumulated_since(account.id, start) + sum(
+        in_window = uow.ledgers.accumulated_since(account.id, start) + sum(
             e.second for e in entries if e.ledger is LedgerName.POINTS)
         from pos_app.services.members import _join_tier_since
         entries += tier_validity_entries(tier.code, in_window,
@@ -913,7 +913,7 @@ def _book_passes(uow: UnitOfWork, d: _Draft, basket: PricedBasket, member_id: st
     moves: list[dict[str, Any]] = []
     for idx, item in enumerate(d.items):
         if idx in d.pass_uses:
-            uow.members.add_pass_entry(d.pass_uses[idx], "use", -1, sale_id, now)
+            uow.passes.add_pass_entry(d.pass_uses[idx], "use", -1, sale_id, now)
             moves.append({"op": "use", "pass_id": d.pass_uses[idx], "uses": 1})
         elif item.product.pass_uses:
             expires = (now.date() + timedelta(days=item.product.pass_valid_days)
@@ -921,7 +921,7 @@ def _book_passes(uow: UnitOfWork, d: _Draft, basket: PricedBasket, member_id: st
             line = basket.lines[idx]
             for n in range(item.qty):
                 price = allocate(line.amount_fen, [1] * item.qty)[n]
-                pass_id = uow.members.add_pass(member_id, item.product, sale_id,
+                pass_id = uow.passes.add_pass(member_id, item.product, sale_id,
                                                item.product.pass_uses, price, expires, now)
                 moves.append({"op": "sold", "pass_id": pass_id, "sku": item.product.sku,
                               "name": item.product.name, "uses": item.product.pass_uses,
@@ -933,4 +933,4 @@ def _book_passes(uow: UnitOfWork, d: _Draft, basket: PricedBasket, member_id: st
 def _pass_balances(uow: UnitOfWork, member_id: str) -> tuple[PassBalance, ...]:
     return tuple(PassBalance(p.name, p.uses_left,
                              p.expires_on.isoformat() if p.expires_on else None)
-                 for p in uow.members.passes_of(member_id) if not p.refunded and p.uses_left > 0)
+                 for p in uow.passes.passes_of(member_id) if not p.refunded and p.uses_left > 0)

@@ -99,6 +99,6 @@ def test_an_older_store_is_reduced_in_place(tmp_path: Path) -> None:
     assert FULL not in delivered and "1990" not in delivered and "139****5678" in delivered
     assert FULL in pending                  # head office has not got it yet
     with uow() as u:
-        found = u.members.find_by_mobile(FULL)
+        found = u.accounts.find_by_mobile(FULL)
         assert found is not None and found.name == "周敏" and found.birthday.leap
     uow.engine.dispose()

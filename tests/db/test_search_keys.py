@@ -26,7 +26,7 @@ def test_a_member_is_found_by_a_one_character_surname(stocked: Shop) -> None:
 def test_a_changed_mobile_moves_its_last_four(stocked: Shop) -> None:
     member = stocked.services.checkout.member_by_card("100001").account
     with stocked.uow() as uow:
-        uow.members.update_member(member.id, stocked.clock.now(), mobile="13912349876")
+        uow.accounts.update_member(member.id, stocked.clock.now(), mobile="13912349876")
         uow.commit()
     assert [m.name for m in stocked.services.checkout.search_members("9876")] == ["张伟"]
     assert stocked.services.checkout.search_members("1111") == []

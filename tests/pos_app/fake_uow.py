@@ -1,145 +1,421 @@
-"""An in-memory unit of work for fast core tests (issue 11): the ports of pos_app.ports.store
-that the member, card and ledger services use, kept in dicts and lists.
+"""An in-memory unit of work for fast core tests: the ports of pos_app.ports.store kept in
+dicts and lists, one in-memory repository per port, so the domain and service tests need
+neither SQLAlchemy, Alembic nor argon2.
 
 It is a test double of the store, not of the thing under test: the services and the domain
-ledger run for real on it. The store-backed tests (tests/store_support.py) stay for the
-repositories. A commit copies the working state over the committed one; leaving the `with`
-block without a commit throws the work away, as a real transaction would.
+ledger run for real on it. The repositories it fakes are held to the SQLite ones by the
+contract suite tests/db/test_repository_contract.py (the same tests run against both); a
+port with no contract test here is not faked. A commit copies the working state over the
+committed one; leaving the `with` block without a commit throws the work away, as a real
+transaction would.
 """
 from __future__ import annotations
 
-import copy
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from pos_app.domain.card import CardState, CardStatus
-from pos_app.domain.errors import NotFound
-from pos_app.domain.ledger import EVENT_KINDS, check_event_kind
-from pos_app.domain.member import MemberAccount
+from pos_app.domain.birthday import Birthday
+from pos_app.domain.card import CardKind, CardState, CardStatus, mask_mobile
+from pos_app.domain.catalog import Product
+from pos_app.domain.codec import to_jsonable
+from pos_app.domain.errors import NotFound, UnknownMember
+from pos_app.domain.ledger import (
+    EVENT_KINDS,
+    LedgerName,
+    as_entry,
+    balances_of,
+    check_event_kind,
+)
+from pos_app.domain.member import MOBILE_RE, MemberAccount, month_day_birthday
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.shop import ShopInfo, TillInfo
-from pos_app.ports.store import ShiftRecord
+from pos_app.ports.store import PassRecord, ShiftRecord
+
+SHOP = ShopInfo("S001", "示范百货")
+TILL = TillInfo("T01")
+SHOP_ID = "shop-1"
+TILL_ID = "till-1"
+
+
+@dataclass
+class _Member:
+    """What the store keeps of a member beyond the account value the services see."""
+
+    account: MemberAccount
+    mobile_digits: str | None = None     # the SQL store keeps a keyed hash of it, never it
+    pin_hash: str | None = None
+    pin_failed: int = 0
+    pin_locked_until: datetime | None = None
+    id_check_hash: str | None = None
+    consent_at: datetime | None = None
+    notes: str = ""
+
+
+@dataclass
+class _Card:
+    id: str
+    state: CardState
+    issued_at: datetime
+    replaced_by_id: str | None = None
 
 
 @dataclass
 class _State:
     rules: list[tuple[datetime, RuleSet]] = field(default_factory=list)
-    accounts: dict[str, MemberAccount] = field(default_factory=dict)
-    cards: dict[str, CardState] = field(default_factory=dict)
+    members: dict[str, _Member] = field(default_factory=dict)
+    cards: dict[str, _Card] = field(default_factory=dict)
     points: list[dict[str, Any]] = field(default_factory=list)
     money: list[dict[str, Any]] = field(default_factory=list)
-    card_events: list[tuple] = field(default_factory=list)
-    id_checks: dict[str, str | None] = field(default_factory=dict)
-    pins: dict[str, tuple[str | None, int, datetime | None]] = field(default_factory=dict)
+    card_events: list[dict[str, Any]] = field(default_factory=list)
+    passes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pass_entries: list[dict[str, Any]] = field(default_factory=list)
     benefits: set[tuple[str, str, str]] = field(default_factory=set)
+    receipts: dict[str, str] = field(default_factory=dict)        # sale id -> receipt no
+    user_names: dict[str, str] = field(default_factory=dict)      # user id -> display name
     shift: ShiftRecord | None = None
-    receipt_seq: int = 0
+    receipt_seq: dict[str, int] = field(default_factory=dict)
+    document_seq: dict[tuple[str, str], int] = field(default_factory=dict)
     audit: list[tuple] = field(default_factory=list)
     outbox: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     ids: int = 0
 
+    def clone(self) -> _State:
+        """A copy to work on: containers and mutable records copied, immutable values (rule
+        sets, accounts, card states, dates) shared, which is what makes the fake fast."""
+        return replace(
+            self, rules=list(self.rules),
+            members={k: replace(v) for k, v in self.members.items()},
+            cards={k: replace(v) for k, v in self.cards.items()},
+            points=[dict(e) for e in self.points], money=[dict(e) for e in self.money],
+            card_events=[dict(e) for e in self.card_events],
+            passes={k: dict(v) for k, v in self.passes.items()},
+            pass_entries=[dict(e) for e in self.pass_entries], benefits=set(self.benefits),
+            receipts=dict(self.receipts), user_names=dict(self.user_names),
+            receipt_seq=dict(self.receipt_seq), document_seq=dict(self.document_seq),
+            audit=list(self.audit), outbox=list(self.outbox))
 
-class _Members:
+    def new_id(self) -> str:
+        self.ids += 1
+        return f"e{self.ids:08d}"
+
+    @property
+    def accounts(self) -> dict[str, MemberAccount]:
+        """Each member's account as the services read it (balances included)."""
+        return {m: rec.account for m, rec in self.members.items()}
+
+    def account(self, member_id: str) -> MemberAccount:
+        return self.members[member_id].account
+
+    def put_account(self, account: MemberAccount) -> None:
+        self.members[account.id].account = account
+
+
+def _digits(mobile: str | None) -> str | None:
+    return "".join(ch for ch in mobile if ch.isdigit()) if mobile else None
+
+
+def _reduced_birthday(b: Birthday | None) -> Birthday | None:
+    """The month and day only, as the till keeps a birthday (README "Less personal data")."""
+    return Birthday.parse(month_day_birthday(b.to_text()), b.calendar.value) if b else None
+
+
+def _json(detail: dict[str, Any]) -> str:
+    """A detail as the SQL store keeps it (its JSON text)."""
+    return json.dumps(to_jsonable(detail), ensure_ascii=False)
+
+
+class InMemoryAccounts:
     def __init__(self, st: _State) -> None:
         self.st = st
 
-    def _id(self) -> str:
-        self.st.ids += 1
-        return f"e{self.st.ids:08d}"
-
-    def find_card(self, card_no: str) -> CardState | None:
-        return self.st.cards.get(card_no)
-
-    def find_card_by_uid(self, uid_hex: str) -> CardState | None:
-        return next((c for c in self.st.cards.values() if c.uid == uid_hex), None)
-
-    def card_id(self, card_no: str) -> str | None:
-        return card_no if card_no in self.st.cards else None
+    def _member(self, member_id: str) -> _Member:
+        rec = self.st.members.get(member_id)
+        if rec is None:
+            raise UnknownMember(member_id)
+        return rec
 
     def find_account(self, member_id: str) -> MemberAccount | None:
-        return self.st.accounts.get(member_id)
+        rec = self.st.members.get(member_id)
+        return rec.account if rec else None
 
     def find_by_mobile(self, mobile: str) -> MemberAccount | None:
-        return next((a for a in self.st.accounts.values() if a.mobile == mobile), None)
+        digits = _digits(mobile)
+        return next((m.account for m in self.st.members.values()
+                     if digits and m.mobile_digits == digits), None)
 
-    def cards_of(self, member_id: str) -> list[CardState]:
-        return [c for c in self.st.cards.values() if c.member_id == member_id]
+    def search(self, text: str, limit: int = 20) -> list[MemberAccount]:
+        text = text.strip()
+        if not text:
+            return []
+        found: dict[str, MemberAccount] = {}
+        accounts = sorted(self.st.accounts.values(), key=lambda a: (a.name, a.id))
+        if text.isdigit() and len(text) == 4:
+            found.update((a.id, a) for a in accounts if (a.mobile or "")[-4:] == text)
+        if text.isdigit():
+            if MOBILE_RE.match(text):
+                by_mobile = self.find_by_mobile(text)
+                if by_mobile is not None:
+                    found[by_mobile.id] = by_mobile
+            found.update((c.state.member_id, self.st.account(c.state.member_id))
+                         for c in self.st.cards.values() if c.state.card_no == text)
+        if len(found) < limit:
+            for a in accounts:
+                if a.name.startswith(text):
+                    found.setdefault(a.id, a)
+        return list(found.values())[:limit]
 
     def lock_account(self, member_id: str) -> MemberAccount:
-        account = self.st.accounts.get(member_id)
-        if account is None:
-            raise NotFound("member", member_id)
-        return account
+        return self._member(member_id).account
+
+    def pin_state(self, member_id: str) -> tuple[str | None, int, datetime | None]:
+        rec = self._member(member_id)
+        return rec.pin_hash, rec.pin_failed, rec.pin_locked_until
+
+    def record_pin_attempt(self, member_id: str, failed: int, locked_until: datetime | None) -> None:
+        rec = self.st.members.get(member_id)
+        if rec is not None:
+            rec.pin_failed, rec.pin_locked_until = failed, locked_until
+
+    def set_pin(self, member_id: str, pin_hash: str | None, at: datetime) -> None:
+        rec = self.st.members.get(member_id)
+        if rec is not None:
+            rec.pin_hash, rec.pin_failed, rec.pin_locked_until = pin_hash, 0, None
+            rec.account = replace(rec.account, has_pin=pin_hash is not None)
 
     def set_tier(self, member_id: str, tier_code: str, at: datetime) -> None:
-        self.st.accounts[member_id] = replace(self.st.accounts[member_id], tier_code=tier_code)
+        rec = self.st.members.get(member_id)
+        if rec is not None:
+            rec.account = replace(rec.account, tier_code=tier_code)
 
     def touch_purchase(self, member_id: str, at: datetime) -> None:
-        self.st.accounts[member_id] = replace(self.st.accounts[member_id], last_purchase_at=at)
+        rec = self.st.members.get(member_id)
+        if rec is not None:
+            rec.account = replace(rec.account, last_purchase_at=at)
+
+    def add_member(self, member: MemberAccount, at: datetime, id_check_hash: str | None,
+                   consent_at: datetime | None, notes: str = "") -> None:
+        if member.id in self.st.members:
+            raise ValueError(f"member {member.id} exists")
+        digits = _digits(member.mobile)
+        account = replace(member, mobile=mask_mobile(digits) if digits else None, gender="",
+                          birthday=_reduced_birthday(member.birthday), spendable_points=0,
+                          accumulated_points=0, balance_paid_fen=0, balance_bonus_fen=0,
+                          has_pin=False, created_at=at, last_purchase_at=None)
+        self.st.members[member.id] = _Member(account, digits, id_check_hash=id_check_hash,
+                                             consent_at=consent_at, notes=notes)
+
+    def update_member(self, member_id: str, at: datetime, **fields: object) -> None:
+        allowed = {"name", "mobile", "gender", "birthday", "birthday_calendar",
+                   "consent_messages", "consent_at", "notes", "tier_code", "id_check_hash"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not a member field: {sorted(unknown)}")
+        rec = self.st.members.get(member_id)
+        if rec is None:
+            return
+        a = rec.account
+        changes: dict[str, Any] = {k: fields[k] for k in
+                                   ("name", "consent_messages", "tier_code") if k in fields}
+        if "mobile" in fields:                  # the gender is kept at head office only
+            rec.mobile_digits = _digits(fields["mobile"])  # type: ignore[arg-type]
+            changes["mobile"] = mask_mobile(rec.mobile_digits) if rec.mobile_digits else None
+        if "birthday" in fields or "birthday_calendar" in fields:
+            text = fields.get("birthday", a.birthday.to_text() if a.birthday else None)
+            calendar = fields.get("birthday_calendar",
+                                  a.birthday.calendar.value if a.birthday else "solar")
+            changes["birthday"] = (Birthday.parse(month_day_birthday(str(text)), str(calendar))
+                                   if text else None)
+        rec.account = replace(a, **changes)
+        for k in ("id_check_hash", "consent_at", "notes"):
+            if k in fields:
+                setattr(rec, k, fields[k])
+
+    def members_above_tier(self, tier_code: str) -> list[tuple[str, str]]:
+        return sorted((a.id, a.tier_code) for a in self.st.accounts.values()
+                      if a.tier_code != tier_code)
+
+    def id_check_hash(self, member_id: str) -> str | None:
+        rec = self.st.members.get(member_id)
+        return rec.id_check_hash if rec else None
+
+
+class InMemoryCards:
+    def __init__(self, st: _State) -> None:
+        self.st = st
+
+    def _card(self, card: _Card) -> CardState:
+        return card.state
+
+    def find_card(self, card_no: str) -> CardState | None:
+        card = self.st.cards.get(card_no.strip())
+        return card.state if card else None
+
+    def find_card_by_uid(self, uid_hex: str) -> CardState | None:
+        return next((c.state for c in self.st.cards.values() if c.state.uid == uid_hex.upper()),
+                    None)
+
+    def card_id(self, card_no: str) -> str | None:
+        card = self.st.cards.get(card_no)
+        return card.id if card else None
+
+    def cards_of(self, member_id: str) -> list[CardState]:
+        return [c.state for c in sorted(self.st.cards.values(), key=lambda c: c.issued_at)
+                if c.state.member_id == member_id]
+
+    def add_card(self, card: CardState, at: datetime) -> str:
+        if card.card_no in self.st.cards:
+            raise ValueError(f"card {card.card_no} exists")
+        if card.member_id not in self.st.members:
+            raise UnknownMember(card.member_id)
+        card_id = self.st.new_id()
+        self.st.cards[card.card_no] = _Card(card_id, replace(
+            card, status_changed_at=None, status_shop_name=None), at)
+        return card_id
+
+    def set_card_status(self, card_no: str, status: str, at: datetime, shop_id: str | None,
+                        replaced_by_card_no: str | None = None) -> None:
+        card = self.st.cards.get(card_no)
+        if card is None:
+            return
+        shop_name = SHOP.name if shop_id == SHOP_ID else None
+        card.state = replace(card.state, status=CardStatus(status), status_changed_at=at,
+                             status_shop_name=shop_name)
+        if replaced_by_card_no:
+            card.replaced_by_id = self.card_id(replaced_by_card_no)
+
+    def set_card_expiry(self, card_no: str, expires_on: date | None) -> None:
+        card = self.st.cards.get(card_no)
+        if card is not None:
+            card.state = replace(card.state, expires_on=expires_on)
+
+    def add_card_event(self, card_no: str, member_id: str, kind: str, at: datetime,
+                       user_id: str | None, detail: dict[str, Any]) -> None:
+        if card_no not in self.st.cards:
+            raise NotFound("card", card_no)
+        self.st.card_events.append({"id": self.st.new_id(), "card_no": card_no,
+                                    "member_id": member_id, "kind": kind, "at": at,
+                                    "user_id": user_id, "detail": _json(detail)})
+
+    def card_events(self, member_id: str) -> list[tuple]:
+        rows = sorted((e for e in self.st.card_events if e["member_id"] == member_id),
+                      key=lambda e: (e["at"], e["id"]))
+        return [(e["at"], e["card_no"], e["kind"], self.st.user_names.get(e["user_id"]),
+                 SHOP.name, json.loads(e["detail"])) for e in rows]
+
+    def joined_by_receipt(self, receipt_no: str) -> list[str]:
+        needle = f'"join_receipt": "{receipt_no}"'
+        return sorted({e["member_id"] for e in self.st.card_events
+                       if e["kind"] in ("issued", "upgraded") and needle in e["detail"]})
+
+    def find_card_event(self, kind: str, detail_contains: str) -> bool:
+        return any(e["kind"] == kind and detail_contains in e["detail"]
+                   for e in self.st.card_events)
+
+
+class InMemoryLedgers:
+    def __init__(self, st: _State) -> None:
+        self.st = st
 
     def add_points(self, member_id: str, kind: str, spendable: int, accumulated: int,
                    at: datetime, sale_id: str | None = None, note: str = "",
                    corrects_id: str | None = None) -> str:
-        entry_id = self._id()
+        entry_id = self.st.new_id()
         self.st.points.append({"id": entry_id, "member_id": member_id, "kind": kind,
                                "first": spendable, "second": accumulated, "at": at,
-                               "sale_id": sale_id, "note": note})
-        a = self.st.accounts[member_id]
-        self.st.accounts[member_id] = replace(
-            a, spendable_points=a.spendable_points + spendable,
-            accumulated_points=a.accumulated_points + accumulated)
+                               "sale_id": sale_id, "note": note, "corrects_id": corrects_id})
+        rec = self.st.members.get(member_id)
+        if rec is not None:
+            a = rec.account
+            rec.account = replace(a, spendable_points=a.spendable_points + spendable,
+                                  accumulated_points=a.accumulated_points + accumulated)
         return entry_id
 
     def add_stored_value(self, member_id: str, kind: str, paid_fen: int, bonus_fen: int,
                          at: datetime, sale_id: str | None = None, tender: str = "",
                          reference: str = "", note: str = "", shift_id: str | None = None,
                          corrects_id: str | None = None) -> str:
-        entry_id = self._id()
+        entry_id = self.st.new_id()
         self.st.money.append({"id": entry_id, "member_id": member_id, "kind": kind,
                               "first": paid_fen, "second": bonus_fen, "at": at,
-                              "sale_id": sale_id, "tender": tender, "note": note})
-        a = self.st.accounts[member_id]
-        self.st.accounts[member_id] = replace(
-            a, balance_paid_fen=a.balance_paid_fen + paid_fen,
-            balance_bonus_fen=a.balance_bonus_fen + bonus_fen)
+                              "sale_id": sale_id, "tender": tender, "reference": reference,
+                              "note": note, "shift_id": shift_id, "corrects_id": corrects_id})
+        rec = self.st.members.get(member_id)
+        if rec is not None:
+            a = rec.account
+            rec.account = replace(a, balance_paid_fen=a.balance_paid_fen + paid_fen,
+                                  balance_bonus_fen=a.balance_bonus_fen + bonus_fen)
         return entry_id
 
     def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
-        p = [e for e in self.st.points if e["member_id"] == member_id]
-        m = [e for e in self.st.money if e["member_id"] == member_id]
-        return (sum(e["first"] for e in p), sum(e["second"] for e in p),
-                sum(e["first"] for e in m), sum(e["second"] for e in m))
+        rows = [as_entry(LedgerName.POINTS, e["kind"], e["first"], e["second"])
+                for e in self.st.points if e["member_id"] == member_id]
+        rows += [as_entry(LedgerName.STORED_VALUE, e["kind"], e["first"], e["second"])
+                 for e in self.st.money if e["member_id"] == member_id]
+        b = balances_of(rows)
+        return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
 
     def accumulated_since(self, member_id: str, since: datetime) -> int:
         return sum(e["second"] for e in self.st.points
                    if e["member_id"] == member_id and e["at"] >= since
                    and e["kind"] not in ("opening", "sync"))
 
-    def members_above_tier(self, tier_code: str) -> list[tuple[str, str]]:
-        return sorted((a.id, a.tier_code) for a in self.st.accounts.values()
-                      if a.tier_code != tier_code)
+    def ledger(self, member_id: str, limit: int) -> list[tuple]:
+        def rows(entries: list[dict[str, Any]], name: str) -> list[tuple]:
+            mine = sorted((e for e in entries if e["member_id"] == member_id),
+                          key=lambda e: (e["at"], e["id"]), reverse=True)[:limit]
+            return [(e["at"], name, e["kind"], e["first"], e["second"],
+                     self.st.receipts.get(e["sale_id"]) if e["sale_id"] else None, e["note"])
+                    for e in mine]
+        out = rows(self.st.points, "points") + rows(self.st.money, "stored_value")
+        out.sort(key=lambda r: r[0], reverse=True)
+        return out[:limit]
 
-    def card_events(self, member_id: str) -> list[tuple]:
-        return [e[1:] for e in self.st.card_events if e[0] == member_id]
 
-    def add_card_event(self, card_no: str, member_id: str, kind: str, at: datetime,
-                       user_id: str | None, detail: dict[str, Any]) -> None:
-        self.st.card_events.append((member_id, at, card_no, kind, user_id, None, dict(detail)))
+class InMemoryPasses:
+    def __init__(self, st: _State) -> None:
+        self.st = st
 
-    def set_card_status(self, card_no: str, status: str, at: datetime, shop_id: str | None,
-                        replaced_by_card_no: str | None = None) -> None:
-        self.st.cards[card_no] = replace(self.st.cards[card_no], status=CardStatus(status),
-                                         status_changed_at=at)
+    def _pass(self, p: dict[str, Any]) -> PassRecord:
+        entries = [e for e in self.st.pass_entries if e["pass_id"] == p["id"]]
+        return PassRecord(id=p["id"], member_id=p["member_id"], product_id=p["product_id"],
+                          name=p["name"], uses_total=p["uses_total"],
+                          uses_left=p["uses_total"] + sum(e["uses_delta"] for e in entries),
+                          price_fen=p["price_fen"], expires_on=p["expires_on"],
+                          refunded=any(e["kind"] == "refund" for e in entries),
+                          sale_id=p["sale_id"])
 
-    def set_card_expiry(self, card_no: str, expires_on: date | None) -> None:
-        self.st.cards[card_no] = replace(self.st.cards[card_no], expires_on=expires_on)
+    def passes_of(self, member_id: str) -> list[PassRecord]:
+        return [self._pass(p) for p in sorted(self.st.passes.values(), key=lambda p: p["at"])
+                if p["member_id"] == member_id]
 
-    def id_check_hash(self, member_id: str) -> str | None:
-        return self.st.id_checks.get(member_id)
+    def get_pass(self, pass_id: str) -> PassRecord:
+        p = self.st.passes.get(pass_id)
+        if p is None:
+            raise NotFound("pass", pass_id)
+        return self._pass(p)
 
-    def pin_state(self, member_id: str) -> tuple[str | None, int, datetime | None]:
-        return self.st.pins.get(member_id, (None, 0, None))
+    def add_pass(self, member_id: str, product: Product, sale_id: str, uses: int,
+                 price_fen: int, expires_on: date | None, at: datetime) -> str:
+        pass_id = self.st.new_id()
+        self.st.passes[pass_id] = {"id": pass_id, "member_id": member_id,
+                                   "product_id": product.id, "sale_id": sale_id,
+                                   "name": product.name, "uses_total": uses,
+                                   "price_fen": price_fen, "expires_on": expires_on, "at": at}
+        return pass_id
+
+    def add_pass_entry(self, pass_id: str, kind: str, uses_delta: int, sale_id: str | None,
+                       at: datetime) -> None:
+        if pass_id not in self.st.passes:
+            raise NotFound("pass", pass_id)
+        self.st.pass_entries.append({"id": self.st.new_id(), "pass_id": pass_id, "kind": kind,
+                                     "uses_delta": uses_delta, "sale_id": sale_id, "at": at})
+
+
+class InMemoryBenefits:
+    def __init__(self, st: _State) -> None:
+        self.st = st
 
     def benefit_given(self, member_id: str, kind: str, period: str) -> bool:
         return (member_id, kind, period) in self.st.benefits
@@ -149,7 +425,9 @@ class _Members:
         self.st.benefits.add((member_id, kind, period))
 
 
-class _Shifts:
+class InMemoryShifts:
+    """Only the open shift: the shift and Z-report tests run on the SQLite store."""
+
     def __init__(self, st: _State) -> None:
         self.st = st
 
@@ -157,75 +435,94 @@ class _Shifts:
         return self.st.shift
 
 
-class _Sales:
+class InMemorySales:
+    """Only the receipt and document numbers: sales themselves are tested on SQLite."""
+
     def __init__(self, st: _State) -> None:
         self.st = st
 
     def next_receipt_no(self, till_code: str, day: date) -> str:
-        self.st.receipt_seq += 1
-        return f"{till_code}-{day:%y%m%d}-{self.st.receipt_seq:06d}"
+        seq = self.st.receipt_seq[till_code] = self.st.receipt_seq.get(till_code, 0) + 1
+        return f"{till_code}-{day:%y%m%d}-{seq:06d}"
 
     def next_document_no(self, till_code: str, day: date, series: str) -> str:
-        self.st.receipt_seq += 1
-        return f"{till_code}-{series}{day:%y%m%d}-{self.st.receipt_seq:06d}"
+        key = (till_code, series)
+        seq = self.st.document_seq[key] = self.st.document_seq.get(key, 0) + 1
+        return f"{till_code}-{day:%y%m%d}-{series}{seq:05d}"
 
 
-class _Rules:
+class InMemoryRuleSets:
     def __init__(self, st: _State) -> None:
         self.st = st
 
     def current(self, at: datetime) -> RuleSet:
-        return max((r for r in self.st.rules if r[0] <= at), key=lambda r: r[0])[1]
+        in_force = [r for r in self.st.rules if r[0] <= at]
+        if not in_force:
+            raise NotFound("rule set", at.isoformat())
+        return max(in_force, key=lambda r: (r[0], r[1].version))[1]
 
     def add(self, rules: RuleSet, effective_from: datetime, at: datetime) -> None:
+        self.st.rules = [r for r in self.st.rules if r[1].version != rules.version]
         self.st.rules.append((effective_from, rules))
 
 
-class _Site:
+class InMemorySite:
     def shop(self) -> ShopInfo:
-        return ShopInfo("S001", "示范百货")
+        return SHOP
 
     def till(self) -> TillInfo:
-        return TillInfo("T01")
+        return TILL
 
     def shop_id(self) -> str:
-        return "shop-1"
+        return SHOP_ID
 
     def till_id(self) -> str:
-        return "till-1"
+        return TILL_ID
+
+    def shop_name_of(self, shop_id: str | None) -> str | None:
+        return SHOP.name if shop_id == SHOP_ID else None
 
 
-class _Audit:
+class InMemoryAuditLog:
     def __init__(self, st: _State) -> None:
         self.st = st
 
     def record(self, at: datetime, user_id: str | None, action: str, target: str,
                detail: dict[str, Any]) -> None:
-        self.st.audit.append((at, user_id, action, target, detail))
+        self.st.audit.append((at, user_id, action, target, json.loads(_json(detail))))
 
 
-class _Outbox:
+class InMemoryOutbox:
     def __init__(self, st: _State) -> None:
         self.st = st
 
     def append(self, kind: str, payload: dict[str, Any], at: datetime) -> int:
         check_event_kind(kind)
         seq = len(self.st.outbox) + 1
-        self.st.outbox.append((seq, kind, copy.deepcopy(payload)))
+        self.st.outbox.append((seq, kind, json.loads(json.dumps(to_jsonable(payload)))))
         return seq
 
 
 class FakeUnitOfWork:
+    """One transaction on a FakeStore: the work is a copy of the committed state."""
+
     def __init__(self, store: FakeStore) -> None:
         self._store = store
-        self.state = copy.deepcopy(store.committed)
-        self.members = _Members(self.state)
-        self.shifts = _Shifts(self.state)
-        self.sales = _Sales(self.state)
-        self.rules = _Rules(self.state)
-        self.site = _Site()
-        self.audit = _Audit(self.state)
-        self.outbox = _Outbox(self.state)
+        self._bind(store.committed.clone())
+
+    def _bind(self, state: _State) -> None:
+        self.state = state
+        self.accounts = InMemoryAccounts(state)
+        self.cards = InMemoryCards(state)
+        self.ledgers = InMemoryLedgers(state)
+        self.passes = InMemoryPasses(state)
+        self.benefits = InMemoryBenefits(state)
+        self.shifts = InMemoryShifts(state)
+        self.sales = InMemorySales(state)
+        self.rules = InMemoryRuleSets(state)
+        self.site = InMemorySite()
+        self.audit = InMemoryAuditLog(state)
+        self.outbox = InMemoryOutbox(state)
 
     def __enter__(self) -> FakeUnitOfWork:
         return self
@@ -234,10 +531,10 @@ class FakeUnitOfWork:
         pass
 
     def commit(self) -> None:
-        self._store.committed = copy.deepcopy(self.state)
+        self._store.committed = self.state.clone()
 
     def rollback(self) -> None:
-        self.state = copy.deepcopy(self._store.committed)
+        self._bind(self._store.committed.clone())
 
 
 class FakeStore:
@@ -246,7 +543,7 @@ class FakeStore:
     def __init__(self, rules: RuleSet, at: datetime) -> None:
         self.committed = _State()
         self.committed.rules.append((at.replace(year=2001), rules))
-        self.committed.shift = ShiftRecord("shift-1", "till-1", "u-cashier", at, 50_000)
+        self.committed.shift = ShiftRecord("shift-1", TILL_ID, "u-cashier", at, 50_000)
 
     def __call__(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
@@ -258,16 +555,29 @@ class FakeStore:
     def add_member(self, member_id: str, card_no: str, mobile: str, *, tier: str = "regular",
                    paid: int = 0, bonus: int = 0, points: int = 0,
                    accumulated: int | None = None, at: datetime) -> None:
-        from pos_app.domain.card import CardKind
-        st = self.committed
-        st.accounts[member_id] = MemberAccount(member_id, "会员", mobile, tier, 0, 0, 0, 0)
-        st.cards[card_no] = CardState(card_no, CardKind.MAGSTRIPE, CardStatus.ACTIVE, member_id)
-        members = _Members(st)
-        if paid or bonus:
-            members.add_stored_value(member_id, "opening", paid, bonus, at)
-        acc = points if accumulated is None else accumulated
-        if points or acc:
-            members.add_points(member_id, "opening", points, acc, at)
+        """A member with a magstripe card and opening balances, committed."""
+        with self() as uow:
+            uow.accounts.add_member(MemberAccount(member_id, "会员", mobile, tier, 0, 0, 0, 0),
+                                    at, None, None)
+            uow.cards.add_card(CardState(card_no, CardKind.MAGSTRIPE, CardStatus.ACTIVE,
+                                         member_id), at)
+            if paid or bonus:
+                uow.ledgers.add_stored_value(member_id, "opening", paid, bonus, at)
+            acc = points if accumulated is None else accumulated
+            if points or acc:
+                uow.ledgers.add_points(member_id, "opening", points, acc, at)
+            uow.commit()
+
+
+class FakePinHasher:
+    """PINs are not what the core tests are about: a plain, fast stand-in for argon2 (tests
+    only; db/pin_hasher.py is the real one and has its own tests)."""
+
+    def hash(self, pin: str) -> str:
+        return "plain:" + pin
+
+    def verify(self, pin_hash: str, pin: str) -> bool:
+        return pin_hash == "plain:" + pin
 
 
 assert "member.pin_set" in EVENT_KINDS

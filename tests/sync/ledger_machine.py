@@ -189,7 +189,7 @@ class LedgerMachine(RuleBasedStateMachine):
         t = self.till(i)
         paid, bonus, spendable, accumulated = t.account(self.member_id)
         with t.shop.uow() as uow:
-            tier = uow.members.find_account(self.member_id).tier_code
+            tier = uow.accounts.find_account(self.member_id).tier_code
         return spendable, accumulated, paid, bonus, tier
 
     # -- rules -------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def withdraw(self, i, share) -> None:
         t = self.till(i)
         with t.shop.uow() as uow:
-            a = uow.members.find_account(self.member_id)
+            a = uow.accounts.find_account(self.member_id)
         amount = max(a.balance_paid_fen, 0) * share // 100
         if amount > 0:
             self.attempt(lambda: t.shop.services.members.refund_balance(
@@ -353,7 +353,7 @@ class LedgerMachine(RuleBasedStateMachine):
             CardBinding(f"7{uuid.uuid4().int % 10**9:09d}"), join_receipt_no=sale.receipt_no))
         if slip is not None:
             with t.shop.uow() as uow:
-                self.others.append(uow.members.find_by_mobile(mobile).id)
+                self.others.append(uow.accounts.find_by_mobile(mobile).id)
 
     @rule()
     def next_day(self) -> None:
@@ -390,7 +390,7 @@ class LedgerMachine(RuleBasedStateMachine):
         for m in self.members():
             for t in self.tills:
                 with t.shop.uow() as uow:
-                    known = uow.members.find_account(m) is not None
+                    known = uow.accounts.find_account(m) is not None
                 if known:        # a member who joined offline at the other till is not yet
                     t.account(m)  # cached balance == ledger sum at each till
 
@@ -424,7 +424,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     hq_acct["balance_paid_fen"], hq_acct["balance_bonus_fen"],
                     hq_acct["spendable_points"], hq_acct["accumulated_points"])
                 with t.shop.uow() as uow:
-                    assert uow.members.find_account(m).tier_code == hq_tier
+                    assert uow.accounts.find_account(m).tier_code == hq_tier
             money_in = self.opening_paid if m == self.member_id else 0
             money_out = 0
             for ledger, kind, first, second, _sale in booked:

@@ -76,8 +76,8 @@ class TillRig:
         """(paid, bonus, spendable, accumulated) cached, after checking them against the
         till's own ledgers."""
         with self.shop.uow() as uow:
-            a = uow.members.find_account(member_id)
-            sums = uow.members.ledger_sums(member_id)
+            a = uow.accounts.find_account(member_id)
+            sums = uow.ledgers.ledger_sums(member_id)
         assert sums == (a.spendable_points, a.accumulated_points, a.balance_paid_fen,
                         a.balance_bonus_fen)
         return a.balance_paid_fen, a.balance_bonus_fen, a.spendable_points, a.accumulated_points

@@ -46,7 +46,7 @@ def _members(rig: TillRig) -> dict[str, tuple[str, tuple[int, int, int, int]]]:
     for i in range(8):
         card_no = f"8800{i + 1:08d}"
         with rig.shop.uow() as uow:
-            member_id = uow.members.find_card(card_no).member_id
+            member_id = uow.cards.find_card(card_no).member_id
         out[card_no] = (member_id, rig.account(member_id))
     return out
 

@@ -41,12 +41,12 @@ def test_a_member_registered_at_one_shop_is_known_at_the_others_after_a_sync(
     a.sync()
     b.sync()
     with b.shop.uow() as uow:
-        card = uow.members.find_card("200001")
+        card = uow.cards.find_card("200001")
         assert card is not None and card.status.value == "active"
-        member = uow.members.find_account(card.member_id)
+        member = uow.accounts.find_account(card.member_id)
         # Shop B keeps the reduced form and finds the member by the full number offline.
         assert member.name == "赵敏" and member.mobile == "139****9999"
-        assert uow.members.find_by_mobile("13900009999").id == member.id
+        assert uow.accounts.find_by_mobile("13900009999").id == member.id
     # whatever the referral gave the referrer at shop A, head office and shop B agree
     assert b.account(WANG_FANG)[2:] == a.account(WANG_FANG)[2:]
     assert hq.account(WANG_FANG)["spendable_points"] == a.account(WANG_FANG)[2]

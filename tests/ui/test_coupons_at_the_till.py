@@ -27,7 +27,7 @@ def setup_coupon(till: Till) -> str:
     with shop.uow() as uow:
         uow.promotions.put_template(TEMPLATE, shop.clock.now())
         uow.promotions.put(SPEND_SAVE, shop.clock.now())
-        member_id = uow.members.find_card("100002").member_id
+        member_id = uow.cards.find_card("100002").member_id
         c = issue_coupon(TEMPLATE, "ui-1", member_id, shop.clock.now() - timedelta(days=1), "run")
         uow.promotions.add_coupon(c)
         uow.commit()

@@ -40,7 +40,7 @@ def wired(till: Till, qtbot, qapp: QApplication):  # noqa: ANN001
 
 def code_for(till: Till, mobile: str, signer: HeadOfficeSigner = SIGNER) -> str:
     with till.shop.uow() as uow:
-        member_id = uow.members.find_by_mobile(mobile).id
+        member_id = uow.accounts.find_by_mobile(mobile).id
     step = int(till.shop.clock.now().timestamp()) // 30
     return mint(signer, member_id, step, 30)
 

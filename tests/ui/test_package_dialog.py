@@ -85,7 +85,7 @@ def test_sell_a_package_on_the_card_screen_then_refund_it_part_by_part(
     slip = " ".join(till.printer.printed_text())
     assert "储值套餐" in slip and "赠送次卡" in slip and "赠送优惠券" in slip
     with till.shop.uow() as uow:
-        passes = uow.members.passes_of(acc.id)
+        passes = uow.passes.passes_of(acc.id)
     assert [(p.name, p.uses_left) for p in passes] == [("洗车10次卡", 10)]
 
     # the refund: what is paid back and what is taken back is shown before booking
@@ -107,7 +107,7 @@ def test_sell_a_package_on_the_card_screen_then_refund_it_part_by_part(
     assert (after.balance_paid_fen, after.balance_bonus_fen, after.spendable_points,
             after.tier_code) == (0, 0, 0, "regular")
     with till.shop.uow() as uow:
-        (p,) = uow.members.passes_of(acc.id)
+        (p,) = uow.passes.passes_of(acc.id)
     assert p.refunded and p.uses_left == 0
 
 

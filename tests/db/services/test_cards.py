@@ -175,7 +175,7 @@ def test_cancel_refunds_paid_in_only_and_forfeits_points_and_bonus(stocked):
 
 def _member_id(shop, mobile):
     with shop.uow() as uow:
-        return uow.members.find_by_mobile(mobile).id
+        return uow.accounts.find_by_mobile(mobile).id
 
 
 def test_refund_of_balance_is_paid_in_only(stocked):
@@ -229,7 +229,7 @@ def test_replacing_an_expired_card_without_a_validity_rule_gives_a_perpetual_car
     """No card_validity_days: a new card is perpetual (长期有效), so a replacement is too,
     never one that carries over the old card's past expiry."""
     with stocked.uow() as uow:
-        assert uow.members.find_card("100005").expires_on is not None
+        assert uow.cards.find_card("100005").expires_on is not None
     slip = stocked.services.cards.replace(
         stocked.manager, "100005", CardBinding("500105"),
         IdentityCheck("13800005555", manager_confirmed=True))      # expired 2025-12-31

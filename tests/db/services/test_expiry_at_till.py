@@ -29,8 +29,8 @@ def test_points_lapse_oldest_first_once_and_the_reminder_lists_them_ahead(stocke
     assert run.points == (990 - 100) + 1_200 and run.members == 2
     assert expiry.run().points == 0                       # the same day again: nothing
     with stocked.uow() as uow:
-        li = uow.members.find_by_mobile("13800002222")
-        assert uow.members.ledger_sums(li.id)[0] == li.spendable_points == 8   # this sale's
+        li = uow.accounts.find_by_mobile("13800002222")
+        assert uow.ledgers.ledger_sums(li.id)[0] == li.spendable_points == 8   # this sale's
     # what is left: the 8 points this sale earned, lapsing a month after the sale
     assert [(x.name, x.points, x.last_day) for x in expiry.expiring()] == [
         ("李娜", 8, (start + timedelta(days=25 + 31)).date())]
@@ -40,7 +40,7 @@ def test_coupons_past_their_window_expire_once(stocked):
     t = CouponTemplate("T", 1, "十元券", CouponKind.AMOUNT_OFF, amount_fen=1_000, valid_days=7)
     with stocked.uow() as uow:
         uow.promotions.put_template(t, stocked.clock.now())
-        member_id = uow.members.find_card("100002").member_id
+        member_id = uow.cards.find_card("100002").member_id
         c = issue_coupon(t, "x", member_id, stocked.clock.now(), "run")
         uow.promotions.add_coupon(c)
         uow.commit()

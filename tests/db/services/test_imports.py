@@ -67,8 +67,8 @@ def test_members_import_creates_cards_and_opening_balances(shop):
         ("gold", 1_200, 3_000, 35_050)
     assert acc.birthday is not None and acc.birthday.calendar.value == "lunar"
     with shop.uow() as uow:
-        assert uow.members.ledger_sums(acc.id) == (1_200, 3_000, 35_050, 0)
-        assert uow.members.find_card("9002").status.value == "lost"
+        assert uow.ledgers.ledger_sums(acc.id) == (1_200, 3_000, 35_050, 0)
+        assert uow.cards.find_card("9002").status.value == "lost"
 
 
 def test_members_import_refuses_a_mobile_of_another_member(shop):

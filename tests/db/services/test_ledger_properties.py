@@ -56,8 +56,8 @@ def test_returns_never_give_back_more_and_balances_equal_ledger_sums(basket, sv_
         assert points_back <= sale.member.points_earned
         with shop.uow() as uow:
             for mobile in ("13800003333",):
-                acc = uow.members.find_by_mobile(mobile)
-                assert uow.members.ledger_sums(acc.id) == (
+                acc = uow.accounts.find_by_mobile(mobile)
+                assert uow.ledgers.ledger_sums(acc.id) == (
                     acc.spendable_points, acc.accumulated_points, acc.balance_paid_fen,
                     acc.balance_bonus_fen)
     finally:

@@ -30,7 +30,7 @@ def sell(shop, entries, card=None, tenders=None, gifts=(), pin=None):
 
 def account(shop, mobile):
     with shop.uow() as uow:
-        return uow.members.find_by_mobile(mobile)
+        return uow.accounts.find_by_mobile(mobile)
 
 
 def ret(shop, receipt, lines=None):
@@ -81,10 +81,10 @@ def test_rule_every_stored_value_spend_goes_through_one_authorisation_path(stock
     hq = Recording(SpendOutcome.DECLINED)
     stocked.services.checkout.authoriser = hq
     with stocked.uow() as uow:
-        member = uow.members.find_by_mobile("13800003333")   # Diamond, ¥1,000 balance
-        uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        member = uow.accounts.find_by_mobile("13800003333")   # Diamond, ¥1,000 balance
+        uow.accounts.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
         # A yearly card (延期 of a perpetual one is refused): it expires, so it can be renewed.
-        uow.members.set_card_expiry("100003", date(2027, 6, 30))
+        uow.cards.set_card_expiry("100003", date(2027, 6, 30))
         uow.commit()
     ident = IdentityCheck("13800003333", manager_confirmed=True)
     cards = stocked.services.cards
@@ -261,7 +261,7 @@ def test_rule_held_basket_keeps_pass_visits_gifts_and_the_member(stocked):
     sale = s.complete([TenderInput(CASH, 160)], cashier)
     assert sale.total_fen == 160
     with stocked.uow() as uow:
-        assert uow.members.get_pass(passes[0].id).uses_left == 9
+        assert uow.passes.get_pass(passes[0].id).uses_left == 9
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_a_sale_event_carries_the_entries_the_till_booked(stocked):
     assert payload["v"] == 2
     acc = account(stocked, "13800003333")
     with stocked.uow() as uow:
-        rows = [r for r in uow.members.ledger(acc.id, 50) if r[5] == sale.receipt_no]
+        rows = [r for r in uow.ledgers.ledger(acc.id, 50) if r[5] == sale.receipt_no]
     booked = sorted((r[1], r[2], r[3], r[4]) for r in rows)
     carried = sorted((e["ledger"], e["kind"], e["first"], e["second"])
                      for e in payload["entries"])

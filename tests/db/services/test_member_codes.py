@@ -26,7 +26,7 @@ def till(stocked):
 
 def member_id(shop, mobile: str) -> str:
     with shop.uow() as uow:
-        return uow.members.find_by_mobile(mobile).id
+        return uow.accounts.find_by_mobile(mobile).id
 
 
 def code_now(shop, mobile: str, offset_s: int = 0, signer=SIGNER, step_s: int = 30) -> str:
@@ -110,7 +110,7 @@ def test_paying_with_stored_value_after_a_phone_code_needs_the_pin_like_a_card(t
     cashier = till.open_shift()
     mid = member_id(till, "13800003333")
     with till.uow() as uow:
-        uow.members.set_pin(mid, till.hasher.hash("246810"), till.clock.now())
+        uow.accounts.set_pin(mid, till.hasher.hash("246810"), till.clock.now())
         uow.commit()
     s = till.services.checkout.new_session()
     s.add("4*REG100")

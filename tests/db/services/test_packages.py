@@ -28,8 +28,8 @@ def stock(shop) -> None:
 
 def sums(shop, card: str):
     with shop.uow() as uow:
-        acc = uow.members.find_account(uow.members.find_card(card).member_id)
-        assert uow.members.ledger_sums(acc.id) == (acc.spendable_points, acc.accumulated_points,
+        acc = uow.accounts.find_account(uow.cards.find_card(card).member_id)
+        assert uow.ledgers.ledger_sums(acc.id) == (acc.spendable_points, acc.accumulated_points,
                                                    acc.balance_paid_fen, acc.balance_bonus_fen)
         return acc
 
@@ -79,7 +79,7 @@ WASH_PACK = TopUpPackage("P500W", 1, "充500送洗车10次+200分", 50_000, 0, 2
 
 def pass_of(shop, member_id: str, pass_id: str):
     with shop.uow() as uow:
-        return uow.members.get_pass(pass_id)
+        return uow.passes.get_pass(pass_id)
 
 
 def test_a_package_gives_a_count_pass_with_the_rest_and_a_refund_closes_its_unused_share(
@@ -169,7 +169,7 @@ def test_a_new_member_gets_the_rule_sets_welcome_coupon_in_the_registration(stoc
     slip = stocked.services.cards.register(stocked.manager, MemberForm("周敏", "13912345678"),
                                            CardBinding("500001"))
     with stocked.uow() as uow:
-        member_id = uow.members.find_card("500001").member_id
+        member_id = uow.cards.find_card("500001").member_id
         held = uow.promotions.coupons_of(member_id)
     assert [(c.template_id, c.source, s.status) for c, _, s in held] == [
         ("WELCOME", "registration", CouponStatus.AVAILABLE)]

@@ -44,7 +44,7 @@ def put(shop, *promotions, templates=(TEMPLATE,)):
 
 def give_coupon(shop, card_no: str, seed: str = "seed-1") -> str:
     with shop.uow() as uow:
-        member_id = uow.members.find_card(card_no).member_id
+        member_id = uow.cards.find_card(card_no).member_id
         c = issue_coupon(TEMPLATE, seed, member_id, shop.clock.now() - timedelta(days=1), "run:R1")
         uow.promotions.add_coupon(c)
         uow.commit()
@@ -82,8 +82,8 @@ def test_member_day_spend_and_save_and_a_coupon_in_one_sale(stocked):
     with stocked.uow() as uow:
         _, _, state = uow.promotions.find_coupon(code)
         assert state.status is CouponStatus.REDEEMED and state.redeemed.sale_id == sale.sale_id
-        account = uow.members.find_by_mobile("13800002222")
-        assert uow.members.ledger_sums(account.id)[0] == account.spendable_points
+        account = uow.accounts.find_by_mobile("13800002222")
+        assert uow.ledgers.ledger_sums(account.id)[0] == account.spendable_points
         assert uow.sales.find_by_receipt(sale.receipt_no).snapshot == sale
     payload = outbox_payloads(stocked)[-1]
     assert payload["coupon_entries"][0]["code"] == code
@@ -150,7 +150,7 @@ def test_spend_and_get_issues_a_coupon_to_the_member_with_the_sale(stocked):
     sale = s.complete([TenderInput(CASH, 32_000)], cashier)
     assert len(sale.coupons_issued) == 1
     with stocked.uow() as uow:
-        member_id = uow.members.find_card("100003").member_id
+        member_id = uow.cards.find_card("100003").member_id
         held = uow.promotions.coupons_of(member_id)
     assert [c.code for c, _, _ in held] == list(sale.coupons_issued)
     assert held[0][0].source == "promotion:MS300"
@@ -256,7 +256,7 @@ def test_a_whole_return_takes_back_the_multiplier_points_too(stocked):
     put(stocked, MEMBER_DAY)
     cashier = stocked.open_shift()
     with stocked.uow() as uow:
-        before = uow.members.find_by_mobile("13800002222")
+        before = uow.accounts.find_by_mobile("13800002222")
     s = stocked.services.checkout.new_session()
     s.add("3*REG100")
     s.attach_card("100002")
@@ -265,6 +265,6 @@ def test_a_whole_return_takes_back_the_multiplier_points_too(stocked):
     stocked.services.returns.return_items(sale.receipt_no, {1: 1}, cashier, stocked.manager)
     stocked.services.returns.return_items(sale.receipt_no, None, cashier, stocked.manager)
     with stocked.uow() as uow:
-        after = uow.members.find_by_mobile("13800002222")
+        after = uow.accounts.find_by_mobile("13800002222")
     assert (after.spendable_points, after.accumulated_points) == (
         before.spendable_points, before.accumulated_points)

@@ -74,7 +74,7 @@ class PromotionsMachine(RuleBasedStateMachine):
 
     def _member_id(self, card: str) -> str:
         with self.shop.uow() as uow:
-            return uow.members.find_card(card).member_id
+            return uow.cards.find_card(card).member_id
 
     # -- rules ----------------------------------------------------------------------------
     @rule(card=st.sampled_from(CARDS[1:]))
@@ -177,8 +177,8 @@ class PromotionsMachine(RuleBasedStateMachine):
     def balances_are_the_sums_of_the_ledgers(self) -> None:
         with self.shop.uow() as uow:
             for card in CARDS[1:]:
-                acc = uow.members.find_account(uow.members.find_card(card).member_id)
-                assert uow.members.ledger_sums(acc.id) == (
+                acc = uow.accounts.find_account(uow.cards.find_card(card).member_id)
+                assert uow.ledgers.ledger_sums(acc.id) == (
                     acc.spendable_points, acc.accumulated_points, acc.balance_paid_fen,
                     acc.balance_bonus_fen)
 

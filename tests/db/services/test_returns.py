@@ -28,7 +28,7 @@ def sell(shop, entries, card=None, tenders=None):
 
 def account(shop, mobile):
     with shop.uow() as uow:
-        return uow.members.find_by_mobile(mobile)
+        return uow.accounts.find_by_mobile(mobile)
 
 
 def test_whole_return_gives_money_back_by_the_original_tenders_and_takes_points_back(stocked):
@@ -88,8 +88,8 @@ def test_spendable_points_may_go_negative_after_a_return_and_block_redemption(st
     sale = sell(stocked, ["20*REG100"], "200001")   # ¥2,000 -> 200 + 10 bonus points
     assert sale.member.points_earned == 210
     with stocked.uow() as uow:
-        acc = uow.members.find_by_mobile("13700001111")
-        uow.members.add_points(acc.id, "redeem", -200, 0, stocked.clock.now(), note="test spend")
+        acc = uow.accounts.find_by_mobile("13700001111")
+        uow.ledgers.add_points(acc.id, "redeem", -200, 0, stocked.clock.now(), note="test spend")
         uow.commit()
     ret = stocked.services.returns.return_items(sale.receipt_no, None, stocked.cashier,
                                                 stocked.manager)

@@ -52,8 +52,8 @@ def test_gold_member_sale_with_promotion_special_and_cash_plus_stored_value(stoc
     assert m.balance_after_fen == 10_000
     # Ledgers agree with the cached balances.
     with stocked.uow() as uow:
-        account = uow.members.find_by_mobile("13800002222")
-        assert uow.members.ledger_sums(account.id) == (
+        account = uow.accounts.find_by_mobile("13800002222")
+        assert uow.ledgers.ledger_sums(account.id) == (
             account.spendable_points, account.accumulated_points,
             account.balance_paid_fen, account.balance_bonus_fen)
         stored = uow.sales.find_by_receipt(sale.receipt_no)
@@ -111,8 +111,8 @@ def test_insufficient_balance_says_how_much_is_missing_and_records_nothing(stock
 def test_stored_value_above_the_threshold_needs_the_member_pin(stocked):
     cashier = stocked.open_shift()
     with stocked.uow() as uow:
-        member = uow.members.find_by_mobile("13800003333")
-        uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        member = uow.accounts.find_by_mobile("13800003333")
+        uow.accounts.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
         uow.commit()
     s = stocked.services.checkout.new_session()
     s.add("4*REG100")
@@ -129,8 +129,8 @@ def test_stored_value_above_the_threshold_needs_the_member_pin(stocked):
 def test_member_pin_locks_after_five_wrong_tries(stocked):
     from pos_app.domain.errors import AccountLocked
     with stocked.uow() as uow:
-        member = uow.members.find_by_mobile("13800003333")
-        uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        member = uow.accounts.find_by_mobile("13800003333")
+        uow.accounts.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
         uow.commit()
     for _ in range(4):
         with pytest.raises(WrongPin):
@@ -257,7 +257,7 @@ def test_count_pass_is_sold_used_once_per_visit_and_refused_when_used_up(stocked
     assert sale.member.passes[0].uses_left == 10
     pass_id = s._svc.member_by_card("100001")  # noqa: SLF001 - just to reach the member id
     with stocked.uow() as uow:
-        passes = uow.members.passes_of(pass_id.account.id)
+        passes = uow.passes.passes_of(pass_id.account.id)
     s.attach_card("100001")
     view = s.use_pass(passes[0].id)
     assert view.lines[0].amount_fen == 0

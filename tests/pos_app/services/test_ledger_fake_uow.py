@@ -18,21 +18,11 @@ from pos_app.ports.clock import FixedClock
 from pos_app.services.auth import User
 from pos_app.services.cards import CardService, IdentityCheck
 from pos_app.services.members import MemberService
-from tests.pos_app.fake_uow import FakeStore
+from tests.pos_app.fake_uow import FakePinHasher, FakeStore
 
 AT = datetime(2026, 11, 28, 12, 0)
 MANAGER = User("u-manager", "manager", "店长", "manager")
 RULES = default_rule_set()
-
-
-class _Hasher:
-    """PINs are not what these tests are about: a plain hasher stands in for argon2."""
-
-    def hash(self, pin: str) -> str:
-        return "h:" + pin
-
-    def verify(self, stored: str, pin: str) -> bool:
-        return stored == "h:" + pin
 
 
 def services(rules=RULES):
@@ -40,7 +30,7 @@ def services(rules=RULES):
     clock = FixedClock(AT)
     ids = UuidV7Source()
     return store, clock, MemberService(store, clock, ids), CardService(store, clock, ids,
-                                                                       _Hasher())
+                                                                       FakePinHasher())
 
 
 def test_rule_withdrawal_forfeits_bonus_in_proportion_on_the_fake_store():
@@ -100,7 +90,7 @@ class MoneyMachine(RuleBasedStateMachine):
         st_ = self.store.state
         a = st_.accounts["m1"]
         sums = (a.spendable_points, a.accumulated_points, a.balance_paid_fen, a.balance_bonus_fen)
-        assert self.store().members.ledger_sums("m1") == sums
+        assert self.store().ledgers.ledger_sums("m1") == sums
         out = [e for e in st_.money if e["kind"] in (EntryKind.WITHDRAW.value,
                                                      EntryKind.CANCEL_REFUND.value)]
         assert all(e["second"] == 0 for e in out), "bonus left as cash"
@@ -129,7 +119,7 @@ def test_rule_tier_validity_review_never_raises_a_tier_and_follows_the_policy(
     store, clock, members, _cards = services(rules)
     store.add_member("m1", "C1", "13900000001", tier=tier, at=AT)
     uow = store()                                  # points earned today: inside any window
-    uow.members.add_points("m1", "earn", accumulated, accumulated, AT)
+    uow.ledgers.add_points("m1", "earn", accumulated, accumulated, AT)
     uow.commit()
     members.review_tiers()
     after = store.state.accounts["m1"].tier_code
