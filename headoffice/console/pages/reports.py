@@ -15,7 +15,9 @@ from headoffice.models import ShopRow
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 NAV = [("reports", "/console/reports", "Reports")]
-MESSAGES = tuple(f"by:{d}" for d in svc.REPORT_DIMENSIONS)
+MESSAGES = (*(f"by:{d}" for d in svc.REPORT_DIMENSIONS),
+            *(f"tender:{k}" for k in ("cash", "stored_value", "bank_card", "wechat", "alipay",
+                                      "points")))
 
 
 def _report(request: Request, who: Who, by: str, start_text: str, end_text: str,
