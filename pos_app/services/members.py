@@ -105,11 +105,11 @@ class MemberService:
         if self._spend is not None:
             now = self._clock.now()
             with self._uow() as uow:
-                card = uow.members.find_card(card_no)
+                card = uow.cards.find_card(card_no)
                 if card is None:
                     raise UnknownCard(card_no)
                 card.check_usable(now.date())
-                account = uow.members.lock_account(card.member_id)
+                account = uow.accounts.lock_account(card.member_id)
                 rules = uow.rules.current(now)
                 # What the rule set forbids is refused before anyone is asked.
                 withdrawal_entries(amount_fen, account.balance_paid_fen,

@@ -108,8 +108,8 @@ def test_rule_a_withdrawal_goes_through_the_same_authorisation_path_as_a_sale(st
     stocked.services.checkout.authoriser = hq
     members = stocked.services.members
     with stocked.uow() as uow:
-        member = uow.members.find_by_mobile("13800003333")   # Diamond, ¥1,000 paid-in
-        uow.members.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
+        member = uow.accounts.find_by_mobile("13800003333")   # Diamond, ¥1,000 paid-in
+        uow.accounts.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
         uow.commit()
     with pytest.raises(PinRequired):       # ¥500 out of the balance needs the PIN
         members.refund_balance(stocked.manager, "100003", 50_000)
