@@ -11,13 +11,17 @@ extend `_copy_in`.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from db.cipher import (connect_raw, database_errors, ensure_encrypted, is_plain_sqlite,
                        store_key)
+from sqlalchemy import insert
+
 from db.engine import create_sqlite_engine
+from db.models import AuditRow
 from db.migrate import upgrade
 from db.store import DB_FILE
 from db.sync_store import SqlSyncStore
@@ -78,7 +82,31 @@ def _copy_in(source: Path, live: Path, key: bytes | None) -> None:
     _copy(source, live, key)
 
 
-def restore_database(data_dir: Path, source: Path, ids: IdSource, at: datetime) -> Restored:
+@dataclass(frozen=True)
+class BackupInfo:
+    """What the confirmation names: when the backup was made and what it holds."""
+
+    made_at: datetime             # the file's time (pos backup writes it once)
+    last_event_at: datetime | None
+    events: int
+
+
+def describe_backup(data_dir: Path, source: Path) -> BackupInfo:
+    """Check a backup file and say what it holds, changing nothing (RestoreError if unusable)."""
+    source = Path(source)
+    key = None if source.is_file() and is_plain_sqlite(source) else store_key(data_dir)
+    _check_backup(source, key)
+    conn = connect_raw(source, key, read_only=True)
+    try:
+        last, n = conn.execute("SELECT max(created_at), count(*) FROM outbox").fetchone()
+    finally:
+        conn.close()
+    return BackupInfo(datetime.fromtimestamp(int(source.stat().st_mtime)),
+                      datetime.fromisoformat(str(last)) if last else None, int(n))
+
+
+def restore_database(data_dir: Path, source: Path, ids: IdSource, at: datetime,
+                     user_id: str | None = None) -> Restored:
     """Put `source` in place of the till's database and start a new sync epoch.
 
     Backups are encrypted with this till's store key (`pos backup`); a plain one from an
@@ -101,6 +129,13 @@ def restore_database(data_dir: Path, source: Path, ids: IdSource, at: datetime) 
         upgrade(engine)
         store = SqlSyncStore(engine, ids)
         epoch = store.start_epoch("restored", at)
+        with engine.begin() as conn:   # the restored database says who restored it, when
+            if user_id is not None and conn.exec_driver_sql(
+                    "SELECT count(*) FROM users WHERE id = ?", (user_id,)).scalar_one() == 0:
+                user_id = None           # a user added after the backup: not in this one
+            conn.execute(insert(AuditRow.__table__).values(
+                id=ids.new_id(), at=at, user_id=user_id, action="store.restored",
+                target=source.name[:80], detail=json.dumps({"epoch": epoch})))
         state = store.state()
         with engine.connect() as conn:
             total = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()

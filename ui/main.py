@@ -31,6 +31,7 @@ from ui.device_wiring import PortLeases, make_device_checks, pcsc_readers, seria
 from ui.receipt_desk import export_xlsx, open_receipt_desk
 
 log = logging.getLogger(__name__)
+RESTART_EXIT = 75     # app.exit code that means "start again" (a restored backup)
 
 LOG_FILE = "pos.log"
 UI_STATE_FILE = "ui-state.ini"
@@ -97,6 +98,9 @@ def build_context(data_dir: Path, services: Services, settings: Settings, langua
     ctx.extra["print_z"] = desk.print_z_report
     ctx.extra["z_report_pdf"] = desk.z_report_pdf
     ctx.extra["export_xlsx"] = export_xlsx
+    from db.restore import describe_backup, restore_database   # ui/restore_screen.py
+    ctx.extra["describe_backup"] = describe_backup
+    ctx.extra["restore_database"] = restore_database
     # The devices tab (ui/device_settings.py) and the status bar's live printer state.
     leases = PortLeases()
     ctx.extra["port_leases"] = leases
@@ -348,7 +352,9 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         ctx = build_context(data_dir, services, settings, language, background=background)
         if sync is not None:
             ctx.sync_state = sync.state
+            ctx.extra["sync"] = sync          # the sync screen (ui/sync_screen.py)
             sync.start()
+        ctx.extra["restart"] = lambda: app.exit(RESTART_EXIT)   # ui/restore_screen.py
         from ui.main_window import MainWindow
         ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
         window = MainWindow(ctx, ui_state)
@@ -376,6 +382,9 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
             except Exception:  # noqa: BLE001 - shutting down anyway
                 log.exception("device did not stop cleanly")
     background.wait(5_000)
+    if code == RESTART_EXIT:   # a backup was restored: start again on the restored store
+        log.warning("restarting the app on the restored database")
+        os.execv(sys.executable, sys.orig_argv)
     return int(code)
 
 

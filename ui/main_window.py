@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
@@ -51,6 +51,9 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(6, 0, 6, 0)
             bar.addPermanentWidget(label)
             self.status[key] = label
+        # The sync indicator opens the sync screen (a manager confirms).
+        self.status["sync"].setCursor(Qt.CursorShape.PointingHandCursor)
+        self.status["sync"].installEventFilter(self)
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._on_clock_timeout)
         self._clock.start(1000)
@@ -123,7 +126,7 @@ class MainWindow(QMainWindow):
         self.start()
 
     # -- manager -------------------------------------------------------------------------------
-    def open_manager(self) -> None:
+    def open_manager(self, tab: str | None = None) -> None:
         from ui.manager_dialog import ManagerDialog
 
         def granted(manager: User) -> None:
@@ -131,11 +134,28 @@ class MainWindow(QMainWindow):
             dialog.shift_closed.connect(self._on_manager_dialog_shift_closed)
             dialog.language_changed.connect(self._on_manager_dialog_language_changed)
             dialog.finished.connect(self._on_manager_dialog_finished)
+            dialog.sync.synced.connect(self.poll_status)
+            dialog.sync.resolved.connect(lambda _id: self.poll_status())
+            if tab is not None:
+                dialog.tabs.setCurrentWidget(getattr(dialog, tab))
             self.dialog = dialog
             dialog.open()
 
-        self.dialog = with_role(self._ctx, self, "manager_screens", self.tr("the manager screens"),
-                                granted)
+        asked = with_role(self._ctx, self, "manager_screens", self.tr("the manager screens"),
+                          granted)
+        if asked is not None:        # a manager confirms first; else granted() set the dialog
+            self.dialog = asked
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.status.get("sync") and \
+                event.type() == QEvent.Type.MouseButtonRelease:
+            self.open_sync_screen()
+            return True
+        return super().eventFilter(watched, event)
+
+    def open_sync_screen(self) -> None:
+        """The manager screens on their sync tab (ui/sync_screen.py)."""
+        self.open_manager("sync")
 
     def _on_manager_dialog_shift_closed(self) -> None:
         self.shift = None

@@ -56,6 +56,12 @@ class ManagerDialog(QDialog):
             self.tabs.addTab(widget, title)
         if self.reports is not None:
             self.tabs.insertTab(3, self.reports, self.tr("Reports"))
+        from ui.sync_screen import SyncScreen
+        self.sync = SyncScreen(ctx, manager)
+        self.tabs.addTab(self.sync, self.tr("Head office sync"))
+        from ui.restore_screen import RestoreScreen
+        self.restore = RestoreScreen(ctx, manager)
+        self.tabs.addTab(self.restore, self.tr("Restore backup"))
         self.shift.closed.connect(lambda _z: self.shift_closed.emit())
         self.settings.language_changed.connect(self.language_changed)
         close = QPushButton(self.tr("Close (Esc)"))

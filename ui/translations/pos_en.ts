@@ -1882,6 +1882,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Head office sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Close (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3307,6 +3315,47 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>RestoreScreen</name>
+    <message>
+        <source>Put a backup made with 备份 / pos backup in place of this till&apos;s database. The current database is kept beside it. Sales made after the backup that head office already received stay at head office; the till starts a new sync epoch so nothing is sent twice or lost. The app restarts afterwards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a backup file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till backups (*.sqlite3 *.db *.bak);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the backup of %1 (last sale or change recorded %2, %3 event(s))?
+
+Everything done on this till after that time leaves this till&apos;s database (it is kept in a file beside it). What head office received stays there. A new sync epoch starts and the app restarts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restored: sync epoch %1, %2 event(s) to send. The previous database is kept as %3. Restarting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not restored: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReturnsDialog</name>
     <message>
         <source>Return</source>
@@ -3895,6 +3944,197 @@ Paid by %6.</source>
     <name>Startup</name>
     <message>
         <source>The till could not start. The details are in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>An amount or quantity is impossibly large.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The till&apos;s clock stamp on this change is wrong (date and time far off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record is incomplete or damaged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record is too large to accept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office does not know this kind of record (update the till).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office already holds a different record with this number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another till already sent a record with this number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office could not book it (its data did not fit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused by head office (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sale or return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stored value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cash drawer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 days ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last contact with head office:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting to be sent:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Till clock:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why head office refused it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark resolved…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused by head office (a person must deal with each one):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This till is not enrolled with head office.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 event(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Behind: the date and time were set back. Offline limits use the stricter reading; set the clock.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ahead of the time since the last contact; offline limits use the stricter reading.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not read the sync state: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced: %1 sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Head office could not be reached; the till keeps selling and tries again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a refused event first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was done (e.g. re-entered, head office told):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a manager can mark a refused event resolved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marked resolved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already resolved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

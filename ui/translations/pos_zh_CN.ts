@@ -1886,6 +1886,14 @@
         <translation>报表</translation>
     </message>
     <message>
+        <source>Head office sync</source>
+        <translation>总部同步</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
         <source>Close (Esc)</source>
         <translation>关闭 (Esc)</translation>
     </message>
@@ -3314,6 +3322,49 @@ Passes: %9</source>
     </message>
 </context>
 <context>
+    <name>RestoreScreen</name>
+    <message>
+        <source>Put a backup made with 备份 / pos backup in place of this till&apos;s database. The current database is kept beside it. Sales made after the backup that head office already received stay at head office; the till starts a new sync epoch so nothing is sent twice or lost. The app restarts afterwards.</source>
+        <translation>用“备份”（pos backup）做的备份文件替换本机数据库。当前数据库会保留在旁边。备份之后的销售如总部已收到，仍保留在总部；收银机开始新的同步周期，不会重复上传，也不会丢失。完成后程序自动重启。</translation>
+    </message>
+    <message>
+        <source>Choose a backup file…</source>
+        <translation>选择备份文件…</translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation>备份文件</translation>
+    </message>
+    <message>
+        <source>Till backups (*.sqlite3 *.db *.bak);;All files (*)</source>
+        <translation>收银机备份 (*.sqlite3 *.db *.bak);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Restore the backup of %1 (last sale or change recorded %2, %3 event(s))?
+
+Everything done on this till after that time leaves this till&apos;s database (it is kept in a file beside it). What head office received stays there. A new sync epoch starts and the app restarts.</source>
+        <translation>恢复 %1 的备份吗？（最后一笔记录 %2，共 %3 条）
+
+此后在本机做的一切将从本机数据库中移除（另存为旁边的文件）。总部已收到的仍保留在总部。将开始新的同步周期，程序随后重启。</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <source>Restored: sync epoch %1, %2 event(s) to send. The previous database is kept as %3. Restarting…</source>
+        <translation>已恢复：同步周期 %1，待上传 %2 条。原数据库另存为 %3。正在重启…</translation>
+    </message>
+    <message>
+        <source>Not restored: %1</source>
+        <translation>未恢复：%1</translation>
+    </message>
+</context>
+<context>
     <name>ReturnsDialog</name>
     <message>
         <source>Return</source>
@@ -3905,6 +3956,197 @@ Paid by %6.</source>
     <message>
         <source>The till could not start. The details are in %1.</source>
         <translation>收银程序无法启动。详细信息见 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>An amount or quantity is impossibly large.</source>
+        <translation>金额或数量大得不可能。</translation>
+    </message>
+    <message>
+        <source>The till&apos;s clock stamp on this change is wrong (date and time far off).</source>
+        <translation>这条修改的时间戳不对（收银机日期时间偏差太大）。</translation>
+    </message>
+    <message>
+        <source>The record is incomplete or damaged.</source>
+        <translation>记录不完整或已损坏。</translation>
+    </message>
+    <message>
+        <source>The record is too large to accept.</source>
+        <translation>记录太大，总部无法接收。</translation>
+    </message>
+    <message>
+        <source>Head office does not know this kind of record (update the till).</source>
+        <translation>总部不认识这种记录（请升级收银机）。</translation>
+    </message>
+    <message>
+        <source>Head office already holds a different record with this number.</source>
+        <translation>总部已有一条同编号但内容不同的记录。</translation>
+    </message>
+    <message>
+        <source>Another till already sent a record with this number.</source>
+        <translation>另一台收银机已上传过同编号的记录。</translation>
+    </message>
+    <message>
+        <source>Head office could not book it (its data did not fit).</source>
+        <translation>总部无法入账（数据不符）。</translation>
+    </message>
+    <message>
+        <source>Refused by head office (%1).</source>
+        <translation>总部拒收（%1）。</translation>
+    </message>
+    <message>
+        <source>Sale or return</source>
+        <translation>销售或退货</translation>
+    </message>
+    <message>
+        <source>Stored value</source>
+        <translation>储值</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Count pass</source>
+        <translation>计次卡</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>%1 days ago</source>
+        <translation>%1 天前</translation>
+    </message>
+    <message>
+        <source>Last contact with head office:</source>
+        <translation>最近一次连上总部：</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent:</source>
+        <translation>待上传：</translation>
+    </message>
+    <message>
+        <source>Till clock:</source>
+        <translation>收银机时钟：</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Why head office refused it</source>
+        <translation>总部拒收原因</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Mark resolved…</source>
+        <translation>标记为已处理…</translation>
+    </message>
+    <message>
+        <source>Refused by head office (a person must deal with each one):</source>
+        <translation>总部拒收的记录（每条都需有人处理）：</translation>
+    </message>
+    <message>
+        <source>This till is not enrolled with head office.</source>
+        <translation>本机尚未在总部注册。</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>offline now</source>
+        <translation>当前离线</translation>
+    </message>
+    <message>
+        <source>%1 event(s)</source>
+        <translation>%1 条</translation>
+    </message>
+    <message>
+        <source>Behind: the date and time were set back. Offline limits use the stricter reading; set the clock.</source>
+        <translation>时钟被调回（慢了）：离线限额按更严的时间计算；请校正日期时间。</translation>
+    </message>
+    <message>
+        <source>Ahead of the time since the last contact; offline limits use the stricter reading.</source>
+        <translation>时钟比上次连线以来走得快：离线限额按更严的时间计算。</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Could not read the sync state: %1</source>
+        <translation>无法读取同步状态：%1</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>Synced: %1 sent.</source>
+        <translation>已同步：上传 %1 条。</translation>
+    </message>
+    <message>
+        <source>Head office could not be reached; the till keeps selling and tries again.</source>
+        <translation>连不上总部；收银机继续营业并会自动重试。</translation>
+    </message>
+    <message>
+        <source>Pick a refused event first.</source>
+        <translation>请先选中一条拒收记录。</translation>
+    </message>
+    <message>
+        <source>Mark resolved</source>
+        <translation>标记为已处理</translation>
+    </message>
+    <message>
+        <source>What was done (e.g. re-entered, head office told):</source>
+        <translation>做了什么处理（如：已重新录入、已告知总部）：</translation>
+    </message>
+    <message>
+        <source>Only a manager can mark a refused event resolved.</source>
+        <translation>只有店长可以把拒收记录标记为已处理。</translation>
+    </message>
+    <message>
+        <source>Marked resolved.</source>
+        <translation>已标记为已处理。</translation>
+    </message>
+    <message>
+        <source>Already resolved.</source>
+        <translation>已经处理过了。</translation>
     </message>
 </context>
 <context>
