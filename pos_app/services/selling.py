@@ -46,7 +46,7 @@ from pos_app.domain.ledger import (
     tier_after,
     upgrade_entries,
 )
-from pos_app.domain.ledger import LedgerName, tier_validity_entries, window_start
+from pos_app.domain.ledger import LedgerName, tier_change, tier_validity_entries, window_start
 from pos_app.domain.ledger import points as points_entry
 from pos_app.domain.points import (
     PointsEarned,
@@ -774,7 +774,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
         entries: list[Entry] = []
         if account is not None and member is not None and tier is not None:
             member_info, shares, upgraded, entries = _plan_member(
-                uow, rules, account, tier, member, basket, settlement, now)
+                uow, rules, account, tier, member, basket, settlement, now, promoted)
         elif any(line.redeemed_points for line in basket.lines):
             raise ValidationFailed("member", "a gift for points needs the member card")
         if member_info is not None and account is not None:
@@ -801,6 +801,14 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             # Ledger entries and passes point at the sale row, so they follow it.
             book_entries(uow, account.id, entries, now, sale_id=sale_id, shift_id=shift.id,
                          tender=TenderKind.STORED_VALUE.value, actor_id=cashier.id)
+            joined = next((e.tier for e in entries if e.ledger is LedgerName.TIER
+                           and e.note.endswith(":" + JOIN_REASON)), None)
+            if joined and member is not None:
+                # This receipt is used to join now (never again), and a return of it finds
+                # the tier it gave (services/returns.py).
+                uow.cards.add_card_event(member.card.card_no, account.id, "upgraded", now,
+                                           cashier.id, {"to": joined,
+                                                        "join_receipt": receipt_no})
             uow.accounts.touch_purchase(account.id, now)
             pass_moves = _book_passes(uow, d, basket, account.id, sale_id, now)
             if pass_moves and member_info:
@@ -831,18 +839,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
 def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,
                            info: MemberOnSale, entries: list[Entry], promoted: PromotedBasket,
                            now: datetime) -> tuple[MemberOnSale, list[Entry]]:
-    """积分翻倍 / 会员日 extra points as their own entry, and the points lapsing soon."""
-    extra = promoted.extra_points
-    if extra:
-        entries = [*entries, points_entry(EntryKind.PROMO_POINTS, extra, extra,
-                                          ",".join(b.promotion_id for b in promoted.boosts)[:200])]
-        spendable = info.spendable_after + extra
-        need, step = next_ladder_step(spendable, rules)
-        info = replace(info, points_earned=info.points_earned + extra, promo_points=extra,
-                       spendable_after=spendable,
-                       accumulated_after=info.accumulated_after + extra,
-                       lottery=is_lottery_balance(spendable, rules),
-                       next_step_points=need, next_step_cap_fen=step.cap_fen)
+    """The points lapsing soon (積分翻倍 extra points are planned with the sale's own)."""
     moves = [*uow.promotions.points_moves(member_id),
              *(PointsMove(now, e.first) for e in entries if e.ledger == "points" and e.first)]
     soon, day = expiring_soon(moves, expiry_policy_of(rules), now.date(),
@@ -853,8 +850,12 @@ def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,
     return info, entries
 
 
+JOIN_REASON = "join_receipt"
+
+
 def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: Tier,
-                 member: MemberAtTill, basket: PricedBasket, settlement: Settlement, now: datetime
+                 member: MemberAtTill, basket: PricedBasket, settlement: Settlement, now: datetime,
+                 promoted: PromotedBasket | None = None
                  ) -> tuple[MemberOnSale, dict[int, int], str | None, list[Entry]]:
     """The member's ledger entries for this sale (from the domain ledger) and the receipt's
     member part."""
@@ -872,9 +873,22 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
     shares_list = allocate(earned.base, [line.amount_fen for line in eligible_lines])
     shares = {line.line_no: share for line, share in zip(eligible_lines, shares_list, strict=True)}
     entries = list(planned.entries)
+    extra = promoted.extra_points if promoted is not None else 0
+    if extra:
+        # 积分翻倍 / 会员日 extra points are accumulated points like any other: they count
+        # toward an upgrade in this very sale (and head office books the same entries).
+        entries.append(points_entry(EntryKind.PROMO_POINTS, extra, extra, ",".join(
+            b.promotion_id for b in promoted.boosts)[:200] if promoted else ""))
     after = balances_of(entries, Balances(account.balance_paid_fen, account.balance_bonus_fen,
                                           account.spendable_points, account.accumulated_points))
     entries += upgrade_entries(tier.code, after.accumulated, rules)
+    # Join by purchase at the till: this sale is a same-day receipt of the member's own, not
+    # yet used to join nor returned; only goods that earn points count (the basket badge).
+    by_receipt = join_tier(rules.tier(tier_after(tier.code, entries)), join_eligible_fen(
+        (line.earns_points, line.amount_fen) for line in basket.lines), rules)
+    if by_receipt is not None:
+        entries.append(tier_change(tier_after(tier.code, entries), by_receipt.code,
+                                   JOIN_REASON))
     if rules.tier_validity_months is not None and tier_after(tier.code, entries) == tier.code:
         # Rolling validity, evaluated at each sale as well as daily: the points of the window
         # (this sale's included) or a joining receipt inside it keep the tier.
@@ -896,7 +910,8 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
     info = MemberOnSale(
         member_id=account.id, name=account.name, mobile=account.mobile or "",
         card_no=member.card.card_no, tier_code=new_tier.code, tier_name_zh=new_tier.name_zh,
-        tier_name_en=new_tier.name_en, points_earned=earned.total, bonus_points=earned.bonus,
+        tier_name_en=new_tier.name_en, points_earned=earned.total + extra,
+        bonus_points=earned.bonus, promo_points=extra,
         points_redeemed=redeemed, spendable_after=after.spendable,
         accumulated_after=after.accumulated, balance_after_fen=after.balance_fen,
         passes=_pass_balances(uow, account.id),

@@ -314,3 +314,67 @@ def test_rule_tier_validity_keeps_a_tier_earned_by_a_receipt_inside_the_window(s
     stocked.clock.at = stocked.clock.at.replace(year=stocked.clock.at.year + 1, day=29)
     stocked.services.members.review_tiers()
     assert account(stocked, "13700007777").tier_code == "regular"
+
+
+# -- join by purchase at the till, multiplier points toward an upgrade ------------------------
+def test_rule_the_join_badge_applies_the_tier_when_the_sale_completes(stocked):
+    cashier = stocked.open_shift()
+    s = stocked.services.checkout.new_session()
+    s.attach_card("100001")                     # 张伟, Regular
+    s.add("30*CARD100")                          # shopping cards earn nothing: no badge
+    assert s.view().badges.join_tier is None
+    s.add("4*REG100")                            # ¥400 of goods that earn points
+    assert s.view().badges.join_tier == "gold"
+    total = s.view().total_fen
+    sale = s.complete([TenderInput(CASH, total)], cashier)
+    assert (sale.member.upgraded_to, sale.member.tier_before) == ("gold", "regular")
+    assert account(stocked, "13800001111").tier_code == "gold"
+    [payload] = outbox(stocked, "sale.completed")[-1:]
+    assert [(e["tier"], e["note"]) for e in payload["entries"] if e["ledger"] == "tier"] == [
+        ("gold", "regular:join_receipt")]
+    # The receipt was used to join: it cannot be used again, by this member or anyone.
+    with pytest.raises(ValidationFailed):
+        stocked.services.cards.upgrade_by_receipt(stocked.manager, "100001", sale.receipt_no)
+    with pytest.raises(ValidationFailed):
+        stocked.services.cards.register(stocked.manager, MemberForm("钱七", "13700007777"),
+                                        CardBinding("600007"), join_receipt_no=sale.receipt_no)
+    # Returning goods but keeping ¥300 of them keeps Gold; going below it takes Gold back.
+    ret(stocked, sale.receipt_no, {1: 30})
+    ret(stocked, sale.receipt_no, {2: 1})
+    assert account(stocked, "13800001111").tier_code == "gold"
+    ret(stocked, sale.receipt_no, {2: 1})
+    assert account(stocked, "13800001111").tier_code == "regular"
+
+
+def test_rule_a_sale_below_the_join_amount_or_of_excluded_goods_keeps_the_tier(stocked):
+    sale = sell(stocked, ["2*REG100", "30*CARD100"], "100001")
+    assert sale.member.upgraded_to is None
+    assert account(stocked, "13800001111").tier_code == "regular"
+
+
+def test_rule_multiplier_points_count_toward_an_upgrade_in_the_same_sale(stocked):
+    from tests.db.services.test_promotions_at_till import MEMBER_DAY, put
+    put(stocked, MEMBER_DAY)
+    cashier = stocked.open_shift()
+    probe = stocked.services.checkout.new_session()
+    probe.attach_card("100002")                  # 李娜, Gold: what 3×REG100 earns her
+    probe.add("3*REG100")
+    base, extra = probe.view().points.total, probe.view().extra_points
+    assert extra > 0
+    stocked.members([{"card_no": "100021", "name": "陈晨", "mobile": "13900002121",
+                      "tier": "gold", "points": "0",
+                      "accumulated_points": str(8_000 - base - extra)}])
+    s = stocked.services.checkout.new_session()
+    s.attach_card("100021")
+    s.add("3*REG100")
+    sale = s.complete([TenderInput(CASH, s.view().total_fen)], cashier)
+    # Without the multiplier's points the member would stay Gold.
+    assert sale.member.promo_points == extra and sale.member.accumulated_after == 8_000
+    assert sale.member.upgraded_to == "diamond"
+    payload = outbox(stocked, "sale.completed")[-1]
+    kinds = [e["kind"] for e in payload["entries"]]
+    assert kinds.index("promo_points") < kinds.index("tier_change")
+    # A whole return takes the multiplier's points and the tier back.
+    ret(stocked, sale.receipt_no)
+    acc = account(stocked, "13900002121")
+    assert (acc.tier_code, acc.accumulated_points) == ("gold", 8_000 - base - extra)
