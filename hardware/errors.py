@@ -4,6 +4,7 @@ from __future__ import annotations
 # Bad swipes are a domain concept (the wedge filter in ui/ parses them too), so
 # the parser's error lives in the core; it is re-exported here so driver users
 # find every error a reader can report in one place.
+from pos_app.domain.errors import DeviceFailure
 from pos_app.domain.magstripe import CardNumberUnavailable, TrackParseError
 
 __all__ = [
@@ -18,8 +19,9 @@ __all__ = [
 ]
 
 
-class DeviceError(Exception):
-    """Base of every failure a device driver reports."""
+class DeviceError(DeviceFailure):
+    """Base of every failure a serial device driver reports (the printer's are PrinterFailure
+    and the IC reader's CardIoError: all three are the core's DeviceFailure)."""
 
 
 class PortUnavailable(DeviceError):

@@ -1,7 +1,7 @@
 """Typed errors of the ESC/POS printer and drawer driver; each carries what the UI needs."""
 from __future__ import annotations
 
-from pos_app.ports.printing import PrinterFailure, PrinterStatus
+from pos_app.ports.printing import PrinterFailure, PrinterProblem, PrinterStatus
 
 
 class PrinterError(PrinterFailure):
@@ -14,6 +14,8 @@ class PrinterError(PrinterFailure):
 
 class PrinterUnreachable(PrinterError):
     """The port or host could not be opened or answered nothing: cable, power, IP address."""
+
+    problem = PrinterProblem.NO_ANSWER
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(url, f"unreachable ({reason})")
@@ -31,6 +33,8 @@ class PrinterTimeout(PrinterUnreachable):
 
 class PrintInterrupted(PrinterError):
     """The connection broke after `sent` of `total` bytes: part of the job may have printed."""
+
+    problem = PrinterProblem.NO_ANSWER
 
     def __init__(self, url: str, sent: int, total: int, reason: str) -> None:
         super().__init__(url, f"interrupted after {sent}/{total} bytes ({reason})")
@@ -50,16 +54,22 @@ class PrinterNotReady(PrinterError):
 class PrinterOffline(PrinterNotReady):
     """Offline for a reason the status bytes don't name (e.g. waiting for the feed button)."""
 
+    problem = PrinterProblem.OFFLINE
+
     def __init__(self, url: str, status: PrinterStatus) -> None:
         super().__init__(url, status, "offline")
 
 
 class CoverOpen(PrinterNotReady):
+    problem = PrinterProblem.COVER_OPEN
+
     def __init__(self, url: str, status: PrinterStatus) -> None:
         super().__init__(url, status, "cover open")
 
 
 class PaperOut(PrinterNotReady):
+    problem = PrinterProblem.PAPER_OUT
+
     def __init__(self, url: str, status: PrinterStatus) -> None:
         super().__init__(url, status, "paper out")
 
@@ -67,6 +77,8 @@ class PaperOut(PrinterNotReady):
 class PrinterFault(PrinterNotReady):
     """Cutter jam or another mechanical/unrecoverable error (DLE EOT 3); `recoverable` says
     whether clearing it (close the cover, remove the jam) brings the printer back."""
+
+    problem = PrinterProblem.FAULT
 
     def __init__(self, url: str, status: PrinterStatus, recoverable: bool) -> None:
         super().__init__(url, status, "recoverable error" if recoverable

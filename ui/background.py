@@ -78,9 +78,8 @@ def _alive(callback: Callable[..., Any]) -> bool:
 
 
 def _expected(exc: Exception) -> bool:
-    from pos_app.domain.errors import PosError
-    from pos_app.ports.printing import PrinterFailure
-    return isinstance(exc, (PosError, PrinterFailure))
+    from pos_app.domain.errors import PosError     # device errors too (DeviceFailure)
+    return isinstance(exc, PosError)
 
 
 class Background(QObject):

@@ -21,7 +21,7 @@ from pos_app.domain.rules import RuleSet
 from pos_app.domain.tenders import TenderKind
 from pos_app.services.cards import IdentityCheck, MemberForm
 from pos_app.services.members import TOPUP_TENDERS
-from ui.card_errors import describe_card_error
+from ui.error_messages import describe
 from ui.formatting import tender_name, tr_fill, yuan
 from ui.wedge import make_capture_field
 
@@ -106,7 +106,7 @@ class CardActionDialog(QDialog):
 
     def fail(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self.message.setText(describe_card_error(exc)[1])
+        self.message.setText(describe(exc)[1])
 
 
 class IdentityFields:

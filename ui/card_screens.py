@@ -37,10 +37,9 @@ from ui.card_dialogs import (GREEN, RED, CardActionDialog, CardCancelDialog, Car
                              CardIdentityDialog, CardPinDialog, CardRefundDialog,
                              CardRegisterDialog, CardRenewDialog, CardReplaceDialog,
                              CardTopUpDialog, tint, touch_sizes)
-from ui.card_errors import describe_card_error, show_card_error
 from ui.card_ic import IcCardDesk
 from ui.context import PrintResult, TillContext
-from ui.error_messages import card_problem
+from ui.error_messages import card_problem, describe, show_error
 from ui.formatting import card_status_name, ledger_kind_name, ledger_note_text, tier_name, yuan
 from ui.wedge import make_capture_field
 
@@ -228,9 +227,9 @@ class MemberCardsScreen(QWidget):
 
     def say_error(self, exc: BaseException, box: bool = True) -> None:
         tint(self.message, RED)
-        self.message.setText(describe_card_error(exc)[1])
+        self.message.setText(describe(exc)[1])
         if box:
-            self.error_box = show_card_error(self, exc)
+            self.error_box = show_error(self, exc)
 
     @property
     def account(self) -> MemberAccount | None:
@@ -572,7 +571,7 @@ class MemberCardsScreen(QWidget):
                 "The slip waits for reprint (F9)."))
 
     def _on_print_failed(self, exc: Exception) -> None:
-        self.message.setText(self.message.text() + " " + describe_card_error(exc)[1])
+        self.message.setText(self.message.text() + " " + describe(exc)[1])
 
     def _need_card(self) -> CardState | None:
         card = self.selected_card()
@@ -750,7 +749,7 @@ class MemberCardsScreen(QWidget):
         if card.expires_on is None:
             # 长期有效: refused before a form is filled in (the core refuses it as well).
             from pos_app.domain.errors import CardNeverExpires
-            self.message.setText(describe_card_error(CardNeverExpires(card.card_no))[1])
+            self.message.setText(describe(CardNeverExpires(card.card_no))[1])
             return None
         dialog = CardRenewDialog(card.card_no,
                                  card.expires_on.isoformat() if card.expires_on

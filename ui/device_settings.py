@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain.errors import PosError
 from pos_app.settings import DeviceSettings
 from ui.context import TillContext
 from ui.error_messages import describe
@@ -516,7 +517,7 @@ class DeviceSettingsScreen(QWidget):
         settings = replace(self._ctx.settings, devices=self.devices())
         try:
             self._ctx.save_settings(settings)
-        except Exception as exc:  # noqa: BLE001 - disk full, read-only dir: say so
+        except (OSError, PosError) as exc:   # disk full, read-only dir, no credential store
             self.message.setStyleSheet(FAIL_STYLE)
             self.message.setText(describe(exc)[1])
             return

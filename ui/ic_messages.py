@@ -1,4 +1,5 @@
-"""IC card reads and writes as translated text: what happened on the reader and what to do.
+"""IC card reads and writes as translated text (rows of ui.error_messages.MESSAGES): what
+happened on the reader and what to do.
 
 A reader or card problem (the card left too soon, the PC/SC service restarting, a reader
 without the command) is never called forged: it asks for another tap. Only a definite answer
@@ -6,6 +7,9 @@ about the chip (blank, not opening with our keys, a signature that does not veri
 "not one of ours or copied".
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from pos_app.domain.card_block import (
     CardMismatch,
@@ -32,46 +36,42 @@ def _problem_text(problem: CardProblem) -> str:
     }[problem]
 
 
-def describe_ic_error(exc: BaseException) -> tuple[str, str] | None:
-    """(title, message) for an IC card error, or None when `exc` is not one."""
-    if isinstance(exc, CardWriteUnfinished):
-        return tr_fill("IcMessages", "Card write not finished"), _problem_text(exc.problem) + "\n" + tr_fill(
+def _card_io_error(exc: CardIoError) -> tuple[str, str]:
+    if exc.problem is CardProblem.READER:
+        action = tr_fill("IcMessages", "Check the reader's USB cable, then tap the card again.")
+    elif exc.problem is CardProblem.UNSUPPORTED:
+        action = tr_fill("IcMessages", "Use a supported IC card (Mifare Classic) or reader, or call the manager.")
+    elif exc.problem is CardProblem.NOT_OURS:
+        action = tr_fill("IcMessages", "It is not one of our member cards. Ask for the member's card or mobile number.")
+    else:
+        action = tr_fill("IcMessages", "Hold the card flat on the reader and tap it again.")
+    return tr_fill("IcMessages", "Card not read"), _problem_text(exc.problem) + "\n" + action
+
+
+# IC card rows of ui.error_messages.MESSAGES (one table; looked up along the error's MRO).
+IC_MESSAGES: dict[type[BaseException], Callable[[Any], tuple[str, str]]] = {
+    CardWriteUnfinished: lambda exc: (
+        tr_fill("IcMessages", "Card write not finished"), _problem_text(exc.problem) + "\n" + tr_fill(
             "IcMessages", "Put the same card back on the reader and keep it there: the till checks "
-            "the chip and finishes or cancels the issue. Nothing is charged twice.")
-    if isinstance(exc, IcSigningUnavailable):
-        return tr_fill("IcMessages", "Cannot write member cards"), tr_fill(
-            "IcMessages", "This till has no certified card key yet. Enrol it with head office "
-            "(pos sync --enrol), then try again.")
-    if isinstance(exc, CardIoError):
-        if exc.problem is CardProblem.READER:
-            action = tr_fill("IcMessages", "Check the reader's USB cable, then tap the card again.")
-        elif exc.problem is CardProblem.UNSUPPORTED:
-            action = tr_fill("IcMessages", "Use a supported IC card (Mifare Classic) or reader, or call the manager.")
-        elif exc.problem is CardProblem.NOT_OURS:
-            action = tr_fill("IcMessages", "It is not one of our member cards. Ask for the member's card or mobile number.")
-        else:
-            action = tr_fill("IcMessages", "Hold the card flat on the reader and tap it again.")
-        return tr_fill("IcMessages", "Card not read"), _problem_text(exc.problem) + "\n" + action
-    if isinstance(exc, IssuerUnknown):
-        return tr_fill("IcMessages", "Card not checked yet"), tr_fill(
-            "IcMessages", "This card was issued by a till whose certificate this till has not "
-            "received yet. Let the till reach head office (sync), then tap again.")
-    if isinstance(exc, IssuerRevoked):
-        return tr_fill("IcMessages", "Card needs replacing"), tr_fill(
-            "IcMessages", "This card was written by a till that head office has withdrawn. "
-            "Replace the card (补卡) for the member; the balance moves with the member.")
-    if isinstance(exc, V1BlockRefused):
-        return tr_fill("IcMessages", "Old card format"), tr_fill(
-            "IcMessages", "This card still carries the old member data, which is no longer "
-            "accepted. Replace the card (补卡) for the member.")
-    if isinstance(exc, CardSuperseded):
-        return tr_fill("IcMessages", "Old card"), tr_fill(
-            "IcMessages", "This card was replaced by a newer card. Keep it and call the manager.")
-    if isinstance(exc, CardMismatch):
-        return tr_fill("IcMessages", "Card refused"), tr_fill(
-            "IcMessages", "The chip names a different card number than our records. Keep it and "
-            "call the manager.")
-    if isinstance(exc, MemberBlockError):
-        return tr_fill("IcMessages", "Card refused"), tr_fill(
-            "IcMessages", "This IC card is not one of ours or was copied. Keep it and call the manager.")
-    return None
+            "the chip and finishes or cancels the issue. Nothing is charged twice.")),
+    IcSigningUnavailable: lambda exc: (tr_fill("IcMessages", "Cannot write member cards"), tr_fill(
+        "IcMessages", "This till has no certified card key yet. Enrol it with head office "
+        "(pos sync --enrol), then try again.")),
+    CardIoError: _card_io_error,
+    IssuerUnknown: lambda exc: (tr_fill("IcMessages", "Card not checked yet"), tr_fill(
+        "IcMessages", "This card was issued by a till whose certificate this till has not "
+        "received yet. Let the till reach head office (sync), then tap again.")),
+    IssuerRevoked: lambda exc: (tr_fill("IcMessages", "Card needs replacing"), tr_fill(
+        "IcMessages", "This card was written by a till that head office has withdrawn. "
+        "Replace the card (补卡) for the member; the balance moves with the member.")),
+    V1BlockRefused: lambda exc: (tr_fill("IcMessages", "Old card format"), tr_fill(
+        "IcMessages", "This card still carries the old member data, which is no longer "
+        "accepted. Replace the card (补卡) for the member.")),
+    CardSuperseded: lambda exc: (tr_fill("IcMessages", "Old card"), tr_fill(
+        "IcMessages", "This card was replaced by a newer card. Keep it and call the manager.")),
+    CardMismatch: lambda exc: (tr_fill("IcMessages", "Card refused"), tr_fill(
+        "IcMessages", "The chip names a different card number than our records. Keep it and "
+        "call the manager.")),
+    MemberBlockError: lambda exc: (tr_fill("IcMessages", "Card refused"), tr_fill(
+        "IcMessages", "This IC card is not one of ours or was copied. Keep it and call the manager.")),
+}

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
+from pos_app.domain.errors import InvalidAmount
 from pos_app.domain.money import parse_yuan
 from pos_app.services.auth import User
 from ui.background import Background
@@ -133,7 +134,7 @@ class OpenShiftDialog(QDialog):
     def _on_open_button_clicked(self) -> None:
         try:
             float_fen = parse_yuan(self.float_edit.text())
-        except Exception as exc:  # noqa: BLE001 - InvalidAmount, shown below
+        except InvalidAmount as exc:          # shown below
             self.message.setText(describe(exc)[1])
             return
         self.open_button.setEnabled(False)

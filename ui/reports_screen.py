@@ -25,8 +25,8 @@ from pos_app.domain.tenders import TenderKind
 from pos_app.services.auth import User
 from pos_app.services.reports import DIMENSIONS, MemberAnalysis, ReportRow, Reminder
 from ui.card_dialogs import GREEN, RED, tint, touch_sizes
-from ui.card_errors import describe_card_error, show_card_error
 from ui.context import TillContext
+from ui.error_messages import describe, show_error
 from ui.formatting import tender_name, yuan
 
 log = logging.getLogger(__name__)
@@ -229,8 +229,8 @@ class ReportsScreen(QWidget):
 
     def _on_failed(self, exc: Exception) -> None:
         tint(self.message, RED)
-        self.message.setText(describe_card_error(exc)[1])
-        self.error_box = show_card_error(self, exc)
+        self.message.setText(describe(exc)[1])
+        self.error_box = show_error(self, exc)
 
     def refresh_sales(self) -> None:
         reports, dim = self._ctx.services.reports, self.dimension.currentData()

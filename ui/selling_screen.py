@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFrame, QGridLayou
 
 from pos_app.domain.catalog import Product
 from pos_app.domain.coupons import coupon_code_from_scan, is_coupon_code
-from pos_app.domain.errors import CardNotUsable, UnknownProduct, ValidationFailed
+from pos_app.domain.errors import CardNotUsable, InvalidAmount, UnknownProduct, ValidationFailed
 from pos_app.domain.input_routing import InputKind
 from pos_app.domain.member_code import MemberCodeRefused
 from pos_app.domain.money import BP_ONE, parse_rate
@@ -718,7 +718,7 @@ class SellingScreen(QWidget):
         whole = text.endswith("*")
         try:
             rate = parse_rate(text.rstrip("*").strip())
-        except Exception as exc:  # noqa: BLE001 - InvalidAmount
+        except InvalidAmount as exc:
             show_error(self, exc)
             return
         session = self.session

@@ -112,6 +112,11 @@ class InsufficientBalance(PosError):
         return self.needed_fen - self.available_fen
 
 
+class WithdrawalExceedsPaidIn(InsufficientBalance):
+    """A balance refund (取款) asked for more than the paid-in balance: bonus money never
+    leaves as cash."""
+
+
 class InsufficientPoints(PosError):
     def __init__(self, needed: int, available: int) -> None:
         super().__init__(needed, available)

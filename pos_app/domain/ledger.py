@@ -317,11 +317,11 @@ def withdrawal_entries(amount_fen: int, paid_fen: int, bonus_fen: int,
     Bonus money never leaves as cash and never outlives the money that earned it: withdrawing
     x of a paid-in balance P forfeits round_half_up(B × x / P) of the bonus B (all of it when
     the whole paid-in balance goes)."""
-    from pos_app.domain.errors import InsufficientBalance
+    from pos_app.domain.errors import WithdrawalExceedsPaidIn
     if amount_fen <= 0:
         raise ValidationFailed("amount", "enter the amount to refund")
     if amount_fen > paid_fen:
-        raise InsufficientBalance(amount_fen, max(paid_fen, 0))
+        raise WithdrawalExceedsPaidIn(amount_fen, max(paid_fen, 0))
     bonus = max(bonus_fen, 0)
     if rules.withdraw_bonus_policy == WithdrawBonusPolicy.REFUSE_WHILE_BONUS.value and bonus:
         raise WithdrawalRefused(bonus)

@@ -7,13 +7,30 @@ cashier. Drivers raise subclasses of `PrinterFailure` carrying what went wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
-__all__ = ["CashDrawer", "PrinterFailure", "PrinterStatus", "ReceiptPrinter"]
+from pos_app.domain.errors import DeviceFailure
+
+__all__ = ["CashDrawer", "PrinterFailure", "PrinterProblem", "PrinterStatus", "ReceiptPrinter"]
 
 
-class PrinterFailure(Exception):
-    """Base of every printer/drawer error a driver raises; the UI explains the subclass."""
+class PrinterProblem(Enum):
+    """What is wrong with the printer, as far as the cashier can act on it."""
+
+    COVER_OPEN = "cover_open"
+    PAPER_OUT = "paper_out"
+    NO_ANSWER = "no_answer"      # unreachable, timed out, or the connection broke mid-job
+    OFFLINE = "offline"          # answered, offline for a reason its status does not name
+    FAULT = "fault"              # cutter jam or another mechanical error
+    FAILED = "failed"            # anything else: it could not print
+
+
+class PrinterFailure(DeviceFailure):
+    """Base of every printer/drawer error a driver raises; `problem` (a class attribute or set
+    per instance) tells the UI what to say."""
+
+    problem: PrinterProblem = PrinterProblem.FAILED
 
 
 @dataclass(frozen=True)

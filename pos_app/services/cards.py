@@ -149,7 +149,7 @@ class CardService:
             return
         if tender not in (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT,
                           TenderKind.ALIPAY, TenderKind.STORED_VALUE):
-            raise ValidationFailed("tender", "take the fee in cash, by card, WeChat, Alipay or "
+            raise ValidationFailed("fee_tender", "take the fee in cash, by card, WeChat, Alipay or "
                                              "from the balance")
         if uow.shifts.open_shift_of(uow.site.till_id()) is None:
             raise ShiftNotOpen()
@@ -613,7 +613,7 @@ class CardService:
             return None
         if tender not in (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT,
                           TenderKind.ALIPAY, TenderKind.STORED_VALUE):
-            raise ValidationFailed("tender", "take the fee in cash, by card, WeChat, Alipay or "
+            raise ValidationFailed("fee_tender", "take the fee in cash, by card, WeChat, Alipay or "
                                              "from the balance")
         shift = uow.shifts.open_shift_of(uow.site.till_id())
         if shift is None:
@@ -629,7 +629,7 @@ class CardService:
             account = uow.accounts.lock_account(member_id)
             wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen, 0)
         if tender is TenderKind.STORED_VALUE and mark is None:
-            raise ValidationFailed("tender", "a fee from the balance needs the member's "
+            raise ValidationFailed("fee_authorisation", "a fee from the balance needs the member's "
                                              "authorisation first")
         reference = mark if mark and mark != "checked" else ""
         settlement = settle(fee_fen, [TenderInput(tender, fee_fen, reference)], rules, wallet)

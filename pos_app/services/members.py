@@ -88,7 +88,7 @@ class MemberService:
             needed = uow.rules.current(self._clock.now()).topup_role
         require_role(actor, needed, "top_up")
         if tender not in TOPUP_TENDERS:
-            raise ValidationFailed("tender", "top up with cash, bank card, WeChat or Alipay")
+            raise ValidationFailed("topup_tender", "top up with cash, bank card, WeChat or Alipay")
         if not 0 < amount_fen <= MAX_AMOUNT_FEN:
             raise ValidationFailed("amount", "enter the amount to top up")
         return self._move(actor, card_no, amount_fen, tender, reference, refund=False)

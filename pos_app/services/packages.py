@@ -162,7 +162,7 @@ class PackageService:
         """Money in, bonus and points, coupons issued, tier lifted — all or nothing."""
         require_role(actor, "manager", "top_up")
         if tender not in TOPUP_TENDERS:
-            raise ValidationFailed("tender", "top up with cash, bank card, WeChat or Alipay")
+            raise ValidationFailed("topup_tender", "top up with cash, bank card, WeChat or Alipay")
         now = self._clock.now()
         with self._uow() as uow:
             package = next((p for p in uow.promotions.packages() if p.id == package_id), None)

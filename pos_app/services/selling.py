@@ -280,7 +280,7 @@ class CheckoutService:
         with self.uow() as uow:
             pin_hash, failed, locked_until = uow.accounts.pin_state(member_id)
             if pin_hash is None:
-                raise ValidationFailed("pin", "the member has no PIN yet: a manager sets one first")
+                raise ValidationFailed("member_pin", "the member has no PIN yet: a manager sets one first")
             if locked_until is not None and locked_until > now:
                 raise AccountLocked("member", locked_until)
             if pin is None:

@@ -11,7 +11,6 @@ from pos_app.domain.card_block import CardForged, IssuerRevoked, IssuerUnknown, 
 from pos_app.domain.ic_card import CardProblem
 from pos_app.services.ic_cards import CardWriteUnfinished
 from tests.ui.conftest import zh_translator  # noqa: F401 - fixture
-from ui.card_errors import describe_card_error
 from ui.error_messages import describe
 
 FORGED_EN = "not one of ours or was copied"
@@ -29,10 +28,9 @@ FORGED_ZH = "复制卡"
 ])
 def test_reader_and_card_glitches_ask_for_another_tap_and_never_say_forged(
         qapp, zh_translator, exc: Exception) -> None:  # noqa: F811
-    for describe_fn in (describe, describe_card_error):
-        title, text = describe_fn(exc)
-        assert FORGED_ZH not in text and FORGED_EN not in text
-        assert "卡" in title
+    title, text = describe(exc)
+    assert FORGED_ZH not in text and FORGED_EN not in text
+    assert "卡" in title
     if exc.problem in (CardProblem.REMOVED, CardProblem.SERVICE, CardProblem.FAILED,
                        CardProblem.CHANGED):
         assert "再刷一次" in describe(exc)[1]

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pos_app.domain.errors import WithdrawalRefused
-from ui.card_errors import describe_card_error
+from ui.error_messages import describe
 
 
 def test_a_refused_withdrawal_says_why_and_what_to_do(zh_translator):  # noqa: ANN001
-    title, text = describe_card_error(WithdrawalRefused(5_000))
+    title, text = describe(WithdrawalRefused(5_000))
     assert title == "不能取款"
     assert "50.00" in text and "赠送" in text

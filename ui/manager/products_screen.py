@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEd
                                QVBoxLayout, QWidget)
 
 from pos_app.domain.catalog import Product
-from pos_app.domain.errors import ImportRejected
+from pos_app.domain.errors import ImportRejected, UnknownProduct
 from pos_app.domain.money import format_zhe
 from pos_app.services.auth import User
 from ui.context import TillContext
@@ -55,7 +55,7 @@ class ProductsScreen(QWidget):
             if not found:
                 try:
                     found = [checkout.find_product(text)]
-                except Exception:  # noqa: BLE001 - UnknownProduct: an empty list says it
+                except UnknownProduct:          # an empty list says it
                     found = []
             return found
 

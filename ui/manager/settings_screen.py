@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from pos_app.domain.errors import PosError
 from pos_app.settings import Settings, with_section
 from ui.context import TillContext
 from ui.device_settings import DeviceSettingsScreen
@@ -94,7 +95,7 @@ class SettingsScreen(QWidget):
         old_language = self._ctx.settings.language
         try:
             self._ctx.save_settings(settings)
-        except Exception as exc:  # noqa: BLE001 - disk full, read-only dir: say so
+        except (OSError, PosError) as exc:   # disk full, read-only dir, no credential store
             self.message.setText(describe(exc)[1])
             return
         self._ctx.settings = settings

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMes
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from pos_app.domain.documents import ZReport
+from pos_app.domain.errors import InvalidAmount
 from pos_app.domain.money import parse_yuan
 from pos_app.services.auth import User
 from ui.context import TillContext
@@ -89,7 +90,7 @@ class ShiftScreen(QWidget):
         text = counted_text if isinstance(counted_text, str) else self.counted.text()
         try:
             counted = parse_yuan(text)
-        except Exception as exc:  # noqa: BLE001 - InvalidAmount
+        except InvalidAmount as exc:
             self.text.setPlainText(describe(exc)[1])
             return
         shifts = self._ctx.services.shifts

@@ -107,193 +107,6 @@
     </message>
 </context>
 <context>
-    <name>CardErrors</name>
-    <message>
-        <source>Enter the member&apos;s name (up to 60 characters).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A mobile number has 11 digits and starts with 13 to 19.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Choose the gender, or leave it open.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check the birthday: no such date in the chosen calendar.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Swipe the card or type its number (letters and digits, up to 40).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Put the IC card on the reader and try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Extend by 1 to 3650 days.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This gift is not due for this member today.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This card write was already completed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enter the amount, like 100.00.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Top up with cash, bank card, WeChat Pay or Alipay.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A member PIN has 4 to 8 digits.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ask the member whether they agree to messages and tick the box.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select the count pass to refund in the passes table.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>report it lost</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unblock it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>replace it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>renew it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cancel it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>mobile number</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Member exists</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The %1 %2 already belongs to member %3. Search that member instead of registering again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card already bound</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card %1 already belongs to member %2. Use a new, unused card.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the mobile number does not match the member&apos;s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the ID digits or security answer do not match</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>changing a PIN needs the old PIN, or a reset with the identity check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Identity not confirmed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Identity not confirmed: %1. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not possible for this card</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card %1 is %2, so you cannot %3. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Valid for ever</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>birthday gift</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>quarterly Diamond gift</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Already given</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The %1 for %2 was already handed over.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirmation needed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Confirm the cancellation first; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Withdrawal refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The rule set keeps paid-in money on the card while %1 of bonus money remains. The member spends the bonus first; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not enough paid-in balance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is never refunded.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check the input</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>CardPinDialog</name>
     <message>
         <source>Member PIN</source>
@@ -992,6 +805,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>A PIN has 4 to 8 digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Finish or hold the current sale first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1000,15 +817,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Top up with cash, bank card, WeChat Pay or Alipay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take the fee in cash, by bank card, WeChat Pay, Alipay or from the balance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A fee from the balance needs the member&apos;s PIN or signature first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Points can only pay whole amounts (100 points = ¥1.00).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Enter the cash put into the drawer, e.g. 500.00.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enter the amount.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1032,11 +857,131 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Enter the member&apos;s name (up to 60 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mobile number has 11 digits and starts with 13 to 19.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the gender, or leave it open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the birthday: no such date in the chosen calendar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swipe the card or type its number (letters and digits, up to 40).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the IC card on the reader and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend by 1 to 3650 days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This gift is not due for this member today.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This card write was already completed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask the member whether they agree to messages and tick the box.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the count pass to refund in the passes table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No member price</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The card gets no member price, earns no points and cannot pay. Ask for another card or sell without a member.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mobile number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 %2 already belongs to member %3. Search that member instead of registering again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the mobile number does not match the member&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID digits or security answer do not match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changing a PIN needs the old PIN, or a reset with the identity check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity not confirmed: %1. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>report it lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unblock it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replace it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>renew it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancel it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>birthday gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quarterly Diamond gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 for %2 was already handed over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirmation needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confirm the cancellation first; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1109,6 +1054,22 @@
     </message>
     <message>
         <source>The card balance is %1 but %2 was asked. Pay the missing %3 another way.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not enough paid-in balance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is never refunded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Withdrawal refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rule set keeps paid-in money on the card while %1 of bonus money remains. The member spends the bonus first; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1288,10 +1249,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A member with this %1 already exists.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The till has been offline too long to let balance or points be spent. Take another tender and call head office.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1316,39 +1273,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Card already in use</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card %1 already belongs to %2. Use a new card.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Identity not confirmed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Not possible for this card</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card %1 is %2: this cannot be done with it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Already handed over</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This gift was already handed over for %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Please confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1368,7 +1297,31 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Enter the amount, like 100.00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Check the field &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card already bound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 already belongs to member %2. Use a new, unused card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 is %2, so you cannot %3. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid for ever</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

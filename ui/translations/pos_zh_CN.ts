@@ -111,193 +111,6 @@
     </message>
 </context>
 <context>
-    <name>CardErrors</name>
-    <message>
-        <source>Enter the member&apos;s name (up to 60 characters).</source>
-        <translation>请输入会员姓名（最多60个字）。</translation>
-    </message>
-    <message>
-        <source>A mobile number has 11 digits and starts with 13 to 19.</source>
-        <translation>手机号为11位数字，以13至19开头。</translation>
-    </message>
-    <message>
-        <source>Choose the gender, or leave it open.</source>
-        <translation>请选择性别，或不填。</translation>
-    </message>
-    <message>
-        <source>Check the birthday: no such date in the chosen calendar.</source>
-        <translation>请检查生日：所选历法中没有这个日期。</translation>
-    </message>
-    <message>
-        <source>Swipe the card or type its number (letters and digits, up to 40).</source>
-        <translation>请刷卡或输入卡号（字母和数字，最多40位）。</translation>
-    </message>
-    <message>
-        <source>Put the IC card on the reader and try again.</source>
-        <translation>请把IC卡放在读卡器上再试。</translation>
-    </message>
-    <message>
-        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
-        <translation>该小票不符合条件：必须是当天的、未用过的，且金额达到等级要求。</translation>
-    </message>
-    <message>
-        <source>Extend by 1 to 3650 days.</source>
-        <translation>延期天数为1到3650天。</translation>
-    </message>
-    <message>
-        <source>This gift is not due for this member today.</source>
-        <translation>该会员今天不能领取此礼品。</translation>
-    </message>
-    <message>
-        <source>This card write was already completed.</source>
-        <translation>此次写卡已经完成。</translation>
-    </message>
-    <message>
-        <source>Enter the amount, like 100.00.</source>
-        <translation>请输入金额，例如 100.00。</translation>
-    </message>
-    <message>
-        <source>Top up with cash, bank card, WeChat Pay or Alipay.</source>
-        <translation>充值请用现金、银行卡、微信支付或支付宝。</translation>
-    </message>
-    <message>
-        <source>A member PIN has 4 to 8 digits.</source>
-        <translation>会员密码为4到8位数字。</translation>
-    </message>
-    <message>
-        <source>Ask the member whether they agree to messages and tick the box.</source>
-        <translation>请询问会员是否同意接收消息并勾选。</translation>
-    </message>
-    <message>
-        <source>Select the count pass to refund in the passes table.</source>
-        <translation>请在计次卡表中选择要退的计次卡。</translation>
-    </message>
-    <message>
-        <source>report it lost</source>
-        <translation>挂失</translation>
-    </message>
-    <message>
-        <source>unblock it</source>
-        <translation>解挂</translation>
-    </message>
-    <message>
-        <source>replace it</source>
-        <translation>补卡</translation>
-    </message>
-    <message>
-        <source>renew it</source>
-        <translation>延期</translation>
-    </message>
-    <message>
-        <source>cancel it</source>
-        <translation>注销</translation>
-    </message>
-    <message>
-        <source>mobile number</source>
-        <translation>手机号</translation>
-    </message>
-    <message>
-        <source>Member exists</source>
-        <translation>会员已存在</translation>
-    </message>
-    <message>
-        <source>The %1 %2 already belongs to member %3. Search that member instead of registering again.</source>
-        <translation>%1 %2 已属于会员 %3。请查找该会员，不要重复办卡。</translation>
-    </message>
-    <message>
-        <source>Card already bound</source>
-        <translation>卡已被绑定</translation>
-    </message>
-    <message>
-        <source>Card %1 already belongs to member %2. Use a new, unused card.</source>
-        <translation>卡 %1 已属于会员 %2。请换一张未使用的新卡。</translation>
-    </message>
-    <message>
-        <source>the mobile number does not match the member&apos;s</source>
-        <translation>手机号与会员登记的不符</translation>
-    </message>
-    <message>
-        <source>the ID digits or security answer do not match</source>
-        <translation>证件号码或安全问题答案不符</translation>
-    </message>
-    <message>
-        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
-        <translation>会员未留答案：请核对身份证并勾选“已核对会员身份证”</translation>
-    </message>
-    <message>
-        <source>changing a PIN needs the old PIN, or a reset with the identity check</source>
-        <translation>修改密码需要旧密码，或通过身份核验重置</translation>
-    </message>
-    <message>
-        <source>Identity not confirmed</source>
-        <translation>身份未核实</translation>
-    </message>
-    <message>
-        <source>Identity not confirmed: %1. Nothing was changed.</source>
-        <translation>身份未核实：%1。未做任何更改。</translation>
-    </message>
-    <message>
-        <source>Not possible for this card</source>
-        <translation>此卡不能办理</translation>
-    </message>
-    <message>
-        <source>Card %1 is %2, so you cannot %3. Nothing was changed.</source>
-        <translation>卡 %1 %2，不能%3。未做任何更改。</translation>
-    </message>
-    <message>
-        <source>Valid for ever</source>
-        <translation>长期有效</translation>
-    </message>
-    <message>
-        <source>Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was changed.</source>
-        <translation>卡 %1 长期有效，无需延期。未做任何更改。</translation>
-    </message>
-    <message>
-        <source>birthday gift</source>
-        <translation>生日礼品</translation>
-    </message>
-    <message>
-        <source>quarterly Diamond gift</source>
-        <translation>钻石卡季度礼品</translation>
-    </message>
-    <message>
-        <source>Already given</source>
-        <translation>已领取</translation>
-    </message>
-    <message>
-        <source>The %1 for %2 was already handed over.</source>
-        <translation>%2 的%1已经领取过了。</translation>
-    </message>
-    <message>
-        <source>Confirmation needed</source>
-        <translation>需要确认</translation>
-    </message>
-    <message>
-        <source>Confirm the cancellation first; nothing was changed.</source>
-        <translation>请先勾选确认注销；未做任何更改。</translation>
-    </message>
-    <message>
-        <source>Withdrawal refused</source>
-        <translation>不能取款</translation>
-    </message>
-    <message>
-        <source>The rule set keeps paid-in money on the card while %1 of bonus money remains. The member spends the bonus first; nothing was changed.</source>
-        <translation>按会员规则，卡内还有赠送金额 %1 时本金不能取出。请会员先用完赠送金额；未做任何更改。</translation>
-    </message>
-    <message>
-        <source>Not enough paid-in balance</source>
-        <translation>实充余额不足</translation>
-    </message>
-    <message>
-        <source>Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is never refunded.</source>
-        <translation>实充余额只能退 %1，申请退 %2。赠送金额一律不退。</translation>
-    </message>
-    <message>
-        <source>Check the input</source>
-        <translation>请检查输入</translation>
-    </message>
-</context>
-<context>
     <name>CardPinDialog</name>
     <message>
         <source>Member PIN</source>
@@ -996,6 +809,10 @@
         <translation>该会员尚未设置密码或密码不是 4 到 8 位数字：请店长先设置密码。</translation>
     </message>
     <message>
+        <source>A PIN has 4 to 8 digits.</source>
+        <translation>密码为4到8位数字。</translation>
+    </message>
+    <message>
         <source>Finish or hold the current sale first.</source>
         <translation>请先完成或挂起当前交易。</translation>
     </message>
@@ -1004,16 +821,24 @@
         <translation>每笔付款金额必须大于零。</translation>
     </message>
     <message>
+        <source>Top up with cash, bank card, WeChat Pay or Alipay.</source>
+        <translation>充值请用现金、银行卡、微信支付或支付宝。</translation>
+    </message>
+    <message>
+        <source>Take the fee in cash, by bank card, WeChat Pay, Alipay or from the balance.</source>
+        <translation>手续费请用现金、银行卡、微信支付、支付宝或卡内余额支付。</translation>
+    </message>
+    <message>
+        <source>A fee from the balance needs the member&apos;s PIN or signature first.</source>
+        <translation>从余额扣手续费须先经会员输入密码或签字确认。</translation>
+    </message>
+    <message>
         <source>Points can only pay whole amounts (100 points = ¥1.00).</source>
         <translation>积分只能抵整数金额（100 分 = ¥1.00）。</translation>
     </message>
     <message>
         <source>Enter the cash put into the drawer, e.g. 500.00.</source>
         <translation>请输入放入钱箱的备用金，如 500.00。</translation>
-    </message>
-    <message>
-        <source>Enter the amount.</source>
-        <translation>请输入金额。</translation>
     </message>
     <message>
         <source>Enter the cash counted in the drawer.</source>
@@ -1036,12 +861,132 @@
         <translation>会员规则中没有此等级：请与总部同步。</translation>
     </message>
     <message>
+        <source>Enter the member&apos;s name (up to 60 characters).</source>
+        <translation>请输入会员姓名（最多60个字）。</translation>
+    </message>
+    <message>
+        <source>A mobile number has 11 digits and starts with 13 to 19.</source>
+        <translation>手机号为11位数字，以13至19开头。</translation>
+    </message>
+    <message>
+        <source>Choose the gender, or leave it open.</source>
+        <translation>请选择性别，或不填。</translation>
+    </message>
+    <message>
+        <source>Check the birthday: no such date in the chosen calendar.</source>
+        <translation>请检查生日：所选历法中没有这个日期。</translation>
+    </message>
+    <message>
+        <source>Swipe the card or type its number (letters and digits, up to 40).</source>
+        <translation>请刷卡或输入卡号（字母和数字，最多40位）。</translation>
+    </message>
+    <message>
+        <source>Put the IC card on the reader and try again.</source>
+        <translation>请把IC卡放在读卡器上再试。</translation>
+    </message>
+    <message>
+        <source>The receipt does not qualify: it must be from today, not used before, and reach a tier&apos;s amount.</source>
+        <translation>该小票不符合条件：必须是当天的、未用过的，且金额达到等级要求。</translation>
+    </message>
+    <message>
+        <source>Extend by 1 to 3650 days.</source>
+        <translation>延期天数为1到3650天。</translation>
+    </message>
+    <message>
+        <source>This gift is not due for this member today.</source>
+        <translation>该会员今天不能领取此礼品。</translation>
+    </message>
+    <message>
+        <source>This card write was already completed.</source>
+        <translation>此次写卡已经完成。</translation>
+    </message>
+    <message>
+        <source>Ask the member whether they agree to messages and tick the box.</source>
+        <translation>请询问会员是否同意接收消息并勾选。</translation>
+    </message>
+    <message>
+        <source>Select the count pass to refund in the passes table.</source>
+        <translation>请在计次卡表中选择要退的计次卡。</translation>
+    </message>
+    <message>
         <source>No member price</source>
         <translation>不能享受会员价</translation>
     </message>
     <message>
         <source>The card gets no member price, earns no points and cannot pay. Ask for another card or sell without a member.</source>
         <translation>此卡不享受会员价、不积分、不能支付。请顾客出示其他会员卡，或按非会员结账。</translation>
+    </message>
+    <message>
+        <source>mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>The %1 %2 already belongs to member %3. Search that member instead of registering again.</source>
+        <translation>%1 %2 已属于会员 %3。请查找该会员，不要重复办卡。</translation>
+    </message>
+    <message>
+        <source>the mobile number does not match the member&apos;s</source>
+        <translation>手机号与会员登记的不符</translation>
+    </message>
+    <message>
+        <source>the ID digits or security answer do not match</source>
+        <translation>证件号码或安全问题答案不符</translation>
+    </message>
+    <message>
+        <source>no security answer is on file: look at the ID card and tick &quot;I saw the ID card&quot;</source>
+        <translation>会员未留答案：请核对身份证并勾选“已核对会员身份证”</translation>
+    </message>
+    <message>
+        <source>changing a PIN needs the old PIN, or a reset with the identity check</source>
+        <translation>修改密码需要旧密码，或通过身份核验重置</translation>
+    </message>
+    <message>
+        <source>Identity not confirmed: %1. Nothing was changed.</source>
+        <translation>身份未核实：%1。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>report it lost</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <source>unblock it</source>
+        <translation>解挂</translation>
+    </message>
+    <message>
+        <source>replace it</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>renew it</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>cancel it</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>birthday gift</source>
+        <translation>生日礼品</translation>
+    </message>
+    <message>
+        <source>quarterly Diamond gift</source>
+        <translation>钻石卡季度礼品</translation>
+    </message>
+    <message>
+        <source>Already given</source>
+        <translation>已领取</translation>
+    </message>
+    <message>
+        <source>The %1 for %2 was already handed over.</source>
+        <translation>%2 的%1已经领取过了。</translation>
+    </message>
+    <message>
+        <source>Confirmation needed</source>
+        <translation>需要确认</translation>
+    </message>
+    <message>
+        <source>Confirm the cancellation first; nothing was changed.</source>
+        <translation>请先勾选确认注销；未做任何更改。</translation>
     </message>
     <message>
         <source>Unknown item</source>
@@ -1114,6 +1059,22 @@
     <message>
         <source>The card balance is %1 but %2 was asked. Pay the missing %3 another way.</source>
         <translation>卡内余额 %1，本次需付 %2。差额 %3 请用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>Not enough paid-in balance</source>
+        <translation>实充余额不足</translation>
+    </message>
+    <message>
+        <source>Only %1 of paid-in balance can be refunded; %2 was asked. Bonus money is never refunded.</source>
+        <translation>实充余额只能退 %1，申请退 %2。赠送金额一律不退。</translation>
+    </message>
+    <message>
+        <source>Withdrawal refused</source>
+        <translation>不能取款</translation>
+    </message>
+    <message>
+        <source>The rule set keeps paid-in money on the card while %1 of bonus money remains. The member spends the bonus first; nothing was changed.</source>
+        <translation>按会员规则，卡内还有赠送金额 %1 时本金不能取出。请会员先用完赠送金额；未做任何更改。</translation>
     </message>
     <message>
         <source>Not enough points</source>
@@ -1292,10 +1253,6 @@
         <translation>会员已存在</translation>
     </message>
     <message>
-        <source>A member with this %1 already exists.</source>
-        <translation>已有会员使用此%1。</translation>
-    </message>
-    <message>
         <source>The till has been offline too long to let balance or points be spent. Take another tender and call head office.</source>
         <translation>收银机离线时间过长，不能使用余额或积分支付。请改用其他付款方式，并联系总部。</translation>
     </message>
@@ -1320,40 +1277,12 @@
         <translation>总部拒绝了余额或积分支付（%1）。请改用其他付款方式。</translation>
     </message>
     <message>
-        <source>Card already in use</source>
-        <translation>卡已被使用</translation>
-    </message>
-    <message>
-        <source>Card %1 already belongs to %2. Use a new card.</source>
-        <translation>卡 %1 已属于 %2。请换一张新卡。</translation>
-    </message>
-    <message>
         <source>Identity not confirmed</source>
         <translation>身份未核实</translation>
     </message>
     <message>
-        <source>The identity check did not match. Check the member&apos;s ID or mobile number again.</source>
-        <translation>身份核对不符。请再次核对会员的证件或手机号。</translation>
-    </message>
-    <message>
         <source>Not possible for this card</source>
         <translation>此卡不能办理</translation>
-    </message>
-    <message>
-        <source>Card %1 is %2: this cannot be done with it.</source>
-        <translation>卡 %1 状态为%2，不能办理此业务。</translation>
-    </message>
-    <message>
-        <source>Already handed over</source>
-        <translation>已领取</translation>
-    </message>
-    <message>
-        <source>This gift was already handed over for %1.</source>
-        <translation>%1 的礼品已经领取过。</translation>
-    </message>
-    <message>
-        <source>Please confirm</source>
-        <translation>请确认</translation>
     </message>
     <message>
         <source>This cannot be undone: confirm it first.</source>
@@ -1372,8 +1301,32 @@
         <translation>请检查输入</translation>
     </message>
     <message>
+        <source>Enter the amount, like 100.00.</source>
+        <translation>请输入金额，例如 100.00。</translation>
+    </message>
+    <message>
         <source>Check the field &quot;%1&quot;.</source>
         <translation>请检查“%1”一栏。</translation>
+    </message>
+    <message>
+        <source>Card already bound</source>
+        <translation>卡已被绑定</translation>
+    </message>
+    <message>
+        <source>Card %1 already belongs to member %2. Use a new, unused card.</source>
+        <translation>卡 %1 已属于会员 %2。请换一张未使用的新卡。</translation>
+    </message>
+    <message>
+        <source>Card %1 is %2, so you cannot %3. Nothing was changed.</source>
+        <translation>卡 %1 %2，不能%3。未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Valid for ever</source>
+        <translation>长期有效</translation>
+    </message>
+    <message>
+        <source>Card %1 is valid for ever (长期有效): there is nothing to extend. Nothing was changed.</source>
+        <translation>卡 %1 长期有效，无需延期。未做任何更改。</translation>
     </message>
     <message>
         <source>Printer problem</source>
