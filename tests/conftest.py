@@ -78,6 +78,15 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["POS_KEYRING_PASSWORD"] = secrets.token_urlsafe(16)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PC/SC rig (pcscd + vsmartcard-vpcd) waits on pcscd's reader lock between tests: it
+    # counts as slow with the SIGKILL loops and the fault proxy, so `-m "not slow"` gives a
+    # developer the quick run; the test command (scripts/bootstrap.sh test) runs them all.
+    for item in items:
+        if item.get_closest_marker("pcsc") is not None and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def shop(tmp_path: Path) -> Iterator[Shop]:
     s = make_shop(tmp_path / "till")
