@@ -430,11 +430,11 @@ class SqlLedgers:
         b = balances_of(rows)
         return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
 
-    def accumulated_since(self, member_id: str, since: datetime) -> int:
-        return int(self._s.scalar(select(func.coalesce(func.sum(
-            PointsEntryRow.accumulated_delta), 0)).where(
-            PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since,
-            PointsEntryRow.kind.not_in(("opening", "sync")))) or 0)
+    def accumulated_by_kind_since(self, member_id: str, since: datetime) -> dict[str, int]:
+        return {k: int(v) for k, v in self._s.execute(
+            select(PointsEntryRow.kind, func.coalesce(func.sum(PointsEntryRow.accumulated_delta), 0))
+            .where(PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since)
+            .group_by(PointsEntryRow.kind))}
 
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         points = self._s.execute(
@@ -682,13 +682,11 @@ class SqlShifts:
                             .join(SaleRow, SaleRow.id == TenderRow.sale_id)
                             .where(SaleRow.shift_id == shift_id)
                             .group_by(SaleRow.kind, TenderRow.kind)).all()
-        points = one(select(
-            func.coalesce(func.sum(PointsEntryRow.spendable_delta).filter(
-                PointsEntryRow.kind.in_(("earn", "bonus"))), 0),
-            func.coalesce(func.sum(PointsEntryRow.spendable_delta).filter(
-                PointsEntryRow.kind.in_(("redeem", "points_cash", "gift"))), 0))
-            .join(SaleRow, SaleRow.id == PointsEntryRow.sale_id)
-            .where(SaleRow.shift_id == shift_id))
+        points = s.execute(select(PointsEntryRow.kind,
+                                  func.coalesce(func.sum(PointsEntryRow.spendable_delta), 0))
+                           .join(SaleRow, SaleRow.id == PointsEntryRow.sale_id)
+                           .where(SaleRow.shift_id == shift_id)
+                           .group_by(PointsEntryRow.kind)).all()
         sv = s.execute(select(StoredValueEntryRow.kind,
                               func.coalesce(func.sum(StoredValueEntryRow.paid_delta_fen), 0),
                               func.coalesce(func.sum(StoredValueEntryRow.bonus_delta_fen), 0))
@@ -698,12 +696,11 @@ class SqlShifts:
                        .join(SaleRow, SaleRow.id == TenderRow.sale_id)
                        .where(SaleRow.shift_id == shift_id, SaleRow.kind == "sale",
                               TenderRow.kind == "stored_value"))
-        cash_sv = one(select(
-            func.coalesce(func.sum(StoredValueEntryRow.paid_delta_fen).filter(
-                StoredValueEntryRow.kind == "topup"), 0),
-            func.coalesce(func.sum(StoredValueEntryRow.paid_delta_fen).filter(
-                StoredValueEntryRow.kind.in_(("refund_balance", "cancel_refund"))), 0))
-            .where(StoredValueEntryRow.shift_id == shift_id, StoredValueEntryRow.tender == "cash"))
+        cash_sv = s.execute(select(StoredValueEntryRow.kind,
+                                   func.coalesce(func.sum(StoredValueEntryRow.paid_delta_fen), 0))
+                            .where(StoredValueEntryRow.shift_id == shift_id,
+                                   StoredValueEntryRow.tender == "cash")
+                            .group_by(StoredValueEntryRow.kind)).all()
         moves = one(select(
             func.coalesce(func.sum(CashMovementRow.amount_fen).filter(CashMovementRow.amount_fen > 0), 0),
             func.coalesce(func.sum(CashMovementRow.amount_fen).filter(CashMovementRow.amount_fen < 0), 0))
@@ -713,11 +710,11 @@ class SqlShifts:
             "rounding_fen": sales[3] - returns[2], "member_sales_count": sales[4],
             "returns_count": returns[0], "returns_total_fen": returns[1],
             "tenders": [(k, t, c, a) for k, t, c, a in tenders],
-            "points_issued": points[0], "points_redeemed": -points[1],
+            "points_by_kind": {k: int(v) for k, v in points},
             "stored_value": {k: (p, b) for k, p, b in sv},
             "stored_value_spent_fen": sv_sales[0],
             "pay_ins_fen": moves[0], "pay_outs_fen": -moves[1],
-            "cash_topups_fen": cash_sv[0], "cash_sv_refunds_fen": -cash_sv[1],
+            "cash_stored_value_by_kind": {k: int(v) for k, v in cash_sv},
             "transactions": int(net[0]), "member_transactions": int(net[1]),
         }
 

@@ -87,6 +87,31 @@ STORED_VALUE_KINDS = frozenset({EntryKind.TOPUP, EntryKind.SPEND, EntryKind.REFU
                                 EntryKind.ADJUSTMENT})
 
 
+# Which kinds a figure counts: the domain decides, the store only sums by kind.
+POINTS_ISSUED_KINDS = frozenset({EntryKind.EARN, EntryKind.BONUS})
+"""Points a shift's sales gave (the Z report's 积分发放)."""
+POINTS_REDEEMED_KINDS = frozenset({EntryKind.POINTS_CASH, EntryKind.GIFT})
+"""Points a shift's sales took as payment or for gifts (the Z report's 积分使用)."""
+MONEY_TOPPED_UP_KINDS = frozenset({EntryKind.TOPUP})
+"""Paid-in money a member put on the card (cash ones go into the drawer)."""
+MONEY_PAID_OUT_KINDS = frozenset({EntryKind.WITHDRAW, EntryKind.CANCEL_REFUND})
+"""Paid-in money paid back to the member (取款, 注销; cash ones leave the drawer)."""
+BROUGHT_OVER_KINDS = frozenset({EntryKind.OPENING.value, "sync"})
+"""Entries that carry a balance over rather than earn it: an old system's opening balance and
+the till's "sync" entry that takes head office's balance (db/sync_store.py). They never count
+towards a tier's rolling window."""
+
+
+def sum_of_kinds(by_kind: Mapping[str, int], kinds: Iterable[str]) -> int:
+    """The sum of per-kind totals (as a store returns them) over the given kinds."""
+    return sum(by_kind.get(str(kind), 0) for kind in kinds)
+
+
+def earned_in_window(accumulated_by_kind: Mapping[str, int]) -> int:
+    """Accumulated points a member earned in a window, from the window's per-kind totals."""
+    return sum(v for kind, v in accumulated_by_kind.items() if kind not in BROUGHT_OVER_KINDS)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One ledger entry for one member."""

@@ -160,8 +160,9 @@ class Ledgers(Protocol):
     def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
         """(spendable, accumulated, paid-in, bonus) summed from the entries themselves."""
         ...
-    def accumulated_since(self, member_id: str, since: datetime) -> int:
-        """Accumulated points the member's entries added from `since` on (rolling validity)."""
+    def accumulated_by_kind_since(self, member_id: str, since: datetime) -> dict[str, int]:
+        """Accumulated points the member's entries added from `since` on, per entry kind
+        (which kinds count towards a tier is the domain's: ledger.earned_in_window)."""
         ...
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         """(at, ledger, kind, first, second, receipt_no, note) rows, newest first."""
@@ -214,7 +215,8 @@ class Shifts(Protocol):
     def add_cash_movement(self, movement_id: str, shift_id: str, amount_fen: int, reason: str,
                           user_id: str, at: datetime) -> None: ...
     def figures(self, shift_id: str) -> dict[str, Any]:
-        """Raw sums of one shift for the Z report (sales, tenders, ledgers, movements)."""
+        """Raw sums of one shift for the Z report (sales, tenders, movements; the ledgers per
+        entry kind: which kinds a figure counts is the domain's, pos_app.domain.ledger)."""
         ...
     def hold(self, held_id: str, till_id: str, label: str, body: str, at: datetime) -> None: ...
     def held(self, till_id: str) -> list[tuple[str, str, datetime]]: ...

@@ -15,6 +15,7 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.errors import PosError
 from pos_app.domain.ledger import (
+    earned_in_window,
     entries_payload,
     tier_validity_entries,
     topup_entries,
@@ -185,7 +186,7 @@ class MemberService:
             start = datetime(since.year, since.month, since.day)
             for member_id, code in uow.accounts.members_above_tier(rules.base_tier.code):
                 decision = tier_validity_entries(
-                    code, uow.ledgers.accumulated_since(member_id, start),
+                    code, earned_in_window(uow.ledgers.accumulated_by_kind_since(member_id, start)),
                     _join_tier_since(uow, member_id, start, rules), rules,
                     f"validity {rules.tier_validity_months} months")
                 if decision.entries:

@@ -46,7 +46,8 @@ from pos_app.domain.ledger import (
     tier_after,
     upgrade_entries,
 )
-from pos_app.domain.ledger import LedgerName, tier_change, tier_validity_entries, window_start
+from pos_app.domain.ledger import (LedgerName, earned_in_window, tier_change, tier_validity_entries,
+                                    window_start)
 from pos_app.domain.ledger import points as points_entry
 from pos_app.domain.points import (
     PointsEarned,
@@ -894,7 +895,7 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
         # (this sale's included) or a joining receipt inside it keep the tier.
         since = window_start(now.date(), rules.tier_validity_months)
         start = datetime(since.year, since.month, since.day)
-        in_window = uow.ledgers.accumulated_since(account.id, start) + sum(
+        in_window = earned_in_window(uow.ledgers.accumulated_by_kind_since(account.id, start)) + sum(
             e.second for e in entries if e.ledger is LedgerName.POINTS)
         from pos_app.services.members import _join_tier_since
         entries += tier_validity_entries(tier.code, in_window,

@@ -7,6 +7,13 @@ from datetime import datetime
 from pos_app.domain.codec import to_jsonable
 from pos_app.domain.documents import CashMovementSlip, TenderTotal, ZReport
 from pos_app.domain.errors import ShiftAlreadyOpen, ShiftNotOpen, ValidationFailed
+from pos_app.domain.ledger import (
+    MONEY_PAID_OUT_KINDS,
+    MONEY_TOPPED_UP_KINDS,
+    POINTS_ISSUED_KINDS,
+    POINTS_REDEEMED_KINDS,
+    sum_of_kinds,
+)
 from pos_app.domain.money import MAX_AMOUNT_FEN
 from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import Clock, IdSource
@@ -122,14 +129,18 @@ class ShiftService:
             acc[0] += count
             acc[1] += amount
         sv = f["stored_value"]
-        topup_paid = sv.get("topup", (0, 0))[0]
-        topup_bonus = sv.get("topup", (0, 0))[1]
-        refunded = -sum(sv.get(k, (0, 0))[0] for k in ("refund_balance", "cancel_refund"))
+        paid_in = {k: p for k, (p, _b) in sv.items()}
+        topup_paid = sum_of_kinds(paid_in, MONEY_TOPPED_UP_KINDS)
+        topup_bonus = sum_of_kinds({k: b for k, (_p, b) in sv.items()}, MONEY_TOPPED_UP_KINDS)
+        refunded = -sum_of_kinds(paid_in, MONEY_PAID_OUT_KINDS)
+        cash_sv = f["cash_stored_value_by_kind"]
+        cash_topups = sum_of_kinds(cash_sv, MONEY_TOPPED_UP_KINDS)
+        cash_sv_refunds = -sum_of_kinds(cash_sv, MONEY_PAID_OUT_KINDS)
         # Only cash that went through the drawer: cash tenders, cash top-ups and cash
         # refunds of balance, pay-ins and pay-outs.
         expected = (shift.opening_float_fen + sales_t.get("cash", [0, 0])[1]
-                    - refunds_t.get("cash", [0, 0])[1] + f["cash_topups_fen"]
-                    - f["cash_sv_refunds_fen"] + f["pay_ins_fen"] - f["pay_outs_fen"])
+                    - refunds_t.get("cash", [0, 0])[1] + cash_topups
+                    - cash_sv_refunds + f["pay_ins_fen"] - f["pay_outs_fen"])
         user = uow.users.get(shift.user_id)
         return ZReport(
             shift_id=shift.id, shop_code=uow.site.shop().code, till_code=uow.site.till().code,
@@ -141,7 +152,8 @@ class ShiftService:
             tenders=tuple(TenderTotal(TenderKind(k), c, a) for k, (c, a) in sorted(sales_t.items())),
             refunds_by_tender=tuple(TenderTotal(TenderKind(k), c, a)
                                     for k, (c, a) in sorted(refunds_t.items())),
-            points_issued=f["points_issued"], points_redeemed=f["points_redeemed"],
+            points_issued=sum_of_kinds(f["points_by_kind"], POINTS_ISSUED_KINDS),
+            points_redeemed=-sum_of_kinds(f["points_by_kind"], POINTS_REDEEMED_KINDS),
             stored_value_topped_up_fen=topup_paid, stored_value_bonus_fen=topup_bonus,
             stored_value_spent_fen=f["stored_value_spent_fen"],
             stored_value_refunded_fen=refunded, pay_ins_fen=f["pay_ins_fen"],

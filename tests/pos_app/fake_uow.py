@@ -356,10 +356,12 @@ class InMemoryLedgers:
         b = balances_of(rows)
         return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
 
-    def accumulated_since(self, member_id: str, since: datetime) -> int:
-        return sum(e["second"] for e in self.st.points
-                   if e["member_id"] == member_id and e["at"] >= since
-                   and e["kind"] not in ("opening", "sync"))
+    def accumulated_by_kind_since(self, member_id: str, since: datetime) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for e in self.st.points:
+            if e["member_id"] == member_id and e["at"] >= since:
+                out[e["kind"]] = out.get(e["kind"], 0) + e["second"]
+        return out
 
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         def rows(entries: list[dict[str, Any]], name: str) -> list[tuple]:

@@ -311,3 +311,16 @@ def test_unknown_event_kinds_are_refused_with_a_typed_error():
     with pytest.raises(UnknownEventKind):
         check_event_kind("sale.exploded")
     assert check_event_kind("member.pin_set") in EVENT_KINDS
+
+
+def test_the_z_report_counts_points_given_by_sales_and_points_taken_as_payment_or_gifts():
+    from pos_app.domain.ledger import POINTS_ISSUED_KINDS, POINTS_REDEEMED_KINDS, sum_of_kinds
+    by_kind = {"earn": 300, "bonus": 50, "promo_points": 40, "points_cash": -200, "gift": -180,
+               "return": -100, "opening": 1_000}
+    assert sum_of_kinds(by_kind, POINTS_ISSUED_KINDS) == 350
+    assert -sum_of_kinds(by_kind, POINTS_REDEEMED_KINDS) == 380
+
+
+def test_balances_brought_over_never_count_towards_a_tier_window():
+    from pos_app.domain.ledger import earned_in_window
+    assert earned_in_window({"earn": 500, "opening": 9_000, "sync": 3_000, "return": -100}) == 400
