@@ -103,11 +103,14 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         lg.flag("spent_after_block", b, member_id=member_id, card_no=card_no,
              card_status=status, sale_id=sale_id)
         result["flags"].append("spent_after_block")
+    reverse = False
     if blocked and any(e.ledger == "points" and e.first > 0 for e in effects):
-        # A till that had not learned of the block yet: the points stay booked (the sale
-        # happened) and head office reviews them.
+        # A till that had not learned of the block yet: the points are booked (the sale
+        # happened) and head office reviews them or, as the rule set says, reverses them.
+        reverse = _reverse_after_block(session)
         lg.flag("earned_after_block", b, member_id=member_id, card_no=card_no,
-                card_status=status, sale_id=sale_id)
+                card_status=status, sale_id=sale_id,
+                action="reversed" if reverse else "flagged")
         result["flags"].append("earned_after_block")
     auth_ids = {str(t.get("reference")) for t in tenders
                 if t.get("kind") == "stored_value" and t.get("reference")}
@@ -134,7 +137,31 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
             lg.points(b, e.member_id, e.kind, e.first, e.second, sale_id=sale_id,
                       flagged=flagged)
         changed["balances"].add(e.member_id)
+    if reverse:
+        _reverse_points(lg, b, effects, sale_id, result)
     return result
+
+
+def _reverse_after_block(session: Session) -> bool:
+    """The rule set's `points_after_block`: "reverse" takes back the points a sale earned on
+    a blocked card; "flag" (the default) only flags them for review."""
+    from headoffice.promotions import current_rules
+    return current_rules(session).points_after_block == "reverse"
+
+
+def _reverse_points(lg: Ledger, b: Booking, effects: list[Any], sale_id: str,
+                    result: dict[str, Any]) -> None:
+    """An adjustment entry naming the sale takes back what it earned; it reaches the till
+    with the member's balance at its next pull (db/sync_store.py books it there)."""
+    for member_id in sorted({e.member_id for e in effects}):
+        earned = [e for e in effects if e.member_id == member_id and e.ledger == "points"
+                  and e.first > 0]
+        spendable, accumulated = sum(e.first for e in earned), sum(e.second for e in earned)
+        if spendable or accumulated:
+            lg.points(b, member_id, "adjustment", -spendable, -accumulated, sale_id=sale_id,
+                      flagged="after_block")
+            result["flags"].append("points_reversed")
+            result["points_reversed"] = spendable
 
 
 def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,

@@ -72,6 +72,11 @@ class RuleSet:
     # A return (or a lapsed window) leaves the member below their tier: "automatic" lowers it,
     # "review" records it for a manager, "off" keeps it (and still records it).
     tier_downgrade: str = "automatic"
+    # Points a till booked on a card head office already knew was blocked (a till that had
+    # not pulled the block yet, or was offline): "flag" keeps them and flags the sale for
+    # review; "reverse" also takes them back at head office with an adjustment entry,
+    # which reaches the till with the member's balance at its next pull.
+    points_after_block: str = "flag"
     # Rolling tier validity: accumulated points earned in the last N months keep the tier
     # (None: a tier, once earned, is kept unless a return takes it away).
     tier_validity_months: int | None = None
@@ -141,6 +146,8 @@ class RuleSet:
                                    "forfeit_proportional or refuse_while_bonus")
         if self.tier_downgrade not in ("off", "review", "automatic"):
             raise ValidationFailed("tier_downgrade", "off, review or automatic")
+        if self.points_after_block not in ("flag", "reverse"):
+            raise ValidationFailed("points_after_block", "flag or reverse")
         if self.revoked_till_cards not in ("resign", "refuse"):
             raise ValidationFailed("revoked_till_cards", "resign or refuse")
         if self.tier_validity_months is not None and self.tier_validity_months <= 0:
