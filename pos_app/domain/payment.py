@@ -1,7 +1,7 @@
 """What the payment screen shows while tenders are collected: one set of figures, from the core.
 
 The dialog never works out change, rounding or limits itself: it asks these functions, which
-use `settle` (the function that books the sale) for the final figures, so the screen, the
+use `split_tenders` (the function that books the sale) for the final figures, so the screen, the
 receipt and the ledger agree to the fen.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pos_app.domain.tenders import (
     TenderKind,
     Wallet,
     points_cash_cap,
-    settle,
+    split_tenders,
 )
 
 
@@ -31,12 +31,12 @@ class PaymentState:
     remaining_cash_fen: int   # still to pay if the rest is cash (after 抹零)
     rounding_fen: int         # 抹零 given when the rest is cash
     change_fen: int           # cash to hand back
-    complete: bool            # the tenders settle the sale (settle() accepts them)
+    complete: bool            # the tenders pay the sale (split_tenders() accepts them)
 
 
 def payment_state(total_fen: int, tenders: list[TenderInput] | tuple[TenderInput, ...],
                   rules: RuleSet, wallet: Wallet | None) -> PaymentState:
-    """The screen's figures for `tenders` against `total_fen`, as `settle` will book them."""
+    """The screen's figures for `tenders` against `total_fen`, as `split_tenders` will book them."""
     paid = sum(t.amount_fen for t in tenders)
     cash_in = sum(t.amount_fen for t in tenders if t.kind is TenderKind.CASH)
     non_cash = paid - cash_in
@@ -45,11 +45,11 @@ def payment_state(total_fen: int, tenders: list[TenderInput] | tuple[TenderInput
     remaining = max(total_fen - paid, 0)
     remaining_cash = max(cash_due - rounding - cash_in, 0)
     try:
-        settlement = settle(total_fen, list(tenders), rules, wallet)
+        split = split_tenders(total_fen, list(tenders), rules, wallet)
     except PosError:
         return PaymentState(total_fen, paid, remaining, remaining_cash, rounding, 0,
                             total_fen == 0 and not tenders)
-    return PaymentState(total_fen, paid, 0, 0, settlement.rounding_fen, settlement.change_fen,
+    return PaymentState(total_fen, paid, 0, 0, split.rounding_fen, split.change_fen,
                         True)
 
 
@@ -71,7 +71,7 @@ def tender_limit(kind: TenderKind, total_fen: int,
     """The most one more tender of `kind` may add now; None: no limit (cash gives change).
 
     The single source of the limits the payment screen shows and enforces as amounts are
-    typed; `settle` refuses exactly what goes past them.
+    typed; `split_tenders` refuses exactly what goes past them.
     """
     if kind is TenderKind.CASH:
         return None

@@ -46,7 +46,7 @@ class Tender:
 
 
 @dataclass(frozen=True)
-class Settlement:
+class TenderSplit:
     tenders: tuple[Tender, ...]
     change_fen: int
     rounding_fen: int          # 抹零 given on the cash part
@@ -98,9 +98,10 @@ def points_cash_cap(total_fen: int, rules: RuleSet) -> int:
     return total_fen * rules.points_cash_cap_bp // BP_ONE
 
 
-def settle(total_fen: int, inputs: list[TenderInput] | tuple[TenderInput, ...],
-           rules: RuleSet, wallet: Wallet | None) -> Settlement:
-    """Check the tenders pay `total_fen` exactly (cash may overpay and get change)."""
+def split_tenders(total_fen: int, inputs: list[TenderInput] | tuple[TenderInput, ...],
+                  rules: RuleSet, wallet: Wallet | None) -> TenderSplit:
+    """Check the tenders pay `total_fen` exactly (cash may overpay and get change) and split
+    them into booked tenders (stored value into paid-in and bonus), change and rounding."""
     if not inputs and total_fen > 0:
         raise PaymentMismatch(total_fen, 0, "no_tender")
     for t in inputs:
@@ -155,4 +156,4 @@ def settle(total_fen: int, inputs: list[TenderInput] | tuple[TenderInput, ...],
             tenders.append(Tender(t.kind, t.amount_fen, points_used=points_for_cash(t.amount_fen, rules)))
         else:
             tenders.append(Tender(t.kind, t.amount_fen, reference=t.reference.strip()))
-    return Settlement(tuple(tenders), change, rounding)
+    return TenderSplit(tuple(tenders), change, rounding)

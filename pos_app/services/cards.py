@@ -50,7 +50,7 @@ from pos_app.domain.ledger import (
 from pos_app.domain.pricing import BasketItem, price_line
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale, SaleKind, receipt_no_from_scan
-from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, settle
+from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, split_tenders
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role, validate_pin
@@ -632,18 +632,18 @@ class CardService:
             raise ValidationFailed("fee_authorisation", "a fee from the balance needs the member's "
                                              "authorisation first")
         reference = mark if mark and mark != "checked" else ""
-        settlement = settle(fee_fen, [TenderInput(tender, fee_fen, reference)], rules, wallet)
+        split = split_tenders(fee_fen, [TenderInput(tender, fee_fen, reference)], rules, wallet)
         shop = uow.site.shop()
         sale = CompletedSale(
             sale_id=self._ids.new_id(),
             receipt_no=uow.sales.next_receipt_no(uow.site.till().code, now.date()),
             kind=SaleKind.SALE, shop_code=shop.code, till_code=uow.site.till().code,
             cashier_name=actor.display_name, created_at=now, rule_version=rules.version,
-            lines=(line,), tenders=settlement.tenders, change_fen=0, rounding_fen=0)
+            lines=(line,), tenders=split.tenders, change_fen=0, rounding_fen=0)
         uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
                       shift_id=shift.id, user_id=actor.id, member_id=member_id,
                       card_id=uow.cards.card_id(card_no), points_shares={})
-        entries = [e for t in settlement.tenders if t.kind is TenderKind.STORED_VALUE
+        entries = [e for t in split.tenders if t.kind is TenderKind.STORED_VALUE
                    for e in fee_entries(t.sv_paid_fen, t.sv_bonus_fen, sku)]
         book(uow, member_id, entries, now, sale_id=sale.sale_id, shift_id=shift.id,
              tender=TenderKind.STORED_VALUE.value, actor_id=actor.id)

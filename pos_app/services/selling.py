@@ -76,8 +76,8 @@ from pos_app.domain.sale import (
     SaleKind,
     receipt_link,
 )
-from pos_app.domain.tenders import (Settlement, TenderInput, TenderKind, Wallet, points_for_cash,
-                                   settle)
+from pos_app.domain.tenders import (TenderInput, TenderKind, TenderSplit, Wallet, points_for_cash,
+                                   split_tenders)
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.headoffice import NullSpendAuthoriser, SpendAuthoriser
 from pos_app.ports.member_codes import MemberCodeStore, NumericCodeResolver
@@ -766,7 +766,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
                                            max(account.spendable_points, 0))
             wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen,
                             account.spendable_points - gift_points)
-        settlement = settle(basket.total_fen, tender_inputs, rules, wallet)
+        split = split_tenders(basket.total_fen, tender_inputs, rules, wallet)
         sale_id = svc.ids.new_id()
         receipt_no = uow.sales.next_receipt_no(uow.site.till().code, today)
         member_info: MemberOnSale | None = None
@@ -775,7 +775,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
         entries: list[Entry] = []
         if account is not None and member is not None and tier is not None:
             member_info, shares, upgraded, entries = _plan_member(
-                uow, rules, account, tier, member, basket, settlement, now, promoted)
+                uow, rules, account, tier, member, basket, split, now, promoted)
         elif any(line.redeemed_points for line in basket.lines):
             raise ValidationFailed("member", "a gift for points needs the member card")
         if member_info is not None and account is not None:
@@ -785,8 +785,8 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
         sale = CompletedSale(
             sale_id=sale_id, receipt_no=receipt_no, kind=SaleKind.SALE, shop_code=shop.code,
             till_code=uow.site.till().code, cashier_name=cashier.display_name, created_at=now,
-            rule_version=rules.version, lines=basket.lines, tenders=settlement.tenders,
-            change_fen=settlement.change_fen, rounding_fen=settlement.rounding_fen,
+            rule_version=rules.version, lines=basket.lines, tenders=split.tenders,
+            change_fen=split.change_fen, rounding_fen=split.rounding_fen,
             member=member_info,
             receipt_link=receipt_link(link_base, receipt_no, secrets.token_urlsafe(16))
             if link_base else "",
@@ -855,19 +855,19 @@ JOIN_REASON = "join_receipt"
 
 
 def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: Tier,
-                 member: MemberAtTill, basket: PricedBasket, settlement: Settlement, now: datetime,
+                 member: MemberAtTill, basket: PricedBasket, split: TenderSplit, now: datetime,
                  promoted: PromotedBasket | None = None
                  ) -> tuple[MemberOnSale, dict[int, int], str | None, list[Entry]]:
     """The member's ledger entries for this sale (from the domain ledger) and the receipt's
     member part."""
-    non_earning = sum(t.amount_fen for t in settlement.tenders
+    non_earning = sum(t.amount_fen for t in split.tenders
                       if t.kind.value in rules.non_earning_tenders)
-    eligible = sale_eligible_fen(basket.eligible_fen, non_earning, settlement.rounding_fen)
+    eligible = sale_eligible_fen(basket.eligible_fen, non_earning, split.rounding_fen)
     planned = sale_entries(
         eligible, [(line.sku, line.redeemed_points) for line in basket.lines
                    if line.redeemed_points],
-        sum(t.points_used for t in settlement.tenders if t.kind is TenderKind.POINTS),
-        [(t.sv_paid_fen, t.sv_bonus_fen) for t in settlement.tenders
+        sum(t.points_used for t in split.tenders if t.kind is TenderKind.POINTS),
+        [(t.sv_paid_fen, t.sv_bonus_fen) for t in split.tenders
          if t.kind is TenderKind.STORED_VALUE], rules)
     earned = planned.earned
     eligible_lines = [line for line in basket.lines if line.earns_points]

@@ -12,7 +12,7 @@ from pos_app.domain.points import (is_lottery_balance, ladder_step_for, next_lad
                                    tier_for_purchase)
 from pos_app.domain.pricing import BasketItem, ReasonKind, price_basket
 from pos_app.domain.rules import default_rule_set
-from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, settle, split_stored_value
+from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, split_stored_value, split_tenders
 
 RULES = default_rule_set()
 GOLD = RULES.tier("gold")
@@ -144,22 +144,22 @@ def test_join_by_purchase_300_for_gold_and_3000_for_diamond():
 
 def test_cash_rounding_rounds_the_cash_due_down_to_the_jiao_only_for_cash():
     rules = RULES.with_changes(cash_rounding_to_jiao=True)
-    s = settle(7_047, [TenderInput(TenderKind.CASH, 10_000)], rules, None)
+    s = split_tenders(7_047, [TenderInput(TenderKind.CASH, 10_000)], rules, None)
     assert (s.rounding_fen, s.change_fen, s.paid_fen) == (7, 2_960, 7_040)
     # A bank card pays to the fen; no rounding.
-    s = settle(7_047, [TenderInput(TenderKind.BANK_CARD, 7_047, "ref")], rules, None)
+    s = split_tenders(7_047, [TenderInput(TenderKind.BANK_CARD, 7_047, "ref")], rules, None)
     assert s.rounding_fen == 0
     with pytest.raises(PaymentMismatch):
-        settle(7_047, [TenderInput(TenderKind.BANK_CARD, 7_040, "ref")], rules, None)
+        split_tenders(7_047, [TenderInput(TenderKind.BANK_CARD, 7_040, "ref")], rules, None)
 
 
 def test_points_as_cash_100_points_a_yuan_capped_by_the_rule_set():
     wallet = Wallet(0, 0, 5_000)
-    s = settle(10_000, [TenderInput(TenderKind.POINTS, 2_000), TenderInput(TenderKind.CASH, 8_000)],
+    s = split_tenders(10_000, [TenderInput(TenderKind.POINTS, 2_000), TenderInput(TenderKind.CASH, 8_000)],
                RULES, wallet)
     assert s.tenders[1].points_used == 2_000
     with pytest.raises(PointsCashOverCap):
-        settle(10_000, [TenderInput(TenderKind.POINTS, 2_001), TenderInput(TenderKind.CASH, 7_999)],
+        split_tenders(10_000, [TenderInput(TenderKind.POINTS, 2_001), TenderInput(TenderKind.CASH, 7_999)],
                RULES, wallet)
 
 

@@ -12,7 +12,7 @@ from pos_app.domain.errors import PosError
 from pos_app.domain.money import format_yuan, mul_rate, parse_yuan
 from pos_app.domain.pricing import BasketItem, price_basket
 from pos_app.domain.rules import default_rule_set
-from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, settle
+from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, split_tenders
 
 RULES = default_rule_set()
 
@@ -67,7 +67,7 @@ def test_settled_tenders_cover_the_total_exactly(total, tenders, rounding):
     rules = RULES.with_changes(cash_rounding_to_jiao=rounding)
     wallet = Wallet(10**7, 10**6, 10**9)
     try:
-        s = settle(total, [TenderInput(k, a, "ref") for k, a in tenders], rules, wallet)
+        s = split_tenders(total, [TenderInput(k, a, "ref") for k, a in tenders], rules, wallet)
     except PosError:
         return
     assert s.paid_fen + s.rounding_fen == total

@@ -1,4 +1,4 @@
-"""The payment screen's figures come from one place and agree with settle() to the fen."""
+"""The payment screen's figures come from one place and agree with split_tenders() to the fen."""
 from __future__ import annotations
 
 from hypothesis import given
@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from pos_app.domain.errors import PosError
 from pos_app.domain.payment import payment_state, quick_cash_amounts, tender_limit
 from pos_app.domain.rules import default_rule_set
-from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, settle
+from pos_app.domain.tenders import TenderInput, TenderKind, Wallet, split_tenders
 
 RULES = default_rule_set()
 
@@ -44,14 +44,14 @@ def test_a_tender_at_its_limit_settles_and_one_fen_more_is_refused(
         rest = total - paid_before - limit
         if rest:
             with_limit.append(TenderInput(TenderKind.CASH, rest))
-        settle(total, with_limit, RULES, wallet)          # accepted
+        split_tenders(total, with_limit, RULES, wallet)          # accepted
         assert payment_state(total, with_limit, RULES, wallet).complete
     over = [*tenders, TenderInput(kind, limit + 1)]
     rest = total - paid_before - limit - 1
     if rest > 0:
         over.append(TenderInput(TenderKind.CASH, rest))
     try:
-        settle(total, over, RULES, wallet)
+        split_tenders(total, over, RULES, wallet)
     except PosError:
         return
     raise AssertionError(f"{kind} over its limit {limit} was accepted")
