@@ -1,0 +1,308 @@
+"""The repository contract: the same tests against the SQLite repositories and the in-memory
+ones of tests/pos_app/fake_uow.py, so the fast core tests run on a fake that behaves like the
+store (accounts, cards and their events, ledgers, passes, benefits, document numbers, the
+outbox, rule sets, rollback)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from pos_app.domain.birthday import Birthday
+from pos_app.domain.card import CardKind, CardState, CardStatus
+from pos_app.domain.catalog import Product
+from pos_app.domain.errors import NotFound, UnknownEventKind, UnknownMember
+from pos_app.domain.member import MemberAccount
+from pos_app.domain.rules import default_rule_set
+from pos_app.ports.store import UnitOfWork
+from tests.pos_app.fake_uow import FakeStore
+from tests.store_support import NOON, STANDARD_GOODS, make_shop
+
+AT = NOON
+MOBILE = "13912345678"
+
+
+@dataclass
+class Store:
+    """A unit-of-work factory and a count-pass product it holds."""
+
+    uow: Callable[[], UnitOfWork]
+    wash: Product
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        shop = make_shop(tmp_path / "till")
+        shop.products(STANDARD_GOODS)
+        with shop.uow() as uow:
+            wash = uow.catalog.find_by_code("WASH10")
+        assert wash is not None
+        yield Store(shop.uow, wash)
+        shop.uow.engine.dispose()
+    else:
+        yield Store(FakeStore(default_rule_set(), AT),
+                    Product("p-wash10", "WASH10", "洗车10次卡", 30_000, pass_uses=10,
+                            pass_valid_days=365))
+
+
+def member(member_id: str = "m1", name: str = "张伟", mobile: str | None = MOBILE,
+           tier: str = "regular", birthday: Birthday | None = None) -> MemberAccount:
+    return MemberAccount(member_id, name, mobile, tier, 0, 0, 0, 0, birthday=birthday)
+
+
+def add(uow: UnitOfWork, member_id: str = "m1", card_no: str = "880000000001", *,
+        name: str = "张伟", mobile: str | None = MOBILE, uid: str | None = None,
+        at: datetime = AT) -> None:
+    uow.accounts.add_member(member(member_id, name, mobile), at, None, None)
+    uow.cards.add_card(CardState(card_no, CardKind.MAGSTRIPE, CardStatus.ACTIVE, member_id,
+                                 uid=uid), at)
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+def test_an_account_keeps_the_masked_mobile_and_the_birthdays_month_and_day(store):
+    with store.uow() as uow:
+        uow.accounts.add_member(member(birthday=Birthday.parse("1990-04-15", "solar")),
+                                AT, "idhash", AT)
+        uow.commit()
+    with store.uow() as uow:
+        a = uow.accounts.find_account("m1")
+        assert a is not None
+        assert (a.mobile, a.gender, a.created_at, a.has_pin) == ("139****5678", "", AT, False)
+        assert a.birthday is not None and a.birthday.to_text().endswith("04-15")
+        assert a.birthday.to_text() != "1990-04-15"
+        assert (a.spendable_points, a.balance_fen) == (0, 0)
+        assert uow.accounts.id_check_hash("m1") == "idhash"
+        assert uow.accounts.find_account("nobody") is None
+
+
+def test_a_member_is_found_by_the_full_mobile_never_by_the_masked_one(store):
+    with store.uow() as uow:
+        add(uow)
+        assert uow.accounts.find_by_mobile(MOBILE).id == "m1"
+        assert uow.accounts.find_by_mobile("139****5678") is None
+        assert uow.accounts.find_by_mobile("13912345679") is None
+
+
+def test_search_by_last_four_full_mobile_card_number_and_name_prefix(store):
+    with store.uow() as uow:
+        add(uow, "m1", "880000000001", name="张伟", mobile="13912345678")
+        add(uow, "m2", "880000000002", name="张丽", mobile="13800005678")
+        add(uow, "m3", "880000000003", name="李娜", mobile="13700001111")
+        uow.commit()
+    with store.uow() as uow:
+        assert {a.id for a in uow.accounts.search("5678")} == {"m1", "m2"}
+        assert [a.id for a in uow.accounts.search("13700001111")] == ["m3"]
+        assert [a.id for a in uow.accounts.search("880000000002")] == ["m2"]
+        assert {a.id for a in uow.accounts.search("张")} == {"m1", "m2"}
+        assert [a.id for a in uow.accounts.search("张", limit=1)] in (["m1"], ["m2"])
+        assert uow.accounts.search("  ") == []
+
+
+def test_an_update_moves_the_mobile_lookup_and_refuses_unknown_fields(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.accounts.update_member("m1", AT, mobile="13600002222", name="张伟伟")
+        uow.accounts.set_tier("m1", "gold", AT)
+        uow.accounts.touch_purchase("m1", AT + timedelta(hours=1))
+        assert uow.accounts.find_by_mobile(MOBILE) is None
+        a = uow.accounts.find_by_mobile("13600002222")
+        assert (a.id, a.name, a.mobile, a.tier_code) == ("m1", "张伟伟", "136****2222", "gold")
+        assert a.last_purchase_at == AT + timedelta(hours=1)
+        assert uow.accounts.members_above_tier("regular") == [("m1", "gold")]
+        with pytest.raises(ValueError):
+            uow.accounts.update_member("m1", AT, balance_paid_fen=1)
+
+
+def test_a_pin_is_set_counted_and_cleared(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.accounts.set_pin("m1", "hash-1", AT)
+        assert uow.accounts.find_account("m1").has_pin
+        uow.accounts.record_pin_attempt("m1", 3, AT + timedelta(minutes=15))
+        assert uow.accounts.pin_state("m1") == ("hash-1", 3, AT + timedelta(minutes=15))
+        uow.accounts.set_pin("m1", None, AT)
+        assert uow.accounts.pin_state("m1") == (None, 0, None)
+        assert not uow.accounts.find_account("m1").has_pin
+        with pytest.raises(UnknownMember):
+            uow.accounts.pin_state("nobody")
+        with pytest.raises(UnknownMember):
+            uow.accounts.lock_account("nobody")
+
+
+# -- cards ----------------------------------------------------------------------------------
+
+def test_cards_are_found_by_number_and_uid_and_listed_in_issue_order(store):
+    with store.uow() as uow:
+        add(uow, "m1", "880000000001", uid="04A1B2C3")
+        uow.cards.add_card(CardState("880000000009", CardKind.IC, CardStatus.ACTIVE, "m1",
+                                     generation=2, expires_on=date(2027, 11, 28)),
+                           AT + timedelta(days=1))
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.cards.find_card(" 880000000001 ").member_id == "m1"
+        assert uow.cards.find_card_by_uid("04a1b2c3").card_no == "880000000001"
+        assert uow.cards.find_card("880000000404") is None
+        assert uow.cards.card_id("880000000404") is None
+        assert uow.cards.card_id("880000000001") is not None
+        cards = uow.cards.cards_of("m1")
+        assert [(c.card_no, c.generation, c.expires_on) for c in cards] == [
+            ("880000000001", 1, None), ("880000000009", 2, date(2027, 11, 28))]
+
+
+def test_a_status_change_records_when_and_in_which_shop(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.cards.set_card_status("880000000001", "lost", AT, uow.site.shop_id())
+        uow.cards.set_card_expiry("880000000001", date(2027, 1, 1))
+        c = uow.cards.find_card("880000000001")
+        assert (c.status, c.status_changed_at, c.status_shop_name, c.expires_on) == (
+            CardStatus.LOST, AT, uow.site.shop().name, date(2027, 1, 1))
+
+
+def test_card_events_come_back_oldest_first_with_their_detail_as_stored(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.cards.add_card_event("880000000001", "m1", "reported_lost", AT + timedelta(hours=1),
+                                 None, {"reason": "丢失", "on": date(2026, 11, 28)})
+        uow.cards.add_card_event("880000000001", "m1", "issued", AT, None,
+                                 {"join_receipt": "T01-261128-000007"})
+        with pytest.raises(NotFound):
+            uow.cards.add_card_event("880000000404", "m1", "issued", AT, None, {})
+        uow.commit()
+    with store.uow() as uow:
+        events = uow.cards.card_events("m1")
+        assert [(e[0], e[1], e[2], e[3]) for e in events] == [
+            (AT, "880000000001", "issued", None),
+            (AT + timedelta(hours=1), "880000000001", "reported_lost", None)]
+        assert events[1][5] == {"reason": "丢失", "on": "2026-11-28"}
+        assert uow.cards.find_card_event("reported_lost", "丢失")
+        assert not uow.cards.find_card_event("issued", "丢失")
+        assert uow.cards.joined_by_receipt("T01-261128-000007") == ["m1"]
+        assert uow.cards.joined_by_receipt("T01-261128-000008") == []
+
+
+# -- ledgers --------------------------------------------------------------------------------
+
+def test_entries_move_the_cached_balances_and_sum_to_them(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.ledgers.add_points("m1", "opening", 1_000, 1_500, AT)
+        uow.ledgers.add_points("m1", "earn", 300, 300, AT + timedelta(days=1))
+        uow.ledgers.add_stored_value("m1", "topup", 100_000, 10_000, AT, tender="cash")
+        uow.ledgers.add_stored_value("m1", "spend", -20_000, -2_000, AT + timedelta(days=2))
+        uow.commit()
+    with store.uow() as uow:
+        a = uow.accounts.lock_account("m1")
+        cached = (a.spendable_points, a.accumulated_points, a.balance_paid_fen,
+                  a.balance_bonus_fen)
+        assert cached == (1_300, 1_800, 80_000, 8_000)
+        assert uow.ledgers.ledger_sums("m1") == cached
+
+
+def test_the_accumulation_since_a_moment_comes_back_per_kind(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.ledgers.add_points("m1", "earn", 100, 100, AT - timedelta(days=1))
+        uow.ledgers.add_points("m1", "earn", 200, 200, AT)
+        uow.ledgers.add_points("m1", "opening", 900, 900, AT)
+        uow.ledgers.add_points("m1", "return", -50, -50, AT + timedelta(days=1))
+        assert uow.ledgers.accumulated_by_kind_since("m1", AT) == {
+            "earn": 200, "opening": 900, "return": -50}
+        assert uow.ledgers.accumulated_by_kind_since("m2", AT) == {}
+
+
+def test_the_statement_is_newest_first_across_both_ledgers_and_limited(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.ledgers.add_points("m1", "earn", 100, 100, AT, note="a")
+        uow.ledgers.add_stored_value("m1", "topup", 5_000, 0, AT + timedelta(minutes=1))
+        uow.ledgers.add_points("m1", "gift", -180, 0, AT + timedelta(minutes=2))
+        rows = uow.ledgers.ledger("m1", 2)
+        assert [r[:5] for r in rows] == [
+            (AT + timedelta(minutes=2), "points", "gift", -180, 0),
+            (AT + timedelta(minutes=1), "stored_value", "topup", 5_000, 0)]
+        assert uow.ledgers.ledger("m1", 10)[-1] == (AT, "points", "earn", 100, 100, None, "a")
+
+
+# -- passes and benefits --------------------------------------------------------------------
+
+def test_a_pass_counts_its_uses_and_knows_when_it_was_refunded(store):
+    with store.uow() as uow:
+        add(uow)
+        first = uow.passes.add_pass("m1", store.wash, None, 10, 30_000, date(2027, 11, 28), AT)
+        second = uow.passes.add_pass("m1", store.wash, None, 5, 15_000, None,
+                                     AT + timedelta(days=1))
+        uow.passes.add_pass_entry(first, "use", -1, None, AT)
+        uow.passes.add_pass_entry(first, "use", -2, None, AT)
+        uow.passes.add_pass_entry(second, "refund", -5, None, AT)
+        uow.commit()
+    with store.uow() as uow:
+        p = uow.passes.get_pass(first)
+        assert (p.member_id, p.product_id, p.name, p.uses_total, p.uses_left, p.price_fen,
+                p.expires_on, p.refunded) == ("m1", store.wash.id, store.wash.name, 10, 7,
+                                              30_000, date(2027, 11, 28), False)
+        assert [(q.id, q.uses_left, q.refunded) for q in uow.passes.passes_of("m1")] == [
+            (first, 7, False), (second, 0, True)]
+        with pytest.raises(NotFound):
+            uow.passes.get_pass("no-such-pass")
+
+
+def test_a_benefit_is_given_once_per_period(store):
+    with store.uow() as uow:
+        add(uow)
+        assert not uow.benefits.benefit_given("m1", "birthday_gift", "2026")
+        uow.benefits.record_benefit("m1", "birthday_gift", "2026", AT, None, None)
+        assert uow.benefits.benefit_given("m1", "birthday_gift", "2026")
+        assert not uow.benefits.benefit_given("m1", "birthday_gift", "2027")
+
+
+# -- numbers, outbox, rules, transactions ---------------------------------------------------
+
+def test_receipt_and_document_numbers_count_per_till_and_series(store):
+    with store.uow() as uow:
+        till = uow.site.till().code
+        day = AT.date()
+        assert uow.sales.next_receipt_no(till, day) == f"{till}-261128-000001"
+        assert uow.sales.next_receipt_no(till, day) == f"{till}-261128-000002"
+        assert uow.sales.next_document_no(till, day, "K") == f"{till}-261128-K00001"
+        assert uow.sales.next_document_no(till, day, "V") == f"{till}-261128-V00001"
+        assert uow.sales.next_document_no(till, day, "K") == f"{till}-261128-K00002"
+
+
+def test_the_outbox_numbers_without_gaps_and_refuses_unknown_kinds(store):
+    with store.uow() as uow:
+        first = uow.outbox.append("cash.moved", {"amount_fen": 100}, AT)
+        assert uow.outbox.append("cash.moved", {"amount_fen": 200}, AT) == first + 1
+        with pytest.raises(UnknownEventKind):
+            uow.outbox.append("points.exploded", {}, AT)
+
+
+def test_the_rule_set_in_force_is_the_newest_that_has_started(store):
+    later = default_rule_set().with_changes(version=99)
+    with store.uow() as uow:
+        uow.rules.add(later, AT + timedelta(days=1), AT)
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.rules.current(AT).version != 99
+        assert uow.rules.current(AT + timedelta(days=1)).version == 99
+
+
+def test_work_not_committed_is_gone_and_committed_work_stays(store):
+    with store.uow() as uow:
+        add(uow, "m1", "880000000001")
+        uow.commit()
+    with store.uow() as uow:
+        add(uow, "m2", "880000000002", mobile="13800002222")
+        uow.ledgers.add_points("m1", "earn", 100, 100, AT)
+    with store.uow() as uow:
+        assert uow.accounts.find_account("m2") is None
+        assert uow.cards.find_card("880000000002") is None
+        assert uow.accounts.find_account("m1").spendable_points == 0
+        add(uow, "m2", "880000000002", mobile="13800002222")
+        uow.rollback()
+        assert uow.accounts.find_account("m2") is None
