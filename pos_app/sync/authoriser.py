@@ -12,7 +12,7 @@ from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
 from pos_app.sync.ports import (
     HeadOfficeClient,
     HeadOfficeUnreachable,
-    NotEnrolledError,
+    NotEnrolled,
     SyncStore,
 )
 
@@ -43,7 +43,7 @@ class HeadOfficeSpendAuthoriser:
             try:
                 r = self.client.authorise(member_id, card_no, stored_value_fen, points,
                                           self.timeout_s)
-            except (HeadOfficeUnreachable, NotEnrolledError) as exc:
+            except (HeadOfficeUnreachable, NotEnrolled) as exc:
                 log.info("spend authorisation offline (%s)", exc.__class__.__name__)
                 self._offline_until = time.monotonic() + self.retry_online_after_s
                 self._failed_at = self.clock.now()

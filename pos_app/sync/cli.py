@@ -13,7 +13,7 @@ from typing import Any
 
 from pos_app.ports.clock import Clock, SystemClock
 from pos_app.sync.engine import SyncEngine, sync_status
-from pos_app.sync.ports import NotEnrolledError, SyncError, TillCodeMismatch
+from pos_app.sync.ports import NotEnrolled, SyncError, TillCodeMismatch
 
 log = logging.getLogger("pos.sync")
 
@@ -44,7 +44,7 @@ def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
 
     settings = load_settings(data_dir)
     if not settings.sync.headoffice_url or not settings.sync.api_key:
-        raise NotEnrolledError()
+        raise NotEnrolled()
     engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
     upgrade(engine)
     store = SqlSyncStore(engine, UuidV7Source())
@@ -187,7 +187,7 @@ def fetch_till_keys(data_dir: Path, client: Any) -> None:
         return
     try:
         keep_till_keys(data_dir, client.till_keys(timeout_s=5.0))
-    except (SyncError, NotEnrolledError, OSError) as exc:
+    except (SyncError, NotEnrolled, OSError) as exc:
         log.info("mobile lookup key not fetched yet (%s)", type(exc).__name__)
 
 
@@ -224,7 +224,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return 2
         try:
             reply = enrol_till(data_dir, args.url, args.enrol)
-        except NotEnrolledError:
+        except NotEnrolled:
             print("error: head office refused the enrolment code (unknown, used or expired)",
                   file=sys.stderr)
             return 2
@@ -247,7 +247,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return 0
     try:
         wiring = open_sync(data_dir)
-    except NotEnrolledError:
+    except NotEnrolled:
         print("error: this till is not enrolled: pos sync --enrol CODE --url URL",
               file=sys.stderr)
         return 2

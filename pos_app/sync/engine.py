@@ -21,7 +21,7 @@ from pos_app.sync.offline_time import CLOCK_TOLERANCE, offline_reading  # noqa: 
 from pos_app.sync.ports import (
     HeadOfficeClient,
     HeadOfficeUnreachable,
-    NotEnrolledError,
+    NotEnrolled,
     SyncError,
     SyncRejected,
     SyncState,
@@ -135,7 +135,7 @@ class SyncEngine:
                 self.run_once()
                 failures = 0
                 delay = interval_s
-            except NotEnrolledError:
+            except NotEnrolled:
                 log.error("head office refuses this till's key; enrol again (pos sync --enrol)")
                 failures += 1
                 delay = backoff_max_s
@@ -155,7 +155,7 @@ class SyncEngine:
 def _describe(exc: Exception) -> str:
     if isinstance(exc, HeadOfficeUnreachable):
         return f"unreachable: {exc.reason}"[:200]
-    if isinstance(exc, NotEnrolledError):
+    if isinstance(exc, NotEnrolled):
         return "not enrolled"
     if isinstance(exc, PushStalled):
         return f"push stalled after {exc.acked_seq}"

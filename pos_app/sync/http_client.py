@@ -7,7 +7,7 @@ import httpx
 
 from pos_app.sync.ports import (
     HeadOfficeUnreachable,
-    NotEnrolledError,
+    NotEnrolled,
     OutboxEvent,
     PulledPage,
     PushReply,
@@ -50,7 +50,7 @@ class HttpHeadOfficeClient:
         except httpx.HTTPError as exc:
             raise HeadOfficeUnreachable(exc.__class__.__name__) from None
         if r.status_code == 401:
-            raise NotEnrolledError()
+            raise NotEnrolled()
         if r.status_code >= 500:
             raise HeadOfficeUnreachable(f"HTTP {r.status_code}")
         if r.status_code >= 400:
@@ -120,7 +120,7 @@ def enrol(base_url: str, code: str, *, transport: httpx.BaseTransport | None = N
     except httpx.HTTPError as exc:
         raise HeadOfficeUnreachable(exc.__class__.__name__) from None
     if r.status_code in (401, 403):
-        raise NotEnrolledError()
+        raise NotEnrolled()
     if r.status_code >= 400:
         raise SyncRejected(r.status_code, r.text[:200])
     return r.json()

@@ -5,7 +5,7 @@ import logging
 
 from pos_app.domain.member_code import MemberCodeRefused, Refusal
 from pos_app.sync.http_client import HttpHeadOfficeClient
-from pos_app.sync.ports import HeadOfficeUnreachable, NotEnrolledError, SyncRejected
+from pos_app.sync.ports import HeadOfficeUnreachable, NotEnrolled, SyncRejected
 
 log = logging.getLogger("pos.sync")
 
@@ -24,7 +24,7 @@ class HeadOfficeNumericCodes:
     def resolve(self, code: str) -> str:
         try:
             data = self.client.resolve_member_code(code, self.timeout_s)
-        except (HeadOfficeUnreachable, NotEnrolledError, SyncRejected) as exc:
+        except (HeadOfficeUnreachable, NotEnrolled, SyncRejected) as exc:
             log.info("numeric member code not checked: %s", exc.__class__.__name__)
             raise MemberCodeRefused(Refusal.NEEDS_NETWORK) from None
         if data.get("decision") == "accepted" and data.get("member_id"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_app.domain.errors import HeadOfficeNeeded
-from pos_app.sync.ports import HeadOfficeUnreachable, NotEnrolledError, SyncRejected
+from pos_app.sync.ports import HeadOfficeUnreachable, NotEnrolled, SyncRejected
 
 TIMEOUT_S = 5.0
 
@@ -21,7 +21,7 @@ class HttpMemberProfiles:
             return client.member_profile(member_id, user, role)
         except HeadOfficeUnreachable:
             raise HeadOfficeNeeded("member_profile", "offline") from None
-        except NotEnrolledError:
+        except NotEnrolled:
             raise HeadOfficeNeeded("member_profile", "not_enrolled") from None
         except SyncRejected as exc:
             raise HeadOfficeNeeded("member_profile",

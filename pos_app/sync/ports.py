@@ -18,7 +18,7 @@ class HeadOfficeUnreachable(SyncError):
         self.reason = reason
 
 
-class NotEnrolledError(SyncError):
+class NotEnrolled(SyncError):
     """Head office does not know this till's key (never enrolled, or revoked)."""
 
 

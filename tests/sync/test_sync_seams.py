@@ -23,7 +23,7 @@ from pos_app.ports.headoffice import SpendOutcome
 from pos_app.services.cards import IdentityCheck
 from pos_app.sync.cli import enrol_till, open_sync
 from pos_app.sync.engine import sync_status
-from pos_app.sync.ports import NotEnrolledError, SyncError
+from pos_app.sync.ports import NotEnrolled, SyncError
 from tests.headoffice.hq_rig import HqClock, LiveServer, enrol_till as hq_enrol, sale_event
 from tests.store_support import STANDARD_GOODS, make_shop
 from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, WANG_FANG, make_till, reopen_till
@@ -199,7 +199,7 @@ def test_a_revoked_till_enrolled_again_sends_its_whole_backlog_under_the_same_ti
     hq.revoke_till("S001", "T01")
     for _ in range(5):
         till.sell()
-    with pytest.raises(NotEnrolledError):
+    with pytest.raises(NotEnrolled):
         till.sync()
     code = hq.add_till("S001", "T01")                      # was DuplicateTill: no way back
     reply = enrol_till(till.shop.data_dir, live.url, code)
