@@ -109,7 +109,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int)
             session = checkout.new_session()
             session.attach_card(diamond_cards[r % len(diamond_cards)])
             for i in range(30):
-                session.add_product(checkout.find_product(barcodes[r * 30 + i]))
+                session.add_product(checkout.get_product(barcodes[r * 30 + i]))
             codes: list[str] = []
             if coupons_per_basket:
                 with uow() as w:

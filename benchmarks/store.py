@@ -251,7 +251,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int,
     commit_samples, bare_samples = [], []
     for _ in range(rounds):
         for _ in range(5):
-            session.add_product(services.checkout.find_product(f"69{rng.randrange(products):011d}"))
+            session.add_product(services.checkout.get_product(f"69{rng.randrange(products):011d}"))
         session.attach_card(f"88{rng.randrange(members):010d}")
         total = session.view().total_fen
         t = time.perf_counter()
@@ -275,7 +275,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int,
         session.attach_card(rng.choice(diamond_cards))
         for i in range(30):
             code = rng.choice(promo_codes) if i % 2 else f"69{rng.randrange(products):011d}"
-            session.add_product(services.checkout.find_product(code))
+            session.add_product(services.checkout.get_product(code))
         t = time.perf_counter()
         view = session.view()
         price_samples.append(time.perf_counter() - t)

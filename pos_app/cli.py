@@ -95,7 +95,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
             session.attach_card(args.card)
         for item in args.items:
             code, qty = parse_item(item)
-            session.add_product(services.checkout.find_product(code), qty)
+            session.add_product(services.checkout.get_product(code), qty)
         view = session.view()
     except UnknownProduct as exc:
         print(f"unknown item: {exc.code}", file=sys.stderr)

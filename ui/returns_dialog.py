@@ -87,7 +87,7 @@ class ReturnsDialog(QDialog):
             return
         returns = self._ctx.services.returns
         self.message.clear()
-        self._ctx.background.run(lambda: returns.find_sale(text), self._on_find_done,
+        self._ctx.background.run(lambda: returns.get_sale(text), self._on_find_done,
                                  self._on_failed)
 
     def _on_find_done(self, sale: StoredSale) -> None:

@@ -68,7 +68,7 @@ class ReturnService:
         self._clock = clock
         self._ids = ids
 
-    def find_sale(self, text: str) -> StoredSale:
+    def get_sale(self, text: str) -> StoredSale:
         """The sale a typed receipt number or a scanned receipt QR names."""
         receipt_no = receipt_no_from_scan(text)
         with self._uow() as uow:

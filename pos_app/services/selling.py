@@ -218,7 +218,8 @@ class CheckoutService:
             uow.commit()
         return count
 
-    def find_product(self, code: str) -> Product:
+    def get_product(self, code: str) -> Product:
+        """The product with this barcode or SKU; UnknownProduct when there is none."""
         with self.uow() as uow:
             product = uow.catalog.find_by_code(code)
         if product is None:
@@ -360,7 +361,7 @@ class SellingSession:
     def add(self, entry: str, merge: bool = False) -> BasketView:
         """Add what the input line says: a barcode, a SKU or 'qty*code'."""
         qty, code = parse_entry(entry)
-        return self.add_product(self._svc.find_product(code), qty, merge)
+        return self.add_product(self._svc.get_product(code), qty, merge)
 
     def add_product(self, product: Product, qty: int = 1, merge: bool = False) -> BasketView:
         """Add a line; with `merge` (a till setting) a repeated scan raises the quantity of the
@@ -464,7 +465,7 @@ class SellingSession:
     def redeem_gift(self, code: str) -> BasketView:
         """Take one gift for points (gift ladder): never special-priced, one item per step."""
         member = self._require_member()
-        product = self._svc.find_product(code)
+        product = self._svc.get_product(code)
         if product.kind.value != "regular":
             raise RedemptionNotAllowed("special_or_excluded")
         step = step_for_price(product.price_fen, self._rules)

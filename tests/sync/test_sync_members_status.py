@@ -142,14 +142,14 @@ def test_head_office_catalog_prices_promotions_rule_sets_and_limits_reach_the_ti
                                        "rules": json.loads(rules.to_json())})
     hq.put_document("settings", "offline_limits", {**hq.limits(), "card_cap_fen": 30_000})
     a.sync()
-    product = a.shop.services.checkout.find_product("6900000000990")
+    product = a.shop.services.checkout.get_product("6900000000990")
     assert (product.sku, product.price_fen) == ("TEA1", 12_800)
     with a.shop.uow() as uow:
         assert uow.rules.current(a.shop.clock.now()).version == 7
     assert a.wiring.store.state().limits["card_cap_fen"] == 30_000
     hq.put_document("prices", "TEA1", {"sku": "TEA1", "price_fen": 9_900})
     a.sync()
-    tea = a.shop.services.checkout.find_product("TEA1")
+    tea = a.shop.services.checkout.get_product("TEA1")
     assert (tea.price_fen, tea.promo_rate_bp) == (9_900, 9_000)
 
 

@@ -70,7 +70,7 @@ def test_gold_member_pays_with_cash_and_stored_value_and_the_receipt_prints(
     assert sale is not None and sale.total_fen == 20_840 and sale.change_fen == 4_160
 
     # In the store: the sale, the stored-value spend and the points earned.
-    stored = till.shop.services.returns.find_sale(sale.receipt_no)
+    stored = till.shop.services.returns.get_sale(sale.receipt_no)
     assert stored.total_fen == 20_840 and stored.member_id is not None
     account = till.shop.services.members.profile(stored.member_id).account
     assert account.balance_fen == 10_000
@@ -100,7 +100,7 @@ def test_a_printer_out_of_paper_never_blocks_the_next_customer(till: Till, qtbot
     till.wait_idle(qtbot)
     assert "F9" in till.window.status["printer"].text()
     # The sale is in the store all the same, and the next scan is taken at once.
-    assert till.shop.services.returns.find_sale(selling.last_sale.receipt_no)
+    assert till.shop.services.returns.get_sale(selling.last_sale.receipt_no)
     selling.scan(SPECIAL50)
     till.wait_idle(qtbot)
     assert selling.model.rowCount() == 1
@@ -193,7 +193,7 @@ def test_a_return_refunds_by_the_original_tenders(till: Till, qtbot) -> None:  #
     refund = selling.last_sale
     assert refund.kind.value == "return" and refund.original_receipt_no == receipt_no
     assert refund.total_fen == 8_800
-    stored = till.shop.services.returns.find_sale(receipt_no)
+    stored = till.shop.services.returns.get_sale(receipt_no)
     assert stored.lines[0].returned_qty == 1
 
 

@@ -54,7 +54,7 @@ class ProductsScreen(QWidget):
             found = checkout.search_products(text, 100)
             if not found:
                 try:
-                    found = [checkout.find_product(text)]
+                    found = [checkout.get_product(text)]
                 except UnknownProduct:          # an empty list says it
                     found = []
             return found

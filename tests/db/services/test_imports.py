@@ -29,7 +29,7 @@ def table_counts(shop):
 def test_products_import_in_every_encoding_builds_three_level_categories(shop, encoding):
     created, updated = shop.services.imports.import_products(shop.manager, PRODUCTS.encode(encoding))
     assert (created, updated) == (3, 0)
-    p = shop.services.checkout.find_product("6901234567890")
+    p = shop.services.checkout.get_product("6901234567890")
     assert (p.name, p.price_fen, p.promo_rate_bp, p.category) == ("白衬衫", 12_900, 8_000,
                                                                   "服装/女装/衬衫")
     db = store_db(shop.data_dir / DB_FILE)

@@ -140,7 +140,7 @@ def test_a_sale_prints_an_e_receipt_link_that_the_returns_screen_still_reads(til
     other = s.complete([TenderInput(TenderKind.CASH, 10_000)], cashier)
     assert other.receipt_link.rsplit("/", 1)[1] != sale.receipt_link.rsplit("/", 1)[1]
     assert receipt_no_from_scan(sale.receipt_link) == sale.receipt_no
-    found = till.services.returns.find_sale(sale.receipt_link)
+    found = till.services.returns.get_sale(sale.receipt_link)
     assert found.snapshot.sale_id == sale.sale_id
     with till.uow() as uow:
         assert uow.sales.find_by_receipt(sale.receipt_no).snapshot == sale

@@ -123,10 +123,10 @@ def test_a_tier_upgrade_caused_by_the_sale_is_flagged_for_the_manager(stocked):
 
 def test_the_receipt_qr_payload_finds_the_sale(stocked):
     sale = sell(stocked, ["REG100"])
-    found = stocked.services.returns.find_sale(receipt_qr_payload(sale.receipt_no))
+    found = stocked.services.returns.get_sale(receipt_qr_payload(sale.receipt_no))
     assert found.receipt_no == sale.receipt_no
     with pytest.raises(UnknownSale):
-        stocked.services.returns.find_sale("POS:R:NOPE")
+        stocked.services.returns.get_sale("POS:R:NOPE")
 
 
 def test_a_count_pass_refund_pays_back_the_unused_share_and_closes_the_pass(stocked):
