@@ -114,10 +114,12 @@ def measure(data_dir: Path, members: int, products: int, rounds: int) -> dict[st
     rss_before = rss_mb()
     from hardware.escpos_printer import NullPrinter
     from pos_app.domain.errors import ShiftAlreadyOpen
-    from ui.main import build_context, open_services
+    from ui.main import build_context
     from ui.main_window import MainWindow
+    from wiring import open_till
 
-    services, settings, _sync = open_services(data_dir)
+    till = open_till(data_dir)
+    services, settings = till.services, till.settings
     from pos_app.settings import with_section
     # Every scan adds its own line here (a repeated code would only raise a quantity).
     settings = with_section(settings, "shop", merge_repeated_scans=False)

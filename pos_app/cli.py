@@ -22,14 +22,14 @@ from pos_app.domain.errors import (
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import Clock, FixedClock, SystemClock
 from pos_app.settings import Settings, resolve_data_dir, save_settings
-from pos_app.wiring import open_till
+from wiring import open_till
 
 log = logging.getLogger("pos")
 
 
 def open_services(data_dir: Path, clock: Clock | None = None, fast_hash: bool = False
                   ) -> tuple[Services, Settings]:
-    """The core services with every real adapter (see pos_app/wiring.py)."""
+    """The core services with every real adapter (the composition root, wiring/)."""
     till = open_till(data_dir, clock, fast_hash)
     return till.services, till.settings
 

@@ -1,6 +1,6 @@
 """IC member cards as the card screen sees them: issue, replace and identify the chip on the reader.
 
-`ctx.extra["ic_cards"]` holds an IcCardDesk when the till has an IC reader. ReaderIcCardDesk
+`ctx.ic_cards` holds an IcCardDesk when the till has an IC reader. ReaderIcCardDesk
 is the ready-made one: the composition root hands it the IcCardService, the reader port and
 a function that says which card is on the reader right now (from the reader's tap callback).
 """

@@ -2,13 +2,10 @@
 ledgers, and run every card action — register and issue, top up, refund balance, report lost,
 unblock, replace, renew, cancel, member PIN, gift hand-overs, count-pass refunds.
 
-Composition-root contracts (all optional; the screen works without them):
-- ctx.extra["ic_cards"]: an IcCardDesk (ui/card_ic.py) when an IC reader is set up;
-- ctx.extra["print_slip"]: Callable[[CardSlip | TopUpDone], PrintResult] prints a card or
-  top-up slip (the receipts desk has no generic slip method);
-- ctx.extra["wedge"]: an object with card_swiped(str) and barcode_scanned(str) signals (the
-  keyboard wedge, or a serial bridge);
-- ctx.extra["ic_taps"]: an object with a uid_tapped(str) signal (the IC reader bridge).
+What it uses of the till context (ui/context.py; all optional, the screen works without them):
+ctx.ic_cards (an IcCardDesk when an IC reader is set up), ctx.print_slip (card and top-up
+slips), ctx.wedge (swipes and scans from the keyboard wedge or a serial bridge) and
+ctx.ic_taps (the IC reader's taps).
 """
 from __future__ import annotations
 
@@ -193,14 +190,11 @@ class MemberCardsScreen(QWidget):
         self._update_buttons()
         touch_sizes(self)
 
-        wedge = ctx.extra.get("wedge")
-        if wedge is not None and hasattr(wedge, "card_swiped"):
-            wedge.card_swiped.connect(self.on_card_swiped)
-        if wedge is not None and hasattr(wedge, "barcode_scanned"):
-            wedge.barcode_scanned.connect(self.on_barcode_scanned)
-        taps = ctx.extra.get("ic_taps")
-        if taps is not None and hasattr(taps, "uid_tapped"):
-            taps.uid_tapped.connect(self.on_ic_tapped)
+        if ctx.wedge is not None:
+            ctx.wedge.card_swiped.connect(self.on_card_swiped)
+            ctx.wedge.barcode_scanned.connect(self.on_barcode_scanned)
+        if ctx.ic_taps is not None:
+            ctx.ic_taps.uid_tapped.connect(self.on_ic_tapped)
         checkout = ctx.services.checkout
         ctx.background.run(checkout.rules, self._on_rules_done, self._on_rules_failed)
 
@@ -212,8 +206,7 @@ class MemberCardsScreen(QWidget):
     # -- helpers -------------------------------------------------------------------------------
     @property
     def ic_desk(self) -> IcCardDesk | None:
-        desk = self._ctx.extra.get("ic_cards")
-        return desk  # type: ignore[return-value]
+        return self._ctx.ic_cards
 
     def _on_rules_done(self, rules: RuleSet) -> None:
         self.rules = rules
@@ -550,9 +543,9 @@ class MemberCardsScreen(QWidget):
             return
         if not isinstance(result, (CardSlip, TopUpDone)):
             return
-        printer = self._ctx.extra.get("print_slip")
+        printer = self._ctx.print_slip
         if not callable(printer):
-            log.info("no slip printer wired (ctx.extra['print_slip']); slip %s not printed",
+            log.info("no slip printer wired (ctx.print_slip); slip %s not printed",
                      result.receipt_no)
             return
         self._ctx.background.run(lambda: printer(result), self._on_printed, self._on_print_failed,

@@ -1,6 +1,6 @@
 """The devices tab of the manager screens: where each device is, how it speaks, and a Test button.
 
-Checks run on the background "device" lane through `ctx.extra["device_checks"]` (ui/main.py
+Checks run on the background "device" lane through `ctx.device_checks` (ui/device_wiring.py
 wires the real ones from hardware/device_check.py; screens never import hardware/). A check
 answers with an object carrying `ok`, `key` and `values`; this screen turns the key into a
 translated sentence. Saved settings take effect when the till is restarted.
@@ -136,9 +136,8 @@ class DeviceSettingsScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("deviceSettings")
         self._ctx = ctx
-        self._check: DeviceCheck | None = ctx.extra.get("device_checks")  # type: ignore[assignment]
-        self._list_readers: Callable[[], list[str] | None] | None = ctx.extra.get(  # type: ignore[assignment]
-            "pcsc_readers")
+        self._check: DeviceCheck | None = ctx.device_checks
+        self._list_readers: Callable[[], list[str] | None] | None = ctx.pcsc_readers
         self._readers_listed = False
         d = ctx.settings.devices
         self.test_buttons: dict[str, QPushButton] = {}
@@ -211,8 +210,7 @@ class DeviceSettingsScreen(QWidget):
         self.ports_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.port_menus: dict[str, QMenu] = {}
         self.port_buttons: dict[str, QToolButton] = {}
-        self._list_ports: Callable[[], list[tuple[str, str]]] | None = ctx.extra.get(  # type: ignore[assignment]
-            "serial_ports")
+        self._list_ports: Callable[[], list[tuple[str, str]]] | None = ctx.serial_ports
         self._ports: list[tuple[str, str]] = []
         self.pcsc_reader = QComboBox()
         self.pcsc_reader.setObjectName("pcsc_reader")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.sale import CompletedSale
 from pos_app.settings import DeviceSettings, Settings
-from ui.context import TillContext
+from ui.context import PortLending, TillContext
 from ui.receipt_desk import printer_test_page
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class PortLeases:
 
 def make_device_checks(settings: Callable[[], Settings],
                        leases: PortLeases | None = None) -> Callable[[str, DeviceSettings], Any]:
-    """ctx.extra['device_checks'] for the devices tab: one bounded test of a device as shown on
+    """ctx.device_checks for the devices tab: one bounded test of a device as shown on
     the screen (not yet saved), answered with hardware.device_check.CheckResult."""
     ports = leases or PortLeases()
 
@@ -134,7 +134,7 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
     wedge.barcode_scanned.connect(selling.scan)
     wedge.swipe_failed.connect(selling.swipe_failed)
     ctx.pause_capture = lambda paused: wedge.set_enabled(not paused)
-    ctx.extra["wedge"] = wedge
+    ctx.wedge = wedge
     keep: list[object] = [wedge]
     state = {"reader": "none"}
     ctx.reader_state = lambda: state["reader"]
@@ -146,7 +146,7 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
         bridge.device_state.connect(lambda name, s: state.__setitem__("reader", s))
         if hasattr(window, "on_device_state"):
             bridge.device_state.connect(window.on_device_state)  # queued: window is a QObject
-        leases = ctx.extra.get("port_leases")
+        leases = ctx.port_leases
         if d.msr_url:
             from hardware.serial_msr import MagTekSerialReader, Msr605Reader
             reader_cls = Msr605Reader if d.msr_protocol == "msr605" else MagTekSerialReader
@@ -168,58 +168,36 @@ def start_devices(app: QApplication, ctx: TillContext, window: QObject) -> list[
     return keep
 
 
-def _lend(leases: object, url: str, make: Callable[[], Any],
+def _lend(leases: PortLending | None, url: str, make: Callable[[], Any],
           attach: Callable[[Any], None]) -> None:
     """Start a serial driver and let device tests borrow its port (stop it, start a new one)."""
     current = {"driver": make()}
     attach(current["driver"])
-    if isinstance(leases, PortLeases):
+    if leases is not None:
         def restart() -> None:
             current["driver"] = make()
             attach(current["driver"])
         leases.hold(url, lambda: current["driver"].stop(), restart)
 
 
-def make_card_codec(ctx: TillContext, v1_key: bytes | None) -> object:
-    """How this till signs and checks IC member records: its certified key (if enrolled) and
-    the certificates pulled from head office; the v1 key only during the migration window."""
-    from db.till_key_store import SqlIssuerStore
-    from pos_app.secrets import SecretStoreUnavailable, open_secret_store
-    from pos_app.services.ic_cards import CardCodec
-    from pos_app.till_identity import load_till_signer
-    try:
-        signer = load_till_signer(open_secret_store(ctx.data_dir))
-    except SecretStoreUnavailable as exc:
-        log.warning("no credential store, so no till signing key: %s", exc.reason)
-        signer = None
-    store = SqlIssuerStore(ctx.services.uow.engine, v1_key)  # type: ignore[attr-defined]
-    return CardCodec(store.verifier, signer=signer, v1_key=v1_key)
-
-
 def start_ic_reader(app: QApplication, ctx: TillContext, selling: object,
                     state: dict[str, str], window: QObject | None = None) -> list[object]:
-    """The PC/SC reader: taps attach the member (chip checked when keys are set), the card
-    screen gets the reader for issuing and replacing chips."""
+    """The PC/SC reader: taps attach the member (chip checked when the till holds a sector key
+    and so has the IC card service, wiring.open_till), the card screen gets the reader for
+    issuing and replacing chips."""
     from hardware.pcsc_reader import PcscIcCardReader
-    from pos_app.services.ic_cards import IcCardService
     from ui.card_ic import ReaderIcCardDesk
     d, sec = ctx.settings.devices, ctx.settings.security
     bridge = DeviceBridge(app)
-    ctx.extra["ic_taps"] = bridge
+    ctx.ic_taps = bridge
     last_tap: dict[str, object] = {}
     keys_set = bool(sec.mifare_sector_key)
     reader = PcscIcCardReader(d.pcsc_reader, sec.mifare_sector,
                               bytes.fromhex(sec.mifare_sector_key) if keys_set else bytes(6))
-    service: IcCardService | None = None
-    if keys_set:
-        # The chain master key only checks (and, on a till not yet certified, writes) v1
-        # cards during the migration window; certified tills sign v2 with their own key.
-        service = IcCardService(ctx.services.uow, ctx.services.clock, ctx.services.ids,
-                                ctx.services.cards, ctx.services.checkout,
-                                make_card_codec(ctx, bytes.fromhex(sec.card_master_key)
-                                                if sec.card_master_key else None))  # type: ignore[arg-type]
-        ctx.extra["ic_cards"] = ReaderIcCardDesk(service, reader,
-                                                 lambda: last_tap.get("tap"))  # type: ignore
+    service = ctx.ic_service if keys_set else None
+    if service is not None:
+        ctx.ic_cards = ReaderIcCardDesk(service, reader,
+                                        lambda: last_tap.get("tap"))  # type: ignore
 
     def on_tap(tap: object) -> None:          # the watcher's thread
         last_tap["tap"] = tap
@@ -268,9 +246,8 @@ def start_customer_display(ctx: TillContext, selling: object) -> object:
 
     selling.view_shown.connect(on_view)  # type: ignore[attr-defined]
     selling.sale_completed.connect(on_sale)  # type: ignore[attr-defined]
-    leases = ctx.extra.get("port_leases")
-    if isinstance(leases, PortLeases):
-        leases.hold(d.display_url, holder.close, holder.reopen)
+    if ctx.port_leases is not None:
+        ctx.port_leases.hold(d.display_url, holder.close, holder.reopen)
     return holder
 
 

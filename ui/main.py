@@ -15,20 +15,25 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pos_app.bootstrap import Services
-from pos_app.ports.clock import Clock
 from pos_app.ports.printing import CashDrawer, ReceiptPrinter
 from pos_app.settings import Settings
 from ui import i18n
 from ui.background import Background
 from ui.context import TillContext
-from ui.device_wiring import PortLeases, make_device_checks, pcsc_readers, serial_ports, start_devices
+from ui.device_wiring import (PortLeases, make_device_checks, pcsc_readers, serial_ports,
+                              start_devices)
 from ui.receipt_desk import export_xlsx, open_receipt_desk
+
+if TYPE_CHECKING:
+    from pos_app.services.ic_cards import IcCardService
+    from ui.main_window import MainWindow
+    from wiring import HeadOfficeLink, Till
 
 log = logging.getLogger(__name__)
 RESTART_EXIT = 75     # app.exit code that means "start again" (a restored backup)
@@ -80,93 +85,81 @@ def _not_enrolled(pending: Any) -> Any:
 
 def build_context(data_dir: Path, services: Services, settings: Settings, language: str,
                   printer: ReceiptPrinter | None = None, drawer: CashDrawer | None = None,
-                  background: Background | None = None) -> TillContext:
+                  background: Background | None = None,
+                  headoffice: HeadOfficeLink | None = None,
+                  ic_service: IcCardService | None = None) -> TillContext:
     """Everything the screens need; tests call it with their own store and printer."""
     from pos_app.settings import save_settings
     desk = open_receipt_desk(data_dir, services, settings, printer, drawer)
     ctx = TillContext(services=services, background=background or Background(),
                       settings=settings, data_dir=data_dir, receipts=desk, language=language,
-                      sync_state=_not_enrolled(outbox_counter(data_dir)),
-                      save_settings=lambda s: save_settings(data_dir, s))
+                      sync_state=(headoffice.state if headoffice is not None
+                                  else _not_enrolled(outbox_counter(data_dir))),
+                      save_settings=lambda s: save_settings(data_dir, s),
+                      ic_service=ic_service, headoffice=headoffice)
     from pos_app.domain.input_routing import CardNumberFormat
     from pos_app.services.input_routing import store_router
     ctx.router = store_router(services.uow, CardNumberFormat.parse(
         settings.devices.card_prefixes, settings.devices.card_lengths))
     desk.follow_settings(lambda: ctx.settings)
-    # Contracts of the card and reports screens (ui/card_screens.py, ui/reports_screen.py).
-    ctx.extra["print_slip"] = desk.print_slip
-    ctx.extra["print_z"] = desk.print_z_report
-    ctx.extra["z_report_pdf"] = desk.z_report_pdf
-    ctx.extra["export_xlsx"] = export_xlsx
+    # The card, shift and reports screens' printing and export (ui/context.py).
+    ctx.print_slip = desk.print_slip
+    ctx.print_z = desk.print_z_report
+    ctx.z_report_pdf = desk.z_report_pdf
+    ctx.export_xlsx = export_xlsx
     from db.restore import describe_backup, restore_database   # ui/restore_screen.py
-    ctx.extra["describe_backup"] = describe_backup
-    ctx.extra["restore_database"] = restore_database
+    ctx.describe_backup = describe_backup
+    ctx.restore_database = restore_database
     # The devices tab (ui/device_settings.py) and the status bar's live printer state.
     leases = PortLeases()
-    ctx.extra["port_leases"] = leases
-    ctx.extra["device_checks"] = make_device_checks(lambda: ctx.settings, leases)
-    ctx.extra["pcsc_readers"] = pcsc_readers
-    ctx.extra["serial_ports"] = serial_ports
-    ctx.extra["printer_status"] = desk.refresh_state
+    ctx.port_leases = leases
+    ctx.device_checks = make_device_checks(lambda: ctx.settings, leases)
+    ctx.pcsc_readers = pcsc_readers
+    ctx.serial_ports = serial_ports
+    ctx.printer_status = desk.refresh_state
     return ctx
 
 
 @dataclass
-class SyncWorker:
-    """The head-office sync engine on its own thread while the app runs (ARCHITECTURE §4.5)."""
+class RunningTill:
+    """The app after login: the till's adapters, the screens' context, the window, the devices."""
 
-    engine: Any          # pos_app.sync.engine.SyncEngine
-    store: Any           # db.sync_store.SqlSyncStore
-    client: Any          # pos_app.sync.http_client.HttpHeadOfficeClient
-    clock: Clock
-    interval_s: int
-    offline_warn_hours: int
-
-    def __post_init__(self) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.engine.run(self._stop, interval_s=self.interval_s)
-        except Exception:  # noqa: BLE001 - thread boundary: the till sells on without sync
-            log.exception("sync worker stopped")
-
-    def state(self) -> tuple[str, int]:
-        """('online' | 'offline' | 'offline_too_long' | 'clock_behind', events waiting) or
-        ('refused', events head office refused) for the status bar."""
-        from pos_app.sync.engine import sync_status
-        st = sync_status(self.store, self.clock, self.offline_warn_hours)
-        if st.refused:            # a person must look: pos sync --refused lists them
-            return "refused", st.refused
-        if st.clock_behind:
-            return "clock_behind", st.backlog
-        if st.offline_too_long:
-            return "offline_too_long", st.backlog
-        return ("online" if st.online else "offline"), st.backlog
+    till: Till
+    ctx: TillContext
+    window: MainWindow
+    devices: list[object]
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(5)
-        self.client.close()
+        """Stop the devices and the sync worker (app shutdown); each may fail on its own."""
+        for device in self.devices:
+            stop = getattr(device, "stop", None) or getattr(device, "close", None)
+            if callable(stop):
+                try:
+                    stop()
+                except Exception:  # noqa: BLE001 - shutting down anyway
+                    log.exception("device did not stop cleanly")
+        try:
+            self.till.close()
+        except Exception:  # noqa: BLE001 - shutting down anyway
+            log.exception("head-office link did not close cleanly")
 
 
-def open_services(data_dir: Path) -> tuple[Services, Settings, SyncWorker | None]:
-    """The till's services (pos_app/wiring.py) and, when enrolled, the sync worker thread."""
-    from pos_app.wiring import open_till
-
-    till = open_till(data_dir)
-    sync: SyncWorker | None = None
+def start_till(app: QApplication, till: Till, language: str, background: Background,
+               ui_state: QSettings | None = None) -> RunningTill:
+    """The main window over an opened till (wiring.open_till): context, devices, and the
+    head-office sync worker, woken after every sale so the sale leaves at once rather than at
+    the next interval."""
+    from ui.main_window import MainWindow
+    ctx = build_context(till.data_dir, till.services, till.settings, language,
+                        background=background, headoffice=till.headoffice,
+                        ic_service=till.ic_cards)
+    window = MainWindow(ctx, ui_state)
+    devices = start_devices(app, ctx, window)
     link = till.headoffice
     if link is not None:
-        s = till.settings.sync
-        sync = SyncWorker(link.engine, link.store, link.client, till.services.clock,
-                          s.interval_s, s.offline_warn_hours)
-    return till.services, till.settings, sync
+        window.selling.sale_completed.connect(lambda _sale: link.worker.wake())
+        link.worker.start()
+    return RunningTill(till, ctx, window, devices)
 
 
 def check_qt_binding() -> None:
@@ -198,20 +191,21 @@ class _Boot:
         self._data_dir = data_dir
         self.ready = threading.Event()
         self.error: BaseException | None = None
-        self._result: tuple[Services, Settings, SyncWorker | None] | None = None
+        self._result: Till | None = None
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="open-store", daemon=True).start()
 
     def _run(self) -> None:
         try:
-            self._result = open_services(self._data_dir)
+            from wiring import open_till
+            self._result = open_till(self._data_dir)
         except BaseException as exc:  # noqa: BLE001 - reported when the cashier logs in
             self.error = exc
         finally:
             self.ready.set()
 
-    def result(self) -> tuple[Services, Settings, SyncWorker | None]:
+    def result(self) -> Till:
         self.ready.wait()
         if self.error is not None:
             raise self.error
@@ -230,7 +224,7 @@ class _Boot:
             user = quick_login(self._data_dir, username, pin)
             if user is not None:
                 return user
-        return self.result()[0].auth.login(username, pin)
+        return self.result().services.auth.login(username, pin)
 
 
 def quick_users(data_dir: Path) -> list[Any]:
@@ -345,42 +339,29 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
             QTimer.singleShot(0, smoke_done)
     else:
         smoke_login = ""
-    state: dict[str, object] = {}
+    state: dict[str, RunningTill] = {}
 
     def on_logged_in(user: object) -> None:
-        services, _settings, sync = boot.result()
-        ctx = build_context(data_dir, services, settings, language, background=background)
-        if sync is not None:
-            ctx.sync_state = sync.state
-            ctx.extra["sync"] = sync          # the sync screen (ui/sync_screen.py)
-            sync.start()
-        ctx.extra["restart"] = lambda: app.exit(RESTART_EXIT)   # ui/restore_screen.py
-        from ui.main_window import MainWindow
+        till = boot.result()
         ui_state = QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
-        window = MainWindow(ctx, ui_state)
-        state.update(window=window, ctx=ctx, sync=sync,
-                     devices=start_devices(app, ctx, window))
-        window.show_initial()
-        window.continue_login(user)  # type: ignore[arg-type]
+        running = start_till(app, till, language, background, ui_state)
+        running.ctx.restart = lambda: app.exit(RESTART_EXIT)   # ui/restore_screen.py
+        state["running"] = running
+        running.window.show_initial()
+        running.window.continue_login(user)  # type: ignore[arg-type]
 
     def on_login_rejected() -> None:
-        if "window" not in state:
+        if "running" not in state:
             app.quit()
 
     if not smoke_login:
         login.logged_in.connect(on_logged_in)
     login.rejected.connect(on_login_rejected)
     code = app.exec()
-    devices = list(state.get("devices", []))  # type: ignore[call-overload]
-    if state.get("sync") is not None:
-        devices.append(state["sync"])
-    for device in devices:
-        stop = getattr(device, "stop", None) or getattr(device, "close", None)
-        if callable(stop):
-            try:
-                stop()
-            except Exception:  # noqa: BLE001 - shutting down anyway
-                log.exception("device did not stop cleanly")
+    if "running" in state:
+        state["running"].stop()
+    elif boot.ready.is_set() and boot.error is None:
+        boot.result().close()
     background.wait(5_000)
     if code == RESTART_EXIT:   # a backup was restored: start again on the restored store
         log.warning("restarting the app on the restored database")

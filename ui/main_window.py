@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         """Re-read the outbox count and the reprint queue off the GUI thread, then redraw."""
         ctx = self._ctx
 
-        printer_status = ctx.extra.get("printer_status")
+        printer_status = ctx.printer_status
 
         def work() -> tuple[tuple[str, int], int]:
             try:

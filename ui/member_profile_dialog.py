@@ -14,11 +14,10 @@ from ui.formatting import card_status_name
 
 
 def profile_service(ctx: TillContext) -> MemberProfileService:
-    """The composition root may hand one over (ctx.extra["member_profiles"]); otherwise one
-    is made from the till's head-office settings."""
-    given = ctx.extra.get("member_profiles")
-    if isinstance(given, MemberProfileService):
-        return given
+    """The composition root may hand one over (ctx.member_profiles); otherwise one is made
+    from the till's head-office settings."""
+    if ctx.member_profiles is not None:
+        return ctx.member_profiles
     from pos_app.sync.member_profiles import member_profile_source
     return MemberProfileService(member_profile_source(ctx.settings))
 

@@ -82,7 +82,7 @@ class TillReceiptDesk:
                            configured=self._configured)
 
     def print_slip(self, doc: object) -> PrintResult:
-        """A card slip or a top-up slip (ctx.extra['print_slip'] for the card screen)."""
+        """A card slip or a top-up slip (ctx.print_slip for the card screens)."""
         from hardware.print_queue import print_or_queue
         from pos_app.domain.documents import TopUpDone
         from receipts.slips import render_card_slip, render_top_up
@@ -101,7 +101,7 @@ class TillReceiptDesk:
                            configured=self._configured)
 
     def print_z_report(self, report: object) -> PrintResult:
-        """The shift (Z) report on the receipt printer (ctx.extra['print_z'])."""
+        """The shift (Z) report on the receipt printer (ctx.print_z)."""
         from hardware.print_queue import print_or_queue
         from receipts.slips import render_z_report
         data = render_z_report(self._shop_info(), report, self._profile,  # type: ignore[arg-type]
@@ -114,7 +114,7 @@ class TillReceiptDesk:
                            configured=self._configured)
 
     def z_report_pdf(self, report: object) -> bytes:
-        """The shift (Z) report as an A4 PDF (ctx.extra['z_report_pdf']), no printer needed."""
+        """The shift (Z) report as an A4 PDF (ctx.z_report_pdf), no printer needed."""
         from receipts.pdf import z_report_pdf
         return z_report_pdf(self._shop_info(), report, self._texts,  # type: ignore[arg-type]
                             printed_at=self._services.clock.now())

@@ -1,7 +1,7 @@
 """Manager reports (rules §9): sales by day / hour / cashier / tender / category / product, member
 analysis (客单价, shares, liabilities) and reminders, each in a table that exports to Excel.
 
-Composition-root contract: ctx.extra["export_xlsx"](path, title, headers, rows, money_columns)
+Composition-root contract: ctx.export_xlsx(path, title, headers, rows, money_columns)
 writes one sheet (ui/main.py wires it to receipts.spreadsheet.render_xlsx); money cells are
 passed as integer fen in the money columns, everything else as text or integers.
 """
@@ -125,7 +125,7 @@ class ReportsScreen(QWidget):
         self.export_button = QPushButton(self.tr("Export to Excel"))
         self.export_button.setObjectName("reportExport")
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.export_button.setEnabled(callable(ctx.extra.get("export_xlsx")))
+        self.export_button.setEnabled(ctx.export_xlsx is not None)
         if not self.export_button.isEnabled():
             self.export_button.setToolTip(self.tr("Excel export is not set up on this till"))
 
@@ -374,7 +374,7 @@ class ReportsScreen(QWidget):
     def export(self, path: Path) -> None:
         """Write the report on the visible tab to an .xlsx file (off the GUI thread)."""
         report = self.current_report()
-        writer = self._ctx.extra.get("export_xlsx")
+        writer = self._ctx.export_xlsx
         if report is None or not callable(writer):
             self._on_failed(ValidationFailed("export", "nothing to export"))
             return

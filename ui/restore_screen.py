@@ -1,14 +1,13 @@
 """Restore from a backup (恢复备份), a manager screen: pick a `pos backup` file, read what it
 holds, confirm with the backup's date and what will happen, then do what `pos restore FILE`
 does (db/restore.py: the current database kept beside it, a new sync epoch) and reopen the
-app on the restored store (`ctx.extra["restart"]`, set by ui/main.py).
+app on the restored store (`ctx.restart`, set by ui/main.py).
 
 The store is in use while the app runs: the sync worker is stopped and the store's
 connections closed before the copy, and the app restarts right after it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +63,7 @@ class RestoreScreen(QWidget):
     def choose(self, path: Path) -> None:
         """Read the backup (off the GUI thread) and ask for confirmation naming its date."""
         data_dir = self.ctx.data_dir
-        describe = self.ctx.extra["describe_backup"]
+        describe = self.ctx.describe_backup
 
         def work() -> Any:
             return describe(data_dir, path)   # type: ignore[operator]
@@ -94,14 +93,14 @@ class RestoreScreen(QWidget):
         self.pick_button.setEnabled(False)
         self.message.setText(self.tr("Restoring…"))
         ctx, user_id = self.ctx, self.manager.id
-        sync = ctx.extra.get("sync")
+        sync = ctx.headoffice
         at = ctx.services.clock.now()
-        restore_database: Any = ctx.extra["restore_database"]
+        restore_database: Any = ctx.restore_database
 
         def work() -> Any:
             from pos_app.domain.ids import UuidV7Source
             if sync is not None:          # nothing may write while the file is replaced
-                sync.stop()
+                sync.worker.stop()
                 sync.store.engine.dispose()
             ctx.services.uow.engine.dispose()  # type: ignore[attr-defined]
             return restore_database(ctx.data_dir, path, UuidV7Source(), at, user_id)
@@ -114,9 +113,8 @@ class RestoreScreen(QWidget):
                              .replace("%1", str(result.epoch)).replace("%2", str(result.unsent))
                              .replace("%3", result.kept_as.name if result.kept_as else "—"))
         self.restored.emit(result)
-        restart: Callable[[], None] | None = self.ctx.extra.get("restart")  # type: ignore[assignment]
-        if callable(restart):
-            restart()
+        if self.ctx.restart is not None:
+            self.ctx.restart()
 
     def _on_failed(self, exc: Exception) -> None:
         self.pick_button.setEnabled(True)

@@ -925,7 +925,7 @@ class SellingScreen(QWidget):
         self._show(view)
         self._show_money(text)
         self.topped_up.emit(slip)
-        printer = self._ctx.extra.get("print_slip")
+        printer = self._ctx.print_slip
         if callable(printer):
             self._ctx.background.run(lambda: printer(slip), self._on_print_done,
                                      lambda exc: self._on_print_done(PrintResult(False, exc)),

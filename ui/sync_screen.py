@@ -4,8 +4,8 @@ shop manager's words. A manager marks a refused event resolved (audited) with th
 calls `pos sync --refused / --resolve` use; "Sync now" runs one cycle off the GUI thread.
 
 Opened from the manager screens (a tab) and from the status bar's sync indicator. The sync
-link is `ctx.extra["sync"]` (ui/main.py's SyncWorker: engine, store, clock); a till that is
-not enrolled shows so and nothing else.
+link is `ctx.headoffice` (wiring.HeadOfficeLink: engine, store, clock); a till that is not
+enrolled shows so and nothing else.
 """
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ class SyncScreen(QWidget):
         self.setObjectName("syncScreen")
         self.ctx = ctx
         self.manager = manager
-        self.link: Any = ctx.extra.get("sync")
+        self.link: Any = ctx.headoffice
         self.contact = QLabel()
         self.contact.setObjectName("sync_contact")
         self.backlog = QLabel()

@@ -7,54 +7,18 @@ import logging
 import signal
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pos_app.ports.clock import Clock, SystemClock
-from pos_app.sync.engine import SyncEngine, sync_status
+from pos_app.ports.clock import SystemClock
+from pos_app.sync.engine import sync_status
 from pos_app.sync.ports import NotEnrolled, SyncError, TillCodeMismatch
+from wiring import SyncWiring, fetch_till_keys, keep_till_keys, open_sync
+
+__all__ = ["SyncWiring", "certify_till", "enrol_till", "fetch_till_keys", "keep_till_keys",
+           "open_sync", "register"]
 
 log = logging.getLogger("pos.sync")
-
-
-@dataclass
-class SyncWiring:
-    engine: SyncEngine
-    store: Any           # db.sync_store.SqlSyncStore
-    client: Any          # pos_app.sync.http_client.HttpHeadOfficeClient
-    interval_s: int
-    offline_warn_hours: int
-
-    def close(self) -> None:
-        self.client.close()
-        self.store.engine.dispose()
-
-
-def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
-              push_batch: int | None = None) -> SyncWiring:
-    """The real engine for the till in `data_dir` (the UI's worker thread uses this too)."""
-    from db.engine import create_sqlite_engine
-    from db.migrate import upgrade
-    from db.store import DB_FILE, ensure_encrypted
-    from db.sync_store import SqlSyncStore
-    from pos_app.domain.ids import UuidV7Source
-    from pos_app.settings import load_settings
-    from pos_app.sync.http_client import HttpHeadOfficeClient
-
-    settings = load_settings(data_dir)
-    if not settings.sync.headoffice_url or not settings.sync.api_key:
-        raise NotEnrolled()
-    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
-    upgrade(engine)
-    store = SqlSyncStore(engine, UuidV7Source())
-    client = HttpHeadOfficeClient(settings.sync.headoffice_url, settings.sync.api_key,
-                                  transport=transport)
-    fetch_till_keys(data_dir, client)
-    kwargs = {"push_batch": push_batch} if push_batch else {}
-    sync = SyncEngine(store, client, clock or SystemClock(), **kwargs)
-    return SyncWiring(sync, store, client, settings.sync.interval_s,
-                      settings.sync.offline_warn_hours)
 
 
 def enrol_till(data_dir: Path, url: str, code: str, transport: Any = None) -> dict[str, str]:
@@ -161,34 +125,6 @@ def certify_till(data_dir: Path, transport: Any = None) -> str:
     keep_till_keys(data_dir, reply)
     log.info("till signing key %s certified by head office", cert.kid)
     return cert.kid
-
-
-def keep_till_keys(data_dir: Path, reply: dict[str, Any]) -> None:
-    """Keep the chain keys head office handed over (the mobile lookup key) in the
-    credential store; the store's cached keys are read again."""
-    from db.store import mobile_keys_for
-    from pos_app.mobile_keys import keep_chain_key
-    from pos_app.secrets import open_secret_store
-
-    if reply.get("mobile_lookup_key"):
-        store = open_secret_store(data_dir)
-        if keep_chain_key(store, str(reply["mobile_lookup_key"])):
-            log.info("kept the chain's mobile lookup key from head office")
-        # Stores already open in this process hash with it from now on.
-        mobile_keys_for(data_dir, store).prefer(bytes.fromhex(str(reply["mobile_lookup_key"])))
-
-
-def fetch_till_keys(data_dir: Path, client: Any) -> None:
-    """A till enrolled before head office issued the mobile lookup key asks for it (best
-    effort: offline, it asks at the next sync)."""
-    from pos_app.secrets import MOBILE_LOOKUP_KEY, open_secret_store
-
-    if open_secret_store(data_dir).get(MOBILE_LOOKUP_KEY):
-        return
-    try:
-        keep_till_keys(data_dir, client.till_keys(timeout_s=5.0))
-    except (SyncError, NotEnrolled, OSError) as exc:
-        log.info("mobile lookup key not fetched yet (%s)", type(exc).__name__)
 
 
 def _enter_epoch(data_dir: Path, epoch: int) -> None:

@@ -27,8 +27,8 @@ def screen(tmp_path: Path, qtbot) -> Iterator[DeviceSettingsScreen]:  # noqa: AN
     # The devices tab needs no store: only the background lanes and the composition root's checks.
     ctx = TillContext(services=None, background=Background(), settings=settings,  # type: ignore[arg-type]
                       data_dir=tmp_path, receipts=None)  # type: ignore[arg-type]
-    ctx.extra["device_checks"] = make_device_checks(lambda: ctx.settings)
-    ctx.extra["pcsc_readers"] = pcsc_readers
+    ctx.device_checks = make_device_checks(lambda: ctx.settings)
+    ctx.pcsc_readers = pcsc_readers
     s = DeviceSettingsScreen(ctx)
     qtbot.addWidget(s)
     yield s

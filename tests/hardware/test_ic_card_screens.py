@@ -33,7 +33,7 @@ KEY_B = bytes.fromhex("B0B1B2B3B4B5")
 
 
 class TapBridge(QObject):
-    """What ui/main.py keeps in ctx.extra['ic_taps']: taps from the reader thread, on the GUI thread."""
+    """What ui/device_wiring.py keeps in ctx.ic_taps: taps from the reader thread, on the GUI thread."""
 
     uid_tapped = Signal(str)
 
@@ -54,8 +54,8 @@ class Rig:
                                 self.chain.codec(self.chain.till()))
         self.desk = ReaderIcCardDesk(service, self.reader, lambda: self.tap)
         ctx = self.till.ctx
-        ctx.extra["ic_cards"] = self.desk
-        ctx.extra["ic_taps"] = self.bridge
+        ctx.ic_cards = self.desk
+        ctx.ic_taps = self.bridge
         self.reader.start(self._on_tap, self._on_removed)
         self.screen = MemberCardsScreen(ctx, stocked.manager)
         qtbot.addWidget(self.screen)

@@ -60,7 +60,7 @@ def test_a_bare_digit_card_scanned_into_the_register_form_is_the_new_card(till: 
     screen = make_screen(till, qtbot)
     dialog = screen.register()
     assert isinstance(dialog, CardRegisterDialog)
-    till.ctx.extra["wedge"].barcode_scanned.emit("660031")     # a printed-number card
+    till.ctx.wedge.barcode_scanned.emit("660031")     # a printed-number card
     assert dialog.binding.card_no.text() == "660031"
     assert dialog.join_receipt.text() == ""
     grab(dialog, "register_form_card_scanned_zh")
@@ -76,7 +76,7 @@ def test_a_bare_digit_card_scanned_into_the_replace_form_is_the_new_card(till: T
     rep = screen.replace()
     assert isinstance(rep, CardReplaceDialog)
     identity(rep, "13800004444", saw_id=True)
-    till.ctx.extra["wedge"].barcode_scanned.emit("660032")
+    till.ctx.wedge.barcode_scanned.emit("660032")
     assert rep.binding.card_no.text() == "660032"
 
 

@@ -30,7 +30,7 @@ TABLES = ("members", "cards", "card_events", "stored_value_entries", "points_ent
 
 
 def slip_printer(ctx: TillContext, url: str) -> Callable[[object], PrintResult]:
-    """What ui/main.py wires as ctx.extra['print_slip']: render with receipts/, send to the printer."""
+    """What ui/main.py wires as ctx.print_slip: render with receipts/, send to the printer."""
     from hardware.escpos_printer import EscPosPrinter
     from receipts.escpos import PROFILE_80MM_48
     from receipts.slips import render_card_slip, render_top_up
@@ -56,8 +56,8 @@ def counts(shop: Shop) -> dict[str, int]:
 
 
 def make_screen(till: Till, qtbot, actor: User | None = None) -> MemberCardsScreen:  # noqa: ANN001
-    till.ctx.extra["print_slip"] = slip_printer(till.ctx, till.printer.url)
-    till.ctx.extra["wedge"] = WedgeFilter()       # the screen connects itself to its signals
+    till.ctx.print_slip = slip_printer(till.ctx, till.printer.url)
+    till.ctx.wedge = WedgeFilter()       # the screen connects itself to its signals
     screen = MemberCardsScreen(till.ctx, actor or till.shop.manager)
     qtbot.addWidget(screen)
     font = screen.font()
@@ -104,7 +104,7 @@ def register(till: Till, qtbot, screen: MemberCardsScreen, name: str, mobile: st
     dialog.id_check.setText(extra.get("id_check", "880101"))
     dialog.birthday.setText(extra.get("birthday", ""))
     dialog.consent.setChecked(True)
-    till.ctx.extra["wedge"].card_swiped.emit(card_no)      # a swipe through the keyboard wedge
+    till.ctx.wedge.card_swiped.emit(card_no)      # a swipe through the keyboard wedge
     assert dialog.binding.card_no.text() == card_no
     submit(till, qtbot, dialog)
     return dialog
@@ -291,7 +291,7 @@ def test_gifts_are_offered_only_when_due_and_given_once(till: Till, qtbot, scree
 
 def test_member_pin_is_set_then_reset_with_the_identity_check(till: Till, qtbot, screen):  # noqa: ANN001
     shop = till.shop
-    till.ctx.extra["wedge"].card_swiped.emit("100002")   # a swipe with no form open finds her
+    till.ctx.wedge.card_swiped.emit("100002")   # a swipe with no form open finds her
     till.wait_idle(qtbot)
     till.wait_idle(qtbot)
     assert screen.account is not None and screen.account.name == "李娜"
@@ -361,7 +361,7 @@ def test_a_same_day_receipt_scanned_into_the_form_joins_gold(till: Till, qtbot, 
     session.add("3*REG100")
     sale = session.complete([TenderInput(TenderKind.CASH, 30_000)], shop.cashier)
     dialog = screen.register()
-    till.ctx.extra["wedge"].barcode_scanned.emit(sale.receipt_no)   # the receipt's code
+    till.ctx.wedge.barcode_scanned.emit(sale.receipt_no)   # the receipt's code
     assert dialog.join_receipt.text() == sale.receipt_no
     dialog.referrer.setFocus()
     dialog.name.setText("金卡新人")

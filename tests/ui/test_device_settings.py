@@ -246,7 +246,7 @@ def test_the_port_lists_show_the_serial_ports_present_and_picking_one_fills_the_
     from tests.simulators.pty import PtyPair
     adapter = PtyPair(tmp_path / "ttyUSB-ch340")        # a udev-style link to a real tty
     try:
-        till.ctx.extra["serial_ports"] = lambda: serial_port_names((str(tmp_path / "tty*"),))
+        till.ctx.serial_ports = lambda: serial_port_names((str(tmp_path / "tty*"),))
         screen = DeviceSettingsScreen(till.ctx)
         qtbot.addWidget(screen)
         with qtbot.waitSignal(screen.ports_listed, timeout=5000) as blocker:
@@ -266,7 +266,7 @@ def test_the_port_lists_show_the_serial_ports_present_and_picking_one_fills_the_
 
 
 def test_no_serial_ports_says_what_to_do(till: Till, qtbot) -> None:  # noqa: ANN001
-    till.ctx.extra["serial_ports"] = lambda: []
+    till.ctx.serial_ports = lambda: []
     screen = DeviceSettingsScreen(till.ctx)
     qtbot.addWidget(screen)
     with qtbot.waitSignal(screen.ports_listed, timeout=5000):
@@ -320,7 +320,7 @@ def test_every_wedge_option_is_on_the_devices_tab_and_reaches_the_reader(
     log_in(till, qtbot)
     devices = start_devices(qapp, till.ctx, till.window)
     try:
-        wedge = till.ctx.extra["wedge"]
+        wedge = till.ctx.wedge
         assert (wedge.gap_ms, wedge.end_idle_ms, wedge.min_barcode_length, wedge.prefixes) == (
             30, 150, 8, ("#",))
         # A swipe of ';99100002=4912?': skip 2 characters, take 6 -> member number 100002.

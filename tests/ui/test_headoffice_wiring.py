@@ -1,4 +1,5 @@
-"""Head office wiring of the composition root: an enrolled till that cannot reach head office."""
+"""Head office wiring of the composition root (wiring.open_till): an enrolled till that cannot
+reach head office, and the app's sync worker woken by a sale."""
 from __future__ import annotations
 
 import socket
@@ -7,7 +8,7 @@ import pytest
 
 from pos_app.settings import load_settings, save_settings, with_section
 from tests.conftest import STANDARD_MEMBERS, Shop
-from ui.main import open_services
+from wiring import open_till
 
 pytestmark = [pytest.mark.integration]
 
@@ -19,8 +20,8 @@ def unused_port() -> int:
 
 
 def test_an_unenrolled_till_reports_offline_with_its_backlog(stocked: Shop) -> None:
-    services, settings, sync = open_services(stocked.data_dir)
-    assert sync is None
+    till = open_till(stocked.data_dir)
+    assert till.headoffice is None
 
 
 def test_an_enrolled_till_without_head_office_runs_sync_and_says_offline(stocked: Shop) -> None:
@@ -28,10 +29,11 @@ def test_an_enrolled_till_without_head_office_runs_sync_and_says_offline(stocked
                             headoffice_url=f"http://127.0.0.1:{unused_port()}", api_key="k",
                             interval_s=1)
     save_settings(stocked.data_dir, settings)
-    services, settings, sync = open_services(stocked.data_dir)
+    till = open_till(stocked.data_dir)
+    sync = till.headoffice
     assert sync is not None
     try:
-        sync.start()
+        sync.worker.start()
         with pytest.raises(Exception):
             sync.engine.run_once()          # nobody listens: the cycle fails and is recorded
         state, backlog = sync.state()
@@ -39,15 +41,15 @@ def test_an_enrolled_till_without_head_office_runs_sync_and_says_offline(stocked
         # Nothing went up: the stocked till's imported members wait, and one more event
         # counts once (`backlog >= 0` could not fail).
         assert backlog >= len(STANDARD_MEMBERS)
-        with services.uow() as uow:
+        with till.services.uow() as uow:
             uow.outbox.append("cash.moved", {"amount_fen": 100, "note": "x"},
                               stocked.clock.now())
             uow.commit()
         assert sync.state() == (state, backlog + 1)
         # Checkout now asks the head-office authoriser (offline: the allowance decides).
-        assert type(services.checkout.authoriser).__name__ == "HeadOfficeSpendAuthoriser"
+        assert type(till.services.checkout.authoriser).__name__ == "HeadOfficeSpendAuthoriser"
     finally:
-        sync.stop()
+        till.close()
 
 
 def test_a_refused_event_or_a_clock_stepped_back_shows_in_the_status_bar_state(
@@ -58,7 +60,9 @@ def test_a_refused_event_or_a_clock_stepped_back_shows_in_the_status_bar_state(
                             headoffice_url=f"http://127.0.0.1:{unused_port()}", api_key="k",
                             interval_s=1)
     save_settings(stocked.data_dir, settings)
-    services, settings, sync = open_services(stocked.data_dir)
+    till = open_till(stocked.data_dir)
+    services, sync = till.services, till.headoffice
+    assert sync is not None
     try:
         now = datetime.now().replace(microsecond=0)
         sync.store.note_wall_clock(now + timedelta(hours=2))   # seen before the step back
@@ -75,4 +79,4 @@ def test_a_refused_event_or_a_clock_stepped_back_shows_in_the_status_bar_state(
         assert sync.store.resolve_refused(event.id, now)
         assert sync.state()[0] != "refused"
     finally:
-        sync.client.close()
+        till.close()

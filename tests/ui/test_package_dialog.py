@@ -44,7 +44,7 @@ def account(till: Till, card_no: str):  # noqa: ANN201
 
 
 def card_screen(till: Till, qtbot, actor: User) -> MemberCardsScreen:  # noqa: ANN001
-    till.ctx.extra["wedge"] = WedgeFilter()
+    till.ctx.wedge = WedgeFilter()
     screen = MemberCardsScreen(till.ctx, actor)
     qtbot.addWidget(screen)
     screen.resize(1024, 700)

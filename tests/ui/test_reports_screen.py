@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
 
 
 def write_xlsx(path: Path, title: str, headers, rows, money_columns) -> None:  # noqa: ANN001
-    """What ui/main.py wires as ctx.extra['export_xlsx']."""
+    """What ui/main.py wires as ctx.export_xlsx."""
     from receipts.spreadsheet import render_xlsx
     Path(path).write_bytes(render_xlsx(title, headers, rows, money_columns))
 
@@ -36,7 +36,7 @@ def screen(till: Till, qtbot) -> ReportsScreen:  # noqa: ANN001
     walk_in.add("3*WATER")
     walk_in.add("SPECIAL50")
     walk_in.complete([TenderInput(TenderKind.WECHAT, 5_600)], cashier)
-    till.ctx.extra["export_xlsx"] = write_xlsx
+    till.ctx.export_xlsx = write_xlsx
     s = ReportsScreen(till.ctx, shop.manager)
     qtbot.addWidget(s)
     font = s.font()

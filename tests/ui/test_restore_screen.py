@@ -35,7 +35,7 @@ def test_restoring_a_backup_from_the_manager_screen_names_its_date_and_starts_a_
     os.utime(backup, (made.timestamp(), made.timestamp()))
     _sell(till), _sell(till)                                # after the backup
     restarts: list[int] = []
-    till.ctx.extra["restart"] = lambda: restarts.append(1)
+    till.ctx.restart = lambda: restarts.append(1)
     screen = RestoreScreen(till.ctx, till.shop.manager)
     qtbot.addWidget(screen)
     screen.show()

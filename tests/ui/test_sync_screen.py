@@ -16,7 +16,7 @@ from tests.headoffice.hq_rig import LiveServer, hq, live, pg_admin_dsn, pg_templ
 from tests.simulators.tcp_printer import TcpPrinterSimulator
 from tests.sync.sync_rig import HQ_MEMBERS, make_till
 from tests.ui.conftest import grab
-from ui.main import SyncWorker, build_context
+from ui.main import build_context
 from ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.postgres]
@@ -37,9 +37,8 @@ def rig(hq: HeadOffice, live: LiveServer, tmp_path: Path, qtbot, zh_translator):
         settings = ws(ws(S(), "devices", printer_url=printer.url), "shop",
                       shop_name="示范百货", till_code="T01")
         ctx = build_context(till.shop.data_dir, till.shop.services, settings, "zh_CN")
-        w = till.wiring
-        ctx.extra["sync"] = SyncWorker(w.engine, w.store, w.client, till.shop.clock, 30, 72)
-        ctx.sync_state = ctx.extra["sync"].state
+        ctx.headoffice = till.wiring           # what wiring.open_till gives an enrolled till
+        ctx.sync_state = ctx.headoffice.state
         ctx.user = till.shop.manager
         window = MainWindow(ctx)
         qtbot.addWidget(window)

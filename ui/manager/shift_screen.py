@@ -143,7 +143,7 @@ class ShiftScreen(QWidget):
 
     def print_report(self) -> None:
         """Print the Z report shown (closed or so far) on the receipt printer."""
-        printer = self._ctx.extra.get("print_z")
+        printer = self._ctx.print_z
         report = self.report
         if report is None or not callable(printer):
             return
@@ -165,7 +165,7 @@ class ShiftScreen(QWidget):
 
     def save_pdf(self, path: str | None = None) -> None:
         """Save the Z report shown as an A4 PDF (asks where, unless a path is given)."""
-        render = self._ctx.extra.get("z_report_pdf")
+        render = self._ctx.z_report_pdf
         report = self.report
         if report is None or not callable(render):
             return
