@@ -192,7 +192,7 @@ def make_till(data_dir: Path, base: str, ho: Any, shop: str) -> Any:
     from pos_app.domain.shop import ShopInfo, TillInfo
     from pos_app.ports.clock import SystemClock
     from pos_app.services.setup import initialise
-    from pos_app.sync.cli import enrol_till
+    from pos_cli.sync import enrol_till
 
     ids = UuidV7Source()
     uow = open_store(data_dir, ids)
@@ -216,7 +216,7 @@ def bench_backlog(ho: Any, base: str, n: int) -> dict[str, Any]:
     from db.store import DB_FILE
     from pos_app.demo import DEMO_USERS
     from pos_app.domain.tenders import TenderInput, TenderKind
-    from pos_app.sync.cli import open_sync
+    from pos_cli.sync import open_sync
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -294,7 +294,7 @@ def seed_members(url: str, n: int) -> float:
 
 def pull_child(data_dir: str) -> int:
     """Runs in its own process so its peak RSS is the till's alone."""
-    from pos_app.sync.cli import open_sync
+    from pos_cli.sync import open_sync
     wiring = open_sync(Path(data_dir))
     start = time.perf_counter()
     counts = wiring.engine.pull()

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def pos(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "POS_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "pos_app.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "pos_cli", *args], capture_output=True,
                           text=True, env=env, cwd=ROOT, timeout=120)
 
 

@@ -22,7 +22,7 @@ from pos_app.domain.errors import PosError
 from pos_app.domain.ids import UuidV7Source
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.cards import IdentityCheck
-from pos_app.sync.cli import open_sync
+from pos_cli.sync import open_sync
 
 NOON = datetime(2026, 11, 28, 12, 0, 0)
 CARDS = {"100001": "13800001111", "100002": "13800002222", "100003": "13800003333"}

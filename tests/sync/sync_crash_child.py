@@ -11,7 +11,7 @@ from pathlib import Path
 from db.store import open_store
 from pos_app.domain.ids import UuidV7Source
 from pos_app.ports.clock import SystemClock
-from pos_app.sync.cli import open_sync
+from pos_cli.sync import open_sync
 from pos_app.sync.ports import SyncError
 
 

@@ -15,7 +15,7 @@ from headoffice.service import HeadOffice
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.auth import User
 from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
-from pos_app.sync.cli import SyncWiring, enrol_till, open_sync
+from pos_cli.sync import SyncWiring, enrol_till, open_sync
 from pos_app.sync.engine import SyncReport
 
 try:  # the shared till fixtures are moving from tests/conftest.py to tests/store_support.py

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from headoffice.models import SaleRow
 from headoffice.service import HeadOffice
-from pos_app.cli import main
+from pos_cli.main import main
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.settings import load_settings
 from tests.headoffice.hq_rig import LiveServer

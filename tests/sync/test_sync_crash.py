@@ -50,7 +50,7 @@ def test_a_till_killed_at_random_points_while_syncing_delivers_everything_once(
         child.wait(10)
         kills += 1
     # Restart and let it finish, undisturbed.
-    from pos_app.sync.cli import open_sync
+    from pos_cli.sync import open_sync
     wiring = open_sync(till.shop.data_dir)
     wiring.engine.run_once()
     db = store_db(till.shop.data_dir / DB_FILE)

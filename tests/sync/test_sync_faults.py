@@ -36,7 +36,7 @@ from headoffice.db import create_ho_engine
 from headoffice.ledger import ledger_check
 from headoffice.models import CardRow, InboxRow, MemberAccountRow
 from headoffice.service import HeadOffice
-from pos_app.sync.cli import enrol_till, open_sync
+from pos_cli.sync import enrol_till, open_sync
 from pos_app.sync.ports import SyncError
 from tests.headoffice.hq_rig import free_port
 from tests.store_support import STANDARD_GOODS, make_shop

@@ -13,7 +13,7 @@ from headoffice.ledger import ledger_check
 from headoffice.models import CardRow, MemberRow
 from headoffice.service import HeadOffice
 from pos_app.demo import demo_members_csv
-from pos_app.sync.cli import enrol_till, open_sync
+from pos_cli.sync import enrol_till, open_sync
 from pos_app.sync.authoriser import HeadOfficeSpendAuthoriser
 from tests.headoffice.hq_rig import Faults, FaultyTransport, LiveServer
 from tests.store_support import NOON, STANDARD_GOODS, make_shop

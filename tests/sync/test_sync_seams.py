@@ -16,12 +16,12 @@ from db.cipher import connect_raw, store_key
 from headoffice.db import create_ho_engine
 from headoffice.models import CardRow, InboxRow, MemberAccountRow, ReceivableRow, SaleRow
 from headoffice.service import HeadOffice
-from pos_app.cli import main as pos_main
+from pos_cli.main import main as pos_main
 from pos_app.domain.ids import UuidV7Source
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.ports.headoffice import SpendOutcome
 from pos_app.services.cards import IdentityCheck
-from pos_app.sync.cli import enrol_till, open_sync
+from pos_cli.sync import enrol_till, open_sync
 from pos_app.sync.engine import sync_status
 from pos_app.sync.ports import NotEnrolled, SyncError
 from tests.headoffice.hq_rig import HqClock, LiveServer, enrol_till as hq_enrol, sale_event

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
 
 def test_pos_run_opens_the_login_screen_on_the_demo_shop(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    pos = [sys.executable, "-m", "pos_app.cli", "--data-dir", str(data)]
+    pos = [sys.executable, "-m", "pos_cli", "--data-dir", str(data)]
     subprocess.run([*pos, "init", "--demo"], check=True, capture_output=True, timeout=120)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1")
     out = subprocess.run([*pos, "run"], env=env, capture_output=True, text=True, timeout=120)
@@ -153,7 +153,7 @@ def test_the_first_login_checks_the_pin_before_the_store_has_opened(stocked) -> 
 
 def test_the_first_login_smoke_run_reports_the_pin_accepted(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    pos = [sys.executable, "-m", "pos_app.cli", "--data-dir", str(data)]
+    pos = [sys.executable, "-m", "pos_cli", "--data-dir", str(data)]
     subprocess.run([*pos, "init", "--demo"], check=True, capture_output=True, timeout=120)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1",
                POS_SMOKE_LOGIN="cashier:1111")

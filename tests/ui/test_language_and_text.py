@@ -34,7 +34,7 @@ TS = Path(i18n.TRANSLATIONS)
 def test_a_new_till_starts_in_simplified_chinese_whatever_the_system_locale(
         tmp_path: Path, locale_env: dict[str, str]) -> None:
     data = tmp_path / "till"
-    pos = [sys.executable, "-m", "pos_app.cli", "--data-dir", str(data)]
+    pos = [sys.executable, "-m", "pos_cli", "--data-dir", str(data)]
     subprocess.run([*pos, "init", "--demo"], check=True, capture_output=True, timeout=120)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", POS_SMOKE_EXIT="1", **locale_env)
     env.pop("LANGUAGE", None)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from db.engine import create_sqlite_engine
 from db.models import AuditRow, SaleRow, SyncEpochRow
 from db.store import DB_FILE, ensure_encrypted
-from pos_app.cli import main as pos_main
+from pos_cli.main import main as pos_main
 from tests.ui.conftest import Till, grab, log_in
 from ui.restore_screen import RestoreScreen
 

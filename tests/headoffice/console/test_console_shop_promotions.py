@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pos_app.cli import main as pos
+from pos_cli.main import main as pos
 from tests.headoffice.console.conftest import login
 from tests.store_support import make_shop
 

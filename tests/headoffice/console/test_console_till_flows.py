@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from headoffice.console.models import AuditRow, CatalogProductRow, RuleSetVersionRow
-from pos_app.cli import main as pos
+from pos_cli.main import main as pos
 from tests.headoffice.console.conftest import shoot, sign_in
 from tests.store_support import make_shop
 from tests.sync.sync_rig import HQ_MEMBERS

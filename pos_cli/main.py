@@ -1,4 +1,5 @@
-"""The `pos` command: init, import, quote, backup, run (the cashier app). A composition root."""
+"""The `pos` command: init, import, quote, report, expire, backup, restore, sync, run (the cashier
+app). Its till comes from the composition root (wiring/)."""
 from __future__ import annotations
 
 import argparse
@@ -263,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "(stop the cashier app first)")
     rs.add_argument("source")
     rs.set_defaults(func=cmd_restore)
-    from pos_app.sync.cli import register as register_sync
+    from pos_cli.sync import register as register_sync
     register_sync(sub)
     r = sub.add_parser("run", help="start the cashier app (the default)")
     r.set_defaults(func=cmd_run)

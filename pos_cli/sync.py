@@ -1,5 +1,5 @@
-"""`pos sync`: enrol with head office, sync once, or keep syncing. A composition root, like
-pos_app/cli.py: it wires the SQLite store and the HTTP client around the engine."""
+"""`pos sync`: enrol with head office, sync once, or keep syncing; list and resolve refused
+events. The engine, its store and HTTP client come from the composition root (wiring.open_sync)."""
 from __future__ import annotations
 
 import argparse
@@ -243,7 +243,7 @@ def _refused(data_dir: Path, resolve: str | None) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add `pos sync` to the `pos` command line (pos_app/cli.py build_parser)."""
+    """Add `pos sync` to the `pos` command line (pos_cli/main.py build_parser)."""
     p = subparsers.add_parser("sync", help="sync with head office (push sales, pull members)")
     p.add_argument("--once", action="store_true", help="one push/pull cycle, then exit")
     p.add_argument("--enrol", metavar="CODE", help="enrol this till with a one-time code")
