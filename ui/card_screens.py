@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QL
                                QListWidget, QListWidgetItem, QPushButton, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from pos_app.domain.card import CardState, CardStatus, mask_mobile
+from pos_app.domain.card import CardAction, CardState, CardStatus, mask_mobile
+from pos_app.domain.ledger import pass_refund_fen, pass_refundable
 from pos_app.domain.documents import CardSlip, TopUpDone
 from pos_app.domain.errors import CardNotUsable, PosError
 from pos_app.domain.member import MemberAccount
@@ -260,35 +261,34 @@ class MemberCardsScreen(QWidget):
         return None
 
     def status_of(self, card: CardState) -> CardStatus:
-        """The card's status as the till treats it today: an active card past its date is expired."""
-        today = self._ctx.services.clock.now().date()
-        if card.status is CardStatus.ACTIVE and card.expires_on is not None \
-                and card.expires_on < today:
-            return CardStatus.EXPIRED
-        return card.status
+        """The card's status as the till treats it today (an active card past its date is expired)."""
+        return card.status_on(self._ctx.services.clock.now().date())
 
     def _update_buttons(self) -> None:
+        # The card status machine (pos_app/domain/card.py) says what each status allows.
         card = self.selected_card()
-        status = self.status_of(card) if card else None
+        today = self._ctx.services.clock.now().date()
+
+        def can(action: CardAction) -> bool:
+            return card is not None and card.allows(action, today)
         account = self.account
-        live = status in (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.EXPIRED)
+        p = self.selected_pass()
         enabled = {
             "register": True,
-            "top_up": status is CardStatus.ACTIVE,
-            "refund_balance": status is CardStatus.ACTIVE and bool(
+            "top_up": can(CardAction.USE),
+            "refund_balance": can(CardAction.USE) and bool(
                 account and account.balance_paid_fen > 0),
-            "report_lost": status is CardStatus.ACTIVE,
-            "unblock": status is CardStatus.LOST,
-            "replace": live,
-            "renew": status in (CardStatus.ACTIVE, CardStatus.EXPIRED),
-            "cancel": live,
-            "pin": status is CardStatus.ACTIVE,
+            "report_lost": can(CardAction.REPORT_LOST),
+            "unblock": can(CardAction.UNBLOCK),
+            "replace": can(CardAction.REPLACE),
+            "renew": can(CardAction.RENEW),
+            "cancel": can(CardAction.CANCEL),
+            "pin": can(CardAction.SET_PIN),
             "birthday_gift": bool(self.view and self.view.birthday_due),
             "quarterly_gift": bool(self.view and self.view.quarterly_due),
-            "refund_pass": bool((p := self.selected_pass()) and p.uses_left > 0
-                                and not p.refunded),
-            "package": status is CardStatus.ACTIVE,
-            "refund_package": status is CardStatus.ACTIVE,
+            "refund_pass": p is not None and pass_refundable(p.uses_left, p.refunded),
+            "package": can(CardAction.USE),
+            "refund_package": can(CardAction.USE),
         }
         for name, on in enabled.items():
             self.buttons[name].setEnabled(on)
@@ -764,7 +764,8 @@ class MemberCardsScreen(QWidget):
         if card is None or self.view is None:
             return None
         a = self.view.profile.account
-        open_passes = sum(1 for p in self.view.profile.passes if p.uses_left > 0 and not p.refunded)
+        open_passes = sum(1 for p in self.view.profile.passes
+                         if pass_refundable(p.uses_left, p.refunded))
         dialog = CardCancelDialog(a.name, max(a.balance_paid_fen, 0), a.balance_bonus_fen,
                                   a.spendable_points, open_passes, self)
         cards, actor = self._ctx.services.cards, self._manager
@@ -815,8 +816,7 @@ class MemberCardsScreen(QWidget):
             tint(self.message, RED)
             self.message.setText(self.tr("Pick the count pass in the passes table first."))
             return None
-        share = (p.price_fen * p.uses_left * 2 + p.uses_total) // (2 * p.uses_total) \
-            if p.uses_total else 0
+        share = pass_refund_fen(p.price_fen, p.uses_left, p.uses_total)
         dialog = CardConfirmDialog(
             self.tr("Refund count pass (退次卡)"),
             self.tr("Refund the unused %1 of %2 uses of %3: about %4 back by the original "

@@ -18,7 +18,7 @@ from pos_app.domain.coupons import coupon_code_from_scan, is_coupon_code
 from pos_app.domain.errors import CardNotUsable, InvalidAmount, UnknownProduct, ValidationFailed
 from pos_app.domain.input_routing import InputKind
 from pos_app.domain.member_code import MemberCodeRefused
-from pos_app.domain.money import BP_ONE, parse_rate
+from pos_app.domain.money import parse_rate
 from pos_app.domain.sale import CompletedSale
 from pos_app.services.selling import BasketView, SellingSession
 from ui.basket_table_model import BasketTableModel
@@ -722,10 +722,7 @@ class SellingScreen(QWidget):
             show_error(self, exc)
             return
         session = self.session
-        limit = session.rules.manual_discount_limit(self._ctx.user.role) if self._ctx.user else 0
-        needed = "cashier" if BP_ONE - rate <= limit else "manager"
-        if needed == "manager" and BP_ONE - rate > session.rules.manual_discount_limit("manager"):
-            needed = "admin"
+        needed = session.role_for_discount(rate, self._ctx.user)
 
         def granted(user: Any) -> None:
             if whole or line_no is None:

@@ -130,6 +130,18 @@ class CardState:
         """The status after `action` on this card (CardStateConflict if not allowed)."""
         return transition(self.card_no, self.status, action)
 
+    def status_on(self, today: date) -> CardStatus:
+        """The status as a till treats it on `today`: an active card past its last day is
+        expired (head office marks it so only later)."""
+        if self.status is CardStatus.ACTIVE and self.expires_on is not None \
+                and self.expires_on < today:
+            return CardStatus.EXPIRED
+        return self.status
+
+    def allows(self, action: CardAction, today: date) -> bool:
+        """Whether the status machine allows `action` on this card today (TRANSITIONS)."""
+        return allowed(self.status_on(today), action)
+
     def check_usable(self, today: date) -> None:
         """Raise the CardNotUsable subclass that explains why this card can't be used."""
         if self.status is CardStatus.LOST:

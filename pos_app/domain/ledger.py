@@ -392,6 +392,11 @@ def adjustment_entries(ledger: LedgerName, first: int, second: int,
 
 
 # -- count passes -----------------------------------------------------------------------------
+def pass_refundable(uses_left: int, refunded: bool) -> bool:
+    """A count pass can be refunded once, while it has unused uses."""
+    return uses_left > 0 and not refunded
+
+
 def pass_refund_fen(price_fen: int, uses_left: int, uses_total: int) -> int:
     """A pass refund takes back the unused share of what the pass cost."""
     if uses_total <= 0 or uses_left <= 0:

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from pos_app.domain.errors import ValidationFailed
+from pos_app.domain.money import BP_ONE
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,17 @@ class RuleSet:
 
     def manual_discount_limit(self, role: str) -> int:
         return dict(self.manual_discount_limit_bp).get(role, 0)
+
+    def role_for_discount(self, rate_bp: int, role: str | None) -> str:
+        """The role that must confirm a manual discount to pay rate `rate_bp` asked for by a
+        user of `role` (None: nobody logged in): "cashier" (anyone: within the asker's own
+        limit), "manager" (within a manager's limit), else "admin"."""
+        off = BP_ONE - rate_bp
+        if off <= (self.manual_discount_limit(role) if role else 0):
+            return "cashier"
+        if off <= self.manual_discount_limit("manager"):
+            return "manager"
+        return "admin"
 
     def topup_bonus(self, amount_fen: int) -> int:
         """Bonus for one top-up: the best step whose minimum the amount reaches."""

@@ -24,6 +24,7 @@ from pos_app.domain.ledger import (
     join_tier,
     kept_eligible_fen,
     pass_refund_fen,
+    pass_refundable,
     refund_due_fen,
     refund_tender_entries,
     return_points_entries,
@@ -218,7 +219,7 @@ class ReturnService:
             if shift is None:
                 raise ShiftNotOpen()
             p = uow.passes.get_pass(pass_id)
-            if p.refunded or p.uses_left <= 0:
+            if not pass_refundable(p.uses_left, p.refunded):
                 raise PassNotUsable(pass_id, "refunded" if p.refunded else "used_up")
             original = uow.sales.find_by_id(p.sale_id) if p.sale_id else None
             if original is None:

@@ -429,6 +429,11 @@ class SellingSession:
         self._d.discount_by = by.id
         return self.view()
 
+    def role_for_discount(self, rate_bp: int, asking: User | None) -> str:
+        """Who must confirm this manual discount (RuleSet.role_for_discount): the screen asks
+        that role in place, and discount_line/discount_sale check the limit again."""
+        return self._rules.role_for_discount(rate_bp, asking.role if asking else None)
+
     def _check_discount(self, rate_bp: int, by: User) -> None:
         if not 0 < rate_bp <= BP_ONE:
             raise ValidationFailed("discount", "a discount rate is between 0 and 1")
