@@ -1,7 +1,7 @@
 """Ports for the till's input devices and its customer display (see ARCHITECTURE.md §7).
 
 Readers and scanners run their own threads and call plain callbacks from
-them; the composition root (ui/main.py) turns those calls into Qt signals.
+them; the device wiring (ui/device_wiring.py) turns those calls into Qt signals.
 Keyboard-wedge devices need no driver: ui/wedge.py recognises their bursts.
 """
 from __future__ import annotations
