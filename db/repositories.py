@@ -436,6 +436,14 @@ class SqlLedgers:
             .where(PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since)
             .group_by(PointsEntryRow.kind))}
 
+    def accumulated_by_day(self, member_id: str, since: datetime) -> list[tuple[date, str, int]]:
+        day = func.date(PointsEntryRow.created_at)
+        rows = self._s.execute(select(day, PointsEntryRow.kind,
+                                      func.sum(PointsEntryRow.accumulated_delta)).where(
+            PointsEntryRow.member_id == member_id, PointsEntryRow.created_at >= since)
+            .group_by(day, PointsEntryRow.kind)).all()
+        return [(date.fromisoformat(str(d)), str(k), int(n or 0)) for d, k, n in rows]
+
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         points = self._s.execute(
             select(PointsEntryRow.created_at, PointsEntryRow.kind, PointsEntryRow.spendable_delta,

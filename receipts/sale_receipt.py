@@ -170,6 +170,8 @@ def _write_tenders(w: ReceiptWriter, sale: CompletedSale) -> None:
             w.money(name, tender.amount_fen)
         if tender.reference:
             w.text(f"{t.reference}: {tender.reference}", indent=2)
+    if is_return and sale.forfeited_fen:
+        w.text(t.forfeited_closed.format(amount=t.money(sale.forfeited_fen)))
     if not is_return and (sale.change_fen or any(x.kind is TenderKind.CASH
                                                  for x in sale.tenders)):
         w.money(t.change, sale.change_fen)
@@ -205,6 +207,13 @@ def write_member(w: ReceiptWriter, member: MemberOnSale) -> None:
     if member.points_expiring and member.points_expiring_on:
         w.text(t.points_expiring.format(points=member.points_expiring,
                                         date=member.points_expiring_on))
+    if member.tier_lapse_on:
+        tier = t.tier_name(member.tier_name_zh, member.tier_name_en)
+        if member.tier_keep_points is not None:
+            w.text(t.tier_lapse.format(tier=tier, date=member.tier_lapse_on,
+                                       points=member.tier_keep_points))
+        else:
+            w.text(t.tier_lapse_receipt.format(tier=tier, date=member.tier_lapse_on))
     if member.lottery:
         w.center(t.lottery, bold=True)
     if member.birthday:

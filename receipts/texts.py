@@ -64,6 +64,9 @@ class ReceiptTexts:
     upgraded: str = ""             # {tier}
     points_promo: str = ""         # {points}: extra points of a multiplier (积分翻倍, 会员日)
     points_expiring: str = ""      # {points} {date}
+    tier_lapse: str = ""           # {tier} {date} {points}: rolling tier validity, told ahead
+    tier_lapse_receipt: str = ""   # {tier} {date}: a tier only a qualifying receipt keeps
+    forfeited_closed: str = ""     # {amount}: points/bonus share not paid to a cancelled member
     coupons_used: str = ""         # heading of the coupons a sale took
     coupon_issued: str = ""        # {name}: a coupon the sale gave (满送), its code as a QR
     coupon_qr_hint: str = ""
@@ -219,6 +222,9 @@ class ReceiptTexts:
             lottery="积分尾数为8，可参加抽奖活动", birthday="生日快乐！凭小票领取生日礼品",
             next_step="再积 {points} 分可兑换 {amount} 礼品", upgraded="恭喜升级为{tier}",
             points_promo="  其中活动加赠 {points}", points_expiring="{points} 积分将于 {date} 后过期，请尽快使用",
+            tier_lapse="{tier}将于{date}到期，再累计{points}积分可保级",
+            tier_lapse_receipt="{tier}将于{date}到期，到期前单张小票满额消费可保级",
+            forfeited_closed="会员已注销：积分及赠送金部分 {amount} 不退",
             coupons_used="本单用券", coupon_issued="获赠优惠券：{name}", coupon_qr_hint="下次消费出示此码使用",
             promo_gift="满送赠品 {sku} ×{qty}，请到服务台领取", promotions_saved="本单促销共优惠 {amount}",
             top_up_title="储值充值", top_up_refund_title="储值退款", top_up_paid="充值金额",
@@ -289,6 +295,10 @@ class ReceiptTexts:
             next_step="{points} more points for a {amount} gift", upgraded="Upgraded to {tier}",
             points_promo="  of which promotion bonus {points}",
             points_expiring="{points} points lapse after {date}: use them soon",
+            tier_lapse="{tier} lapses on {date}: earn {points} more points to keep it",
+            tier_lapse_receipt="{tier} lapses on {date}: one qualifying receipt before then "
+                               "keeps it",
+            forfeited_closed="Membership cancelled: points and bonus share {amount} not paid",
             coupons_used="Coupons used", coupon_issued="Coupon for you: {name}",
             coupon_qr_hint="Show this code on your next visit",
             promo_gift="Gift {sku} x{qty}: collect it at the service desk",

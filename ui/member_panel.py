@@ -104,7 +104,17 @@ class MemberPanelWidget(QFrame):
         self.title.setText(acc.name)
         v = self._values
         v["mobile"].setText(mask_mobile(acc.mobile or ""))
-        v["tier"].setText(tier_name(view.tier, self._language))
+        tier_text = tier_name(view.tier, self._language)
+        lapse = view.tier_lapse
+        if lapse is not None:
+            # Rolling tier validity: told ahead, as on the receipt.
+            if lapse.keep_points is not None:
+                tier_text += "\n" + self.tr("Lapses on %1: earn %2 more points to keep it") \
+                    .replace("%1", lapse.lapse_on.isoformat()).replace("%2", str(lapse.keep_points))
+            else:
+                tier_text += "\n" + self.tr("Lapses on %1: a qualifying receipt keeps it") \
+                    .replace("%1", lapse.lapse_on.isoformat())
+        v["tier"].setText(tier_text)
         v["points"].setText(str(acc.spendable_points))
         v["balance"].setText(yuan(acc.balance_fen))
         live = [p for p in view.passes if not p.refunded and p.uses_left > 0]

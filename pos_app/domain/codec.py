@@ -72,4 +72,5 @@ def sale_from_dict(d: dict[str, Any]) -> CompletedSale:
         promotions=tuple(SalePromotion(**p) for p in d.get("promotions", ())),
         coupons=tuple(SaleCoupon(**c) for c in d.get("coupons", ())),
         coupons_issued=tuple(d.get("coupons_issued", ())),
-        gifts=tuple((str(g[0]), int(g[1])) for g in d.get("gifts", ())))
+        gifts=tuple((str(g[0]), int(g[1])) for g in d.get("gifts", ())),
+        forfeited_fen=int(d.get("forfeited_fen", 0) or 0))

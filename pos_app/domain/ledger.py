@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -496,6 +496,50 @@ def tier_validity_entries(current: str, points_in_window: int,
         return TierDecision(())
     deserved = tier_deserved(points_in_window, join_tier_in_window, rules)
     return tier_after_loss(current, deserved, rules, reason)
+
+
+@dataclass(frozen=True)
+class TierLapse:
+    """What the member is told ahead (receipt, screen): the tier stops holding on `lapse_on`
+    unless `keep_points` more accumulated points are earned before (None: the tier has no
+    points threshold, only a new qualifying receipt keeps it)."""
+
+    tier: str
+    lapse_on: date
+    keep_points: int | None
+
+
+def tier_lapse(current: str, today: date, earned_by_day: Sequence[tuple[date, int]],
+               joins: Sequence[tuple[date, str]], rules: RuleSet) -> TierLapse | None:
+    """The first day within the notice period (rule set `tier_notice_days`) on which the
+    rolling window (`tier_validity_months`) no longer keeps the member's tier, if nothing more
+    is earned: points drop out of the window as it moves, a joining receipt does too.
+
+    earned_by_day: accumulated points earned per day (the window's, this sale's included);
+    joins: (day, tier code) of joining receipts. None when no window is set, the tier is the
+    base tier, or it holds beyond the notice period."""
+    months = rules.tier_validity_months
+    if months is None:
+        return None
+    cur = rules.tier(current)
+    if cur.rank <= rules.base_tier.rank:
+        return None
+    for k in range(rules.tier_notice_days + 1):
+        day = today + timedelta(days=k)
+        start = window_start(day, months)
+        pts = sum(p for d, p in earned_by_day if d >= start)
+        join: Tier | None = None
+        for d, code in joins:
+            if d >= start:
+                t = rules.tier(code)
+                if join is None or t.rank > join.rank:
+                    join = t
+        if tier_deserved(pts, join, rules).rank < cur.rank:
+            if k == 0:
+                return None   # lapsed already: the daily review (or this sale) settles it
+            keep = cur.upgrade_points - pts if cur.upgrade_points is not None else None
+            return TierLapse(current, day, keep)
+    return None
 
 
 # -- events -----------------------------------------------------------------------------------

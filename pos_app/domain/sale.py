@@ -48,6 +48,10 @@ class MemberOnSale:
     upgraded_to: str | None = None
     tier_before: str | None = None   # the tier before this sale moved it (a return's floor)
     promo_points: int = 0               # extra points of a multiplier (included in points_earned)
+    # Rolling tier validity: the day the tier lapses unless tier_keep_points more are earned
+    # (None: only a qualifying receipt keeps it), told ahead on the receipt.
+    tier_lapse_on: str | None = None
+    tier_keep_points: int | None = None
     points_expiring: int = 0            # spendable points that lapse soon (积分有效期)
     points_expiring_on: str | None = None   # ISO date of the first such day
 
@@ -101,6 +105,9 @@ class CompletedSale:
     coupons: tuple[SaleCoupon, ...] = ()
     coupons_issued: tuple[str, ...] = ()        # codes of coupons this sale gave (满送)
     gifts: tuple[tuple[str, int], ...] = ()     # (sku, qty) of gift items a 满送 gives
+    # A return to a cancelled member: the points and bonus share not paid out (the
+    # cancellation forfeited them; services/returns.py _pay_out).
+    forfeited_fen: int = 0
 
     @property
     def basket(self) -> PricedBasket:

@@ -164,6 +164,9 @@ class Ledgers(Protocol):
         """Accumulated points the member's entries added from `since` on, per entry kind
         (which kinds count towards a tier is the domain's: ledger.earned_in_window)."""
         ...
+    def accumulated_by_day(self, member_id: str, since: datetime) -> list[tuple[date, str, int]]:
+        """(day, kind, accumulated points) added from `since` on (when a tier lapses)."""
+        ...
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         """(at, ledger, kind, first, second, receipt_no, note) rows, newest first."""
         ...

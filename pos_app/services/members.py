@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from pos_app.domain.card import CardState
@@ -15,8 +15,11 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.errors import PosError
 from pos_app.domain.ledger import (
+    BROUGHT_OVER_KINDS,
+    TierLapse,
     earned_in_window,
     entries_payload,
+    tier_lapse,
     tier_validity_entries,
     topup_entries,
     window_start,
@@ -222,3 +225,26 @@ def _join_tier_since(uow: UnitOfWork, member_id: str, start: datetime, rules: Ru
         if best is None or tier.rank > best.rank:
             best = tier
     return best
+
+
+def tier_lapse_of(uow: UnitOfWork, member_id: str, tier_code: str, now: datetime,
+                  rules: RuleSet, earned_now: int = 0) -> TierLapse | None:
+    """When the member's tier stops holding under the rolling window, if that is within the
+    notice period: told ahead on the receipt and the member panel. `earned_now`: accumulated
+    points of a sale not booked yet."""
+    if rules.tier_validity_months is None or tier_code == rules.base_tier.code:
+        return None
+    since = window_start(now.date(), rules.tier_validity_months)
+    start = datetime(since.year, since.month, since.day)
+    earned = [(day, n) for day, kind, n in uow.ledgers.accumulated_by_day(member_id, start)
+              if kind not in BROUGHT_OVER_KINDS]
+    if earned_now:
+        earned = [*earned, (now.date(), earned_now)]
+    joins: list[tuple[date, str]] = []
+    for at, _card, kind, _by, _shop, detail in uow.cards.card_events(member_id):
+        if at < start or not isinstance(detail, dict) or not detail.get("join_receipt"):
+            continue
+        code = detail.get("tier") if kind == "issued" else detail.get("to")
+        if code:
+            joins.append((at.date(), str(code)))
+    return tier_lapse(tier_code, now.date(), earned, joins, rules)

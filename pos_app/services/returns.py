@@ -154,7 +154,8 @@ class ReturnService:
                 shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                 cashier_name=cashier.display_name, created_at=now,
                 rule_version=snap.rule_version, lines=tuple(out_lines), tenders=tuple(tenders),
-                change_fen=0, rounding_fen=returning - paid_back,
+                change_fen=0, rounding_fen=returning - paid_back - forfeited_fen,
+                forfeited_fen=forfeited_fen,
                 member=None, original_receipt_no=original.receipt_no)
             entries: list[Entry] = []
             review: str | None = None
@@ -198,7 +199,7 @@ class ReturnService:
             uow.audit.record(now, authorised_by.id, "return", receipt_no_new,
                              {"original": original.receipt_no, "refund_fen": paid_back,
                               "cashier": cashier.id, "member_closed": closed,
-                              "points_tender_forfeited_fen": forfeited_fen})
+                              "forfeited_closed_fen": forfeited_fen})
             uow.outbox.append("sale.returned", {"sale": to_jsonable(result),
                                                 "original_sale_id": original.id,
                                                 "member_id": member_id,
@@ -232,9 +233,10 @@ class ReturnService:
             line = replace(src, line_no=1, qty=1, gross_fen=amount, amount_fen=amount,
                            unit_price_fen=amount)
             tenders = _refund_tenders(uow, original, amount)
+            forfeited = 0
             closed = _member_closed(uow, p.member_id)
             if closed:
-                tenders, _forfeited = _pay_out(tenders)
+                tenders, forfeited = _pay_out(tenders)
             receipt_no = uow.sales.next_receipt_no(uow.site.till().code, now.date())
             result = CompletedSale(
                 sale_id=self._ids.new_id(), receipt_no=receipt_no, kind=SaleKind.RETURN,
@@ -242,7 +244,8 @@ class ReturnService:
                 cashier_name=cashier.display_name, created_at=now,
                 rule_version=original.snapshot.rule_version, lines=(line,),
                 tenders=tuple(tenders), change_fen=0,
-                rounding_fen=amount - sum(t.amount_fen for t in tenders),
+                rounding_fen=amount - sum(t.amount_fen for t in tenders) - forfeited,
+                forfeited_fen=forfeited,
                 original_receipt_no=original.receipt_no)
             entries: list[Entry] = []
             shares: dict[int, int] = {1: 0}
@@ -350,14 +353,22 @@ def _member_closed(uow: UnitOfWork, member_id: str) -> bool:
 
 
 def _pay_out(tenders: list[Tender]) -> tuple[list[Tender], int]:
-    """A cancelled membership has no account to credit: stored value goes back in cash; a
-    points tender is not paid out (the points were forfeited with the membership)."""
+    """A cancelled membership has no account to credit: the customer is paid out, cash for
+    what went back to the balance, the original tender otherwise.
+
+    What the cancellation itself would have forfeited is not paid out: the bonus share of a
+    stored-value tender (bonus money never leaves as cash, membership-rules §5) and the points
+    tender (points are not money; §6 cancel refunds the paid-in balance only and forfeits the
+    points). So a return after the cancellation gives the customer exactly what a return
+    before it followed by the cancellation would have: the order does not matter. The
+    forfeited amount is returned (shown on the receipt, audited, carried by the event)."""
     out: list[Tender] = []
     forfeited = 0
     cash = 0
     for t in tenders:
         if t.kind is TenderKind.STORED_VALUE:
-            cash += t.amount_fen
+            cash += t.sv_paid_fen
+            forfeited += t.sv_bonus_fen
         elif t.kind is TenderKind.POINTS:
             forfeited += t.amount_fen
         elif t.kind is TenderKind.CASH:

@@ -46,8 +46,8 @@ from pos_app.domain.ledger import (
     tier_after,
     upgrade_entries,
 )
-from pos_app.domain.ledger import (LedgerName, earned_in_window, tier_change, tier_validity_entries,
-                                    window_start)
+from pos_app.domain.ledger import (LedgerName, TierLapse, earned_in_window, tier_change,
+                                    tier_validity_entries, window_start)
 from pos_app.domain.ledger import points as points_entry
 from pos_app.domain.points import (
     PointsEarned,
@@ -153,6 +153,7 @@ class BasketView:
     coupon_uses: tuple[CouponUse, ...] = ()     # the coupons on this basket and their value
     points_expiring: int = 0                    # the member's points lapsing soon
     points_expiring_on: date | None = None
+    tier_lapse: TierLapse | None = None         # the tier lapses soon (rolling validity)
 
     @property
     def extra_points(self) -> int:
@@ -524,6 +525,7 @@ class SellingSession:
         need, cap, redeemable = 0, 0, 0
         offers: tuple[CouponOffer, ...] = ()
         expiring, expiring_on = 0, None
+        lapse: TierLapse | None = None
         if member:
             acc = member.account
             with self._svc.uow() as uow:
@@ -532,6 +534,9 @@ class SellingSession:
                 quarterly = bool(tier and tier.quarterly_gift and not uow.benefits.benefit_given(
                     acc.id, "quarterly", quarter_of(now.date())))
                 passes = tuple(uow.passes.passes_of(acc.id))
+                from pos_app.services.members import tier_lapse_of
+                lapse = tier_lapse_of(uow, acc.id, acc.tier_code, now, self._rules) \
+                    if tier else None
             join = join_tier(tier, join_eligible_fen(
                 (line.earns_points, line.amount_fen) for line in basket.lines), self._rules)
             badges = Badges(birthday, quarterly, join.code if join else None)
@@ -542,7 +547,7 @@ class SellingSession:
             redeemable = now_step.cap_fen if now_step else 0
         return BasketView(basket, member, tier, points, badges, passes, self._rules.version,
                           need, cap, redeemable if member else 0, promoted, offers, uses,
-                          expiring, expiring_on)
+                          expiring, expiring_on, lapse if member else None)
 
     # -- hold and recall (挂单/取单) ------------------------------------------------------------
     def hold(self, label: str = "") -> str:
@@ -925,6 +930,12 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
         lottery=is_lottery_balance(after.spendable, rules), birthday=birthday,
         next_step_points=need, next_step_cap_fen=step.cap_fen, upgraded_to=upgraded,
         tier_before=tier.code if upgraded else None)
+    from pos_app.services.members import tier_lapse_of
+    lapse = tier_lapse_of(uow, account.id, new_code, now, rules, sum(
+        e.second for e in entries if e.ledger is LedgerName.POINTS))
+    if lapse is not None:
+        info = replace(info, tier_lapse_on=lapse.lapse_on.isoformat(),
+                       tier_keep_points=lapse.keep_points)
     return info, shares, upgraded, entries
 
 

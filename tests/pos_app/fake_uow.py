@@ -363,6 +363,14 @@ class InMemoryLedgers:
                 out[e["kind"]] = out.get(e["kind"], 0) + e["second"]
         return out
 
+    def accumulated_by_day(self, member_id: str, since: datetime) -> list[tuple[date, str, int]]:
+        days: dict[tuple[date, str], int] = {}
+        for e in self.st.points:
+            if e["member_id"] == member_id and e["at"] >= since:
+                key = (e["at"].date(), e["kind"])
+                days[key] = days.get(key, 0) + e["second"]
+        return sorted((d, k, n) for (d, k), n in days.items())
+
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
         def rows(entries: list[dict[str, Any]], name: str) -> list[tuple]:
             mine = sorted((e for e in entries if e["member_id"] == member_id),

@@ -264,3 +264,38 @@ def test_opening_the_drawer_without_a_sale_asks_a_manager_and_a_reason_and_is_au
     db = store_db(till.shop.data_dir / DB_FILE)
     assert db.execute("SELECT detail FROM audit_log WHERE action='drawer_opened_no_sale'"
                       ).fetchall() == [('{"reason": "换零钱"}',)]
+
+
+def test_the_join_badge_on_screen_applies_the_tier_when_the_sale_completes(
+        till: Till, qtbot) -> None:  # noqa: ANN001
+    """本单可升为金卡 is a promise: paying makes the member Gold, and the member panel then
+    tells them ahead when Gold lapses (a rolling window of the rule set)."""
+    from pos_app.domain.rules import default_rule_set
+    till.shop.set_rules(default_rule_set(2).with_changes(tier_validity_months=12,
+                                                        tier_notice_days=400))
+    log_in(till, qtbot)
+    selling = till.window.selling
+    for _ in range(4):
+        selling.scan(REG100)
+    selling.attach_card("100001")                # 张伟, Regular
+    till.wait_idle(qtbot)
+    badge = selling.member_panel.badges["join"]
+    assert not badge.isHidden() and "金卡" in badge.text()
+    selling.open_payment()
+    pay = selling.dialog
+    assert isinstance(pay, PaymentDialog)
+    with qtbot.waitSignal(selling.print_finished, timeout=15_000):
+        pay.quick_cash(None)
+        pay.complete()
+    sale = selling.last_sale
+    assert sale.member.upgraded_to == "gold"
+    stored = till.shop.services.returns.find_sale(sale.receipt_no)
+    assert till.shop.services.members.profile(stored.member_id).account.tier_code == "gold"
+    assert any("恭喜升级为金卡" in line for line in till.printer.printed_text())
+    # The next basket: Gold, and when it lapses unless a qualifying receipt keeps it.
+    selling.scan(REG100)
+    selling.attach_card("100001")
+    till.wait_idle(qtbot)
+    tier = selling.member_panel.value("tier")
+    assert tier.startswith("金卡") and "到期" in tier
+    assert selling.member_panel.badges["join"].isHidden()

@@ -2364,6 +2364,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Lapses on %1: earn %2 more points to keep it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lapses on %1: a qualifying receipt keeps it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no expiry</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2368,6 +2368,14 @@
         <translation>非会员 (F2 刷卡)</translation>
     </message>
     <message>
+        <source>Lapses on %1: earn %2 more points to keep it</source>
+        <translation>将于%1到期，再累计%2积分可保级</translation>
+    </message>
+    <message>
+        <source>Lapses on %1: a qualifying receipt keeps it</source>
+        <translation>将于%1到期，到期前单张小票满额消费可保级</translation>
+    </message>
+    <message>
         <source>no expiry</source>
         <translation>长期有效</translation>
     </message>

@@ -378,3 +378,88 @@ def test_rule_multiplier_points_count_toward_an_upgrade_in_the_same_sale(stocked
     ret(stocked, sale.receipt_no)
     acc = account(stocked, "13900002121")
     assert (acc.tier_code, acc.accumulated_points) == ("gold", 8_000 - base - extra)
+
+
+# -- tier validity told ahead ------------------------------------------------------------------
+def test_rule_tier_validity_the_member_is_told_ahead_on_the_receipt_and_the_panel(stocked):
+    from pos_app.domain.rules import default_rule_set
+    from pos_app.domain.shop import ShopInfo
+    from receipts.escpos import PROFILE_80MM_48
+    from receipts.preview import preview_text
+    from receipts.sale_receipt import render_sale_receipt
+    stocked.set_rules(default_rule_set(2).with_changes(tier_validity_months=12,
+                                                      tier_notice_days=30))
+    stocked.clock.at = datetime(2025, 12, 10, 10, 0)
+    joined = sell(stocked, ["31*REG100"], "100001")      # ¥3,100 receipt: Diamond, 320 points
+    assert joined.member.upgraded_to == "diamond"
+    assert joined.member.tier_lapse_on is None           # a year ahead: nothing to say yet
+    stocked.clock.at = datetime(2026, 11, 28, 10, 0)     # the window keeps Diamond until 12-10
+    s = stocked.services.checkout.new_session()
+    s.attach_card("100001")
+    s.add("WATER")
+    lapse = s.view().tier_lapse
+    # On 12-11 the joining receipt and its 320 points leave the window: 8,000 points earned
+    # in the window keep Diamond.
+    assert (lapse.tier, lapse.lapse_on, lapse.keep_points) == ("diamond", date(2026, 12, 11),
+                                                                8_000)
+    sale = s.complete([TenderInput(CASH, s.view().total_fen)], stocked.cashier)
+    assert (sale.member.tier_lapse_on, sale.member.tier_keep_points) == ("2026-12-11", 8_000)
+    text = "\n".join(preview_text(render_sale_receipt(ShopInfo("S001", "示范百货"), sale,
+                                                      PROFILE_80MM_48), 48))
+    assert "钻石卡将于2026-12-11到期，再累计8000积分可保级" in text
+    # Evaluated daily: the day before it still holds, on the day it lapses.
+    stocked.clock.at = datetime(2026, 12, 10, 9, 0)
+    stocked.services.members.review_tiers()
+    assert account(stocked, "13800001111").tier_code == "diamond"
+    stocked.clock.at = datetime(2026, 12, 11, 9, 0)
+    stocked.services.members.review_tiers()
+    assert account(stocked, "13800001111").tier_code == "regular"
+
+
+# -- a return to a cancelled member -------------------------------------------------------------
+def _cancelled_return(stocked, card, mobile, cancel_first):
+    """Top up ¥1,000 (+¥100 bonus), buy ¥200 of goods paying ¥20 in points and ¥180 from the
+    balance, then return it before or after cancelling: what the customer gets in cash."""
+    members, cards = stocked.services.members, stocked.services.cards
+    members.top_up(stocked.manager, card, 100_000, CASH)
+    s = stocked.services.checkout.new_session()
+    s.attach_card(card)
+    s.add("2*SPECIAL100")
+    total = s.view().total_fen
+    sale = s.complete([TenderInput(TenderKind.POINTS, 2_000), TenderInput(SV, total - 2_000)],
+                      stocked.cashier)
+    ident = IdentityCheck(mobile, manager_confirmed=True)
+    if cancel_first:
+        slip = cards.cancel(stocked.manager, card, ident, True)
+        r = ret(stocked, sale.receipt_no)
+    else:
+        r = ret(stocked, sale.receipt_no)
+        slip = cards.cancel(stocked.manager, card, ident, True)
+    return sale, r, slip.refund_fen + sum(t.amount_fen for t in r.tenders
+                                          if t.kind is CASH) * cancel_first
+
+
+def test_rule_a_return_to_a_cancelled_member_pays_out_what_cancelling_would_have(stocked):
+    """The customer is paid out in cash, never into the dead account; the points and bonus
+    share are what the cancellation forfeits either way, said on the receipt."""
+    from pos_app.domain.shop import ShopInfo
+    from receipts.escpos import PROFILE_80MM_48
+    from receipts.preview import preview_text
+    from receipts.sale_receipt import render_sale_receipt
+    stocked.open_shift()
+    stocked.products([("SPECIAL100", "", "特价商品", "杂货", "100.00", "special", "")])
+    stocked.members([{"card_no": "100031", "name": "甲", "mobile": "13900003131",
+                      "tier": "regular", "points": "5000", "accumulated_points": "5000"},
+                     {"card_no": "100032", "name": "乙", "mobile": "13900003232",
+                      "tier": "regular", "points": "5000", "accumulated_points": "5000"}])
+    sale, r, cash_after = _cancelled_return(stocked, "100031", "13900003131", True)
+    _s, _r, cash_before = _cancelled_return(stocked, "100032", "13900003232", False)
+    sv = next(t for t in sale.tenders if t.kind is SV)
+    assert [(t.kind, t.amount_fen) for t in r.tenders] == [(CASH, sv.sv_paid_fen)]
+    assert r.forfeited_fen == 2_000 + sv.sv_bonus_fen > 2_000
+    assert cash_after == cash_before            # the order does not matter
+    dead = account(stocked, "13900003131")
+    assert (dead.balance_fen, dead.spendable_points) == (0, 0)
+    text = "\n".join(preview_text(render_sale_receipt(ShopInfo("S001", "示范百货"), r,
+                                                      PROFILE_80MM_48), 48))
+    assert "会员已注销：积分及赠送金部分" in text and f"{r.forfeited_fen / 100:.2f}" in text
