@@ -7,14 +7,26 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.browser import browser  # noqa: F401 - one Playwright browser for the whole session
 from tests.log_scanner import LIBRARY_REQUEST_LOGGERS, Hit, scan
-from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, Shop, make_shop
+
+if TYPE_CHECKING:
+    from tests.store_support import Shop
 
 __all__ = ["STANDARD_GOODS", "STANDARD_MEMBERS", "Shop", "make_shop"]
+
+
+def __getattr__(name: str) -> Any:
+    # The store helpers load SQLAlchemy, Alembic and argon2: imported on first use, so the
+    # core tests (tests/pos_app), which never open a store, do not pay for them.
+    if name in __all__:
+        import tests.store_support
+        return getattr(tests.store_support, name)
+    raise AttributeError(name)
 
 
 class _LogGuard(logging.Handler):
@@ -89,6 +101,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Iterator[Shop]:
+    from tests.store_support import make_shop
     s = make_shop(tmp_path / "till")
     yield s
     s.uow.engine.dispose()
@@ -96,6 +109,7 @@ def shop(tmp_path: Path) -> Iterator[Shop]:
 
 @pytest.fixture
 def stocked(shop: Shop) -> Shop:
+    from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS
     shop.products(STANDARD_GOODS)
     shop.members(STANDARD_MEMBERS)
     return shop
