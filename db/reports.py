@@ -75,22 +75,43 @@ class SqlReportQueries:
                     .select_from(SaleRow).join(UserRow, UserRow.id == SaleRow.user_id)
                     .where(period).group_by(key).order_by(key))
         elif dimension == "tender":
-            stmt = (select(TenderRow.kind, func.count(), func.sum(0),
-                           func.sum(sign * TenderRow.amount_fen))
+            stmt = (select(TenderRow.kind, func.sum(0), func.sum(sign * TenderRow.amount_fen))
                     .join(SaleRow, SaleRow.id == TenderRow.sale_id)
                     .where(period).group_by(TenderRow.kind).order_by(TenderRow.kind))
+            counts = self._transactions(
+                select(TenderRow.sale_id.label("sid"), TenderRow.kind.label("k")), period)
+            return [ReportRow(str(k), counts.get(str(k), 0), int(q or 0), int(a or 0))
+                    for k, q, a in self._s.execute(stmt)]
         else:
             key = (CategoryRow.path if dimension == "category"
                    else SaleLineRow.sku + " " + SaleLineRow.name)
-            stmt = (select(func.coalesce(key, ""), func.count(), func.sum(sign * SaleLineRow.qty),
+            lines = (select(SaleLineRow.sale_id.label("sid"), func.coalesce(key, "").label("k"))
+                     .select_from(SaleLineRow)
+                     .join(ProductRow, ProductRow.id == SaleLineRow.product_id)
+                     .outerjoin(CategoryRow, CategoryRow.id == ProductRow.category_id))
+            stmt = (select(func.coalesce(key, ""), func.sum(sign * SaleLineRow.qty),
                            func.sum(sign * SaleLineRow.amount_fen))
                     .select_from(SaleLineRow).join(SaleRow, SaleRow.id == SaleLineRow.sale_id)
                     .join(ProductRow, ProductRow.id == SaleLineRow.product_id)
                     .outerjoin(CategoryRow, CategoryRow.id == ProductRow.category_id)
                     .where(period).group_by(key)
                     .order_by(func.sum(sign * SaleLineRow.amount_fen).desc()))
+            counts = self._transactions(lines, period)
+            return [ReportRow(str(k), counts.get(str(k), 0), int(q or 0), int(a or 0))
+                    for k, q, a in self._s.execute(stmt)]
         return [ReportRow(str(k), int(c or 0), int(q or 0), int(a or 0))
                 for k, c, q, a in self._s.execute(stmt)]
+
+    def _transactions(self, keys: Any, period: Any) -> dict[str, int]:
+        """Transactions per key (a tender kind, a category, a product): the distinct sales that
+        have the key, each counted once and gone only with the return of the last of it, as
+        the day, member and Z reports count them (never tender or line rows). A return counts
+        under its original sale's keys."""
+        pairs = keys.distinct().subquery()
+        stmt = (select(pairs.c.k, func.sum(transaction_sign())).select_from(SaleRow)
+                .join(pairs, pairs.c.sid == func.coalesce(SaleRow.original_sale_id, SaleRow.id))
+                .where(period).group_by(pairs.c.k))
+        return {str(k): int(n or 0) for k, n in self._s.execute(stmt)}
 
     def member_figures(self, start: datetime, end: datetime) -> dict[str, int]:
         # Net of returns, counted the way the sales and Z reports count: a transaction goes

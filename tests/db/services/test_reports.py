@@ -99,6 +99,17 @@ def test_reports_agree_on_transactions_and_quantities_net_of_returns(stocked):
     assert a.sales_count == z.transactions == day.count == 3
     assert a.member_sales_count == z.member_transactions == 1
     assert a.revenue_fen == day.amount_fen
+    # By tender, category and product "transactions" are transactions too (distinct sales net
+    # of the fully returned ones), never tender or line rows: the partly returned cash sale
+    # is one, the wholly returned water sale none.
+    by_tender = {r.key: r.count for r in reports.sales("tender", DAY, DAY)}
+    assert sorted(by_tender.values()) == [1, 1, 1] and sum(by_tender.values()) == day.count
+    by_category = {r.key: r.count for r in reports.sales("category", DAY, DAY)}
+    assert by_category["服装/女装/针织衫"] == 2 and by_category["服装/配饰/围巾"] == 1
+    assert sum(by_category.values()) == day.count
+    by_product = {r.key.split()[0]: (r.count, r.qty) for r in reports.sales("product", DAY, DAY)}
+    assert by_product["REG100"] == (2, 2) and by_product["SPECIAL50"] == (1, 1)
+    assert by_product.get("WATER", (0, 0)) == (0, 0)
 
 
 def test_reminders_read_the_first_gift_step_of_the_rule_set_in_force(stocked):
