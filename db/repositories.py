@@ -222,7 +222,7 @@ class SqlAccounts:
                 found.setdefault(row.id, row)
         return [account_from_row(r) for r in list(found.values())[:limit]]
 
-    def lock_account(self, member_id: str) -> MemberAccount:
+    def get_account(self, member_id: str) -> MemberAccount:
         row = self._s.get(MemberRow, member_id, populate_existing=True)
         if row is None:
             raise UnknownMember(member_id)

@@ -286,7 +286,7 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._usable_card(uow, card_no, now.date())
-            account = uow.accounts.lock_account(card.member_id)
+            account = uow.accounts.get_account(card.member_id)
             rules = uow.rules.current(now)
             tier = self._join_tier(uow, rules, receipt, now, account.id)
             if rules.tier(account.tier_code).rank >= tier.rank:
@@ -369,7 +369,7 @@ class CardService:
         uow.outbox.append(f"card.{event.value}", {"card_no": card.card_no,
                                                   "member_id": card.member_id, "at": now,
                                                   "generation": card.generation}, now)
-        account = uow.accounts.lock_account(card.member_id)
+        account = uow.accounts.get_account(card.member_id)
         slip = self._slip(uow, actor, event, account, card.card_no, now,
                           expires_on=card.expires_on)
         uow.commit()
@@ -438,7 +438,7 @@ class CardService:
                                                 "at": now}, now)
             fee_sale = self._take_fee(uow, actor, FEE_REPLACEMENT, fee, fee_tender, old.member_id,
                                       new_no, now, mark)
-            account = uow.accounts.lock_account(old.member_id)
+            account = uow.accounts.get_account(old.member_id)
             slip = self._slip(uow, actor, CardEventKind.REPLACED, account, new_no, now,
                               old_card_no=old.card_no, fee_fen=fee, expires_on=expires,
                               fee_sale=fee_sale)
@@ -476,7 +476,7 @@ class CardService:
                                                "member_id": card.member_id, "at": now}, now)
             fee_sale = self._take_fee(uow, actor, FEE_ANNUAL, fee, fee_tender, card.member_id,
                                       card.card_no, now, mark)
-            account = uow.accounts.lock_account(card.member_id)
+            account = uow.accounts.get_account(card.member_id)
             slip = self._slip(uow, actor, CardEventKind.RENEWED, account, card.card_no, now,
                               expires_on=expires, fee_fen=fee, fee_sale=fee_sale)
             uow.commit()
@@ -493,7 +493,7 @@ class CardService:
             card = self._card(uow, card_no)
             card.check(CardAction.CANCEL)
             self._confirm(uow, card.member_id, identity)
-            account = uow.accounts.lock_account(card.member_id)
+            account = uow.accounts.get_account(card.member_id)
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             refund = max(account.balance_paid_fen, 0)
             if refund and shift is None:
@@ -555,7 +555,7 @@ class CardService:
         now = self._clock.now()
         with self._uow() as uow:
             card = self._usable_card(uow, card_no, now.date())
-            account = uow.accounts.lock_account(card.member_id)
+            account = uow.accounts.get_account(card.member_id)
             rules = uow.rules.current(now)
             if kind == "birthday":
                 occurrence = account.birthday.occurrence_on(now.date()) \
@@ -626,7 +626,7 @@ class CardService:
                           now.date())
         wallet = None
         if tender is TenderKind.STORED_VALUE:
-            account = uow.accounts.lock_account(member_id)
+            account = uow.accounts.get_account(member_id)
             wallet = Wallet(account.balance_paid_fen, account.balance_bonus_fen, 0)
         if tender is TenderKind.STORED_VALUE and mark is None:
             raise ValidationFailed("fee_authorisation", "a fee from the balance needs the member's "

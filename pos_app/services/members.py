@@ -113,7 +113,7 @@ class MemberService:
                 if card is None:
                     raise UnknownCard(card_no)
                 card.check_usable(now.date())
-                account = uow.accounts.lock_account(card.member_id)
+                account = uow.accounts.get_account(card.member_id)
                 rules = uow.rules.current(now)
                 # What the rule set forbids is refused before anyone is asked.
                 withdrawal_entries(amount_fen, account.balance_paid_fen,
@@ -136,7 +136,7 @@ class MemberService:
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
-            account = uow.accounts.lock_account(card.member_id)
+            account = uow.accounts.get_account(card.member_id)
             rules = uow.rules.current(now)
             if refund:
                 # 取款: the bonus the withdrawn money brought in goes with it (rule set).
@@ -163,7 +163,7 @@ class MemberService:
                 "reference": reference, "receipt_no": receipt_no,
                 "shift_id": shift.id if shift else None,
                 **entries_payload(account.id, entries)}, now)
-            after = uow.accounts.lock_account(account.id)
+            after = uow.accounts.get_account(account.id)
             uow.commit()
             return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
                              shop_code=uow.site.shop().code, till_code=uow.site.till().code,

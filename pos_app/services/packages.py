@@ -145,7 +145,7 @@ class PackageService:
               paid: int, bonus: int, tender: TenderKind, reference: str, refund: bool,
               coupons: tuple[tuple[str, int], ...], pass_: tuple[str, int] | None,
               tier: str, kept: int) -> TopUpDone:
-        after = uow.accounts.lock_account(member_id)
+        after = uow.accounts.get_account(member_id)
         return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
                          shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                          cashier_name=actor.display_name, created_at=now,
@@ -176,7 +176,7 @@ class PackageService:
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
-            account = uow.accounts.lock_account(card.member_id)
+            account = uow.accounts.get_account(card.member_id)
             rules = uow.rules.current(now)
             entries = package_entries(package, account.tier_code, rules)
             # Every coupon template must be known here, or nothing is sold.
@@ -264,7 +264,7 @@ class PackageService:
             shift = uow.shifts.open_shift_of(uow.site.till_id())
             if shift is None and tender is TenderKind.CASH:
                 raise ShiftNotOpen()
-            account = uow.accounts.lock_account(member_id)
+            account = uow.accounts.get_account(member_id)
             used, revoked = 0, []
             for code in codes:
                 coupon = uow.promotions.find_coupon(code)

@@ -459,7 +459,7 @@ def _tier_after_return(uow: UnitOfWork, original: StoredSale, entries: list[Entr
     member qualified for the tier before this return (by points or a joining receipt) and no
     longer does, the rule set lowers it or puts it up for review."""
     rules = uow.rules.current(now)
-    account = uow.accounts.lock_account(member_id)
+    account = uow.accounts.get_account(member_id)
     current = rules.tier(account.tier_code)
     before = Balances(account.balance_paid_fen, account.balance_bonus_fen,
                       account.spendable_points, account.accumulated_points)
@@ -492,7 +492,7 @@ def _member_after(uow: UnitOfWork, original: StoredSale, entries: list[Entry], n
     """The member part of the return receipt, read back after the entries were booked."""
     member_id = original.member_id
     assert member_id is not None
-    account = uow.accounts.lock_account(member_id)
+    account = uow.accounts.get_account(member_id)
     rules = uow.rules.current(now)
     tier = rules.tier(tier_after(account.tier_code, entries))
     snap_member = original.snapshot.member

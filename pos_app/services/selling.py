@@ -759,7 +759,7 @@ def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
             if card is None:
                 raise UnknownCard(member.card.card_no)
             card.check_usable(today)
-            account = uow.accounts.lock_account(member.account.id)
+            account = uow.accounts.get_account(member.account.id)
             tier = rules.tier(account.tier_code)
             card_id = uow.cards.card_id(card.card_no)
         shop_code = uow.site.shop().code

@@ -131,7 +131,7 @@ def test_a_pin_is_set_counted_and_cleared(store):
         with pytest.raises(UnknownMember):
             uow.accounts.pin_state("nobody")
         with pytest.raises(UnknownMember):
-            uow.accounts.lock_account("nobody")
+            uow.accounts.get_account("nobody")
 
 
 # -- cards ----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_entries_move_the_cached_balances_and_sum_to_them(store):
         uow.ledgers.add_stored_value("m1", "spend", -20_000, -2_000, AT + timedelta(days=2))
         uow.commit()
     with store.uow() as uow:
-        a = uow.accounts.lock_account("m1")
+        a = uow.accounts.get_account("m1")
         cached = (a.spendable_points, a.accumulated_points, a.balance_paid_fen,
                   a.balance_bonus_fen)
         assert cached == (1_300, 1_800, 80_000, 8_000)

@@ -166,7 +166,7 @@ class InMemoryAccounts:
                     found.setdefault(a.id, a)
         return list(found.values())[:limit]
 
-    def lock_account(self, member_id: str) -> MemberAccount:
+    def get_account(self, member_id: str) -> MemberAccount:
         return self._member(member_id).account
 
     def pin_state(self, member_id: str) -> tuple[str | None, int, datetime | None]:
