@@ -214,6 +214,9 @@ def test_the_accumulation_since_a_moment_comes_back_per_kind(store):
         assert uow.ledgers.accumulated_by_kind_since("m1", AT) == {
             "earn": 200, "opening": 900, "return": -50}
         assert uow.ledgers.accumulated_by_kind_since("m2", AT) == {}
+        assert sorted(uow.ledgers.accumulated_by_day("m1", AT)) == [
+            (AT.date(), "earn", 200), (AT.date(), "opening", 900),
+            ((AT + timedelta(days=1)).date(), "return", -50)]
 
 
 def test_the_statement_is_newest_first_across_both_ledgers_and_limited(store):
