@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,20 +115,28 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
     # One push per till at a time: the row lock orders concurrent retries of one batch.
     till = s.execute(select(TillRow).where(TillRow.id == who.till_id).with_for_update()
                      ).scalar_one()
-    prev_seen = till.last_seen_at
-    till.last_seen_at = now
+    prev_seen = till.last_seen_at      # last_seen_at moves with acked_seq: one UPDATE
     epoch_before = till.epoch
     texts = [canonical_json(ev.payload) for ev in events]
     hs = [event_hash(ev.kind, ev.device_seq, None, t) for ev, t in zip(events, texts)]
-    ids = list({ev.id for ev in events})
-    seen = {r.event_id: r for r in s.execute(
-        select(InboxRow.event_id, InboxRow.till_id, InboxRow.device_seq,
-               InboxRow.payload_hash, InboxRow.status, InboxRow.result)
-        .where(InboxRow.event_id.in_(ids)))} if ids else {}
-    taken = {(r[0], r[1]): r[2] for r in s.execute(
-        select(InboxRow.epoch, InboxRow.device_seq, InboxRow.event_id).where(
-            InboxRow.till_id == who.till_id,
-            InboxRow.device_seq.in_({ev.device_seq for ev in events})))} if events else {}
+    ids_set = {ev.id for ev in events}
+    ids = list(ids_set)
+    # One round trip: what the inbox holds under these event ids (replays, foreign ids)
+    # and under these (till, seq) numbers (a restore nobody announced).
+    seqs = {ev.device_seq for ev in events}
+    seen: dict[str, Any] = {}
+    taken: dict[tuple[int, int], str] = {}
+    if events:
+        for r in s.execute(select(InboxRow.event_id, InboxRow.till_id, InboxRow.epoch,
+                                  InboxRow.device_seq, InboxRow.payload_hash, InboxRow.status,
+                                  InboxRow.result)
+                           .where(or_(InboxRow.event_id.in_(ids),
+                                      and_(InboxRow.till_id == who.till_id,
+                                           InboxRow.device_seq.in_(seqs))))):
+            if r.event_id in ids_set:
+                seen[r.event_id] = r
+            if r.till_id == who.till_id and r.device_seq in seqs:
+                taken[(r.epoch, r.device_seq)] = r.event_id
     results: dict[int, dict[str, Any]] = {}      # by position in the batch
     refusals: list[tuple[int, PushedEvent, str, str]] = []
     stale: list[tuple[int, PushedEvent]] = []
@@ -285,6 +293,7 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
     _record_refusals(s, who, refusals, hs, now, results)
     _offline_checks(s, who, [ev for _, ev in fresh], prev_seen, now)
     acked = _advance_ack(s, till, epoch_before)
+    till.last_seen_at = now
     gap = None
     higher = s.execute(select(func.min(InboxRow.device_seq)).where(
         InboxRow.till_id == who.till_id, InboxRow.epoch == till.epoch,
@@ -346,10 +355,11 @@ def _offline_checks(s: Session, who: TillIdentity, fresh: list[PushedEvent],
         flags.append(("offline_too_long", None,
                       {"hours_since_contact": int((now - prev_seen).total_seconds() // 3600),
                        "max_hours": limits["max_offline_hours"], "clock": "head office"}))
-    for kind, member_id, detail in flags:
-        s.execute(insert(FlagRow).values(kind=kind, shop_id=who.shop_id,
-                                         till_id=who.till_id, member_id=member_id,
-                                         detail=json.dumps(detail), at=now))
+    if flags:   # one statement for all of them, not one round trip per member
+        s.execute(insert(FlagRow), [{"kind": kind, "shop_id": who.shop_id,
+                                     "till_id": who.till_id, "member_id": member_id,
+                                     "detail": json.dumps(detail), "at": now}
+                                    for kind, member_id, detail in flags])
 
 def _invalid(ev: PushedEvent, text: str, now: datetime) -> Invalid | None:
     if ev.kind not in PUSH_KINDS:
