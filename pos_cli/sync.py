@@ -242,8 +242,69 @@ def _refused(data_dir: Path, resolve: str | None) -> int:
         engine.dispose()
 
 
+RENEW_WITHIN_DAYS = 60
+
+
+def certify_or_renew(data_dir: Path, today: Any, renew_within_days: int = RENEW_WITHIN_DAYS,
+                     force: bool = False, transport: Any = None) -> tuple[str, str, Any]:
+    """`pos certify`: an enrolled till without a certified card-signing key (enrolled before
+    head office certified till keys) gets one; a certificate ending within
+    `renew_within_days` of `today` (or any, with `force`) is renewed with a new key pair.
+    The old certificate stays published: cards it signed while valid stay genuine.
+    Returns (what happened: "certified" | "renewed" | "valid", key id, valid until)."""
+    from pos_app.secrets import open_secret_store
+    from pos_app.settings import load_settings
+    from pos_app.till_identity import load_till_signer
+
+    settings = load_settings(data_dir)
+    if not settings.sync.headoffice_url or not settings.sync.api_key:
+        raise NotEnrolled()
+    current = load_till_signer(open_secret_store(data_dir))
+    if current is not None and current.certificate is not None and not force and \
+            (current.certificate.not_after - today).days > renew_within_days:
+        return "valid", current.kid, current.certificate.not_after
+    kid = certify_till(data_dir, transport=transport)
+    signer = load_till_signer(open_secret_store(data_dir))
+    assert signer is not None and signer.certificate is not None
+    return ("certified" if current is None else "renewed"), kid, signer.certificate.not_after
+
+
+def cmd_certify(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from pos_app.settings import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        what, kid, until = certify_or_renew(data_dir, date.today(), args.renew_within_days,
+                                            args.force)
+    except NotEnrolled:
+        print("error: this till is not enrolled (or head office revoked it): "
+              "pos sync --enrol CODE --url URL", file=sys.stderr)
+        return 2
+    except SyncRejected as exc:
+        print(f"error: head office refused to certify this till's key: {exc.detail}",
+              file=sys.stderr)
+        return 2
+    except SyncError as exc:
+        print(f"error: head office not reachable: {exc}", file=sys.stderr)
+        return 3
+    if what == "valid":
+        print(f"card-signing key {kid} is certified until {until}; nothing to renew yet "
+              f"(renewal starts {args.renew_within_days} days before)")
+    else:
+        print(f"card-signing key {kid} {what} by head office, valid until {until}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
-    """Add `pos sync` to the `pos` command line (pos_cli/main.py build_parser)."""
+    """Add `pos sync` and `pos certify` to the `pos` command line (pos_cli/main.py)."""
+    c = subparsers.add_parser("certify", help="have head office certify (or renew) this "
+                                              "till's IC card-signing key")
+    c.add_argument("--renew-within-days", type=int, default=RENEW_WITHIN_DAYS,
+                   help="renew when the certificate ends within this many days (default 60)")
+    c.add_argument("--force", action="store_true", help="renew now whatever the expiry")
+    c.set_defaults(func=cmd_certify)
     p = subparsers.add_parser("sync", help="sync with head office (push sales, pull members)")
     p.add_argument("--once", action="store_true", help="one push/pull cycle, then exit")
     p.add_argument("--enrol", metavar="CODE", help="enrol this till with a one-time code")

@@ -48,6 +48,17 @@ def _card_io_error(exc: CardIoError) -> tuple[str, str]:
     return tr_fill("IcMessages", "Card not read"), _problem_text(exc.problem) + "\n" + action
 
 
+def _v1_refused(exc: V1BlockRefused) -> tuple[str, str]:
+    if exc.accepted_until is not None:      # the rule set's last day for v1 blocks passed
+        return tr_fill("IcMessages", "Old card format"), tr_fill(
+            "IcMessages", "This card still carries the old member data, which was accepted "
+            "until %1 only. Replace the card (补卡) for the member; the balance moves with "
+            "the member.").args(exc.accepted_until.isoformat())
+    return tr_fill("IcMessages", "Old card format"), tr_fill(
+        "IcMessages", "This card still carries the old member data, which is no longer "
+        "accepted. Replace the card (补卡) for the member.")
+
+
 # IC card rows of ui.error_messages.MESSAGES (one table; looked up along the error's MRO).
 IC_MESSAGES: dict[type[BaseException], Callable[[Any], tuple[str, str]]] = {
     CardWriteUnfinished: lambda exc: (
@@ -64,9 +75,7 @@ IC_MESSAGES: dict[type[BaseException], Callable[[Any], tuple[str, str]]] = {
     IssuerRevoked: lambda exc: (tr_fill("IcMessages", "Card needs replacing"), tr_fill(
         "IcMessages", "This card was written by a till that head office has withdrawn. "
         "Replace the card (补卡) for the member; the balance moves with the member.")),
-    V1BlockRefused: lambda exc: (tr_fill("IcMessages", "Old card format"), tr_fill(
-        "IcMessages", "This card still carries the old member data, which is no longer "
-        "accepted. Replace the card (补卡) for the member.")),
+    V1BlockRefused: lambda exc: _v1_refused(exc),
     CardSuperseded: lambda exc: (tr_fill("IcMessages", "Old card"), tr_fill(
         "IcMessages", "This card was replaced by a newer card. Keep it and call the manager.")),
     CardMismatch: lambda exc: (tr_fill("IcMessages", "Card refused"), tr_fill(

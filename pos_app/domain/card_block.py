@@ -150,10 +150,12 @@ class IssuerRevoked(MemberBlockError):
 
 
 class V1BlockRefused(MemberBlockError):
-    """A v1 (HMAC) block after the migration window, or on a till without the v1 key."""
+    """A v1 (HMAC) block after the migration window, or on a till without the v1 key;
+    `accepted_until` is the rule set's last day for v1 blocks when that is why."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, accepted_until: date | None = None) -> None:
+        super().__init__(accepted_until)
+        self.accepted_until = accepted_until
 
 
 @dataclass(frozen=True)

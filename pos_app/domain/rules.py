@@ -6,6 +6,7 @@ literal where a rule-set value exists.
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -103,6 +104,15 @@ class RuleSet:
     # (accept it and rewrite it with this till's key on the tap) or "refuse" (the member
     # needs a replacement card).
     revoked_till_cards: str = "resign"
+    # The last day old v1 (HMAC) IC blocks are accepted (ISO date, e.g. "2027-03-31"); until
+    # then they are rewritten as v2 on their tap, after it refused with a message saying
+    # since when (the card is replaced). None: no date, the window closes only when the v1
+    # master key is removed from the tills.
+    v1_blocks_accepted_until: str | None = None
+
+    def v1_blocks_accepted_on(self, day: date) -> bool:
+        until = self.v1_blocks_accepted_until
+        return until is None or day <= date.fromisoformat(until)
 
     def tier(self, code: str) -> Tier:
         for t in self.tiers:
@@ -162,6 +172,12 @@ class RuleSet:
             raise ValidationFailed("points_after_block", "flag or reverse")
         if self.revoked_till_cards not in ("resign", "refuse"):
             raise ValidationFailed("revoked_till_cards", "resign or refuse")
+        if self.v1_blocks_accepted_until is not None:
+            try:
+                date.fromisoformat(self.v1_blocks_accepted_until)
+            except (TypeError, ValueError):
+                raise ValidationFailed("v1_blocks_accepted_until",
+                                       "a date like 2027-03-31, or none") from None
         if self.tier_validity_months is not None and self.tier_validity_months <= 0:
             raise ValidationFailed("tier_validity_months", "a positive number of months or none")
         if self.points_expiry not in ("never", "months", "end_of_next_year"):

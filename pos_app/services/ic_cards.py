@@ -39,6 +39,7 @@ from pos_app.domain.card_block import (
     MemberBlock,
     MemberBlockError,
     MemberBlockMissing,
+    V1BlockRefused,
     check_card_no_v2,
     encode_member_block,
 )
@@ -324,10 +325,16 @@ class IcCardService:
         if card.uid is not None and card.uid != uid.hex().upper():
             raise CardForged(card.card_no)
         check_expected(block, card.card_no, card.generation)
+        today = self._clock.now().date()
+        if block.version == 1:
+            # The rule set's date closes the v1 window on every till at once.
+            with self._uow() as uow:
+                until = uow.rules.current(self._clock.now()).v1_blocks_accepted_until
+            if until is not None and today > date.fromisoformat(until):
+                raise V1BlockRefused(date.fromisoformat(until))
         if revoked:
             if self._rules_refuse_revoked():
                 raise IssuerRevoked(block)
-        today = self._clock.now().date()
         if (block.version == 1 or revoked) and self._codec.signs_v2(today):
             self._resign(tap, io, card.card_no, max(card.generation, block.generation), block,
                          revoked, today)

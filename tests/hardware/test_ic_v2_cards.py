@@ -2,7 +2,7 @@
 re-signed or refused as the rule set says, and a till's stolen settings forge nothing."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -66,6 +66,43 @@ def test_a_v1_card_is_accepted_in_the_window_rewritten_as_v2_on_its_tap_and_refu
     old_till.issue(stocked.manager, MemberForm("李雷", "13600000000"), "660002", tap, reader)
     with pytest.raises(V1BlockRefused):
         closed.member_for_tap(tap, reader)
+
+
+def test_v1_blocks_are_rewritten_up_to_the_rule_set_s_last_day_and_refused_after_it(
+        stocked, pcsc, cards: Cards, reader) -> None:
+    stocked.set_rules(default_rule_set(2).with_changes(v1_blocks_accepted_until="2026-11-30"))
+    chain = Chain()
+    old_till = service_for(stocked, chain.codec(None, v1_key=V1_MASTER))   # not yet certified
+    first, second = UID, bytes.fromhex("0A0B0C0E")
+    taps = {uid: CardTap(pcsc.reader(0), uid, b"", IcCardType.MIFARE_CLASSIC_1K)
+            for uid in (first, second)}
+    chips = {}
+    for uid, card_no, form in ((first, "660001", FORM),
+                               (second, "660002", MemberForm("李雷", "13600000000"))):
+        chips[uid] = cards.new(uid)
+        cards.tap(chips[uid])
+        old_till.issue(stocked.manager, form, card_no, taps[uid], reader)
+        assert bytes(chips[uid].card.blocks[4])[0] == 1                 # a v1 block
+        cards.take_off(chips[uid])
+    # The till still holds the v1 key: only the rule set's date closes the window.
+    new_till = service_for(stocked, chain.codec(chain.till(), v1_key=V1_MASTER))
+    stocked.clock.at = datetime(2026, 11, 30, 23, 59)                  # the last day
+    cards.tap(chips[first])
+    assert new_till.member_for_tap(taps[first], reader).card.card_no == "660001"
+    assert bytes(chips[first].card.blocks[4])[0] == 2                  # rewritten as v2
+    cards.take_off(chips[first])
+    stocked.clock.at = datetime(2026, 12, 1, 8, 0)                     # the day after
+    cards.tap(chips[second])
+    with pytest.raises(V1BlockRefused) as refused:
+        new_till.member_for_tap(taps[second], reader)
+    assert refused.value.accepted_until == date(2026, 11, 30)
+    assert bytes(chips[second].card.blocks[4])[0] == 1                 # left as it was
+    from ui.error_messages import describe
+    title, text = describe(refused.value)
+    assert "2026-11-30" in text and "forged" not in text.lower()
+    cards.take_off(chips[second])
+    cards.tap(chips[first])                                            # migrated in time
+    assert new_till.member_for_tap(taps[first], reader).card.card_no == "660001"
 
 
 @pytest.mark.parametrize("policy", ["resign", "refuse"])

@@ -60,3 +60,36 @@ def test_a_till_cannot_have_another_till_s_key_certified_twice_after_revocation(
     with pytest.raises(SyncRejected) as caught:      # the revoked key, presented again
         t3.wiring.client.certify_key(signer.public_key)
     assert caught.value.status == 422
+
+
+def test_pos_certify_certifies_a_till_enrolled_before_till_certificates_and_renews_before_expiry(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from headoffice.till_certificates import _current
+    from pos_cli.main import main
+    from pos_app.secrets import TILL_CERTIFICATE
+    from pos_cli.sync import certify_or_renew
+
+    t = make_till(hq, live, tmp_path, "S001", "T01")
+    store = open_secret_store(t.shop.data_dir)
+    old = load_till_signer(store)
+    # A till enrolled before head office certified till keys has neither key nor certificate.
+    store.delete(TILL_SIGNING_KEY)
+    store.delete(TILL_CERTIFICATE)
+    assert load_till_signer(store) is None
+    assert main(["--data-dir", str(t.shop.data_dir), "certify"]) == 0
+    assert "certified by head office" in capsys.readouterr().out
+    first = load_till_signer(store)
+    assert first is not None and first.kid != old.kid and first.can_sign(TODAY)
+    assert certify_or_renew(t.shop.data_dir, TODAY) == ("valid", first.kid,
+                                                        first.certificate.not_after)
+    # Within the renewal window a new key pair is certified; the old certificate stays
+    # published (cards it signed stay genuine) and nothing is revoked.
+    near = first.certificate.not_after - timedelta(days=30)
+    what, kid, until = certify_or_renew(t.shop.data_dir, near)
+    renewed = load_till_signer(store)
+    assert what == "renewed" and kid == renewed.kid != first.kid and until > near
+    certs, revoked = _current(hq)
+    assert {first.kid, renewed.kid} <= set(certs) and first.kid not in revoked
+    t.close()

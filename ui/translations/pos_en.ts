@@ -1619,6 +1619,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This card still carries the old member data, which was accepted until %1 only. Replace the card (补卡) for the member; the balance moves with the member.</source>
+        <translation>This card still carries the old member data, which was accepted until %1 only. Replace the card (补卡) for the member; the balance moves with the member.</translation>
+    </message>
+    <message>
         <source>This card still carries the old member data, which is no longer accepted. Replace the card (补卡) for the member.</source>
         <translation type="unfinished"></translation>
     </message>

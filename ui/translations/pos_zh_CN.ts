@@ -1623,6 +1623,10 @@
         <translation>旧版卡数据</translation>
     </message>
     <message>
+        <source>This card still carries the old member data, which was accepted until %1 only. Replace the card (补卡) for the member; the balance moves with the member.</source>
+        <translation>这张卡上还是旧格式的会员数据，旧格式只接受到 %1。请为会员补卡（余额随会员转到新卡）。</translation>
+    </message>
+    <message>
         <source>This card still carries the old member data, which is no longer accepted. Replace the card (补卡) for the member.</source>
         <translation>此卡仍是旧版会员数据，已不再接受。请为会员补卡。</translation>
     </message>
