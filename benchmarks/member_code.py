@@ -51,11 +51,12 @@ def add_members(data_dir: Path, n: int) -> None:
     db.isolation_level = None
     db.execute("PRAGMA synchronous=OFF")
     db.execute("BEGIN")
-    db.executemany("INSERT INTO members (id, name, mobile, mobile_last4, gender, "
+    db.executemany("INSERT INTO members (id, name, mobile_masked, mobile_last4, gender, "
                    "birthday_calendar, consent_messages, tier_code, pin_failed, notes, "
                    "spendable_points, accumulated_points, balance_paid_fen, balance_bonus_fen, "
                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   ((member_id(i), f"会员{i}", f"13{i:09d}", f"{i % 10_000:04d}", "", "solar", 0,
+                   ((member_id(i), f"会员{i}", f"13*****{i % 10_000:04d}", f"{i % 10_000:04d}",
+                     "", "solar", 0,
                      "gold" if i % 5 == 0 else "regular", 0, "", 100, 100, 10_000, 0, NOW, NOW)
                     for i in range(n)))
     db.executemany("INSERT INTO cards (id, card_no, member_id, kind, uid, status, generation, "
