@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pos_app.domain.card import CardEventKind, mask_card_no, mask_mobile, mask_name
-from pos_app.domain.documents import CardSlip, CashMovementSlip, PassSlip, TopUpDone, ZReport
+from pos_app.domain.documents import CardSlip, CashMovementSlip, PassSlip, StoredValueSlip, ZReport
 from pos_app.domain.shop import ShopInfo
 from receipts.escpos import PrinterProfile
 from receipts.sale_receipt import write_footer, write_shop_header
@@ -32,8 +32,8 @@ def _where(w: ReceiptWriter, receipt_no: str, at: datetime, till: str,
     w.sep()
 
 
-def render_top_up(shop: ShopInfo, doc: TopUpDone, profile: PrinterProfile,
-                  texts: ReceiptTexts | None = None) -> bytes:
+def render_stored_value_slip(shop: ShopInfo, doc: StoredValueSlip, profile: PrinterProfile,
+                             texts: ReceiptTexts | None = None) -> bytes:
     """A top-up (bonus shown apart from the money paid) or a refund of the paid-in balance."""
     texts = texts or ReceiptTexts.zh_cn()
     w = _start(shop, profile, texts, texts.top_up_refund_title if doc.is_refund
@@ -67,7 +67,7 @@ def render_top_up(shop: ShopInfo, doc: TopUpDone, profile: PrinterProfile,
     return w.finish()
 
 
-def _package_parts(w: ReceiptWriter, texts: ReceiptTexts, doc: TopUpDone) -> None:
+def _package_parts(w: ReceiptWriter, texts: ReceiptTexts, doc: StoredValueSlip) -> None:
     """A top-up package (储值套餐): what it gave, or what its refund took back."""
     w.sep()
     w.field(texts.package, doc.package_name)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QL
 
 from pos_app.domain.card import CardAction, CardState, CardStatus, mask_mobile
 from pos_app.domain.ledger import pass_refund_fen, pass_refundable
-from pos_app.domain.documents import CardSlip, TopUpDone
+from pos_app.domain.documents import CardSlip, StoredValueSlip
 from pos_app.domain.errors import CardNotUsable, PosError
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.rules import RuleSet
@@ -81,7 +81,7 @@ class MemberView:
 class MemberCardsScreen(QWidget):
     """A manager tab: member look-up, cards with status and history, ledgers, card actions."""
 
-    action_done = Signal(object)      # the slip / TopUpDone / sale / period of a finished action
+    action_done = Signal(object)      # the slip / StoredValueSlip / sale / period of a finished action
     member_shown = Signal(object)     # MemberView
 
     ACTIONS = ("register", "top_up", "refund_balance", "report_lost", "unblock", "replace",
@@ -528,7 +528,7 @@ class MemberCardsScreen(QWidget):
 
     def _reload(self, result: Any) -> None:
         card_no = getattr(result, "card_no", None)
-        if isinstance(result, (CardSlip, TopUpDone)):
+        if isinstance(result, (CardSlip, StoredValueSlip)):
             self._want_card = result.card_no
             self.query.setText(card_no or "")
             self.search(card_no)
@@ -541,7 +541,7 @@ class MemberCardsScreen(QWidget):
             self._ctx.background.run(lambda: receipts.print_sale(result), self._on_printed,
                                      self._on_print_failed, lane="device")
             return
-        if not isinstance(result, (CardSlip, TopUpDone)):
+        if not isinstance(result, (CardSlip, StoredValueSlip)):
             return
         printer = self._ctx.print_slip
         if not callable(printer):
@@ -602,7 +602,7 @@ class MemberCardsScreen(QWidget):
                         .replace("%2", yuan(self.account.balance_fen if self.account else 0)))
         members, actor = self._ctx.services.members, self._manager
 
-        def work(d: CardActionDialog) -> Callable[[], TopUpDone]:
+        def work(d: CardActionDialog) -> Callable[[], StoredValueSlip]:
             assert isinstance(d, CardTopUpDialog)
             amount, tender, ref = d.amount_fen(), d.tender_kind(), d.reference.text().strip()
             return lambda: members.top_up(actor, card.card_no, amount, tender, ref)
@@ -669,7 +669,7 @@ class MemberCardsScreen(QWidget):
         dialog = CardRefundDialog(a.balance_paid_fen, a.balance_bonus_fen, self)
         members, actor = self._ctx.services.members, self._manager
 
-        def work(d: CardActionDialog) -> Callable[[], TopUpDone]:
+        def work(d: CardActionDialog) -> Callable[[], StoredValueSlip]:
             assert isinstance(d, CardRefundDialog)
             amount, pin = d.amount_fen(), d.pin()
             return lambda: members.refund_balance(actor, card.card_no, amount,

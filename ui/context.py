@@ -10,7 +10,7 @@ from PySide6.QtCore import SignalInstance
 
 from pos_app.bootstrap import Services
 from pos_app.domain.input_routing import CardNumberFormat, InputRouter, RoutedInput
-from pos_app.domain.documents import CardSlip, TopUpDone, ZReport
+from pos_app.domain.documents import CardSlip, StoredValueSlip, ZReport
 from pos_app.domain.sale import CompletedSale
 from pos_app.services.auth import User
 from pos_app.services.ic_cards import IcCardService
@@ -117,7 +117,7 @@ class TillContext:
     router: InputRouter = field(default_factory=InputRouter)
     # Printing beyond sales (the receipt desk): card and top-up slips, the shift (Z) report on
     # paper and as an A4 PDF, the printer's live state for the status bar. None: not wired.
-    print_slip: Callable[[CardSlip | TopUpDone], PrintResult] | None = None
+    print_slip: Callable[[CardSlip | StoredValueSlip], PrintResult] | None = None
     print_z: Callable[[ZReport], PrintResult] | None = None
     z_report_pdf: Callable[[ZReport], bytes] | None = None
     printer_status: Callable[[], str] | None = None

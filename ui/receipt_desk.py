@@ -84,10 +84,10 @@ class TillReceiptDesk:
     def print_slip(self, doc: object) -> PrintResult:
         """A card slip or a top-up slip (ctx.print_slip for the card screens)."""
         from hardware.print_queue import print_or_queue
-        from pos_app.domain.documents import TopUpDone
-        from receipts.slips import render_card_slip, render_top_up
-        if isinstance(doc, TopUpDone):
-            data = render_top_up(self._shop_info(), doc, self._profile, self._texts)
+        from pos_app.domain.documents import StoredValueSlip
+        from receipts.slips import render_card_slip, render_stored_value_slip
+        if isinstance(doc, StoredValueSlip):
+            data = render_stored_value_slip(self._shop_info(), doc, self._profile, self._texts)
         else:
             data = render_card_slip(self._shop_info(), doc, self._profile,  # type: ignore[arg-type]
                                     self._texts)

@@ -41,7 +41,7 @@ class SellingScreen(QWidget):
     print_finished = Signal(object)      # PrintResult
     status_message = Signal(str)
     pdf_saved = Signal(str)
-    topped_up = Signal(object)          # TopUpDone
+    topped_up = Signal(object)          # StoredValueSlip
     manager_requested = Signal()
     logout_requested = Signal()
 

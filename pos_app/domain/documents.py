@@ -10,8 +10,9 @@ from pos_app.domain.tenders import TenderKind
 
 
 @dataclass(frozen=True)
-class TopUpDone:
-    """A stored-value top-up (充值) or refund of balance (退卡/取款, negative amounts)."""
+class StoredValueSlip:
+    """The slip of a stored-value movement: a top-up (充值) or a refund of balance (退卡/取款,
+    negative amounts)."""
 
     entry_id: str
     receipt_no: str

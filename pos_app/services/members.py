@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from pos_app.domain.card import CardState
-from pos_app.domain.documents import TopUpDone
+from pos_app.domain.documents import StoredValueSlip
 from pos_app.domain.errors import (
     ShiftNotOpen,
     UnknownCard,
@@ -85,7 +85,7 @@ class MemberService:
             return [LedgerLine(*row) for row in uow.ledgers.ledger(member_id, limit)]
 
     def top_up(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
-               reference: str = "") -> TopUpDone:
+               reference: str = "") -> StoredValueSlip:
         """充值: money in, balance up, the rule set's bonus kept apart; one transaction.
         The rule set's `topup_role` says who may (a cashier at the till key, or a manager)."""
         with self._uow() as uow:
@@ -99,7 +99,7 @@ class MemberService:
 
     def refund_balance(self, actor: User, card_no: str, amount_fen: int,
                        tender: TenderKind = TenderKind.CASH,
-                       member_pin: str | None = None) -> TopUpDone:
+                       member_pin: str | None = None) -> StoredValueSlip:
         """退卡/取款: pay back paid-in money only (bonus is never refunded); authorised like
         every stored-value spend (PIN, head office or the offline allowance)."""
         require_role(actor, "manager", "refund_balance")
@@ -126,7 +126,7 @@ class MemberService:
         return self._move(actor, card_no, amount_fen, tender, mark, refund=True)
 
     def _move(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
-              reference: str, refund: bool) -> TopUpDone:
+              reference: str, refund: bool) -> StoredValueSlip:
         now = self._clock.now()
         with self._uow() as uow:
             card = uow.cards.find_card(card_no)
@@ -165,7 +165,7 @@ class MemberService:
                 **entries_payload(account.id, entries)}, now)
             after = uow.accounts.get_account(account.id)
             uow.commit()
-            return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
+            return StoredValueSlip(entry_id=entry_id, receipt_no=receipt_no,
                              shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                              cashier_name=actor.display_name, created_at=now,
                              member_name=account.name, mobile=account.mobile or "",

@@ -17,7 +17,7 @@ from pos_app.domain.packages import (
     package_entries,
     package_refund,
 )
-from pos_app.domain.documents import TopUpDone
+from pos_app.domain.documents import StoredValueSlip
 from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import UnitOfWork, UnitOfWorkFactory
@@ -58,7 +58,7 @@ class PackageSold:
     at: datetime
     pass_id: str | None = None
     receipt_no: str = ""
-    slip: TopUpDone | None = None
+    slip: StoredValueSlip | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class PackageRefunded:
     receipt_no: str = ""
     points_taken: int = 0
     tier_back_to: str | None = None
-    slip: TopUpDone | None = None
+    slip: StoredValueSlip | None = None
 
 
 def _book(uow: UnitOfWork, member_id: str, entries: tuple[Entry, ...], at: datetime,
@@ -144,9 +144,9 @@ class PackageService:
               now: datetime, member_id: str, card_no: str, package: TopUpPackage,
               paid: int, bonus: int, tender: TenderKind, reference: str, refund: bool,
               coupons: tuple[tuple[str, int], ...], pass_: tuple[str, int] | None,
-              tier: str, kept: int) -> TopUpDone:
+              tier: str, kept: int) -> StoredValueSlip:
         after = uow.accounts.get_account(member_id)
-        return TopUpDone(entry_id=entry_id, receipt_no=receipt_no,
+        return StoredValueSlip(entry_id=entry_id, receipt_no=receipt_no,
                          shop_code=uow.site.shop().code, till_code=uow.site.till().code,
                          cashier_name=actor.display_name, created_at=now,
                          member_name=after.name, mobile=after.mobile or "", card_no=card_no,

@@ -71,7 +71,7 @@ def main(out: Path) -> None:
     from pos_app.domain.rules import default_rule_set
     from receipts.escpos import PROFILE_58MM, PROFILE_80MM_48
     from receipts.sale_receipt import render_sale_receipt
-    from receipts.slips import render_top_up, render_z_report
+    from receipts.slips import render_stored_value_slip, render_z_report
     from receipts.texts import ReceiptTexts
     out.mkdir(parents=True, exist_ok=True)
     rules = default_rule_set()
@@ -88,7 +88,7 @@ def main(out: Path) -> None:
         "receipt_sale_80mm_gb18030": (render_sale_receipt(shop, sale, gb), 48, True),
         "receipt_sale_80mm_en": (render_sale_receipt(shop, sale, PROFILE_80MM_48,
                                                      ReceiptTexts.en()), 48, False),
-        "receipt_top_up_58mm_zh": (render_top_up(shop, replace(sample_top_up(), member_name="𠮷野家"),
+        "receipt_top_up_58mm_zh": (render_stored_value_slip(shop, replace(sample_top_up(), member_name="𠮷野家"),
                                                  PROFILE_58MM), 32, False),
         "receipt_z_report_80mm_zh": (render_z_report(shop, sample_z_report(), PROFILE_80MM_48),
                                      48, False),

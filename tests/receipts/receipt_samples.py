@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from pos_app.domain.card import CardEventKind
 from pos_app.domain.catalog import Product, ProductKind
-from pos_app.domain.documents import (CardSlip, CashMovementSlip, PassSlip, TenderTotal,
-                                      TopUpDone, ZReport)
+from pos_app.domain.documents import (CardSlip, CashMovementSlip, PassSlip, StoredValueSlip,
+                                      TenderTotal, ZReport)
 from pos_app.domain.pricing import BasketItem, price_basket
 from pos_app.domain.rules import default_rule_set
 from pos_app.domain.sale import CompletedSale, MemberOnSale, PassBalance, SaleKind
@@ -67,12 +67,12 @@ def sample_return() -> CompletedSale:
         change_fen=0, rounding_fen=0, original_receipt_no="SH001-01-000123")
 
 
-def sample_top_up(refund: bool = False) -> TopUpDone:
+def sample_top_up(refund: bool = False) -> StoredValueSlip:
     if refund:
-        return TopUpDone("t2", "SH001-01-T0002", "SH001", "01", "李娜", AT, "王小明",
+        return StoredValueSlip("t2", "SH001-01-T0002", "SH001", "01", "李娜", AT, "王小明",
                          "13812345678", "8800123456789012", -50_000, 0, TenderKind.CASH,
                          0, 10_000, is_refund=True)
-    return TopUpDone("t1", "SH001-01-T0001", "SH001", "01", "李娜", AT, "王小明", "13812345678",
+    return StoredValueSlip("t1", "SH001-01-T0001", "SH001", "01", "李娜", AT, "王小明", "13812345678",
                      "8800123456789012", 100_000, 10_000, TenderKind.WECHAT, 150_000, 20_000,
                      reference="4200001234202611281234")
 

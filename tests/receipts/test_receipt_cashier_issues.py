@@ -14,7 +14,7 @@ from pos_app.domain.rules import default_rule_set
 from pos_app.domain.tenders import TenderKind
 from receipts.escpos import PROFILE_58MM, PROFILE_80MM_42, PROFILE_80MM_48, PrinterProfile
 from receipts.sale_receipt import render_sale_receipt
-from receipts.slips import render_top_up, render_z_report
+from receipts.slips import render_stored_value_slip, render_z_report
 from receipts.texts import ReceiptTexts
 from tests.simulators.escpos_decoder import decode
 
@@ -87,11 +87,11 @@ def _gb18030_80mm() -> PrinterProfile:
 def test_rare_surnames_print_with_gb18030_or_as_a_square_never_revealing_the_name_length(
         member: str) -> None:
     doc = replace(sample_top_up(), member_name=member)
-    full = decode(render_top_up(SHOP, doc, _gb18030_80mm()), gb18030=True)
+    full = decode(render_stored_value_slip(SHOP, doc, _gb18030_80mm()), gb18030=True)
     assert full.problems == []
     line = next(t for t in full.texts if t.startswith("会员："))
     assert line.endswith(member[0] + "**")
-    plain = decode(render_top_up(SHOP, doc, PROFILE_80MM_48))
+    plain = decode(render_stored_value_slip(SHOP, doc, PROFILE_80MM_48))
     assert plain.problems == []                      # nothing a GBK font misreads
     line = next(t for t in plain.texts if t.startswith("会员："))
     assert line.endswith("□**") and "?" not in line
@@ -109,7 +109,7 @@ def test_a_rare_character_in_a_product_name_is_a_square_on_gbk_and_itself_on_gb1
 
 def test_top_up_slips_leave_out_the_goods_return_policy() -> None:
     assert "退换" in SHOP.receipt_footer
-    doc = decode(render_top_up(SHOP, sample_top_up(), PROFILE_58MM))
+    doc = decode(render_stored_value_slip(SHOP, sample_top_up(), PROFILE_58MM))
     assert not any("退换" in t for t in doc.texts)
     assert doc.texts[-1] == "谢谢惠顾，欢迎再次光临"
     sale = decode(render_sale_receipt(SHOP, sample_sale(), PROFILE_58MM))

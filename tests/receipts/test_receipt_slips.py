@@ -9,7 +9,7 @@ from pos_app.domain.card import CardEventKind
 from receipts.escpos import PROFILE_58MM, PROFILE_80MM_48, PrinterProfile
 from receipts.sale_receipt import render_sale_receipt
 from receipts.slips import (render_card_slip, render_cash_movement, render_pass_slip,
-                            render_top_up, render_z_report)
+                            render_stored_value_slip, render_z_report)
 from receipts.texts import ReceiptTexts
 from tests.simulators.escpos_decoder import Cut, Document, decode
 
@@ -39,7 +39,7 @@ def test_a_return_receipt_names_the_original_receipt_and_the_refund() -> None:
 
 
 def test_a_top_up_shows_the_bonus_apart_from_the_money_paid() -> None:
-    doc = _ok(render_top_up(SHOP, sample_top_up(), PROFILE_58MM))
+    doc = _ok(render_stored_value_slip(SHOP, sample_top_up(), PROFILE_58MM))
     assert "储值充值" in doc.texts
     assert _find(doc, "充值金额").endswith("￥1000.00")
     assert _find(doc, "赠送金额").endswith("￥100.00")
@@ -50,7 +50,7 @@ def test_a_top_up_shows_the_bonus_apart_from_the_money_paid() -> None:
 
 
 def test_a_balance_refund_says_bonus_is_not_refunded_and_is_signed() -> None:
-    doc = _ok(render_top_up(SHOP, sample_top_up(refund=True), PROFILE_58MM))
+    doc = _ok(render_stored_value_slip(SHOP, sample_top_up(refund=True), PROFILE_58MM))
     assert "储值退款" in doc.texts
     assert _find(doc, "退款金额").endswith("￥500.00")
     assert "赠送金额不可退" in doc.texts

@@ -15,7 +15,7 @@ from receipts.escpos import (PROFILE_58MM, PROFILE_80MM_42, PROFILE_80MM_48, Pri
                              UnencodableText, encode_text)
 from receipts.sale_receipt import render_sale_receipt
 from receipts.slips import (render_card_slip, render_cash_movement, render_pass_slip,
-                            render_top_up, render_z_report)
+                            render_stored_value_slip, render_z_report)
 from receipts.texts import ReceiptTexts
 from tests.simulators.escpos_decoder import decode
 
@@ -57,7 +57,7 @@ def test_random_names_on_slips_stay_within_the_paper(member_name: str, text: str
                                                      profile: PrinterProfile) -> None:
     shop = ShopInfo("X", text, address=text, phone=text, receipt_footer=text)
     docs = [
-        render_top_up(shop, replace(sample_top_up(), member_name=member_name,
+        render_stored_value_slip(shop, replace(sample_top_up(), member_name=member_name,
                                     reference=text), profile),
         render_card_slip(shop, replace(sample_card_slip(), member_name=member_name,
                                        tier_name_zh=text), profile),

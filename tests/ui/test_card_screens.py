@@ -7,7 +7,7 @@ import pytest
 
 from db.store import DB_FILE
 from pos_app.domain.card import CardStatus
-from pos_app.domain.documents import TopUpDone
+from pos_app.domain.documents import StoredValueSlip
 from pos_app.domain.errors import CardBlocked, CardNotUsable
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.auth import User
@@ -33,14 +33,14 @@ def slip_printer(ctx: TillContext, url: str) -> Callable[[object], PrintResult]:
     """What ui/main.py wires as ctx.print_slip: render with receipts/, send to the printer."""
     from hardware.escpos_printer import EscPosPrinter
     from receipts.escpos import PROFILE_80MM_48
-    from receipts.slips import render_card_slip, render_top_up
+    from receipts.slips import render_card_slip, render_stored_value_slip
 
     printer = EscPosPrinter(url)
 
     def print_slip(doc: object) -> PrintResult:
         with ctx.services.uow() as uow:
             shop = uow.site.shop()
-        data = (render_top_up(shop, doc, PROFILE_80MM_48) if isinstance(doc, TopUpDone)
+        data = (render_stored_value_slip(shop, doc, PROFILE_80MM_48) if isinstance(doc, StoredValueSlip)
                 else render_card_slip(shop, doc, PROFILE_80MM_48))  # type: ignore[arg-type]
         printer.print_bytes(data)
         return PrintResult(True)
