@@ -18,9 +18,8 @@ from pos_app.domain.errors import PosError, ValidationFailed
 from pos_app.domain.member import normalise_mobile
 from pos_app.domain.money import parse_yuan
 from pos_app.domain.rules import RuleSet
-from pos_app.domain.tenders import TenderKind
+from pos_app.domain.tenders import TOP_UP_TENDERS, TenderKind
 from pos_app.services.cards import IdentityCheck, MemberForm
-from pos_app.services.members import TOPUP_TENDERS
 from ui.error_messages import describe
 from ui.formatting import tender_name, tr_fill, yuan
 from ui.wedge import make_capture_field
@@ -296,7 +295,7 @@ class CardTopUpDialog(CardActionDialog):
         self.amount.textChanged.connect(self._on_amount_text_changed)
         self.tender = QComboBox()
         self.tender.setObjectName("topUpTender")
-        for kind in TOPUP_TENDERS:
+        for kind in TOP_UP_TENDERS:
             self.tender.addItem(tender_name(kind), kind.value)
         self.reference = QLineEdit()
         self.reference.setObjectName("topUpReference")
@@ -321,7 +320,7 @@ class CardTopUpDialog(CardActionDialog):
         except PosError:
             self.bonus.setText("—")
             return
-        bonus = self._rules.topup_bonus(fen) if self._rules else 0
+        bonus = self._rules.top_up_bonus(fen) if self._rules else 0
         self.bonus.setText(self.tr("%1 bonus (not refundable) · the card gets %2")
                            .replace("%1", yuan(bonus)).replace("%2", yuan(fen + bonus)))
 

@@ -101,7 +101,7 @@ _FIELDS = {
     "pin": QT_TRANSLATE_NOOP("ErrorMessages", "A PIN has 4 to 8 digits."),
     "basket": QT_TRANSLATE_NOOP("ErrorMessages", "Finish or hold the current sale first."),
     "tender": QT_TRANSLATE_NOOP("ErrorMessages", "Every tender must be a positive amount."),
-    "topup_tender": QT_TRANSLATE_NOOP("ErrorMessages", "Top up with cash, bank card, WeChat Pay or Alipay."),
+    "top_up_tender": QT_TRANSLATE_NOOP("ErrorMessages", "Top up with cash, bank card, WeChat Pay or Alipay."),
     "fee_tender": QT_TRANSLATE_NOOP("ErrorMessages", "Take the fee in cash, by bank card, WeChat Pay, Alipay or from the balance."),
     "fee_authorisation": QT_TRANSLATE_NOOP("ErrorMessages", "A fee from the balance needs the member's PIN or signature first."),
     "points": QT_TRANSLATE_NOOP("ErrorMessages", "Points can only pay whole amounts (100 points = ¥1.00)."),

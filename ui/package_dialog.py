@@ -18,9 +18,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWi
 
 from pos_app.domain.errors import ValidationFailed
 from pos_app.domain.packages import PackageNotRefundable, PackagePart
-from pos_app.domain.tenders import TenderKind
+from pos_app.domain.tenders import TOP_UP_TENDERS, TenderKind
 from pos_app.services.packages import (
-    TOPUP_TENDERS,
     PackageOffer,
     PackageRefunded,
     PackageSaleView,
@@ -33,7 +32,7 @@ class _PackageDialog(CardActionDialog):
     def _tender_box(self, name: str) -> QComboBox:
         box = QComboBox()
         box.setObjectName(name)
-        for kind in TOPUP_TENDERS:
+        for kind in TOP_UP_TENDERS:
             box.addItem(tender_name(kind), kind.value)
         return box
 

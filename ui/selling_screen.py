@@ -866,7 +866,7 @@ class SellingScreen(QWidget):
 
         from ui.formatting import tender_name
         amount, tender = dialog.amount_fen(), dialog.tender_kind()
-        bonus = self.session.rules.topup_bonus(amount)
+        bonus = self.session.rules.top_up_bonus(amount)
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Confirm top-up"),
                           self.tr("Top up %1 for %2 (card %3)?\nBonus %4: the card gets %5.\n"
                                   "Paid by %6.")

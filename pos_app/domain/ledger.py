@@ -329,10 +329,10 @@ class WithdrawBonusPolicy(StrEnum):
     REFUSE_WHILE_BONUS = "refuse_while_bonus"
 
 
-def topup_entries(amount_fen: int, rules: RuleSet) -> tuple[Entry, ...]:
+def top_up_entries(amount_fen: int, rules: RuleSet) -> tuple[Entry, ...]:
     if amount_fen <= 0:
         raise ValidationFailed("amount", "enter the amount to top up")
-    return (money(EntryKind.TOPUP, amount_fen, rules.topup_bonus(amount_fen)),)
+    return (money(EntryKind.TOPUP, amount_fen, rules.top_up_bonus(amount_fen)),)
 
 
 def withdrawal_entries(amount_fen: int, paid_fen: int, bonus_fen: int,

@@ -138,7 +138,7 @@ class RuleSet:
             return "manager"
         return "admin"
 
-    def topup_bonus(self, amount_fen: int) -> int:
+    def top_up_bonus(self, amount_fen: int) -> int:
         """Bonus for one top-up: the best step whose minimum the amount reaches."""
         best = 0
         for step in self.topup_bonuses:

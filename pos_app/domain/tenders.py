@@ -25,6 +25,8 @@ class TenderKind(StrEnum):
 
 
 EXTERNAL_TENDERS = frozenset({TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY})
+# What may pay for a top-up (or a top-up package): money coming in, never balance or points.
+TOP_UP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from pos_app.domain.ledger import (
     entries_payload,
     tier_lapse,
     tier_validity_entries,
-    topup_entries,
+    top_up_entries,
     window_start,
     withdrawal_entries,
 )
 from pos_app.domain.rules import RuleSet, Tier
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.money import MAX_AMOUNT_FEN
-from pos_app.domain.tenders import TenderKind
+from pos_app.domain.tenders import TOP_UP_TENDERS, TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import PassRecord, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
@@ -37,7 +37,6 @@ from pos_app.services.ledger_writer import book
 if TYPE_CHECKING:
     from pos_app.services.selling import CheckoutService
 
-TOPUP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
 
 
 @dataclass(frozen=True)
@@ -91,8 +90,8 @@ class MemberService:
         with self._uow() as uow:
             needed = uow.rules.current(self._clock.now()).topup_role
         require_role(actor, needed, "top_up")
-        if tender not in TOPUP_TENDERS:
-            raise ValidationFailed("topup_tender", "top up with cash, bank card, WeChat or Alipay")
+        if tender not in TOP_UP_TENDERS:
+            raise ValidationFailed("top_up_tender", "top up with cash, bank card, WeChat or Alipay")
         if not 0 < amount_fen <= MAX_AMOUNT_FEN:
             raise ValidationFailed("amount", "enter the amount to top up")
         return self._move(actor, card_no, amount_fen, tender, reference, refund=False)
@@ -144,7 +143,7 @@ class MemberService:
                                              account.balance_bonus_fen, rules)
                 kind = "refund_balance"
             else:
-                entries = topup_entries(amount_fen, rules)
+                entries = top_up_entries(amount_fen, rules)
                 kind = "topup"
             paid = sum(e.first for e in entries)
             bonus = sum(e.second for e in entries)

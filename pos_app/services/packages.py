@@ -18,13 +18,12 @@ from pos_app.domain.packages import (
     package_refund,
 )
 from pos_app.domain.documents import StoredValueSlip
-from pos_app.domain.tenders import TenderKind
+from pos_app.domain.tenders import TOP_UP_TENDERS, TenderKind
 from pos_app.ports.clock import Clock, IdSource
 from pos_app.ports.store import UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
 from pos_app.services.promotions import CouponBooking, coupon_payload
 
-TOPUP_TENDERS = (TenderKind.CASH, TenderKind.BANK_CARD, TenderKind.WECHAT, TenderKind.ALIPAY)
 
 
 @dataclass(frozen=True)
@@ -161,8 +160,8 @@ class PackageService:
              reference: str = "") -> PackageSold:
         """Money in, bonus and points, coupons issued, tier lifted — all or nothing."""
         require_role(actor, "manager", "top_up")
-        if tender not in TOPUP_TENDERS:
-            raise ValidationFailed("topup_tender", "top up with cash, bank card, WeChat or Alipay")
+        if tender not in TOP_UP_TENDERS:
+            raise ValidationFailed("top_up_tender", "top up with cash, bank card, WeChat or Alipay")
         now = self._clock.now()
         with self._uow() as uow:
             package = next((p for p in uow.promotions.packages() if p.id == package_id), None)

@@ -130,16 +130,16 @@ class ShiftService:
             acc[1] += amount
         sv = f["stored_value"]
         paid_in = {k: p for k, (p, _b) in sv.items()}
-        topup_paid = sum_of_kinds(paid_in, MONEY_TOPPED_UP_KINDS)
-        topup_bonus = sum_of_kinds({k: b for k, (_p, b) in sv.items()}, MONEY_TOPPED_UP_KINDS)
+        top_up_paid = sum_of_kinds(paid_in, MONEY_TOPPED_UP_KINDS)
+        top_up_bonus = sum_of_kinds({k: b for k, (_p, b) in sv.items()}, MONEY_TOPPED_UP_KINDS)
         refunded = -sum_of_kinds(paid_in, MONEY_PAID_OUT_KINDS)
         cash_sv = f["cash_stored_value_by_kind"]
-        cash_topups = sum_of_kinds(cash_sv, MONEY_TOPPED_UP_KINDS)
+        cash_top_ups = sum_of_kinds(cash_sv, MONEY_TOPPED_UP_KINDS)
         cash_sv_refunds = -sum_of_kinds(cash_sv, MONEY_PAID_OUT_KINDS)
         # Only cash that went through the drawer: cash tenders, cash top-ups and cash
         # refunds of balance, pay-ins and pay-outs.
         expected = (shift.opening_float_fen + sales_t.get("cash", [0, 0])[1]
-                    - refunds_t.get("cash", [0, 0])[1] + cash_topups
+                    - refunds_t.get("cash", [0, 0])[1] + cash_top_ups
                     - cash_sv_refunds + f["pay_ins_fen"] - f["pay_outs_fen"])
         user = uow.users.get(shift.user_id)
         return ZReport(
@@ -154,7 +154,7 @@ class ShiftService:
                                     for k, (c, a) in sorted(refunds_t.items())),
             points_issued=sum_of_kinds(f["points_by_kind"], POINTS_ISSUED_KINDS),
             points_redeemed=-sum_of_kinds(f["points_by_kind"], POINTS_REDEEMED_KINDS),
-            stored_value_topped_up_fen=topup_paid, stored_value_bonus_fen=topup_bonus,
+            stored_value_topped_up_fen=top_up_paid, stored_value_bonus_fen=top_up_bonus,
             stored_value_spent_fen=f["stored_value_spent_fen"],
             stored_value_refunded_fen=refunded, pay_ins_fen=f["pay_ins_fen"],
             pay_outs_fen=f["pay_outs_fen"], member_sales_count=f["member_sales_count"],

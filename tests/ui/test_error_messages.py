@@ -59,7 +59,7 @@ def test_a_withdrawal_beyond_paid_in_money_and_a_short_balance_at_the_counter_re
 
 
 @pytest.mark.parametrize(("field", "words"), [
-    ("topup_tender", "Top up with cash"),
+    ("top_up_tender", "Top up with cash"),
     ("fee_tender", "Take the fee"),
     ("tender", "positive amount"),
     ("member_pin", "a manager sets one first"),

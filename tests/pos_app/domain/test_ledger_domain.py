@@ -33,7 +33,7 @@ from pos_app.domain.ledger import (
     tier_after_loss,
     tier_by_points,
     tier_deserved,
-    topup_entries,
+    top_up_entries,
     upgrade_entries,
     withdrawal_entries,
 )
@@ -56,7 +56,7 @@ def test_an_entry_of_the_wrong_ledger_is_refused():
 # -- stored value -----------------------------------------------------------------------------
 def test_rule_withdrawal_forfeits_bonus_in_proportion():
     # Top up ¥1,000 (bonus ¥100), withdraw the ¥1,000 paid-in: the ¥100 bonus goes with it.
-    b = balances_of(topup_entries(100_000, RULES))
+    b = balances_of(top_up_entries(100_000, RULES))
     assert (b.paid_fen, b.bonus_fen) == (100_000, 10_000)
     b = b.after(withdrawal_entries(100_000, b.paid_fen, b.bonus_fen, RULES))
     assert (b.paid_fen, b.bonus_fen) == (0, 0)
@@ -74,7 +74,7 @@ def test_repeated_topups_and_withdrawals_never_cash_out_bonus(ops):
     cash_out = cash_in = 0
     for topup, amount in ops:
         if topup:
-            b = b.after(topup_entries(amount, RULES))
+            b = b.after(top_up_entries(amount, RULES))
             cash_in += amount
         elif b.paid_fen > 0:
             amount = min(amount, b.paid_fen)

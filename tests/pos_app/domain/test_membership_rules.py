@@ -164,8 +164,8 @@ def test_points_as_cash_100_points_a_yuan_capped_by_the_rule_set():
 
 
 def test_top_up_1000_gets_100_bonus():
-    assert RULES.topup_bonus(100_000) == 10_000
-    assert RULES.topup_bonus(99_999) == 0
+    assert RULES.top_up_bonus(100_000) == 10_000
+    assert RULES.top_up_bonus(99_999) == 0
 
 
 def test_stored_value_is_spent_in_proportion_of_paid_in_and_bonus():
