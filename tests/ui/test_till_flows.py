@@ -289,7 +289,7 @@ def test_the_join_badge_on_screen_applies_the_tier_when_the_sale_completes(
         pay.complete()
     sale = selling.last_sale
     assert sale.member.upgraded_to == "gold"
-    stored = till.shop.services.returns.find_sale(sale.receipt_no)
+    stored = till.shop.services.returns.get_sale(sale.receipt_no)
     assert till.shop.services.members.profile(stored.member_id).account.tier_code == "gold"
     assert any("恭喜升级为金卡" in line for line in till.printer.printed_text())
     # The next basket: Gold, and when it lapses unless a qualifying receipt keeps it.
