@@ -105,14 +105,36 @@ def describe_backup(data_dir: Path, source: Path) -> BackupInfo:
                       datetime.fromisoformat(str(last)) if last else None, int(n))
 
 
+def _adopt_released_key(data_dir: Path, released: bytes) -> bytes:
+    """A backup's data key released by head office (pos-hq escrow unwrap) for a new PC: it
+    becomes this data dir's store key. A data dir whose store has another key is refused."""
+    from pos_app.secrets import DB_KEY, open_secret_store
+
+    if len(released) != 32:
+        raise RestoreError("a backup key has 64 hex digits (as pos-hq escrow unwrap prints it)")
+    own = store_key(data_dir)
+    if own is not None and own != released and (data_dir / DB_FILE).exists():
+        raise RestoreError("this data dir already has a store under another key: restore "
+                           "into a new data dir (the new PC), or without --key-stdin on the "
+                           "till the backup came from")
+    if own is None:
+        open_secret_store(data_dir).set(DB_KEY, released.hex())
+    return released
+
+
 def restore_database(data_dir: Path, source: Path, ids: IdSource, at: datetime,
-                     user_id: str | None = None) -> Restored:
+                     user_id: str | None = None, backup_key: bytes | None = None) -> Restored:
     """Put `source` in place of the till's database and start a new sync epoch.
 
     Backups are encrypted with this till's store key (`pos backup`); a plain one from an
-    older version is accepted too."""
+    older version is accepted too. On a new PC, `backup_key` is the key head office
+    released from the backup's escrow file; it becomes the new store's key."""
     source = Path(source)
-    key = None if source.is_file() and is_plain_sqlite(source) else store_key(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if backup_key is not None:
+        key: bytes | None = _adopt_released_key(data_dir, backup_key)
+    else:
+        key = None if source.is_file() and is_plain_sqlite(source) else store_key(data_dir)
     _check_backup(source, key)
     live = data_dir / DB_FILE
     kept = None

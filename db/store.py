@@ -9,7 +9,9 @@ written by an older version is encrypted in place the first time it is opened.
 """
 from __future__ import annotations
 
+import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 from db.cipher import (DB_FILE, StoreKeyMissing, connect_raw, encrypt_in_place, ensure_encrypted,
@@ -20,6 +22,8 @@ from db.unit_of_work import SqlUnitOfWorkFactory
 from pos_app.mobile_keys import MobileKeys, till_mobile_keys
 from pos_app.ports.clock import IdSource
 from pos_app.secrets import SecretStore, open_secret_store
+
+log = logging.getLogger(__name__)
 
 
 def open_store(data_dir: Path, ids: IdSource, *, migrate: bool = True,
@@ -52,9 +56,54 @@ def mobile_keys_for(data_dir: Path, secrets: SecretStore | None = None) -> Mobil
 
 
 
-def backup(data_dir: Path, target: Path) -> None:
+ESCROW_SUFFIX = ".escrow"
+
+
+def backup(data_dir: Path, target: Path, at: datetime | None = None) -> Path | None:
     """Copy the live database with SQLite's online backup API (never a raw file copy),
-    encrypted with the store's key like the store itself."""
+    encrypted with the store's key like the store itself; once the till has head office's
+    escrow key (settings feed), the key is also wrapped for it in `<target>.escrow`, so
+    the backup restores on a new PC with head office's help (pos-hq escrow unwrap). The
+    escrow file's path, or None when the till has no escrow key yet."""
+    _copy_backup(data_dir, target)
+    return _escrow(data_dir, Path(target), at or datetime.now())
+
+
+def _escrow(data_dir: Path, target: Path, at: datetime) -> Path | None:
+    import base64
+    import hashlib
+    import json
+
+    from pos_app.domain.escrow import ESCROW_DOCUMENT, wrap_key
+
+    key = key_for_file(data_dir / DB_FILE)
+    if key is None:
+        return None
+    con = connect_raw(data_dir / DB_FILE, key, read_only=True)
+    try:
+        row = con.execute("SELECT body FROM sync_documents WHERE stream = ? AND key = ?",
+                          ESCROW_DOCUMENT).fetchone()
+        till = con.execute("SELECT shops.code || '/' || tills.code FROM tills JOIN shops "
+                           "ON shops.id = tills.shop_id ORDER BY tills.code LIMIT 1").fetchone()
+    finally:
+        con.close()
+    if row is None or till is None:
+        log.warning("backup %s: head office's escrow key not pulled yet; it restores with "
+                    "this till's key only", target.name)
+        return None
+    doc = json.loads(row[0])
+    context = {"till": till[0], "backup": target.name, "made_at": at.isoformat(),
+               "sha256": hashlib.sha256(target.read_bytes()).hexdigest()}
+    record = wrap_key(key, base64.b64decode(doc["public_key"]), context)
+    out = target.with_name(target.name + ESCROW_SUFFIX)
+    out.unlink(missing_ok=True)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(record, fh, ensure_ascii=False, indent=1)
+    return out
+
+
+def _copy_backup(data_dir: Path, target: Path) -> None:
     key = key_for_file(data_dir / DB_FILE)
     target = Path(target)
     target.unlink(missing_ok=True)

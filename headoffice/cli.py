@@ -47,6 +47,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     ho = open_headoffice(url, lock_timeout_ms=args.lock_timeout_ms)
     key_path = start_signing(ho, args.signing_key)
+    from headoffice.escrow import publish as publish_escrow
+    publish_escrow(ho)              # tills wrap their backups' key for it (settings feed)
     site = build_member_site(ho, HeadOfficeSigner.load_or_create(key_path))
     publish_member_site(ho, site)
     if args.max_body:
@@ -254,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("flags", help="flags and open receivables for head office")
     f.add_argument("--kind")
     f.set_defaults(func=cmd_flags)
+    es = sub.add_parser("escrow", help="backup key escrow: publish the key, or release one "
+                                       "till backup's data key (audited)")
+    es.add_argument("action", choices=("publish", "unwrap"))
+    es.add_argument("file", nargs="?", help="unwrap: the backup's .escrow file")
+    es.add_argument("--till", help="unwrap: the till the backup belongs to, SHOP/TILL")
+    es.add_argument("--by", default="", help="unwrap: who asks (written to the audit log)")
+    es.add_argument("--escrow-key", help="head office's escrow key file (made 0600 on first "
+                                         "use; default POS_HQ_ESCROW_KEY or the data dir)")
+    es.set_defaults(func=cmd_escrow)
     dj = sub.add_parser("daily", help="daily jobs: points and coupon expiry (idempotent)")
     dj.add_argument("--day", help="ISO date (default today)")
     dj.set_defaults(func=cmd_daily)
@@ -281,6 +292,26 @@ def build_parser() -> argparse.ArgumentParser:
                     help="read the password from standard input instead of asking")
     ua.set_defaults(func=cmd_user_add)
     return p
+
+
+def cmd_escrow(args: argparse.Namespace) -> int:
+    """Publish the backup escrow key, or release one till backup's data key (audited)."""
+    import json
+
+    from headoffice.escrow import publish, release_backup_key
+    from pos_app.domain.escrow import EscrowError
+    ho = open_headoffice(database_url(args.db))
+    if args.action == "publish":
+        print(f"backup escrow key {publish(ho, args.escrow_key)} published to the tills")
+        return 0
+    try:
+        record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        key = release_backup_key(ho, record, args.till, args.by, args.escrow_key)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(key.hex())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -198,8 +198,14 @@ def cmd_expire(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from db.store import backup
     data_dir = resolve_data_dir(args.data_dir)
-    backup(data_dir, Path(args.target))
+    escrow = backup(data_dir, Path(args.target))
     print(f"backup written to {args.target} and checked")
+    if escrow is not None:
+        print(f"its key is also wrapped for head office in {escrow.name}: keep it with the "
+              f"backup (a new PC restores with head office's help: pos-hq escrow unwrap)")
+    else:
+        print("head office's escrow key is not here yet (sync first): this backup restores "
+              "with this till's key only")
     return 0
 
 
@@ -208,7 +214,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from pos_app.domain.ids import UuidV7Source
     data_dir = resolve_data_dir(args.data_dir)
     try:
-        r = restore_database(data_dir, Path(args.source), UuidV7Source(), datetime.now())
+        key = None
+        if args.key_stdin:
+            try:
+                key = bytes.fromhex(sys.stdin.readline().strip())
+            except ValueError:
+                raise RestoreError("the key on standard input is not hex") from None
+        r = restore_database(data_dir, Path(args.source), UuidV7Source(), datetime.now(),
+                             backup_key=key)
     except RestoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -263,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="restore the database from a `pos backup` file "
                                         "(stop the cashier app first)")
     rs.add_argument("source")
+    rs.add_argument("--key-stdin", action="store_true",
+                    help="read the backup's key (hex) from standard input: on a new PC, the "
+                         "key head office released with pos-hq escrow unwrap")
     rs.set_defaults(func=cmd_restore)
     from pos_cli.sync import register as register_sync
     register_sync(sub)
