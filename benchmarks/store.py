@@ -180,7 +180,8 @@ def bare_insert(db_path: Path, rng: random.Random, key: bytes | None) -> float:
                (f"{sid}-p", "m00000001", "earn", 50, 50, sid, datetime.now(), ""))
     db.execute("UPDATE members SET spendable_points=spendable_points+50 WHERE id='m00000001'")
     seq = db.execute("SELECT coalesce(max(device_seq),0)+1 FROM outbox").fetchone()[0]
-    db.execute("INSERT INTO outbox VALUES (?,?,?,?,?,?)",
+    db.execute("INSERT INTO outbox (device_seq, id, kind, payload, created_at, acked_at) "
+               "VALUES (?,?,?,?,?,?)",
                (seq, sid, "sale.completed", "{" + "x" * 3000 + "}", datetime.now(), None))
     db.execute("INSERT INTO audit_log VALUES (?,?,?,?,?,?)",
                (f"{sid}-a", datetime.now(), user_id, "sale", sid, "{}"))
