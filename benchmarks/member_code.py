@@ -36,7 +36,7 @@ from pos_app.domain.member_code import MemberCodeRefused, MemberCodeRules, verif
 from pos_app.domain.signing import TrustedKeys
 from pos_app.ports.clock import FixedClock
 from pos_app.services.member_codes import MemberCodeService
-from pos_app.services.selling import CheckoutService
+from pos_app.services.selling import SellingService
 from pos_app.sync.ports import PulledPage
 
 NOW = datetime(2026, 11, 28, 12, 0, 0)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                                               "body": keys.to_document()}}], "0.1", False, 0),
             NOW)
         store = SqlMemberCodeStore(uow.engine)
-        checkout = CheckoutService(uow, clock, ids, hasher=None, member_codes=store)  # type: ignore[arg-type]
+        checkout = SellingService(uow, clock, ids, hasher=None, member_codes=store)  # type: ignore[arg-type]
         service: MemberCodeService = checkout.member_codes
         now_unix = NOW.timestamp()
         step = int(now_unix) // rules.step_s

@@ -15,7 +15,7 @@ from pos_app.services.members import MemberService
 from pos_app.services.packages import PackageService
 from pos_app.services.reports import ReportQueriesFactory, ReportService
 from pos_app.services.returns import ReturnService
-from pos_app.services.selling import CheckoutService
+from pos_app.services.selling import SellingService
 from pos_app.services.shifts import ShiftService
 
 
@@ -25,7 +25,7 @@ class Services:
     clock: Clock
     ids: IdSource
     auth: AuthService
-    checkout: CheckoutService
+    checkout: SellingService
     shifts: ShiftService
     imports: ImportService
     returns: ReturnService
@@ -42,7 +42,7 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    member_codes: MemberCodeStore | None = None,
                    numeric_codes: NumericCodeResolver | None = None) -> Services:
     """Every use-case service over the given adapters; reports need their read-only queries."""
-    checkout = CheckoutService(uow, clock, ids, hasher, authoriser, member_codes,
+    checkout = SellingService(uow, clock, ids, hasher, authoriser, member_codes,
                                numeric_codes)
     reports = (ReportService(report_queries, clock, checkout.rules)
                if report_queries is not None else None)

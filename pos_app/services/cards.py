@@ -56,7 +56,7 @@ from pos_app.ports.store import PinHasher, UnitOfWork, UnitOfWorkFactory
 from pos_app.services.auth import User, require_role, validate_pin
 from pos_app.services.ledger_writer import book
 from pos_app.services.promotions import CouponBooking, coupon_payload, registration_coupons
-from pos_app.services.selling import CheckoutService, birthday_due, quarter_of
+from pos_app.services.selling import SellingService, birthday_due, quarter_of
 from pos_app.sync.events import HybridLogicalClock
 
 CARD_NO_MAX = 40
@@ -122,13 +122,13 @@ class CardService:
     """Manager actions on members and their cards."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
-                 hasher: PinHasher, spend: CheckoutService | None = None) -> None:
+                 hasher: PinHasher, spend: SellingService | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._hasher = hasher
         # A fee paid from the balance goes through the sale's own authorisation path.
-        self._spend = spend or CheckoutService(uow, clock, ids, hasher)
+        self._spend = spend or SellingService(uow, clock, ids, hasher)
         # Member edits merge field by field at head office by hybrid logical clock.
         self._hlc = HybridLogicalClock(lambda: int(clock.now().timestamp() * 1000))
 

@@ -53,7 +53,7 @@ from pos_app.ports.ic_card import IcCardReader
 from pos_app.ports.store import UnitOfWorkFactory
 from pos_app.services.auth import User, require_role
 from pos_app.services.cards import CardBinding, CardService, IdentityCheck, MemberForm
-from pos_app.services.selling import CheckoutService
+from pos_app.services.selling import SellingService
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class IcCardService:
     """Chip writes at issue/replace time, and the check of a tapped chip at the till."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource, cards: CardService,
-                 checkout: CheckoutService, codec: CardCodec) -> None:
+                 checkout: SellingService, codec: CardCodec) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids

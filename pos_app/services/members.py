@@ -35,7 +35,7 @@ from pos_app.services.auth import User, require_role
 from pos_app.services.ledger_writer import book
 
 if TYPE_CHECKING:
-    from pos_app.services.selling import CheckoutService
+    from pos_app.services.selling import SellingService
 
 
 
@@ -61,7 +61,7 @@ class MemberService:
     """Reads of a member's account and the stored-value money movements a manager makes."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
-                 spend: CheckoutService | None = None) -> None:
+                 spend: SellingService | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids

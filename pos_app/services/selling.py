@@ -180,7 +180,7 @@ class _Draft:
     coupons: list[str] = field(default_factory=list)   # coupon codes, in the order applied
 
 
-class CheckoutService:
+class SellingService:
     """Use cases of the selling screen; every write runs in one unit of work."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
@@ -336,7 +336,7 @@ class CheckoutService:
 class SellingSession:
     """One basket at one till: add, change and remove lines, attach a member, pay."""
 
-    def __init__(self, service: CheckoutService) -> None:
+    def __init__(self, service: SellingService) -> None:
         self._svc = service
         self._d = _Draft()
         self._rules = service.rules()
@@ -737,7 +737,7 @@ def _mark_pass_lines(basket: PricedBasket, pass_uses: dict[int, str]) -> PricedB
     return PricedBasket(tuple(lines))
 
 
-def _complete(svc: CheckoutService, d: _Draft, tender_inputs: list[TenderInput],
+def _complete(svc: SellingService, d: _Draft, tender_inputs: list[TenderInput],
               cashier: User) -> CompletedSale:
     now = svc.clock.now()
     today = now.date()

@@ -24,7 +24,7 @@ from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
 from pos_app.services.auth import User
 from pos_app.services.cards import CardBinding, CardService, IdentityCheck, MemberForm
 from pos_app.services.members import MemberService
-from pos_app.services.selling import CheckoutService
+from pos_app.services.selling import SellingService
 from tests.pos_app.fake_uow import FakePinHasher, FakeStore
 
 AT = datetime(2026, 11, 28, 12, 0)
@@ -50,7 +50,7 @@ def wired(rules=None, authoriser=None):
     clock = FixedClock(AT)
     ids = UuidV7Source()
     hasher = FakePinHasher()
-    checkout = CheckoutService(store, clock, ids, hasher, authoriser)
+    checkout = SellingService(store, clock, ids, hasher, authoriser)
     return (store, clock, MemberService(store, clock, ids, spend=checkout),
             CardService(store, clock, ids, hasher, spend=checkout))
 
