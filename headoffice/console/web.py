@@ -73,6 +73,7 @@ class Console:
         self.templates.env.filters["fromjson"] = json.loads
         self.templates.env.filters["zip"] = lambda a, b: zip(a, b)
         self.nav: list[tuple[str, str, str]] = []   # (permission, href, label)
+        self.cache: dict[str, Any] = {}              # short-lived figures (dashboard)
 
     def now(self) -> datetime:
         return self.ho.clock()

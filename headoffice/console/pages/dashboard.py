@@ -3,6 +3,7 @@ figures kept on ingest; liabilities; offline tills; open flags and receivables."
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,26 @@ from headoffice.console.models import DailyFigureRow, TillReportRow, WorkNoteRow
 from headoffice.console.periods import business_day, local_time, period_starts
 from headoffice.console.web import check_shop, console_of, need
 from headoffice.models import FlagRow, MemberAccountRow, ReceivableRow, ShopRow, TillRow
+
+LIABILITY_TTL_S = 60.0
+
+
+def _liability(console: Any, s: Session) -> dict[str, Any]:
+    """The chain's outstanding points and stored-value float: a sum over every member's
+    account, so worked out at most once a minute per server process and shown with its
+    time, instead of on every dashboard request (a million members: most of its cost)."""
+    hit = console.cache.get("liability")
+    if hit is not None and time.monotonic() - hit[0] < LIABILITY_TTL_S:
+        return hit[1]
+    pts, paid, bonus = s.execute(select(
+        func.coalesce(func.sum(MemberAccountRow.spendable_points), 0),
+        func.coalesce(func.sum(MemberAccountRow.balance_paid_fen), 0),
+        func.coalesce(func.sum(MemberAccountRow.balance_bonus_fen), 0))).one()
+    value = {"points": int(pts), "paid_fen": int(paid), "bonus_fen": int(bonus),
+             "at": local_time(console.now())}
+    console.cache["liability"] = (time.monotonic(), value)
+    return value
+
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 NAV = [("dashboard", "/console/", "Dashboard")]
@@ -93,12 +114,7 @@ def dashboard(request: Request, shop: str | None = None,
                                "offline": [(code, t.code, local_time(t.last_seen_at), backlog)
                                            for t, code, backlog in tills]}
         if not shop_id:
-            pts, paid, bonus = s.execute(select(
-                func.coalesce(func.sum(MemberAccountRow.spendable_points), 0),
-                func.coalesce(func.sum(MemberAccountRow.balance_paid_fen), 0),
-                func.coalesce(func.sum(MemberAccountRow.balance_bonus_fen), 0))).one()
-            out["liability"] = {"points": int(pts), "paid_fen": int(paid),
-                                "bonus_fen": int(bonus)}
+            out["liability"] = _liability(console, s)
             resolved = select(WorkNoteRow.item_id).where(WorkNoteRow.item_kind == "flag",
                                                          WorkNoteRow.resolved.is_(True))
             out["open_flags"] = s.execute(select(func.count()).select_from(FlagRow).where(
