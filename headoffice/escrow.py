@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from headoffice.signing import create_key_file
 from pos_app.domain.escrow import ESCROW_DOCUMENT, EscrowError, escrow_document, unwrap_key
 
 if TYPE_CHECKING:
@@ -39,23 +39,9 @@ def escrow_key_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def load_or_create(path: str | os.PathLike[str] | None = None) -> X25519PrivateKey:
     p = escrow_key_path(path)
     if not p.exists():
-        p.parent.mkdir(parents=True, exist_ok=True)
-        pem = X25519PrivateKey.generate().private_bytes(
+        create_key_file(p, X25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, pem)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, p)                 # another process may have won: use its key
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+            serialization.NoEncryption()))
     if os.name == "posix" and p.stat().st_mode & 0o077:
         raise EscrowError(f"{p} is readable by others; chmod 600 it")
     key = serialization.load_pem_private_key(p.read_bytes(), password=None)

@@ -57,6 +57,27 @@ def default_key_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir("membership-pos-hq", appauthor=False)) / KEY_FILE_NAME
 
 
+def create_key_file(p: Path, pem: bytes) -> bool:
+    """Write a new private key file (0600): a private temporary file linked into place, so
+    the link fails if another worker got there first and nobody ever reads a half-written
+    key. False when another process's file won (use that one)."""
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, pem)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, p)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink()
+    return True
+
+
 @dataclass(frozen=True)
 class HeadOfficeSigner:
     """Signs with head office's private key; never logs or returns the key itself."""
@@ -91,32 +112,16 @@ class HeadOfficeSigner:
         if passphrase is None and os.environ.get(PASSPHRASE_ENV):
             passphrase = os.environ[PASSPHRASE_ENV].encode("utf-8")
         if not p.exists():
-            p.parent.mkdir(parents=True, exist_ok=True)
             private = Ed25519PrivateKey.generate()
             enc: serialization.KeySerializationEncryption = (
                 serialization.BestAvailableEncryption(passphrase) if passphrase
                 else serialization.NoEncryption())
             pem = private.private_bytes(serialization.Encoding.PEM,
                                         serialization.PrivateFormat.PKCS8, enc)
-            # Write a private temporary file, then link it into place: the link fails if
-            # another worker got there first, and nobody ever reads a half-written key.
-            tmp = p.with_name(f".{p.name}.{os.getpid()}.{secrets.token_hex(4)}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, pem)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            try:
-                os.link(tmp, p)
-            except FileExistsError:
-                pass                       # another worker won the race: use its key
-            else:
+            if create_key_file(p, pem):
                 signer = cls._of(private)
                 log.warning("created head-office signing key %s at %s", signer.kid, p)
                 return signer
-            finally:
-                tmp.unlink()
         return cls._load(p, passphrase)
 
     @classmethod
