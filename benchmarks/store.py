@@ -324,6 +324,15 @@ def main(argv: list[str] | None = None) -> int:
         ensure_encrypted(cipher_dir)
         encrypt_s = round(time.perf_counter() - t, 1)
     result["encrypt_in_place_s"] = encrypt_s
+    if not args.plain_only:
+        # The encrypted copy stands in for the same till: the same mobile lookup keys (the
+        # members' hashes were made with them), which a copied file alone does not bring.
+        from pos_app.secrets import MOBILE_LOCAL_KEY, MOBILE_LOOKUP_KEY, open_secret_store
+        src, dst = open_secret_store(plain_dir), open_secret_store(cipher_dir)
+        for name in (MOBILE_LOOKUP_KEY, MOBILE_LOCAL_KEY):
+            value = src.get(name)
+            if value:
+                dst.set(name, value)
     plain = measure(plain_dir, members, products, args.rounds, args.seed, encrypted=False)
     result["plain"] = plain
     if not args.plain_only:
