@@ -108,7 +108,7 @@ def seed_raw_sales(url: str, shops: int, sales: int, days: int) -> float:
     start = time.perf_counter()
     with psycopg.connect(url) as conn:
         conn.execute("""INSERT INTO sales (id, event_id, shop_id, till_id, kind, receipt_no,
-            member_id, total_fen, original_sale_id, client_at, booked_at, body)
+            member_id, paid_fen, original_sale_id, client_at, booked_at, body)
             SELECT gen_random_uuid()::text, 'ev-' || g,
                    'shop-' || lpad((1 + g %% %(shops)s)::text, 4, '0'),
                    'till-' || lpad((1 + g %% %(shops)s)::text, 4, '0'), 'sale', 'R' || g,

@@ -64,13 +64,13 @@ def seed_sales(url: str, n: int) -> None:
                           ensure_ascii=False)
         uid = f"'0190f000-0000-7000-8000-' || lpad(to_hex(1 + (g::bigint * 7919) %% {int(n)}), 12, '0')"
         conn.execute(f"""INSERT INTO sales (id, event_id, shop_id, till_id, kind, receipt_no,
-            member_id, total_fen, original_sale_id, client_at, booked_at, body)
+            member_id, paid_fen, original_sale_id, client_at, booked_at, body)
             SELECT gen_random_uuid()::text, 'ev' || g, %s, %s, 'sale',
                    'T01-' || lpad(g::text, 9, '0'), {uid}, 8800, NULL,
                    now() - (g || ' minutes')::interval, now() - (g || ' minutes')::interval, %s
             FROM generate_series(1, %s) g""", (shop, till, body, max(n // 2, 20)))
         conn.execute(f"""INSERT INTO sales (id, event_id, shop_id, till_id, kind, receipt_no,
-            member_id, total_fen, original_sale_id, client_at, booked_at, body)
+            member_id, paid_fen, original_sale_id, client_at, booked_at, body)
             SELECT gen_random_uuid()::text, 'mine' || g, %s, %s, 'sale',
                    'T01-M' || lpad(g::text, 6, '0'), %s, 8800, NULL, now(), now(), %s
             FROM generate_series(1, 20) g""", (shop, till, MEMBER, body))

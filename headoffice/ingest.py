@@ -78,12 +78,12 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         return {"status": "duplicate_sale", "sale_id": sale_id}
     member_id = payload.get("member_id")
     tenders = sale.get("tenders") or []
-    total = sum(int(t["amount_fen"]) for t in tenders)
+    paid = sum(int(t["amount_fen"]) for t in tenders)
     lg.add_sale({
         "id": sale_id, "event_id": b.event_id, "shop_id": b.shop_id, "till_id": b.till_id,
         "kind": "return" if kind == "sale.returned" else "sale",
         "receipt_no": str(sale.get("receipt_no", ""))[:40], "member_id": member_id,
-        "total_fen": total, "original_sale_id": payload.get("original_sale_id"),
+        "paid_fen": paid, "original_sale_id": payload.get("original_sale_id"),
         "client_at": b.client_at, "booked_at": b.at,
         "body": json.dumps(sale, ensure_ascii=False, sort_keys=True)})
     result: dict[str, Any] = {"status": "applied", "sale_id": sale_id, "flags": []}

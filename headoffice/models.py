@@ -237,7 +237,9 @@ class SaleRow(Base):
     kind: Mapped[str] = mapped_column(String(8))
     receipt_no: Mapped[str] = mapped_column(String(40), index=True)
     member_id: Mapped[str | None] = mapped_column(ID, nullable=True, index=True)
-    total_fen: Mapped[int] = mapped_column(BigInteger)
+    # What the tenders paid (cash net of change): the sale's total less 抹零; negative for a
+    # return.
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
     original_sale_id: Mapped[str | None] = mapped_column(ID, nullable=True)
     client_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     booked_at: Mapped[datetime] = mapped_column(DateTime, index=True)   # console reports

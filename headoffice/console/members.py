@@ -129,7 +129,7 @@ def detail(s: Session, member_id: str, today: date | None = None) -> dict[str, A
     visits = [{"shop": shops.get(shop_id, "?"), "count": int(n), "total_fen": int(t or 0),
                "last": last}
               for shop_id, n, t, last in s.execute(
-                  select(SaleRow.shop_id, func.count(), func.sum(SaleRow.total_fen),
+                  select(SaleRow.shop_id, func.count(), func.sum(SaleRow.paid_fen),
                          func.max(SaleRow.booked_at))
                   .where(SaleRow.member_id == member_id, SaleRow.kind == "sale")
                   .group_by(SaleRow.shop_id))]
@@ -324,7 +324,7 @@ def export(s: Session, now: datetime, who: Who, member_id: str) -> dict[str, Any
            "passes": [{**p, "expires_on": p["expires_on"].isoformat() if p["expires_on"]
                        else None, "sold_at": p["sold_at"].isoformat()} for p in d["passes"]],
            "purchases": [{"sale_id": r.id, "shop_id": r.shop_id, "kind": r.kind,
-                          "total_fen": r.total_fen, "at": r.booked_at.isoformat()}
+                          "total_fen": r.paid_fen, "at": r.booked_at.isoformat()}
                          for r in s.scalars(select(SaleRow).where(SaleRow.member_id == member_id)
                                             .order_by(SaleRow.booked_at))]}
     _close_requests(s, now, who, member_id, "export")

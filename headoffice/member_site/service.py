@@ -344,7 +344,7 @@ class MemberSite:
                               .where(CardRow.member_id == member_id)
                               .order_by(CardRow.issued_at)).all()
             sales = s.execute(
-                select(SaleRow.id, SaleRow.receipt_no, SaleRow.kind, SaleRow.total_fen,
+                select(SaleRow.id, SaleRow.receipt_no, SaleRow.kind, SaleRow.paid_fen,
                        SaleRow.client_at, SaleRow.booked_at, ShopRow.name)
                 .join(ShopRow, ShopRow.id == SaleRow.shop_id)
                 .where(SaleRow.member_id == member_id)
@@ -406,7 +406,7 @@ class MemberSite:
             "consent_messages": bool(m.consent_messages),
             "birthday": m.birthday, "gender": m.gender,
             "purchases": [{"sale_id": r.id, "receipt_no": r.receipt_no, "kind": r.kind,
-                           "total_fen": r.total_fen, "shop": r.name,
+                           "total_fen": r.paid_fen, "shop": r.name,
                            "at": (r.client_at or r.booked_at)} for r in sales],
             "deletion_requested": deletion,
         }
@@ -606,7 +606,7 @@ class MemberSite:
 def _receipt(sale: SaleRow, shop: str) -> dict[str, Any]:
     body = json.loads(sale.body)
     return {"sale_id": sale.id, "receipt_no": sale.receipt_no, "kind": sale.kind, "shop": shop,
-            "at": sale.client_at or sale.booked_at, "total_fen": sale.total_fen,
+            "at": sale.client_at or sale.booked_at, "total_fen": sale.paid_fen,
             "lines": [{"name": ln.get("name", ""), "qty": ln.get("qty", 1),
                        "amount_fen": ln.get("amount_fen", 0)} for ln in body.get("lines", [])],
             "tenders": [{"kind": t.get("kind", ""), "amount_fen": t.get("amount_fen", 0)}

@@ -114,7 +114,7 @@ def hq_status(hq: HeadOffice, code: str) -> CouponStatus:
 
 def hq_total(hq: HeadOffice, receipt_no: str) -> int:
     with hq.sessions() as s:
-        return s.scalar(select(SaleRow.total_fen).where(SaleRow.receipt_no == receipt_no))
+        return s.scalar(select(SaleRow.paid_fen).where(SaleRow.receipt_no == receipt_no))
 
 
 def test_the_worked_examples_price_the_same_at_the_till_and_at_head_office(chain) -> None:
