@@ -61,7 +61,7 @@ def _spec(name: str, tp: Any) -> FieldSpec:
         return FieldSpec(name, ("opt" + unit if unit != "bp" else "bp") if optional and unit != "bp"
                          else unit)
     if tp is str:
-        return FieldSpec(name, "str")
+        return FieldSpec(name, "str", optional=optional)
     if origin is tuple and args and args[-1] is Ellipsis:
         inner = args[0]
         if inner is str:
@@ -137,6 +137,8 @@ def _parse(spec: FieldSpec, text: str, key: str) -> Any:
                 raise BadUserInput(key, "Enter basis points from 0 to 10000 (8800 = 8.8折).")
             return int(text)
         if spec.kind == "str":
+            if not text and spec.optional:
+                return None
             if len(text) > 60:
                 raise BadUserInput(key, "At most 60 characters.")
             return text
