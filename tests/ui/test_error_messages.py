@@ -12,9 +12,18 @@ from hardware.printer_errors import CoverOpen, PaperOut, PrinterFault, PrinterTi
 from pos_app.domain import errors as e
 from pos_app.ports.printing import PrinterFailure, PrinterProblem, PrinterStatus
 from tests.ui.conftest import zh_translator  # noqa: F401 - fixture
+from ui import i18n
 from ui.error_messages import MESSAGES, describe
 
 OFFLINE = PrinterStatus(online=False)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(qapp, request) -> None:  # noqa: ANN001
+    """These tests read the English wording: a till test that ran before may have left the
+    app in Chinese (its language is a till setting), so start from no translator."""
+    if "zh_translator" not in request.fixturenames:
+        i18n.uninstall(qapp)
 
 
 def test_device_errors_of_every_driver_share_the_cores_root() -> None:
