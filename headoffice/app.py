@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from headoffice.member_site.service import MemberSite
 
 BIG = 2 ** 62
-ID_PATTERN = r"^[0-9A-Za-z-]{1,64}$"
+ID_PATTERN = r"^[0-9A-Za-z-]{1,36}$"  # a UUID at most (the inbox keys are 36 wide)
 PUBLIC = {"/v1/health", "/v1/enrol", "/openapi.json", "/docs", "/docs/oauth2-redirect",
           "/redoc"}
 # Bytes per request body, by route ("/v1/*" the other API routes, "*" everything else, e.g.

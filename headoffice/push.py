@@ -3,8 +3,10 @@ applied (headoffice/ingest.py) in the same transaction; replays answered from th
 refusals, epochs, gaps and the offline-spending checks."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,16 @@ if TYPE_CHECKING:
     from headoffice.service import HeadOffice
 
 log = logging.getLogger("headoffice")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def loggable_id(event_id: str) -> str:
+    """An event id for the log: a till's ids are UUIDs; anything else a till (or someone
+    holding its key) sent is untrusted text that may carry a card or mobile number, so the
+    log gets a short hash of it instead."""
+    if _UUID.match(event_id):
+        return event_id
+    return "sha256:" + hashlib.sha256(event_id.encode()).hexdigest()[:16]
 
 MAX_BATCH = 500
 # Every kind a till may push (the till's outbox list and the sync layer's); anything else is
@@ -255,7 +267,8 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
                             or ev.kind in CARD_STATUS_KINDS):
                         raise    # not this event's fault: the whole request retries
                     log.warning("event %s (%s) from till %s could not be applied: %s",
-                                ev.id, ev.kind, who.till_code, exc.__class__.__name__)
+                                loggable_id(ev.id), ev.kind, who.till_code,
+                                exc.__class__.__name__)
                     result = {"status": "rejected", "error": exc.__class__.__name__}
                     lg.flag("bad_event", b, event_kind=ev.kind, error=str(exc)[:200])
             else:
@@ -396,7 +409,7 @@ def _record_refusals(s: Session, who: TillIdentity,
                                "event_kind": ev.kind[:40], "device_seq": ev.device_seq,
                                "epoch": ev.epoch}, ensure_ascii=False)))
         # The event id and hash only: payloads can carry member data.
-        log.warning("refused event %s seq %d from till %s/%s: %s", ev.id[:64],
+        log.warning("refused event %s seq %d from till %s/%s: %s", loggable_id(ev.id),
                     ev.device_seq, who.shop_code, who.till_code, reason)
 
 def _preload(lg: Ledger, events: list[PushedEvent]) -> None:

@@ -173,3 +173,25 @@ def test_the_schema_has_enums_and_documented_errors_and_the_server_agrees(
     r = httpx.get(f"{live.url}/v1/sync/pull", params={"stream": "nope"},
                   headers={"X-Api-Key": key})
     assert r.status_code == 422
+
+
+# -- event ids: at most a UUID's width, and never written to the log as sent ----------------------
+def test_an_over_long_or_number_like_event_id_is_refused_without_a_500_or_a_log_leak(
+        hq: HeadOffice, live: LiveServer, member: str, caplog: pytest.LogCaptureFixture):
+    key = enrol_till(hq, live.url)
+    headers = {"X-Api-Key": key, "Content-Type": "application/json"}
+    long_id = sale_event(1, member_id=member, card_no="100002", sv_fen=1_000)
+    long_id["id"] = "a" * 37            # the inbox key is 36 wide: this was a 500
+    r = httpx.post(f"{live.url}/v1/sync/push", json={"events": [long_id]}, headers=headers,
+                   timeout=30)
+    assert r.status_code == 422, r.text
+    mobile_like = sale_event(1, member_id=member, card_no="100002", sv_fen=1_000)
+    mobile_like["id"] = "13912345678"
+    mobile_like["payload"]["sv_paid_fen"] = 10 ** 30         # refused, and logged as refused
+    with caplog.at_level("WARNING", logger="headoffice"):
+        r = httpx.post(f"{live.url}/v1/sync/push", json={"events": [mobile_like]},
+                       headers=headers, timeout=30)
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == ["refused"]
+    refused = [rec.getMessage() for rec in caplog.records if "refused event" in rec.getMessage()]
+    assert refused and all("13912345678" not in m and "sha256:" in m for m in refused)
