@@ -45,6 +45,20 @@ def mobile_key(session: Session) -> bytes:
     if where in _KEYS:
         return _KEYS[where]
     row = session.get(DocumentRow, MOBILE_KEY_DOCUMENT)
+    if row is None and bind.dialect.name == "sqlite":
+        # SQLite has one writer: a second connection would wait on this request's own
+        # transaction (a 503 every time). Make it in this transaction, in a savepoint.
+        try:
+            with session.begin_nested():
+                session.add(DocumentRow(
+                    stream=MOBILE_KEY_DOCUMENT[0], key=MOBILE_KEY_DOCUMENT[1],
+                    body=json.dumps({"key": os.urandom(32).hex()}), version=1,
+                    updated_at=datetime.now()))
+        except IntegrityError:
+            pass                                   # another process made it first
+        row = session.get(DocumentRow, MOBILE_KEY_DOCUMENT)
+        # Not cached: this transaction may still roll back and take the key with it.
+        return bytes.fromhex(json.loads(row.body)["key"])  # type: ignore[union-attr]
     if row is None:
         engine = bind.engine if hasattr(bind, "engine") else bind
         try:
