@@ -35,15 +35,11 @@ if TYPE_CHECKING:
 PRIVATE_STREAM = "hq_private"
 MOBILE_KEY_DOCUMENT = (PRIVATE_STREAM, "mobile_lookup_key")
 PROFILE_ROLES = ("manager", "admin")
-_KEYS: dict[str, bytes] = {}
 
 
 def mobile_key(session: Session) -> bytes:
     """The chain's mobile lookup key, made on first use (several workers agree on one)."""
     bind = session.get_bind()
-    where = str(bind.engine.url if hasattr(bind, "engine") else bind.url)
-    if where in _KEYS:
-        return _KEYS[where]
     row = session.get(DocumentRow, MOBILE_KEY_DOCUMENT)
     if row is None and bind.dialect.name == "sqlite":
         # SQLite has one writer: a second connection would wait on this request's own
@@ -72,8 +68,9 @@ def mobile_key(session: Session) -> bytes:
             body = own.get(DocumentRow, MOBILE_KEY_DOCUMENT).body  # type: ignore[union-attr]
     else:
         body = row.body
-    _KEYS[where] = bytes.fromhex(json.loads(body)["key"])
-    return _KEYS[where]
+    # Read from the database each time (one primary-key read): a per-process cache keyed by
+    # the URL outlived a database recreated under the same URL.
+    return bytes.fromhex(json.loads(body)["key"])
 
 
 def till_mobile_state(session: Session, mobile: str | None) -> dict[str, Any]:
