@@ -419,10 +419,12 @@ class SqlLedgers:
     def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
         """(spendable, accumulated, paid-in, bonus) summed from the ledgers themselves, by the
         same function head office sums with (pos_app.domain.ledger.balances_of)."""
-        rows = [as_entry(LedgerName.POINTS, k, int(a), int(b)) for k, a, b in self._s.execute(
+        rows = [as_entry(LedgerName.POINTS, k, spendable=int(sp), accumulated=int(acc))
+                for k, sp, acc in self._s.execute(
             select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
                    PointsEntryRow.accumulated_delta).where(PointsEntryRow.member_id == member_id))]
-        rows += [as_entry(LedgerName.STORED_VALUE, k, int(a), int(b)) for k, a, b in
+        rows += [as_entry(LedgerName.STORED_VALUE, k, paid_fen=int(paid), bonus_fen=int(bonus))
+                 for k, paid, bonus in
                  self._s.execute(select(StoredValueEntryRow.kind,
                                         StoredValueEntryRow.paid_delta_fen,
                                         StoredValueEntryRow.bonus_delta_fen)

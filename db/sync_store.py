@@ -545,12 +545,10 @@ class SqlSyncStore:
                                        .where(self._undelivered(s))):
             for e in ledger_effects(kind, json.loads(payload)):
                 d = out[e.member_id]
-                if e.ledger == "stored_value":
-                    d[0] += e.first
-                    d[1] += e.second
-                else:
-                    d[2] += e.first
-                    d[3] += e.second
+                d[0] += e.paid_fen
+                d[1] += e.bonus_fen
+                d[2] += e.spendable
+                d[3] += e.accumulated
         return out
 
     def _balances(self, s: Session, states: list[dict[str, Any]], at: datetime,

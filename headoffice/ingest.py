@@ -99,12 +99,12 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
     blocked = status is not None and status != CardStatus.ACTIVE.value
     flagged = "after_block" if blocked else ""
     spends = [e for e in effects if e.ledger == "stored_value" and e.kind == "spend"]
-    if blocked and (spends or any(e.ledger == "points" and e.first < 0 for e in effects)):
+    if blocked and (spends or any(e.ledger == "points" and e.spendable < 0 for e in effects)):
         lg.flag("spent_after_block", b, member_id=member_id, card_no=card_no,
              card_status=status, sale_id=sale_id)
         result["flags"].append("spent_after_block")
     reverse = False
-    if blocked and any(e.ledger == "points" and e.first > 0 for e in effects):
+    if blocked and any(e.ledger == "points" and e.spendable > 0 for e in effects):
         # A till that had not learned of the block yet: the points are booked (the sale
         # happened) and head office reviews them or, as the rule set says, reverses them.
         reverse = _reverse_after_block(session)
@@ -126,7 +126,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
                             .values(consumed_by=b.event_id))
     for e in effects:
         if e.ledger == "stored_value":
-            shortfall = lg.stored_value(b, e.member_id, e.kind, e.first, e.second,
+            shortfall = lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen,
                                         sale_id=sale_id, auth_id=online_auth,
                                         offline=e.kind == "spend" and online_auth is None,
                                         flagged=flagged if e.kind == "spend" else "")
@@ -134,7 +134,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
                 result["flags"].append("overdraft")
                 result["receivable_fen"] = shortfall
         else:
-            lg.points(b, e.member_id, e.kind, e.first, e.second, sale_id=sale_id,
+            lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated, sale_id=sale_id,
                       flagged=flagged)
         changed["balances"].add(e.member_id)
     if reverse:
@@ -155,8 +155,9 @@ def _reverse_points(lg: Ledger, b: Booking, effects: list[Any], sale_id: str,
     with the member's balance at its next pull (db/sync_store.py books it there)."""
     for member_id in sorted({e.member_id for e in effects}):
         earned = [e for e in effects if e.member_id == member_id and e.ledger == "points"
-                  and e.first > 0]
-        spendable, accumulated = sum(e.first for e in earned), sum(e.second for e in earned)
+                  and e.spendable > 0]
+        spendable = sum(e.spendable for e in earned)
+        accumulated = sum(e.accumulated for e in earned)
         if spendable or accumulated:
             lg.points(b, member_id, "adjustment", -spendable, -accumulated, sale_id=sale_id,
                       flagged="after_block")
@@ -170,9 +171,9 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
     lg.ensure_member(member_id, b)
     for e in ledger_effects(kind, payload):
         if e.ledger == "points":   # a top-up package's points (储值套餐)
-            lg.points(b, e.member_id, e.kind, e.first, e.second)
+            lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated)
         else:
-            lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
+            lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
     changed["balances"].add(member_id)
     result: dict[str, Any] = {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
     if payload.get("package"):
@@ -185,7 +186,7 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
 
 def _book_tiers(session: Session, lg: Ledger, b: Booking, kind: str,
                 payload: dict[str, Any], changed: Changed) -> int:
-    """Tier entries the till booked (v2 payloads) move the member's tier as given."""
+    """Tier entries the till booked (v2 and v3 payloads) move the member's tier as given."""
     n = 0
     for m in entries_of_event(kind, payload):
         if m.entry.ledger is not LedgerName.TIER:
@@ -256,9 +257,9 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
     # inbox answers them), so each entry is booked once.
     for e in ledger_effects(kind, payload):
         if e.ledger == "stored_value":
-            lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
+            lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
         else:
-            lg.points(b, e.member_id, e.kind, e.first, e.second)
+            lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated)
         changed["balances"].add(e.member_id)
     book_sale_coupons(session, b, payload, member_id)   # a welcome coupon, if any
     return {"status": "applied", "member_id": member_id}
@@ -369,9 +370,9 @@ def apply_card_event(session: Session, lg: Ledger, b: Booking, kind: str,
                     changed["card_status"].add(other.card_no)
             for e in ledger_effects(kind, payload):
                 if e.ledger == "stored_value":
-                    lg.stored_value(b, e.member_id, e.kind, e.first, e.second)
+                    lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
                 else:
-                    lg.points(b, e.member_id, e.kind, e.first, e.second)
+                    lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated)
                 changed["balances"].add(e.member_id)
         if action == "replaced" and payload.get("new_card_no"):
             new_no = str(payload["new_card_no"])

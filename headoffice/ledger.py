@@ -293,13 +293,14 @@ def member_entries(session: Session, member_id: str) -> list[Entry]:
                    StoredValueEntryRow.bonus_delta_fen)
             .where(StoredValueEntryRow.member_id == member_id)
             .order_by(StoredValueEntryRow.booked_at, StoredValueEntryRow.id)):
-        out.append(as_entry(LedgerName.STORED_VALUE, kind, int(paid), int(bonus)))
+        out.append(as_entry(LedgerName.STORED_VALUE, kind, paid_fen=int(paid),
+                            bonus_fen=int(bonus)))
     for kind, sp, acc in session.execute(
             select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
                    PointsEntryRow.accumulated_delta)
             .where(PointsEntryRow.member_id == member_id)
             .order_by(PointsEntryRow.booked_at, PointsEntryRow.id)):
-        out.append(as_entry(LedgerName.POINTS, kind, int(sp), int(acc)))
+        out.append(as_entry(LedgerName.POINTS, kind, spendable=int(sp), accumulated=int(acc)))
     return out
 
 

@@ -375,9 +375,9 @@ class MemberCardsScreen(QWidget):
         rows = []
         for h in view.ledger:
             if h.ledger == "points":
-                ledger, change = self.tr("Points"), f"{h.first:+d}"
+                ledger, change = self.tr("Points"), f"{h.spendable:+d}"
             else:
-                ledger, change = self.tr("Balance"), yuan(h.first + h.second)
+                ledger, change = self.tr("Balance"), yuan(h.paid_fen + h.bonus_fen)
             rows.append([h.at.strftime("%Y-%m-%d %H:%M"), ledger, ledger_kind_name(h.kind),
                          change, h.receipt_no or "", ledger_note_text(h.note)])
         fill_table(self.ledger, rows)

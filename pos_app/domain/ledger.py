@@ -2,17 +2,18 @@
 
 ARCHITECTURE.md §5: the entries of every event are worked out here, once, by pure functions.
 Services write what these functions return, the outbox event carries the same entries
-(payload version 2), and head office books them as given after its own checks. A balance is
+(payload version 3), and head office books them as given after its own checks. A balance is
 the sum of entries, and `balances_of` is the one function that sums them on both sides.
 
-Stored-value entries: `first` is the paid-in fen delta, `second` the bonus fen delta.
-Points entries: `first` is the spendable delta, `second` the accumulated delta.
-Tier entries: `tier` names the tier after the entry, `note` the tier before and the reason.
+Stored-value entries move `paid_fen` (paid-in money, 本金) and `bonus_fen` (bonus money,
+赠送金); points entries move `spendable` (可用) and `accumulated` (累计) points; an entry of one
+ledger leaves the other ledger's amounts at zero. Tier entries: `tier` names the tier after the
+entry, `note` the tier before and the reason.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -22,7 +23,9 @@ from pos_app.domain.money import round_half_up
 from pos_app.domain.points import PointsEarned, points_for_spend
 from pos_app.domain.rules import RuleSet, Tier
 
-PAYLOAD_VERSION = 2
+PAYLOAD_VERSION = 3
+"""Version 3 names each entry's amounts (`paid_fen`/`bonus_fen`, `spendable`/`accumulated`);
+version 2 carried the same two amounts as `first`/`second`. Head office reads both (and v1)."""
 
 # Every kind of outbox event a till emits; head office has a handler for each (a test checks
 # both sides), and the outbox refuses any other kind with UnknownEventKind.
@@ -118,8 +121,11 @@ class Entry:
 
     ledger: LedgerName
     kind: EntryKind
-    first: int = 0
-    second: int = 0
+    _: KW_ONLY
+    paid_fen: int = 0           # stored value: paid-in money delta (本金)
+    bonus_fen: int = 0          # stored value: bonus money delta (赠送金)
+    spendable: int = 0          # points: spendable points delta (可用积分)
+    accumulated: int = 0        # points: accumulated points delta (累计积分)
     note: str = ""
     tier: str = ""
 
@@ -128,10 +134,24 @@ class Entry:
                    LedgerName.TIER: frozenset({EntryKind.TIER_CHANGE})}[self.ledger]
         if self.kind not in allowed:
             raise ValidationFailed("entry", f"{self.kind} is not a {self.ledger} entry")
+        if self.ledger is not LedgerName.STORED_VALUE and (self.paid_fen or self.bonus_fen):
+            raise ValidationFailed("entry", f"a {self.ledger} entry moves no money")
+        if self.ledger is not LedgerName.POINTS and (self.spendable or self.accumulated):
+            raise ValidationFailed("entry", f"a {self.ledger} entry moves no points")
+
+    @property
+    def moves_anything(self) -> bool:
+        """Whether the entry changes an amount or the tier."""
+        return bool(self.paid_fen or self.bonus_fen or self.spendable or self.accumulated
+                    or self.tier)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"ledger": self.ledger.value, "kind": self.kind.value,
-                               "first": self.first, "second": self.second}
+        """The entry as a payload version 3 carries it: only its own ledger's amounts."""
+        out: dict[str, Any] = {"ledger": self.ledger.value, "kind": self.kind.value}
+        if self.ledger is LedgerName.STORED_VALUE:
+            out.update(paid_fen=self.paid_fen, bonus_fen=self.bonus_fen)
+        elif self.ledger is LedgerName.POINTS:
+            out.update(spendable=self.spendable, accumulated=self.accumulated)
         if self.note:
             out["note"] = self.note
         if self.tier:
@@ -139,35 +159,59 @@ class Entry:
         return out
 
     @staticmethod
-    def from_json(data: Mapping[str, Any]) -> Entry:
-        """An entry from an event payload; ValueError for anything that is not one."""
+    def from_json(data: Mapping[str, Any], version: int = PAYLOAD_VERSION) -> Entry:
+        """An entry from an event payload of `version` (2: the amounts as `first`/`second`,
+        3: named); ValueError for anything that is not one."""
         try:
-            return Entry(LedgerName(str(data["ledger"])), EntryKind(str(data["kind"])),
-                         int(data.get("first", 0)), int(data.get("second", 0)),
-                         str(data.get("note", "") or ""), str(data.get("tier", "") or ""))
+            ledger = LedgerName(str(data["ledger"]))
+            kind = EntryKind(str(data["kind"]))
+            note, tier = str(data.get("note", "") or ""), str(data.get("tier", "") or "")
+            if version <= 2:
+                return Entry(ledger, kind, **_v2_amounts(ledger, int(data.get("first", 0)),
+                                                         int(data.get("second", 0))),
+                             note=note, tier=tier)
+            return Entry(ledger, kind, paid_fen=int(data.get("paid_fen", 0)),
+                         bonus_fen=int(data.get("bonus_fen", 0)),
+                         spendable=int(data.get("spendable", 0)),
+                         accumulated=int(data.get("accumulated", 0)), note=note, tier=tier)
         except ValidationFailed as exc:
             raise ValueError(exc.reason) from None
 
 
-def as_entry(ledger: LedgerName, kind: str, first: int, second: int) -> Entry:
+def _v2_amounts(ledger: LedgerName, first: int, second: int) -> dict[str, int]:
+    """A v2 payload's `first`/`second` by name: paid-in and bonus fen for stored value,
+    spendable and accumulated points for points."""
+    if ledger is LedgerName.STORED_VALUE:
+        return {"paid_fen": first, "bonus_fen": second}
+    if ledger is LedgerName.POINTS:
+        return {"spendable": first, "accumulated": second}
+    return {}       # a tier entry moves no amount (v2 carried zeros)
+
+
+def as_entry(ledger: LedgerName, kind: str, *, paid_fen: int = 0, bonus_fen: int = 0,
+             spendable: int = 0, accumulated: int = 0) -> Entry:
     """A stored row as an entry for summing; kinds a store wrote before this vocabulary
     (v1 "sale", the till's "sync") count in their ledger as adjustments."""
+    amounts = {"paid_fen": paid_fen, "bonus_fen": bonus_fen, "spendable": spendable,
+               "accumulated": accumulated}
     try:
-        return Entry(ledger, EntryKind(kind), first, second)
+        return Entry(ledger, EntryKind(kind), **amounts)
     except (ValueError, ValidationFailed):
-        return Entry(ledger, EntryKind.ADJUSTMENT, first, second, kind)
+        return Entry(ledger, EntryKind.ADJUSTMENT, **amounts, note=kind)
 
 
 def points(kind: EntryKind, spendable: int, accumulated: int, note: str = "") -> Entry:
-    return Entry(LedgerName.POINTS, kind, spendable, accumulated, note)
+    return Entry(LedgerName.POINTS, kind, spendable=spendable, accumulated=accumulated,
+                 note=note)
 
 
 def money(kind: EntryKind, paid: int, bonus: int, note: str = "") -> Entry:
-    return Entry(LedgerName.STORED_VALUE, kind, paid, bonus, note)
+    return Entry(LedgerName.STORED_VALUE, kind, paid_fen=paid, bonus_fen=bonus, note=note)
 
 
 def tier_change(from_code: str, to_code: str, reason: str) -> Entry:
-    return Entry(LedgerName.TIER, EntryKind.TIER_CHANGE, 0, 0, f"{from_code}:{reason}", to_code)
+    return Entry(LedgerName.TIER, EntryKind.TIER_CHANGE, note=f"{from_code}:{reason}",
+                 tier=to_code)
 
 
 # -- balances ---------------------------------------------------------------------------------
@@ -191,12 +235,10 @@ def balances_of(entries: Iterable[Entry], start: Balances | None = None) -> Bala
     p, b, s, a = (start.paid_fen, start.bonus_fen, start.spendable, start.accumulated) \
         if start else (0, 0, 0, 0)
     for e in entries:
-        if e.ledger is LedgerName.STORED_VALUE:
-            p += e.first
-            b += e.second
-        elif e.ledger is LedgerName.POINTS:
-            s += e.first
-            a += e.second
+        p += e.paid_fen
+        b += e.bonus_fen
+        s += e.spendable
+        a += e.accumulated
     return Balances(p, b, s, a)
 
 
@@ -384,11 +426,13 @@ def opening_entries(paid: int, bonus: int, spendable: int, accumulated: int) -> 
     return tuple(out)
 
 
-def adjustment_entries(ledger: LedgerName, first: int, second: int,
-                       corrects: str) -> tuple[Entry, ...]:
+def adjustment_entries(ledger: LedgerName, corrects: str, *, paid_fen: int = 0,
+                       bonus_fen: int = 0, spendable: int = 0,
+                       accumulated: int = 0) -> tuple[Entry, ...]:
     if not corrects:
         raise ValidationFailed("corrects", "an adjustment names the entry it corrects")
-    return (Entry(ledger, EntryKind.ADJUSTMENT, first, second, corrects),)
+    return (Entry(ledger, EntryKind.ADJUSTMENT, paid_fen=paid_fen, bonus_fen=bonus_fen,
+                  spendable=spendable, accumulated=accumulated, note=corrects),)
 
 
 # -- count passes -----------------------------------------------------------------------------
@@ -550,20 +594,22 @@ class MemberEntry:
 
 
 def entries_payload(member_id: str | None, entries: Iterable[Entry]) -> dict[str, Any]:
-    """What a v2 outbox payload carries: the entries the till booked, for one member."""
+    """What an outbox payload (v3) carries: the entries the till booked, for one member."""
     return {"v": PAYLOAD_VERSION, "entries_member_id": member_id,
             "entries": [e.to_json() for e in entries]}
 
 
 def entries_of_event(kind: str, payload: Mapping[str, Any]) -> list[MemberEntry]:
-    """The ledger entries an outbox event stands for. A v2 payload carries them; a v1 payload
-    (a till not yet upgraded) is read the way it always was."""
-    if int(payload.get("v", 1) or 1) >= 2 and "entries" in payload:
+    """The ledger entries an outbox event stands for. A v2 or v3 payload carries them (v2 with
+    the amounts as `first`/`second`); a v1 payload (a till not yet upgraded) is read the way it
+    always was."""
+    version = int(payload.get("v", 1) or 1)
+    if version >= 2 and "entries" in payload:
         member_id = payload.get("entries_member_id")
-        out = [MemberEntry(str(member_id), Entry.from_json(e))
+        out = [MemberEntry(str(member_id), Entry.from_json(e, version))
                for e in payload.get("entries") or []] if member_id else []
         for extra in payload.get("other_entries") or []:
-            out.append(MemberEntry(str(extra["member_id"]), Entry.from_json(extra)))
+            out.append(MemberEntry(str(extra["member_id"]), Entry.from_json(extra, version)))
         return out
     return _v1_entries(kind, payload)
 

@@ -160,5 +160,5 @@ def package_refund(p: TopUpPackage, balances: Balances, coupons_used_fen: int,
         out.append(points(EntryKind.FORFEIT, -p.points, 0, note))
     if tier_before and tier_before != current_tier:
         out.append(tier_change(current_tier, tier_before, f"package_refund:{p.id}"))
-    return PackageRefund(tuple(e for e in out if e.first or e.second or e.tier), cash, kept,
+    return PackageRefund(tuple(e for e in out if e.moves_anything), cash, kept,
                          min(coupons_used_fen, p.amount_fen), bonus_spent, pass_used)

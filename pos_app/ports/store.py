@@ -169,7 +169,9 @@ class Ledgers(Protocol):
         """(day, kind, accumulated points) added from `since` on (when a tier lapses)."""
         ...
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
-        """(at, ledger, kind, first, second, receipt_no, note) rows, newest first."""
+        """(at, ledger, kind, a, b, receipt_no, note) rows, newest first: for "points" a, b
+        are the spendable and accumulated points, for "stored_value" the paid-in and bonus
+        fen (the ledgers' own columns, in that order)."""
         ...
 
 

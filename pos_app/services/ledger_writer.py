@@ -19,11 +19,11 @@ def book(uow: UnitOfWork, member_id: str, entries: Iterable[Entry], at: datetime
     done: list[Entry] = []
     for e in entries:
         if e.ledger is LedgerName.POINTS:
-            uow.ledgers.add_points(member_id, e.kind.value, e.first, e.second, at, sale_id,
-                                   note=e.note)
+            uow.ledgers.add_points(member_id, e.kind.value, e.spendable, e.accumulated, at,
+                                   sale_id, note=e.note)
         elif e.ledger is LedgerName.STORED_VALUE:
-            uow.ledgers.add_stored_value(member_id, e.kind.value, e.first, e.second, at, sale_id,
-                                         tender=tender, reference=reference, note=e.note,
+            uow.ledgers.add_stored_value(member_id, e.kind.value, e.paid_fen, e.bonus_fen, at,
+                                         sale_id, tender=tender, reference=reference, note=e.note,
                                          shift_id=shift_id)
         else:
             uow.accounts.set_tier(member_id, e.tier, at)

@@ -41,13 +41,25 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class LedgerLine:
+    """One line of a member's statement; a line of one ledger leaves the other's at zero."""
+
     at: datetime
     ledger: str                 # "points" or "stored_value"
     kind: str                   # earn, bonus, gift, points_cash, return, topup, spend, ...
-    first: int                  # spendable points / paid-in fen
-    second: int                 # accumulated points / bonus fen
     receipt_no: str | None
     note: str
+    paid_fen: int = 0           # stored value: paid-in money delta
+    bonus_fen: int = 0          # stored value: bonus money delta
+    spendable: int = 0          # points: spendable points delta
+    accumulated: int = 0        # points: accumulated points delta
+
+    @staticmethod
+    def of_row(row: tuple) -> LedgerLine:
+        """A row of the `Ledgers.ledger` port."""
+        at, ledger, kind, a, b, receipt_no, note = row
+        if ledger == "points":
+            return LedgerLine(at, ledger, kind, receipt_no, note, spendable=a, accumulated=b)
+        return LedgerLine(at, ledger, kind, receipt_no, note, paid_fen=a, bonus_fen=b)
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,7 @@ class MemberService:
     def history(self, member_id: str, limit: int = 200) -> list[LedgerLine]:
         """Points and stored-value entries, newest first, each with the receipt of its sale."""
         with self._uow() as uow:
-            return [LedgerLine(*row) for row in uow.ledgers.ledger(member_id, limit)]
+            return [LedgerLine.of_row(row) for row in uow.ledgers.ledger(member_id, limit)]
 
     def top_up(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
                reference: str = "") -> StoredValueSlip:
@@ -145,10 +157,10 @@ class MemberService:
             else:
                 entries = top_up_entries(amount_fen, rules)
                 kind = "topup"
-            paid = sum(e.first for e in entries)
-            bonus = sum(e.second for e in entries)
+            paid = sum(e.paid_fen for e in entries)
+            bonus = sum(e.bonus_fen for e in entries)
             entry_ids = [uow.ledgers.add_stored_value(
-                account.id, e.kind.value, e.first, e.second, now, tender=tender.value,
+                account.id, e.kind.value, e.paid_fen, e.bonus_fen, now, tender=tender.value,
                 reference=reference, shift_id=shift.id if shift else None) for e in entries]
             entry_id = entry_ids[0]
             # Top-ups and refunds of balance number in their own series, apart from sales.

@@ -80,10 +80,11 @@ def _book(uow: UnitOfWork, member_id: str, entries: tuple[Entry, ...], at: datet
           tender: str, shift_id: str | None, actor: User) -> None:
     for e in entries:
         if e.ledger is LedgerName.STORED_VALUE:
-            uow.ledgers.add_stored_value(member_id, e.kind.value, e.first, e.second, at,
+            uow.ledgers.add_stored_value(member_id, e.kind.value, e.paid_fen, e.bonus_fen, at,
                                          tender=tender, note=e.note, shift_id=shift_id)
         elif e.ledger is LedgerName.POINTS:
-            uow.ledgers.add_points(member_id, e.kind.value, e.first, e.second, at, note=e.note)
+            uow.ledgers.add_points(member_id, e.kind.value, e.spendable, e.accumulated, at,
+                                   note=e.note)
         else:
             uow.accounts.set_tier(member_id, e.tier, at)
             uow.audit.record(at, actor.id, "tier_changed", member_id,
@@ -225,8 +226,8 @@ class PackageService:
                               "receipt_no": receipt_no})
             uow.outbox.append("stored_value.topup", {
                 "entry_id": sale_id, "member_id": account.id, "card_no": card_no,
-                "paid_fen": sum(e.first for e in money_in),
-                "bonus_fen": sum(e.second for e in money_in), "tender": tender.value,
+                "paid_fen": sum(e.paid_fen for e in money_in),
+                "bonus_fen": sum(e.bonus_fen for e in money_in), "tender": tender.value,
                 "reference": reference, "receipt_no": receipt_no,
                 "shift_id": shift.id if shift else None,
                 "package": {"id": package.id, "version": package.version, "sale_id": sale_id},
@@ -236,7 +237,7 @@ class PackageService:
             upgraded = next((e.tier for e in entries if e.ledger is LedgerName.TIER), None)
             slip = self._slip(
                 uow, actor, sale_id, receipt_no, now, account.id, card_no, package,
-                sum(e.first for e in money_in), sum(e.second for e in money_in), tender,
+                sum(e.paid_fen for e in money_in), sum(e.bonus_fen for e in money_in), tender,
                 reference, False, tuple((t.name, n) for t, n in _counted(templates)),
                 (pass_product.name, pass_product.pass_uses or 0) if pass_product else None,
                 rules.tier(upgraded).name_zh if upgraded else "", 0)
@@ -302,8 +303,8 @@ class PackageService:
             revoked_uses = sum(left for _, left in open_passes)
             uow.outbox.append("stored_value.refund_balance", {
                 "entry_id": self._ids.new_id(), "member_id": member_id,
-                "paid_fen": sum(e.first for e in money_out),
-                "bonus_fen": sum(e.second for e in money_out), "tender": tender.value,
+                "paid_fen": sum(e.paid_fen for e in money_out),
+                "bonus_fen": sum(e.bonus_fen for e in money_out), "tender": tender.value,
                 "receipt_no": receipt_no, "shift_id": shift.id if shift else None,
                 "package": {"id": package.id, "version": package.version, "sale_id": sale_id,
                             "refund": True},

@@ -419,7 +419,7 @@ def _member_return(uow: UnitOfWork, original: StoredSale, lines: list[PricedLine
     entries += refund_tender_entries(
         [(t.sv_paid_fen, t.sv_bonus_fen) for t in tenders if t.kind is TenderKind.STORED_VALUE],
         sum(t.points_used for t in tenders if t.kind is TenderKind.POINTS), note)
-    back = -sum(e.first for e in entries
+    back = -sum(e.spendable for e in entries
                 if e.kind in (EntryKind.RETURN, EntryKind.BONUS_REVERSAL))
     eligible_lines = [line for line in lines if line.earns_points]
     shares_list = allocate(back, [line.amount_fen for line in eligible_lines]) \
@@ -496,9 +496,9 @@ def _member_after(uow: UnitOfWork, original: StoredSale, entries: list[Entry], n
     rules = uow.rules.current(now)
     tier = rules.tier(tier_after(account.tier_code, entries))
     snap_member = original.snapshot.member
-    base_back = -sum(e.first for e in entries if e.kind is EntryKind.RETURN)
-    bonus_back = -sum(e.first for e in entries if e.kind is EntryKind.BONUS_REVERSAL)
-    gift_back = sum(e.first for e in entries if e.kind is EntryKind.GIFT_RETURN)
+    base_back = -sum(e.spendable for e in entries if e.kind is EntryKind.RETURN)
+    bonus_back = -sum(e.spendable for e in entries if e.kind is EntryKind.BONUS_REVERSAL)
+    gift_back = sum(e.spendable for e in entries if e.kind is EntryKind.GIFT_RETURN)
     need, step = next_ladder_step(account.spendable_points, rules)
     return MemberOnSale(
         member_id=member_id, name=account.name, mobile=account.mobile or "",

@@ -853,7 +853,7 @@ def _with_promotion_points(uow: UnitOfWork, rules: RuleSet, member_id: str,
                            now: datetime) -> tuple[MemberOnSale, list[Entry]]:
     """The points lapsing soon (積分翻倍 extra points are planned with the sale's own)."""
     moves = [*uow.promotions.points_moves(member_id),
-             *(PointsMove(now, e.first) for e in entries if e.ledger == "points" and e.first)]
+             *(PointsMove(now, e.spendable) for e in entries if e.spendable)]
     soon, day = expiring_soon(moves, expiry_policy_of(rules), now.date(),
                               rules.points_expiry_notice_days)
     if soon:
@@ -907,7 +907,7 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
         since = window_start(now.date(), rules.tier_validity_months)
         start = datetime(since.year, since.month, since.day)
         in_window = earned_in_window(uow.ledgers.accumulated_by_kind_since(account.id, start)) + sum(
-            e.second for e in entries if e.ledger is LedgerName.POINTS)
+            e.accumulated for e in entries)
         from pos_app.services.members import _join_tier_since
         entries += tier_validity_entries(tier.code, in_window,
                                          _join_tier_since(uow, account.id, start, rules),
@@ -915,7 +915,7 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
     new_code = tier_after(tier.code, entries)
     new_tier = rules.tier(new_code)
     upgraded = new_code if new_code != tier.code else None
-    redeemed = -sum(e.first for e in entries
+    redeemed = -sum(e.spendable for e in entries
                     if e.kind in (EntryKind.GIFT, EntryKind.POINTS_CASH))
     birthday = birthday_due(uow, account, now.date()) is not None
     need, step = next_ladder_step(after.spendable, rules)
@@ -932,7 +932,7 @@ def _plan_member(uow: UnitOfWork, rules: RuleSet, account: MemberAccount, tier: 
         tier_before=tier.code if upgraded else None)
     from pos_app.services.members import tier_lapse_of
     lapse = tier_lapse_of(uow, account.id, new_code, now, rules, sum(
-        e.second for e in entries if e.ledger is LedgerName.POINTS))
+        e.accumulated for e in entries))
     if lapse is not None:
         info = replace(info, tier_lapse_on=lapse.lapse_on.isoformat(),
                        tier_keep_points=lapse.keep_points)

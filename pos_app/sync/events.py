@@ -33,27 +33,30 @@ def event_hash(kind: str, device_seq: int, payload: Any,
 
 @dataclass(frozen=True)
 class LedgerEffect:
-    """One ledger entry an event implies. Stored value: paid/bonus fen; points: spendable/acc."""
+    """One ledger entry an event implies; an entry of one ledger leaves the other's at zero."""
 
     member_id: str
     ledger: str          # "stored_value" | "points"
     kind: str
-    first: int           # paid-in fen delta / spendable points delta
-    second: int          # bonus fen delta / accumulated points delta
+    paid_fen: int = 0    # stored value: paid-in money delta
+    bonus_fen: int = 0   # stored value: bonus money delta
+    spendable: int = 0   # points: spendable points delta
+    accumulated: int = 0  # points: accumulated points delta
 
 
 def ledger_effects(kind: str, payload: dict[str, Any]) -> list[LedgerEffect]:
     """The points and stored-value entries an outbox event stands for (empty for events that
-    move no money): a v2 payload carries them as the till booked them; a v1 payload is read
+    move no money): a v2 or v3 payload carries them as the till booked them; a v1 payload is read
     the old way (pos_app.domain.ledger.entries_of_event). Tier entries are not money."""
-    return [LedgerEffect(m.member_id, m.entry.ledger.value, m.entry.kind.value, m.entry.first,
-                         m.entry.second)
+    return [LedgerEffect(m.member_id, m.entry.ledger.value, m.entry.kind.value,
+                         m.entry.paid_fen, m.entry.bonus_fen, m.entry.spendable,
+                         m.entry.accumulated)
             for m in entries_of_event(kind, payload) if m.entry.ledger is not LedgerName.TIER]
 
 
 def stored_value_spent(kind: str, payload: dict[str, Any]) -> int:
     """Fen of stored value an event spends (positive), for allowances and exposure."""
-    return -sum(e.first + e.second for e in ledger_effects(kind, payload)
+    return -sum(e.paid_fen + e.bonus_fen for e in ledger_effects(kind, payload)
                 if e.ledger == "stored_value" and e.kind == "spend")
 
 

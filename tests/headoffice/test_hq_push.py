@@ -305,3 +305,58 @@ def test_two_tills_pushing_one_event_id_at_the_same_moment_get_no_server_error(
         with hq.sessions() as s:
             assert s.scalar(select(func.count()).select_from(InboxRow)
                             .where(InboxRow.event_id == shared)) == 1
+
+
+# A till's payload carries the entries it booked. Version 3 names each entry's amounts; version
+# 2 (tills not yet upgraded) carried the same two as `first`/`second`. Written out literally:
+# this is the wire format, and head office must book both versions alike.
+_V2_SALE = [{"ledger": "stored_value", "kind": "spend", "first": -1_000, "second": -200},
+            {"ledger": "points", "kind": "earn", "first": 80, "second": 80},
+            {"ledger": "points", "kind": "points_cash", "first": -30, "second": 0}]
+_V3_SALE = [{"ledger": "stored_value", "kind": "spend", "paid_fen": -1_000, "bonus_fen": -200},
+            {"ledger": "points", "kind": "earn", "spendable": 80, "accumulated": 80},
+            {"ledger": "points", "kind": "points_cash", "spendable": -30, "accumulated": 0}]
+_V2_TOPUP = [{"ledger": "stored_value", "kind": "topup", "first": 50_000, "second": 5_000}]
+_V3_TOPUP = [{"ledger": "stored_value", "kind": "topup", "paid_fen": 50_000, "bonus_fen": 5_000}]
+
+
+def test_v2_and_v3_payloads_are_booked_identically(hq: HeadOffice, live: LiveServer):
+    key = enrol_till(hq, live.url)
+    members = {2: str(uuid.uuid4()), 3: str(uuid.uuid4())}
+    hq.import_members([{"id": members[v], "name": f"会员{v}", "card_no": f"10010{v}",
+                        "paid_fen": 20_000, "bonus_fen": 2_000, "points": 500,
+                        "accumulated_points": 900} for v in (2, 3)])
+    events = []
+    for seq, (v, sale, topup) in enumerate([(2, _V2_SALE, _V2_TOPUP),
+                                            (3, _V3_SALE, _V3_TOPUP)]):
+        ev = sale_event(2 * seq + 1, member_id=members[v], card_no=f"10010{v}", sv_fen=1_200,
+                        points_earned=80)
+        ev["payload"].update(v=v, entries_member_id=members[v], entries=sale)
+        events.append(ev)
+        events.append({"id": str(uuid.uuid4()), "device_seq": 2 * seq + 2,
+                       "kind": "stored_value.topup", "created_at": "2026-11-28T12:05:00",
+                       "payload": {"v": v, "entry_id": str(uuid.uuid4()),
+                                   "member_id": members[v], "card_no": f"10010{v}",
+                                   "paid_fen": 50_000, "bonus_fen": 5_000, "tender": "cash",
+                                   "reference": "", "receipt_no": f"V{seq}", "shift_id": None,
+                                   "entries_member_id": members[v], "entries": topup}})
+    out = _push(live.url, key, events)
+    assert [r["status"] for r in out["results"]] == ["applied"] * 4
+
+    def booked(member_id: str) -> tuple[list[tuple], list[tuple], dict[str, Any]]:
+        with hq.sessions() as s:
+            sv = sorted(s.execute(select(StoredValueEntryRow.kind,
+                                         StoredValueEntryRow.paid_delta_fen,
+                                         StoredValueEntryRow.bonus_delta_fen)
+                                  .where(StoredValueEntryRow.member_id == member_id)).all())
+            pts = sorted(s.execute(select(PointsEntryRow.kind, PointsEntryRow.spendable_delta,
+                                          PointsEntryRow.accumulated_delta)
+                                   .where(PointsEntryRow.member_id == member_id)).all())
+        acct = hq.account(member_id)
+        return sv, pts, {k: acct[k] for k in ("balance_paid_fen", "balance_bonus_fen",
+                                              "spendable_points", "accumulated_points")}
+
+    v2, v3 = booked(members[2]), booked(members[3])
+    assert v3 == v2
+    assert v3[2] == {"balance_paid_fen": 69_000, "balance_bonus_fen": 6_800,
+                     "spendable_points": 550, "accumulated_points": 980}

@@ -323,7 +323,7 @@ class InMemoryLedgers:
                    corrects_id: str | None = None) -> str:
         entry_id = self.st.new_id()
         self.st.points.append({"id": entry_id, "member_id": member_id, "kind": kind,
-                               "first": spendable, "second": accumulated, "at": at,
+                               "spendable": spendable, "accumulated": accumulated, "at": at,
                                "sale_id": sale_id, "note": note, "corrects_id": corrects_id})
         rec = self.st.members.get(member_id)
         if rec is not None:
@@ -338,7 +338,7 @@ class InMemoryLedgers:
                          corrects_id: str | None = None) -> str:
         entry_id = self.st.new_id()
         self.st.money.append({"id": entry_id, "member_id": member_id, "kind": kind,
-                              "first": paid_fen, "second": bonus_fen, "at": at,
+                              "paid_fen": paid_fen, "bonus_fen": bonus_fen, "at": at,
                               "sale_id": sale_id, "tender": tender, "reference": reference,
                               "note": note, "shift_id": shift_id, "corrects_id": corrects_id})
         rec = self.st.members.get(member_id)
@@ -349,9 +349,11 @@ class InMemoryLedgers:
         return entry_id
 
     def ledger_sums(self, member_id: str) -> tuple[int, int, int, int]:
-        rows = [as_entry(LedgerName.POINTS, e["kind"], e["first"], e["second"])
+        rows = [as_entry(LedgerName.POINTS, e["kind"], spendable=e["spendable"],
+                         accumulated=e["accumulated"])
                 for e in self.st.points if e["member_id"] == member_id]
-        rows += [as_entry(LedgerName.STORED_VALUE, e["kind"], e["first"], e["second"])
+        rows += [as_entry(LedgerName.STORED_VALUE, e["kind"], paid_fen=e["paid_fen"],
+                          bonus_fen=e["bonus_fen"])
                  for e in self.st.money if e["member_id"] == member_id]
         b = balances_of(rows)
         return b.spendable, b.accumulated, b.paid_fen, b.bonus_fen
@@ -360,7 +362,7 @@ class InMemoryLedgers:
         out: dict[str, int] = {}
         for e in self.st.points:
             if e["member_id"] == member_id and e["at"] >= since:
-                out[e["kind"]] = out.get(e["kind"], 0) + e["second"]
+                out[e["kind"]] = out.get(e["kind"], 0) + e["accumulated"]
         return out
 
     def accumulated_by_day(self, member_id: str, since: datetime) -> list[tuple[date, str, int]]:
@@ -368,17 +370,18 @@ class InMemoryLedgers:
         for e in self.st.points:
             if e["member_id"] == member_id and e["at"] >= since:
                 key = (e["at"].date(), e["kind"])
-                days[key] = days.get(key, 0) + e["second"]
+                days[key] = days.get(key, 0) + e["accumulated"]
         return sorted((d, k, n) for (d, k), n in days.items())
 
     def ledger(self, member_id: str, limit: int) -> list[tuple]:
-        def rows(entries: list[dict[str, Any]], name: str) -> list[tuple]:
+        def rows(entries: list[dict[str, Any]], name: str, a: str, b: str) -> list[tuple]:
             mine = sorted((e for e in entries if e["member_id"] == member_id),
                           key=lambda e: (e["at"], e["id"]), reverse=True)[:limit]
-            return [(e["at"], name, e["kind"], e["first"], e["second"],
+            return [(e["at"], name, e["kind"], e[a], e[b],
                      self.st.receipts.get(e["sale_id"]) if e["sale_id"] else None, e["note"])
                     for e in mine]
-        out = rows(self.st.points, "points") + rows(self.st.money, "stored_value")
+        out = rows(self.st.points, "points", "spendable", "accumulated") + \
+            rows(self.st.money, "stored_value", "paid_fen", "bonus_fen")
         out.sort(key=lambda r: r[0], reverse=True)
         return out[:limit]
 

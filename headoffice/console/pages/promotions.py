@@ -461,8 +461,8 @@ def _try_package(p: TopUpPackage, rules: Any, tier: Any) -> dict[str, Any]:
     except ValidationFailed:
         return {"name": p.name, "error": True}
     money = [e for e in entries if e.ledger is LedgerName.STORED_VALUE]
-    return {"name": p.name, "error": False, "paid_fen": sum(e.first for e in money),
-            "bonus_fen": sum(e.second for e in money),
-            "points": sum(e.first for e in entries if e.ledger is LedgerName.POINTS),
+    return {"name": p.name, "error": False, "paid_fen": sum(e.paid_fen for e in money),
+            "bonus_fen": sum(e.bonus_fen for e in money),
+            "points": sum(e.spendable for e in entries),
             "coupons": [list(c) for c in p.coupons], "pass_sku": p.pass_sku,
             "tier": next((e.tier for e in entries if e.ledger is LedgerName.TIER), None)}

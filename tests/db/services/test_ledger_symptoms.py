@@ -56,7 +56,7 @@ def test_rule_withdrawal_forfeits_bonus_in_proportion(stocked):
     assert (acc.balance_paid_fen, acc.balance_bonus_fen) == (0, 0)
     # What head office is told is exactly what the till booked.
     last = outbox(stocked, "stored_value.refund_balance")[-1]
-    assert [(e["kind"], e["first"], e["second"]) for e in last["entries"]] == [
+    assert [(e["kind"], e["paid_fen"], e["bonus_fen"]) for e in last["entries"]] == [
         ("refund_balance", -100_000, 0), ("wd_forfeit", 0, -10_000)]
 
 
@@ -275,12 +275,14 @@ def test_a_sale_event_carries_the_entries_the_till_booked(stocked):
     sale = sell(stocked, ["3*REG100"], "100003", tenders=[TenderInput(SV, 10_000),
                                                           TenderInput(CASH, 14_000)])
     payload = outbox(stocked, "sale.completed")[-1]
-    assert payload["v"] == 2
+    assert payload["v"] == 3
     acc = account(stocked, "13800003333")
     with stocked.uow() as uow:
         rows = [r for r in uow.ledgers.ledger(acc.id, 50) if r[5] == sale.receipt_no]
     booked = sorted((r[1], r[2], r[3], r[4]) for r in rows)
-    carried = sorted((e["ledger"], e["kind"], e["first"], e["second"])
+    carried = sorted((e["ledger"], e["kind"], *((e["spendable"], e["accumulated"])
+                                                if e["ledger"] == "points" else
+                                                (e["paid_fen"], e["bonus_fen"])))
                      for e in payload["entries"])
     assert booked == carried
 

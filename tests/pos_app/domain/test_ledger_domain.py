@@ -50,7 +50,7 @@ def test_entry_kinds_fit_the_ledger_columns():
 
 def test_an_entry_of_the_wrong_ledger_is_refused():
     with pytest.raises(Exception):
-        Entry(LedgerName.STORED_VALUE, EntryKind.EARN, 1, 1)
+        Entry(LedgerName.STORED_VALUE, EntryKind.EARN, paid_fen=1, bonus_fen=1)
 
 
 # -- stored value -----------------------------------------------------------------------------
@@ -64,7 +64,7 @@ def test_rule_withdrawal_forfeits_bonus_in_proportion():
 
 def test_withdrawing_half_the_paid_in_forfeits_half_the_bonus():
     entries = withdrawal_entries(50_000, 100_000, 10_000, RULES)
-    assert [(e.kind, e.first, e.second) for e in entries] == [
+    assert [(e.kind, e.paid_fen, e.bonus_fen) for e in entries] == [
         (EntryKind.WITHDRAW, -50_000, 0), (EntryKind.WITHDRAW_FORFEIT, 0, -5_000)]
 
 
@@ -90,7 +90,7 @@ def test_rule_withdrawal_refused_while_bonus_remains_when_the_rule_set_says_so()
     rules = RULES.with_changes(withdraw_bonus_policy="refuse_while_bonus")
     with pytest.raises(WithdrawalRefused):
         withdrawal_entries(1_000, 100_000, 10_000, rules)
-    assert withdrawal_entries(1_000, 100_000, 0, rules)[0].first == -1_000
+    assert withdrawal_entries(1_000, 100_000, 0, rules)[0].paid_fen == -1_000
 
 
 def test_a_withdrawal_beyond_the_paid_in_balance_is_refused():
@@ -107,10 +107,10 @@ def test_cancel_pays_out_paid_in_and_forfeits_bonus_and_points():
 # -- points on sales and returns --------------------------------------------------------------
 def test_sale_entries_earn_bonus_gift_points_cash_and_spend():
     s = sale_entries(210_000, [("GIFT", 1_000)], 300, [(4_000, 400)], RULES)
-    kinds = [(e.kind, e.first, e.second) for e in s.entries]
-    assert kinds == [(EntryKind.EARN, 210, 210), (EntryKind.BONUS, 10, 10),
-                     (EntryKind.GIFT, -1_000, 0), (EntryKind.POINTS_CASH, -300, 0),
-                     (EntryKind.SPEND, -4_000, -400)]
+    kinds = [(e.kind, e.spendable, e.accumulated, e.paid_fen, e.bonus_fen) for e in s.entries]
+    assert kinds == [(EntryKind.EARN, 210, 210, 0, 0), (EntryKind.BONUS, 10, 10, 0, 0),
+                     (EntryKind.GIFT, -1_000, 0, 0, 0), (EntryKind.POINTS_CASH, -300, 0, 0, 0),
+                     (EntryKind.SPEND, 0, 0, -4_000, -400)]
 
 
 def _returns_in_order(units: int, unit_fen: int, order: list[int]) -> list[int]:
@@ -125,8 +125,8 @@ def _returns_in_order(units: int, unit_fen: int, order: list[int]) -> list[int]:
         kept = kept_eligible_fen(sale_eligible, sale_eligible, kept_units * unit_fen)
         entries = return_points_entries(earned, taken, kept, RULES)
         taken = PointsEarned(
-            taken.base - sum(e.first for e in entries if e.kind is EntryKind.RETURN),
-            taken.bonus - sum(e.first for e in entries if e.kind is EntryKind.BONUS_REVERSAL))
+            taken.base - sum(e.spendable for e in entries if e.kind is EntryKind.RETURN),
+            taken.bonus - sum(e.spendable for e in entries if e.kind is EntryKind.BONUS_REVERSAL))
         held.append(earned.total - taken.total)
     return held
 
@@ -324,3 +324,25 @@ def test_the_z_report_counts_points_given_by_sales_and_points_taken_as_payment_o
 def test_balances_brought_over_never_count_towards_a_tier_window():
     from pos_app.domain.ledger import earned_in_window
     assert earned_in_window({"earn": 500, "opening": 9_000, "sync": 3_000, "return": -100}) == 400
+
+
+def test_a_v3_payload_names_the_amounts_and_a_v2_payload_reads_the_same():
+    entries = sale_entries(210_000, [("GIFT", 1_000)], 300, [(4_000, 400)], RULES).entries
+    v3 = {"sale": {}, **entries_payload("m1", entries)}
+    assert v3["v"] == 3
+    assert [sorted(set(e) - {"note"}) for e in v3["entries"]] == [
+        ["accumulated", "kind", "ledger", "spendable"]] * 4 + [
+        ["bonus_fen", "kind", "ledger", "paid_fen"]]
+    v2 = {**v3, "v": 2, "entries": [
+        {"ledger": e["ledger"], "kind": e["kind"], "note": e.get("note", ""),
+         "first": e.get("spendable", e.get("paid_fen", 0)),
+         "second": e.get("accumulated", e.get("bonus_fen", 0))} for e in v3["entries"]]}
+    assert [m.entry for m in entries_of_event("sale.completed", v2)] == list(entries)
+    assert [m.entry for m in entries_of_event("sale.completed", v3)] == list(entries)
+
+
+def test_an_entry_moves_only_its_own_ledger():
+    with pytest.raises(Exception):
+        Entry(LedgerName.POINTS, EntryKind.EARN, paid_fen=10)
+    with pytest.raises(Exception):
+        Entry(LedgerName.STORED_VALUE, EntryKind.SPEND, spendable=10)

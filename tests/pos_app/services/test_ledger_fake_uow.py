@@ -93,14 +93,14 @@ class MoneyMachine(RuleBasedStateMachine):
         assert self.store().ledgers.ledger_sums("m1") == sums
         out = [e for e in st_.money if e["kind"] in (EntryKind.WITHDRAW.value,
                                                      EntryKind.CANCEL_REFUND.value)]
-        assert all(e["second"] == 0 for e in out), "bonus left as cash"
-        assert -sum(e["first"] for e in out) <= self.money_in
+        assert all(e["bonus_fen"] == 0 for e in out), "bonus left as cash"
+        assert -sum(e["paid_fen"] for e in out) <= self.money_in
         assert a.balance_paid_fen >= 0 and a.balance_bonus_fen >= 0
         if a.balance_paid_fen == 0:
             assert a.balance_bonus_fen == 0, "bonus outlived the money that earned it"
-        booked = sorted((e["kind"], e["first"], e["second"]) for e in st_.money
+        booked = sorted((e["kind"], e["paid_fen"], e["bonus_fen"]) for e in st_.money
                         if e["kind"] != "opening")
-        carried = sorted((e["kind"], e["first"], e["second"])
+        carried = sorted((e["kind"], e["paid_fen"], e["bonus_fen"])
                          for _seq, _kind, p in st_.outbox for e in p.get("entries", ())
                          if e["ledger"] == "stored_value")
         assert booked == carried

@@ -75,7 +75,7 @@ def test_rule_withdrawal_twice_leaves_no_bonus_behind():
     assert (a.balance_paid_fen, a.balance_bonus_fen) == (0, 0)
     kind, payload = store.state.outbox[-1][1], store.state.outbox[-1][2]
     assert kind == "stored_value.refund_balance"
-    assert [(e["kind"], e["first"], e["second"]) for e in payload["entries"]] == [
+    assert [(e["kind"], e["paid_fen"], e["bonus_fen"]) for e in payload["entries"]] == [
         ("refund_balance", -100_000, 0), ("wd_forfeit", 0, -10_000)]
 
 
