@@ -167,19 +167,46 @@ def test_rule_default_has_no_gold_points_threshold(stocked):
 
 # -- returns ----------------------------------------------------------------------------------
 def test_rule_points_recomputed_on_kept_amount_single_unit_returns(stocked):
-    sale = sell(stocked, ["10*WATER"], "100001")   # ¥20 of water: 2 points
+    """The farm: ten bottles of water (¥2 each, ¥20: 2 points) returned one at a time. Each
+    single unit is worth under a point, so a return that works out the points of what it
+    takes back took none (the old per-line share, rounded down) until the very last unit:
+    a customer returning nine of ten kept 2 points for ¥2 of water. After each return the
+    member must hold exactly what the kept bottles earn."""
+    sale = sell(stocked, ["10*WATER"], "100001")
     assert sale.member.points_earned == 2
+    held = []
     for _ in range(10):
         ret(stocked, sale.receipt_no, {1: 1})
+        acc = account(stocked, "13800001111")
+        held.append((acc.spendable_points, acc.accumulated_points))
+    kept_yuan = [2 * kept for kept in range(9, -1, -1)]      # ¥18, ¥16, ... ¥0 of water
+    assert held == [(y // 10, y // 10) for y in kept_yuan]
+    assert held[:5] == [(1, 1)] * 5 and held[5:] == [(0, 0)] * 5
+
+
+def test_rule_points_bonus_lost_when_the_kept_amount_falls_below_200(stocked):
+    """¥2,002 (19 jumpers and 51 bottles of water): 200 points + 10 bonus. Returning two
+    bottles keeps ¥1,998: 199 points and no bonus. The old return took back the returned
+    units' share of the points rounded down (nothing for two bottles) and kept the +10."""
+    sale = sell(stocked, ["19*REG100", "51*WATER"], "100001")
+    assert sale.member.points_earned == 210
+    ret(stocked, sale.receipt_no, {2: 2})
+    acc = account(stocked, "13800001111")
+    assert (acc.spendable_points, acc.accumulated_points) == (199, 199)
+    ret(stocked, sale.receipt_no)
     acc = account(stocked, "13800001111")
     assert (acc.spendable_points, acc.accumulated_points) == (0, 0)
 
 
-def test_rule_points_recomputed_on_kept_amount_bonus_side_of_200(stocked):
-    sale = sell(stocked, ["21*REG100"], "100001")   # ¥2,100: 210 + 10
-    assert sale.member.points_earned == 220
-    ret(stocked, sale.receipt_no, {1: 1})           # keeps ¥2,000: still 200 + 10
-    assert account(stocked, "13800001111").spendable_points == 210
+def test_rule_points_bonus_kept_while_the_kept_amount_stays_at_200(stocked):
+    """¥2,008 (20 jumpers and 4 bottles of water): 200 points + 10 bonus, the 200 split
+    199 to the jumpers and 1 to the water. Returning the water keeps ¥2,000: still 200 +
+    10. The old return took the water's point back, saw 199 and took the bonus too."""
+    sale = sell(stocked, ["20*REG100", "4*WATER"], "100001")
+    assert sale.member.points_earned == 210
+    ret(stocked, sale.receipt_no, {2: 4})
+    acc = account(stocked, "13800001111")
+    assert (acc.spendable_points, acc.accumulated_points) == (210, 210)
     ret(stocked, sale.receipt_no, {1: 1})           # keeps ¥1,900: 190, no bonus
     assert account(stocked, "13800001111").spendable_points == 190
     ret(stocked, sale.receipt_no)
