@@ -1,6 +1,7 @@
 """SqlPromotions: promotions, coupon templates, coupons and the coupon ledger on the till."""
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from datetime import datetime
@@ -33,10 +34,20 @@ from pos_app.domain.packages import TopUpPackage, package_from_dict, package_to_
 from pos_app.domain.points_expiry import PointsMove
 from pos_app.domain.promotions import Promotion, promotion_from_dict, promotion_to_dict
 
-# Parsed promotions by (id, version): a version never changes, so a basket does not pay for
-# JSON parsing of 200 promotions on every scan.
-_PARSED: dict[tuple[str, int], Promotion] = {}
-_TEMPLATES: dict[tuple[str, int], CouponTemplate] = {}
+
+# Parsed promotions and coupon templates by their stored text, so a basket does not pay for
+# JSON parsing of 200 promotions on every scan. Keyed by the text, not by (id, version): an id
+# and version are one chain's names, and two stores in one process (two tills, a demo store,
+# a head office recreated) may hold different promotions under the same id and version.
+@functools.lru_cache(maxsize=4096)
+def _promotion(body: str) -> Promotion:
+    return promotion_from_dict(json.loads(body))
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(body: str) -> CouponTemplate:
+    return template_from_dict(json.loads(body))
+
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +67,7 @@ class SqlPromotions:
                                          PromotionRow.ends_at > at))
                               .order_by(PromotionRow.id)).all()
         out = []
-        for pid, version, body in rows:
-            p = _PARSED.get((pid, version))
-            if p is None:
-                p = _PARSED[(pid, version)] = promotion_from_dict(json.loads(body))
-            out.append(p)
-        return out
+        return [_promotion(body) for _pid, _version, body in rows]
 
     def put(self, promotion: Promotion, at: datetime) -> bool:
         promotion.validate()
@@ -103,10 +109,7 @@ class SqlPromotions:
         row = self.s.get(CouponTemplateRow, template_id)
         if row is None:
             return None
-        t = _TEMPLATES.get((row.id, row.version))
-        if t is None:
-            t = _TEMPLATES[(row.id, row.version)] = template_from_dict(json.loads(row.body))
-        return t
+        return _template(row.body)
 
     # -- coupons ----------------------------------------------------------------------------
     def _coupon(self, row: CouponRow) -> Coupon:
