@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from headoffice import passes, promotions
+from headoffice.console import figures
 from headoffice.errors import UnknownStream
 from headoffice.feeds import DOCUMENT_STREAMS, emit
 from headoffice.ingest import apply_card_event, new_changed
@@ -47,6 +48,7 @@ def import_members(ho: HeadOffice, rows: Iterable[dict[str, Any]],
         members, cards, balances = set(), set(), set()
         for r in rows:
             member_id = r.get("id") or ho.ids.new_id()
+            figures.mark_imported(s, member_id)
             s.add(MemberRow(id=member_id, name=r["name"], mobile=r.get("mobile"),
                             gender=r.get("gender", ""), birthday=r.get("birthday"),
                             birthday_calendar=r.get("birthday_calendar", "solar"),

@@ -228,6 +228,8 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
     values["gender"] = str(values.get("gender") or "")[:1]
     values["tier_code"] = str(values.get("tier_code") or "regular")
     values["birthday_calendar"] = str(values.get("birthday_calendar") or "solar")
+    if payload.get("source") == "import":
+        figures.mark_imported(session, member_id)
     if existing is None:
         session.add(MemberRow(id=member_id, referrer_id=m.get("referrer_id"),
                               field_clocks="{}", home_shop_id=b.shop_id, stub=False,

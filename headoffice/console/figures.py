@@ -176,21 +176,39 @@ def reindex(session: Session, member_ids: set[str]) -> None:
 
 
 TIERS = "console_tier_changes"
+IMPORTED = "console_imported_members"
+
+
+def mark_imported(session: Session, member_id: str) -> None:
+    """This transaction brings `member_id` over from an import (head office's member import,
+    or a till's `pos import members`): its opening tier-history row says so."""
+    session.info.setdefault(IMPORTED, set()).add(member_id)
 
 
 @event.listens_for(Session, "after_flush")
 def _members_written(session: Session, _ctx: Any) -> None:
-    written = [o for o in list(session.new) + list(session.dirty) if isinstance(o, MemberRow)]
+    new = [o for o in session.new if isinstance(o, MemberRow)]
+    written = new + [o for o in session.dirty if isinstance(o, MemberRow)]
     if not written:
         return
     session.info.setdefault(SEARCH, set()).update(o.id for o in written)
+    imported = session.info.get(IMPORTED, set())
     for o in written:
+        if o.stub:
+            continue
+        # A member head office first knew as a stub (a sale before its registration) opens
+        # its history when the registration arrives, even with the stub's tier.
+        if o in new or attributes.get_history(o, "stub").deleted == [True]:
+            session.info.setdefault(TIERS, []).append(
+                (o.id, None, o.tier_code, o.updated_at,
+                 "import" if o.id in imported else "registered"))
+            continue
         hist = attributes.get_history(o, "tier_code")
-        if hist.added and not o.stub:
+        if hist.added:
             before = hist.deleted[0] if hist.deleted else None
             if before != hist.added[0]:
                 session.info.setdefault(TIERS, []).append(
-                    (o.id, before, hist.added[0], o.updated_at))
+                    (o.id, before, hist.added[0], o.updated_at, "change"))
 
 
 @event.listens_for(Session, "before_commit")
@@ -202,7 +220,8 @@ def _before_commit(session: Session) -> None:
     tiers = session.info.pop(TIERS, None)
     if tiers:
         session.execute(insert(TierChangeRow), [
-            {"member_id": m, "from_tier": a, "to_tier": b, "at": at} for m, a, b, at in tiers])
+            {"member_id": m, "from_tier": a, "to_tier": b, "at": at, "reason": why}
+            for m, a, b, at, why in tiers])
     acc = session.info.pop(FIGURES, None)
     if acc:
         _upsert(session, [{"day": d, "shop_id": shop, **counts}
@@ -229,6 +248,9 @@ def _savepoint_started(session: Session, trans: Any) -> None:
         for name in COUNTED:
             acc = session.info.get(name)
             copies[name] = {k: Counter(v) for k, v in acc.items()} if acc else None
+        # The tier changes noted so far: a rolled-back event's member writes are undone, so
+        # are the history rows they noted.
+        copies[TIERS] = len(session.info.get(TIERS, ()))
         session.info.setdefault(SNAPSHOTS, {})[id(trans)] = copies
 
 
@@ -236,6 +258,9 @@ def _savepoint_started(session: Session, trans: Any) -> None:
 def _savepoint_rolled_back(session: Session, previous: Any) -> None:
     if previous.nested and id(previous) in session.info.get(SNAPSHOTS, {}):
         copies = session.info[SNAPSHOTS].pop(id(previous))
+        noted = copies.pop(TIERS)
+        if TIERS in session.info:
+            del session.info[TIERS][noted:]
         for name, copy in copies.items():
             if copy is None:
                 session.info.pop(name, None)
@@ -243,10 +268,11 @@ def _savepoint_rolled_back(session: Session, previous: Any) -> None:
                 session.info[name] = defaultdict(Counter, copy)
 
 
+# A savepoint's snapshot stays until the outer transaction ends: SQLAlchemy ends a savepoint
+# (after_transaction_end) before it reports the rollback (after_soft_rollback), so dropping
+# it at the end left nothing to restore from and a rolled-back event's counts were kept.
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session: Session, trans: Any) -> None:
-    if trans.nested:
-        session.info.get(SNAPSHOTS, {}).pop(id(trans), None)
-    elif trans.parent is None:
-        for key in (FIGURES, BREAKDOWN, CATEGORIES, SEARCH, SNAPSHOTS, TIERS):
+    if not trans.nested and trans.parent is None:
+        for key in (FIGURES, BREAKDOWN, CATEGORIES, SEARCH, SNAPSHOTS, TIERS, IMPORTED):
             session.info.pop(key, None)

@@ -139,8 +139,11 @@ def detail(s: Session, member_id: str, today: date | None = None) -> dict[str, A
     same_mobile = s.scalars(select(MemberRow.id).where(
         MemberRow.mobile == m.mobile, MemberRow.id != member_id)).all() if m.mobile else []
     requests = requests_of(s, member_id)
+    # Newest first; an opening row filled in later (migration 0014, `pos-hq backfill`) has a
+    # higher id than the changes after it, so the date orders, and the opening row goes last.
     tiers = s.scalars(select(TierChangeRow).where(TierChangeRow.member_id == member_id)
-                      .order_by(TierChangeRow.id.desc()).limit(50)).all()
+                      .order_by(TierChangeRow.at.desc(), TierChangeRow.from_tier.is_(None),
+                                TierChangeRow.id.desc()).limit(50)).all()
     return {"m": m, "acct": acct, "home_shop": shops.get(m.home_shop_id, ""), "cards": cards,
             "points": points[-200:][::-1], "sv": sv[-200:][::-1], "visits": visits,
             "merged_into": merged_into.into_id if merged_into else None,

@@ -230,7 +230,8 @@ class TillReportRow(Base):
 
 
 class TierChangeRow(Base):
-    """A member's tier as it changed at head office (from a till's event or the console)."""
+    """A member's tier as it changed at head office (from a till's event or the console).
+    Every member has one opening row (`from_tier` None): the tier it came with, and why."""
 
     __tablename__ = "tier_changes"
     id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
@@ -238,6 +239,12 @@ class TierChangeRow(Base):
     from_tier: Mapped[str | None] = mapped_column(String(16), nullable=True)
     to_tier: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime)
+    # TIER_REASONS: an opening row says how the member came (imported, registered at a till,
+    # or `opening`: the tier found when the history was filled in for a member without one).
+    reason: Mapped[str] = mapped_column(String(16), default="change", server_default="change")
+
+
+TIER_REASONS = ("import", "registered", "opening", "change")
 
 
 class DailyBreakdownRow(Base):

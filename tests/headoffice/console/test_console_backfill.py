@@ -41,7 +41,7 @@ def _state(hq: Any) -> dict[str, Any]:
             "pass_entries": rows(MemberPassEntryRow, ("pass_id", "kind", "uses_delta",
                                                       "sale_id", "event_id", "shop_id", "at"),
                                  (MemberPassEntryRow.id,)),
-            "tiers": rows(TierChangeRow, ("member_id", "from_tier", "to_tier", "at"),
+            "tiers": rows(TierChangeRow, ("member_id", "from_tier", "to_tier", "at", "reason"),
                           (TierChangeRow.id,)),
         }
 
@@ -80,8 +80,11 @@ def test_backfill_rebuilds_figures_passes_and_tier_history_from_the_stored_event
     assert r.status_code in (200, 303), r.text[:300]
     kept = _state(hq)
     assert kept["figures"] and kept["breakdown"] and len(kept["passes"]) == 2
-    new_member_history = [t[1:3] for t in kept["tiers"] if t[0] == NEW_MEMBER]
-    assert new_member_history == [(None, "regular"), ("regular", "gold")]
+    new_member_history = [(t[1], t[2], t[4]) for t in kept["tiers"] if t[0] == NEW_MEMBER]
+    assert new_member_history == [(None, "regular", "registered"), ("regular", "gold", "change")]
+    imported = {m["id"] for m in HQ_MEMBERS}
+    assert sorted((t[0], t[1], t[2], t[4]) for t in kept["tiers"] if t[0] in imported) == \
+        sorted((m["id"], None, m["tier_code"], "import") for m in HQ_MEMBERS)
 
     # A database from before these tables: all of them empty.
     def wipe(s: Any) -> None:
@@ -96,9 +99,13 @@ def test_backfill_rebuilds_figures_passes_and_tier_history_from_the_stored_event
     rebuilt = _state(hq)
     for name in ("figures", "breakdown", "passes", "pass_entries"):
         assert rebuilt[name] == kept[name], name
-    # Tier history: what the events and the console's edits show (imported members' opening
-    # tiers came from no event, so only the registered member's history comes back).
-    assert rebuilt["tiers"] == [t for t in kept["tiers"] if t[0] == NEW_MEMBER]
+    # Tier history: what the events and the console's edits show; members imported at head
+    # office came from no event, so they get an opening row with their tier (the reason says
+    # it was filled in, not that they were imported: nothing stored says so).
+    assert [t for t in rebuilt["tiers"] if t[0] == NEW_MEMBER] == \
+        [t for t in kept["tiers"] if t[0] == NEW_MEMBER]
+    assert sorted(t for t in rebuilt["tiers"] if t[0] != NEW_MEMBER) == \
+        sorted(t[:4] + ("opening",) for t in kept["tiers"] if t[0] in imported)
     # Idempotent: a second run gives the same tables.
     assert pos_hq(["--db", pg_url, "backfill", "--day", "2026-11-28"]) == 0
     assert _state(hq) == rebuilt
