@@ -1,15 +1,21 @@
 """Fault injection (issue 12): three tills sell, return, top up and report cards lost against
 head office on PostgreSQL while
 
-- a TCP proxy on 127.0.0.1 between them drops, delays, duplicates and truncates responses
-  and resets connections,
-- the tills' processes and head office's server are SIGKILLed and restarted,
-- PostgreSQL terminates head office's connections at random.
+- a TCP proxy on 127.0.0.1 between them resets connections, drops, duplicates, delays and
+  truncates responses, SIGKILLs the till whose request it holds and SIGKILLs head office
+  after it has answered (the answer is lost),
+- the test SIGKILLs idle tills and has PostgreSQL terminate head office's connections.
 
 Afterwards every till's ledgers equal head office's to the fen, every event is at head office
 once, every lost card is lost everywhere and nothing is stuck or refused.
 
-    POS_FAULT_SECONDS=600 pytest tests/sync/test_sync_faults.py   # the larger run
+The run is driven by the faults, not by time: the test and its tills go in step (one till
+does one action and one sync at a time, tests/sync/fault_child.py), every choice comes from
+one seed, and the run goes on until every kind of fault has happened at least MIN_EACH
+times; if that takes more than MAX_STEPS steps the test fails and says which were short.
+
+    POS_FAULT_MIN=20 pytest tests/sync/test_sync_faults.py   # the larger run
+    POS_FAULT_SEED=7 pytest tests/sync/test_sync_faults.py   # another schedule
 """
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -37,31 +45,44 @@ from headoffice.ledger import ledger_check
 from headoffice.models import CardRow, InboxRow, MemberAccountRow
 from headoffice.service import HeadOffice
 from pos_cli.sync import enrol_till, open_sync
-from pos_app.sync.ports import SyncError
 from tests.headoffice.hq_rig import free_port
 from tests.store_support import STANDARD_GOODS, make_shop
 from tests.sync.sync_rig import HQ_MEMBERS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
-SECONDS = float(os.environ.get("POS_FAULT_SECONDS", "25"))
+MIN_EACH = int(os.environ.get("POS_FAULT_MIN", "2"))
+MAX_STEPS = int(os.environ.get("POS_FAULT_MAX_STEPS", str(150 + 60 * MIN_EACH)))
 SEED = int(os.environ.get("POS_FAULT_SEED", "12"))
 EXTRA = [{"name": f"会员{i}", "mobile": f"137{i:08d}", "card_no": f"7{i:06d}",
           "paid_fen": 20_000, "points": 100} for i in range(20)]
+# What the proxy does to a request (the rest pass untouched), with its chance.
+PROXY_FAULTS = (("reset", 0.04), ("drop_response", 0.05), ("truncate", 0.05),
+                ("duplicate", 0.05), ("delay", 0.05), ("kill_till", 0.04),
+                ("kill_headoffice", 0.03))
+# What the test does between two steps, with its chance per step.
+STEP_FAULTS = (("kill_idle_till", 0.08), ("db_connections", 0.10))
+ALL_FAULTS = [name for name, _ in PROXY_FAULTS + STEP_FAULTS]
 
 
 class FaultProxy:
-    """One request per connection: read it whole, forward it (maybe twice), then answer,
-    lose, cut short or delay the answer. `faults` off passes everything through."""
+    """One request per connection, one at a time (the tills go in step): read it whole,
+    forward it (maybe twice), then answer, lose, cut short or delay the answer, or kill the
+    till waiting for it or head office that gave it. Each request's fault is the next draw
+    from the proxy's own seeded generator. `faults` off passes everything through."""
 
-    def __init__(self, upstream_port: int, rng: random.Random) -> None:
+    def __init__(self, upstream_port: int, rng: random.Random,
+                 kill_till: Callable[[], None], kill_headoffice: Callable[[], None]) -> None:
         self.upstream = upstream_port
         self.rng = rng
         self.faults = False
         self.port = free_port()
-        self.counts: dict[str, int] = {}
+        self.counts: Counter[str] = Counter()
+        self._kill_till = kill_till
+        self._kill_headoffice = kill_headoffice
         self._sock = socket.create_server(("127.0.0.1", self.port))
         self._stop = False
+        self._lock = threading.Lock()
         threading.Thread(target=self._serve, daemon=True).start()
 
     def close(self) -> None:
@@ -113,23 +134,22 @@ class FaultProxy:
         if not self.faults:
             return "ok"
         r = self.rng.random()
-        for name, p in (("reset", 0.05), ("drop_response", 0.15), ("truncate", 0.10),
-                        ("duplicate", 0.10), ("delay", 0.10)):
+        for name, p in PROXY_FAULTS:
             if r < p:
                 return name
             r -= p
         return "ok"
 
     def _handle(self, conn: socket.socket) -> None:
-        with conn:
+        with conn, self._lock:      # in step: one request at a time, so one order of draws
             conn.settimeout(60)
             try:
                 request = self._read_request(conn)
                 if request is None:
                     return
                 fault = self._choose()
-                self.counts[fault] = self.counts.get(fault, 0) + 1
                 if fault == "reset":
+                    self.counts[fault] += 1
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
                     return
                 response = self._forward(request)
@@ -137,13 +157,20 @@ class FaultProxy:
                     response = self._forward(request) or response
                 if response is None:
                     return                                   # head office down: no answer
+                self.counts[fault] += 1                      # it reached head office
+                if fault == "kill_till":                     # head office answered; the
+                    self._kill_till()                        # till dies before it hears
+                    return
+                if fault == "kill_headoffice":
+                    self._kill_headoffice()
+                    return
                 if fault == "drop_response":
                     return
                 if fault == "truncate":
                     conn.sendall(response[:max(1, len(response) // 2)])
                     return
                 if fault == "delay":
-                    time.sleep(self.rng.uniform(0.2, 1.5))
+                    time.sleep(self.rng.uniform(0.1, 0.5))
                 conn.sendall(response)
             except OSError:
                 return
@@ -170,6 +197,9 @@ class HeadOfficeProcess:
                     return
             time.sleep(0.1)
         raise RuntimeError("head office did not start")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
 
     def kill(self) -> None:
         if self.proc is not None:
@@ -198,7 +228,15 @@ def test_three_tills_under_injected_faults_end_equal_to_head_office_to_the_fen(
     hq.import_members(HQ_MEMBERS + EXTRA)
     ho = HeadOfficeProcess(pg_url, tmp_path)
     ho.start()
-    proxy = FaultProxy(ho.port, random.Random(SEED + 1))
+    children: dict[int, subprocess.Popen] = {}
+    active: list[int] = []                 # the till whose step is running
+
+    def kill_child(n: int) -> None:
+        children[n].send_signal(signal.SIGKILL)
+        children[n].wait(10)
+
+    proxy = FaultProxy(ho.port, random.Random(SEED + 1),
+                       kill_till=lambda: kill_child(active[0]), kill_headoffice=ho.kill)
     base = f"http://127.0.0.1:{proxy.port}"
     tills = []
     for n in range(3):
@@ -215,64 +253,65 @@ def test_three_tills_under_injected_faults_end_equal_to_head_office_to_the_fen(
         tills.append(shop.data_dir)
     dbname = pg_url.rpartition("/")[2]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    t0 = time.time()
-    children: dict[int, subprocess.Popen] = {}
+    step = 0
 
     def spawn(n: int) -> None:
         children[n] = subprocess.Popen(
             [sys.executable, "-m", "tests.sync.fault_child", str(tills[n]),
-             str(rng.randrange(10 ** 6)), str(t0)], cwd=ROOT, env=env,
-            stdout=subprocess.PIPE)
+             str(rng.randrange(10 ** 6)), str(step)], cwd=ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert children[n].stdout is not None and children[n].stdout.readline() == b"ready\n"
 
-    kills = {"till": 0, "headoffice": 0, "db_connections": 0}
+    counts = proxy.counts                  # the proxy's faults and the test's, together
+    outcomes: Counter[str] = Counter()     # steps that synced, failed, were killed
     proxy.faults = True
     for n in range(3):
         spawn(n)
-    end = time.monotonic() + SECONDS
-    step = 0
-    while time.monotonic() < end:
-        time.sleep(rng.uniform(0.3, 1.5))
-        roll = (0.1, 0.5, 0.9)[step] if step < 3 else rng.random()   # each fault at least once
+    actions: Counter[str] = Counter()      # what the tills did (and whether that step synced)
+    while any(counts[f] < MIN_EACH for f in ALL_FAULTS) or not actions["lost"]:
+        if step >= MAX_STEPS:
+            pytest.fail(f"after {step} steps (POS_FAULT_MAX_STEPS) not every fault happened "
+                        f"{MIN_EACH} times (POS_FAULT_MIN): short "
+                        f"{sorted(f for f in ALL_FAULTS if counts[f] < MIN_EACH)}; "
+                        f"{'' if actions['lost'] else 'and no card reported lost; '}"
+                        f"counts {dict(counts)}, seed {SEED}")
         step += 1
-        if roll < 0.4:
-            n = rng.randrange(3)
-            children[n].send_signal(signal.SIGKILL)
-            children[n].wait(10)
-            kills["till"] += 1
+        n = rng.randrange(3)
+        r = rng.random()
+        if r < STEP_FAULTS[0][1]:                           # an idle till dies
+            kill_child(n)
+            counts["kill_idle_till"] += 1
             spawn(n)
-        elif roll < 0.6:
-            ho.kill()
-            kills["headoffice"] += 1
-            time.sleep(rng.uniform(0.0, 1.0))
+        elif r < STEP_FAULTS[0][1] + STEP_FAULTS[1][1]:     # head office's connections die
+            if _terminate_connections(pg_admin_dsn, dbname):
+                counts["db_connections"] += 1
+        active[:] = [n]
+        child = children[n]
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(f"{step}\n".encode())
+        child.stdin.flush()
+        answer = child.stdout.readline()                    # the step's end, or the till's
+        _done, did, synced = (answer.decode().split() or ["", "unknown", "killed"])
+        actions[did] += 1
+        outcomes[synced] += 1
+        if not answer:                                      # killed by the proxy mid-sync
+            child.wait(10)
+            spawn(n)
+        if not ho.alive():                                  # killed by the proxy
             ho.start()
-        else:
-            for _ in range(20):                              # until it catches some
-                killed = _terminate_connections(pg_admin_dsn, dbname)
-                kills["db_connections"] += killed
-                if killed:
-                    break
-                time.sleep(0.1)
-    for child in children.values():
-        child.send_signal(signal.SIGKILL)
-        child.wait(10)
+    for n in range(3):
+        kill_child(n)
     proxy.faults = False
+    print(f"{step} steps, faults {dict(counts)}, actions {dict(actions)}, "
+          f"syncs {dict(outcomes)}")
     # Calm: every till sends what it has, then every till pulls what the others sent.
     for _round in range(2):
         for data_dir in tills:
             wiring = open_sync(data_dir)
-            for _attempt in range(5):
-                try:
-                    wiring.engine.run_once()
-                    break
-                except SyncError:
-                    time.sleep(0.5)
+            wiring.engine.run_once()
             wiring.close()
     ho.kill()
     proxy.close()
-    print(f"faults {proxy.counts}, kills {kills}")
-    assert kills["till"] and kills["headoffice"] and kills["db_connections"]
-    assert all(proxy.counts.get(f) for f in ("drop_response", "truncate", "duplicate", "delay"))
 
     lost: set[str] = set()
     with hq.sessions() as s:
