@@ -37,7 +37,7 @@ from db.models import (
     TillRow,
 )
 from db.promotion_store import SqlPromotions, apply_promotion_document
-from pos_app.domain.card import STATUS_RANK, CardStatus, mask_mobile
+from pos_app.domain.card import CardStatus, mask_mobile, merged_status
 from pos_app.domain.member import month_day_birthday, reduced_member
 from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource
@@ -398,13 +398,11 @@ class SqlSyncStore:
 
     def _merge_status(self, local: str, known_version: int | None, incoming: str,
                       version: int, pending: bool) -> str:
-        """Forward only (blocked beats active whatever the clocks); a way back (解挂) only
-        with a newer head-office version and no local card event still on its way up."""
-        if STATUS_RANK[CardStatus(incoming)] >= STATUS_RANK[CardStatus(local)]:
-            return incoming
-        if not pending and (known_version is None or version > known_version):
-            return incoming
-        return local
+        """Head office's status against the till's, as the card status machine says
+        (merged_status); head office's word is newer with a newer status version and no
+        card event of this till still on its way up."""
+        newer = not pending and (known_version is None or version > known_version)
+        return merged_status(CardStatus(local), CardStatus(incoming), newer=newer).value
 
     def _card_statuses(self, s: Session, states: list[dict[str, Any]]) -> None:
         if not states:

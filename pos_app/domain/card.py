@@ -1,4 +1,4 @@
-"""Member cards: kinds, statuses and the forward-only status order used across shops."""
+"""Member cards: kinds, statuses and the status machine, which also decides across shops."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,12 +29,6 @@ class CardStatus(StrEnum):
     EXPIRED = "expired"
 
 
-# Card status only moves forward (ARCHITECTURE §6): blocked beats active whatever the
-# clocks say. Unblocking (解挂) is the one way back and is an explicit, audited action.
-STATUS_RANK = {CardStatus.ACTIVE: 0, CardStatus.EXPIRED: 1, CardStatus.LOST: 2,
-               CardStatus.REPLACED: 3, CardStatus.CANCELLED: 4}
-
-
 class CardAction(StrEnum):
     """What a manager or a sale does with a card; `TRANSITIONS` says from which status."""
 
@@ -45,6 +39,7 @@ class CardAction(StrEnum):
     RENEW = "renew"
     CANCEL = "cancel"
     SET_PIN = "set_pin"
+    EXPIRE = "expire"            # the last day passed (head office marks it; a till reads it)
 
 
 # The card status machine: the only place that says which action is allowed from which
@@ -63,7 +58,12 @@ TRANSITIONS: dict[CardAction, dict[CardStatus, CardStatus | None]] = {
     CardAction.CANCEL: {CardStatus.ACTIVE: CardStatus.CANCELLED,
                         CardStatus.LOST: CardStatus.CANCELLED,
                         CardStatus.EXPIRED: CardStatus.CANCELLED},
+    CardAction.EXPIRE: {CardStatus.ACTIVE: CardStatus.EXPIRED},
 }
+
+# The moves that lift a block (ARCHITECTURE §6): 解挂 and renewal are explicit, audited
+# actions. Every other move only goes forward: blocked beats active whatever the clocks say.
+WAYS_BACK = frozenset({CardAction.UNBLOCK, CardAction.RENEW})
 
 
 def allowed(status: CardStatus, action: CardAction) -> bool:
@@ -95,6 +95,42 @@ def status_after_event(status: CardStatus, action: CardAction) -> CardStatus | N
     if status not in moves:
         return None
     return moves[status] or status
+
+
+def _reachable(start: CardStatus, ways_back: bool) -> set[CardStatus]:
+    """The statuses the machine can lead to from `start` in one or more moves (moves that
+    lift a block only if `ways_back`)."""
+    seen: set[CardStatus] = set()
+    todo = [start]
+    while todo:
+        status = todo.pop()
+        for action, moves in TRANSITIONS.items():
+            nxt = moves.get(status)
+            if nxt is None or nxt in seen or (action in WAYS_BACK and not ways_back):
+                continue
+            seen.add(nxt)
+            todo.append(nxt)
+    return seen
+
+
+def merged_status(local: CardStatus, incoming: CardStatus, *, newer: bool) -> CardStatus:
+    """The status a till keeps when head office's (`incoming`) differs from its own: the
+    machine decides, not the clocks. Head office's status wins when the machine moves forward
+    to it (lost at another shop stops the card here too; replaced, cancelled, expired).
+    A way back (解挂, renewal) is taken only when head office's word is `newer` (a newer
+    status version, and no card event of this till still on its way up); nothing leads out
+    of replaced or cancelled, so such a card never comes back. Two statuses neither of which
+    leads to the other (replaced and cancelled, both dead): head office's newer word."""
+    if incoming is local:
+        return local
+    if incoming in _reachable(local, ways_back=False):
+        return incoming
+    if not newer:
+        return local
+    if incoming in _reachable(local, ways_back=True) \
+            or local not in _reachable(incoming, ways_back=False):
+        return incoming
+    return local
 
 
 def member_closed(statuses: list[CardStatus] | tuple[CardStatus, ...]) -> bool:

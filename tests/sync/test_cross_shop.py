@@ -15,7 +15,15 @@ from pos_app.domain.tenders import TenderKind
 from pos_app.ports.headoffice import SpendOutcome
 from pos_app.services.cards import IdentityCheck
 from tests.headoffice.hq_rig import LiveServer
-from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, NOON, WANG_FANG, ZHANG_WEI, make_till
+from tests.sync.sync_rig import (
+    HQ_MEMBERS,
+    LI_NA,
+    NOON,
+    WANG_FANG,
+    ZHANG_WEI,
+    TillRig,
+    make_till,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -84,6 +92,31 @@ def test_a_card_lost_at_one_shop_is_refused_online_after_one_pull_and_offline_on
     assert len([f for f in hq.flags("spent_after_block") if f["card_no"] == "100003"]) == 2
     with pytest.raises(CardBlocked):                  # and C now refuses it too
         c.shop.services.checkout.new_session().attach_card("100003")
+
+
+def test_a_card_lost_then_unblocked_at_one_shop_follows_at_another_as_the_machine_says(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    hq.import_members(HQ_MEMBERS)                     # 王芳: card 100003
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    b = make_till(hq, live, tmp_path, "S002", "T01")
+    for till in (a, b):
+        till.sync()
+
+    def status_at(till: TillRig) -> str:
+        with till.shop.uow() as uow:
+            return uow.cards.find_card("100003").status.value
+
+    who = IdentityCheck("13800003333", manager_confirmed=True)
+    a.shop.services.cards.report_lost(a.shop.manager, "100003", who)
+    a.sync()
+    b.sync()
+    assert status_at(b) == "lost"                     # a forward move: taken at once
+    a.shop.services.cards.unblock(a.shop.manager, "100003", who)
+    a.sync()
+    b.sync()
+    assert status_at(b) == "active"                   # 解挂: head office's newer word
+    b.sync()
+    assert (status_at(a), status_at(b)) == ("active", "active")
 
 
 def test_till_clocks_three_days_off_change_neither_order_nor_cursors_nor_settlement(

@@ -290,6 +290,47 @@ def test_head_office_moves_are_the_machines_moves():
     assert status_after_event(CardStatus.EXPIRED, CardAction.REPORT_LOST) is CardStatus.LOST
 
 
+def test_a_till_merges_head_office_card_status_through_the_status_machine():
+    """The till's merge of head office's card status (db/sync_store.py) asks the machine:
+    a forward move wins whatever the clocks, a way back only on head office's newer word,
+    and nothing leads out of replaced or cancelled."""
+    from pos_app.domain.card import merged_status
+    A, E, L, R, C = (CardStatus.ACTIVE, CardStatus.EXPIRED, CardStatus.LOST,
+                     CardStatus.REPLACED, CardStatus.CANCELLED)
+    for newer in (False, True):
+        # lost at one shop stops the card everywhere, even on an older or crossing word
+        assert merged_status(A, L, newer=newer) is L
+        assert merged_status(E, L, newer=newer) is L
+        assert merged_status(A, E, newer=newer) is E
+        for local in (A, E, L):
+            assert merged_status(local, R, newer=newer) is R
+            assert merged_status(local, C, newer=newer) is C
+        for status in CardStatus:
+            assert merged_status(status, status, newer=newer) is status
+        # a replaced or cancelled card never comes back
+        for dead in (R, C):
+            for back in (A, E, L):
+                assert merged_status(dead, back, newer=newer) is dead
+    # 解挂 and renewal (the ways back) only on head office's newer word
+    assert merged_status(L, A, newer=False) is L
+    assert merged_status(L, A, newer=True) is A
+    assert merged_status(E, A, newer=False) is E
+    assert merged_status(E, A, newer=True) is A
+    assert merged_status(L, E, newer=True) is E       # unblocked there, then past its date
+    assert merged_status(L, E, newer=False) is L
+    # both dead: head office's newer word
+    assert merged_status(R, C, newer=True) is C and merged_status(C, R, newer=True) is R
+    assert merged_status(R, C, newer=False) is R and merged_status(C, R, newer=False) is C
+
+
+def test_the_ways_back_are_the_only_moves_that_lift_a_block():
+    from pos_app.domain.card import TRANSITIONS, WAYS_BACK
+    blocked = (CardStatus.LOST, CardStatus.EXPIRED)
+    lifts = {action for action, moves in TRANSITIONS.items()
+             if any(moves.get(s) is CardStatus.ACTIVE for s in blocked)}
+    assert lifts == set(WAYS_BACK) == {CardAction.UNBLOCK, CardAction.RENEW}
+
+
 # -- events -----------------------------------------------------------------------------------
 def test_a_v2_event_carries_the_entries_and_is_read_back_as_given():
     entries = sale_entries(210_000, [], 0, [(1_000, 100)], RULES).entries
