@@ -30,7 +30,7 @@ from pos_app.domain.card import (
     CardStatus,
     status_after_event,
 )
-from pos_app.domain.ledger import LedgerName, entries_of_event
+from pos_app.domain.ledger import EntryKind, LedgerName, entries_of_event
 from pos_app.sync.events import hlc_pack, ledger_effects, lww_wins
 
 Changed = dict[str, set[str]]
@@ -114,16 +114,7 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
         result["flags"].append("earned_after_block")
     auth_ids = {str(t.get("reference")) for t in tenders
                 if t.get("kind") == "stored_value" and t.get("reference")}
-    online_auth = None
-    if spends and auth_ids:
-        online_auth = session.execute(
-            select(AuthorisationRow.id).where(AuthorisationRow.id.in_(auth_ids),
-                                              AuthorisationRow.member_id == member_id,
-                                              AuthorisationRow.consumed_by.is_(None))
-            .limit(1).with_for_update()).scalar_one_or_none()
-        if online_auth:
-            session.execute(update(AuthorisationRow).where(AuthorisationRow.id == online_auth)
-                            .values(consumed_by=b.event_id))
+    online_auth = _consume_authorisation(session, b, member_id, auth_ids) if spends else None
     for e in effects:
         if e.ledger == "stored_value":
             shortfall = lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen,
@@ -140,6 +131,25 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
     if reverse:
         _reverse_points(lg, b, effects, sale_id, result)
     return result
+
+
+def _consume_authorisation(session: Session, b: Booking, member_id: str,
+                           references: set[str]) -> str | None:
+    """The online authorisation (one of `references`, the marks the till's spend carries)
+    that this event used up: marked consumed by the event, so its hold is released and it
+    covers no other spend. None when none of them is an open authorisation of the member
+    (offline, or an authorisation another event used already): the spend is booked offline."""
+    if not references:
+        return None
+    auth_id = session.execute(
+        select(AuthorisationRow.id).where(AuthorisationRow.id.in_(references),
+                                          AuthorisationRow.member_id == member_id,
+                                          AuthorisationRow.consumed_by.is_(None))
+        .limit(1).with_for_update()).scalar_one_or_none()
+    if auth_id:
+        session.execute(update(AuthorisationRow).where(AuthorisationRow.id == auth_id)
+                        .values(consumed_by=b.event_id))
+    return auth_id
 
 
 def _reverse_after_block(session: Session) -> bool:
@@ -169,9 +179,21 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
                   payload: dict[str, Any], changed: Changed) -> dict[str, Any]:
     member_id = str(payload["member_id"])
     lg.ensure_member(member_id, b)
-    for e in ledger_effects(kind, payload):
+    effects = ledger_effects(kind, payload)
+    # 取款 goes through the authorisation path of every stored-value spend: the
+    # authorisation it used (its reference) is used up here, as a sale's is.
+    withdrawal = kind == "stored_value.refund_balance"
+    reference = str(payload.get("reference") or "")
+    online_auth = _consume_authorisation(session, b, member_id, {reference}) \
+        if withdrawal and reference and any(e.ledger == "stored_value" for e in effects) \
+        else None
+    for e in effects:
         if e.ledger == "points":   # a top-up package's points (储值套餐)
             lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated)
+        elif withdrawal:
+            lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen,
+                            auth_id=online_auth,
+                            offline=e.kind == EntryKind.WITHDRAW.value and online_auth is None)
         else:
             lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
     changed["balances"].add(member_id)

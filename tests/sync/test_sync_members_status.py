@@ -104,6 +104,52 @@ def test_online_spends_are_authorised_and_held_and_the_sale_consumes_the_hold(
         assert sess.get(AuthorisationRow, ok.auth_id).consumed_by is not None
 
 
+
+def test_a_withdrawal_uses_up_its_online_authorisation_as_a_sale_does(
+        hq: HeadOffice, live: LiveServer, tmp_path: Path):
+    """取款 is authorised online like every stored-value spend; when its event is booked,
+    head office marks the authorisation used: its hold is released at once, and the same
+    authorisation covers no second withdrawal (that one is booked, as the fact it is, but
+    without it: offline)."""
+    hq.import_members(HQ_MEMBERS)                      # 王芳: ¥1,000 paid-in, no PIN
+    a = make_till(hq, live, tmp_path, "S001", "T01")
+    a.sync()
+    a.shop.services.checkout.authoriser = a.authoriser
+    slip = a.shop.services.members.refund_balance(a.shop.manager, "100003", 15_000)
+    assert slip.reference and slip.reference != "offline"
+    with hq.sessions() as sess:
+        assert sess.get(AuthorisationRow, slip.reference).consumed_by is None   # held
+    a.sync()
+    with a.shop.uow() as uow:
+        from sqlalchemy import text
+        event_id, payload = uow.session.execute(text(
+            "SELECT id, payload FROM outbox WHERE kind = 'stored_value.refund_balance'"
+        )).one()
+    with hq.sessions() as sess:
+        assert sess.get(AuthorisationRow, slip.reference).consumed_by == event_id
+        entry = sess.execute(select(StoredValueEntryRow).where(
+            StoredValueEntryRow.event_id == event_id,
+            StoredValueEntryRow.kind == "refund_balance")).scalar_one()
+        assert (entry.offline, entry.auth_id) == (False, slip.reference)
+    # The hold is gone with the withdrawal booked: the whole ¥850 left can be authorised
+    # (with the used authorisation still held, only ¥700 could).
+    assert hq.account(WANG_FANG)["balance_paid_fen"] == 85_000
+    whole = a.authoriser.authorise(WANG_FANG, "100003", 85_000, 0)
+    assert whole.outcome is SpendOutcome.APPROVED
+    # A second withdrawal naming the same authorisation (another till replaying its mark)
+    # is booked without it.
+    other = hq.enrol(hq.add_till("S001", "T02")).identity
+    again = {**json.loads(payload), "entry_id": str(uuid.uuid4())}
+    second = str(uuid.uuid4())
+    assert hq.push(other, [PushedEvent(second, 1, "stored_value.refund_balance", again)]
+                   ).results[0]["status"] == "applied"
+    with hq.sessions() as sess:
+        assert sess.get(AuthorisationRow, slip.reference).consumed_by == event_id
+        entry = sess.execute(select(StoredValueEntryRow).where(
+            StoredValueEntryRow.event_id == second,
+            StoredValueEntryRow.kind == "refund_balance")).scalar_one()
+        assert (entry.offline, entry.auth_id) == (True, None)
+
 def test_the_status_snapshot_shows_offline_backlog_and_a_too_long_offline_warning(
         hq: HeadOffice, live: LiveServer, tmp_path: Path):
     hq.import_members(HQ_MEMBERS)
