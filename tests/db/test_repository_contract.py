@@ -1,11 +1,12 @@
 """The repository contract: the same tests against the SQLite repositories and the in-memory
 ones of tests/pos_app/fake_uow.py, so the fast core tests run on a fake that behaves like the
-store (accounts, cards and their events, ledgers, passes, benefits, document numbers, the
-outbox, rule sets, rollback)."""
+store (accounts, cards and their events, ledgers, passes, benefits, the catalog, sales and
+what their returns took, promotions, coupons and points moves, document numbers, the outbox,
+rule sets, rollback)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +15,21 @@ import pytest
 from pos_app.domain.birthday import Birthday
 from pos_app.domain.card import CardKind, CardState, CardStatus
 from pos_app.domain.catalog import Product
+from pos_app.domain.coupons import (
+    Coupon,
+    CouponEntry,
+    CouponEntryKind,
+    CouponKind,
+    CouponStatus,
+    CouponTemplate,
+)
 from pos_app.domain.errors import NotFound, UnknownEventKind, UnknownMember
 from pos_app.domain.member import MemberAccount
+from pos_app.domain.pricing import PricedLine
+from pos_app.domain.promotions import Promotion, PromotionKind, Schedule
 from pos_app.domain.rules import default_rule_set
+from pos_app.domain.sale import CompletedSale, MemberOnSale, SaleKind
+from pos_app.domain.tenders import Tender, TenderKind
 from pos_app.ports.store import UnitOfWork
 from tests.pos_app.fake_uow import FakeStore
 from tests.store_support import NOON, STANDARD_GOODS, make_shop
@@ -27,10 +40,12 @@ MOBILE = "13912345678"
 
 @dataclass
 class Store:
-    """A unit-of-work factory and a count-pass product it holds."""
+    """A unit-of-work factory, a count-pass product and a jumper it holds, and a user."""
 
     uow: Callable[[], UnitOfWork]
     wash: Product
+    reg: Product
+    user_id: str = "u-cashier"
 
 
 @pytest.fixture(params=["sqlite", "memory"])
@@ -40,13 +55,19 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         shop.products(STANDARD_GOODS)
         with shop.uow() as uow:
             wash = uow.catalog.find_by_code("WASH10")
-        assert wash is not None
-        yield Store(shop.uow, wash)
+            reg = uow.catalog.find_by_code("REG100")
+            user_id = uow.users.find_by_username("cashier").id
+        assert wash is not None and reg is not None
+        yield Store(shop.uow, wash, reg, user_id)
         shop.uow.engine.dispose()
     else:
-        yield Store(FakeStore(default_rule_set(), AT),
-                    Product("p-wash10", "WASH10", "洗车10次卡", 30_000, pass_uses=10,
-                            pass_valid_days=365))
+        fake = FakeStore(default_rule_set(), AT)
+        wash = Product("p-wash10", "WASH10", "洗车10次卡", 30_000, barcode="6900000000062",
+                       category="服务/洗车/次卡", pass_uses=10, pass_valid_days=365)
+        reg = Product("p-reg100", "REG100", "羊毛衫", 10_000, barcode="6900000000017",
+                      category="服装/女装/针织衫")
+        fake.add_products([wash, reg])
+        yield Store(fake, wash, reg)
 
 
 def member(member_id: str = "m1", name: str = "张伟", mobile: str | None = MOBILE,
@@ -262,6 +283,167 @@ def test_a_benefit_is_given_once_per_period(store):
         uow.benefits.record_benefit("m1", "birthday_gift", "2026", AT, None, None)
         assert uow.benefits.benefit_given("m1", "birthday_gift", "2026")
         assert not uow.benefits.benefit_given("m1", "birthday_gift", "2027")
+
+
+# -- catalog ----------------------------------------------------------------------------------
+
+def test_a_product_is_found_by_sku_or_barcode_and_by_id(store):
+    with store.uow() as uow:
+        by_sku = uow.catalog.find_by_code(" REG100 ")
+        by_barcode = uow.catalog.find_by_code("6900000000017")
+        assert by_sku == by_barcode == store.reg
+        assert (by_sku.sku, by_sku.name, by_sku.price_fen, by_sku.barcode, by_sku.category) == (
+            "REG100", "羊毛衫", 10_000, "6900000000017", "服装/女装/针织衫")
+        assert uow.catalog.get(store.reg.id) == store.reg
+        assert uow.catalog.find_by_code("NOPE") is None
+        with pytest.raises(NotFound):
+            uow.catalog.get("no-such-product")
+
+
+def test_products_are_searched_by_sku_and_name_prefix(store):
+    with store.uow() as uow:
+        assert [p.sku for p in uow.catalog.search("REG")] == ["REG100"]
+        assert [p.sku for p in uow.catalog.search("羊毛")] == ["REG100"]
+        assert uow.catalog.search("  ") == []
+        assert uow.catalog.search("ZZZ") == []
+
+
+# -- sales ------------------------------------------------------------------------------------
+
+def _line(product: Product, line_no: int, qty: int, amount_fen: int) -> PricedLine:
+    return PricedLine(line_no, product.id, product.sku, product.barcode, product.name,
+                      product.kind, qty, product.price_fen, product.price_fen * qty,
+                      amount_fen, (), True)
+
+
+def _member_on_sale(points: int) -> MemberOnSale:
+    return MemberOnSale("m1", "张伟", "139****5678", "880000000001", "regular", "普通", "Regular",
+                        points, 0, 0, points, points, 0)
+
+
+def _sale(sale_id: str, receipt_no: str, kind: SaleKind, lines: tuple[PricedLine, ...],
+          at: datetime = AT, original: str | None = None, points: int = 0) -> CompletedSale:
+    total = sum(line.amount_fen for line in lines)
+    member = _member_on_sale(points) if points else None
+    return CompletedSale(sale_id, receipt_no, kind, "S001", "T01", "收银员", at, 1, lines,
+                         (Tender(TenderKind.CASH, total, total),), 0, 0, member=member,
+                         original_receipt_no=original)
+
+
+def test_a_sale_is_read_back_with_what_its_returns_took_from_each_line(store):
+    with store.uow() as uow:
+        add(uow)
+        where = dict(shop_id=uow.site.shop_id(), till_id=uow.site.till_id(), shift_id=None,
+                     user_id=store.user_id, member_id="m1", card_id=None)
+        sale = _sale("s1", "T01-261128-000001", SaleKind.SALE,
+                     (_line(store.reg, 1, 3, 30_000), _line(store.wash, 2, 1, 30_000)),
+                     points=60)
+        uow.sales.add(sale, points_shares={1: 30, 2: 30}, tier_upgraded_to="gold", **where)
+        uow.commit()
+    with store.uow() as uow:
+        got = uow.sales.find_by_receipt(" T01-261128-000001 ")
+        assert got is not None and got == uow.sales.find_by_id("s1")
+        assert (got.id, got.kind, got.member_id, got.total_fen, got.points_earned,
+                got.tier_upgraded_to, got.created_at) == (
+            "s1", "sale", "m1", 60_000, 60, "gold", AT)
+        assert got.snapshot == sale
+        assert [(ln.line_no, ln.sku, ln.qty, ln.amount_fen, ln.points_share,
+                 ln.returned_qty, ln.returned_amount_fen, ln.returned_points)
+                for ln in got.lines] == [(1, "REG100", 3, 30_000, 30, 0, 0, 0),
+                                         (2, "WASH10", 1, 30_000, 30, 0, 0, 0)]
+        first_line = got.lines[0].line_id
+        assert uow.sales.returns_of("s1") == []
+        for n, (rid, receipt) in enumerate((("r1", "T01-261128-000002"),
+                                            ("r2", "T01-261128-000003")), start=1):
+            ret = _sale(rid, receipt, SaleKind.RETURN, (_line(store.reg, 1, 1, 10_000),),
+                        at=AT + timedelta(minutes=n), original="T01-261128-000001")
+            uow.sales.add(ret, points_shares={1: 10 + n}, original_line_ids={1: first_line},
+                          original_sale_id="s1", **where)
+        uow.commit()
+    with store.uow() as uow:
+        got = uow.sales.find_by_id("s1")
+        assert [(ln.returned_qty, ln.returned_amount_fen, ln.returned_points)
+                for ln in got.lines] == [(2, 20_000, 23), (0, 0, 0)]
+        assert sorted(uow.sales.returns_of("s1")) == ["T01-261128-000002", "T01-261128-000003"]
+        assert [s.id for s in uow.sales.member_history("m1")] == ["r2", "r1", "s1"]
+        assert [s.id for s in uow.sales.member_history("m1", limit=1)] == ["r2"]
+        assert uow.sales.find_by_receipt("T01-261128-000009") is None
+        assert uow.sales.find_by_id("nope") is None
+
+
+def test_a_sales_final_snapshot_and_reprints_are_kept(store):
+    with store.uow() as uow:
+        add(uow)
+        sale = _sale("s1", "T01-261128-000001", SaleKind.SALE, (_line(store.reg, 1, 1, 10_000),))
+        uow.sales.add(sale, shop_id=uow.site.shop_id(), till_id=uow.site.till_id(),
+                      shift_id=None, user_id=store.user_id, member_id="m1", card_id=None,
+                      points_shares={1: 10})
+        final = replace(sale, member=_member_on_sale(10))
+        uow.sales.update_snapshot(final)
+        uow.commit()
+    with store.uow() as uow:
+        got = uow.sales.find_by_id("s1")
+        assert (got.snapshot, got.points_earned) == (final, 10)
+        assert [uow.sales.count_reprint("T01-261128-000001") for _ in range(2)] == [1, 2]
+        with pytest.raises(NotFound):
+            uow.sales.count_reprint("T01-261128-000009")
+
+
+# -- promotions, coupons, points moves ----------------------------------------------------------
+
+def test_promotions_current_newest_version_and_withdrawn(store):
+    ends = AT + timedelta(days=1)
+    save = Promotion("MJ200", 2, PromotionKind.SPEND_SAVE, "满200减20", threshold_fen=20_000,
+                     save_fen=2_000, schedule=Schedule(end=ends))
+    with store.uow() as uow:
+        assert uow.promotions.put(save, AT)
+        assert not uow.promotions.put(replace(save, version=1, name="旧"), AT)
+        assert [p.name for p in uow.promotions.current(AT)] == ["满200减20"]
+        assert uow.promotions.current(ends) == []
+        uow.promotions.withdraw("MJ200", 3, AT)
+        assert uow.promotions.current(AT) == []
+        assert not uow.promotions.put(save, AT)        # older than the withdrawal
+
+
+def test_a_coupon_is_issued_found_and_redeemed_once(store):
+    template = CouponTemplate("T10", 2, "满100减10券", CouponKind.AMOUNT_OFF, amount_fen=1_000,
+                              threshold_fen=10_000, valid_days=30)
+    coupon = Coupon("C1", "T10", 2, "m1", AT, AT, AT + timedelta(days=30), "registration")
+    with store.uow() as uow:
+        add(uow)
+        assert uow.promotions.find_coupon("C1") is None
+        assert uow.promotions.put_template(template, AT)
+        assert not uow.promotions.put_template(replace(template, version=1), AT)
+        assert uow.promotions.template("T10") == template
+        assert uow.promotions.template("T99") is None
+        assert uow.promotions.add_coupon(coupon)
+        assert not uow.promotions.add_coupon(coupon)
+        uow.commit()
+    with store.uow() as uow:
+        found = uow.promotions.find_coupon("C1")
+        assert found is not None and found[:2] == (coupon, template)
+        assert found[2].status is CouponStatus.AVAILABLE
+        assert [(c.code, s.status) for c, _t, s in uow.promotions.coupons_of("m1")] == [
+            ("C1", CouponStatus.AVAILABLE)]
+        used = CouponEntry("C1", CouponEntryKind.REDEEMED, AT + timedelta(hours=1), "S001",
+                           "s1", 1_000)
+        assert uow.promotions.add_entry("till:redeemed:C1:s1", used)
+        assert not uow.promotions.add_entry("till:redeemed:C1:s1", used)
+        state = uow.promotions.find_coupon("C1")[2]
+        assert (state.status, state.redeemed) == (CouponStatus.REDEEMED, used)
+        assert uow.promotions.coupons_of("m2") == []
+
+
+def test_points_moves_are_the_spendable_entries_oldest_first(store):
+    with store.uow() as uow:
+        add(uow)
+        uow.ledgers.add_points("m1", "earn", 100, 100, AT + timedelta(hours=1))
+        uow.ledgers.add_points("m1", "opening", 50, 50, AT)
+        uow.ledgers.add_points("m1", "adjustment", 0, 20, AT + timedelta(hours=2))
+        uow.ledgers.add_points("m1", "expiry", -30, 0, AT + timedelta(hours=3))
+        assert [(m.at, m.spendable, m.is_expiry) for m in uow.promotions.points_moves("m1")] == [
+            (AT, 50, False), (AT + timedelta(hours=1), 100, False),
+            (AT + timedelta(hours=3), -30, True)]
 
 
 # -- numbers, outbox, rules, transactions ---------------------------------------------------

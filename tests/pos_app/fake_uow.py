@@ -19,7 +19,15 @@ from typing import Any
 from pos_app.domain.birthday import Birthday
 from pos_app.domain.card import CardKind, CardState, CardStatus, mask_mobile
 from pos_app.domain.catalog import Product
-from pos_app.domain.codec import to_jsonable
+from pos_app.domain.codec import sale_from_dict, to_jsonable
+from pos_app.domain.coupons import (
+    Coupon,
+    CouponEntry,
+    CouponEntryKind,
+    CouponState,
+    CouponTemplate,
+    coupon_state,
+)
 from pos_app.domain.errors import NotFound, UnknownMember
 from pos_app.domain.ledger import (
     EVENT_KINDS,
@@ -29,9 +37,12 @@ from pos_app.domain.ledger import (
     check_event_kind,
 )
 from pos_app.domain.member import MOBILE_RE, MemberAccount, month_day_birthday
+from pos_app.domain.points_expiry import PointsMove
+from pos_app.domain.promotions import Promotion
 from pos_app.domain.rules import RuleSet
+from pos_app.domain.sale import CompletedSale
 from pos_app.domain.shop import ShopInfo, TillInfo
-from pos_app.ports.store import PassRecord, ShiftRecord
+from pos_app.ports.store import PassRecord, ShiftRecord, SoldLine, StoredSale
 
 SHOP = ShopInfo("S001", "示范百货")
 TILL = TillInfo("T01")
@@ -79,6 +90,16 @@ class _State:
     document_seq: dict[tuple[str, str], int] = field(default_factory=dict)
     audit: list[tuple] = field(default_factory=list)
     outbox: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    # catalog: products by id (immutable), barcodes -> product id, active product ids
+    products: dict[str, Product] = field(default_factory=dict)
+    barcodes: dict[str, str] = field(default_factory=dict)
+    sales: dict[str, dict[str, Any]] = field(default_factory=dict)   # sale id -> record
+    sale_lines: list[dict[str, Any]] = field(default_factory=list)
+    # promotion id -> (promotion, active, version held: a withdrawal moves it on)
+    promotions: dict[str, tuple[Promotion, bool, int]] = field(default_factory=dict)
+    templates: dict[str, CouponTemplate] = field(default_factory=dict)
+    coupons: dict[str, Coupon] = field(default_factory=dict)
+    coupon_entries: dict[str, CouponEntry] = field(default_factory=dict)  # id -> entry, in order
     ids: int = 0
 
     def clone(self) -> _State:
@@ -94,7 +115,12 @@ class _State:
             pass_entries=[dict(e) for e in self.pass_entries], benefits=set(self.benefits),
             receipts=dict(self.receipts), user_names=dict(self.user_names),
             receipt_seq=dict(self.receipt_seq), document_seq=dict(self.document_seq),
-            audit=list(self.audit), outbox=list(self.outbox))
+            audit=list(self.audit), outbox=list(self.outbox),
+            products=dict(self.products), barcodes=dict(self.barcodes),
+            sales={k: dict(v) for k, v in self.sales.items()},
+            sale_lines=[dict(e) for e in self.sale_lines], promotions=dict(self.promotions),
+            templates=dict(self.templates), coupons=dict(self.coupons),
+            coupon_entries=dict(self.coupon_entries))
 
     def new_id(self) -> str:
         self.ids += 1
@@ -448,8 +474,46 @@ class InMemoryShifts:
         return self.st.shift
 
 
+class InMemoryCatalog:
+    """Products by barcode or SKU (active ones), search by SKU or name prefix (the SQLite
+    store also finds pinyin initials and, for Chinese text, names containing it)."""
+
+    def __init__(self, st: _State) -> None:
+        self.st = st
+
+    def find_by_code(self, code: str) -> Product | None:
+        code = code.strip()
+        pid = self.st.barcodes.get(code)
+        product = self.st.products.get(pid) if pid else None
+        if product is None:
+            product = next((p for p in self.st.products.values() if p.sku == code), None)
+        if product is None:
+            return None
+        # The line shows the barcode that was scanned, not just the product's first one.
+        if code != product.sku and product.barcode != code:
+            product = replace(product, barcode=code)
+        return product
+
+    def search(self, text: str, limit: int = 20) -> list[Product]:
+        text = text.strip()
+        if not text:
+            return []
+        found = sorted((p for p in self.st.products.values() if p.sku.startswith(text)),
+                       key=lambda p: p.sku) if text.isascii() else []
+        found += sorted((p for p in self.st.products.values() if p.name.startswith(text)),
+                        key=lambda p: p.name)
+        return list({p.id: p for p in found}.values())[:limit]
+
+    def get(self, product_id: str) -> Product:
+        product = self.st.products.get(product_id)
+        if product is None:
+            raise NotFound("product", product_id)
+        return product
+
+
 class InMemorySales:
-    """Only the receipt and document numbers: sales themselves are tested on SQLite."""
+    """Sales with their lines and what has been returned of each line, receipt and document
+    numbers."""
 
     def __init__(self, st: _State) -> None:
         self.st = st
@@ -462,6 +526,157 @@ class InMemorySales:
         key = (till_code, series)
         seq = self.st.document_seq[key] = self.st.document_seq.get(key, 0) + 1
         return f"{till_code}-{day:%y%m%d}-{series}{seq:05d}"
+
+    def add(self, sale: CompletedSale, *, shop_id: str, till_id: str, shift_id: str | None,
+            user_id: str, member_id: str | None, card_id: str | None,
+            points_shares: dict[int, int], original_line_ids: dict[int, str] | None = None,
+            original_sale_id: str | None = None, tier_upgraded_to: str | None = None,
+            manager_flag: str | None = None, authorised_by_id: str | None = None,
+            snapshot_json: str | None = None) -> None:
+        if sale.sale_id in self.st.sales or sale.receipt_no in self.st.receipts.values():
+            raise ValueError(f"sale {sale.sale_id} ({sale.receipt_no}) is booked already")
+        m = sale.member
+        self.st.sales[sale.sale_id] = {
+            "id": sale.sale_id, "receipt_no": sale.receipt_no, "kind": sale.kind.value,
+            "member_id": member_id, "card_id": card_id, "shift_id": shift_id,
+            "created_at": sale.created_at, "total_fen": sale.total_fen,
+            "points_earned": m.points_earned if m else 0, "tier_upgraded_to": tier_upgraded_to,
+            "original_sale_id": original_sale_id, "reprint_count": 0,
+            "snapshot": snapshot_json or json.dumps(to_jsonable(sale), ensure_ascii=False)}
+        self.st.receipts[sale.sale_id] = sale.receipt_no
+        for line in sale.lines:
+            self.st.sale_lines.append({
+                "id": self.st.new_id(), "sale_id": sale.sale_id, "line_no": line.line_no,
+                "product_id": line.product_id, "sku": line.sku, "name": line.name,
+                "kind": line.kind.value, "qty": line.qty, "unit_price_fen": line.unit_price_fen,
+                "gross_fen": line.gross_fen, "amount_fen": line.amount_fen,
+                "points_share": points_shares.get(line.line_no, 0),
+                "original_line_id": (original_line_ids or {}).get(line.line_no)})
+
+    def _stored(self, r: dict[str, Any]) -> StoredSale:
+        lines = []
+        for ln in sorted((x for x in self.st.sale_lines if x["sale_id"] == r["id"]),
+                         key=lambda x: x["line_no"]):
+            back = [x for x in self.st.sale_lines if x["original_line_id"] == ln["id"]]
+            lines.append(SoldLine(ln["id"], ln["line_no"], ln["product_id"], ln["sku"],
+                                  ln["name"], ln["kind"], ln["qty"], ln["unit_price_fen"],
+                                  ln["gross_fen"], ln["amount_fen"], ln["points_share"],
+                                  sum(x["qty"] for x in back),
+                                  sum(x["amount_fen"] for x in back),
+                                  sum(x["points_share"] for x in back)))
+        return StoredSale(r["id"], r["receipt_no"], r["kind"], r["member_id"], r["card_id"],
+                          r["shift_id"], r["created_at"], r["total_fen"], r["points_earned"],
+                          r["tier_upgraded_to"], sale_from_dict(json.loads(r["snapshot"])),
+                          tuple(lines))
+
+    def _by_receipt(self, receipt_no: str) -> dict[str, Any] | None:
+        return next((r for r in self.st.sales.values() if r["receipt_no"] == receipt_no), None)
+
+    def find_by_id(self, sale_id: str) -> StoredSale | None:
+        r = self.st.sales.get(sale_id)
+        return self._stored(r) if r else None
+
+    def find_by_receipt(self, receipt_no: str) -> StoredSale | None:
+        r = self._by_receipt(receipt_no.strip())
+        return self._stored(r) if r else None
+
+    def returns_of(self, sale_id: str) -> list[str]:
+        return [r["receipt_no"] for r in self.st.sales.values()
+                if r["original_sale_id"] == sale_id]
+
+    def update_snapshot(self, sale: CompletedSale) -> None:
+        r = self.st.sales[sale.sale_id]
+        r["snapshot"] = json.dumps(to_jsonable(sale), ensure_ascii=False)
+        r["points_earned"] = sale.member.points_earned if sale.member else 0
+
+    def count_reprint(self, receipt_no: str) -> int:
+        r = self._by_receipt(receipt_no)
+        if r is None:
+            raise NotFound("sale", receipt_no)
+        r["reprint_count"] += 1
+        return int(r["reprint_count"])
+
+    def member_history(self, member_id: str, limit: int = 50) -> list[StoredSale]:
+        mine = sorted((r for r in self.st.sales.values() if r["member_id"] == member_id),
+                      key=lambda r: r["created_at"], reverse=True)
+        return [self._stored(r) for r in mine[:limit]]
+
+
+class InMemoryPromotions:
+    """Promotions, coupon templates, coupons and their entries, and the points moves the
+    expiry planning reads (the till's coupon allowance and the top-up packages are not
+    faked: those tests run on SQLite)."""
+
+    def __init__(self, st: _State) -> None:
+        self.st = st
+
+    def current(self, at: datetime) -> list[Promotion]:
+        return [p for _pid, (p, active, _v) in sorted(self.st.promotions.items())
+                if active and (p.schedule.end is None or p.schedule.end > at)]
+
+    def put(self, promotion: Promotion, at: datetime) -> bool:
+        promotion.validate()
+        held = self.st.promotions.get(promotion.id)
+        if held is not None and held[2] > promotion.version:
+            return False
+        self.st.promotions[promotion.id] = (promotion, True, promotion.version)
+        return True
+
+    def withdraw(self, promotion_id: str, version: int, at: datetime) -> None:
+        held = self.st.promotions.get(promotion_id)
+        if held is not None and held[2] <= version:
+            self.st.promotions[promotion_id] = (held[0], False, version)
+
+    def put_template(self, template: CouponTemplate, at: datetime) -> bool:
+        template.validate()
+        held = self.st.templates.get(template.id)
+        if held is not None and held.version > template.version:
+            return False
+        self.st.templates[template.id] = template
+        return True
+
+    def template(self, template_id: str) -> CouponTemplate | None:
+        return self.st.templates.get(template_id)
+
+    def _state(self, code: str) -> CouponState:
+        mine = sorted((e.at, entry_id, e) for entry_id, e in self.st.coupon_entries.items()
+                      if e.code == code)
+        return coupon_state(code, [e for _at, _id, e in mine])
+
+    def find_coupon(self, code: str) -> tuple[Coupon, CouponTemplate | None, CouponState] | None:
+        c = self.st.coupons.get(code)
+        if c is None:
+            return None
+        return c, self.template(c.template_id), self._state(code)
+
+    def coupons_of(self, member_id: str) -> list[tuple[Coupon, CouponTemplate, CouponState]]:
+        out = []
+        for c in sorted((c for c in self.st.coupons.values() if c.member_id == member_id),
+                        key=lambda c: c.issued_at):
+            t = self.template(c.template_id)
+            if t is not None:
+                out.append((c, t, self._state(c.code)))
+        return out
+
+    def add_coupon(self, coupon: Coupon) -> bool:
+        if coupon.code in self.st.coupons:
+            return False
+        self.st.coupons[coupon.code] = coupon
+        self.add_entry(f"issued:{coupon.code}",
+                       CouponEntry(coupon.code, CouponEntryKind.ISSUED, coupon.issued_at))
+        return True
+
+    def add_entry(self, entry_id: str, entry: CouponEntry) -> bool:
+        if entry_id in self.st.coupon_entries:
+            return False
+        self.st.coupon_entries[entry_id] = replace(entry, note=entry.note[:200])
+        return True
+
+    def points_moves(self, member_id: str) -> list[PointsMove]:
+        mine = sorted((e for e in self.st.points
+                       if e["member_id"] == member_id and e["spendable"] != 0),
+                      key=lambda e: (e["at"], e["id"]))
+        return [PointsMove(e["at"], e["spendable"], e["kind"] == "expiry") for e in mine]
 
 
 class InMemoryRuleSets:
@@ -532,6 +747,8 @@ class FakeUnitOfWork:
         self.benefits = InMemoryBenefits(state)
         self.shifts = InMemoryShifts(state)
         self.sales = InMemorySales(state)
+        self.catalog = InMemoryCatalog(state)
+        self.promotions = InMemoryPromotions(state)
         self.rules = InMemoryRuleSets(state)
         self.site = InMemorySite()
         self.audit = InMemoryAuditLog(state)
@@ -580,6 +797,14 @@ class FakeStore:
             if points or acc:
                 uow.ledgers.add_points(member_id, "opening", points, acc, at)
             uow.commit()
+
+
+    def add_products(self, products: list[Product]) -> None:
+        """Products on sale (each found by its SKU and its barcode), committed."""
+        for p in products:
+            self.committed.products[p.id] = p
+            if p.barcode:
+                self.committed.barcodes[p.barcode] = p.id
 
 
 class FakePinHasher:

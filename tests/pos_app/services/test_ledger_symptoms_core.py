@@ -1,7 +1,6 @@
 """Issue 11 symptoms that live in the member and card services, on the in-memory unit of work
 (no SQLAlchemy, no argon2): the real services and the domain ledger, a fake store. The
-store-backed versions (tests/db/services/test_ledger_symptoms.py) cover the selling and
-return paths, which need the catalog and sales repositories."""
+selling and return symptoms are in test_ledger_symptoms_selling.py, on the same fake."""
 from __future__ import annotations
 
 import sys
