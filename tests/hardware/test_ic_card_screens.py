@@ -15,7 +15,7 @@ from pos_app.domain.ic_card import CardTap
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.services.ic_cards import IcCardService
 from tests.ic_support import Chain
-from tests.ui.conftest import make_till, printer, zh_translator  # noqa: F401 - fixtures
+from tests.ui.conftest import _zh_built, make_till, printer, zh_translator  # noqa: F401 - fixtures
 from ui.card_dialogs import CardRegisterDialog, CardReplaceDialog
 from ui.card_ic import ReaderIcCardDesk
 from ui.card_screens import MemberCardsScreen

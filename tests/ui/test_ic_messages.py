@@ -10,7 +10,7 @@ from hardware.pcsc_errors import (AuthenticationFailed, BlockReadFailed, CardCha
 from pos_app.domain.card_block import CardForged, IssuerRevoked, IssuerUnknown, MemberBlock
 from pos_app.domain.ic_card import CardProblem
 from pos_app.services.ic_cards import CardWriteUnfinished
-from tests.ui.conftest import zh_translator  # noqa: F401 - fixture
+from tests.ui.conftest import _zh_built, zh_translator  # noqa: F401 - fixtures
 from ui.error_messages import describe
 
 FORGED_EN = "not one of ours or was copied"
