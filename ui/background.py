@@ -8,54 +8,36 @@ Results come back as queued signals on the GUI thread; background code never tou
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits its signals, so the slots run queued there."""
+    """One per Background, living on the GUI thread as long as it does: pool threads emit its
+    signals with the task's number, so the slots run queued on the GUI thread.
 
-    done = Signal(object)
-    failed = Signal(object)
+    A relay per task, handed to the pool thread, crashed the process now and then (a
+    segmentation fault inside emit): the GUI thread could run the result and delete that
+    relay while the pool thread was still inside emit(), and the pool thread could drop the
+    last reference to it and destroy a GUI-thread object there. This one is never handed
+    over and never deleted while a task can still emit."""
 
-    def __init__(self, on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[Exception], None] | None,
-                 finish: Callable[[_Relay], None]) -> None:
-        super().__init__()
-        self._on_done_cb = on_done
-        self._on_error_cb = on_error
-        self._finish = finish
-        self.done.connect(self._on_relay_done)
-        self.failed.connect(self._on_relay_failed)
-
-    @Slot(object)
-    def _on_relay_done(self, result: Any) -> None:
-        try:
-            if self._on_done_cb is not None and _alive(self._on_done_cb):
-                self._on_done_cb(result)
-        finally:
-            self._finish(self)
-
-    @Slot(object)
-    def _on_relay_failed(self, exc: Exception) -> None:
-        try:
-            if self._on_error_cb is not None and _alive(self._on_error_cb):
-                self._on_error_cb(exc)
-            else:
-                log.error("background task failed without a handler: %r", exc)
-        finally:
-            self._finish(self)
+    done = Signal(int, object)
+    failed = Signal(int, object)
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, number: int, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
+        self._number = number
         self._fn = fn
         self._relay = relay
         self.setAutoDelete(True)
@@ -66,9 +48,9 @@ class _Task(QRunnable):
         except Exception as exc:  # noqa: BLE001 - thread boundary: hand it to the GUI thread
             if not _expected(exc):
                 log.exception("background task failed")
-            self._relay.failed.emit(exc)
+            self._relay.failed.emit(self._number, exc)
             return
-        self._relay.done.emit(result)
+        self._relay.done.emit(self._number, result)
 
 
 def _alive(callback: Callable[..., Any]) -> bool:
@@ -82,6 +64,13 @@ def _expected(exc: Exception) -> bool:
     return isinstance(exc, PosError)
 
 
+@dataclass
+class _Pending:
+    lane: str
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[Exception], None] | None
+
+
 class Background(QObject):
     """run(fn, on_done, on_error) on a lane; `busy` counts unfinished tasks (tests wait on `idle`)."""
 
@@ -92,7 +81,13 @@ class Background(QObject):
         self._pools = {"till": QThreadPool(self), "device": QThreadPool(self)}
         self._pools["till"].setMaxThreadCount(1)
         self._pools["device"].setMaxThreadCount(2)
-        self._relays: dict[_Relay, str] = {}
+        # Made after the pools: children are destroyed in the order they were made, so the
+        # pools wait for their tasks before the relay those tasks emit on goes.
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self._numbers = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
         self._busy = {"till": 0, "device": 0}
 
     @property
@@ -106,14 +101,32 @@ class Background(QObject):
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[Exception], None] | None = None, lane: str = "till") -> None:
         """Call fn() on a pool thread; then on_done(result) or on_error(exc) on the GUI thread."""
-        relay = _Relay(on_done, on_error, self._finish)
-        self._relays[relay] = lane
+        number = next(self._numbers)
+        self._pending[number] = _Pending(lane, on_done, on_error)
         self._busy[lane] += 1
-        self._pools[lane].start(_Task(fn, relay))
+        self._pools[lane].start(_Task(number, fn, self._relay))
 
-    def _finish(self, relay: _Relay) -> None:
-        lane = self._relays.pop(relay)
-        relay.deleteLater()
+    @Slot(int, object)
+    def _on_done(self, number: int, result: Any) -> None:
+        pending = self._pending.pop(number)
+        try:
+            if pending.on_done is not None and _alive(pending.on_done):
+                pending.on_done(result)
+        finally:
+            self._finish(pending.lane)
+
+    @Slot(int, object)
+    def _on_failed(self, number: int, exc: Exception) -> None:
+        pending = self._pending.pop(number)
+        try:
+            if pending.on_error is not None and _alive(pending.on_error):
+                pending.on_error(exc)
+            else:
+                log.error("background task failed without a handler: %r", exc)
+        finally:
+            self._finish(pending.lane)
+
+    def _finish(self, lane: str) -> None:
         self._busy[lane] -= 1
         if self.busy == 0:
             self.idle.emit()
