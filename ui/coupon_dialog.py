@@ -19,6 +19,7 @@ class CouponDialog(QDialog):
         self.code = QLineEdit()
         self.code.setObjectName("couponCode")
         self.code.setPlaceholderText(self.tr("Scan or type the coupon code"))
+        self.code.setProperty("takesScans", True)   # a scan lands here as typed
         self.code.returnPressed.connect(self._on_apply_clicked)
         apply_button = QPushButton(self.tr("Apply"))
         apply_button.clicked.connect(self._on_apply_clicked)

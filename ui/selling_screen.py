@@ -324,7 +324,8 @@ class SellingScreen(QWidget):
         handler = getattr(modal, f"take_{kind}", None)
         if callable(handler):
             handler(value)
-        # Other screens (the card screen) listen to the devices themselves.
+        else:
+            _type_into_focused_field(modal, value)
         return True
 
     def swipe_failed(self, _reason: str) -> None:
@@ -1037,3 +1038,19 @@ class SellingScreen(QWidget):
 def show_message_icon() -> Any:
     from PySide6.QtWidgets import QMessageBox
     return QMessageBox.Icon.Information
+
+
+def _type_into_focused_field(modal: QWidget, value: str) -> None:
+    """A scan or swipe into a dialog that does not route device input itself lands in its
+    focused field as if typed, with the Enter the device sent, when that field takes scans
+    (property takesScans: a manager scanning a product or swiping a card into a search
+    field, a coupon's barcode into the coupon field). The wedge holds a burst back to tell a
+    device from a person; without this the burst vanished there. Other fields (an amount)
+    never get a scan."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+    focus = QApplication.focusWidget()
+    if not isinstance(focus, QLineEdit) or not focus.property("takesScans") or \
+            focus.window() is not modal.window() or focus.isReadOnly() or not focus.isEnabled():
+        return
+    focus.insert(value)
+    focus.returnPressed.emit()

@@ -23,6 +23,7 @@ class MembersScreen(QWidget):
         self.query = QLineEdit()
         self.query.setObjectName("memberQuery")
         self.query.setPlaceholderText(self.tr("Mobile, card number or name"))
+        self.query.setProperty("takesScans", True)   # a scan lands here as typed
         self.query.returnPressed.connect(self.search)
         go = QPushButton(self.tr("Search"))
         go.clicked.connect(self.search)

@@ -25,6 +25,7 @@ class ProductsScreen(QWidget):
         self._manager = manager
         self.query = QLineEdit()
         self.query.setPlaceholderText(self.tr("Name, SKU or barcode"))
+        self.query.setProperty("takesScans", True)   # a scan lands here as typed
         self.query.returnPressed.connect(self.search)
         go = QPushButton(self.tr("Search"))
         go.clicked.connect(self.search)
