@@ -227,7 +227,7 @@ def bench_backlog(ho: Any, base: str, n: int) -> dict[str, Any]:
         db = connect_raw(data_dir / DB_FILE, key_for_file(data_dir / DB_FILE))
         sku = db.execute("SELECT sku FROM products WHERE kind='regular' LIMIT 1").fetchone()[0]
         db.close()
-        s = services.checkout.new_session()
+        s = services.selling.new_session()
         s.add(sku)
         s.complete([TenderInput(TenderKind.CASH, s.view().total_fen)], cashier)
         with services.uow() as uow:

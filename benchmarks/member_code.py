@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                                               "body": keys.to_document()}}], "0.1", False, 0),
             NOW)
         store = SqlMemberCodeStore(uow.engine)
-        checkout = SellingService(uow, clock, ids, hasher=None, member_codes=store)  # type: ignore[arg-type]
-        service: MemberCodeService = checkout.member_codes
+        selling = SellingService(uow, clock, ids, hasher=None, member_codes=store)  # type: ignore[arg-type]
+        service: MemberCodeService = selling.member_codes
         now_unix = NOW.timestamp()
         step = int(now_unix) // rules.step_s
         members = [member_id((i * 7919) % args.members) for i in range(args.rounds)]
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             store.take(code.member_id, code.step + 1, NOW)
         checked, checked_cpu = timed(check, codes)
         full, full_cpu = timed(service.identify, codes)
-        swipe, swipe_cpu = timed(checkout.member_by_card,
+        swipe, swipe_cpu = timed(selling.member_by_card,
                                  [f"86{int(m[-12:], 16):010d}" for m in members])
 
         def replay(text: str) -> None:

@@ -101,15 +101,15 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int)
     barcodes = [f"69{rng.randrange(products):011d}" for _ in range(rounds * 30)]
 
     out: dict[str, object] = {}
-    checkout = services.checkout
+    selling = services.selling
 
     def baskets(label: str, coupons_per_basket: int) -> None:
         samples, pure, legacy, cpu_view, cpu_pure = [], [], [], [], []
         for r in range(rounds):
-            session = checkout.new_session()
+            session = selling.new_session()
             session.attach_card(diamond_cards[r % len(diamond_cards)])
             for i in range(30):
-                session.add_product(checkout.get_product(barcodes[r * 30 + i]))
+                session.add_product(selling.get_product(barcodes[r * 30 + i]))
             codes: list[str] = []
             if coupons_per_basket:
                 with uow() as w:

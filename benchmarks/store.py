@@ -1,4 +1,4 @@
-"""Store and checkout benchmark: a 1M-member till, look-ups, pricing and commits (p50/p99, JSON).
+"""Store and selling benchmark: a 1M-member till, look-ups, pricing and commits (p50/p99, JSON).
 
     python -m benchmarks.store --scale 1      # 1,000,000 members, 300,000 products, 2,000,000 sales
     python -m benchmarks.store --scale 0.01   # quick run
@@ -247,12 +247,12 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int,
     cashier = services.auth.login("cashier", "1111")
     if services.shifts.current() is None:
         services.shifts.open(cashier, 0)
-    session = services.checkout.new_session()
+    session = services.selling.new_session()
 
     commit_samples, bare_samples = [], []
     for _ in range(rounds):
         for _ in range(5):
-            session.add_product(services.checkout.get_product(f"69{rng.randrange(products):011d}"))
+            session.add_product(services.selling.get_product(f"69{rng.randrange(products):011d}"))
         session.attach_card(f"88{rng.randrange(members):010d}")
         total = session.view().total_fen
         t = time.perf_counter()
@@ -276,7 +276,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int, seed: int,
         session.attach_card(rng.choice(diamond_cards))
         for i in range(30):
             code = rng.choice(promo_codes) if i % 2 else f"69{rng.randrange(products):011d}"
-            session.add_product(services.checkout.get_product(code))
+            session.add_product(services.selling.get_product(code))
         t = time.perf_counter()
         view = session.view()
         price_samples.append(time.perf_counter() - t)

@@ -202,7 +202,7 @@ def measure(data_dir: Path, members: int, products: int, rounds: int) -> dict[st
     search_times = []
     for prefix in ("王伟", "李娜", "张", "1380000", "1399999"):
         t = time.perf_counter()
-        services.checkout.search_members(prefix, 30)
+        services.selling.search_members(prefix, 30)
         search_times.append(time.perf_counter() - t)
     result = {
         "card_to_member_panel_and_30_line_reprice_painted": summary(card_times),

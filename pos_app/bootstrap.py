@@ -25,7 +25,7 @@ class Services:
     clock: Clock
     ids: IdSource
     auth: AuthService
-    checkout: SellingService
+    selling: SellingService
     shifts: ShiftService
     imports: ImportService
     returns: ReturnService
@@ -42,13 +42,13 @@ def build_services(uow: UnitOfWorkFactory, clock: Clock, ids: IdSource,
                    member_codes: MemberCodeStore | None = None,
                    numeric_codes: NumericCodeResolver | None = None) -> Services:
     """Every use-case service over the given adapters; reports need their read-only queries."""
-    checkout = SellingService(uow, clock, ids, hasher, authoriser, member_codes,
+    selling = SellingService(uow, clock, ids, hasher, authoriser, member_codes,
                                numeric_codes)
-    reports = (ReportService(report_queries, clock, checkout.rules)
+    reports = (ReportService(report_queries, clock, selling.rules)
                if report_queries is not None else None)
     return Services(reports=reports, expiry=ExpiryService(uow, clock),
                     packages=PackageService(uow, clock, ids), uow=uow, clock=clock, ids=ids, auth=AuthService(uow, hasher, clock, ids),
-                    checkout=checkout,
+                    selling=selling,
                     shifts=ShiftService(uow, clock, ids), imports=ImportService(uow, clock),
-                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids, spend=checkout),
-                    cards=CardService(uow, clock, ids, hasher, spend=checkout))
+                    returns=ReturnService(uow, clock, ids), members=MemberService(uow, clock, ids, spend=selling),
+                    cards=CardService(uow, clock, ids, hasher, spend=selling))

@@ -91,12 +91,12 @@ def cmd_quote(args: argparse.Namespace) -> int:
     clock: Clock = FixedClock(at) if at else SystemClock()
     services, _ = open_services(data_dir, clock)
     try:
-        session = services.checkout.new_session()
+        session = services.selling.new_session()
         if args.card:
             session.attach_card(args.card)
         for item in args.items:
             code, qty = parse_item(item)
-            session.add_product(services.checkout.get_product(code), qty)
+            session.add_product(services.selling.get_product(code), qty)
         view = session.view()
     except UnknownProduct as exc:
         print(f"unknown item: {exc.code}", file=sys.stderr)

@@ -196,8 +196,8 @@ class MemberCardsScreen(QWidget):
             ctx.wedge.barcode_scanned.connect(self.on_barcode_scanned)
         if ctx.ic_taps is not None:
             ctx.ic_taps.uid_tapped.connect(self.on_ic_tapped)
-        checkout = ctx.services.checkout
-        ctx.background.run(checkout.rules, self._on_rules_done, self._on_rules_failed)
+        selling = ctx.services.selling
+        ctx.background.run(selling.rules, self._on_rules_done, self._on_rules_failed)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         # Ready for a swipe or typing as soon as the tab opens.
@@ -299,9 +299,9 @@ class MemberCardsScreen(QWidget):
         text = (text if isinstance(text, str) else self.query.text()).strip()
         if not text:
             return
-        checkout = self._ctx.services.checkout
+        selling = self._ctx.services.selling
         self._want_card = text
-        self._ctx.background.run(lambda: checkout.search_members(text, 50),
+        self._ctx.background.run(lambda: selling.search_members(text, 50),
                                  self._on_search_done, self.say_error)
 
     def _on_search_done(self, members: list[MemberAccount]) -> None:
@@ -331,7 +331,7 @@ class MemberCardsScreen(QWidget):
             usable = [c for c in profile.cards if c.status is CardStatus.ACTIVE]
             if usable:
                 try:
-                    badges = services.checkout.new_session().attach_card(usable[-1].card_no).badges
+                    badges = services.selling.new_session().attach_card(usable[-1].card_no).badges
                     birthday, quarterly = badges.birthday, badges.quarterly_gift
                 except CardNotUsable:
                     pass

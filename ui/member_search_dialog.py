@@ -86,9 +86,9 @@ class MemberSearchDialog(QDialog):
         text = self.query.text().strip()
         if len(text) < 2 and (not text or text.isascii()):
             return          # one hanzi is a surname worth searching; one digit or letter is not
-        checkout = self._ctx.services.checkout
+        selling = self._ctx.services.selling
         self.message.setText(self.tr("Searching…"))
-        self._ctx.background.run(lambda: (checkout.search_members(text, 30), checkout.rules()),
+        self._ctx.background.run(lambda: (selling.search_members(text, 30), selling.rules()),
                                  self._on_search_done,
                                  lambda exc: self.message.setText(describe(exc)[1]))
 

@@ -149,7 +149,7 @@ class TillReceiptDesk:
     def reprint_last(self) -> PrintResult:
         if self._last is None:
             return PrintResult(False, configured=self._configured, nothing=True)
-        count = self._services.checkout.record_reprint(self._last.receipt_no)
+        count = self._services.selling.record_reprint(self._last.receipt_no)
         return self.print_sale(replace(self._last, reprint_count=count))
 
     def waiting(self) -> int:

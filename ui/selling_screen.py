@@ -48,7 +48,7 @@ class SellingScreen(QWidget):
     def __init__(self, ctx: TillContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.session: SellingSession = ctx.services.checkout.new_session()
+        self.session: SellingSession = ctx.services.selling.new_session()
         self.view: BasketView | None = None
         self.last_sale: CompletedSale | None = None
         self.last_print: PrintResult | None = None
@@ -507,8 +507,8 @@ class SellingScreen(QWidget):
         text = self.input.text().strip()
         if not text:
             return
-        checkout = self._ctx.services.checkout
-        self._ctx.background.run(lambda: checkout.search_products(text, 20),
+        selling = self._ctx.services.selling
+        self._ctx.background.run(lambda: selling.search_products(text, 20),
                                  self._on_search_done, lambda exc: None)
 
     def _on_search_done(self, products: list[Product]) -> None:

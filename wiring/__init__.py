@@ -137,7 +137,7 @@ def ic_card_service(data_dir: Path, services: Services,
         return None
     v1_key = bytes.fromhex(sec.card_master_key) if sec.card_master_key else None
     return IcCardService(services.uow, services.clock, services.ids, services.cards,
-                         services.checkout, card_codec(data_dir, services, v1_key))
+                         services.selling, card_codec(data_dir, services, v1_key))
 
 
 def card_codec(data_dir: Path, services: Services, v1_key: bytes | None) -> CardCodec:

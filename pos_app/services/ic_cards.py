@@ -131,12 +131,12 @@ class IcCardService:
     """Chip writes at issue/replace time, and the check of a tapped chip at the till."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdSource, cards: CardService,
-                 checkout: SellingService, codec: CardCodec) -> None:
+                 selling: SellingService, codec: CardCodec) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._cards = cards
-        self._checkout = checkout
+        self._selling = selling
         self._codec = codec
 
     def _uid(self, tap: CardTap) -> bytes:
@@ -320,7 +320,7 @@ class IcCardService:
             raise CardForged(None) from None
         if not self._known(block.card_no):
             raise UnknownCard(block.card_no)
-        at_till = self._checkout.member_by_card(block.card_no)
+        at_till = self._selling.member_by_card(block.card_no)
         card = at_till.card
         if card.uid is not None and card.uid != uid.hex().upper():
             raise CardForged(card.card_no)

@@ -34,7 +34,7 @@ class MemberCodeService:
         """Head office's member page address (for e-receipt links), "" when not known."""
         return self.store.member_site_url() if self.store is not None else ""
 
-    def identify(self, text: str):  # -> MemberAtTill (the checkout's snapshot type)
+    def identify(self, text: str):  # -> MemberAtTill (SellingService's snapshot type)
         if looks_like_numeric_member_code(text):
             if self.numeric is None:
                 raise MemberCodeRefused(Refusal.NEEDS_NETWORK)

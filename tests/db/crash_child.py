@@ -19,7 +19,7 @@ def main(data_dir: str) -> None:
     cashier = services.auth.login("cashier", "1111")
     if services.shifts.current() is None:
         services.shifts.open(cashier, 0)
-    session = services.checkout.new_session()
+    session = services.selling.new_session()
     n = 0
     print("ready", flush=True)
     while True:

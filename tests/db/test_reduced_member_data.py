@@ -45,11 +45,11 @@ def test_a_registration_keeps_the_reduced_form_and_is_found_by_its_full_mobile(s
     assert row[:2] == ("139****5678", "5678") and len(row[2]) == 64
     assert row[3:] == ("0000-08-15", "")
     assert FULL not in members and "1992" not in members
-    checkout = stocked.services.checkout
-    assert [m.name for m in checkout.search_members(FULL)] == ["周敏"]
-    assert "周敏" in [m.name for m in checkout.search_members("5678")]
+    selling = stocked.services.selling
+    assert [m.name for m in selling.search_members(FULL)] == ["周敏"]
+    assert "周敏" in [m.name for m in selling.search_members("5678")]
     # The birthday benefit still knows the day; identity checks still take the full number.
-    account = checkout.member_by_card("500001").account
+    account = selling.member_by_card("500001").account
     assert (account.birthday.month, account.birthday.day) == (8, 15)
     with stocked.uow() as uow:
         stocked.services.cards._confirm(uow, account.id, IdentityCheck(FULL, "123456"))
@@ -64,7 +64,7 @@ def test_imported_members_keep_no_full_mobile_in_the_members_table(stocked: Shop
     members = "\n".join(str(r) for r in db.execute("SELECT * FROM members"))
     db.close()
     assert "13800003333" not in members and "138****3333" in members
-    assert [m.name for m in stocked.services.checkout.search_members("13800003333")] == ["王芳"]
+    assert [m.name for m in stocked.services.selling.search_members("13800003333")] == ["王芳"]
 
 
 def test_an_older_store_is_reduced_in_place(tmp_path: Path) -> None:

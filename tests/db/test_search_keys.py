@@ -14,31 +14,31 @@ def test_name_initials_take_the_first_pinyin_letter_of_each_hanzi() -> None:
 
 
 def test_a_member_is_found_by_the_last_four_digits_of_the_mobile(stocked: Shop) -> None:
-    found = stocked.services.checkout.search_members("3333")
+    found = stocked.services.selling.search_members("3333")
     assert [m.name for m in found] == ["王芳"]
 
 
 def test_a_member_is_found_by_a_one_character_surname(stocked: Shop) -> None:
-    found = stocked.services.checkout.search_members("张")
+    found = stocked.services.selling.search_members("张")
     assert [m.name for m in found] == ["张伟"]
 
 
 def test_a_changed_mobile_moves_its_last_four(stocked: Shop) -> None:
-    member = stocked.services.checkout.member_by_card("100001").account
+    member = stocked.services.selling.member_by_card("100001").account
     with stocked.uow() as uow:
         uow.accounts.update_member(member.id, stocked.clock.now(), mobile="13912349876")
         uow.commit()
-    assert [m.name for m in stocked.services.checkout.search_members("9876")] == ["张伟"]
-    assert stocked.services.checkout.search_members("1111") == []
+    assert [m.name for m in stocked.services.selling.search_members("9876")] == ["张伟"]
+    assert stocked.services.selling.search_members("1111") == []
 
 
 def test_a_product_is_found_by_pinyin_initials(stocked: Shop) -> None:
     stocked.products([("JERKY", "6900000000109", "牛肉干", "食品/零食/肉干", "12.34", "regular", ""),
                       ("NRG2", "6900000000116", "牛肉干辣味", "食品/零食/肉干", "13.00", "regular", "")])
-    found = stocked.services.checkout.search_products("nrg")
+    found = stocked.services.selling.search_products("nrg")
     assert [p.sku for p in found] == ["JERKY", "NRG2"]
-    assert [p.sku for p in stocked.services.checkout.search_products("NRGLW")] == ["NRG2"]
-    assert [p.sku for p in stocked.services.checkout.search_products("yms")][:1] == ["REG100"]
+    assert [p.sku for p in stocked.services.selling.search_products("NRGLW")] == ["NRG2"]
+    assert [p.sku for p in stocked.services.selling.search_products("yms")][:1] == ["REG100"]
 
 
 def test_the_migration_fills_the_keys_of_rows_already_in_the_store(tmp_path) -> None:  # noqa: ANN001

@@ -50,7 +50,7 @@ def main(data_dir: str, reader: str, uid_hex: str, when: str) -> None:
     trusted = TrustedKeys.from_document(json.loads(os.environ["HQ_KEYS"]))
     issuers = IssuerDirectory({signer.kid: signer.certificate})
     codec = CardCodec(lambda: BlockVerifier(trusted, issuers), signer=signer)
-    ic = IcCardService(services.uow, services.clock, ids, services.cards, services.checkout,
+    ic = IcCardService(services.uow, services.clock, ids, services.cards, services.selling,
                        codec)
     manager = services.auth.login("manager", "2222")
     tap = CardTap(reader, bytes.fromhex(uid_hex), b"", IcCardType.MIFARE_CLASSIC_1K)

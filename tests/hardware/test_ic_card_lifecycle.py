@@ -52,7 +52,7 @@ def till_key(chain: Chain) -> TillSigner:
 def ic(stocked, pcsc, chain: Chain, till_key: TillSigner):
     reader = PcscIcCardReader(pcsc.reader(0), 1, KEY_A, KEY_B)
     s = stocked.services
-    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.checkout,
+    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.selling,
                          chain.codec(till_key)), reader
 
 
@@ -83,7 +83,7 @@ def test_issue_top_up_lose_replace_and_pay_with_the_moved_balance(stocked, pcsc,
     assert slip.old_card_no == "660001" and slip.balance_fen == 30_000
     at_till = service.member_for_tap(tap_of(pcsc, UID_NEW), reader)
     assert at_till.card.generation == 2
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.attach_card(at_till.card.card_no)
     sale = s.complete([TenderInput(TenderKind.STORED_VALUE, 10_000)], stocked.cashier)
@@ -128,9 +128,9 @@ def test_killed_after_the_chip_write_the_next_tap_completes_the_issue(stocked, p
     cards.tap(card)
     result = run_child(stocked, pcsc, "after_write", chain, till_key)
     assert result.returncode == -9, result.stderr
-    assert stocked.services.checkout.search_members("13511112222") == []   # not a member yet
+    assert stocked.services.selling.search_members("13511112222") == []   # not a member yet
     with pytest.raises(UnknownCard):
-        stocked.services.checkout.member_by_card("660001")
+        stocked.services.selling.member_by_card("660001")
     member = service.member_for_tap(tap_of(pcsc, UID_OLD), reader)        # rolls forward
     assert member.account.name == "断电" and member.card.card_no == "660001"
 
@@ -144,7 +144,7 @@ def test_killed_before_the_chip_write_leaves_no_member_and_a_blank_chip(stocked,
     assert result.returncode == -9, result.stderr
     assert service.recover(tap_of(pcsc, UID_OLD), reader) is None          # abandoned
     with pytest.raises(UnknownCard):
-        stocked.services.checkout.member_by_card("660001")
+        stocked.services.selling.member_by_card("660001")
     with pytest.raises(CardForged):
         service.member_for_tap(tap_of(pcsc, UID_OLD), reader)
     # The same member and chip can be issued again cleanly.

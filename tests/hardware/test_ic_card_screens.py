@@ -50,7 +50,7 @@ class Rig:
         self.bridge = TapBridge()
         self.chain = Chain()
         service = IcCardService(stocked.uow, stocked.clock, stocked.services.ids,
-                                stocked.services.cards, stocked.services.checkout,
+                                stocked.services.cards, stocked.services.selling,
                                 self.chain.codec(self.chain.till()))
         self.desk = ReaderIcCardDesk(service, self.reader, lambda: self.tap)
         ctx = self.till.ctx
@@ -94,7 +94,7 @@ def rig(stocked, pcsc, printer, qtbot, zh_translator):  # noqa: ANN001, F811
 
 def test_ic_card_issued_lost_and_replaced_through_the_screen_and_clones_refused(
         rig: Rig, cards: Cards) -> None:
-    shop, screen, checkout = rig.shop, rig.screen, rig.shop.services.checkout
+    shop, screen, selling = rig.shop, rig.screen, rig.shop.services.selling
     shop.open_shift()
     old = cards.new(UID_OLD)
     rig.put(cards, old)
@@ -111,7 +111,7 @@ def test_ic_card_issued_lost_and_replaced_through_the_screen_and_clones_refused(
     rig.idle()
     rig.idle()
     assert not dialog.isVisible(), dialog.message.text()
-    card = checkout.member_by_card("660001").card
+    card = selling.member_by_card("660001").card
     assert card.kind is CardKind.IC and card.uid == UID_OLD.hex().upper()
     stolen_copy = cards.adopt(old.clone(with_data=True))   # someone copied the whole chip
 
@@ -121,7 +121,7 @@ def test_ic_card_issued_lost_and_replaced_through_the_screen_and_clones_refused(
     rig.idle()
     # Tap to pay: the chip's signed block names the card; the balance pays.
     at_till = rig.desk.member_on_reader()
-    sale = checkout.new_session()
+    sale = selling.new_session()
     sale.attach_card(at_till.card.card_no)
     sale.add("REG100")
     done = sale.complete([TenderInput(TenderKind.STORED_VALUE, 10_000)], shop.cashier)
@@ -159,7 +159,7 @@ def test_ic_card_issued_lost_and_replaced_through_the_screen_and_clones_refused(
     assert not rep.isVisible(), rep.message.text()
     at_till = rig.desk.member_on_reader()
     assert at_till.card.card_no == "660002" and at_till.card.generation == 2
-    sale = checkout.new_session()
+    sale = selling.new_session()
     sale.attach_card(at_till.card.card_no)
     sale.add("REG100")
     done = sale.complete([TenderInput(TenderKind.STORED_VALUE, 10_000)], shop.cashier)

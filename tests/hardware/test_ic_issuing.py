@@ -49,7 +49,7 @@ def chain() -> Chain:
 @pytest.fixture
 def service(stocked, chain: Chain) -> IcCardService:
     s = stocked.services
-    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.checkout,
+    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.selling,
                          chain.codec(chain.till()))
 
 

@@ -40,7 +40,7 @@ def reader(pcsc: PcscdRig) -> PcscIcCardReader:
 
 def service_for(stocked, codec) -> IcCardService:
     s = stocked.services
-    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.checkout, codec)
+    return IcCardService(stocked.uow, stocked.clock, s.ids, s.cards, s.selling, codec)
 
 
 def test_a_v1_card_is_accepted_in_the_window_rewritten_as_v2_on_its_tap_and_refused_after(

@@ -47,7 +47,7 @@ def act(services, rng: random.Random, cashier, manager, receipts: list[str]) -> 
     """One action; says which."""
     roll = rng.random()
     if roll < 0.55:                                      # a sale, maybe on a card
-        s = services.checkout.new_session()
+        s = services.selling.new_session()
         s.add(rng.choice(("REG100", "WATER", "SPECIAL50")))
         card = rng.choice([None, None, *CARDS, *EXTRA[:5]])
         if card:

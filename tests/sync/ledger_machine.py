@@ -202,7 +202,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """A sale of `basket` paid with stored value (sv_share % of what is due, capped by the
         balance), points as cash (pts_share % of what the rule set lets points pay) and cash."""
         t = self.till(i)
-        s = t.shop.services.checkout.new_session()
+        s = t.shop.services.selling.new_session()
         if member and self.attempt(lambda: s.attach_card(self.card)) is None:
             member = False
         for sku, qty in basket:
@@ -314,7 +314,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 1), use=st.booleans(), refund=st.booleans())
     def count_pass(self, i, use, refund) -> None:
         t = self.till(i)
-        s = t.shop.services.checkout.new_session()
+        s = t.shop.services.selling.new_session()
         if self.attempt(lambda: s.attach_card(self.card)) is None:
             return
         passes = [p for p in s.view().passes if not p.refunded and p.uses_left > 0]
@@ -340,7 +340,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 1), qty=st.integers(3, 40))
     def join_by_purchase(self, i, qty) -> None:
         t = self.till(i)
-        s = t.shop.services.checkout.new_session()
+        s = t.shop.services.selling.new_session()
         s.add(f"{qty}*REG100")
         sale = self.attempt(lambda: s.complete([TenderInput(CASH, s.view().total_fen)],
                                                t.cashier))
@@ -472,7 +472,7 @@ def machine_tills(hq: HeadOffice, live: LiveServer, tmp_path: Path,
     for t in tills:
         t.shop.products(list(machine.EXTRA_PRODUCTS))
         t.shop.set_rules(machine.RULES)
-        t.shop.services.checkout.authoriser = t.authoriser
+        t.shop.services.selling.authoriser = t.authoriser
     return tills
 
 

@@ -60,7 +60,7 @@ class TillRig:
 
     def sell(self, card_no: str | None = None, sv_fen: int = 0, sku: str = "REG100",
              qty: int = 1) -> Any:
-        s = self.shop.services.checkout.new_session()
+        s = self.shop.services.selling.new_session()
         s.add(f"{qty}*{sku}" if qty > 1 else sku)
         if card_no:
             s.attach_card(card_no)

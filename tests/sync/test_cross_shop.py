@@ -73,7 +73,7 @@ def test_a_card_lost_at_one_shop_is_refused_online_after_one_pull_and_offline_on
     a.sync()
     b.sync()                                          # one pull interval
     with pytest.raises(CardBlocked):
-        b.shop.services.checkout.new_session().attach_card("100003")
+        b.shop.services.selling.new_session().attach_card("100003")
     assert b.authoriser.authorise(WANG_FANG, "100003", 1_000, 0).reason == "card_lost"
     # Offline C does not know yet: the allowance (¥500 cap) bounds what it can accept.
     for _ in range(2):
@@ -91,7 +91,7 @@ def test_a_card_lost_at_one_shop_is_refused_online_after_one_pull_and_offline_on
     assert flagged == ["after_block", "after_block"]
     assert len([f for f in hq.flags("spent_after_block") if f["card_no"] == "100003"]) == 2
     with pytest.raises(CardBlocked):                  # and C now refuses it too
-        c.shop.services.checkout.new_session().attach_card("100003")
+        c.shop.services.selling.new_session().attach_card("100003")
 
 
 def test_a_card_lost_then_unblocked_at_one_shop_follows_at_another_as_the_machine_says(

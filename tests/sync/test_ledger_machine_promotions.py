@@ -88,13 +88,13 @@ class PromotionsLedgerMachine(LedgerMachine):
 
     def usable_at(self, i: int) -> list[str]:
         t = self.till(i)
-        s = t.shop.services.checkout.new_session()
+        s = t.shop.services.selling.new_session()
         view = self.attempt(lambda: s.attach_card(self.card), "card attached")
         return [c.code for c in view.coupons] if view is not None else []
 
     def sell_with_coupon(self, i: int, basket: list[tuple[str, int]], code: str) -> Any:
         t = self.till(i)
-        s = t.shop.services.checkout.new_session()
+        s = t.shop.services.selling.new_session()
         if self.attempt(lambda: s.attach_card(self.card), "card attached") is None:
             return None
         for sku, qty in basket:

@@ -37,7 +37,7 @@ def test_the_app_log_file_holds_no_personal_data_after_a_sale_a_card_issue_and_a
                                 CardBinding("880000009999"))
         services.cards.set_pin(manager, "880000009999", "246813",
                                identity=IdentityCheck("13700001234", "330102"))
-        s = services.checkout.new_session()
+        s = services.selling.new_session()
         s.add("REG100")
         s.attach_card("880000009999")
         s.complete([TenderInput(TenderKind.CASH, s.view().total_fen)], till.cashier)

@@ -32,7 +32,7 @@ FULL = "13912345678"
 def _register(rig) -> str:  # noqa: ANN001
     slip = rig.shop.services.cards.register(rig.shop.manager, MemberForm(
         name="周敏", mobile=FULL, gender="F", birthday="1992-08-15"), CardBinding("500001"))
-    return rig.shop.services.checkout.member_by_card(slip.card_no).account.id
+    return rig.shop.services.selling.member_by_card(slip.card_no).account.id
 
 
 def test_registration_sends_the_full_profile_up_and_keeps_none_of_it_after_delivery(
@@ -54,10 +54,10 @@ def test_registration_sends_the_full_profile_up_and_keeps_none_of_it_after_deliv
     # Offline, both tills find the member by the full number and by the last four.
     a.offline(), b.offline()
     for till in (a, b):
-        checkout = till.shop.services.checkout
-        assert [m.id for m in checkout.search_members(FULL)] == [member_id]
-        assert member_id in [m.id for m in checkout.search_members("5678")]
-        assert [m.id for m in checkout.search_members("13800003333")] == [WANG_FANG]
+        selling = till.shop.services.selling
+        assert [m.id for m in selling.search_members(FULL)] == [member_id]
+        assert member_id in [m.id for m in selling.search_members("5678")]
+        assert [m.id for m in selling.search_members("13800003333")] == [WANG_FANG]
     a.close(), b.close()
 
 
@@ -73,7 +73,7 @@ def test_imported_members_leave_no_full_mobile_once_head_office_has_them(
     with hq.sessions() as s:
         assert s.scalar(select(MemberRow.mobile).where(MemberRow.name == "钱多多")) == "13755556666"
     a.offline()
-    assert [m.name for m in a.shop.services.checkout.search_members("13755556666")] == ["钱多多"]
+    assert [m.name for m in a.shop.services.selling.search_members("13755556666")] == ["钱多多"]
     a.close()
 
 

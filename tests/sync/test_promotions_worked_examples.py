@@ -1,5 +1,5 @@
 """The business texts' worked examples (issue 16) at a real till AND at a real head office
-(PostgreSQL): each basket is priced by the till's checkout and by the head-office console's
+(PostgreSQL): each basket is priced by the till's SellingService and by the head-office console's
 "try it" (the same domain functions), with the promotions head office published and the till
 pulled; the returns are booked at the till and checked at head office after the sync.
 
@@ -55,7 +55,7 @@ LINES = {"REG100": "100.00 sku REG100 cat 服装/女装/针织衫",
 
 def at_till(till: TillRig, basket: list[tuple[str, int]], card: str | None = None,
             coupon: str | None = None) -> int:
-    s = till.shop.services.checkout.new_session()
+    s = till.shop.services.selling.new_session()
     for sku, qty in basket:
         s.add(f"{qty}*{sku}")
     if card:
@@ -153,7 +153,7 @@ def test_returns_of_coupon_and_spend_and_save_sales_at_the_till_and_head_office(
 
     def sell(basket: list[tuple[str, int]], card: str | None = None,
              coupon: str | None = None):  # noqa: ANN202
-        s = till.shop.services.checkout.new_session()
+        s = till.shop.services.selling.new_session()
         for sku, qty in basket:
             s.add(f"{qty}*{sku}")
         if card:

@@ -52,7 +52,7 @@ def test_enrolling_with_another_tills_code_takes_it_over_before_any_sale(
     with shop.uow() as uow:
         assert uow.site.till().code == "T02"
     shop.services.shifts.open(shop.cashier, 0)
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     s.add("WATER")
     sale = s.complete([TenderInput(TenderKind.CASH, 200)], shop.cashier)
     assert sale.receipt_no.startswith("T02-")
@@ -67,7 +67,7 @@ def test_enrolling_with_another_tills_code_is_refused_after_a_sale(
     shop = make_shop(tmp_path / "till")
     shop.products(STANDARD_GOODS)
     shop.services.shifts.open(shop.cashier, 0)
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     s.add("WATER")
     s.complete([TenderInput(TenderKind.CASH, 200)], shop.cashier)
     d = str(shop.data_dir)

@@ -91,7 +91,7 @@ def test_online_spends_are_authorised_and_held_and_the_sale_consumes_the_hold(
     # the hold counts: another ¥80 elsewhere is declined while this one is open
     again = a.authoriser.authorise(LI_NA, "100002", 8_000, 0)
     assert (again.outcome, again.reason) == (SpendOutcome.DECLINED, "insufficient_balance")
-    s = a.shop.services.checkout.new_session()
+    s = a.shop.services.selling.new_session()
     s.add("REG100")
     s.attach_card("100002")
     s.complete([TenderInput(TenderKind.STORED_VALUE, 8_000, reference=ok.auth_id),
@@ -114,7 +114,7 @@ def test_a_withdrawal_uses_up_its_online_authorisation_as_a_sale_does(
     hq.import_members(HQ_MEMBERS)                      # 王芳: ¥1,000 paid-in, no PIN
     a = make_till(hq, live, tmp_path, "S001", "T01")
     a.sync()
-    a.shop.services.checkout.authoriser = a.authoriser
+    a.shop.services.selling.authoriser = a.authoriser
     slip = a.shop.services.members.refund_balance(a.shop.manager, "100003", 15_000)
     assert slip.reference and slip.reference != "offline"
     with hq.sessions() as sess:
@@ -188,14 +188,14 @@ def test_head_office_catalog_prices_promotions_rule_sets_and_limits_reach_the_ti
                                        "rules": json.loads(rules.to_json())})
     hq.put_document("settings", "offline_limits", {**hq.limits(), "card_cap_fen": 30_000})
     a.sync()
-    product = a.shop.services.checkout.get_product("6900000000990")
+    product = a.shop.services.selling.get_product("6900000000990")
     assert (product.sku, product.price_fen) == ("TEA1", 12_800)
     with a.shop.uow() as uow:
         assert uow.rules.current(a.shop.clock.now()).version == 7
     assert a.wiring.store.state().limits["card_cap_fen"] == 30_000
     hq.put_document("prices", "TEA1", {"sku": "TEA1", "price_fen": 9_900})
     a.sync()
-    tea = a.shop.services.checkout.get_product("TEA1")
+    tea = a.shop.services.selling.get_product("TEA1")
     assert (tea.price_fen, tea.promo_rate_bp) == (9_900, 9_000)
 
 

@@ -40,7 +40,7 @@ TEMPLATE = CouponTemplate("GOLD20", 1, "金卡满100减20", CouponKind.AMOUNT_OF
 
 
 def sell_with_coupon(till, card_no: str, code: str):
-    s = till.shop.services.checkout.new_session()
+    s = till.shop.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card(card_no)
     view = s.apply_coupon(code)
@@ -61,7 +61,7 @@ def test_head_office_promotions_and_issued_coupons_reach_every_till_and_price_th
     a.sync(), b.sync()
     views = []
     for till in (a, b):
-        s = till.shop.services.checkout.new_session()
+        s = till.shop.services.selling.new_session()
         s.add("REG100")
         views.append(s.attach_card("100002"))
     # Gold on the Saturday member day: 100 × 0.88 × 0.95 = 83.60, the same at both tills
@@ -71,7 +71,7 @@ def test_head_office_promotions_and_issued_coupons_reach_every_till_and_price_th
     # withdrawn at head office: gone at the till after one pull
     hq.withdraw_promotion("MD-SAT")
     a.sync()
-    s = a.shop.services.checkout.new_session()
+    s = a.shop.services.selling.new_session()
     s.add("REG100")
     assert s.attach_card("100002").total_fen == 8_800
 
@@ -84,7 +84,7 @@ def test_one_coupon_redeemed_at_two_offline_tills_is_booked_once_and_the_second_
     a = make_till(hq, live, tmp_path, "S001", "T01")
     b = make_till(hq, live, tmp_path, "S002", "T01")
     a.sync(), b.sync()
-    s = a.shop.services.checkout.new_session()
+    s = a.shop.services.selling.new_session()
     s.add("REG100")
     code = s.attach_card("100002").coupons[0].code
     a.offline(), b.offline()
@@ -110,7 +110,7 @@ def test_one_coupon_redeemed_at_two_offline_tills_is_booked_once_and_the_second_
             assert state.status is CouponStatus.REDEEMED
             assert state.redeemed is not None
             assert uow.promotions.unconfirmed_redemptions_fen() == 0
-        s = till.shop.services.checkout.new_session()
+        s = till.shop.services.selling.new_session()
         s.add("2*REG100")
         s.attach_card("100002")
         with pytest.raises(CouponNotUsable) as err:

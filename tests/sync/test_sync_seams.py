@@ -227,7 +227,7 @@ def test_a_fresh_database_enrolled_as_an_existing_till_never_collides_with_its_h
     enrol_till(shop.data_dir, live.url, code)
     wiring = open_sync(shop.data_dir, clock=shop.clock)
     shop.services.shifts.open(shop.cashier, 50_000)
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     s.add("REG100")
     s.complete([TenderInput(TenderKind.CASH, s.view().total_fen)], shop.cashier)
     wiring.engine.run_once()

@@ -111,11 +111,11 @@ def register(till: Till, qtbot, screen: MemberCardsScreen, name: str, mobile: st
 
 
 def test_issue_top_up_lose_replace_pay_and_cancel_through_the_screen(till: Till, qtbot, screen):  # noqa: ANN001
-    shop, checkout = till.shop, till.shop.services.checkout
+    shop, selling = till.shop, till.shop.services.selling
     dialog = register(till, qtbot, screen, "周敏", "139 1234 5678", "660001")
     assert not dialog.isVisible()
     assert "660001" in screen.message.text() and "周敏" in screen.message.text()
-    member = checkout.member_by_card("660001")
+    member = selling.member_by_card("660001")
     assert member.account.name == "周敏" and member.account.consent_messages
     till.wait_idle(qtbot)
     assert screen.view is not None and screen.account.name == "周敏"
@@ -129,8 +129,8 @@ def test_issue_top_up_lose_replace_pay_and_cancel_through_the_screen(till: Till,
     assert "¥100.00" in top.bonus.text()          # the bonus is shown before confirming
     submit(till, qtbot, top)
     assert "¥1100.00" in screen.message.text()
-    assert checkout.member_by_card("660001").account.balance_paid_fen == 100_000
-    assert checkout.member_by_card("660001").account.balance_bonus_fen == 10_000
+    assert selling.member_by_card("660001").account.balance_paid_fen == 100_000
+    assert selling.member_by_card("660001").account.balance_bonus_fen == 10_000
     qtbot.waitUntil(lambda: len(till.printer.documents) >= 2, timeout=10_000)
 
     lost = screen.report_lost()
@@ -138,7 +138,7 @@ def test_issue_top_up_lose_replace_pay_and_cancel_through_the_screen(till: Till,
     identity(lost, "13912345678", "880101")
     submit(till, qtbot, lost)
     assert "660001" in screen.message.text()
-    session = checkout.new_session()
+    session = selling.new_session()
     session.add("REG100")
     with pytest.raises(CardBlocked) as refused:
         session.attach_card("660001")
@@ -152,13 +152,13 @@ def test_issue_top_up_lose_replace_pay_and_cancel_through_the_screen(till: Till,
     assert rep.binding.card_no.text() == "660002"
     submit(till, qtbot, rep)
     assert "660002" in screen.message.text()
-    session = checkout.new_session()
+    session = selling.new_session()
     session.add("REG100")
     session.attach_card("660002")
     sale = session.complete([TenderInput(TenderKind.STORED_VALUE, 10_000)], shop.cashier)
     assert sale.member.balance_after_fen == 100_000
     with pytest.raises(CardNotUsable):
-        checkout.member_by_card("660001")
+        selling.member_by_card("660001")
 
     find(till, qtbot, screen, "660002")
     events = [screen.history.item(r, 2).text() for r in range(screen.history.rowCount())]
@@ -230,7 +230,7 @@ def test_wrong_identity_and_refunding_more_than_paid_in_are_refused(till: Till, 
     top = screen.top_up()
     top.amount.setText("1000")
     submit(till, qtbot, top)
-    assert shop.services.checkout.member_by_card("100003").account.balance_bonus_fen == 10_000
+    assert shop.services.selling.member_by_card("100003").account.balance_bonus_fen == 10_000
     before = counts(shop)
     refund = screen.refund_balance()
     refund.amount.setText("2000.01")
@@ -247,7 +247,7 @@ def test_wrong_identity_and_refunding_more_than_paid_in_are_refused(till: Till, 
     refund.amount.setText("2000.00")
     submit(till, qtbot, refund)
     assert not refund.isVisible()
-    account = shop.services.checkout.member_by_card("100003").account
+    account = shop.services.selling.member_by_card("100003").account
     # The bonus goes with the paid-in money that brought it in (issue 11).
     assert account.balance_paid_fen == 0 and account.balance_bonus_fen == 0
 
@@ -300,7 +300,7 @@ def test_member_pin_is_set_then_reset_with_the_identity_check(till: Till, qtbot,
     pin.repeat.setText("2468")
     submit(till, qtbot, pin)
     assert not pin.isVisible()
-    shop.services.checkout.verify_member_pin(screen.account.id, "2468")
+    shop.services.selling.verify_member_pin(screen.account.id, "2468")
     till.wait_idle(qtbot)
     reset = screen.set_pin()
     reset.mode.setCurrentIndex(reset.mode.findData("reset"))
@@ -309,12 +309,12 @@ def test_member_pin_is_set_then_reset_with_the_identity_check(till: Till, qtbot,
     identity(reset, "13800002222", saw_id=True)
     submit(till, qtbot, reset)
     assert not reset.isVisible()
-    shop.services.checkout.verify_member_pin(screen.account.id, "1357")
+    shop.services.selling.verify_member_pin(screen.account.id, "1357")
 
 
 def test_a_count_pass_is_refunded_from_the_screen(till: Till, qtbot, screen):  # noqa: ANN001
     shop = till.shop
-    session = shop.services.checkout.new_session()
+    session = shop.services.selling.new_session()
     session.attach_card("100002")
     session.add("WASH10")
     session.complete([TenderInput(TenderKind.CASH, 30_000)], shop.cashier)
@@ -340,7 +340,7 @@ def test_a_found_card_is_unblocked_and_an_expired_card_renewed(till: Till, qtbot
     identity(unblock, "13800001111", saw_id=True)
     submit(till, qtbot, unblock)
     assert not unblock.isVisible()
-    assert shop.services.checkout.member_by_card("100001").card.status is CardStatus.ACTIVE
+    assert shop.services.selling.member_by_card("100001").card.status is CardStatus.ACTIVE
     events = [screen.history.item(r, 2).text() for r in range(screen.history.rowCount())]
     assert events[:2] == ["解挂", "挂失"]                  # newest first
 
@@ -351,13 +351,13 @@ def test_a_found_card_is_unblocked_and_an_expired_card_renewed(till: Till, qtbot
     renew.days.setValue(365)
     submit(till, qtbot, renew)
     assert "2027-11-28" in screen.message.text()
-    assert shop.services.checkout.member_by_card("100005").card.expires_on.isoformat() == \
+    assert shop.services.selling.member_by_card("100005").card.expires_on.isoformat() == \
         "2027-11-28"
 
 
 def test_a_same_day_receipt_scanned_into_the_form_joins_gold(till: Till, qtbot, screen):  # noqa: ANN001
     shop = till.shop
-    session = shop.services.checkout.new_session()
+    session = shop.services.selling.new_session()
     session.add("3*REG100")
     sale = session.complete([TenderInput(TenderKind.CASH, 30_000)], shop.cashier)
     dialog = screen.register()
@@ -371,8 +371,8 @@ def test_a_same_day_receipt_scanned_into_the_form_joins_gold(till: Till, qtbot, 
     submit(till, qtbot, dialog)
     assert not dialog.isVisible(), dialog.message.text()
     assert "金卡" in screen.message.text()
-    assert shop.services.checkout.member_by_card("660020").account.tier_code == "gold"
-    assert shop.services.checkout.member_by_card("100002").account.spendable_points == 990 + 50
+    assert shop.services.selling.member_by_card("660020").account.tier_code == "gold"
+    assert shop.services.selling.member_by_card("100002").account.spendable_points == 990 + 50
 
 
 def test_screenshot_of_the_member_cards_screen(till: Till, qtbot, screen):  # noqa: ANN001

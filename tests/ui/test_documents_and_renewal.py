@@ -22,16 +22,16 @@ def test_renewing_a_perpetual_card_is_refused_and_it_stays_perpetual(till: Till,
     assert "长期有效" in screen.message.text()
     with pytest.raises(CardNeverExpires):
         shop.services.cards.renew(shop.manager, "100002", 365)
-    assert shop.services.checkout.member_by_card("100002").card.expires_on is None
+    assert shop.services.selling.member_by_card("100002").card.expires_on is None
 
 
 def test_card_events_and_top_ups_do_not_use_up_sale_numbers(till: Till, qtbot) -> None:  # noqa: ANN001
     shop = till.shop
     cashier = shop.open_shift()
-    checkout = shop.services.checkout
+    selling = shop.services.selling
 
     def sell() -> str:
-        session = checkout.new_session()
+        session = selling.new_session()
         session.add("6900000000055")
         return session.complete([TenderInput(TenderKind.CASH, 200)], cashier).receipt_no
 

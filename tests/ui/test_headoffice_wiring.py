@@ -47,7 +47,7 @@ def test_an_enrolled_till_without_head_office_runs_sync_and_says_offline(stocked
             uow.commit()
         assert sync.state() == (state, backlog + 1)
         # Checkout now asks the head-office authoriser (offline: the allowance decides).
-        assert type(till.services.checkout.authoriser).__name__ == "HeadOfficeSpendAuthoriser"
+        assert type(till.services.selling.authoriser).__name__ == "HeadOfficeSpendAuthoriser"
     finally:
         till.close()
 

@@ -98,7 +98,7 @@ def test_where_the_rule_set_says_so_a_manager_authorises_a_void(wired: Till, qtb
     shop = wired.shop
     shop.set_rules(wired.window.selling.session.rules.with_changes(line_void_role="manager"))
     selling = wired.window.selling
-    selling.session = shop.services.checkout.new_session()
+    selling.session = shop.services.selling.new_session()
     scan(wired, qtbot, REG100)
     QTest.keyClick(selling.input, Qt.Key.Key_F4)
     QTest.keyClick(selling.dialog, Qt.Key.Key_Return)

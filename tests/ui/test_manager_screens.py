@@ -96,13 +96,13 @@ def test_a_bad_product_csv_is_refused_with_every_bad_line(till: Till, qtbot, tmp
     report = manager.products.report.toPlainText()
     assert "第 2 行" in report and "第 3 行" in report
     with pytest.raises(Exception):
-        till.shop.services.checkout.get_product("NEW1")
+        till.shop.services.selling.get_product("NEW1")
     good = tmp_path / "good.csv"
     good.write_text("sku,barcode,name,category,price,kind,promo_rate\n"
                     "NEW1,6901111111111,新品,食品,3.50,regular,\n", encoding="utf-8")
     manager.products.import_file(good)
     till.wait_idle(qtbot)
-    assert till.shop.services.checkout.get_product("NEW1").price_fen == 350
+    assert till.shop.services.selling.get_product("NEW1").price_fen == 350
     manager.products.query.setText("新品")
     manager.products.search()
     till.wait_idle(qtbot)

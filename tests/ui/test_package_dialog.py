@@ -40,7 +40,7 @@ def stock(till: Till) -> None:
 
 
 def account(till: Till, card_no: str):  # noqa: ANN201
-    return till.shop.services.checkout.member_by_card(card_no).account
+    return till.shop.services.selling.member_by_card(card_no).account
 
 
 def card_screen(till: Till, qtbot, actor: User) -> MemberCardsScreen:  # noqa: ANN001
@@ -117,7 +117,7 @@ def test_a_refund_whose_points_were_spent_is_refused_saying_so_and_books_nothing
     shop = till.shop
     cashier = shop.open_shift()
     sold = shop.services.packages.sell(shop.manager, "100001", "P1000", TenderKind.CASH)
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     s.add("REG100")
     s.attach_card("100001")
     s.complete([TenderInput(TenderKind.POINTS, 300),

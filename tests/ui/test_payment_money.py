@@ -116,7 +116,7 @@ def test_cash_rounding_is_what_the_core_computed_and_the_change_stays_until_the_
     shop.products([("ODD", "6900000000109", "牛肉干", "食品/零食/肉干", "12.34", "regular", "")])
     shop.set_rules(wired.window.selling.session.rules.with_changes(cash_rounding_to_jiao=True))
     selling = wired.window.selling
-    selling.session = shop.services.checkout.new_session()
+    selling.session = shop.services.selling.new_session()
     with qtbot.waitSignal(selling.view_shown, timeout=5000):
         scanner_scans(selling.input, "6900000000109")
     pay = open_pay(wired, qtbot, [])
@@ -176,7 +176,7 @@ def test_a_member_without_a_pin_is_told_at_once_and_a_manager_authorises(
 def test_the_rule_set_can_ask_for_a_pin_to_be_set_there_and_then(wired: Till, qtbot) -> None:  # noqa: ANN001
     shop = wired.shop
     shop.set_rules(wired.window.selling.session.rules.with_changes(no_pin_stored_value="set_pin"))
-    wired.window.selling.session = shop.services.checkout.new_session()
+    wired.window.selling.session = shop.services.selling.new_session()
     wired.ctx.user = shop.manager          # a manager at the till: no extra authorisation
     pay = open_pay(wired, qtbot, ["3*6900000000017"], card="100003")
     QTest.keyClick(pay.amount, Qt.Key.Key_F2)

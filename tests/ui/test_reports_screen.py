@@ -26,13 +26,13 @@ def write_xlsx(path: Path, title: str, headers, rows, money_columns) -> None:  #
 def screen(till: Till, qtbot) -> ReportsScreen:  # noqa: ANN001
     shop = till.shop
     cashier = shop.open_shift()
-    checkout = shop.services.checkout
-    member_sale = checkout.new_session()
+    selling = shop.services.selling
+    member_sale = selling.new_session()
     member_sale.attach_card("100002")
     member_sale.add("REG100")
     member_sale.add("2*PROMO100")
     member_sale.complete([TenderInput(TenderKind.CASH, 50_000)], cashier)
-    walk_in = checkout.new_session()
+    walk_in = selling.new_session()
     walk_in.add("3*WATER")
     walk_in.add("SPECIAL50")
     walk_in.complete([TenderInput(TenderKind.WECHAT, 5_600)], cashier)

@@ -19,7 +19,7 @@ from ui.restore_screen import RestoreScreen
 
 
 def _sell(till: Till) -> None:
-    s = till.shop.services.checkout.new_session()
+    s = till.shop.services.selling.new_session()
     s.add("REG100")
     from pos_app.domain.tenders import TenderInput, TenderKind
     s.complete([TenderInput(TenderKind.CASH, s.view().total_fen)], till.shop.cashier)

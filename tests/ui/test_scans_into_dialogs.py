@@ -92,7 +92,7 @@ def test_a_scan_into_the_top_up_amount_is_not_typed_as_an_amount(
         wired: Till, qtbot) -> None:  # noqa: ANN001, F811
     selling = wired.window.selling
     wired.shop.set_rules(selling.session.rules.with_changes(topup_role="cashier"))
-    selling.session = wired.shop.services.checkout.new_session()
+    selling.session = wired.shop.services.selling.new_session()
     selling.attach_card("100002")
     wired.wait_idle(qtbot)
     selling.open_top_up()

@@ -32,13 +32,13 @@ def start(till: Till, qtbot) -> CardTopUpDialog:  # noqa: ANN001
 
 
 def balance(till: Till) -> int:
-    return till.shop.services.checkout.member_by_card("100002").account.balance_fen
+    return till.shop.services.selling.member_by_card("100002").account.balance_fen
 
 
 def test_one_enter_does_not_top_up_a_confirmation_repeats_amount_bonus_and_method(
         till: Till, qtbot) -> None:  # noqa: ANN001
     till.shop.set_rules(till.window.selling.session.rules.with_changes(topup_role="cashier"))
-    till.window.selling.session = till.shop.services.checkout.new_session()
+    till.window.selling.session = till.shop.services.selling.new_session()
     dialog = start(till, qtbot)
     selling = till.window.selling
     dialog.ok_button.click()

@@ -58,8 +58,8 @@ class MembersScreen(QWidget):
 
     def search(self) -> None:
         text = self.query.text().strip()
-        checkout = self._ctx.services.checkout
-        self._ctx.background.run(lambda: checkout.search_members(text, 50), self._on_search_done,
+        selling = self._ctx.services.selling
+        self._ctx.background.run(lambda: selling.search_members(text, 50), self._on_search_done,
                                  lambda exc: self.profile.setText(describe(exc)[1]))
 
     def _on_search_done(self, members: list[MemberAccount]) -> None:
@@ -96,7 +96,7 @@ class MembersScreen(QWidget):
         profile, history = result
         a = profile.account
         try:
-            rules = self._ctx.services.checkout.rules()
+            rules = self._ctx.services.selling.rules()
             tier = tier_name(rules.tier(a.tier_code), self._ctx.language)
         except Exception:  # noqa: BLE001 - an unknown tier code still shows the member
             tier = a.tier_code

@@ -49,13 +49,13 @@ class ProductsScreen(QWidget):
 
     def search(self) -> None:
         text = self.query.text().strip()
-        checkout = self._ctx.services.checkout
+        selling = self._ctx.services.selling
 
         def work() -> list[Product]:
-            found = checkout.search_products(text, 100)
+            found = selling.search_products(text, 100)
             if not found:
                 try:
-                    found = [checkout.get_product(text)]
+                    found = [selling.get_product(text)]
                 except UnknownProduct:          # an empty list says it
                     found = []
             return found

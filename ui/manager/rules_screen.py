@@ -21,8 +21,8 @@ class RulesScreen(QWidget):
         self.text.setReadOnly(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
-        checkout = ctx.services.checkout
-        ctx.background.run(checkout.rules, self._on_rules_done,
+        selling = ctx.services.selling
+        ctx.background.run(selling.rules, self._on_rules_done,
                            lambda exc: self.text.setPlainText(describe(exc)[1]))
 
     def _on_rules_done(self, r: RuleSet) -> None:

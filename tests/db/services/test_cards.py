@@ -43,7 +43,7 @@ def test_register_issues_a_card_audits_and_queues_it(stocked):
     svc = stocked.services.cards
     slip = svc.register(stocked.manager, FORM, CardBinding("500001"))
     assert slip.card_no == "500001" and slip.tier_name_zh == "普通会员"
-    m = stocked.services.checkout.member_by_card("500001")
+    m = stocked.services.selling.member_by_card("500001")
     # The till keeps the masked mobile (the full number goes to head office in the event).
     assert (m.account.name, m.account.mobile, m.account.consent_messages) == ("周敏", "139****5678", True)
     assert m.account.birthday.calendar.value == "lunar" and m.account.birthday.year is None
@@ -76,16 +76,16 @@ def test_a_cashier_cannot_register_or_block_cards(stocked):
 
 
 def test_referrer_earns_50_points_when_the_new_card_is_issued(stocked):
-    before = stocked.services.checkout.member_by_card("100002").account.spendable_points
+    before = stocked.services.selling.member_by_card("100002").account.spendable_points
     stocked.services.cards.register(stocked.manager, MemberForm(
         "新会员", "13500001111", referrer_card_no="100002"), CardBinding("500009"))
-    after = stocked.services.checkout.member_by_card("100002").account
+    after = stocked.services.selling.member_by_card("100002").account
     assert after.spendable_points == before + 50
 
 
 def test_join_by_purchase_gives_gold_for_a_same_day_receipt_of_300(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("3*REG100")
     sale = s.complete([TenderInput(TenderKind.CASH, 30_000)], cashier)
     slip = stocked.services.cards.register(stocked.manager, MemberForm("王五", "13600001234"),
@@ -97,7 +97,7 @@ def test_join_by_purchase_gives_gold_for_a_same_day_receipt_of_300(stocked):
 
 
 def test_lost_card_is_refused_everywhere_in_the_shop_then_replaced_with_balance_moved(stocked):
-    svc, checkout = stocked.services.cards, stocked.services.checkout
+    svc, selling = stocked.services.cards, stocked.services.selling
     svc.register(stocked.manager, FORM, CardBinding("500001"))
     stocked.open_shift()
     stocked.services.members.top_up(stocked.manager, "500001", 50_000, TenderKind.CASH)
@@ -105,7 +105,7 @@ def test_lost_card_is_refused_everywhere_in_the_shop_then_replaced_with_balance_
         svc.report_lost(stocked.manager, "500001", IdentityCheck("13912345678", "999999"))
     svc.report_lost(stocked.manager, "500001", ID_OK)
     with pytest.raises(CardBlocked) as err:
-        checkout.new_session().attach_card("500001")
+        selling.new_session().attach_card("500001")
     assert err.value.since is not None and err.value.shop_name == "示范百货"
     with pytest.raises(CardBlocked):
         stocked.services.members.top_up(stocked.manager, "500001", 100, TenderKind.CASH)
@@ -115,10 +115,10 @@ def test_lost_card_is_refused_everywhere_in_the_shop_then_replaced_with_balance_
     slip = svc.replace(stocked.manager, "500001", CardBinding("500101"), ID_OK)
     assert slip.old_card_no == "500001" and slip.balance_fen == 50_000
     with pytest.raises(CardReplaced):
-        checkout.new_session().attach_card("500001")
+        selling.new_session().attach_card("500001")
     with pytest.raises(CardStateConflict):
         svc.unblock(stocked.manager, "500001", ID_OK)      # replaced cards never come back
-    s = checkout.new_session()
+    s = selling.new_session()
     s.add("REG100")
     s.attach_card("500101")
     sale = s.complete([TenderInput(TenderKind.STORED_VALUE, 10_000)], stocked.cashier)
@@ -136,7 +136,7 @@ def test_unblock_a_lost_card_that_turned_up(stocked):
     with pytest.raises(CardStateConflict):
         svc.report_lost(stocked.manager, "500001", ID_OK)
     svc.unblock(stocked.manager, "500001", ID_OK)
-    assert stocked.services.checkout.member_by_card("500001").card.status.value == "active"
+    assert stocked.services.selling.member_by_card("500001").card.status.value == "active"
 
 
 def test_identity_check_without_an_answer_on_file_needs_the_manager_to_see_the_id(stocked):
@@ -152,7 +152,7 @@ def test_renew_extends_from_the_later_of_today_and_expiry(stocked):
     svc = stocked.services.cards
     slip = svc.renew(stocked.manager, "100005", 365)       # expired 2025-12-31
     assert slip.expires_on == "2027-11-28"
-    stocked.services.checkout.new_session().attach_card("100005")
+    stocked.services.selling.new_session().attach_card("100005")
 
 
 def test_cancel_refunds_paid_in_only_and_forfeits_points_and_bonus(stocked):
@@ -165,7 +165,7 @@ def test_cancel_refunds_paid_in_only_and_forfeits_points_and_bonus(stocked):
                       IdentityCheck("13800003333", manager_confirmed=True), True)
     assert slip.refund_fen == 200_000
     with pytest.raises(CardCancelled):
-        stocked.services.checkout.new_session().attach_card("100003")
+        stocked.services.selling.new_session().attach_card("100003")
     profile = stocked.services.members.profile(_member_id(stocked, "13800003333"))
     assert profile.account.balance_fen == 0 and profile.account.spendable_points == 0
     z = stocked.services.shifts.z_report()
@@ -199,7 +199,7 @@ def test_member_pin_set_change_and_reset(stocked):
     svc.set_pin(stocked.manager, "500001", "2468", old_pin="1357")
     svc.set_pin(stocked.manager, "500001", "8642", identity=ID_OK)
     member_id = _member_id(stocked, "13912345678")
-    stocked.services.checkout.verify_member_pin(member_id, "8642")
+    stocked.services.selling.verify_member_pin(member_id, "8642")
 
 
 def test_benefits_are_handed_over_once(stocked):
@@ -209,7 +209,7 @@ def test_benefits_are_handed_over_once(stocked):
         svc.give_benefit(stocked.cashier, "100003", "quarterly")
     with pytest.raises(ValidationFailed):
         svc.give_benefit(stocked.cashier, "100002", "quarterly")   # Gold has no quarterly gift
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     assert s.attach_card("100003").badges.quarterly_gift is False
 
 
@@ -217,12 +217,12 @@ def test_birthday_gift_once_a_year_on_the_birthday(stocked):
     svc = stocked.services.cards
     svc.register(stocked.manager, MemberForm("寿星", "13300001111", birthday="1990-11-28"),
                   CardBinding("500077", CardKind.MAGSTRIPE))
-    view = stocked.services.checkout.new_session().attach_card("500077")
+    view = stocked.services.selling.new_session().attach_card("500077")
     assert view.badges.birthday
     svc.give_benefit(stocked.cashier, "500077", "birthday")
     with pytest.raises(BenefitAlreadyGiven):
         svc.give_benefit(stocked.cashier, "500077", "birthday")
-    assert not stocked.services.checkout.new_session().attach_card("500077").badges.birthday
+    assert not stocked.services.selling.new_session().attach_card("500077").badges.birthday
 
 
 def test_replacing_an_expired_card_without_a_validity_rule_gives_a_perpetual_card(stocked):
@@ -234,8 +234,8 @@ def test_replacing_an_expired_card_without_a_validity_rule_gives_a_perpetual_car
         stocked.manager, "100005", CardBinding("500105"),
         IdentityCheck("13800005555", manager_confirmed=True))      # expired 2025-12-31
     assert slip.expires_on is None
-    assert stocked.services.checkout.member_by_card("500105").card.expires_on is None
-    stocked.services.checkout.new_session().attach_card("500105")   # usable today
+    assert stocked.services.selling.member_by_card("500105").card.expires_on is None
+    stocked.services.selling.new_session().attach_card("500105")   # usable today
 
 
 def test_card_replacement_and_annual_fees_are_sales_in_the_same_transaction(stocked):

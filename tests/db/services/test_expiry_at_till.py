@@ -8,7 +8,7 @@ from pos_app.domain.tenders import TenderInput, TenderKind
 
 
 def test_points_lapse_oldest_first_once_and_the_reminder_lists_them_ahead(stocked):
-    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+    stocked.set_rules(stocked.services.selling.rules().with_changes(
         version=2, points_expiry="months", points_expiry_months=1))
     expiry = stocked.services.expiry
     start = stocked.clock.now()
@@ -19,7 +19,7 @@ def test_points_lapse_oldest_first_once_and_the_reminder_lists_them_ahead(stocke
     assert soon["王芳"] == (1_200, (start + timedelta(days=30)).date())
     # 李娜 spends 100 points as cash today: the oldest points go first
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.attach_card("100002")
     s.complete([TenderInput(TenderKind.POINTS, 100), TenderInput(TenderKind.CASH, 8_700)],

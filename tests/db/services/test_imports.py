@@ -29,7 +29,7 @@ def table_counts(shop):
 def test_products_import_in_every_encoding_builds_three_level_categories(shop, encoding):
     created, updated = shop.services.imports.import_products(shop.manager, PRODUCTS.encode(encoding))
     assert (created, updated) == (3, 0)
-    p = shop.services.checkout.get_product("6901234567890")
+    p = shop.services.selling.get_product("6901234567890")
     assert (p.name, p.price_fen, p.promo_rate_bp, p.category) == ("白衬衫", 12_900, 8_000,
                                                                   "服装/女装/衬衫")
     db = store_db(shop.data_dir / DB_FILE)
@@ -61,7 +61,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_every_bad_line(shop):
 def test_members_import_creates_cards_and_opening_balances(shop):
     created, _ = shop.services.imports.import_members(shop.manager, MEMBERS.encode("gbk"))
     assert created == 2
-    m = shop.services.checkout.member_by_card("9001")
+    m = shop.services.selling.member_by_card("9001")
     acc = m.account
     assert (acc.tier_code, acc.spendable_points, acc.accumulated_points, acc.balance_paid_fen) == \
         ("gold", 1_200, 3_000, 35_050)

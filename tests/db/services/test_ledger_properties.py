@@ -30,7 +30,7 @@ def test_returns_never_give_back_more_and_balances_equal_ledger_sums(basket, sv_
     shop = fresh_shop()
     try:
         cashier = shop.open_shift()
-        s = shop.services.checkout.new_session()
+        s = shop.services.selling.new_session()
         for code, qty in basket:
             s.add(f"{qty}*{code}")
         s.attach_card("100003")                  # Diamond with ¥1,000 balance

@@ -19,7 +19,7 @@ CASH, SV = TenderKind.CASH, TenderKind.STORED_VALUE
 
 def sell(shop, entries, card=None, tenders=None, gifts=(), pin=None):
     cashier = shop.services.shifts.current() and shop.cashier or shop.open_shift()
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     if card:
         s.attach_card(card)
     for e in entries:
@@ -82,7 +82,7 @@ def test_rule_every_stored_value_spend_goes_through_one_authorisation_path(stock
                                                        annual_fee_fen=500))
     stocked.open_shift()
     hq = Recording(SpendOutcome.DECLINED)
-    stocked.services.checkout.authoriser = hq
+    stocked.services.selling.authoriser = hq
     with stocked.uow() as uow:
         member = uow.accounts.find_by_mobile("13800003333")   # Diamond, ¥1,000 balance
         uow.accounts.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
@@ -108,7 +108,7 @@ def test_rule_every_stored_value_spend_goes_through_one_authorisation_path(stock
 def test_rule_a_withdrawal_goes_through_the_same_authorisation_path_as_a_sale(stocked):
     stocked.open_shift()
     hq = Recording(SpendOutcome.DECLINED)
-    stocked.services.checkout.authoriser = hq
+    stocked.services.selling.authoriser = hq
     members = stocked.services.members
     with stocked.uow() as uow:
         member = uow.accounts.find_by_mobile("13800003333")   # Diamond, ¥1,000 paid-in
@@ -177,7 +177,7 @@ def test_rule_birthday_once_per_occurrence(stocked):
                    CardBinding("500077"))
     cards.give_benefit(stocked.cashier, "500077", "birthday")
     stocked.clock.at = datetime(2024, 12, 25, 10, 0)    # lunar 11-25 again, same solar year
-    assert stocked.services.checkout.new_session().attach_card("500077").badges.birthday
+    assert stocked.services.selling.new_session().attach_card("500077").badges.birthday
     cards.give_benefit(stocked.cashier, "500077", "birthday")
 
 
@@ -188,13 +188,13 @@ def test_rule_replacement_card_gets_a_new_cards_validity(stocked):
         stocked.manager, "100005", CardBinding("700005"),
         IdentityCheck("13800005555", manager_confirmed=True))    # expired 2025-12-31
     assert slip.expires_on == "2027-11-28"
-    assert stocked.services.checkout.new_session().attach_card("700005").member
+    assert stocked.services.selling.new_session().attach_card("700005").member
 
 
 def test_rule_held_basket_keeps_pass_visits_gifts_and_the_member(stocked):
     cashier = stocked.open_shift()
     sell(stocked, ["WASH10"], "100003")
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100003")
     passes = s.view().passes
     s.use_pass(passes[0].id)
@@ -253,7 +253,7 @@ def test_rule_tier_validity_keeps_a_tier_earned_by_a_receipt_inside_the_window(s
 # -- join by purchase at the till, multiplier points toward an upgrade ------------------------
 def test_rule_the_join_badge_applies_the_tier_when_the_sale_completes(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100001")                     # 张伟, Regular
     s.add("30*CARD100")                          # shopping cards earn nothing: no badge
     assert s.view().badges.join_tier is None
@@ -290,7 +290,7 @@ def test_rule_multiplier_points_count_toward_an_upgrade_in_the_same_sale(stocked
     from tests.db.services.test_promotions_at_till import MEMBER_DAY, put
     put(stocked, MEMBER_DAY)
     cashier = stocked.open_shift()
-    probe = stocked.services.checkout.new_session()
+    probe = stocked.services.selling.new_session()
     probe.attach_card("100002")                  # 李娜, Gold: what 3×REG100 earns her
     probe.add("3*REG100")
     base, extra = probe.view().points.total, probe.view().extra_points
@@ -298,7 +298,7 @@ def test_rule_multiplier_points_count_toward_an_upgrade_in_the_same_sale(stocked
     stocked.members([{"card_no": "100021", "name": "陈晨", "mobile": "13900002121",
                       "tier": "gold", "points": "0",
                       "accumulated_points": str(8_000 - base - extra)}])
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100021")
     s.add("3*REG100")
     sale = s.complete([TenderInput(CASH, s.view().total_fen)], cashier)
@@ -328,7 +328,7 @@ def test_rule_tier_validity_the_member_is_told_ahead_on_the_receipt_and_the_pane
     assert joined.member.upgraded_to == "diamond"
     assert joined.member.tier_lapse_on is None           # a year ahead: nothing to say yet
     stocked.clock.at = datetime(2026, 11, 28, 10, 0)     # the window keeps Diamond until 12-10
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100001")
     s.add("WATER")
     lapse = s.view().tier_lapse
@@ -356,7 +356,7 @@ def _cancelled_return(stocked, card, mobile, cancel_first):
     balance, then return it before or after cancelling: what the customer gets in cash."""
     members, cards = stocked.services.members, stocked.services.cards
     members.top_up(stocked.manager, card, 100_000, CASH)
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card(card)
     s.add("2*SPECIAL100")
     total = s.view().total_fen

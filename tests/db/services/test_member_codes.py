@@ -41,7 +41,7 @@ def refusal(session, text) -> Refusal:
 
 
 def test_the_till_identifies_the_member_from_the_code_and_prices_as_for_the_card(till):
-    s = till.services.checkout.new_session()
+    s = till.services.selling.new_session()
     s.add("REG100")
     view = s.attach_member_code(code_now(till, "13800002222"))
     assert view.member.account.name == "李娜" and view.member.card.card_no == "100002"
@@ -51,47 +51,47 @@ def test_the_till_identifies_the_member_from_the_code_and_prices_as_for_the_card
 def test_the_same_code_twice_at_one_till_in_one_step_is_refused_another_till_takes_it(
         till, tmp_path):
     text = code_now(till, "13800002222")
-    till.services.checkout.new_session().attach_member_code(text)
-    assert refusal(till.services.checkout.new_session(), text) is Refusal.REPLAYED
+    till.services.selling.new_session().attach_member_code(text)
+    assert refusal(till.services.selling.new_session(), text) is Refusal.REPLAYED
     other = make_shop(tmp_path / "till2", at=till.clock.now())
     other.members(STANDARD_MEMBERS)
     publish_to_till(other, TrustedKeys.of([SIGNER.public]))
     # Till 2 knows the member under its own import id; head office's id is what codes carry,
     # so mint for till 2's id (both tills get head office's ids through the members feed).
     text2 = code_now(other, "13800002222")
-    other.services.checkout.new_session().attach_member_code(text2)
+    other.services.selling.new_session().attach_member_code(text2)
     # The next step's code works again at the first till.
     till.clock.at += timedelta(seconds=30)
-    till.services.checkout.new_session().attach_member_code(code_now(till, "13800002222"))
+    till.services.selling.new_session().attach_member_code(code_now(till, "13800002222"))
     other.uow.engine.dispose()
 
 
 def test_a_screenshot_older_than_the_window_is_refused(till):
     text = code_now(till, "13800002222")
     till.clock.at += timedelta(seconds=30 + 120)       # step plus the tolerated skew
-    assert refusal(till.services.checkout.new_session(), text) is Refusal.EXPIRED
+    assert refusal(till.services.selling.new_session(), text) is Refusal.EXPIRED
     till.clock.at -= timedelta(seconds=1)              # one second inside: still fine
-    till.services.checkout.new_session().attach_member_code(text)
+    till.services.selling.new_session().attach_member_code(text)
 
 
 def test_a_code_from_the_future_beyond_the_skew_is_refused(till):
     text = code_now(till, "13800002222", offset_s=121 + 30)
-    assert refusal(till.services.checkout.new_session(), text) is Refusal.NOT_YET_VALID
+    assert refusal(till.services.selling.new_session(), text) is Refusal.NOT_YET_VALID
 
 
 def test_a_blocked_member_is_refused_with_the_card_reason(till):
     with pytest.raises(CardBlocked):
-        till.services.checkout.new_session().attach_member_code(code_now(till, "13800004444"))
+        till.services.selling.new_session().attach_member_code(code_now(till, "13800004444"))
 
 
 def test_a_code_minted_with_any_other_key_is_refused(till):
     thief = HeadOfficeSigner.generate()
-    assert refusal(till.services.checkout.new_session(),
+    assert refusal(till.services.selling.new_session(),
                    code_now(till, "13800002222", signer=thief)) is Refusal.UNKNOWN_KEY
 
 
 def test_before_the_first_pull_the_till_says_it_has_no_keys(stocked):
-    assert refusal(stocked.services.checkout.new_session(),
+    assert refusal(stocked.services.selling.new_session(),
                    code_now(stocked, "13800002222")) is Refusal.NO_KEYS
 
 
@@ -102,7 +102,7 @@ def test_head_office_settings_change_the_tolerated_skew(tmp_path):
     publish_to_till(shop, TrustedKeys.of([SIGNER.public]), {"step_s": 30, "skew_s": 10})
     text = code_now(shop, "13800002222")
     shop.clock.at += timedelta(seconds=45)
-    assert refusal(shop.services.checkout.new_session(), text) is Refusal.EXPIRED
+    assert refusal(shop.services.selling.new_session(), text) is Refusal.EXPIRED
     shop.uow.engine.dispose()
 
 
@@ -112,7 +112,7 @@ def test_paying_with_stored_value_after_a_phone_code_needs_the_pin_like_a_card(t
     with till.uow() as uow:
         uow.accounts.set_pin(mid, till.hasher.hash("246810"), till.clock.now())
         uow.commit()
-    s = till.services.checkout.new_session()
+    s = till.services.selling.new_session()
     s.add("4*REG100")
     s.attach_member_code(code_now(till, "13800003333"))     # diamond: ¥320 > ¥200 threshold
     with pytest.raises(PinRequired):
@@ -126,7 +126,7 @@ def test_a_sale_prints_an_e_receipt_link_that_the_returns_screen_still_reads(til
     from pos_app.domain.sale import receipt_no_from_scan
     publish_to_till(till, TrustedKeys.of([SIGNER.public]))
     cashier = till.open_shift()
-    s = till.services.checkout.new_session()
+    s = till.services.selling.new_session()
     s.add("REG100")
     before = s.complete([TenderInput(TenderKind.CASH, 10_000)], cashier)
     assert before.receipt_link == ""               # no member page address known yet

@@ -55,7 +55,7 @@ def test_a_package_is_one_top_up_with_every_part_on_its_ledger_and_refunds_each(
     assert {e["ledger"] for e in event["entries"]} == {"stored_value", "points", "tier"}
     # use one coupon on a sale, then refund the package: that coupon's value stays out of
     # the cash, the other coupon is withdrawn, bonus, points and tier go back
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card("100001")
     s.apply_coupon(sold.coupons[0])
@@ -102,7 +102,7 @@ def test_a_package_gives_a_count_pass_with_the_rest_and_a_refund_closes_its_unus
     assert [(x["op"], x["pass_id"], x["uses"], x["price_fen"])
             for x in json.loads(payload)["passes"]] == [("sold", sold.pass_id, 10, 10_000)]
     for _ in range(2):                                  # two car washes on the pass
-        s = stocked.services.checkout.new_session()
+        s = stocked.services.selling.new_session()
         s.attach_card("100001")
         s.use_pass(sold.pass_id)
         s.complete([], stocked.cashier)
@@ -129,7 +129,7 @@ def test_a_package_refund_is_refused_naming_the_part_already_spent_and_changes_n
         uow.commit()
     stocked.open_shift()
     sold = stocked.services.packages.sell(stocked.manager, "100001", "P500W", TenderKind.CASH)
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.attach_card("100001")
     s.complete([TenderInput(TenderKind.POINTS, 150),
@@ -163,7 +163,7 @@ def test_a_new_member_gets_the_rule_sets_welcome_coupon_in_the_registration(stoc
     with stocked.uow() as uow:
         uow.promotions.put_template(welcome, stocked.clock.now())
         uow.commit()
-    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+    stocked.set_rules(stocked.services.selling.rules().with_changes(
         version=2, registration_coupon_template="WELCOME"))
     stocked.open_shift()
     slip = stocked.services.cards.register(stocked.manager, MemberForm("周敏", "13912345678"),

@@ -61,7 +61,7 @@ def test_member_day_spend_and_save_and_a_coupon_in_one_sale(stocked):
     put(stocked, MEMBER_DAY, SPEND_SAVE)
     code = give_coupon(stocked, "100002")
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")                  # ¥100 regular
     s.add("PROMO100")                # ¥100 on its own 8折
     view = s.attach_card("100002")   # Gold, on the Saturday member day
@@ -89,7 +89,7 @@ def test_member_day_spend_and_save_and_a_coupon_in_one_sale(stocked):
     assert payload["coupon_entries"][0]["code"] == code
     assert payload["sale"]["promotions"] and payload["sale"]["coupons"][0]["code"] == code
     # the same coupon again: used here, today
-    s2 = stocked.services.checkout.new_session()
+    s2 = stocked.services.selling.new_session()
     s2.add("2*REG100")
     s2.attach_card("100002")
     with pytest.raises(CouponNotUsable) as err:
@@ -100,7 +100,7 @@ def test_member_day_spend_and_save_and_a_coupon_in_one_sale(stocked):
 def test_spend_and_save_with_special_and_excluded_goods_at_the_till(stocked):
     put(stocked, SPEND_SAVE)
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     for code in ("REG100", "PROMO100", "SPECIAL50", "CARD100"):
         s.add(code)
     view = s.view()
@@ -119,7 +119,7 @@ def test_spend_and_save_with_special_and_excluded_goods_at_the_till(stocked):
 def test_a_coupon_that_does_not_apply_says_why_and_leaves_the_basket_alone(stocked):
     put(stocked)
     code = give_coupon(stocked, "100002")
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.add("10*WATER")                        # food is excluded from this coupon
     s.attach_card("100002")
@@ -144,7 +144,7 @@ def test_spend_and_get_issues_a_coupon_to_the_member_with_the_sale(stocked):
                      coupon_template_id="T10")
     put(stocked, gift)
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("4*REG100")
     s.attach_card("100003")                  # Diamond: 400 × 0.8 = 320 >= 300
     sale = s.complete([TenderInput(CASH, 32_000)], cashier)
@@ -158,13 +158,13 @@ def test_spend_and_get_issues_a_coupon_to_the_member_with_the_sale(stocked):
 
 
 def test_coupons_beyond_the_unconfirmed_allowance_are_refused_and_nothing_is_recorded(stocked):
-    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+    stocked.set_rules(stocked.services.selling.rules().with_changes(
         version=2, coupon_offline_limit_fen=1_500))
     put(stocked)
     first = give_coupon(stocked, "100002", "a")
     second = give_coupon(stocked, "100002", "b")
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card("100002")
     s.apply_coupon(first)
@@ -182,11 +182,11 @@ def test_coupons_beyond_the_unconfirmed_allowance_are_refused_and_nothing_is_rec
 
 
 def test_points_expiring_soon_are_on_the_panel_and_the_receipt(stocked):
-    stocked.set_rules(stocked.services.checkout.rules().with_changes(
+    stocked.set_rules(stocked.services.selling.rules().with_changes(
         version=2, points_expiry="months", points_expiry_months=1))
     stocked.clock.at = stocked.clock.now() + timedelta(days=10)
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     view = s.attach_card("100002")           # 990 opening points, earned a month ago less 10 days
     assert view.points_expiring == 990
@@ -199,7 +199,7 @@ def test_points_expiring_soon_are_on_the_panel_and_the_receipt(stocked):
 def test_returning_part_of_a_spend_and_save_sale_reallocates_the_saving(stocked):
     put(stocked, SPEND_SAVE)
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.add("PROMO100")
     s.add("REG100")                  # 100 + 80 + 100 = 280 >= 200: 20.00 off
@@ -220,7 +220,7 @@ def test_a_whole_return_gives_a_still_valid_coupon_back_and_never_its_value_in_c
     put(stocked)
     code = give_coupon(stocked, "100002")
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card("100002")
     s.apply_coupon(code)
@@ -257,7 +257,7 @@ def test_a_whole_return_takes_back_the_multiplier_points_too(stocked):
     cashier = stocked.open_shift()
     with stocked.uow() as uow:
         before = uow.accounts.find_by_mobile("13800002222")
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("3*REG100")
     s.attach_card("100002")
     sale = s.complete([TenderInput(CASH, 25_080)], cashier)

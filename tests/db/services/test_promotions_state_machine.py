@@ -56,7 +56,7 @@ class PromotionsMachine(RuleBasedStateMachine):
         self.shop = make_shop(self.dir / "till")
         self.shop.products(STANDARD_GOODS)
         self.shop.members(STANDARD_MEMBERS)
-        self.shop.set_rules(self.shop.services.checkout.rules().with_changes(
+        self.shop.set_rules(self.shop.services.selling.rules().with_changes(
             version=2, points_expiry="months", points_expiry_months=1))
         with self.shop.uow() as uow:
             uow.promotions.put_template(TEMPLATE, self.shop.clock.now())
@@ -92,7 +92,7 @@ class PromotionsMachine(RuleBasedStateMachine):
                          max_size=5),
           card=st.sampled_from(CARDS), use_coupon=st.booleans())
     def sell(self, items: list[tuple[str, int]], card: str | None, use_coupon: bool) -> None:
-        s = self.shop.services.checkout.new_session()
+        s = self.shop.services.selling.new_session()
         for sku, qty in items:
             s.add(f"{qty}*{sku}")
         if card:

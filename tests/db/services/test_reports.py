@@ -16,7 +16,7 @@ DAY = date(2026, 11, 28)
 
 def trade(shop):
     cashier = shop.open_shift()
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     s.add("2*REG100")
     first = s.complete([TenderInput(CASH, 20_000)], cashier)            # ¥200 non-member
     s.add("REG100")
@@ -82,7 +82,7 @@ def test_reports_export_to_excel_with_exact_money(stocked):
 def test_reports_agree_on_transactions_and_quantities_net_of_returns(stocked):
     trade(stocked)                                   # 3 sales, one partly returned
     cashier = stocked.cashier
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("3*WATER")
     s.attach_card("100003")
     water = s.complete([TenderInput(CASH, 480)], cashier)

@@ -17,7 +17,7 @@ CASH, SV = TenderKind.CASH, TenderKind.STORED_VALUE
 
 def sell(shop, entries, card=None, tenders=None):
     cashier = shop.services.shifts.current() and shop.cashier or shop.open_shift()
-    s = shop.services.checkout.new_session()
+    s = shop.services.selling.new_session()
     for e in entries:
         s.add(e)
     if card:
@@ -95,14 +95,14 @@ def test_spendable_points_may_go_negative_after_a_return_and_block_redemption(st
                                                 stocked.manager)
     assert ret.member.points_earned == -210          # bonus reversed too
     assert account(stocked, "13700001111").spendable_points == 10 - 210
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("200001")
     with pytest.raises(RedemptionNotAllowed):
         s.redeem_gift("GIFT180")
 
 
 def test_a_tier_upgrade_caused_by_the_sale_is_flagged_for_the_manager(stocked):
-    stocked.set_rules(stocked.services.checkout.rules().with_changes(version=2,
+    stocked.set_rules(stocked.services.selling.rules().with_changes(version=2,
                                                                      tier_downgrade="review"))
     stocked.members([{"card_no": "100009", "name": "周杰", "mobile": "13900009999",
                       "tier": "gold", "points": "100", "accumulated_points": "7990"}])
@@ -132,7 +132,7 @@ def test_the_receipt_qr_payload_finds_the_sale(stocked):
 def test_a_count_pass_refund_pays_back_the_unused_share_and_closes_the_pass(stocked):
     from pos_app.domain.errors import PassNotUsable
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100001")
     s.add("WASH10")
     sale = s.complete([TenderInput(CASH, 30_000)], cashier)

@@ -36,7 +36,7 @@ def counts(shop) -> dict[str, int]:
 
 def test_gold_member_sale_with_promotion_special_and_cash_plus_stored_value(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("6900000000024")          # 真丝衬衫 ¥100 on 8折 promotion
     s.add("2*REG100")               # 2 × ¥100 regular
     s.add("SPECIAL50")              # ¥50 special
@@ -62,14 +62,14 @@ def test_gold_member_sale_with_promotion_special_and_cash_plus_stored_value(stoc
 
 def test_non_member_earns_nothing_and_pays_the_promotion_price(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("PROMO100")
     sale = s.complete([TenderInput(CASH, 8_000)], cashier)
     assert sale.total_fen == 8_000 and sale.member is None
 
 
 def test_lost_card_is_refused_with_when_and_where(stocked):
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     with pytest.raises(CardBlocked) as err:
         s.attach_card("100004")
     assert err.value.shop_name == "示范百货"
@@ -78,12 +78,12 @@ def test_lost_card_is_refused_with_when_and_where(stocked):
 
 def test_expired_card_is_refused(stocked):
     with pytest.raises(CardExpired):
-        stocked.services.checkout.new_session().attach_card("100005")
+        stocked.services.selling.new_session().attach_card("100005")
 
 
 def test_card_reported_lost_after_the_swipe_cannot_pay(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.attach_card("100002")
     with stocked.uow() as uow:
@@ -98,7 +98,7 @@ def test_card_reported_lost_after_the_swipe_cannot_pay(stocked):
 
 def test_insufficient_balance_says_how_much_is_missing_and_records_nothing(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("3*REG100")
     s.attach_card("100002")  # balance ¥200, total 3 × 88 = ¥264
     before = counts(stocked)
@@ -114,7 +114,7 @@ def test_stored_value_above_the_threshold_needs_the_member_pin(stocked):
         member = uow.accounts.find_by_mobile("13800003333")
         uow.accounts.set_pin(member.id, stocked.hasher.hash("246810"), stocked.clock.now())
         uow.commit()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("4*REG100")
     s.attach_card("100003")  # Diamond: 4 × 80 = ¥320 > ¥200 threshold
     with pytest.raises(PinRequired):
@@ -134,18 +134,18 @@ def test_member_pin_locks_after_five_wrong_tries(stocked):
         uow.commit()
     for _ in range(4):
         with pytest.raises(WrongPin):
-            stocked.services.checkout.verify_member_pin(member.id, "111111")
+            stocked.services.selling.verify_member_pin(member.id, "111111")
     with pytest.raises(AccountLocked):
-        stocked.services.checkout.verify_member_pin(member.id, "111111")
+        stocked.services.selling.verify_member_pin(member.id, "111111")
     with pytest.raises(AccountLocked):
-        stocked.services.checkout.verify_member_pin(member.id, "246810")
+        stocked.services.selling.verify_member_pin(member.id, "246810")
 
 
 @pytest.mark.parametrize("entry, error", [("0*REG100", InvalidQuantity),
                                           ("99999*REG100", InvalidQuantity),
                                           ("NOSUCH", UnknownProduct)])
 def test_bad_entries_are_typed_errors_and_leave_the_basket_alone(stocked, entry, error):
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     with pytest.raises(error):
         s.add(entry)
@@ -154,12 +154,12 @@ def test_bad_entries_are_typed_errors_and_leave_the_basket_alone(stocked, entry,
 
 def test_unknown_card_is_a_typed_error(stocked):
     with pytest.raises(UnknownCard):
-        stocked.services.checkout.new_session().attach_card("999999")
+        stocked.services.selling.new_session().attach_card("999999")
 
 
 def test_paying_more_than_due_with_a_card_or_wallet_is_refused(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     before = counts(stocked)
     with pytest.raises(PaymentMismatch):
@@ -170,7 +170,7 @@ def test_paying_more_than_due_with_a_card_or_wallet_is_refused(stocked):
 
 
 def test_empty_sale_and_closed_shift_are_refused(stocked):
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     with pytest.raises(EmptySale):
         s.complete([TenderInput(CASH, 100)], stocked.cashier)
     s.add("WATER")
@@ -181,7 +181,7 @@ def test_empty_sale_and_closed_shift_are_refused(stocked):
 def test_a_sale_commits_every_row_in_one_transaction(stocked):
     cashier = stocked.open_shift()
     before = counts(stocked)
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.add("WATER")
     s.attach_card("100002")
@@ -196,7 +196,7 @@ def test_a_sale_commits_every_row_in_one_transaction(stocked):
 
 
 def test_manual_discount_is_limited_by_role(stocked):
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     with pytest.raises(DiscountOverLimit):
         s.discount_line(1, 9_000, stocked.cashier)
@@ -208,7 +208,7 @@ def test_manual_discount_is_limited_by_role(stocked):
 
 def test_gift_redemption_takes_the_ladder_step_and_shows_the_next_one(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100003")             # 1,200 spendable points
     with pytest.raises(RedemptionNotAllowed) as err:
         s.redeem_gift("GIFT350")        # ¥350 needs the 1,500 step
@@ -224,7 +224,7 @@ def test_gift_redemption_takes_the_ladder_step_and_shows_the_next_one(stocked):
 
 
 def test_hold_and_recall_keep_the_basket_and_the_member(stocked):
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card("100002")
     held_id = s.hold("客人去取钱")
@@ -240,17 +240,17 @@ def test_a_sale_that_reaches_8000_points_upgrades_to_diamond(stocked):
     stocked.members([{"card_no": "100009", "name": "周杰", "mobile": "13900009999",
                       "tier": "gold", "points": "100", "accumulated_points": "7990"}])
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card("100009")
     sale = s.complete([TenderInput(CASH, 17_600)], cashier)
     assert sale.member.upgraded_to == "diamond"
-    assert stocked.services.checkout.member_by_card("100009").account.tier_code == "diamond"
+    assert stocked.services.selling.member_by_card("100009").account.tier_code == "diamond"
 
 
 def test_count_pass_is_sold_used_once_per_visit_and_refused_when_used_up(stocked):
     cashier = stocked.open_shift()
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.attach_card("100001")
     s.add("WASH10")
     sale = s.complete([TenderInput(CASH, 30_000)], cashier)
@@ -282,8 +282,8 @@ class RecordingAuthoriser:
 def test_head_office_declining_a_stored_value_spend_records_nothing(stocked):
     from pos_app.domain.errors import SpendDeclined
     cashier = stocked.open_shift()
-    stocked.services.checkout.authoriser = RecordingAuthoriser("declined", "card_lost")
-    s = stocked.services.checkout.new_session()
+    stocked.services.selling.authoriser = RecordingAuthoriser("declined", "card_lost")
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     s.attach_card("100002")
     before = counts(stocked)
@@ -296,8 +296,8 @@ def test_head_office_declining_a_stored_value_spend_records_nothing(stocked):
 def test_an_approved_spend_carries_the_authorisation_and_cash_needs_none(stocked):
     cashier = stocked.open_shift()
     auth = RecordingAuthoriser("approved", auth_id="HO-42")
-    stocked.services.checkout.authoriser = auth
-    s = stocked.services.checkout.new_session()
+    stocked.services.selling.authoriser = auth
+    s = stocked.services.selling.new_session()
     s.add("2*REG100")
     s.attach_card("100002")
     sale = s.complete([TenderInput(SV, 10_000), TenderInput(TenderKind.POINTS, 500),
@@ -313,7 +313,7 @@ def test_an_absurd_price_is_refused_before_it_joins_the_basket(stocked):
     from pos_app.domain.errors import AmountTooLarge
     stocked.products([("HUGE", "6999999999999", "镶钻手表", "服装/配饰/表", "99999999.00",
                        "regular", "")])
-    s = stocked.services.checkout.new_session()
+    s = stocked.services.selling.new_session()
     s.add("REG100")
     with pytest.raises(AmountTooLarge):
         s.add("HUGE")

@@ -12,7 +12,7 @@ def test_a_day_open_sell_return_pass_top_up_close(stocked):
     cashier = stocked.open_shift(float_fen=50_000)                       # float ¥500
     manager = stocked.manager
 
-    s = svc.checkout.new_session()
+    s = svc.selling.new_session()
     s.add("2*REG100")                                                    # ¥200, no member
     sale1 = s.complete([TenderInput(CASH, 30_000)], cashier)             # cash 200, change 100
     assert sale1.change_fen == 10_000

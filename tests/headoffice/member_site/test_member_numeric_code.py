@@ -58,20 +58,20 @@ def test_a_till_attaches_the_member_by_the_numeric_code_online_only(member_hq: M
                     at=datetime.fromtimestamp(int(hq_unix)))
     try:
         rig.sync()
-        rig.shop.services.checkout.member_codes.numeric = HeadOfficeNumericCodes(
+        rig.shop.services.selling.member_codes.numeric = HeadOfficeNumericCodes(
             rig.wiring.client)
         code = digits_now(member_hq)
-        s = rig.shop.services.checkout.new_session()
+        s = rig.shop.services.selling.new_session()
         s.add("REG100")
         view = s.attach_member_code(" ".join(code[i:i + 4] for i in range(0, 18, 4)))
         assert view.member.account.id == LI_NA and view.total_fen == 8_800
         with pytest.raises(MemberCodeRefused) as err:
-            rig.shop.services.checkout.new_session().attach_member_code(code)
+            rig.shop.services.selling.new_session().attach_member_code(code)
         assert err.value.reason is Refusal.REPLAYED
         rig.offline()
         member_hq.ho.clock.at += timedelta(seconds=61)     # a new sign-in code may be sent
         with pytest.raises(MemberCodeRefused) as err:
-            rig.shop.services.checkout.new_session().attach_member_code(digits_now(member_hq))
+            rig.shop.services.selling.new_session().attach_member_code(digits_now(member_hq))
         assert err.value.reason is Refusal.NEEDS_NETWORK
     finally:
         rig.close()

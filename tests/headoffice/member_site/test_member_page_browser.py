@@ -156,7 +156,7 @@ def test_member_page_on_a_phone_matches_the_till_and_its_code_works_offline(
     shot(pg, "lost-zh_CN")
     till.sync()
     with pytest.raises(CardBlocked):
-        till.shop.services.checkout.new_session().attach_card("100002")
+        till.shop.services.selling.new_session().attach_card("100002")
     pg.goto(member_hq.url + "/")
     assert pg.is_visible("#blocked")
     shot(pg, "home-after-lost-zh_CN")

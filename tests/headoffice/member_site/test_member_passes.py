@@ -32,11 +32,11 @@ def test_a_tills_passes_sold_used_refunded_and_expired_are_kept_at_head_office(
     add_user(hq, "maria", "membership")
     till = make_till(hq, SimpleNamespace(url=member_hq.base), tmp_path, "S001", "T01")
     till.sync()
-    s = till.shop.services.checkout.new_session()
+    s = till.shop.services.selling.new_session()
     s.attach_card("100002")
     s.add("2*WASH10")                                    # two 洗车10次卡, ¥300 each before the discount
     s.complete([TenderInput(TenderKind.CASH, s.view().total_fen)], till.cashier)
-    s = till.shop.services.checkout.new_session()
+    s = till.shop.services.selling.new_session()
     s.attach_card("100002")
     held = [p for p in s.view().passes if p.uses_left > 0]
     assert len(held) == 2

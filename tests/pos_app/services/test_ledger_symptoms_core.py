@@ -49,9 +49,9 @@ def wired(rules=None, authoriser=None):
     clock = FixedClock(AT)
     ids = UuidV7Source()
     hasher = FakePinHasher()
-    checkout = SellingService(store, clock, ids, hasher, authoriser)
-    return (store, clock, MemberService(store, clock, ids, spend=checkout),
-            CardService(store, clock, ids, hasher, spend=checkout))
+    selling = SellingService(store, clock, ids, hasher, authoriser)
+    return (store, clock, MemberService(store, clock, ids, spend=selling),
+            CardService(store, clock, ids, hasher, spend=selling))
 
 
 def test_core_tests_need_neither_sqlalchemy_nor_argon2():
