@@ -22,12 +22,15 @@ from db.models import (
     CategoryRow,
     BarcodeRow,
     CardRow,
+    DocumentSeriesRow,
     MemberRow,
     OfflineSpendRow,
     OutboxRow,
     PointsEntryRow,
     ProductRow,
     RuleSetRow,
+    SaleRow,
+    ShopRow,
     StoredValueEntryRow,
     SyncCardStatusRow,
     SyncCursorRow,
@@ -42,7 +45,7 @@ from pos_app.domain.member import month_day_birthday, reduced_member
 from pos_app.domain.rules import RuleSet
 from pos_app.ports.clock import IdSource
 from pos_app.sync.events import ledger_effects
-from pos_app.sync.ports import OutboxEvent, PulledPage, SyncState
+from pos_app.sync.ports import OutboxEvent, PulledPage, SyncState, TillCodeMismatch
 from db.search_keys import mobile_last4, name_initials
 
 log = logging.getLogger("pos.sync")
@@ -217,6 +220,31 @@ class SqlSyncStore:
                     continue
             break
         row.acked_seq = acked
+
+    # -- enrolment -----------------------------------------------------------------------
+    def site_codes(self) -> tuple[str, str] | None:
+        """(shop code, till code) of the till's database, None before `pos init`."""
+        with self._sessions() as s:
+            row = s.execute(select(ShopRow.code, TillRow.code).join(
+                TillRow, TillRow.shop_id == ShopRow.id).order_by(TillRow.code).limit(1)).first()
+        return (str(row[0]), str(row[1])) if row else None
+
+    def take_over_codes(self, shop_code: str, till_code: str) -> bool:
+        """Give the till's database the shop and till codes head office assigned (True if
+        they changed), or raise TillCodeMismatch if the till has sold or numbered documents
+        under its own code. Nothing to do before `pos init` (it reads the settings file)."""
+        with self._sessions() as s, s.begin():
+            row = s.execute(select(ShopRow.id, ShopRow.code, TillRow.id, TillRow.code).join(
+                TillRow, TillRow.shop_id == ShopRow.id).order_by(TillRow.code).limit(1)).first()
+            if row is None or (row[1], row[3]) == (shop_code, till_code):
+                return False
+            used = s.scalar(select(func.count()).select_from(SaleRow)) or \
+                s.scalar(select(func.count()).select_from(DocumentSeriesRow))
+            if used:
+                raise TillCodeMismatch(f"{shop_code}/{till_code}", f"{row[1]}/{row[3]}")
+            s.execute(update(ShopRow).where(ShopRow.id == row[0]).values(code=shop_code))
+            s.execute(update(TillRow).where(TillRow.id == row[2]).values(code=till_code))
+        return True
 
     def refused_events(self, include_resolved: bool = False) -> list[dict[str, Any]]:
         """Events head office refused, for the sync screen: what, when and why."""

@@ -1,5 +1,6 @@
 """`pos sync`: enrol with head office, sync once, or keep syncing; list and resolve refused
-events. The engine, its store and HTTP client come from the composition root (wiring.open_sync)."""
+events. The engine, its store and HTTP client come from the composition root (wiring.open_sync,
+and wiring.enrolment_store for enrolling and refused events): this module only orchestrates."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ from typing import Any
 from pos_app.ports.clock import SystemClock
 from pos_app.sync.engine import sync_status
 from pos_app.sync.ports import NotEnrolled, SyncError, TillCodeMismatch
-from wiring import SyncWiring, fetch_till_keys, keep_till_keys, open_sync
+from wiring import SyncWiring, enrolment_store, fetch_till_keys, keep_till_keys, open_sync
 
 __all__ = ["SyncWiring", "certify_till", "enrol_till", "fetch_till_keys", "keep_till_keys",
            "open_sync", "register"]
@@ -45,57 +46,19 @@ def enrol_till(data_dir: Path, url: str, code: str, transport: Any = None) -> di
     return reply
 
 
-def _open_till_db(data_dir: Path) -> Any:
-    from db.engine import create_sqlite_engine
-    from db.migrate import upgrade
-    from db.store import DB_FILE, ensure_encrypted
-
-    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
-    upgrade(engine)
-    return engine
-
-
 def _site_codes(data_dir: Path) -> tuple[str, str] | None:
     """(shop code, till code) of the till's database, None before `pos init`."""
-    from sqlalchemy import select
-
-    from db.models import ShopRow, TillRow
-
-    engine = _open_till_db(data_dir)
-    try:
-        with engine.connect() as c:
-            row = c.execute(select(ShopRow.code, TillRow.code).join(
-                TillRow, TillRow.shop_id == ShopRow.id).order_by(TillRow.code).limit(1)).first()
-        return (str(row[0]), str(row[1])) if row else None
-    finally:
-        engine.dispose()
+    with enrolment_store(data_dir) as store:
+        return store.site_codes()
 
 
 def _take_over_codes(data_dir: Path, shop_code: str, till_code: str) -> None:
     """Give the till's database the shop and till codes head office assigned, or raise
     TillCodeMismatch if the till has sold or numbered documents under its own code."""
-    from sqlalchemy import func, select, update
-
-    from db.models import DocumentSeriesRow, SaleRow, ShopRow, TillRow
-
-    engine = _open_till_db(data_dir)
-    try:
-        with engine.begin() as c:
-            row = c.execute(select(ShopRow.id, ShopRow.code, TillRow.id, TillRow.code).join(
-                TillRow, TillRow.shop_id == ShopRow.id).order_by(TillRow.code).limit(1)).first()
-            if row is None:
-                return          # not initialised yet: `pos init` reads the settings file
-            used = c.scalar(select(func.count()).select_from(SaleRow)) or \
-                c.scalar(select(func.count()).select_from(DocumentSeriesRow))
-            if (row[1], row[3]) != (shop_code, till_code):
-                if used:
-                    raise TillCodeMismatch(f"{shop_code}/{till_code}", f"{row[1]}/{row[3]}")
-                c.execute(update(ShopRow).where(ShopRow.id == row[0]).values(code=shop_code))
-                c.execute(update(TillRow).where(TillRow.id == row[2]).values(code=till_code))
-                log.info("till takes over the codes head office assigned: %s/%s",
-                         shop_code, till_code)
-    finally:
-        engine.dispose()
+    with enrolment_store(data_dir) as store:
+        if store.take_over_codes(shop_code, till_code):
+            log.info("till takes over the codes head office assigned: %s/%s",
+                     shop_code, till_code)
 
 
 def certify_till(data_dir: Path, transport: Any = None) -> str:
@@ -132,20 +95,9 @@ def _enter_epoch(data_dir: Path, epoch: int) -> None:
     head office issued, so a re-enrolled or replaced database never reuses a number."""
     from datetime import datetime
 
-    from db.engine import create_sqlite_engine
-    from db.migrate import upgrade
-    from db.store import DB_FILE, ensure_encrypted
-    from db.sync_store import SqlSyncStore
-    from pos_app.domain.ids import UuidV7Source
-
-    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
-    try:
-        upgrade(engine)
-        store = SqlSyncStore(engine, UuidV7Source())
+    with enrolment_store(data_dir) as store:
         if epoch > store.state().epoch:
             store.start_epoch("enrolled", datetime.now(), epoch)
-    finally:
-        engine.dispose()
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -215,16 +167,7 @@ def _refused(data_dir: Path, resolve: str | None) -> int:
     """List events head office refused (with the reason), or mark one resolved."""
     from datetime import datetime
 
-    from db.engine import create_sqlite_engine
-    from db.migrate import upgrade
-    from db.store import DB_FILE, ensure_encrypted
-    from db.sync_store import SqlSyncStore
-    from pos_app.domain.ids import UuidV7Source
-
-    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
-    try:
-        upgrade(engine)
-        store = SqlSyncStore(engine, UuidV7Source())
+    with enrolment_store(data_dir) as store:
         if resolve:
             if not store.resolve_refused(resolve, datetime.now()):
                 print(f"error: no unresolved refused event {resolve}", file=sys.stderr)
@@ -232,14 +175,12 @@ def _refused(data_dir: Path, resolve: str | None) -> int:
             print(f"event {resolve} marked resolved")
             return 0
         rows = store.refused_events()
-        for r in rows:
-            print(f"{r['id']}\tseq {r['device_seq']}\t{r['kind']}\t"
-                  f"{r['created_at']:%Y-%m-%d %H:%M}\t{r['reason']}\t{r['detail']}")
-        print(f"{len(rows)} refused event(s) waiting for a person "
-              f"(pos sync --resolve ID once dealt with)")
-        return 0
-    finally:
-        engine.dispose()
+    for r in rows:
+        print(f"{r['id']}\tseq {r['device_seq']}\t{r['kind']}\t"
+              f"{r['created_at']:%Y-%m-%d %H:%M}\t{r['reason']}\t{r['detail']}")
+    print(f"{len(rows)} refused event(s) waiting for a person "
+          f"(pos sync --resolve ID once dealt with)")
+    return 0
 
 
 RENEW_WITHIN_DAYS = 60

@@ -14,6 +14,8 @@ HTTP client) to hand them to pos_app, whose import-linter contract forbids both.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from pos_app.ports.clock import Clock, SystemClock
 from pos_app.services.ic_cards import CardCodec, IcCardService
 from pos_app.settings import Settings, load_settings
 from pos_app.sync.engine import SyncEngine, sync_status
-from pos_app.sync.ports import NotEnrolled, SyncError
+from pos_app.sync.ports import EnrolmentStore, NotEnrolled, SyncError
 from pos_app.sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
@@ -155,21 +157,41 @@ def card_codec(data_dir: Path, services: Services, v1_key: bytes | None) -> Card
     return CardCodec(store.verifier, signer=signer, v1_key=v1_key)
 
 
-def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
-              push_batch: int | None = None) -> HeadOfficeLink:
-    """The head-office link of the till in `data_dir` on its own database engine (`pos sync`
-    runs without the services); raises NotEnrolled when the till is not enrolled."""
+def _sync_store(data_dir: Path) -> Any:
+    """The sync store over a new engine on the till's database (upgraded)."""
     from db.engine import create_sqlite_engine
     from db.migrate import upgrade
     from db.store import DB_FILE, ensure_encrypted
     from db.sync_store import SqlSyncStore
 
+    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlSyncStore(engine, UuidV7Source())
+
+
+@contextmanager
+def enrolment_store(data_dir: Path) -> Iterator[EnrolmentStore]:
+    """The till's store for enrolling and for refused events (`pos sync`), on its own engine,
+    closed on leaving; works before enrolment."""
+    store = _sync_store(data_dir)
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+
+
+def open_sync(data_dir: Path, clock: Clock | None = None, transport: Any = None,
+              push_batch: int | None = None) -> HeadOfficeLink:
+    """The head-office link of the till in `data_dir` on its own database engine (`pos sync`
+    runs without the services); raises NotEnrolled when the till is not enrolled."""
     settings = load_settings(data_dir)
     if not settings.sync.headoffice_url or not settings.sync.api_key:
         raise NotEnrolled()
-    engine = create_sqlite_engine(data_dir / DB_FILE, key=ensure_encrypted(data_dir))
-    upgrade(engine)
-    store = SqlSyncStore(engine, UuidV7Source())
+    store = _sync_store(data_dir)
     client = _client(settings, transport)
     fetch_till_keys(data_dir, client)
     clock = clock or SystemClock()

@@ -149,6 +149,37 @@ class SyncStore(Protocol):
         ...
 
 
+class EnrolmentStore(Protocol):
+    """What enrolling (`pos sync --enrol`) and `pos sync --refused` / `--resolve` ask of the
+    till's store."""
+
+    def site_codes(self) -> tuple[str, str] | None:
+        """(shop code, till code) of the till's database, None before `pos init`."""
+        ...
+
+    def take_over_codes(self, shop_code: str, till_code: str) -> bool:
+        """Take the codes head office assigned (True if they changed); TillCodeMismatch if
+        the till has sold or numbered documents under its own code."""
+        ...
+
+    def state(self) -> SyncState:
+        ...
+
+    def start_epoch(self, reason: str, at: datetime, epoch: int | None = None,
+                    base_seq: int | None = None) -> int:
+        """Begin a new incarnation (enrolment, restore); returns its number."""
+        ...
+
+    def refused_events(self, include_resolved: bool = False) -> list[dict[str, Any]]:
+        """Events head office refused: what, when and why."""
+        ...
+
+    def resolve_refused(self, event_id: str, at: datetime, user_id: str | None = None,
+                        note: str = "") -> bool:
+        """A person has dealt with a refused event (audited); False if there is none."""
+        ...
+
+
 @dataclass(frozen=True)
 class SyncState:
     acked_seq: int

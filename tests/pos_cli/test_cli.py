@@ -74,3 +74,28 @@ def test_import_reports_bad_rows_and_imports_nothing(demo, tmp_path):
     assert result.returncode == 2
     assert "line 3" in result.stderr
     assert "unknown item" in pos(demo, "quote", "Z1").stderr
+
+
+def test_sync_lists_refused_events_and_resolves_one_by_id(demo):
+    from datetime import datetime
+
+    from wiring import enrolment_store
+
+    assert pos(demo, "sync", "--refused").stdout.endswith(
+        "0 refused event(s) waiting for a person (pos sync --resolve ID once dealt with)\n")
+    with enrolment_store(demo) as store:
+        event = store.pending(1)[0]                      # as if head office refused it
+        store.record_push([{"id": event.id, "device_seq": event.device_seq,
+                            "status": "refused", "reason": "payload_mismatch",
+                            "detail": "not the same event"}],
+                          store.state().epoch, datetime(2026, 11, 28, 12))
+    listed = pos(demo, "sync", "--refused")
+    assert listed.returncode == 0
+    assert f"{event.id}\tseq {event.device_seq}\t{event.kind}\t" in listed.stdout
+    assert "\tpayload_mismatch\tnot the same event\n1 refused event(s)" in listed.stdout
+    unknown = pos(demo, "sync", "--resolve", "no-such-event")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "error: no unresolved refused event no-such-event"
+    done = pos(demo, "sync", "--resolve", event.id)
+    assert (done.returncode, done.stdout) == (0, f"event {event.id} marked resolved\n")
+    assert pos(demo, "sync", "--refused").stdout.startswith("0 refused event(s)")
