@@ -13,7 +13,7 @@ from typing import Any
 
 from pos_app.ports.clock import SystemClock
 from pos_app.sync.engine import sync_status
-from pos_app.sync.ports import NotEnrolled, SyncError, TillCodeMismatch
+from pos_app.sync.ports import NotEnrolled, SyncError, SyncRejected, TillCodeMismatch
 from wiring import SyncWiring, enrolment_store, fetch_till_keys, keep_till_keys, open_sync
 
 __all__ = ["SyncWiring", "certify_till", "enrol_till", "fetch_till_keys", "keep_till_keys",

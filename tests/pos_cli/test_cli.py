@@ -99,3 +99,14 @@ def test_sync_lists_refused_events_and_resolves_one_by_id(demo):
     done = pos(demo, "sync", "--resolve", event.id)
     assert (done.returncode, done.stdout) == (0, f"event {event.id} marked resolved\n")
     assert pos(demo, "sync", "--refused").stdout.startswith("0 refused event(s)")
+
+
+def test_certify_says_head_office_is_not_reachable(tmp_path):
+    from pos_app.settings import load_settings, save_settings, with_section
+
+    save_settings(tmp_path, with_section(load_settings(tmp_path), "sync",
+                                         headoffice_url="http://127.0.0.1:9",
+                                         api_key="hq_not_checked"))
+    result = pos(tmp_path, "certify")
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("error: head office not reachable")
