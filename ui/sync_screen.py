@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -111,8 +112,7 @@ class SyncScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(2, 420)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.sync_button = QPushButton(self.tr("Sync now"))
         self.sync_button.setObjectName("sync_now")
         self.sync_button.clicked.connect(self.sync_now)
@@ -136,9 +136,19 @@ class SyncScreen(QWidget):
     # -- reading -----------------------------------------------------------------------------
     def reload(self) -> None:
         if self.link is None:
+            # Not enrolled: nothing is sent, but the sales and member changes made meanwhile
+            # wait for it; say how many, and how to enrol.
             self.contact.setText(self.tr("This till is not enrolled with head office."))
+            self.clock.setText("—")
+            self.message.setText(self.tr(
+                "Ask head office for an enrolment code, then run on this till: "
+                "pos sync --enrol CODE --url HEAD-OFFICE-ADDRESS. Everything recorded "
+                "meanwhile is kept and sent after enrolment."))
             for w in (self.sync_button, self.resolve_button, self.table):
                 w.setEnabled(False)
+            state = self.ctx.sync_state
+            self.ctx.background.run(lambda: state()[1], self._on_backlog_counted,
+                                    lambda _exc: None, lane="device")
             return
         link = self.link
 
@@ -148,6 +158,10 @@ class SyncScreen(QWidget):
             return st, link.store.refused_events()
 
         self.ctx.background.run(work, self._on_loaded, self._on_failed)
+
+    def _on_backlog_counted(self, count: int) -> None:
+        if count >= 0:
+            self.backlog.setText(self.tr("%1 event(s)").replace("%1", str(count)))
 
     def _on_loaded(self, result: tuple[Any, list[dict[str, Any]]]) -> None:
         st, rows = result

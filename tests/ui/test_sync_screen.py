@@ -98,3 +98,17 @@ def test_a_cashier_cannot_resolve_and_a_clock_set_back_is_shown(rig, qtbot) -> N
     assert not screen.resolve_button.isEnabled()
     screen.resolve(screen.rows[0]["id"], "")
     assert till.wiring.store.state().refused == 1
+
+
+def test_a_till_not_enrolled_says_how_many_records_wait_and_how_to_enrol(till, qtbot) -> None:  # noqa: ANN001
+    """Not enrolled, the screen showed an empty backlog while the status bar counted the
+    records waiting; it now counts them and says how to enrol (seen under Xvfb)."""
+    from ui.sync_screen import SyncScreen
+    till.shop.open_shift()                       # a shift opened: a record to send
+    expected = till.ctx.sync_state()[1]
+    assert expected > 0
+    screen = SyncScreen(till.ctx, till.shop.manager)
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.backlog.text() == f"{expected} 条", timeout=10_000)
+    assert "pos sync --enrol" in screen.message.text()
+    assert not screen.sync_button.isEnabled()

@@ -4039,6 +4039,10 @@ Paid by %6.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Ask head office for an enrolment code, then run on this till: pos sync --enrol CODE --url HEAD-OFFICE-ADDRESS. Everything recorded meanwhile is kept and sent after enrolment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Never</source>
         <translation type="unfinished"></translation>
     </message>

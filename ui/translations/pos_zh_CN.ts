@@ -4050,6 +4050,10 @@ Paid by %6.</source>
         <translation>本机尚未在总部注册。</translation>
     </message>
     <message>
+        <source>Ask head office for an enrolment code, then run on this till: pos sync --enrol CODE --url HEAD-OFFICE-ADDRESS. Everything recorded meanwhile is kept and sent after enrolment.</source>
+        <translation>请向总部索取注册码，然后在本机运行：pos sync --enrol 注册码 --url 总部地址。期间记录的一切都会保留，注册后上传。</translation>
+    </message>
+    <message>
         <source>Never</source>
         <translation>从未</translation>
     </message>
