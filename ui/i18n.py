@@ -1,6 +1,7 @@
 """Qt Linguist translations: .ts sources committed, .qm built by the setup command."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,16 @@ def build() -> list[Path]:
     built = []
     for ts in sorted(TRANSLATIONS.glob("*.ts")):
         qm = ts.with_suffix(".qm")
-        subprocess.run([_tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)], check=True)
+        # Compiled beside it, then renamed over it: a running till maps its .qm file, and
+        # rewriting that file in place (a second set-up run, a test run) turned the running
+        # till's screens into English mid-shift.
+        fresh = qm.with_suffix(".qm.new")
+        subprocess.run([_tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(fresh)],
+                       check=True)
+        if qm.exists() and qm.read_bytes() == fresh.read_bytes():
+            fresh.unlink()
+        else:
+            os.replace(fresh, qm)
         built.append(qm)
     return built
 

@@ -197,3 +197,33 @@ def test_ledger_notes_the_system_wrote_are_in_chinese(till: Till, qtbot) -> None
     qtbot.waitUntil(lambda: screen.history.rowCount() > 0, timeout=5000)
     notes = [screen.history.item(r, 5).text() for r in range(screen.history.rowCount())]
     assert "从 CSV 文件导入" in notes and "import" not in notes, notes
+
+
+def test_building_the_translations_again_leaves_a_running_till_in_its_language(
+        qapp: QApplication, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A running till maps its .qm file. Rebuilt in place (a second set-up run while the till
+    was open, with a changed .ts), the running till's status bar turned English mid-shift
+    (seen under Xvfb); the build now renames a new file over the old one."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+    for ts in i18n.TRANSLATIONS.glob("*.ts"):
+        (tmp_path / ts.name).write_bytes(ts.read_bytes())
+    monkeypatch.setattr(i18n, "TRANSLATIONS", tmp_path)
+    i18n.build()
+    running = QTranslator()
+    assert running.load(str(tmp_path / "pos_zh_CN.qm"))
+    qapp.installTranslator(running)
+    try:
+        assert QCoreApplication.translate("LoginDialog", "Log in") == "登录"
+        ts = tmp_path / "pos_zh_CN.ts"
+        text = ts.read_text(encoding="utf-8")
+        extra = "".join(f"    <message>\n        <source>new text {i}</source>\n"
+                        f"        <translation>新文字 {i}</translation>\n    </message>\n"
+                        for i in range(300))
+        ts.write_text(text.replace("<name>BasketTableModel</name>\n",
+                                   "<name>BasketTableModel</name>\n" + extra, 1),
+                      encoding="utf-8")
+        i18n.build()
+        assert QCoreApplication.translate("LoginDialog", "Log in") == "登录"
+        assert QCoreApplication.translate("LoginDialog", "PIN") == "密码"
+    finally:
+        qapp.removeTranslator(running)
