@@ -131,11 +131,17 @@ class MemberPanelWidget(QFrame):
         v["coupons"].setText(self.tr("%1 usable (Ctrl+Q)").replace("%1", str(len(view.coupons)))
                              if view.coupons else "—")
         if view.next_step_points:
-            v["next"].setText(self.tr("%1 more points for a gift up to %2")
+            # Short, to fit one line of the panel at 1024×768 (the receipt says it in full).
+            cap = view.next_step_cap_fen
+            v["next"].setText(self.tr("%1 pts to a %2 gift")
                               .replace("%1", str(view.next_step_points))
-                              .replace("%2", yuan(view.next_step_cap_fen)))
+                              .replace("%2", yuan(cap)[:-3] if cap % 100 == 0 else yuan(cap)))
+            v["next"].setToolTip(self.tr("%1 more points for a gift up to %2")
+                                 .replace("%1", str(view.next_step_points))
+                                 .replace("%2", yuan(cap)))
         else:
             v["next"].setText("—")
+            v["next"].setToolTip("")
         b = view.badges
         self.badges["birthday"].setVisible(b.birthday)
         self.badges["quarterly"].setVisible(b.quarterly_gift)

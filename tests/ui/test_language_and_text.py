@@ -227,3 +227,21 @@ def test_building_the_translations_again_leaves_a_running_till_in_its_language(
         assert QCoreApplication.translate("LoginDialog", "PIN") == "密码"
     finally:
         qapp.removeTranslator(running)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
+def test_the_member_panel_shows_the_whole_next_gift_line(till: Till, qtbot, size) -> None:  # noqa: ANN001
+    """Under Xvfb at 1366×768 the next-gift line wrapped and its second line was cut off by
+    the panel below; it is short now, the full wording in its tooltip, and all of it shows."""
+    log_in(till, qtbot)
+    till.window.resize(*size)
+    selling = till.window.selling
+    selling.attach_card("100002")               # 李娜: 990 points, a gift at 1,000
+    till.wait_idle(qtbot)
+    qtbot.waitUntil(lambda: selling.member_panel.value("next") != "")
+    label = selling.member_panel._values["next"]
+    assert label.text() == "再积 10 分换 ¥200 礼品"
+    assert "再积 10 分可兑 ¥200.00 以内礼品" in label.toolTip()
+    till.window.show()
+    qtbot.waitExposed(till.window)
+    assert label.heightForWidth(label.width()) <= label.height()

@@ -2392,6 +2392,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1 pts to a %2 gift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 more points for a gift up to %2</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2396,6 +2396,10 @@
         <translation>%1 张可用（Ctrl+Q）</translation>
     </message>
     <message>
+        <source>%1 pts to a %2 gift</source>
+        <translation>再积 %1 分换 %2 礼品</translation>
+    </message>
+    <message>
         <source>%1 more points for a gift up to %2</source>
         <translation>再积 %1 分可兑 %2 以内礼品</translation>
     </message>
