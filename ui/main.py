@@ -261,9 +261,35 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: object) -> No
     show_error(QApplication.activeWindow(), exc)
 
 
+def restart_command() -> list[str]:
+    """The command line this process was started with: the packaged app's executable and its
+    arguments, or the interpreter with its own options (`-m pos_cli`, `-X ...`) and the
+    script's."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *sys.argv[1:]]
+    return [sys.executable, *sys.orig_argv[1:]]
+
+
+def restart(env: dict[str, str]) -> None:
+    """Start the app again: the same command line, the environment it started with (not
+    what the run added to it). POSIX: exec in place (the same process id, so a terminal,
+    shortcut or supervisor keeps following the app). Windows has no exec (its os.execv starts
+    a new process without quoting arguments, so a path with a space broke): a new process
+    starts and this one ends."""
+    command = restart_command()
+    log.warning("restarting the app on the restored database")
+    logging.shutdown()
+    if os.name == "nt":
+        import subprocess
+        subprocess.Popen(command, env=env, close_fds=True)
+        return
+    os.execve(command[0], command, env)
+
+
 def main(data_dir: Path, argv: list[str] | None = None) -> int:
     """Start the till app on `data_dir`; returns the exit code."""
     started = time.perf_counter()
+    start_env = dict(os.environ)      # a restart after a restore starts with this
     setup_logging(data_dir)
     log.info("starting, data dir %s", data_dir)
     # The store (SQLAlchemy, Alembic, the schema check) starts opening first, on a thread,
@@ -364,8 +390,8 @@ def main(data_dir: Path, argv: list[str] | None = None) -> int:
         boot.result().close()
     background.wait(5_000)
     if code == RESTART_EXIT:   # a backup was restored: start again on the restored store
-        log.warning("restarting the app on the restored database")
-        os.execv(sys.executable, sys.orig_argv)
+        restart(start_env)
+        return 0
     return int(code)
 
 

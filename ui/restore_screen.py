@@ -105,7 +105,15 @@ class RestoreScreen(QWidget):
             ctx.services.uow.engine.dispose()  # type: ignore[attr-defined]
             return restore_database(ctx.data_dir, path, UuidV7Source(), at, user_id)
 
-        self.ctx.background.run(work, self._on_restored, self._on_failed)
+        def failed(exc: Exception) -> None:
+            # No restart: the app goes on on its own database (restore_database checks the
+            # backup before it touches anything), and so does its sync. The worker was
+            # stopped for the copy; left stopped, the till sent nothing until its next start.
+            if sync is not None:
+                sync.worker.start()
+            self._on_failed(exc)
+
+        self.ctx.background.run(work, self._on_restored, failed)
 
     def _on_restored(self, result: Any) -> None:
         self.message.setText(self.tr("Restored: sync epoch %1, %2 event(s) to send. The "

@@ -22,8 +22,10 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Start the thread; again after `stop()` too (a restore that failed resumes sync)."""
         if self._thread is not None:
             return
+        self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="pos-sync", daemon=True)
         self._thread.start()
 
