@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 DEFAULT_DSN = os.environ.get("POS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOT = Path(__file__).resolve().parents[1]
+SETUP_APP = "hq_bench_setup"
 
 
 def _db_url(dsn: str, name: str) -> str:
@@ -63,6 +64,56 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("head office did not start")
+
+
+def _cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) process `pid` has used; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> set[int]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(stat.parent.name))
+    out, todo = {pid}, [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.add(child)
+            todo.append(child)
+    return out
+
+
+def measured(server: subprocess.Popen, url: str, n: int, work: Any) -> dict[str, Any]:
+    """Run `work()`, adding the load average around it and the CPU each sale cost head office
+    (its uvicorn processes) and PostgreSQL (the benchmark database's backends): on a shared
+    machine latency and rate are noisy, the CPU per sale is not. Linux (/proc) only."""
+    dbname = url.rpartition("/")[2]
+
+    def cpu() -> tuple[dict[int, float], dict[int, float]]:
+        with psycopg.connect(url, autocommit=True) as conn:
+            backends = {r[0] for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid() AND application_name <> %s", (dbname, SETUP_APP))}
+        return ({p: c for p in _descendants(server.pid) if (c := _cpu_s(p)) is not None},
+                {p: c for p in backends if (c := _cpu_s(p)) is not None})
+
+    load_before = os.getloadavg()[0]
+    server_before, pg_before = cpu()
+    out = work()
+    server_after, pg_after = cpu()
+    out["load_avg_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    out["cpu_ms_per_sale"] = {
+        "headoffice": round(sum(c - server_before.get(p, 0.0) for p, c in server_after.items())
+                            * 1000 / n, 3),
+        "postgres": round(sum(c - pg_before.get(p, 0.0) for p, c in pg_after.items())
+                          * 1000 / n, 3)}
+    return out
 
 
 def enrol(ho: Any, base: str, shop: str, till: str) -> str:
@@ -349,25 +400,37 @@ def main(argv: list[str] | None = None) -> int:
     from headoffice.migrate import upgrade
     from headoffice.service import HeadOffice
 
+    # Head office makes its signing and escrow key files on first use, by default in the
+    # user's data dir: a benchmark's throwaway keys go to a temporary folder instead (set
+    # here, so the server processes inherit them), never beside a real head office's.
+    keys = tempfile.TemporaryDirectory(prefix="hq-bench-keys-")
+    os.environ.setdefault("POS_HQ_SIGNING_KEY", str(Path(keys.name) / "signing.pem"))
+    os.environ.setdefault("POS_HQ_ESCROW_KEY", str(Path(keys.name) / "escrow.pem"))
     name = f"hq_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(args.pg, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = _db_url(args.pg, name)
-    engine = create_ho_engine(url, pool_size=2)
+    # The benchmark's own connections (seeding, enrolment) are named, so that the CPU per sale
+    # counts only the server's backends.
+    engine = create_ho_engine(f"{url}?application_name={SETUP_APP}", pool_size=2)
     upgrade(engine)
     ho = HeadOffice(engine)
     server, base = start_server(url, args.workers)
     result: dict[str, Any] = {"postgres": True, "workers": args.workers, "cpus": os.cpu_count()}
     try:
         parts = set(args.parts.split(","))
+        result["load_avg_1m_at_start"] = round(os.getloadavg()[0], 2)
         if "ingest" in parts:
-            result["ingest"] = bench_ingest(ho, base, args.clients, args.ingest_events,
-                                            args.batch)
+            per = args.ingest_events // args.clients * args.clients
+            result["ingest"] = measured(server, url, per, lambda: bench_ingest(
+                ho, base, args.clients, args.ingest_events, args.batch))
         if "push" in parts:
-            result["push"] = bench_push_latency(ho, base, url, 6, 100, args.push_rounds, 0,
-                                                "a")
-            result["push_with_receivables"] = bench_push_latency(
-                ho, base, url, 6, 100, args.push_rounds, 10_000, "b")
+            pushed = 6 * 100 * args.push_rounds
+            result["push"] = measured(server, url, pushed, lambda: bench_push_latency(
+                ho, base, url, 6, 100, args.push_rounds, 0, "a"))
+            result["push_with_receivables"] = measured(
+                server, url, pushed, lambda: bench_push_latency(
+                    ho, base, url, 6, 100, args.push_rounds, 10_000, "b"))
         if "backlog" in parts:
             result["backlog"] = bench_backlog(ho, base, args.backlog)
         if "pull" in parts:
