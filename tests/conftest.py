@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.browser import browser  # noqa: F401 - one Playwright browser for the whole session
 from tests.log_scanner import LIBRARY_REQUEST_LOGGERS, Hit, scan
@@ -27,6 +28,15 @@ def __getattr__(name: str) -> Any:
         import tests.store_support
         return getattr(tests.store_support, name)
     raise AttributeError(name)
+
+
+# Property tests that name no example count of their own run Hypothesis's 100 per test ("ci",
+# the default: the test command and CI); HYPOTHESIS_PROFILE=thorough runs 1,000 of each, for a
+# deeper search before a release or after touching the arithmetic, the card blocks or the
+# member codes.
+hypothesis_settings.register_profile("ci", max_examples=100)
+hypothesis_settings.register_profile("thorough", max_examples=1_000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 class _LogGuard(logging.Handler):

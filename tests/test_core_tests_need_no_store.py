@@ -13,7 +13,8 @@ import importlib, pathlib, sys
 for p in sorted(pathlib.Path("tests/pos_app").rglob("*.py")):
     importlib.import_module(".".join(p.with_suffix("").parts))
 importlib.import_module("tests.conftest")
-loaded = sorted(m for m in ("sqlalchemy", "alembic", "argon2", "PySide6") if m in sys.modules)
+loaded = sorted(m for m in ("sqlalchemy", "alembic", "argon2", "db", "PySide6")
+                if m in sys.modules)
 print(" ".join(loaded))
 """
 

@@ -20,7 +20,7 @@ uids = st.one_of(st.binary(min_size=4, max_size=4), st.binary(min_size=7, max_si
 master_keys = st.binary(min_size=16, max_size=64)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(card_no=card_numbers, generation=generations, uid=uids, master=master_keys)
 def test_an_encoded_block_verifies_and_says_what_was_written(card_no: str, generation: int,
                                                              uid: bytes, master: bytes) -> None:
@@ -29,7 +29,7 @@ def test_an_encoded_block_verifies_and_says_what_was_written(card_no: str, gener
     assert verify_member_block(block, uid, card_no, generation, master) == MemberBlock(card_no, generation)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(card_no=card_numbers, generation=generations, uid=uids, master=master_keys,
        bit=st.integers(min_value=0, max_value=BLOCK_SIZE * 8 - 1))
 def test_any_flipped_bit_is_refused(card_no: str, generation: int, uid: bytes, master: bytes,
@@ -42,7 +42,7 @@ def test_any_flipped_bit_is_refused(card_no: str, generation: int, uid: bytes, m
         assert isinstance(caught.value, CardForged)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(card_no=card_numbers, generation=generations, uid=uids, other_uid=uids, master=master_keys)
 def test_a_block_copied_to_a_card_with_another_uid_is_forged(card_no: str, generation: int, uid: bytes,
                                                               other_uid: bytes, master: bytes) -> None:
@@ -53,7 +53,7 @@ def test_a_block_copied_to_a_card_with_another_uid_is_forged(card_no: str, gener
         verify_member_block(block, other_uid, card_no, generation, master)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(card_no=card_numbers, uid=uids, master=master_keys, other=master_keys)
 def test_a_block_signed_with_another_master_key_is_forged(card_no: str, uid: bytes, master: bytes,
                                                           other: bytes) -> None:
@@ -65,7 +65,7 @@ def test_a_block_signed_with_another_master_key_is_forged(card_no: str, uid: byt
     assert caught.value.expected_card_no == card_no
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(card_no=card_numbers, uid=uids, master=master_keys,
        gens=st.tuples(generations, generations).filter(lambda g: g[0] < g[1]))
 def test_an_older_generation_is_superseded_and_a_newer_one_accepted(card_no: str, uid: bytes, master: bytes,

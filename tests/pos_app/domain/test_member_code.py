@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from headoffice.member_site.codes import batch, mint
@@ -74,7 +74,6 @@ def test_damaged_text_is_malformed_and_no_keys_is_its_own_reason():
     assert err.value.reason is Refusal.NO_KEYS
 
 
-@settings(max_examples=400)
 @given(step_s=st.integers(30, 60), skew=st.integers(0, 300),
        step=st.integers(T0 // 60, T0 // 30 + 10_000),
        offset=st.integers(-400, 400))

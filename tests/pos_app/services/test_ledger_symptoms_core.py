@@ -3,7 +3,6 @@
 selling and return symptoms are in test_ledger_symptoms_selling.py, on the same fake."""
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 
 import pytest
@@ -52,16 +51,6 @@ def wired(rules=None, authoriser=None):
     selling = SellingService(store, clock, ids, hasher, authoriser)
     return (store, clock, MemberService(store, clock, ids, spend=selling),
             CardService(store, clock, ids, hasher, spend=selling))
-
-
-def test_core_tests_need_neither_sqlalchemy_nor_argon2():
-    import subprocess
-    out = subprocess.run(
-        [sys.executable, "-c", "import sys, tests.pos_app.services.test_ledger_symptoms_core;"
-         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-         "{'sqlalchemy', 'argon2', 'db', 'PySide6'}))"],
-        capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.strip() == "[]"
 
 
 def test_rule_withdrawal_twice_leaves_no_bonus_behind():

@@ -5,7 +5,6 @@ tests/db/test_repository_contract.py). Each sequence is the one that exposed the
 failed on the code before the ledger work (de84420)."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,16 +79,6 @@ def till(rules=None) -> Till:
     selling = SellingService(store, clock, ids, hasher)
     return Till(store, selling, ReturnService(store, clock, ids),
                 CardService(store, clock, ids, hasher, spend=selling))
-
-
-def test_the_selling_symptom_tests_need_neither_sqlalchemy_nor_argon2_nor_qt():
-    import subprocess
-    out = subprocess.run(
-        [sys.executable, "-c", "import sys, tests.pos_app.services.test_ledger_symptoms_selling;"
-         "print(sorted({m.split('.')[0] for m in sys.modules} & "
-         "{'sqlalchemy', 'argon2', 'db', 'PySide6'}))"],
-        capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.strip() == "[]"
 
 
 # -- returns ----------------------------------------------------------------------------------
