@@ -272,6 +272,9 @@ MESSAGES: dict[type[BaseException], Wording] = {
         yuan(x.amount_fen))),
     e.WrongPin: lambda x: (tr_fill("ErrorMessages", "Wrong PIN"), tr_fill("ErrorMessages",
         "The PIN is wrong. %1 tries left before the account is locked.").args(x.tries_left)),
+    e.NotAPin: lambda x: (tr_fill("ErrorMessages", "Not a PIN"), tr_fill("ErrorMessages",
+        "A PIN is 4 to 8 digits, typed by hand; that looked like a scan. Nothing was counted "
+        "against the account: type the PIN.")),
     e.AccountLocked: lambda x: (tr_fill("ErrorMessages", "Locked"), tr_fill("ErrorMessages",
         "Too many wrong PINs: locked until %1. Ask a manager.").args(x.until.strftime("%H:%M"))),
     e.HeadOfficeNeeded: _head_office_needed,

@@ -33,7 +33,9 @@ class ManagerAuthDialog(QDialog):
         self.pin_edit = QLineEdit()
         self.pin_edit.setProperty("secret", True)  # keyboard-wedge capture pauses here
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setMaxLength(8)
+        # Longer than any PIN: a scan landing here is seen whole and refused, not cut to
+        # eight characters that might look like a PIN and count as a wrong one.
+        self.pin_edit.setMaxLength(32)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")

@@ -139,6 +139,12 @@ class WrongPin(PosError):
         self.tries_left = tries_left
 
 
+class NotAPin(PosError):
+    """What was typed cannot be a PIN (a PIN is 4 to 8 digits): most likely a scan that
+    landed in the PIN field. Refused without counting a failed attempt, since no PIN has
+    that shape and nothing is learnt from it."""
+
+
 class AccountLocked(PosError):
     def __init__(self, who: str, until: datetime) -> None:
         super().__init__(who, until)

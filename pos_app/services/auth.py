@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from pos_app.domain.errors import (
     AccountLocked,
+    NotAPin,
     PermissionDenied,
     ValidationFailed,
     WrongPin,
@@ -35,8 +36,13 @@ def require_role(user: User, needed_role: str, action: str) -> None:
         raise PermissionDenied(action, user.role, needed_role)
 
 
+def is_pin_shaped(pin: str) -> bool:
+    """A PIN is 4 to 8 ASCII digits (the shape validate_pin allows when one is set)."""
+    return pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8
+
+
 def validate_pin(pin: str) -> str:
-    if not pin.isdigit() or not 4 <= len(pin) <= 8:
+    if not is_pin_shaped(pin):
         raise ValidationFailed("pin", "a PIN is 4 to 8 digits")
     return pin
 
@@ -62,6 +68,10 @@ class AuthService:
         return user
 
     def _check(self, username: str, pin: str, purpose: str) -> User:
+        if not is_pin_shaped(pin):
+            # A receipt or a barcode scanned into the PIN field while a manager was asked
+            # for: no PIN looks like that, so it is not a wrong guess and locks no one out.
+            raise NotAPin()
         now = self._clock.now()
         with self._uow() as uow:
             rec = uow.users.find_by_username(username)

@@ -105,3 +105,26 @@ def test_a_scan_into_the_top_up_amount_is_not_typed_as_an_amount(
     QApplication.processEvents()
     assert dialog.amount.text() == "" and dialog.isVisible()
     assert selling.model.lines == ()
+
+
+def test_a_receipt_scanned_into_the_managers_pin_field_is_not_counted_as_a_wrong_pin(
+        wired: Till, qtbot) -> None:  # noqa: ANN001, F811
+    """F7 asks a manager first; the cashier scanned the receipt at once, into the PIN field
+    (seen under Xvfb): it said "wrong PIN, 4 tries left". Six scans now lock no one out."""
+    from ui.manager_auth_dialog import ManagerAuthDialog
+    selling = wired.window.selling
+    selling.open_return_dialog()
+    qtbot.waitUntil(lambda: isinstance(wired.window.selling.dialog, ManagerAuthDialog) or
+                    isinstance(wired.window.dialog, ManagerAuthDialog), timeout=10_000)
+    dialog = next(d for d in (selling.dialog, wired.window.dialog)
+                  if isinstance(d, ManagerAuthDialog))
+    focus(dialog.pin_edit, qtbot)
+    for _ in range(6):
+        scanner_scans(dialog.pin_edit, "T01-261203-000001")
+        qtbot.waitUntil(lambda: "不是密码" in dialog.message.text() or
+                        "扫码" in dialog.message.text(), timeout=10_000)
+        assert dialog.isVisible()
+        dialog.message.clear()
+        qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=10_000)
+    dialog.submit("manager", "2222")
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)

@@ -1097,6 +1097,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Not a PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A PIN is 4 to 8 digits, typed by hand; that looked like a scan. Nothing was counted against the account: type the PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Locked</source>
         <translation type="unfinished"></translation>
     </message>

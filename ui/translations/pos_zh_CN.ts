@@ -1101,6 +1101,14 @@
         <translation>密码错误。再错 %1 次将被锁定。</translation>
     </message>
     <message>
+        <source>Not a PIN</source>
+        <translation>不是密码</translation>
+    </message>
+    <message>
+        <source>A PIN is 4 to 8 digits, typed by hand; that looked like a scan. Nothing was counted against the account: type the PIN.</source>
+        <translation>密码是 4 到 8 位数字，需手工输入；刚才像是扫码。没有计入错误次数，请输入密码。</translation>
+    </message>
+    <message>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>

@@ -8,6 +8,7 @@ import pytest
 from db.store import DB_FILE
 from pos_app.domain.errors import (
     AccountLocked,
+    NotAPin,
     PermissionDenied,
     ValidationFailed,
     WrongPin,
@@ -28,6 +29,24 @@ def test_login_with_the_right_pin_and_wrong_pins_lock_after_five_tries(shop):
         auth.login("cashier", "1111")        # locked even with the right PIN
     shop.clock.at += timedelta(minutes=16)
     assert auth.login("cashier", "1111").username == "cashier"
+
+
+def test_a_scan_in_the_pin_field_is_not_a_wrong_pin_and_locks_no_one_out(shop):
+    """Under Xvfb: F7 asks for a manager; the cashier scanned the receipt at once, into the
+    manager's PIN field, and it counted as a wrong PIN (five scans would lock the manager)."""
+    auth = shop.services.auth
+    scans = ("T01-261203-000001", "6900000000017", "69000000017", "１２３４", "123", ";100002?")
+    for _round in range(2):
+        for scan in scans:
+            with pytest.raises(NotAPin):
+                auth.authorise("manager", scan, "manager", "return")
+            with pytest.raises(NotAPin):
+                auth.login("manager", scan)
+    for left in (4, 3):                      # a wrong PIN still counts, from the first
+        with pytest.raises(WrongPin) as err:
+            auth.login("manager", "0000")
+        assert err.value.tries_left == left
+    assert auth.authorise("manager", "2222", "manager", "return").username == "manager"
 
 
 def test_pins_are_stored_as_argon2_hashes(shop):
