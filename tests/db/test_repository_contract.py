@@ -2,7 +2,7 @@
 ones of tests/pos_app/fake_uow.py, so the fast core tests run on a fake that behaves like the
 store (accounts, cards and their events, ledgers, passes, benefits, the catalog, sales and
 what their returns took, promotions, coupons and points moves, document numbers, the outbox,
-rule sets, rollback)."""
+rule sets, held baskets, rollback)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -447,6 +447,30 @@ def test_points_moves_are_the_spendable_entries_oldest_first(store):
 
 
 # -- numbers, outbox, rules, transactions ---------------------------------------------------
+
+# -- held baskets ---------------------------------------------------------------------------
+
+def test_held_baskets_come_back_oldest_first_and_are_taken_once(store):
+    with store.uow() as uow:
+        till = uow.site.till_id()
+        uow.shifts.hold("h2", till, "12:05:00", '{"items": [2]}', AT + timedelta(minutes=5))
+        uow.shifts.hold("h1", till, "12:00:00", '{"items": [1]}', AT)
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.shifts.held(till) == [("h1", "12:00:00", AT),
+                                         ("h2", "12:05:00", AT + timedelta(minutes=5))]
+        assert [b[3] for b in uow.shifts.held_bodies(till)] == ['{"items": [1]}',
+                                                                '{"items": [2]}']
+        assert uow.shifts.take_held("h1") == '{"items": [1]}'
+        with pytest.raises(NotFound):
+            uow.shifts.take_held("h1")
+        uow.commit()
+    with store.uow() as uow:
+        assert [h[0] for h in uow.shifts.held(till)] == ["h2"]
+        uow.shifts.take_held("h2")                         # not committed: still held
+    with store.uow() as uow:
+        assert [h[0] for h in uow.shifts.held(till)] == ["h2"]
+
 
 def test_receipt_and_document_numbers_count_per_till_and_series(store):
     with store.uow() as uow:

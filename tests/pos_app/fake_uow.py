@@ -86,6 +86,8 @@ class _State:
     receipts: dict[str, str] = field(default_factory=dict)        # sale id -> receipt no
     user_names: dict[str, str] = field(default_factory=dict)      # user id -> display name
     shift: ShiftRecord | None = None
+    # held basket id -> (till id, label, body, held at)
+    held: dict[str, tuple[str, str, str, datetime]] = field(default_factory=dict)
     receipt_seq: dict[str, int] = field(default_factory=dict)
     document_seq: dict[tuple[str, str], int] = field(default_factory=dict)
     audit: list[tuple] = field(default_factory=list)
@@ -114,6 +116,7 @@ class _State:
             passes={k: dict(v) for k, v in self.passes.items()},
             pass_entries=[dict(e) for e in self.pass_entries], benefits=set(self.benefits),
             receipts=dict(self.receipts), user_names=dict(self.user_names),
+            held=dict(self.held),
             receipt_seq=dict(self.receipt_seq), document_seq=dict(self.document_seq),
             audit=list(self.audit), outbox=list(self.outbox),
             products=dict(self.products), barcodes=dict(self.barcodes),
@@ -465,13 +468,33 @@ class InMemoryBenefits:
 
 
 class InMemoryShifts:
-    """Only the open shift: the shift and Z-report tests run on the SQLite store."""
+    """The open shift and the held baskets (the shift figures and Z-report tests run on the
+    SQLite store)."""
 
     def __init__(self, st: _State) -> None:
         self.st = st
 
     def open_shift_of(self, till_id: str) -> ShiftRecord | None:
         return self.st.shift
+
+    def hold(self, held_id: str, till_id: str, label: str, body: str, at: datetime) -> None:
+        if held_id in self.st.held:
+            raise ValueError(f"held sale {held_id} exists")
+        self.st.held[held_id] = (till_id, label, body, at)
+
+    def held_bodies(self, till_id: str) -> list[tuple[str, str, datetime, str]]:
+        mine = sorted(((at, held_id, label, body) for held_id, (till, label, body, at)
+                       in self.st.held.items() if till == till_id), key=lambda r: r[0])
+        return [(held_id, label, at, body) for at, held_id, label, body in mine]
+
+    def held(self, till_id: str) -> list[tuple[str, str, datetime]]:
+        return [(held_id, label, at) for held_id, label, at, _body in self.held_bodies(till_id)]
+
+    def take_held(self, held_id: str) -> str:
+        held = self.st.held.pop(held_id, None)
+        if held is None:
+            raise NotFound("held sale", held_id)
+        return held[2]
 
 
 class InMemoryCatalog:
