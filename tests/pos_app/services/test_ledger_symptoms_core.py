@@ -1,6 +1,8 @@
 """Issue 11 symptoms that live in the member and card services, on the in-memory unit of work
 (no SQLAlchemy, no argon2): the real services and the domain ledger, a fake store. The
-selling and return symptoms are in test_ledger_symptoms_selling.py, on the same fake."""
+selling and return symptoms are in test_ledger_symptoms_selling.py, joining, tiers, benefits,
+cards, held baskets and stored-value spends of the standard members in
+test_ledger_symptoms_members.py, on the same fake."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -20,7 +22,7 @@ from pos_app.domain.tenders import TenderKind
 from pos_app.ports.clock import FixedClock
 from pos_app.ports.headoffice import SpendAuthorisation, SpendOutcome
 from pos_app.services.auth import User
-from pos_app.services.cards import CardBinding, CardService, IdentityCheck, MemberForm
+from pos_app.services.cards import CardService
 from pos_app.services.members import MemberService
 from pos_app.services.selling import SellingService
 from tests.pos_app.fake_uow import FakePinHasher, FakeStore
@@ -92,28 +94,6 @@ def test_rule_a_withdrawal_is_authorised_like_every_stored_value_spend():
     hq.outcome = SpendOutcome.APPROVED
     done = members.refund_balance(MANAGER, "C1", 50_000, member_pin="246810")
     assert done.reference == "A1" and store.state.accounts["m1"].balance_fen == 50_000
-
-
-def test_rule_birthday_once_per_occurrence_lunar_twice_in_a_solar_year():
-    store, clock, _members, cards = wired()
-    clock.at = datetime(2024, 1, 6, 10, 0)               # lunar 11-25
-    cards.register(MANAGER, MemberForm("寿星", "13300001111", birthday="1990-11-25",
-                                       birthday_calendar="lunar"), CardBinding("500077"))
-    cards.give_benefit(MANAGER, "500077", "birthday")
-    clock.at = datetime(2024, 12, 25, 10, 0)             # lunar 11-25 again
-    cards.give_benefit(MANAGER, "500077", "birthday")
-
-
-def test_rule_replacement_of_an_expired_card_gets_a_new_cards_validity():
-    store, _clock, _members, cards = wired(default_rule_set(2).with_changes(
-        card_validity_days=365))
-    store.add_member("m5", "100005", "13800005555", at=AT)
-    with store() as uow:
-        uow.cards.set_card_expiry("100005", date(2025, 12, 31))
-        uow.commit()
-    slip = cards.replace(MANAGER, "100005", CardBinding("700005"),
-                         IdentityCheck("13800005555", manager_confirmed=True))
-    assert slip.expires_on == "2027-11-28"
 
 
 def test_unknown_event_kinds_are_refused_at_the_outbox():
