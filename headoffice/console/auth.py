@@ -201,10 +201,15 @@ def session_user(s: Session, now: datetime, token: str | None, stage: str = "ok"
                  ) -> Who | None:
     if not token or len(token) > 100:
         return None
-    row = s.get(ConsoleSessionRow, _sha(token))
-    if row is None or row.expires_at < now or row.stage != stage:
+    # Session and user in one statement: every console request starts here.
+    found = s.execute(select(ConsoleSessionRow, ConsoleUserRow)
+                      .outerjoin(ConsoleUserRow, ConsoleUserRow.id == ConsoleSessionRow.user_id)
+                      .where(ConsoleSessionRow.token_hash == _sha(token))).first()
+    if found is None:
         return None
-    user = s.get(ConsoleUserRow, row.user_id)
+    row, user = found
+    if row.expires_at < now or row.stage != stage:
+        return None
     if user is None or not user.active:
         return None
     if (now - row.last_seen_at) > timedelta(minutes=1):
