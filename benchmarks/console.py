@@ -26,9 +26,11 @@ import random
 import re
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -451,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
     upgrade(engine)
     engine.dispose()
     os.environ["POS_HQ_COOKIE_SECURE"] = "0"      # plain HTTP on loopback for httpx
+    # The server makes its signing and escrow key files on first use, by default in the
+    # user's data dir, where a real head office keeps its own: throwaway ones go here.
+    keys = tempfile.TemporaryDirectory(prefix="hq-console-bench-keys-")
+    os.environ.setdefault("POS_HQ_SIGNING_KEY", str(Path(keys.name) / "signing.pem"))
+    os.environ.setdefault("POS_HQ_ESCROW_KEY", str(Path(keys.name) / "escrow.pem"))
     result: dict[str, Any] = {"cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg(),
                               "members": members, "shops": args.shops, "sales": sales,
                               "raw_sales_rows": not args.no_raw_sales}
@@ -495,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with psycopg.connect(args.pg, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        keys.cleanup()
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
     print()
     return 0
