@@ -96,6 +96,10 @@ _FIELDS = {
     "member": QT_TRANSLATE_NOOP("ErrorMessages", "Swipe or tap the member card first (F2)."),
     "qty": QT_TRANSLATE_NOOP("ErrorMessages", "A line that uses a count pass is always one visit."),
     "line": QT_TRANSLATE_NOOP("ErrorMessages", "Select a line in the basket first."),
+    "pass_line": QT_TRANSLATE_NOOP("ErrorMessages", "A count pass is not returned here: "
+                                   "set its return quantity to 0 and refund the pass on the "
+                                   "member cards screen (Refund pass), which takes off the "
+                                   "visits already used."),
     "discount": QT_TRANSLATE_NOOP("ErrorMessages", "Enter a discount rate between 0 and 1, e.g. 0.9 for 10% off."),
     "member_pin": QT_TRANSLATE_NOOP("ErrorMessages", "The member has no PIN yet or the PIN is not 4 to 8 digits: a manager sets one first."),
     "pin": QT_TRANSLATE_NOOP("ErrorMessages", "A PIN has 4 to 8 digits."),

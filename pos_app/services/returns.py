@@ -93,7 +93,7 @@ class ReturnService:
             wanted = _wanted(original, lines)
             for sold, _qty in wanted:
                 if uow.catalog.get(sold.product_id).pass_uses:
-                    raise ValidationFailed("line", "a count pass is refunded from the member screen")
+                    raise ValidationFailed("pass_line", "a count pass is refunded from the member screen")
             snap = original.snapshot
             out_lines: list[PricedLine] = []
             original_ids: dict[int, str] = {}

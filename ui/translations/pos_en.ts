@@ -797,6 +797,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>A count pass is not returned here: set its return quantity to 0 and refund the pass on the member cards screen (Refund pass), which takes off the visits already used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Enter a discount rate between 0 and 1, e.g. 0.9 for 10% off.</source>
         <translation type="unfinished"></translation>
     </message>

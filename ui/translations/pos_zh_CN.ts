@@ -801,6 +801,10 @@
         <translation>请先在商品列表中选择一行。</translation>
     </message>
     <message>
+        <source>A count pass is not returned here: set its return quantity to 0 and refund the pass on the member cards screen (Refund pass), which takes off the visits already used.</source>
+        <translation>计次卡不在这里退货：请把它的退货数量设为 0，到“会员卡管理”用“退次卡”办理（会扣除已用次数）。</translation>
+    </message>
+    <message>
         <source>Enter a discount rate between 0 and 1, e.g. 0.9 for 10% off.</source>
         <translation>请输入 0 到 1 之间的折扣率，如 0.9 表示 9 折。</translation>
     </message>
