@@ -1,6 +1,6 @@
 """Returns on the SQLite store: the manager's flag on a return that undoes the tier upgrade its
 sale gave is a column of the sales table that no port reads back, so it is checked here. The
-other return tests run on the in-memory unit of work: tests/pos_app/services/test_returns.py."""
+other return tests run on the in-memory unit of work: tests/pos_app/services/test_return_service.py."""
 from __future__ import annotations
 
 from pos_app.domain.tenders import TenderInput, TenderKind
