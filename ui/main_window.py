@@ -45,11 +45,16 @@ class MainWindow(QMainWindow):
         self.selling.setEnabled(False)
         bar = self.statusBar()
         self.status: dict[str, QLabel] = {}
+        # Normal (not permanent) widgets: a message the selling screen shows takes the whole
+        # bar for its few seconds, then the status comes back. As permanent widgets they left
+        # a message about a hundred pixels at 1024×768 ("已挂单，按 F…", seen under Xvfb).
         for key in ("shop", "cashier", "shift", "sync", "printer", "reader", "clock"):
             label = QLabel()
             label.setObjectName(f"status_{key}")
             label.setContentsMargins(6, 0, 6, 0)
-            bar.addPermanentWidget(label)
+            if key == "shop":
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            bar.addWidget(label, 1 if key == "shop" else 0)
             self.status[key] = label
         # The sync indicator opens the sync screen (a manager confirms).
         self.status["sync"].setCursor(Qt.CursorShape.PointingHandCursor)

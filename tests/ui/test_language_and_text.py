@@ -245,3 +245,25 @@ def test_the_member_panel_shows_the_whole_next_gift_line(till: Till, qtbot, size
     till.window.show()
     qtbot.waitExposed(till.window)
     assert label.heightForWidth(label.width()) <= label.height()
+
+
+def test_a_message_on_the_status_bar_is_shown_whole_at_1024x768(till: Till, qtbot) -> None:  # noqa: ANN001
+    """Under Xvfb at 1024×768 the hold message was cut to "已挂单，按 F": the till's status
+    labels left it a sliver. A message now has the bar; the status returns after it."""
+    log_in(till, qtbot)
+    window = till.window
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    selling = window.selling
+    selling.scan("6900000000017")
+    till.wait_idle(qtbot)
+    selling.hold()
+    till.wait_idle(qtbot)
+    bar = window.statusBar()
+    text = bar.currentMessage()
+    assert text.startswith("已挂单")
+    assert bar.fontMetrics().horizontalAdvance(text) < bar.width() - 40
+    assert not window.status["clock"].isVisible()
+    bar.clearMessage()
+    qtbot.waitUntil(lambda: window.status["clock"].isVisible())
