@@ -95,8 +95,11 @@ class PackageSellDialog(_PackageDialog):
         self.form.addRow(self.tr("Reference"), self.reference)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         if not self._offers:
-            self.set_note(self.tr("No top-up package is in force: head office publishes them "
-                                  "(sync first)."))
+            # In the list itself: the screens put the member's line in the note above.
+            empty = QListWidgetItem(self.tr("No top-up package is in force: head office "
+                                            "publishes them (sync first)."))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(empty)
         first = next((i for i, o in enumerate(self._offers) if not o.missing), None)
         if first is not None:
             self.list.setCurrentRow(first)

@@ -164,3 +164,21 @@ def test_ctrl_t_offers_the_packages_and_sells_one_to_the_attached_member(
     assert signal.args[0].package_name == "充200送20"
     assert account(till, "100002").balance_fen == 20_000 + 22_000
     assert "¥420.00" in selling.money_panel.text()
+
+
+def test_with_no_package_in_force_the_list_says_so_under_the_members_line(
+        till: Till, qtbot) -> None:  # noqa: ANN001
+    """Under Xvfb the demo till (no packages yet) showed an empty list and nothing else: the
+    "none in force" note was replaced by the member's line the screen puts there."""
+    log_in(till, qtbot, "manager", "2222")
+    selling = till.window.selling
+    selling.attach_card("100002")
+    till.wait_idle(qtbot)
+    selling.open_top_up()
+    qtbot.waitUntil(lambda: isinstance(selling.dialog, CardTopUpDialog))
+    selling.dialog.findChild(type(selling.dialog.ok_button), "topUpPackages").click()
+    qtbot.waitUntil(lambda: isinstance(selling.dialog, PackageSellDialog))
+    dialog = selling.dialog
+    assert "李娜" in dialog.note.text()
+    assert dialog.list.count() == 1 and "总部" in dialog.list.item(0).text()
+    assert not dialog.ok_button.isEnabled() and dialog.offer() is None
