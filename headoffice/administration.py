@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from headoffice import passes, promotions
+from headoffice import feeds, passes, promotions
 from headoffice.console import figures
 from headoffice.errors import UnknownStream
 from headoffice.feeds import DOCUMENT_STREAMS, emit
@@ -19,7 +19,6 @@ from headoffice.ingest import apply_card_event, new_changed
 from headoffice.ledger import Booking, Ledger
 from headoffice.models import (
     CardRow,
-    DocumentRow,
     FlagRow,
     MemberAccountRow,
     MemberRow,
@@ -86,21 +85,7 @@ def import_members(ho: HeadOffice, rows: Iterable[dict[str, Any]],
 def put_document(ho: HeadOffice, stream: str, key: str, body: Any) -> int:
     if stream not in DOCUMENT_STREAMS:
         raise UnknownStream(stream)
-
-    def work(s: Session) -> int:
-        now = ho.clock()
-        row = s.get(DocumentRow, (stream, key), with_for_update=True)
-        text = json.dumps(body, ensure_ascii=False, sort_keys=True)
-        if row is None:
-            s.add(DocumentRow(stream=stream, key=key, body=text, version=1, updated_at=now))
-            version = 1
-        else:
-            row.body, row.version, row.updated_at = text, row.version + 1, now
-            version = row.version
-        s.flush()
-        emit(s, stream, {key})
-        return version
-    return ho.transaction(work)
+    return ho.transaction(lambda s: feeds.put_document(s, stream, key, body, ho.clock()))
 
 
 def set_card_status(ho: HeadOffice, card_no: str, status: str) -> None:

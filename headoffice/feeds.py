@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, text, tuple_
@@ -53,6 +54,23 @@ def emit(session: Session, stream: str, keys: list[str] | set[str]) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK})
     session.execute(insert(ChangeLogRow),
                     [{"stream": stream, "key": k, "xid": 0} for k in sorted(keys)])
+
+
+def put_document(session: Session, stream: str, key: str, body: Any, now: datetime) -> int:
+    """Publish one document on its feed, as the writer's last write: the body as canonical
+    JSON, its version one more than before (1 for a new one). Returns the version."""
+    row = session.get(DocumentRow, (stream, key), with_for_update=True)
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    if row is None:
+        session.add(DocumentRow(stream=stream, key=key, body=canonical, version=1,
+                                updated_at=now))
+        version = 1
+    else:
+        row.body, row.version, row.updated_at = canonical, row.version + 1, now
+        version = row.version
+    session.flush()
+    emit(session, stream, {key})
+    return version
 
 
 def parse_cursor(cursor: str) -> tuple[int, int]:

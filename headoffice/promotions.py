@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from headoffice.feeds import emit
+from headoffice.feeds import emit, put_document
 from headoffice.ledger import Booking, flag
 from headoffice.models import (
     CouponEntryRow,
@@ -62,17 +62,7 @@ STREAM = "promotions"
 
 
 def _put(session: Session, key: str, body: Any, now: datetime) -> int:
-    row = session.get(DocumentRow, (STREAM, key), with_for_update=True)
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
-    if row is None:
-        session.add(DocumentRow(stream=STREAM, key=key, body=text, version=1, updated_at=now))
-        version = 1
-    else:
-        row.body, row.version, row.updated_at = text, row.version + 1, now
-        version = row.version
-    session.flush()
-    emit(session, STREAM, {key})
-    return version
+    return put_document(session, STREAM, key, body, now)
 
 
 def current_rules(session: Session) -> RuleSet:

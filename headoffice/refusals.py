@@ -11,13 +11,12 @@ until someone there resolves it too.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from headoffice.feeds import emit
-from headoffice.models import DocumentRow, FlagRow
+from headoffice.feeds import put_document
+from headoffice.models import FlagRow
 
 PREFIX = "refusal_resolved:"
 
@@ -28,14 +27,6 @@ def publish_resolution(s: Session, flag: FlagRow, now: datetime, username: str) 
     if flag.kind != "event_refused" or not flag.event_id:
         return False
     key = PREFIX + flag.event_id
-    body = json.dumps({"event_id": flag.event_id, "till_id": flag.till_id,
-                       "resolved_at": now.isoformat(), "by": username[:40]},
-                      ensure_ascii=False, sort_keys=True)
-    row = s.get(DocumentRow, ("settings", key), with_for_update=True)
-    if row is None:
-        s.add(DocumentRow(stream="settings", key=key, body=body, version=1, updated_at=now))
-    else:
-        row.body, row.version, row.updated_at = body, row.version + 1, now
-    s.flush()
-    emit(s, "settings", {key})
+    put_document(s, "settings", key, {"event_id": flag.event_id, "till_id": flag.till_id,
+                                      "resolved_at": now.isoformat(), "by": username[:40]}, now)
     return True
