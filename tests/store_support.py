@@ -13,7 +13,9 @@ from db.store import DB_FILE, open_store
 from db.unit_of_work import SqlUnitOfWorkFactory
 from pos_app.bootstrap import Services, build_services
 from pos_app.demo import DEMO_USERS
+from pos_app.domain.coupons import CouponKind, CouponTemplate
 from pos_app.domain.ids import UuidV7Source
+from pos_app.domain.promotions import Promotion, PromotionKind, Schedule, Scope
 from pos_app.domain.rules import RuleSet, default_rule_set
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import FixedClock
@@ -100,6 +102,25 @@ STANDARD_GOODS = [
     ("GIFT180", "6900000000086", "保温杯", "礼品/积分/杯", "180.00", "regular", ""),
     ("GIFT350", "6900000000093", "电饭煲", "礼品/积分/厨电", "350.00", "regular", ""),
 ]
+
+# Promotions of every kind in force over STANDARD_GOODS (their scopes name its categories and
+# SKUs), and a coupon template: what the issue-16 state machines run with, at one till and
+# across tills and head office.
+STANDARD_PROMOTIONS = (
+    Promotion("MD", 1, PromotionKind.MEMBER_DAY, "周六会员日",
+              schedule=Schedule(weekdays=frozenset({6})),
+              tier_rates=(("gold", 9_500), ("diamond", 9_000)),
+              points_multiplier_bp=20_000, points_cap=50),
+    Promotion("MJ", 1, PromotionKind.SPEND_SAVE, "满150减15", threshold_fen=15_000,
+              save_fen=1_500, repeat=True, scope=Scope(categories=frozenset({"服装"}))),
+    Promotion("N2", 1, PromotionKind.MULTI_BUY, "第二件半价", group_size=2, discounted_units=1,
+              rate_bp=5_000, scope=Scope(categories=frozenset({"食品"}))),
+    Promotion("X2", 1, PromotionKind.POINTS, "洗车双倍积分", points_multiplier_bp=20_000,
+              scope=Scope(skus=frozenset({"WASH"}))),
+)
+STANDARD_COUPON_TEMPLATE = CouponTemplate("T10", 1, "满100减10", CouponKind.AMOUNT_OFF,
+                                          amount_fen=1_000, threshold_fen=10_000,
+                                          valid_days=10)
 
 STANDARD_MEMBERS = [
     {"card_no": "100001", "name": "张伟", "mobile": "13800001111", "tier": "regular",

@@ -31,36 +31,19 @@ from headoffice.promotions import MemberFilter
 from headoffice.service import HeadOffice
 from pos_app.domain.coupons import (
     CouponEntryKind,
-    CouponKind,
     CouponStatus,
-    CouponTemplate,
     coupon_state,
 )
-from pos_app.domain.promotions import Promotion, PromotionKind, Schedule, Scope
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.tenders import TenderInput, TenderKind
 from tests.headoffice.hq_rig import LiveServer
+from tests.store_support import STANDARD_COUPON_TEMPLATE, STANDARD_PROMOTIONS
 from tests.sync.ledger_machine import RULES, LedgerMachine, baskets, run_ledger_machine
 
 pytestmark = pytest.mark.postgres
 
 EXAMPLES = int(os.environ.get("PROMO_MACHINE_EXAMPLES", "2"))
 STEPS = int(os.environ.get("PROMO_MACHINE_STEPS", "8"))
-
-PROMOTIONS = (
-    Promotion("MD", 1, PromotionKind.MEMBER_DAY, "周六会员日",
-              schedule=Schedule(weekdays=frozenset({6})),
-              tier_rates=(("gold", 9_500), ("diamond", 9_000)),
-              points_multiplier_bp=20_000, points_cap=50),
-    Promotion("MJ", 1, PromotionKind.SPEND_SAVE, "满150减15", threshold_fen=15_000,
-              save_fen=1_500, repeat=True, scope=Scope(categories=frozenset({"服装"}))),
-    Promotion("N2", 1, PromotionKind.MULTI_BUY, "第二件半价", group_size=2, discounted_units=1,
-              rate_bp=5_000, scope=Scope(categories=frozenset({"食品"}))),
-    Promotion("X2", 1, PromotionKind.POINTS, "洗车双倍积分", points_multiplier_bp=20_000,
-              scope=Scope(skus=frozenset({"WASH"}))),
-)
-TEMPLATE = CouponTemplate("T10", 1, "满100减10", CouponKind.AMOUNT_OFF, amount_fen=1_000,
-                          threshold_fen=10_000, valid_days=10)
 
 
 class PromotionsLedgerMachine(LedgerMachine):
@@ -211,9 +194,9 @@ def test_promotions_coupons_and_expiry_keep_the_ledgers_agreeing(
     hq.put_document("rule_sets", str(rules.version),
                     {"effective_from": "2026-01-01T00:00:00",
                      "rules": json.loads(rules.to_json())})
-    for p in PROMOTIONS:
+    for p in STANDARD_PROMOTIONS:
         hq.publish_promotion(p)
-    hq.publish_coupon_template(TEMPLATE)
+    hq.publish_coupon_template(STANDARD_COUPON_TEMPLATE)
     done = run_ledger_machine(PromotionsLedgerMachine, hq, live, tmp_path, EXAMPLES, STEPS)
     print(sorted(done.items()))
     assert done["sale completed"] and done["returned"]

@@ -19,34 +19,23 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from pos_app.domain.coupons import (
     CouponEntry,
     CouponEntryKind,
-    CouponKind,
     CouponNotUsable,
     CouponStatus,
-    CouponTemplate,
     book_redemption,
     issue_coupon,
 )
 from pos_app.domain.errors import PosError
-from pos_app.domain.promotions import Promotion, PromotionKind, Schedule, Scope
 from pos_app.domain.tenders import TenderInput, TenderKind
-from tests.store_support import STANDARD_GOODS, STANDARD_MEMBERS, make_shop
+from tests.store_support import (
+    STANDARD_COUPON_TEMPLATE,
+    STANDARD_GOODS,
+    STANDARD_MEMBERS,
+    STANDARD_PROMOTIONS,
+    make_shop,
+)
 
 SKUS = ["REG100", "PROMO100", "SPECIAL50", "CARD100", "WATER", "WASH"]
 CARDS = [None, "100001", "100002", "100003"]
-PROMOTIONS = (
-    Promotion("MD", 1, PromotionKind.MEMBER_DAY, "周六会员日",
-              schedule=Schedule(weekdays=frozenset({6})),
-              tier_rates=(("gold", 9_500), ("diamond", 9_000)),
-              points_multiplier_bp=20_000, points_cap=50),
-    Promotion("MJ", 1, PromotionKind.SPEND_SAVE, "满150减15", threshold_fen=15_000,
-              save_fen=1_500, repeat=True, scope=Scope(categories=frozenset({"服装"}))),
-    Promotion("N2", 1, PromotionKind.MULTI_BUY, "第二件半价", group_size=2, discounted_units=1,
-              rate_bp=5_000, scope=Scope(categories=frozenset({"食品"}))),
-    Promotion("X2", 1, PromotionKind.POINTS, "洗车双倍积分", points_multiplier_bp=20_000,
-              scope=Scope(skus=frozenset({"WASH"}))),
-)
-TEMPLATE = CouponTemplate("T10", 1, "满100减10", CouponKind.AMOUNT_OFF, amount_fen=1_000,
-                          threshold_fen=10_000, valid_days=10)
 
 
 class PromotionsMachine(RuleBasedStateMachine):
@@ -59,8 +48,8 @@ class PromotionsMachine(RuleBasedStateMachine):
         self.shop.set_rules(self.shop.services.selling.rules().with_changes(
             version=2, points_expiry="months", points_expiry_months=1))
         with self.shop.uow() as uow:
-            uow.promotions.put_template(TEMPLATE, self.shop.clock.now())
-            for p in PROMOTIONS:
+            uow.promotions.put_template(STANDARD_COUPON_TEMPLATE, self.shop.clock.now())
+            for p in STANDARD_PROMOTIONS:
                 uow.promotions.put(p, self.shop.clock.now())
             uow.commit()
         self.cashier = self.shop.open_shift(0)
@@ -82,8 +71,8 @@ class PromotionsMachine(RuleBasedStateMachine):
         self.seed += 1
         member_id = self._member_id(card)      # read before the write transaction begins
         with self.shop.uow() as uow:
-            c = issue_coupon(TEMPLATE, f"sm-{self.seed}-{id(self)}", member_id,
-                             self.shop.clock.now(), "run:sm")
+            c = issue_coupon(STANDARD_COUPON_TEMPLATE, f"sm-{self.seed}-{id(self)}",
+                             member_id, self.shop.clock.now(), "run:sm")
             uow.promotions.add_coupon(c)
             uow.commit()
         self.coupons.append(c.code)
