@@ -1,8 +1,8 @@
 """The repository contract: the same tests against the SQLite repositories and the in-memory
 ones of tests/pos_app/fake_uow.py, so the fast core tests run on a fake that behaves like the
 store (accounts, cards and their events, ledgers, passes, benefits, the catalog, sales and
-what their returns took, promotions, coupons and points moves, document numbers, the outbox,
-rule sets, held baskets, rollback)."""
+what their returns took, promotions, coupons and points moves, what the expiry job reads,
+document numbers, the outbox, rule sets, held baskets, rollback)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -446,7 +446,35 @@ def test_points_moves_are_the_spendable_entries_oldest_first(store):
             (AT + timedelta(hours=3), -30, True)]
 
 
-# -- numbers, outbox, rules, transactions ---------------------------------------------------
+def test_the_expiry_job_finds_members_holding_points_and_coupons_past_their_window(store):
+    template = CouponTemplate("T10", 1, "十元券", CouponKind.AMOUNT_OFF, amount_fen=1_000,
+                              valid_days=7)
+    week = AT + timedelta(days=7)
+    with store.uow() as uow:
+        add(uow, "m1", "880000000001")
+        add(uow, "m2", "880000000002", mobile="13800002222")
+        add(uow, "m3", "880000000003", mobile="13800003333")
+        uow.ledgers.add_points("m1", "earn", 100, 100, AT)
+        uow.ledgers.add_points("m2", "earn", 50, 50, AT)
+        uow.ledgers.add_points("m2", "redeem", -50, 0, AT)     # holds none now
+        uow.ledgers.add_points("m3", "earn", 0, 30, AT)        # accumulated only
+        uow.promotions.put_template(template, AT)
+        uow.promotions.add_coupon(Coupon("C1", "T10", 1, "m1", AT, AT, week))
+        uow.promotions.add_coupon(Coupon("C2", "T10", 1, "m1", AT, AT, week + timedelta(days=1)))
+        uow.promotions.add_coupon(Coupon("C3", "T10", 1, "m2", AT, AT, None))   # never lapses
+        uow.promotions.add_coupon(Coupon("C4", "T10", 1, "m2", AT, AT, week))
+        uow.promotions.add_entry("till:redeemed:C4:s1", CouponEntry(
+            "C4", CouponEntryKind.REDEEMED, AT + timedelta(hours=1), "S001", "s1", 1_000))
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.promotions.members_with_points() == ["m1"]
+        assert uow.promotions.expirable_coupons(week - timedelta(seconds=1)) == []
+        due = uow.promotions.expirable_coupons(week)
+        assert sorted((c.code, s.status) for c, s in due) == [
+            ("C1", CouponStatus.AVAILABLE), ("C4", CouponStatus.REDEEMED)]
+        assert sorted(c.code for c, _s in uow.promotions.expirable_coupons(
+            week + timedelta(days=1))) == ["C1", "C2", "C4"]
+
 
 # -- held baskets ---------------------------------------------------------------------------
 
@@ -471,6 +499,8 @@ def test_held_baskets_come_back_oldest_first_and_are_taken_once(store):
     with store.uow() as uow:
         assert [h[0] for h in uow.shifts.held(till)] == ["h2"]
 
+
+# -- numbers, outbox, rules, transactions ---------------------------------------------------
 
 def test_receipt_and_document_numbers_count_per_till_and_series(store):
     with store.uow() as uow:

@@ -626,9 +626,9 @@ class InMemorySales:
 
 
 class InMemoryPromotions:
-    """Promotions, coupon templates, coupons and their entries, and the points moves the
-    expiry planning reads (the till's coupon allowance and the top-up packages are not
-    faked: those tests run on SQLite)."""
+    """Promotions, coupon templates, coupons and their entries, the points moves the expiry
+    planning reads and what the expiry job looks for (the till's coupon allowance and the
+    top-up packages are not faked: those tests run on SQLite)."""
 
     def __init__(self, st: _State) -> None:
         self.st = st
@@ -694,6 +694,14 @@ class InMemoryPromotions:
             return False
         self.st.coupon_entries[entry_id] = replace(entry, note=entry.note[:200])
         return True
+
+    def members_with_points(self) -> list[str]:
+        """Members holding spendable points (the ones whose points can lapse)."""
+        return sorted(m for m, a in self.st.accounts.items() if a.spendable_points > 0)
+
+    def expirable_coupons(self, at: datetime) -> list[tuple[Coupon, CouponState]]:
+        return [(c, self._state(c.code)) for c in self.st.coupons.values()
+                if c.valid_until is not None and c.valid_until <= at]
 
     def points_moves(self, member_id: str) -> list[PointsMove]:
         mine = sorted((e for e in self.st.points
