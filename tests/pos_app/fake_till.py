@@ -16,6 +16,7 @@ from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.ports.clock import FixedClock
 from pos_app.services.auth import User
 from pos_app.services.cards import CardService
+from pos_app.services.expiry import ExpiryService
 from pos_app.services.members import MemberService
 from pos_app.services.returns import ReturnService
 from pos_app.services.selling import SellingService
@@ -60,6 +61,7 @@ class Till:
     members: MemberService
     cards: CardService
     hasher: FakePinHasher
+    expiry: ExpiryService
 
     def set_rules(self, rules: RuleSet) -> None:
         with self.store() as uow:
@@ -67,10 +69,11 @@ class Till:
             uow.commit()
 
     def member(self, card_no: str, mobile: str, tier: str = "regular", points: int = 0,
-               accumulated: int = 0, balance: int = 0) -> None:
+               accumulated: int = 0, balance: int = 0, name: str = "会员") -> None:
         """A member as the CSV import brings one in (opening entries, a magstripe card)."""
         self.store.add_member("m-" + card_no, card_no, mobile, tier=tier, paid=balance,
-                              points=points, accumulated=accumulated, at=self.clock.now())
+                              points=points, accumulated=accumulated, at=self.clock.now(),
+                              name=name)
 
     def sell(self, entries: list[str], card: str | None = None,
              tenders: list[TenderInput] | None = None, card_first: bool = True
@@ -107,13 +110,14 @@ def stocked(rules: RuleSet | None = None) -> Till:
     selling = SellingService(store, clock, ids, hasher)
     t = Till(store, clock, selling, ReturnService(store, clock, ids),
              MemberService(store, clock, ids, spend=selling),
-             CardService(store, clock, ids, hasher, spend=selling), hasher)
+             CardService(store, clock, ids, hasher, spend=selling), hasher,
+             ExpiryService(store, clock))
     # tests/store_support.py STANDARD_MEMBERS
-    t.member("100001", "13800001111")
-    t.member("100002", "13800002222", "gold", 990, 1_500, 20_000)
-    t.member("100003", "13800003333", "diamond", 1_200, 9_000, 100_000)
-    t.member("100004", "13800004444", "gold")
-    t.member("100005", "13800005555", "gold")
+    t.member("100001", "13800001111", name="张伟")
+    t.member("100002", "13800002222", "gold", 990, 1_500, 20_000, name="李娜")
+    t.member("100003", "13800003333", "diamond", 1_200, 9_000, 100_000, name="王芳")
+    t.member("100004", "13800004444", "gold", name="赵强")
+    t.member("100005", "13800005555", "gold", name="孙丽")
     with store() as uow:
         uow.cards.set_card_status("100004", "lost", AT, uow.site.shop_id())
         uow.cards.set_card_expiry("100005", date(2025, 12, 31))

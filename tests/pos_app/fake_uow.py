@@ -815,10 +815,10 @@ class FakeStore:
 
     def add_member(self, member_id: str, card_no: str, mobile: str, *, tier: str = "regular",
                    paid: int = 0, bonus: int = 0, points: int = 0,
-                   accumulated: int | None = None, at: datetime) -> None:
+                   accumulated: int | None = None, at: datetime, name: str = "会员") -> None:
         """A member with a magstripe card and opening balances, committed."""
         with self() as uow:
-            uow.accounts.add_member(MemberAccount(member_id, "会员", mobile, tier, 0, 0, 0, 0),
+            uow.accounts.add_member(MemberAccount(member_id, name, mobile, tier, 0, 0, 0, 0),
                                     at, None, None)
             uow.cards.add_card(CardState(card_no, CardKind.MAGSTRIPE, CardStatus.ACTIVE,
                                          member_id), at)
