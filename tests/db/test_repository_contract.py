@@ -446,6 +446,30 @@ def test_points_moves_are_the_spendable_entries_oldest_first(store):
             (AT + timedelta(hours=3), -30, True)]
 
 
+def test_the_coupon_exposure_is_what_this_till_redeemed_unconfirmed_by_head_office(store):
+    def entry(code, kind, sale, value):
+        return CouponEntry(code, kind, AT, "S001", sale, value)
+    with store.uow() as uow:
+        add(uow)
+        uow.promotions.put_template(CouponTemplate("T10", 1, "十元券", CouponKind.AMOUNT_OFF,
+                                                   amount_fen=1_000, valid_days=30), AT)
+        for code in ("C1", "C2", "C3"):
+            uow.promotions.add_coupon(Coupon(code, "T10", 1, "m1", AT, AT, None))
+        assert uow.promotions.unconfirmed_redemptions_fen() == 0
+        uow.promotions.add_entry("till:redeemed:C1:s1",
+                                 entry("C1", CouponEntryKind.REDEEMED, "s1", 1_000))
+        uow.promotions.add_entry("till:redeemed:C2:s2",
+                                 entry("C2", CouponEntryKind.REDEEMED, "s2", 500))
+        uow.promotions.add_entry("till:returned:C2:s3",
+                                 entry("C2", CouponEntryKind.RETURNED, "s3", 500))
+        uow.promotions.add_entry("hq:redeemed:C3:s4",      # head office's, not this till's
+                                 entry("C3", CouponEntryKind.REDEEMED, "s4", 700))
+        assert uow.promotions.unconfirmed_redemptions_fen() == 1_500
+        uow.promotions.add_entry("hq:redeemed:C2:s2",      # head office confirms C2 on s2
+                                 entry("C2", CouponEntryKind.REDEEMED, "s2", 500))
+        assert uow.promotions.unconfirmed_redemptions_fen() == 1_000
+
+
 def test_the_expiry_job_finds_members_holding_points_and_coupons_past_their_window(store):
     template = CouponTemplate("T10", 1, "十元券", CouponKind.AMOUNT_OFF, amount_fen=1_000,
                               valid_days=7)

@@ -626,9 +626,9 @@ class InMemorySales:
 
 
 class InMemoryPromotions:
-    """Promotions, coupon templates, coupons and their entries, the points moves the expiry
-    planning reads and what the expiry job looks for (the till's coupon allowance and the
-    top-up packages are not faked: those tests run on SQLite)."""
+    """Promotions, coupon templates, coupons and their entries, the till's unconfirmed coupon
+    exposure, the points moves the expiry planning reads and what the expiry job looks for
+    (the top-up packages are not faked: those tests run on SQLite)."""
 
     def __init__(self, st: _State) -> None:
         self.st = st
@@ -694,6 +694,15 @@ class InMemoryPromotions:
             return False
         self.st.coupon_entries[entry_id] = replace(entry, note=entry.note[:200])
         return True
+
+    def unconfirmed_redemptions_fen(self) -> int:
+        """What coupons redeemed at this till (entries "till:...") took off sales that head
+        office has not confirmed yet (no "hq:..." entry for the same coupon and sale)."""
+        confirmed = {(e.code, e.sale_id) for entry_id, e in self.st.coupon_entries.items()
+                     if entry_id.startswith("hq:")}
+        return sum(e.value_fen for entry_id, e in self.st.coupon_entries.items()
+                   if entry_id.startswith("till:") and e.kind is CouponEntryKind.REDEEMED
+                   and (e.code, e.sale_id) not in confirmed)
 
     def members_with_points(self) -> list[str]:
         """Members holding spendable points (the ones whose points can lapse)."""
