@@ -21,7 +21,7 @@ from tests.pos_app.fake_till import CASHIER, MANAGER, Till, stocked
 
 CASH, SV = TenderKind.CASH, TenderKind.STORED_VALUE
 
-# tests/db/services/test_promotions_at_till.py MEMBER_DAY: Saturdays, x2 points, cap 100.
+# tests/pos_app/services/test_promotion_service.py MEMBER_DAY: Saturdays, x2 points, cap 100.
 MEMBER_DAY = Promotion("MD-SAT", 3, PromotionKind.MEMBER_DAY, "周六会员日",
                        schedule=Schedule(weekdays=frozenset({6})),
                        tier_rates=(("gold", 9_500), ("diamond", 9_500)),
