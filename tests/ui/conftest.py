@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from tests.conftest import Shop
 from tests.simulators.tcp_printer import TcpPrinterSimulator
 from ui import i18n
 from ui.context import TillContext
+from ui.device_wiring import start_devices
 from ui.main import build_context
 from ui.main_window import MainWindow
 from ui.type_scale import apply_app_font
+from ui.wedge import WedgeFilter
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -87,6 +90,37 @@ def log_in(till: Till, qtbot, username: str = "cashier", pin: str = "1111",  # n
         if isinstance(window.dialog, OpenShiftDialog):
             window.dialog.float_edit.setText(float_text)
             window.dialog.open_button.click()
+
+
+@contextmanager
+def devices_started(till: Till, qtbot, qapp: QApplication,  # noqa: ANN001
+                    steady_wedge: bool = False) -> Iterator[Till]:
+    """Logged in, the till's devices started as the app starts them, the selling input
+    focused; the keyboard-wedge filters come off the application afterwards."""
+    log_in(till, qtbot)
+    devices = start_devices(qapp, till.ctx, till.window)
+    if steady_wedge:
+        for device in devices:
+            if isinstance(device, WedgeFilter):
+                # The wedge's timing is tested in test_wedge.py; here a busy shared test
+                # machine must not split a burst (the setting wedge_gap_ms allows this much).
+                device.gap_ms, device.settle_ms = 150, 170
+    qtbot.waitExposed(till.window)
+    till.window.activateWindow()
+    till.window.selling.input.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
+    yield till
+    for device in devices:
+        if isinstance(device, WedgeFilter):
+            qapp.removeEventFilter(device)
+            device.deleteLater()
+
+
+@pytest.fixture
+def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
+    """The till ready to sell with its devices started, the wedge steadied."""
+    with devices_started(till, qtbot, qapp, steady_wedge=True) as t:
+        yield t
 
 
 def grab(widget, name: str) -> Path:  # noqa: ANN001

@@ -1,43 +1,16 @@
 """Card numbers that arrive as bare digits reach the member, in every screen (issue 13)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from pos_app.settings import with_section
-from tests.ui.conftest import Till, grab, log_in
+from tests.ui.conftest import Till, grab
 from tests.ui.keys import scanner_scans
 from tests.ui.test_card_screens import identity, make_screen
 from ui.card_dialogs import CardRegisterDialog, CardReplaceDialog
-from ui.device_wiring import start_devices
-from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-
-
-@pytest.fixture
-def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
-    log_in(till, qtbot)
-    devices = start_devices(qapp, till.ctx, till.window)
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            # The wedge's timing is tested in test_wedge.py; here a busy shared test machine
-            # must not split a burst (the setting wedge_gap_ms allows this much).
-            device.gap_ms, device.settle_ms = 150, 170
-    qtbot.waitExposed(till.window)
-    till.window.activateWindow()
-    till.window.selling.input.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
-    yield till
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            qapp.removeEventFilter(device)
-            device.deleteLater()
 
 
 def test_a_card_shape_in_the_settings_beats_an_in_store_code_with_the_same_digits(

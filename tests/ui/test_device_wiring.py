@@ -1,12 +1,14 @@
 """Keyboard-wedge swipes and scans reach the selling screen through the composition root's wiring."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.tenders import TenderKind
-from tests.ui.conftest import Till, log_in
+from tests.ui.conftest import Till, devices_started, log_in
 from tests.ui.keys import scanner_scans
 from ui.device_wiring import start_devices
 from ui.wedge import WedgeFilter
@@ -18,18 +20,10 @@ CODES = ["6900000000017", "6900000000024", "6900000000031", "6900000000055", "69
 
 
 @pytest.fixture
-def wired(till: Till, qtbot, qapp: QApplication):  # noqa: ANN001
-    log_in(till, qtbot)
-    devices = start_devices(qapp, till.ctx, till.window)
-    qtbot.waitExposed(till.window)
-    till.window.activateWindow()
-    till.window.selling.input.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
-    yield till
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            qapp.removeEventFilter(device)
-            device.deleteLater()
+def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
+    """Devices as the app starts them, the wedge at its own timing."""
+    with devices_started(till, qtbot, qapp) as t:
+        yield t
 
 
 def test_a_swipe_attaches_the_member_and_a_scan_adds_the_item(wired: Till, qtbot) -> None:  # noqa: ANN001

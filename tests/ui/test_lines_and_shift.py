@@ -3,20 +3,17 @@ voids only after a confirmation (and a manager where the rule set says so), the 
 says whose basket is whose, and closing the shift confirms, shows a shortage and lists held
 baskets on a Z report that prints or saves as a PDF."""
 from __future__ import annotations
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tests.store_support import store_db
-from tests.ui.conftest import Till, grab, log_in
-from ui.device_wiring import start_devices
+from tests.ui.conftest import Till, grab
 from ui.manager_auth_dialog import ManagerAuthDialog
 from ui.manager_dialog import ManagerDialog
 from ui.recall_dialog import RecallDialog
-from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -28,26 +25,6 @@ def burst(widget: QWidget, text: str, delay_ms: int = 1) -> None:
     for ch in text:
         QTest.keyClick(widget, ch, Qt.KeyboardModifier.NoModifier, delay_ms)
     QTest.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, delay_ms)
-
-
-@pytest.fixture
-def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
-    log_in(till, qtbot)
-    devices = start_devices(qapp, till.ctx, till.window)
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            # The wedge's timing is tested in test_wedge.py; here a busy shared test machine
-            # must not split a burst (the setting wedge_gap_ms allows this much).
-            device.gap_ms, device.settle_ms = 150, 170
-    qtbot.waitExposed(till.window)
-    till.window.activateWindow()
-    till.window.selling.input.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
-    yield till
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            qapp.removeEventFilter(device)
-            device.deleteLater()
 
 
 def scan(till: Till, qtbot, code: str) -> None:  # noqa: ANN001

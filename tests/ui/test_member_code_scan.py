@@ -2,6 +2,7 @@
 like a card swipe; refusals are shown in words on the member panel."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,10 +12,8 @@ from headoffice.member_site.codes import mint
 from headoffice.signing import HeadOfficeSigner
 from pos_app.domain.signing import TrustedKeys
 from tests.member_code_support import publish_to_till
-from tests.ui.conftest import Till, grab, log_in
+from tests.ui.conftest import Till, devices_started, grab
 from tests.ui.keys import scanner_scans
-from ui.device_wiring import start_devices
-from ui.wedge import WedgeFilter
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -23,19 +22,11 @@ SIGNER = HeadOfficeSigner.generate()
 
 
 @pytest.fixture
-def wired(till: Till, qtbot, qapp: QApplication):  # noqa: ANN001
+def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
+    """Devices as the app starts them, the wedge at its own timing; SIGNER's codes trusted."""
     publish_to_till(till.shop, TrustedKeys.of([SIGNER.public]))
-    log_in(till, qtbot)
-    devices = start_devices(qapp, till.ctx, till.window)
-    qtbot.waitExposed(till.window)
-    till.window.activateWindow()
-    till.window.selling.input.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
-    yield till
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            qapp.removeEventFilter(device)
-            device.deleteLater()
+    with devices_started(till, qtbot, qapp) as t:
+        yield t
 
 
 def code_for(till: Till, mobile: str, signer: HeadOfficeSigner = SIGNER) -> str:

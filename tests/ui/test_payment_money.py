@@ -2,8 +2,6 @@
 and the refund shown large, members without a PIN, and an honest print status."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -20,33 +18,11 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration,
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-
-
 def type_keys(text: str) -> None:
     """A person typing into whatever has the focus now."""
     for ch in text:
         QTest.keyClick(QApplication.focusWidget(), ch, Qt.KeyboardModifier.NoModifier, 60)
     QTest.qWait(150)      # a person's pause: the wedge filter lets the last key go
-
-
-@pytest.fixture
-def wired(till: Till, qtbot, qapp: QApplication) -> Iterator[Till]:  # noqa: ANN001
-    log_in(till, qtbot)
-    devices = start_devices(qapp, till.ctx, till.window)
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            # The wedge's timing is tested in test_wedge.py; here a busy shared test machine
-            # must not split a burst (the setting wedge_gap_ms allows this much).
-            device.gap_ms, device.settle_ms = 150, 170
-    qtbot.waitExposed(till.window)
-    till.window.activateWindow()
-    till.window.selling.input.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is till.window.selling.input)
-    yield till
-    for device in devices:
-        if isinstance(device, WedgeFilter):
-            qapp.removeEventFilter(device)
-            device.deleteLater()
 
 
 def open_pay(till: Till, qtbot, codes: list[str], card: str | None = None) -> PaymentDialog:  # noqa: ANN001

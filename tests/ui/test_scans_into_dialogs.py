@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication
 from pos_app.domain.coupons import coupon_qr_payload, issue_coupon
 from tests.ui.conftest import Till
 from tests.ui.keys import reader_types, scanner_scans
-from tests.ui.test_card_input_routing import wired  # noqa: F401 - fixture
 from tests.ui.test_coupons_at_the_till import SPEND_SAVE, TEMPLATE
 from tests.ui.test_manager_screens import open_manager
 from ui.card_dialogs import CardTopUpDialog
