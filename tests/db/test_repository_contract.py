@@ -1,8 +1,8 @@
 """The repository contract: the same tests against the SQLite repositories and the in-memory
 ones of tests/pos_app/fake_uow.py, so the fast core tests run on a fake that behaves like the
 store (accounts, cards and their events, ledgers, passes, benefits, the catalog, sales and
-what their returns took, promotions, coupons and points moves, what the expiry job reads,
-document numbers, the outbox, rule sets, held baskets, rollback)."""
+what their returns took, promotions, coupons and points moves, top-up packages, what the
+expiry job reads, document numbers, the outbox, rule sets, held baskets, rollback)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -25,6 +25,7 @@ from pos_app.domain.coupons import (
 )
 from pos_app.domain.errors import NotFound, UnknownEventKind, UnknownMember
 from pos_app.domain.member import MemberAccount
+from pos_app.domain.packages import TopUpPackage
 from pos_app.domain.pricing import PricedLine
 from pos_app.domain.promotions import Promotion, PromotionKind, Schedule
 from pos_app.domain.rules import default_rule_set
@@ -468,6 +469,40 @@ def test_the_coupon_exposure_is_what_this_till_redeemed_unconfirmed_by_head_offi
         uow.promotions.add_entry("hq:redeemed:C2:s2",      # head office confirms C2 on s2
                                  entry("C2", CouponEntryKind.REDEEMED, "s2", 500))
         assert uow.promotions.unconfirmed_redemptions_fen() == 1_000
+
+
+def test_packages_are_listed_unless_withdrawn_and_their_sales_kept_until_refunded(store):
+    gold = TopUpPackage("P1000", 1, "充1000送100", 100_000, 10_000, 500, (("T20", 2),), "gold")
+    wash = TopUpPackage("P500W", 1, "充500送洗车", 50_000, 0, 200, (), None, "WASH10", 10_000)
+    with store.uow() as uow:
+        add(uow)
+        assert uow.promotions.packages() == []
+        uow.promotions.put_package(wash)
+        uow.promotions.put_package(gold)
+        uow.promotions.put_package(replace(gold, version=2, name="充1000送200"))
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.promotions.packages() == [replace(gold, version=2, name="充1000送200"), wash]
+        uow.promotions.put_package(wash, withdrawn=True)
+        assert [p.id for p in uow.promotions.packages()] == ["P1000"]
+        assert uow.promotions.package_sale("s1") is None
+        uow.promotions.add_package_sale("s1", gold, "m1", ["C1", "C2"], "regular", "cash", AT)
+        uow.promotions.add_package_sale("s2", wash, "m1", [], "regular", "wechat",
+                                        AT + timedelta(hours=1), passes=["pass-1"])
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.promotions.package_sale("s1") == (gold, "m1", ["C1", "C2"], "regular",
+                                                     "cash", None, [])
+        assert uow.promotions.package_sale("s2")[6] == ["pass-1"]
+        assert uow.promotions.package_sales_of("m1") == [
+            ("s2", wash, AT + timedelta(hours=1), None), ("s1", gold, AT, None)]
+        assert uow.promotions.package_sales_of("m2") == []
+        uow.promotions.mark_package_refunded("s1", AT + timedelta(days=1))
+        uow.promotions.mark_package_refunded("nope", AT)
+        uow.commit()
+    with store.uow() as uow:
+        assert uow.promotions.package_sale("s1")[5] == AT + timedelta(days=1)
+        assert uow.promotions.package_sales_of("m1")[1][3] == AT + timedelta(days=1)
 
 
 def test_the_expiry_job_finds_members_holding_points_and_coupons_past_their_window(store):

@@ -37,6 +37,7 @@ from pos_app.domain.ledger import (
     check_event_kind,
 )
 from pos_app.domain.member import MOBILE_RE, MemberAccount, month_day_birthday
+from pos_app.domain.packages import TopUpPackage, package_from_dict, package_to_dict
 from pos_app.domain.points_expiry import PointsMove
 from pos_app.domain.promotions import Promotion
 from pos_app.domain.rules import RuleSet
@@ -102,6 +103,9 @@ class _State:
     templates: dict[str, CouponTemplate] = field(default_factory=dict)
     coupons: dict[str, Coupon] = field(default_factory=dict)
     coupon_entries: dict[str, CouponEntry] = field(default_factory=dict)  # id -> entry, in order
+    # top-up packages: id -> (package as the feed stored it, withdrawn); package sales by id
+    packages: dict[str, tuple[dict[str, Any], bool]] = field(default_factory=dict)
+    package_sales: dict[str, dict[str, Any]] = field(default_factory=dict)
     ids: int = 0
 
     def clone(self) -> _State:
@@ -123,7 +127,8 @@ class _State:
             sales={k: dict(v) for k, v in self.sales.items()},
             sale_lines=[dict(e) for e in self.sale_lines], promotions=dict(self.promotions),
             templates=dict(self.templates), coupons=dict(self.coupons),
-            coupon_entries=dict(self.coupon_entries))
+            coupon_entries=dict(self.coupon_entries), packages=dict(self.packages),
+            package_sales={k: dict(v) for k, v in self.package_sales.items()})
 
     def new_id(self) -> str:
         self.ids += 1
@@ -627,8 +632,8 @@ class InMemorySales:
 
 class InMemoryPromotions:
     """Promotions, coupon templates, coupons and their entries, the till's unconfirmed coupon
-    exposure, the points moves the expiry planning reads and what the expiry job looks for
-    (the top-up packages are not faked: those tests run on SQLite)."""
+    exposure, top-up packages and their sales, the points moves the expiry planning reads and
+    what the expiry job looks for."""
 
     def __init__(self, st: _State) -> None:
         self.st = st
@@ -703,6 +708,44 @@ class InMemoryPromotions:
         return sum(e.value_fen for entry_id, e in self.st.coupon_entries.items()
                    if entry_id.startswith("till:") and e.kind is CouponEntryKind.REDEEMED
                    and (e.code, e.sale_id) not in confirmed)
+
+    # -- top-up packages (kept as the feed stores them, sales as sold) --------------------
+    def packages(self) -> list[TopUpPackage]:
+        return [package_from_dict(d) for _k, (d, withdrawn) in sorted(self.st.packages.items())
+                if not withdrawn]
+
+    def put_package(self, package: TopUpPackage, withdrawn: bool = False) -> None:
+        self.st.packages[package.id] = (package_to_dict(package), withdrawn)
+
+    def add_package_sale(self, sale_id: str, package: TopUpPackage, member_id: str,
+                         coupons: list[str], tier_before: str, tender: str,
+                         at: datetime, passes: list[str] | None = None) -> None:
+        if sale_id in self.st.package_sales:
+            raise ValueError(f"package sale {sale_id} exists")
+        self.st.package_sales[sale_id] = {
+            "id": sale_id, "package": package_to_dict(package), "member_id": member_id,
+            "coupons": list(coupons), "tier_before": tier_before, "tender": tender,
+            "sold_at": at, "refunded_at": None, "pass_ids": list(passes or ())}
+
+    def package_sale(self, sale_id: str) -> tuple[TopUpPackage, str, list[str], str, str,
+                                                  datetime | None, list[str]] | None:
+        r = self.st.package_sales.get(sale_id)
+        if r is None:
+            return None
+        return (package_from_dict(r["package"]), r["member_id"], list(r["coupons"]),
+                r["tier_before"], r["tender"], r["refunded_at"], list(r["pass_ids"]))
+
+    def package_sales_of(self, member_id: str) -> list[tuple[str, TopUpPackage, datetime,
+                                                             datetime | None]]:
+        mine = sorted((r for r in self.st.package_sales.values() if r["member_id"] == member_id),
+                      key=lambda r: (r["sold_at"], r["id"]), reverse=True)
+        return [(r["id"], package_from_dict(r["package"]), r["sold_at"], r["refunded_at"])
+                for r in mine]
+
+    def mark_package_refunded(self, sale_id: str, at: datetime) -> None:
+        r = self.st.package_sales.get(sale_id)
+        if r is not None:
+            r["refunded_at"] = at
 
     def members_with_points(self) -> list[str]:
         """Members holding spendable points (the ones whose points can lapse)."""
