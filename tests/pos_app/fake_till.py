@@ -18,6 +18,7 @@ from pos_app.services.auth import User
 from pos_app.services.cards import CardService
 from pos_app.services.expiry import ExpiryService
 from pos_app.services.members import MemberService
+from pos_app.services.packages import PackageService
 from pos_app.services.returns import ReturnService
 from pos_app.services.selling import SellingService
 from pos_app.services.setup import FEE_ITEMS
@@ -62,6 +63,7 @@ class Till:
     cards: CardService
     hasher: FakePinHasher
     expiry: ExpiryService
+    packages: PackageService
 
     def set_rules(self, rules: RuleSet) -> None:
         with self.store() as uow:
@@ -111,7 +113,7 @@ def stocked(rules: RuleSet | None = None) -> Till:
     t = Till(store, clock, selling, ReturnService(store, clock, ids),
              MemberService(store, clock, ids, spend=selling),
              CardService(store, clock, ids, hasher, spend=selling), hasher,
-             ExpiryService(store, clock))
+             ExpiryService(store, clock), PackageService(store, clock, ids))
     # tests/store_support.py STANDARD_MEMBERS
     t.member("100001", "13800001111", name="张伟")
     t.member("100002", "13800002222", "gold", 990, 1_500, 20_000, name="李娜")
