@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 import psycopg
 from sqlalchemy.exc import IntegrityError
+from benchmarks import use_file_keyring_unless_configured
 
 DEFAULT_DSN = os.environ.get("POS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOT = Path(__file__).resolve().parents[1]
@@ -394,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--push-rounds", type=int, default=20, help="pushes per till (push)")
     ap.add_argument("--pull-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    use_file_keyring_unless_configured(Path("benchmarks/results"))
     if args.pull_child:
         return pull_child(args.pull_child)
     from headoffice.db import create_ho_engine

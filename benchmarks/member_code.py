@@ -38,6 +38,7 @@ from pos_app.ports.clock import FixedClock
 from pos_app.services.member_codes import MemberCodeService
 from pos_app.services.selling import SellingService
 from pos_app.sync.ports import PulledPage
+from benchmarks import use_file_keyring_unless_configured
 
 NOW = datetime(2026, 11, 28, 12, 0, 0)
 
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--members", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=2000)
     args = ap.parse_args(argv)
+    use_file_keyring_unless_configured(Path("benchmarks/results"))
     signer = HeadOfficeSigner.generate()
     keys = TrustedKeys.of([signer.public])
     rules = MemberCodeRules()

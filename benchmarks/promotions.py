@@ -41,6 +41,7 @@ from pos_app.domain.promotions import (
 )
 from pos_app.ports.clock import SystemClock
 from pos_app.services.promotions import coupon_rows
+from benchmarks import use_file_keyring_unless_configured
 
 
 def make_promotions(skus: list[str], categories: list[str], rng: random.Random,
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse", action="store_true", help="use an existing store as it is")
     ap.add_argument("--seed", type=int, default=42)
     args = ap.parse_args(argv)
+    use_file_keyring_unless_configured(Path("benchmarks/results"))
     members = max(int(1_000_000 * args.scale), 100)
     products = max(int(300_000 * args.scale), 100)
     sales = max(int(2_000_000 * args.scale), 100)

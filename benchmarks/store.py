@@ -38,6 +38,7 @@ from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.domain.tenders import TenderInput, TenderKind
 from pos_app.ports.clock import SystemClock
 from pos_app.services.setup import initialise
+from benchmarks import use_file_keyring_unless_configured
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英建华晓燕文斌辉鹏飞玉兰红梅秀云凤"
@@ -299,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--plain-only", action="store_true", help="skip the encrypted pass")
     args = ap.parse_args(argv)
+    use_file_keyring_unless_configured(Path("benchmarks/results"))
     members = max(int(1_000_000 * args.scale), 100)
     products = max(int(300_000 * args.scale), 100)
     sales = max(int(2_000_000 * args.scale), 100)

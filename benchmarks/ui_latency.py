@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from benchmarks import use_file_keyring_unless_configured
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cold-starts", type=int, default=3)
     ap.add_argument("--reuse", action="store_true", help="measure an existing store again")
     args = ap.parse_args(argv)
+    use_file_keyring_unless_configured(Path("benchmarks/results"))
     members = args.members
     products = args.products or max(members * 3 // 10, 100)
     sales = args.sales if args.sales is not None else members * 2
