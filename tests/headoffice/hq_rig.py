@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import psycopg
@@ -148,19 +148,19 @@ def hq(pg_url: str) -> Iterator[HeadOffice]:
     engine.dispose()
 
 
-class LiveServer:
-    """The head-office app served by uvicorn on 127.0.0.1 in a background thread."""
+class AppServer:
+    """An ASGI app served by uvicorn on 127.0.0.1 (this port, or a free one) in a background
+    thread."""
 
-    def __init__(self, ho: HeadOffice, body_limits: dict[str, int] | None = None) -> None:
-        self.ho = ho
-        self.port = free_port()
+    def __init__(self, app: Any, port: int | None = None) -> None:
+        self.port = port if port is not None else free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(ho, body_limits=body_limits), host="127.0.0.1", port=self.port,
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port,
                                 log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self) -> LiveServer:
+    def start(self) -> Self:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:
@@ -172,6 +172,14 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+
+
+class LiveServer(AppServer):
+    """The head-office app served by uvicorn on 127.0.0.1 in a background thread."""
+
+    def __init__(self, ho: HeadOffice, body_limits: dict[str, int] | None = None) -> None:
+        self.ho = ho
+        super().__init__(create_app(ho, body_limits=body_limits))
 
 
 @pytest.fixture

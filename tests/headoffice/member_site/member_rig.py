@@ -3,21 +3,18 @@ to a local Alibaba Cloud SMS endpoint that checks the SDK's signed requests."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 
 from headoffice.app import create_app
 from headoffice.member_site.messaging import AliyunSmsSender, SmsConfig
 from headoffice.member_site.wiring import build_member_site, publish_member_site
 from headoffice.service import HeadOffice
 from headoffice.signing import HeadOfficeSigner, publish
-from tests.headoffice.hq_rig import free_port
+from tests.headoffice.hq_rig import AppServer, free_port
 from tests.simulators.aliyun_sms import AliyunSmsSimulator
 from tests.sync.sync_rig import HQ_MEMBERS
 
@@ -55,29 +52,8 @@ class MemberHq:
         assert r.status_code == 303 and r.headers["location"] == "/m/", r.text
 
 
-class _Server:
-    def __init__(self, app, port: int) -> None:  # noqa: ANN001
-        self.port = port
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> _Server:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
 def start_member_hq(ho: HeadOffice, members: list[dict] | None = None
-                    ) -> tuple[MemberHq, _Server, AliyunSmsSimulator]:
+                    ) -> tuple[MemberHq, AppServer, AliyunSmsSimulator]:
     if members is None:
         members = [dict(m, consent_messages=True) for m in HQ_MEMBERS]
     if members:
@@ -93,7 +69,7 @@ def start_member_hq(ho: HeadOffice, members: list[dict] | None = None
                                           "POS_HQ_SMS_REPLY_TOKEN": REPLY_TOKEN}, sender=sender)
     site.messaging.templates.update(TEMPLATES)
     publish_member_site(ho, site)
-    server = _Server(create_app(ho, site), port).start()
+    server = AppServer(create_app(ho, site), port).start()
     base = f"http://127.0.0.1:{port}"
     return MemberHq(ho, signer, sms, site, base + "/m", base), server, sms
 
