@@ -107,6 +107,18 @@ def compute(entries: list[tuple[str, str | None, str, int, int, str]], period: s
             "net": [{"from": a, "to": b, "amount_fen": v} for (a, b), v in sorted(net.items())]}
 
 
+def compute_from_ledger(s: Any, period: str) -> dict[str, Any]:
+    """`compute` over every stored-value entry head office holds up to `period`, in the order
+    they were booked."""
+    codes = {r.id: r.code for r in s.scalars(select(ShopRow))}
+    q = (select(StoredValueEntryRow.member_id, StoredValueEntryRow.shop_id,
+                StoredValueEntryRow.kind, StoredValueEntryRow.paid_delta_fen,
+                StoredValueEntryRow.bonus_delta_fen, StoredValueEntryRow.period)
+         .where(StoredValueEntryRow.period <= period)
+         .order_by(StoredValueEntryRow.booked_at, StoredValueEntryRow.id))
+    return compute([tuple(r) for r in s.execute(q)], period, codes)
+
+
 def settle(ho: Any, period: str) -> dict[str, Any]:
     """The settlement document of `period` (YYYY-MM), made once when the month is over."""
     try:
@@ -124,13 +136,7 @@ def settle(ho: Any, period: str) -> dict[str, Any]:
         row = s.get(SettlementRow, period, with_for_update=True)
         if row is not None:
             return json.loads(row.body)
-        codes = {r.id: r.code for r in s.scalars(select(ShopRow))}
-        q = (select(StoredValueEntryRow.member_id, StoredValueEntryRow.shop_id,
-                    StoredValueEntryRow.kind, StoredValueEntryRow.paid_delta_fen,
-                    StoredValueEntryRow.bonus_delta_fen, StoredValueEntryRow.period)
-             .where(StoredValueEntryRow.period <= period)
-             .order_by(StoredValueEntryRow.booked_at, StoredValueEntryRow.id))
-        doc = compute([tuple(r) for r in s.execute(q)], period, codes)
+        doc = compute_from_ledger(s, period)
         doc["created_at"] = ho.clock().isoformat()
         body = json.dumps(doc, ensure_ascii=False, sort_keys=True)
         s.add(SettlementRow(period=period, body=body,

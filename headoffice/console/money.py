@@ -23,7 +23,7 @@ from headoffice.models import (
     StoredValueEntryRow,
 )
 from headoffice.refusals import publish_resolution
-from headoffice.settlement import compute
+from headoffice.settlement import compute_from_ledger
 
 REPORT_DIMENSIONS = ("day", "shop", "cashier", "tender", "category")
 ENTRY_PAGE = 500
@@ -43,13 +43,7 @@ def closed(s: Session, period: str) -> dict[str, Any] | None:
 
 def preview(s: Session, period: str) -> dict[str, Any]:
     """The settlement as it stands now (the same computation as closing, not stored)."""
-    codes = {r.id: r.code for r in s.scalars(select(ShopRow))}
-    q = (select(StoredValueEntryRow.member_id, StoredValueEntryRow.shop_id,
-                StoredValueEntryRow.kind, StoredValueEntryRow.paid_delta_fen,
-                StoredValueEntryRow.bonus_delta_fen, StoredValueEntryRow.period)
-         .where(StoredValueEntryRow.period <= period)
-         .order_by(StoredValueEntryRow.booked_at, StoredValueEntryRow.id))
-    return compute([tuple(r) for r in s.execute(q)], period, codes)
+    return compute_from_ledger(s, period)
 
 
 def entries(s: Session, period: str, shop_code: str, offset: int) -> list[dict[str, Any]]:
