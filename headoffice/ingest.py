@@ -279,14 +279,21 @@ def _member_registered(session: Session, lg: Ledger, b: Booking, kind: str,
     # A referral's points, or an imported member's opening entries (`pos import members`,
     # `pos init --demo`): booked as the till booked them. Replays never reach here (the
     # inbox answers them), so each entry is booked once.
+    _book_as_the_till_did(lg, b, kind, payload, changed)
+    book_sale_coupons(session, b, payload, member_id)   # a welcome coupon, if any
+    return {"status": "applied", "member_id": member_id}
+
+
+def _book_as_the_till_did(lg: Ledger, b: Booking, kind: str, payload: dict[str, Any],
+                          changed: Changed) -> None:
+    """Every ledger entry the event carries, booked as the till booked it; the members'
+    balances are noted as changed."""
     for e in ledger_effects(kind, payload):
         if e.ledger == "stored_value":
             lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
         else:
             lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated)
         changed["balances"].add(e.member_id)
-    book_sale_coupons(session, b, payload, member_id)   # a welcome coupon, if any
-    return {"status": "applied", "member_id": member_id}
 
 
 def _ensure_card(session: Session, b: Booking, card: dict[str, Any], member_id: str) -> CardRow:
@@ -392,12 +399,7 @@ def apply_card_event(session: Session, lg: Ledger, b: Booking, kind: str,
                     lg.cards[other.card_no] = other.status
                     changed["cards"].add(other.card_no)
                     changed["card_status"].add(other.card_no)
-            for e in ledger_effects(kind, payload):
-                if e.ledger == "stored_value":
-                    lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
-                else:
-                    lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated)
-                changed["balances"].add(e.member_id)
+            _book_as_the_till_did(lg, b, kind, payload, changed)
         if action == "replaced" and payload.get("new_card_no"):
             new_no = str(payload["new_card_no"])
             row.replaced_by = new_no
