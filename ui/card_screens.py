@@ -38,7 +38,7 @@ from ui.card_dialogs import (GREEN, RED, CardActionDialog, CardCancelDialog, Car
 from ui.card_ic import IcCardDesk
 from ui.context import PrintResult, TillContext
 from ui.error_messages import card_problem, describe, show_error
-from ui.formatting import card_status_name, ledger_kind_name, ledger_note_text, tier_name, yuan
+from ui.formatting import card_status_name, ledger_line_row, tier_name, yuan
 from ui.wedge import make_capture_field
 
 log = logging.getLogger(__name__)
@@ -372,15 +372,7 @@ class MemberCardsScreen(QWidget):
         fill_table(self.history, [[h.at.strftime("%Y-%m-%d %H:%M"), h.card_no,
                                    self.event_name(h.kind), h.by or "", h.shop or "",
                                    self.event_detail(h)] for h in reversed(view.history)])
-        rows = []
-        for h in view.ledger:
-            if h.ledger == "points":
-                ledger, change = self.tr("Points"), f"{h.spendable:+d}"
-            else:
-                ledger, change = self.tr("Balance"), yuan(h.paid_fen + h.bonus_fen)
-            rows.append([h.at.strftime("%Y-%m-%d %H:%M"), ledger, ledger_kind_name(h.kind),
-                         change, h.receipt_no or "", ledger_note_text(h.note)])
-        fill_table(self.ledger, rows)
+        fill_table(self.ledger, [ledger_line_row(h) for h in view.ledger])
         fill_table(self.passes, [[p.name, f"{p.uses_left}/{p.uses_total}", yuan(p.price_fen),
                                   p.expires_on.isoformat() if p.expires_on else "—",
                                   self.tr("refunded") if p.refunded else

@@ -1,12 +1,17 @@
 """Money, discount reasons, tiers and tenders as the cashier reads them (translated)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 
 from pos_app.domain.money import format_yuan, format_zhe
 from pos_app.domain.pricing import PricedLine, PriceReason, ReasonKind
 from pos_app.domain.rules import Tier
 from pos_app.domain.tenders import TenderKind
+
+if TYPE_CHECKING:
+    from pos_app.services.members import LedgerLine
 
 _CTX = "Formatting"
 
@@ -128,3 +133,14 @@ def ledger_note_text(note: str) -> str:
     person's own note as it was typed."""
     names = {"import": tr_fill("Formatting", "imported from a CSV file")}
     return names.get(note, note)
+
+
+def ledger_line_row(h: LedgerLine) -> list[str]:
+    """A points or stored-value entry as a row of a member's ledger table: when, which ledger,
+    kind, change, receipt, note."""
+    if h.ledger == "points":
+        ledger, change = tr_fill("Formatting", "Points"), f"{h.spendable:+d}"
+    else:
+        ledger, change = tr_fill("Formatting", "Balance"), yuan(h.paid_fen + h.bonus_fen)
+    return [h.at.strftime("%Y-%m-%d %H:%M"), ledger, ledger_kind_name(h.kind), change,
+            h.receipt_no or "", ledger_note_text(h.note)]

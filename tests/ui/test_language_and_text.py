@@ -197,6 +197,8 @@ def test_ledger_notes_the_system_wrote_are_in_chinese(till: Till, qtbot) -> None
     qtbot.waitUntil(lambda: screen.history.rowCount() > 0, timeout=5000)
     notes = [screen.history.item(r, 5).text() for r in range(screen.history.rowCount())]
     assert "从 CSV 文件导入" in notes and "import" not in notes, notes
+    ledgers = {screen.history.item(r, 1).text() for r in range(screen.history.rowCount())}
+    assert ledgers == {"积分", "余额"}, ledgers
 
 
 def test_building_the_translations_again_leaves_a_running_till_in_its_language(

@@ -10,7 +10,7 @@ from pos_app.domain.member import MemberAccount
 from pos_app.services.members import MemberProfile
 from ui.context import TillContext
 from ui.error_messages import describe
-from ui.formatting import card_status_name, ledger_kind_name, ledger_note_text, tier_name, yuan
+from ui.formatting import card_status_name, ledger_line_row, tier_name, yuan
 from ui.manager.tables import fill_table, make_table
 
 
@@ -113,12 +113,4 @@ class MembersScreen(QWidget):
                              .replace("%6", yuan(a.balance_fen))
                              .replace("%7", yuan(a.balance_bonus_fen)).replace("%8", cards)
                              .replace("%9", passes))
-        rows = []
-        for h in history:
-            if h.ledger == "points":
-                ledger, change = self.tr("Points"), f"{h.spendable:+d}"
-            else:
-                ledger, change = self.tr("Balance"), yuan(h.paid_fen + h.bonus_fen)
-            rows.append([h.at.strftime("%Y-%m-%d %H:%M"), ledger, ledger_kind_name(h.kind),
-                         change, h.receipt_no or "", ledger_note_text(h.note)])
-        fill_table(self.history, rows)
+        fill_table(self.history, [ledger_line_row(h) for h in history])

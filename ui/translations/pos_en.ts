@@ -1543,6 +1543,10 @@
         <source>imported from a CSV file</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Balance</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>IcMessages</name>
@@ -2062,14 +2066,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Points</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Balance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>refunded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2569,14 +2565,6 @@
 Points %4 (accumulated %5) · balance %6 (bonus %7)
 Cards: %8
 Passes: %9</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Balance</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

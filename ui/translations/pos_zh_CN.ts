@@ -1547,6 +1547,10 @@
         <source>imported from a CSV file</source>
         <translation>从 CSV 文件导入</translation>
     </message>
+    <message>
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
 </context>
 <context>
     <name>IcMessages</name>
@@ -2066,14 +2070,6 @@
         <translation>电子卡</translation>
     </message>
     <message>
-        <source>Points</source>
-        <translation>积分</translation>
-    </message>
-    <message>
-        <source>Balance</source>
-        <translation>余额</translation>
-    </message>
-    <message>
         <source>refunded</source>
         <translation>已退</translation>
     </message>
@@ -2577,14 +2573,6 @@ Passes: %9</source>
 积分 %4（累计 %5）· 余额 %6（赠送 %7）
 会员卡：%8
 计次卡：%9</translation>
-    </message>
-    <message>
-        <source>Points</source>
-        <translation>积分</translation>
-    </message>
-    <message>
-        <source>Balance</source>
-        <translation>余额</translation>
     </message>
 </context>
 <context>
