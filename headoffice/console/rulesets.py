@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from headoffice.console.auth import BadUserInput, Who, audit
 from headoffice.console.models import RuleSetVersionRow
 from headoffice.console.periods import business_tz
-from headoffice.feeds import emit
+from headoffice.feeds import put_document
 from headoffice.models import DocumentRow
 from pos_app.domain.catalog import Product, ProductKind
 from pos_app.domain.errors import InvalidAmount, PosError, ValidationFailed
@@ -362,18 +362,10 @@ def publish(s: Session, now: datetime, who: Who, version: int, effective_text: s
     validate(rules)
     row.status, row.effective_from = "published", effective
     row.published_by, row.published_at = who.username, now
-    body = json.dumps({"effective_from": effective.isoformat(), "rules": json.loads(row.body)},
-                      ensure_ascii=False, sort_keys=True)
-    doc = s.get(DocumentRow, ("rule_sets", str(version)), with_for_update=True)
-    if doc is None:
-        s.add(DocumentRow(stream="rule_sets", key=str(version), body=body, version=1,
-                          updated_at=now))
-    else:
-        doc.body, doc.version, doc.updated_at = body, doc.version + 1, now
-    s.flush()
     audit(s, now, who, None, "rules.published", f"v{version}", None,
           {"effective_from": effective.isoformat()})
-    emit(s, "rule_sets", {str(version)})
+    put_document(s, "rule_sets", str(version),
+                 {"effective_from": effective.isoformat(), "rules": json.loads(row.body)}, now)
     return effective
 
 
@@ -459,16 +451,8 @@ def save_limits(s: Session, now: datetime, who: Who, current: dict[str, int],
             raise BadUserInput(f"limit.{key}", "Must be more than zero.")
         new[key] = value
     if new != current:
-        doc = s.get(DocumentRow, ("settings", "offline_limits"), with_for_update=True)
-        text = json.dumps(new, sort_keys=True)
-        if doc is None:
-            s.add(DocumentRow(stream="settings", key="offline_limits", body=text, version=1,
-                              updated_at=now))
-        else:
-            doc.body, doc.version, doc.updated_at = text, doc.version + 1, now
-        s.flush()
         audit(s, now, who, None, "limits.saved", "offline_limits",
               {k: v for k, v in current.items() if new[k] != v},
               {k: v for k, v in new.items() if current[k] != v})
-        emit(s, "settings", {"offline_limits"})
+        put_document(s, "settings", "offline_limits", new, now)
     return new
