@@ -322,7 +322,7 @@ def test_dashboard_and_reports_come_from_the_figures_kept_on_ingest(
     assert today == "¥250.00"
     assert page.locator("table.kpi tbody tr").nth(1).locator("td").first.inner_text() == "3"
     assert page.locator("table.kpi").inner_text().count("80.0%") == 3   # members' share
-    page.wait_for_function("document.querySelector('[data-chart] canvas') !== null")
+    page.locator("[data-chart] canvas").first.wait_for(state="attached")
     shoot(page, "dashboard")
     assert page.locator("table.offline").count() == 0
     hq.clock.at += timedelta(hours=1)                    # the till has been quiet for an hour

@@ -4,6 +4,8 @@ fit the screen, the menu stays reachable. Screenshots go to
 test-artifacts/console/responsive/ (gitignored) for people to look at."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -40,6 +42,15 @@ LOOSE = """() => {
 }"""
 
 
+def wait_until(condition: Callable[[], bool], page: Any, timeout_s: float = 10.0) -> None:
+    """Look again each animation frame or so until the condition holds (fail after timeout_s)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the page never reached the condition")
+        page.wait_for_timeout(20)
+
+
 def test_every_console_page_fits_phone_tablet_and_laptop_screens(
         server: Any, page: Any, hq: Any, chain: dict[str, str]) -> None:
     hq.import_members(HQ_MEMBERS)
@@ -73,7 +84,7 @@ def test_every_console_page_fits_phone_tablet_and_laptop_screens(
             page.goto(server.url + url)
             assert page.locator("h1").count() == 1, name
             if name.startswith("dashboard"):
-                page.wait_for_function("document.querySelector('[data-chart] canvas') !== null")
+                page.locator("[data-chart] canvas").first.wait_for(state="attached")
                 chart = page.locator("[data-chart] canvas").first.bounding_box()
                 assert chart is not None and chart["x"] >= 0 and chart["x"] + chart["width"] <= w
             overflow = page.evaluate(
@@ -91,10 +102,14 @@ def test_every_console_page_fits_phone_tablet_and_laptop_screens(
     # A drawn chart follows a live resize (a tablet turned to portrait, a window narrowed).
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(server.url + "/console/")
-    page.wait_for_function("document.querySelector('[data-chart] canvas') !== null")
+    canvas = page.locator("[data-chart] canvas").first
+    canvas.wait_for(state="attached")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_function("document.querySelector('[data-chart] canvas')"
-                           ".getBoundingClientRect().right <= 390")
+    # Not page.wait_for_function: its polling evaluates a string, which the console's
+    # Content-Security-Policy (script-src 'self', no 'unsafe-eval') refuses whenever the
+    # condition is not already true at the first look (it failed so in a loaded full run).
+    wait_until(lambda: (canvas.bounding_box() or {"x": 1e9, "width": 0})["x"]
+               + (canvas.bounding_box() or {"width": 0})["width"] <= 390, page)
     page.context.clear_cookies()
     for label, (w, h) in SIZES.items():
         page.set_viewport_size({"width": w, "height": h})
