@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
 import time
 from datetime import datetime, timedelta
@@ -176,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=0.01,
                     help="1.0 = 1M members, 300k products, 2M sales (the benchmarks.store store)")
-    ap.add_argument("--data-dir", default="benchmarks/results/store")
+    ap.add_argument("--data-dir", default="benchmarks/results/store/encrypted",
+                    help="a till store; the default is benchmarks.store's encrypted copy")
     ap.add_argument("--rounds", type=int, default=200)
     ap.add_argument("--reuse", action="store_true", help="use an existing store as it is")
     ap.add_argument("--seed", type=int, default=42)
@@ -188,8 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(args.data_dir)
     if not (args.reuse and (data_dir / DB_FILE).exists()):
         if data_dir.exists():
-            for f in data_dir.iterdir():
-                f.unlink()
+            shutil.rmtree(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         build(data_dir, members, products, sales, args.seed)
     result = {"scale": args.scale, "members": members, "products": products,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -310,8 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.reuse and (plain_dir / DB_FILE).exists()):
         for d in (plain_dir, cipher_dir):
             if d.exists():
-                for f in d.iterdir():
-                    f.unlink()
+                shutil.rmtree(d)
         t = time.perf_counter()
         build(plain_dir, members, products, sales, args.seed)
         build_s = round(time.perf_counter() - t, 1)

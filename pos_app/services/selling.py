@@ -343,6 +343,8 @@ class SellingSession:
         self._book = service.promotion_book(self._rules)
         self._coupon_rows: dict[str, CouponRow] = {}
         self._extras: tuple[str, tuple[CouponOffer, ...], int, date | None] | None = None
+        self._standing: tuple[tuple[str, str, date], bool, bool, tuple[PassRecord, ...],
+                              TierLapse | None] | None = None
         self._rules_stale = False
         self.last_changed_line: int | None = None    # the line the last add made or raised
 
@@ -528,15 +530,24 @@ class SellingSession:
         lapse: TierLapse | None = None
         if member:
             acc = member.account
-            with self._svc.uow() as uow:
-                offers, expiring, expiring_on = self._member_extras(uow, acc.id, now)
-                birthday = birthday_due(uow, acc, now.date()) is not None
-                quarterly = bool(tier and tier.quarterly_gift and not uow.benefits.benefit_given(
-                    acc.id, "quarterly", quarter_of(now.date())))
-                passes = tuple(uow.passes.passes_of(acc.id))
-                from pos_app.services.members import tier_lapse_of
-                lapse = tier_lapse_of(uow, acc.id, acc.tier_code, now, self._rules) \
-                    if tier else None
+            key = (acc.id, acc.tier_code, now.date())
+            if self._standing is None or self._standing[0] != key:
+                # What the member holds and is due, read once per member, day and basket:
+                # view() runs on every scan, and these do not change while the basket is
+                # open (a sale or a new basket reads them again).
+                with self._svc.uow() as uow:
+                    self._member_extras(uow, acc.id, now)
+                    birthday = birthday_due(uow, acc, now.date()) is not None
+                    quarterly = bool(tier and tier.quarterly_gift and
+                                     not uow.benefits.benefit_given(
+                                         acc.id, "quarterly", quarter_of(now.date())))
+                    passes = tuple(uow.passes.passes_of(acc.id))
+                    from pos_app.services.members import tier_lapse_of
+                    lapse = tier_lapse_of(uow, acc.id, acc.tier_code, now, self._rules) \
+                        if tier else None
+                self._standing = (key, birthday, quarterly, passes, lapse)
+            _, birthday, quarterly, passes, lapse = self._standing
+            offers, expiring, expiring_on = self._offers_now()
             join = join_tier(tier, join_eligible_fen(
                 (line.earns_points, line.amount_fen) for line in basket.lines), self._rules)
             badges = Badges(birthday, quarterly, join.code if join else None)
@@ -619,6 +630,7 @@ class SellingSession:
         self._d = _Draft()
         self._coupon_rows = {}
         self._extras = None
+        self._standing = None
         self._rules_stale = True
 
     def _fresh_rules(self) -> None:
@@ -675,6 +687,10 @@ class SellingSession:
                                       expiry_policy_of(self._rules), now.date(),
                                       self._rules.points_expiry_notice_days)
             self._extras = (member_id, offers, soon, day)
+        return self._offers_now()
+
+    def _offers_now(self) -> tuple[tuple[CouponOffer, ...], int, date | None]:
+        assert self._extras is not None
         _, offers, soon, day = self._extras
         return tuple(o for o in offers if o.code not in self._d.coupons), soon, day
 
