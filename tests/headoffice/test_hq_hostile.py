@@ -195,3 +195,20 @@ def test_an_over_long_or_number_like_event_id_is_refused_without_a_500_or_a_log_
     assert [x["status"] for x in r.json()["results"]] == ["refused"]
     refused = [rec.getMessage() for rec in caplog.records if "refused event" in rec.getMessage()]
     assert refused and all("13912345678" not in m and "sha256:" in m for m in refused)
+
+
+def test_a_number_like_device_seq_is_not_written_to_the_log(
+        hq: HeadOffice, live: LiveServer, member: str, caplog: pytest.LogCaptureFixture):
+    """The full suite's log scanner found an 11-digit, mobile-like device_seq (a fuzzed one) in
+    the refusal warning: a till's seqs never reach a billion, so a larger one is not logged."""
+    key = enrol_till(hq, live.url)
+    event = sale_event(13912345678, member_id=member, card_no="100002", sv_fen=1_000)
+    event["payload"]["sv_paid_fen"] = 10 ** 30                # refused, and logged as refused
+    with caplog.at_level("WARNING", logger="headoffice"):
+        r = httpx.post(f"{live.url}/v1/sync/push", json={"events": [event]},
+                       headers={"X-Api-Key": key, "Content-Type": "application/json"},
+                       timeout=30)
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == ["refused"]
+    refused = [rec.getMessage() for rec in caplog.records if "refused event" in rec.getMessage()]
+    assert refused and all("13912345678" not in m and "(out of range)" in m for m in refused)
