@@ -232,9 +232,10 @@ def test_building_the_translations_again_leaves_a_running_till_in_its_language(
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
-def test_the_member_panel_shows_the_whole_next_gift_line(till: Till, qtbot, size) -> None:  # noqa: ANN001
+def test_the_member_panel_says_the_next_gift_short_with_the_full_wording_in_its_tooltip(till: Till, qtbot, size) -> None:  # noqa: ANN001
     """Under Xvfb at 1366×768 the next-gift line wrapped and its second line was cut off by
-    the panel below; it is short now, the full wording in its tooltip, and all of it shows."""
+    the panel below; it is short now, the full wording in its tooltip. (Offscreen, the layout
+    gives even the long wording its lines, so only the wording is checked here.)"""
     log_in(till, qtbot)
     till.window.resize(*size)
     selling = till.window.selling
@@ -244,12 +245,6 @@ def test_the_member_panel_shows_the_whole_next_gift_line(till: Till, qtbot, size
     label = selling.member_panel._values["next"]
     assert label.text() == "再积 10 分换 ¥200 礼品"
     assert "再积 10 分可兑 ¥200.00 以内礼品" in label.toolTip()
-    till.window.show()
-    qtbot.waitExposed(till.window)
-    # Every line the text needs fits (a pixel of rounding between font metrics is no line;
-    # the old wording needed 44 px where the panel gave 21).
-    assert label.heightForWidth(label.width()) <= label.height() + \
-        label.fontMetrics().lineSpacing() // 2
 
 
 def test_a_message_on_the_status_bar_is_shown_whole_at_1024x768(till: Till, qtbot) -> None:  # noqa: ANN001
