@@ -320,8 +320,8 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
         InboxRow.device_seq > acked)).scalar_one_or_none()
     if higher is not None:
         gap = acked
-        log.warning("till %s/%s: events after %d are missing (next held: %d)",
-                    who.shop_code, who.till_code, acked, higher)
+        log.warning("till %s/%s: events after %s are missing (next held: %s)",
+                    who.shop_code, who.till_code, loggable_seq(acked), loggable_seq(higher))
     for stream, keys in changed.items():   # last: the feed lock is held until commit
         emit(s, stream, keys)
     for pos, first in echoes:
