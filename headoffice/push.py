@@ -227,8 +227,9 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
             kind="till_restored", shop_id=who.shop_id, till_id=who.till_id,
             detail=json.dumps({"epoch": till.epoch, "announced": False,
                                "seq_reused": stale[0][1].device_seq}), at=now))
-        log.warning("till %s/%s reused seq %d: restored without notice; new epoch %d",
-                    who.shop_code, who.till_code, stale[0][1].device_seq, till.epoch)
+        log.warning("till %s/%s reused seq %s: restored without notice; new epoch %d",
+                    who.shop_code, who.till_code, loggable_seq(stale[0][1].device_seq),
+                    till.epoch)
         for pos, ev in stale:
             results[pos] = {"id": ev.id, "device_seq": ev.device_seq, "status": "retry",
                             "reason": "epoch_stale"}
