@@ -94,6 +94,9 @@ def coupon_problem(exc: CouponNotUsable) -> str:
 _FIELDS = {
     "code": QT_TRANSLATE_NOOP("ErrorMessages", "Scan a barcode or type a SKU, then press Enter."),
     "member": QT_TRANSLATE_NOOP("ErrorMessages", "Swipe or tap the member card first (F2)."),
+    "member_lines": QT_TRANSLATE_NOOP("ErrorMessages", "The basket has lines of this member "
+                                      "(a pass visit, a pass bought, a gift for points): "
+                                      "remove them first, then change or take off the card."),
     "qty": QT_TRANSLATE_NOOP("ErrorMessages", "A line that uses a count pass is always one visit."),
     "line": QT_TRANSLATE_NOOP("ErrorMessages", "Select a line in the basket first."),
     "pass_line": QT_TRANSLATE_NOOP("ErrorMessages", "A count pass is not returned here: "

@@ -447,28 +447,38 @@ class SellingSession:
     # -- member -----------------------------------------------------------------------------
     def attach_card(self, card_no: str) -> BasketView:
         self._fresh_rules()
-        self._d.member = self._svc.member_by_card(card_no)
-        return self.view()
+        return self._attach(self._svc.member_by_card(card_no))
 
     def attach_member_code(self, text: str) -> BasketView:
         """The dynamic code on a member's phone (verified offline); refusals say why."""
         self._fresh_rules()
-        self._d.member = self._svc.member_codes.identify(text)
-        return self.view()
+        return self._attach(self._svc.member_codes.identify(text))
 
     def attach_uid(self, uid_hex: str) -> BasketView:
-        self._d.member = self._svc.member_by_uid(uid_hex)
-        return self.view()
+        return self._attach(self._svc.member_by_uid(uid_hex))
 
     def attach_member(self, member_id: str) -> BasketView:
-        self._d.member = self._svc.member_by_id(member_id)
+        return self._attach(self._svc.member_by_id(member_id))
+
+    def _attach(self, member: MemberAtTill) -> BasketView:
+        if self._d.member is not None and member.account.id != self._d.member.account.id:
+            self._member_lines_block("another member's card")
+        self._d.member = member
         return self.view()
 
     def detach_member(self) -> BasketView:
-        if self._d.pass_uses or any(i.redeemed_points for i in self._d.items):
-            raise ValidationFailed("member", "remove the pass and gift lines first")
+        self._member_lines_block("taking the card off")
         self._d.member = None
         return self.view()
+
+    def _member_lines_block(self, what: str) -> None:
+        """Lines that belong to the member on the basket (a visit on their pass, a gift for
+        their points, a pass sold to them) keep that member: another card or none would
+        book them to someone else, or refuse the sale at the end."""
+        if self._d.pass_uses or any(i.redeemed_points or i.product.pass_uses
+                                    for i in self._d.items):
+            raise ValidationFailed("member_lines",
+                                   f"remove the pass and gift lines first ({what})")
 
     def redeem_gift(self, code: str) -> BasketView:
         """Take one gift for points (gift ladder): never special-priced, one item per step."""

@@ -789,6 +789,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The basket has lines of this member (a pass visit, a pass bought, a gift for points): remove them first, then change or take off the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A line that uses a count pass is always one visit.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -18,6 +18,7 @@ from pos_app.domain.errors import (
     RedemptionNotAllowed,
     UnknownCard,
     UnknownProduct,
+    ValidationFailed,
     WrongPin,
 )
 from pos_app.domain.tenders import TenderInput, TenderKind
@@ -197,6 +198,37 @@ def test_count_pass_is_sold_used_once_per_visit_and_refused_when_used_up(stocked
     sale = s.complete([], cashier)
     assert sale.member.passes[0].uses_left == 9
     assert sale.lines[0].reasons[0].kind.value == "pass"
+
+
+def test_lines_of_the_member_keep_the_member_on_the_basket(stocked):
+    """A visit on A's pass, a gift for A's points or a pass sold to A: another card (or
+    none) would book them to someone else, or refuse the sale only at the end. Found by the
+    view-cache state machine (test_selling_view_cache_state.py): the card came off after a
+    pass was scanned and the sale could not be completed."""
+    s = stocked.selling.new_session()
+    s.attach_card("100001")
+    s.add("WASH10")
+    s.complete([TenderInput(CASH, 30_000)], CASHIER)
+    member_id = stocked.selling.member_by_card("100001").account.id
+    with stocked.store() as uow:
+        (pass_,) = uow.passes.passes_of(member_id)
+    for card, bind in (("100001", lambda s: s.use_pass(pass_.id)),
+                       ("100001", lambda s: s.add("WASH10")),
+                       ("100003", lambda s: s.redeem_gift("GIFT180"))):   # 1,200 points
+        s = stocked.selling.new_session()
+        s.attach_card(card)
+        bind(s)
+        before = s.view()
+        with pytest.raises(ValidationFailed) as refused:
+            s.attach_card("100002")
+        assert refused.value.field == "member_lines"
+        with pytest.raises(ValidationFailed):
+            s.detach_member()
+        assert s.view() == before       # nothing changed
+        s.attach_card(before.member.card.card_no)    # the same card again is fine
+        total = s.view().total_fen
+        sale = s.complete([TenderInput(CASH, total)] if total else [], CASHIER)
+        assert sale.member.member_id == before.member.account.id
 
 
 class RecordingAuthoriser:
