@@ -66,7 +66,6 @@ class SqlPromotions:
                                      or_(PromotionRow.ends_at.is_(None),
                                          PromotionRow.ends_at > at))
                               .order_by(PromotionRow.id)).all()
-        out = []
         return [_promotion(body) for _pid, _version, body in rows]
 
     def put(self, promotion: Promotion, at: datetime) -> bool:
