@@ -26,6 +26,7 @@ from sqlalchemy import insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from headoffice.errors import BadCursor, UnknownStream
+from headoffice.ledger import bulk_insert
 from headoffice.member_privacy import reduced_state
 from headoffice.models import (
     CardRow,
@@ -52,8 +53,8 @@ def emit(session: Session, stream: str, keys: list[str] | set[str]) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK})
-    session.execute(insert(ChangeLogRow),
-                    [{"stream": stream, "key": k, "xid": 0} for k in sorted(keys)])
+    bulk_insert(session, ChangeLogRow.__table__,
+                [{"stream": stream, "key": k, "xid": 0} for k in sorted(keys)])
 
 
 def put_document(session: Session, stream: str, key: str, body: Any, now: datetime) -> int:

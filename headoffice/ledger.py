@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from headoffice.models import (
@@ -90,6 +90,9 @@ class Ledger:
         self.receivables: dict[str, list[dict[str, Any]]] = {}   # open ones read so far
         self._receivables_all: set[str] = set()     # members whose open ones are all read
         self.new_receivables: list[dict[str, Any]] = []
+        # Offline stored-value spends written so far: (member id, fen spent), for the
+        # offline-cap checks of the batch (push._offline_checks) without reading them back.
+        self.offline_spends: list[tuple[str, int]] = []
 
     # -- loading -------------------------------------------------------------------------
     def preload(self, member_ids: set[str], card_nos: set[str], sale_ids: set[str]) -> None:
@@ -249,8 +252,7 @@ class Ledger:
         bulk_insert(s, PointsEntryRow.__table__, self.points_rows)
         new = [{k: v for k, v in r.items() if k not in ("id", "dirty")}
                for r in self.new_receivables]
-        if new:
-            s.execute(insert(ReceivableRow), new)
+        bulk_insert(s, ReceivableRow.__table__, new)
         self.new_receivables = []
         for rows in self.receivables.values():
             for r in rows:
@@ -262,27 +264,49 @@ class Ledger:
                 r["dirty"] = False
         self.receivables = {}
         self._receivables_all = set()
-        if self.flags:
-            s.execute(insert(FlagRow), self.flags)
+        bulk_insert(s, FlagRow.__table__, self.flags)
         changed = {m for m, a in self.accounts.items() if a != self._orig.get(m)}
         if changed:
-            s.connection().execute(
-                update(MemberAccountRow.__table__)
-                .where(MemberAccountRow.__table__.c.member_id == bindparam("m"))
-                .values(balance_paid_fen=bindparam("p"), balance_bonus_fen=bindparam("b"),
-                        spendable_points=bindparam("s"), accumulated_points=bindparam("a"),
-                        receivable_fen=bindparam("r"),
-                        version=MemberAccountRow.__table__.c.version + 1),
-                [{"m": m, "p": a[_P], "b": a[_B], "s": a[_S], "a": a[_A], "r": a[_R]}
-                 for m, a in ((m, self.accounts[m]) for m in sorted(changed))])
+            _write_sums(s, [(m, self.accounts[m]) for m in sorted(changed)])
         for m in changed:
             self._orig[m] = list(self.accounts[m])
+        self.offline_spends += [(r["member_id"], -(r["paid_delta_fen"] + r["bonus_delta_fen"]))
+                                for r in self.sv if r["offline"] and r["kind"] == "spend"]
         self.sales, self.sv, self.points_rows, self.flags = [], [], [], []
         return changed
 
     def forget(self) -> None:
-        """Drop every cached sum (after a rollback): the next use reloads from the database."""
+        """Drop every cached sum (after a rollback to a savepoint): the next use reloads from
+        the database. What earlier savepoints wrote stays written, so their offline spends
+        stay listed."""
+        spends = self.offline_spends
         self.__init__(self.s, self.ids)  # type: ignore[misc]
+        self.offline_spends = spends
+
+
+def _write_sums(s: Session, sums: list[tuple[str, list[int]]]) -> None:
+    """The accounts' new cached sums: one UPDATE .. FROM unnest(..) on PostgreSQL (a batch
+    touches up to hundreds of accounts), executemany elsewhere."""
+    if s.get_bind().dialect.name == "postgresql":
+        cols = list(zip(*((m, *a) for m, a in sums)))
+        s.execute(text(
+            "UPDATE member_accounts AS a SET balance_paid_fen = v.p, balance_bonus_fen = v.b, "
+            "spendable_points = v.s, accumulated_points = v.acc, receivable_fen = v.r, "
+            "version = a.version + 1 "
+            "FROM unnest(CAST(:m AS text[]), CAST(:p AS bigint[]), CAST(:b AS bigint[]), "
+            "CAST(:s AS bigint[]), CAST(:acc AS bigint[]), CAST(:r AS bigint[])) "
+            "AS v(m, p, b, s, acc, r) WHERE a.member_id = v.m"),
+            {"m": list(cols[0]), "p": list(cols[1 + _P]), "b": list(cols[1 + _B]),
+             "s": list(cols[1 + _S]), "acc": list(cols[1 + _A]), "r": list(cols[1 + _R])})
+        return
+    table = MemberAccountRow.__table__
+    s.connection().execute(
+        update(table).where(table.c.member_id == bindparam("m"))
+        .values(balance_paid_fen=bindparam("p"), balance_bonus_fen=bindparam("b"),
+                spendable_points=bindparam("s"), accumulated_points=bindparam("a"),
+                receivable_fen=bindparam("r"), version=table.c.version + 1),
+        [{"m": m, "p": a[_P], "b": a[_B], "s": a[_S], "a": a[_A], "r": a[_R]}
+         for m, a in sums])
 
 
 def member_entries(session: Session, member_id: str) -> list[Entry]:

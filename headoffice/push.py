@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from headoffice.authorisation import read_limits
+from headoffice.console import figures
 from headoffice.db import sqlstate, transient
 from headoffice.enrolment import TillIdentity
 from headoffice.feeds import emit
@@ -25,7 +26,6 @@ from headoffice.models import (
     FlagRow,
     InboxRow,
     RefusedEventRow,
-    StoredValueEntryRow,
     TillRow,
 )
 from headoffice.validate import Invalid, check_event
@@ -312,7 +312,7 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
             raise
         raise _Careful() from None
     _record_refusals(s, who, refusals, hs, now, results)
-    _offline_checks(s, who, [ev for _, ev in fresh], prev_seen, now)
+    _offline_checks(s, who, lg.offline_spends, prev_seen, now)
     acked = _advance_ack(s, till, epoch_before)
     till.last_seen_at = now
     gap = None
@@ -323,6 +323,7 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
         gap = acked
         log.warning("till %s/%s: events after %s are missing (next held: %s)",
                     who.shop_code, who.till_code, loggable_seq(acked), loggable_seq(higher))
+    figures.write_counted(s)     # before the feed lock, which is held until commit
     for stream, keys in changed.items():   # last: the feed lock is held until commit
         emit(s, stream, keys)
     for pos, first in echoes:
@@ -333,33 +334,19 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
     return PushResult([results[p] for p in sorted(results)], acked, gap, refused,
                       till.epoch or 1)
 
-def _offline_checks(s: Session, who: TillIdentity, fresh: list[PushedEvent],
+def _offline_checks(s: Session, who: TillIdentity, spends: list[tuple[str, int]],
                     prev_seen: datetime | None, now: datetime) -> None:
-    """Flag offline stored-value spends that broke the offline rules by any reading:
-    per card (amount, count) and per till (exposure) within this contact, and the time
-    since the till's previous contact by head office's clock. A till's own clock can
+    """Flag offline stored-value spends (member id, fen) that broke the offline rules by any
+    reading: per card (amount, count) and per till (exposure) within this contact, and the
+    time since the till's previous contact by head office's clock. A till's own clock can
     step back; these readings cannot."""
-    def has_sv(ev: PushedEvent) -> bool:
-        sale = ev.payload.get("sale") if ev.kind.startswith("sale.") else None
-        tenders = sale.get("tenders") if isinstance(sale, dict) else None
-        return isinstance(tenders, list) and any(
-            isinstance(t, dict) and t.get("kind") == "stored_value" for t in tenders)
-    ids = [ev.id for ev in fresh if has_sv(ev)]
-    if not ids:
-        return
-    rows = s.execute(select(StoredValueEntryRow.member_id, StoredValueEntryRow.event_id,
-                            StoredValueEntryRow.paid_delta_fen
-                            + StoredValueEntryRow.bonus_delta_fen)
-                     .where(StoredValueEntryRow.event_id.in_(ids),
-                            StoredValueEntryRow.offline.is_(True),
-                            StoredValueEntryRow.kind == "spend")).all()
-    if not rows:
+    if not spends:
         return
     limits = read_limits(s)
     per_member: dict[str, list[int]] = {}
-    for member_id, _event_id, delta in rows:
+    for member_id, fen in spends:
         m = per_member.setdefault(member_id, [0, 0])
-        m[0] += -int(delta)
+        m[0] += fen
         m[1] += 1
     flags = []
     for member_id, (fen, uses) in sorted(per_member.items()):

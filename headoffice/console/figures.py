@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session, attributes
 
 from headoffice.console.models import (
@@ -118,23 +118,41 @@ def _breakdown(session: Session, day: date, shop_id: str, kind: str,
         c["net_fen"] += fen
 
 
+_UPSERTS: dict[str, str] = {}
+
+
 def _upsert(session: Session, rows: list[dict[str, Any]], model: Any = DailyFigureRow) -> None:
     """Add `rows` to the counters of `model` (one row per primary key; made if missing)."""
+    if not rows:
+        return
     table = model.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     keys = [c.name for c in table.primary_key.columns]
     cols = [c.name for c in table.columns if c.name not in keys]
-    for row in rows:
-        values = {**{k: row[k] for k in keys}, **{c: int(row.get(c, 0)) for c in cols}}
-        stmt = insert(table).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={c: table.c[c] + stmt.excluded[c] for c in cols if values[c]} or
-            {cols[0]: table.c[cols[0]]})
-        session.execute(stmt)
+    values = {**{k: [row[k] for row in rows] for k in keys},
+              **{c: [int(row.get(c, 0)) for row in rows] for c in cols}}
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        # One statement over arrays, its text made once per table: a push writes these at
+        # every commit, and a multi-row INSERT .. ON CONFLICT was compiled anew each time.
+        sql = _UPSERTS.get(table.name)
+        if sql is None:
+            q = dialect.identifier_preparer.quote
+            arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])"
+                               for n in keys + cols)
+            sql = _UPSERTS[table.name] = (
+                f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in keys + cols)}) "
+                f"SELECT * FROM unnest({arrays}) "
+                f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET "
+                + ", ".join(f"{q(c)} = {q(table.name)}.{q(c)} + EXCLUDED.{q(c)}"
+                            for c in cols))
+        session.execute(text(sql), values)
+        return
+    from sqlalchemy.dialects.sqlite import insert as upsert
+    for i in range(0, len(rows), 500):
+        stmt = upsert(table).values([{n: values[n][j] for n in keys + cols}
+                                     for j in range(i, min(i + 500, len(rows)))])
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: table.c[c] + stmt.excluded[c] for c in cols}))
 
 
 def pinyin_of(name: str) -> tuple[str, str]:
@@ -213,6 +231,13 @@ def _members_written(session: Session, _ctx: Any) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    write_counted(session)
+
+
+def write_counted(session: Session) -> None:
+    """Write what this transaction counted so far (search rows, tier history, the day's
+    figures). Commit does it anyway; a push calls it before it takes the feed lock, so the
+    chain-wide lock is not held over these writes."""
     session.flush()
     ids = session.info.pop(SEARCH, None)
     if ids:

@@ -272,6 +272,25 @@ def test_head_office_flags_offline_spends_beyond_the_caps_whatever_the_till_says
     assert [f["detail"]["clock"] for f in hq.flags("offline_too_long")] == ["head office"]
 
 
+def test_offline_caps_count_every_applied_spend_when_a_bad_event_sends_the_batch_event_by_event(
+        hq: HeadOffice, live: LiveServer):
+    """A batch that meets an event head office cannot apply runs again with a savepoint per
+    event; the offline-cap check counts the spends the batch applied (kept by the ledger as
+    it writes them, not read back), so the rolled-back event must not wipe the others."""
+    hq.import_members(HQ_MEMBERS)
+    key = hq_enrol(hq, live.url)
+    events = [sale_event(i, member_id=WANG_FANG, card_no="100003", sv_fen=15_000)
+              for i in range(1, 6)]                        # 5 × ¥150 offline
+    events[2]["payload"]["sale"]["lines"] = 7              # not a list: cannot be applied
+    r = httpx.post(f"{live.url}/v1/sync/push", json={"events": events},
+                   headers={"X-Api-Key": key}, timeout=30).json()
+    assert [x["status"] for x in r["results"]] == ["applied"] * 2 + ["refused"] + ["applied"] * 2
+    assert r["results"][2]["reason"] == "invalid"          # refused by the event-by-event run
+    [flag] = hq.flags("offline_cap_exceeded")
+    assert flag["member_id"] == WANG_FANG
+    assert (flag["detail"]["uses"], flag["detail"]["spent_fen"]) == (4, 60_000)
+
+
 # -- 9. a lost card still earning points at a till that has not pulled ----------------------
 
 def test_points_earned_on_a_card_lost_elsewhere_are_flagged_at_head_office(
