@@ -42,7 +42,13 @@ from pos_app.domain.card import CardKind, CardState, CardStatus, mask_mobile
 from pos_app.domain.catalog import Product, ProductKind
 from pos_app.domain.codec import sale_from_dict, to_jsonable
 from pos_app.domain.errors import NotFound, UnknownMember
-from pos_app.domain.ledger import LedgerName, as_entry, balances_of, check_event_kind
+from pos_app.domain.ledger import (
+    LedgerLine,
+    LedgerName,
+    as_entry,
+    balances_of,
+    check_event_kind,
+)
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.rules import RuleSet
 from pos_app.domain.sale import CompletedSale
@@ -139,14 +145,18 @@ class SqlCatalog:
                     select(ProductRow).where(active, ProductRow.name_initials >= key,
                                              ProductRow.name_initials < key + "\x7f")
                     .order_by(ProductRow.name_initials).limit(limit))
+            # The list keeps the order of the scans: once one fills it, the later ones
+            # could only add rows past the limit, so they are not read at all.
+            if len(rows) < limit:
+                rows += self._s.scalars(
+                    select(ProductRow).where(active, ProductRow.sku >= text,
+                                             ProductRow.sku < text + "\x7f")
+                    .order_by(ProductRow.sku).limit(limit))
+        if len({r.id for r in rows}) < limit:
             rows += self._s.scalars(
-                select(ProductRow).where(active, ProductRow.sku >= text,
-                                         ProductRow.sku < text + "\x7f")
-                .order_by(ProductRow.sku).limit(limit))
-        rows += self._s.scalars(
-            select(ProductRow).where(active, ProductRow.name >= text,
-                                     ProductRow.name < text + "\U0010ffff")
-            .order_by(ProductRow.name).limit(limit))
+                select(ProductRow).where(active, ProductRow.name >= text,
+                                         ProductRow.name < text + "\U0010ffff")
+                .order_by(ProductRow.name).limit(limit))
         rows = list({r.id: r for r in rows}.values())
         if len(rows) < limit and not text.isascii():
             # Chinese text: fill up with names that contain it (肉干 finds 牛肉干).
@@ -212,9 +222,11 @@ class SqlAccounts:
                 row = self._by_mobile_hash(text)       # the full mobile: its keyed hash
                 if row is not None:
                     found[row.id] = row
-            for row in self._s.scalars(select(MemberRow).join(CardRow, CardRow.member_id == MemberRow.id)
-                                       .where(CardRow.card_no == text)):
-                found[row.id] = row
+            if len(found) < limit:      # a full list: what follows would fall past it
+                for row in self._s.scalars(select(MemberRow).join(
+                        CardRow, CardRow.member_id == MemberRow.id)
+                        .where(CardRow.card_no == text)):
+                    found[row.id] = row
         if len(found) < limit:
             for row in self._s.scalars(select(MemberRow).where(
                     MemberRow.name >= text, MemberRow.name < text + "\U0010ffff")
@@ -446,7 +458,7 @@ class SqlLedgers:
             .group_by(day, PointsEntryRow.kind)).all()
         return [(date.fromisoformat(str(d)), str(k), int(n or 0)) for d, k, n in rows]
 
-    def ledger(self, member_id: str, limit: int) -> list[tuple]:
+    def ledger(self, member_id: str, limit: int) -> list[LedgerLine]:
         points = self._s.execute(
             select(PointsEntryRow.created_at, PointsEntryRow.kind, PointsEntryRow.spendable_delta,
                    PointsEntryRow.accumulated_delta, SaleRow.receipt_no, PointsEntryRow.note)
@@ -461,9 +473,13 @@ class SqlLedgers:
             .where(StoredValueEntryRow.member_id == member_id)
             .order_by(StoredValueEntryRow.created_at.desc(), StoredValueEntryRow.id.desc())
             .limit(limit)).all()
-        rows = [(r[0], "points", *r[1:]) for r in points] + \
-               [(r[0], "stored_value", *r[1:]) for r in money]
-        rows.sort(key=lambda r: r[0], reverse=True)
+        rows = [LedgerLine(at, "points", kind, receipt_no, note or "", spendable=int(sp),
+                           accumulated=int(acc))
+                for at, kind, sp, acc, receipt_no, note in points] + \
+               [LedgerLine(at, "stored_value", kind, receipt_no, note or "", paid_fen=int(paid),
+                           bonus_fen=int(bonus))
+                for at, kind, paid, bonus, receipt_no, note in money]
+        rows.sort(key=lambda r: r.at, reverse=True)
         return rows[:limit]
 
 
