@@ -23,7 +23,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.shop import ShopInfo, TillInfo
 from pos_app.ports.clock import Clock, FixedClock, SystemClock
 from pos_app.settings import Settings, resolve_data_dir, save_settings
-from wiring import open_till
+from wiring import RestoreFailed, backup_till, open_till, pin_hasher, restore_till
 
 log = logging.getLogger("pos")
 
@@ -36,7 +36,6 @@ def open_services(data_dir: Path, clock: Clock | None = None, fast_hash: bool = 
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from db.pin_hasher import Argon2PinHasher
     from pos_app.demo import DEMO_USERS, demo_members_csv, demo_products_csv
     from pos_app.services.setup import initialise
 
@@ -47,7 +46,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     s = settings.shop
     users = DEMO_USERS if args.demo else ((args.admin_user, "Administrator", "admin",
                                            args.admin_pin),)
-    initialise(services.uow, services.clock, services.ids, Argon2PinHasher(),
+    initialise(services.uow, services.clock, services.ids, pin_hasher(),
                ShopInfo(s.shop_code, s.shop_name, s.address, s.phone, s.receipt_footer),
                TillInfo(s.till_code), users)
     if args.demo:
@@ -196,9 +195,8 @@ def cmd_expire(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from db.store import backup
     data_dir = resolve_data_dir(args.data_dir)
-    escrow = backup(data_dir, Path(args.target))
+    escrow = backup_till(data_dir, Path(args.target))
     print(f"backup written to {args.target} and checked")
     if escrow is not None:
         print(f"its key is also wrapped for head office in {escrow.name}: keep it with the "
@@ -210,8 +208,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from db.restore import RestoreError, restore_database
-    from pos_app.domain.ids import UuidV7Source
     data_dir = resolve_data_dir(args.data_dir)
     try:
         key = None
@@ -219,10 +215,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
             try:
                 key = bytes.fromhex(sys.stdin.readline().strip())
             except ValueError:
-                raise RestoreError("the key on standard input is not hex") from None
-        r = restore_database(data_dir, Path(args.source), UuidV7Source(), datetime.now(),
-                             backup_key=key)
-    except RestoreError as exc:
+                raise RestoreFailed("the key on standard input is not hex") from None
+        r = restore_till(data_dir, Path(args.source), datetime.now(), backup_key=key)
+    except RestoreFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     kept = f"; the replaced database is kept as {r.kept_as.name}" if r.kept_as else ""

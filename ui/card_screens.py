@@ -30,7 +30,8 @@ from pos_app.domain.sale import CompletedSale
 from pos_app.ports.store import PassRecord
 from pos_app.services.auth import User
 from pos_app.services.cards import CardBinding, CardHistoryLine
-from pos_app.services.members import LedgerLine, MemberProfile
+from pos_app.domain.ledger import LedgerLine
+from pos_app.services.members import MemberProfile
 from ui.card_dialogs import (GREEN, RED, CardActionDialog, CardCancelDialog, CardConfirmDialog,
                              CardIdentityDialog, CardPinDialog, CardRefundDialog,
                              CardRegisterDialog, CardRenewDialog, CardReplaceDialog,

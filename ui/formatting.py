@@ -11,7 +11,7 @@ from pos_app.domain.rules import Tier
 from pos_app.domain.tenders import TenderKind
 
 if TYPE_CHECKING:
-    from pos_app.services.members import LedgerLine
+    from pos_app.domain.ledger import LedgerLine
 
 _CTX = "Formatting"
 

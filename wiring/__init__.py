@@ -17,12 +17,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pos_app.bootstrap import Services, build_services
 from pos_app.domain.ids import UuidV7Source
 from pos_app.ports.clock import Clock, SystemClock
+from pos_app.ports.store import PinHasher
 from pos_app.services.ic_cards import CardCodec, IcCardService
 from pos_app.settings import Settings, load_settings
 from pos_app.sync.engine import SyncEngine, sync_status
@@ -227,3 +229,40 @@ def fetch_till_keys(data_dir: Path, client: Any) -> None:
         keep_till_keys(data_dir, client.till_keys(timeout_s=5.0))
     except (SyncError, NotEnrolled, OSError) as exc:
         log.info("mobile lookup key not fetched yet (%s)", type(exc).__name__)
+
+
+# -- the store's own commands (pos init, pos backup, pos restore) ---------------------------
+def pin_hasher(fast: bool = False) -> PinHasher:
+    """The PIN hasher the till stores users' and members' PINs with (argon2id)."""
+    from db.pin_hasher import Argon2PinHasher
+    return Argon2PinHasher(fast=fast)
+
+
+def backup_till(data_dir: Path, target: Path) -> Path | None:
+    """`pos backup`: a checked, encrypted copy of the store at `target`; returns the file with
+    its key wrapped for head office's escrow, or None while the till has no escrow key."""
+    from db.store import backup
+    return backup(data_dir, target)
+
+
+class RestoreFailed(Exception):
+    """`pos restore` refused the file, or the key it came with; the message says why."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    epoch: int
+    unsent: int
+    kept_as: Path | None
+
+
+def restore_till(data_dir: Path, source: Path, at: datetime,
+                 backup_key: bytes | None = None) -> Restored:
+    """`pos restore`: put a backup in place of the store; the till continues in a new sync
+    epoch and sends again what head office may not have (it keeps what it already has)."""
+    from db.restore import RestoreError, restore_database
+    try:
+        r = restore_database(data_dir, source, UuidV7Source(), at, backup_key=backup_key)
+    except RestoreError as exc:
+        raise RestoreFailed(str(exc)) from None
+    return Restored(r.epoch, r.unsent, r.kept_as)

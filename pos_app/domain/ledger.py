@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -658,3 +658,19 @@ def _v1_entries(kind: str, payload: Mapping[str, Any]) -> list[MemberEntry]:
             pts = int(ref["points"])
             return [MemberEntry(str(ref["referrer_id"]), points(EntryKind.REFERRAL, pts, pts))]
     return []
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One line of a member's statement (both ledgers, newest first); a line of one ledger
+    leaves the other's figures at zero."""
+
+    at: datetime
+    ledger: str                 # "points" or "stored_value"
+    kind: str                   # earn, bonus, gift, points_cash, return, topup, spend, ...
+    receipt_no: str | None
+    note: str
+    paid_fen: int = 0           # stored value: paid-in money delta
+    bonus_fen: int = 0          # stored value: bonus money delta
+    spendable: int = 0          # points: spendable points delta
+    accumulated: int = 0        # points: accumulated points delta

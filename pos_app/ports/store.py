@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from pos_app.domain.card import CardState
 from pos_app.domain.catalog import Product
 from pos_app.domain.coupons import Coupon, CouponEntry, CouponState, CouponTemplate
+from pos_app.domain.ledger import LedgerLine
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.packages import TopUpPackage
 from pos_app.domain.points_expiry import PointsMove
@@ -168,10 +169,8 @@ class Ledgers(Protocol):
     def accumulated_by_day(self, member_id: str, since: datetime) -> list[tuple[date, str, int]]:
         """(day, kind, accumulated points) added from `since` on (when a tier lapses)."""
         ...
-    def ledger(self, member_id: str, limit: int) -> list[tuple]:
-        """(at, ledger, kind, a, b, receipt_no, note) rows, newest first: for "points" a, b
-        are the spendable and accumulated points, for "stored_value" the paid-in and bonus
-        fen (the ledgers' own columns, in that order)."""
+    def ledger(self, member_id: str, limit: int) -> list[LedgerLine]:
+        """The member's statement lines of both ledgers, newest first."""
         ...
 
 

@@ -15,6 +15,7 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.errors import PosError
 from pos_app.domain.ledger import (
+    LedgerLine,
     BROUGHT_OVER_KINDS,
     TierLapse,
     earned_in_window,
@@ -37,29 +38,6 @@ from pos_app.services.ledger_writer import book
 if TYPE_CHECKING:
     from pos_app.services.selling import SellingService
 
-
-
-@dataclass(frozen=True)
-class LedgerLine:
-    """One line of a member's statement; a line of one ledger leaves the other's at zero."""
-
-    at: datetime
-    ledger: str                 # "points" or "stored_value"
-    kind: str                   # earn, bonus, gift, points_cash, return, topup, spend, ...
-    receipt_no: str | None
-    note: str
-    paid_fen: int = 0           # stored value: paid-in money delta
-    bonus_fen: int = 0          # stored value: bonus money delta
-    spendable: int = 0          # points: spendable points delta
-    accumulated: int = 0        # points: accumulated points delta
-
-    @staticmethod
-    def of_row(row: tuple) -> LedgerLine:
-        """A row of the `Ledgers.ledger` port."""
-        at, ledger, kind, a, b, receipt_no, note = row
-        if ledger == "points":
-            return LedgerLine(at, ledger, kind, receipt_no, note, spendable=a, accumulated=b)
-        return LedgerLine(at, ledger, kind, receipt_no, note, paid_fen=a, bonus_fen=b)
 
 
 @dataclass(frozen=True)
@@ -93,7 +71,7 @@ class MemberService:
     def history(self, member_id: str, limit: int = 200) -> list[LedgerLine]:
         """Points and stored-value entries, newest first, each with the receipt of its sale."""
         with self._uow() as uow:
-            return [LedgerLine.of_row(row) for row in uow.ledgers.ledger(member_id, limit)]
+            return uow.ledgers.ledger(member_id, limit)
 
     def top_up(self, actor: User, card_no: str, amount_fen: int, tender: TenderKind,
                reference: str = "") -> StoredValueSlip:

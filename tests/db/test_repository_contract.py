@@ -24,6 +24,7 @@ from pos_app.domain.coupons import (
     CouponTemplate,
 )
 from pos_app.domain.errors import NotFound, UnknownEventKind, UnknownMember
+from pos_app.domain.ledger import LedgerLine
 from pos_app.domain.member import MemberAccount
 from pos_app.domain.packages import TopUpPackage
 from pos_app.domain.pricing import PricedLine
@@ -248,10 +249,12 @@ def test_the_statement_is_newest_first_across_both_ledgers_and_limited(store):
         uow.ledgers.add_stored_value("m1", "topup", 5_000, 0, AT + timedelta(minutes=1))
         uow.ledgers.add_points("m1", "gift", -180, 0, AT + timedelta(minutes=2))
         rows = uow.ledgers.ledger("m1", 2)
-        assert [r[:5] for r in rows] == [
-            (AT + timedelta(minutes=2), "points", "gift", -180, 0),
-            (AT + timedelta(minutes=1), "stored_value", "topup", 5_000, 0)]
-        assert uow.ledgers.ledger("m1", 10)[-1] == (AT, "points", "earn", 100, 100, None, "a")
+        assert rows == [
+            LedgerLine(AT + timedelta(minutes=2), "points", "gift", None, "", spendable=-180),
+            LedgerLine(AT + timedelta(minutes=1), "stored_value", "topup", None, "",
+                       paid_fen=5_000)]
+        assert uow.ledgers.ledger("m1", 10)[-1] == LedgerLine(AT, "points", "earn", None, "a",
+                                                              spendable=100, accumulated=100)
 
 
 # -- passes and benefits --------------------------------------------------------------------

@@ -31,6 +31,7 @@ from pos_app.domain.coupons import (
 from pos_app.domain.errors import NotFound, UnknownMember
 from pos_app.domain.ledger import (
     EVENT_KINDS,
+    LedgerLine,
     LedgerName,
     as_entry,
     balances_of,
@@ -407,16 +408,17 @@ class InMemoryLedgers:
                 days[key] = days.get(key, 0) + e["accumulated"]
         return sorted((d, k, n) for (d, k), n in days.items())
 
-    def ledger(self, member_id: str, limit: int) -> list[tuple]:
-        def rows(entries: list[dict[str, Any]], name: str, a: str, b: str) -> list[tuple]:
+    def ledger(self, member_id: str, limit: int) -> list[LedgerLine]:
+        def rows(entries: list[dict[str, Any]], name: str, a: str, b: str) -> list[LedgerLine]:
             mine = sorted((e for e in entries if e["member_id"] == member_id),
                           key=lambda e: (e["at"], e["id"]), reverse=True)[:limit]
-            return [(e["at"], name, e["kind"], e[a], e[b],
-                     self.st.receipts.get(e["sale_id"]) if e["sale_id"] else None, e["note"])
+            return [LedgerLine(e["at"], name, e["kind"],
+                               self.st.receipts.get(e["sale_id"]) if e["sale_id"] else None,
+                               e["note"], **{a: e[a], b: e[b]})
                     for e in mine]
         out = rows(self.st.points, "points", "spendable", "accumulated") + \
             rows(self.st.money, "stored_value", "paid_fen", "bonus_fen")
-        out.sort(key=lambda r: r[0], reverse=True)
+        out.sort(key=lambda r: r.at, reverse=True)
         return out[:limit]
 
 

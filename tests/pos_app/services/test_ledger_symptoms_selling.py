@@ -170,8 +170,9 @@ def test_a_sale_event_carries_the_entries_the_till_booked():
     payload = [p for _seq, kind, p in t.store.state.outbox if kind == "sale.completed"][-1]
     assert payload["v"] == 3
     with t.store() as uow:
-        rows = [r for r in uow.ledgers.ledger(WANG, 50) if r[5] == sale.receipt_no]
-    booked = sorted((r[1], r[2], r[3], r[4]) for r in rows)
+        rows = [r for r in uow.ledgers.ledger(WANG, 50) if r.receipt_no == sale.receipt_no]
+    booked = sorted((r.ledger, r.kind, *((r.spendable, r.accumulated) if r.ledger == "points"
+                                          else (r.paid_fen, r.bonus_fen))) for r in rows)
     carried = sorted((e["ledger"], e["kind"], *((e["spendable"], e["accumulated"])
                                                 if e["ledger"] == "points" else
                                                 (e["paid_fen"], e["bonus_fen"])))
