@@ -117,13 +117,10 @@ def _sale(session: Session, lg: Ledger, b: Booking, kind: str, payload: dict[str
     online_auth = _consume_authorisation(session, b, member_id, auth_ids) if spends else None
     for e in effects:
         if e.ledger == "stored_value":
-            shortfall = lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen,
-                                        sale_id=sale_id, auth_id=online_auth,
-                                        offline=e.kind == "spend" and online_auth is None,
-                                        flagged=flagged if e.kind == "spend" else "")
-            if shortfall:
-                result["flags"].append("overdraft")
-                result["receivable_fen"] = shortfall
+            lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen,
+                            sale_id=sale_id, auth_id=online_auth,
+                            offline=e.kind == "spend" and online_auth is None,
+                            flagged=flagged if e.kind == "spend" else "", result=result)
         else:
             lg.points(b, e.member_id, e.kind, e.spendable, e.accumulated, sale_id=sale_id,
                       flagged=flagged)
@@ -197,7 +194,8 @@ def _stored_value(session: Session, lg: Ledger, b: Booking, kind: str,
         else:
             lg.stored_value(b, e.member_id, e.kind, e.paid_fen, e.bonus_fen)
     changed["balances"].add(member_id)
-    result: dict[str, Any] = {"status": "applied", "receivable_fen": lg.accounts[member_id][4]}
+    result: dict[str, Any] = {"status": "applied"}
+    lg.report_receivable(member_id, result)
     if payload.get("package"):
         # A package's coupons, pass and tier travel with its top-up (or its refund).
         result["flags"] = book_sale_coupons(session, b, payload, member_id)

@@ -4,9 +4,15 @@ A late offline spend is always booked (the goods are gone). When it takes the ba
 zero the shortfall becomes a receivable and a flag; the member's next credit recovers it.
 Balance = sum of entries, always: the receivable is a record about the balance, not money.
 
-`Ledger` works a whole push batch at a time: it locks the accounts it will touch up front
-(in member id order, so concurrent batches cannot deadlock on them), keeps the running sums
-in memory and writes entries, receivables and the new sums in a few bulk statements.
+`Ledger` works a whole push batch at a time: it keeps the running sums in memory and writes
+entries, receivables and the new sums in a few bulk statements. It locks the accounts it
+touches in member id order, so concurrent batches cannot deadlock on them: up front, or -
+`deferred`, as a push's first run over a batch does - only when it writes. Deferred, the
+entries are booked against the sums read without a lock, and what depends on the balance
+(whether a spend overdraws, the receivable it makes or a credit recovers, the figures a
+result reports) is settled when the accounts are locked, from the sums then committed: a
+push holds its members' accounts only while it writes, not while it works the batch out,
+so tills whose batches share members wait for each other far less.
 """
 from __future__ import annotations
 
@@ -76,9 +82,13 @@ _P, _B, _S, _A, _R = range(5)
 
 
 class Ledger:
-    def __init__(self, session: Session, ids: UuidV7Source) -> None:
+    def __init__(self, session: Session, ids: UuidV7Source, *, deferred: bool = False) -> None:
         self.s = session
         self.ids = ids
+        self.deferred = deferred
+        # Deferred: per member, in booking order, what must be settled against the locked
+        # sums: ("sv", paid, bonus, booking, entry id, result) and ("report", result).
+        self._moves: dict[str, list[tuple[Any, ...]]] = {}
         self.accounts: dict[str, list[int]] = {}
         self._orig: dict[str, list[int]] = {}
         self.cards: dict[str, str | None] = {}
@@ -98,14 +108,9 @@ class Ledger:
     def preload(self, member_ids: set[str], card_nos: set[str], sale_ids: set[str]) -> None:
         todo = sorted(m for m in member_ids if m not in self.accounts)
         for i in range(0, len(todo), 1000):
-            for r in self.s.execute(
-                    select(MemberAccountRow.member_id, MemberAccountRow.balance_paid_fen,
-                           MemberAccountRow.balance_bonus_fen, MemberAccountRow.spendable_points,
-                           MemberAccountRow.accumulated_points, MemberAccountRow.receivable_fen)
-                    .where(MemberAccountRow.member_id.in_(todo[i:i + 1000]))
-                    .order_by(MemberAccountRow.member_id).with_for_update()):
-                self.accounts[r[0]] = [int(x) for x in r[1:]]
-                self._orig[r[0]] = list(self.accounts[r[0]])
+            for member_id, *sums in self._sums(todo[i:i + 1000], lock=not self.deferred):
+                self.accounts[member_id] = [int(x) for x in sums]
+                self._orig[member_id] = list(self.accounts[member_id])
         cards = [c for c in card_nos if c not in self.cards]
         if cards:
             found = dict(self.s.execute(select(CardRow.card_no, CardRow.status)
@@ -114,6 +119,14 @@ class Ledger:
                 self.cards[c] = found.get(c)
         if sale_ids:
             self.sale_ids |= set(self.s.scalars(select(SaleRow.id).where(SaleRow.id.in_(sale_ids))))
+
+    def _sums(self, member_ids: list[str], *, lock: bool) -> Any:
+        q = (select(MemberAccountRow.member_id, MemberAccountRow.balance_paid_fen,
+                    MemberAccountRow.balance_bonus_fen, MemberAccountRow.spendable_points,
+                    MemberAccountRow.accumulated_points, MemberAccountRow.receivable_fen)
+             .where(MemberAccountRow.member_id.in_(member_ids))
+             .order_by(MemberAccountRow.member_id))
+        return self.s.execute(q.with_for_update() if lock else q)
 
     def card_status(self, card_no: str | None) -> str | None:
         if not card_no:
@@ -160,8 +173,10 @@ class Ledger:
 
     def stored_value(self, b: Booking, member_id: str, kind: str, paid: int, bonus: int, *,
                      sale_id: str | None = None, auth_id: str | None = None,
-                     offline: bool = False, flagged: str = "") -> int:
-        """Book one entry; returns the receivable it created (0 if none)."""
+                     offline: bool = False, flagged: str = "",
+                     result: dict[str, Any] | None = None) -> None:
+        """Book one entry. If it overdraws, `result` (the event's answer) gets the flag
+        "overdraft" and receivable_fen: at once, or when the ledger settles (deferred)."""
         self.ensure_member(member_id, b)
         entry_id = self.ids.new_id()
         self.sv.append({"id": entry_id, "member_id": member_id, "shop_id": b.shop_id,
@@ -170,6 +185,27 @@ class Ledger:
                         "auth_id": auth_id, "offline": offline, "flagged": flagged,
                         "client_at": b.client_at, "booked_at": b.at,
                         "period": b.at.strftime("%Y-%m")})
+        if self.deferred:
+            a = self.accounts[member_id]
+            a[_P] += paid
+            a[_B] += bonus
+            self._moves.setdefault(member_id, []).append(
+                ("sv", paid, bonus, b, entry_id, result))
+            return
+        self._settle(member_id, paid, bonus, b, entry_id, result)
+
+    def report_receivable(self, member_id: str, result: dict[str, Any]) -> None:
+        """`result` says what the member owes after what was booked so far (deferred: as
+        settled)."""
+        if self.deferred:
+            self._moves.setdefault(member_id, []).append(("report", result))
+        else:
+            result["receivable_fen"] = self.accounts[member_id][_R]
+
+    def _settle(self, member_id: str, paid: int, bonus: int, b: Booking, entry_id: str,
+                result: dict[str, Any] | None) -> None:
+        """Move the member's sums by one stored-value entry: an overdraft makes a receivable
+        (and a flag), a credit recovers open ones."""
         a = self.accounts[member_id]
         before = a[_P] + a[_B]
         a[_P] += paid
@@ -187,10 +223,35 @@ class Ledger:
             a[_R] += shortfall
             self.flag("overdraft", b, member_id=member_id, shortfall_fen=shortfall,
                       balance_fen=after)
-            return shortfall
+            if result is not None:
+                result.setdefault("flags", []).append("overdraft")
+                result["receivable_fen"] = shortfall
+            return
         if shortfall < 0 and a[_R] > 0:
             self._recover(member_id, min(-shortfall, a[_R]), b, entry_id)
-        return 0
+
+    def _settle_deferred(self) -> None:
+        """Lock the accounts this batch changed (member id order) and settle its moves
+        against the sums committed now, in booking order."""
+        todo = sorted(m for m, a in self.accounts.items()
+                      if a != self._orig.get(m) or m in self._moves)
+        locked = {member_id: [int(x) for x in sums]
+                  for i in range(0, len(todo), 1000)
+                  for member_id, *sums in self._sums(todo[i:i + 1000], lock=True)}
+        for m in todo:
+            mine, orig = self.accounts[m], self._orig.get(m, [0, 0, 0, 0, 0])
+            now = locked.get(m, list(orig))
+            # Points move by their deltas; stored value is replayed entry by entry.
+            self.accounts[m] = [now[_P], now[_B], now[_S] + mine[_S] - orig[_S],
+                                now[_A] + mine[_A] - orig[_A], now[_R]]
+            self._orig[m] = list(now)
+            for move in self._moves.get(m, ()):
+                if move[0] == "sv":
+                    _, paid, bonus, b, entry_id, result = move
+                    self._settle(m, paid, bonus, b, entry_id, result)
+                else:
+                    move[1]["receivable_fen"] = self.accounts[m][_R]
+        self._moves = {}
 
     def _open_receivables(self, member_id: str, need: int) -> list[dict[str, Any]]:
         """Open receivables oldest first, read (and locked) in pages only until they cover
@@ -247,6 +308,8 @@ class Ledger:
     def flush(self) -> set[str]:
         """Write everything booked so far; returns the members whose sums changed."""
         s = self.s
+        if self.deferred:
+            self._settle_deferred()
         bulk_insert(s, SaleRow.__table__, self.sales)
         bulk_insert(s, StoredValueEntryRow.__table__, self.sv)
         bulk_insert(s, PointsEntryRow.__table__, self.points_rows)
@@ -280,7 +343,7 @@ class Ledger:
         the database. What earlier savepoints wrote stays written, so their offline spends
         stay listed."""
         spends = self.offline_spends
-        self.__init__(self.s, self.ids)  # type: ignore[misc]
+        self.__init__(self.s, self.ids, deferred=self.deferred)  # type: ignore[misc]
         self.offline_spends = spends
 
 

@@ -236,7 +236,9 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
     # Card status first: a lost-card report never waits behind, or fails with, a sale.
     fresh.sort(key=lambda pe: pe[1].kind not in CARD_STATUS_KINDS)
     changed = new_changed()
-    lg = Ledger(s, ho.ids)
+    # The first run settles balances when it writes (deferred); the event-by-event run
+    # writes after every event anyway, so it locks the accounts up front.
+    lg = Ledger(s, ho.ids, deferred=not careful)
     try:
         _preload(lg, [ev for _, ev in fresh])
     except DBAPIError as exc:
@@ -292,12 +294,7 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
             if earlier:
                 lg.cards[no] = now_status
         status = str(result.get("status", "applied"))[:16]
-        inbox_rows.append({
-            "event_id": ev.id, "till_id": who.till_id, "shop_id": who.shop_id,
-            "epoch": ev.epoch, "device_seq": ev.device_seq, "kind": ev.kind,
-            "payload_hash": hs[pos], "payload": texts[pos],
-            "status": status, "result": json.dumps(result, sort_keys=True),
-            "client_at": client_time(ev.created_at), "received_at": now})
+        inbox_rows.append((pos, ev, status, result))
         if status == "rejected":
             results[pos] = {"id": ev.id, "device_seq": ev.device_seq, "status": "refused",
                             "reason": "invalid", "result": result}
@@ -306,7 +303,14 @@ def _push(ho: HeadOffice, s: Session, who: TillIdentity, events: list[PushedEven
                             "result": result}
     try:
         changed["balances"] |= lg.flush()
-        bulk_insert(s, InboxRow.__table__, inbox_rows + invalid_rows)
+        # The results as settled (a deferred ledger adds overdrafts when it writes).
+        bulk_insert(s, InboxRow.__table__, [{
+            "event_id": ev.id, "till_id": who.till_id, "shop_id": who.shop_id,
+            "epoch": ev.epoch, "device_seq": ev.device_seq, "kind": ev.kind,
+            "payload_hash": hs[pos], "payload": texts[pos],
+            "status": status, "result": json.dumps(result, sort_keys=True),
+            "client_at": client_time(ev.created_at), "received_at": now}
+            for pos, ev, status, result in inbox_rows] + invalid_rows)
     except DBAPIError as exc:
         if careful or transient(exc):
             raise

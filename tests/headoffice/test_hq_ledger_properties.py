@@ -75,3 +75,38 @@ def test_for_any_arrival_order_the_balance_is_the_sum_of_entries(
             ReceivableRow.amount_fen - ReceivableRow.recovered_fen), 0)).where(
             ReceivableRow.member_id == member_id))
     assert open_fen == acct["receivable_fen"]
+
+
+def test_a_batch_settles_against_the_balance_committed_while_it_was_worked_out(hq: HeadOffice):
+    """A push works its batch out on balances read without a lock and settles when it
+    writes (headoffice/ledger.py, deferred). Here another till's ¥100 spend commits while
+    this batch's ¥100 spend is worked out on the ¥50 it read: the batch must settle against
+    -¥50, booking a ¥100 receivable and flag, not ¥50, and must not write back the sums it
+    read (a lost update would leave balance ≠ sum of entries)."""
+    from datetime import datetime
+
+    from headoffice.ledger import Booking, Ledger
+
+    member = str(uuid.uuid4())
+    hq.import_members([{"id": member, "name": "会员", "card_no": "900001", "paid_fen": 5_000}])
+    at = datetime(2026, 11, 28, 12, 0)
+    with hq.sessions() as a_session, a_session.begin():
+        late = Ledger(a_session, hq.ids, deferred=True)
+        late.preload({member}, set(), set())
+        result: dict[str, Any] = {"flags": []}
+        late.stored_value(Booking(None, None, "late", at), member, "spend", -10_000, 0,
+                          result=result)
+        assert result == {"flags": []}                   # not settled yet
+        with hq.sessions() as b_session, b_session.begin():   # the other till, meanwhile
+            other = Ledger(b_session, hq.ids)
+            other.preload({member}, set(), set())
+            other.stored_value(Booking(None, None, "first", at), member, "spend", -10_000, 0)
+            other.flush()
+        late.flush()
+    assert result == {"flags": ["overdraft"], "receivable_fen": 10_000}
+    account = hq.account(member)
+    assert (account["balance_paid_fen"], account["receivable_fen"]) == (-15_000, 15_000)
+    with hq.sessions() as s:
+        assert ledger_check(s, member)
+        assert s.scalar(select(func.sum(ReceivableRow.amount_fen))
+                        .where(ReceivableRow.member_id == member)) == 15_000
