@@ -794,7 +794,7 @@
     </message>
     <message>
         <source>The basket has lines of this member (a pass visit, a pass bought, a gift for points): remove them first, then change or take off the card.</source>
-        <translation>购物车里有该会员的行（次卡消费、购买次卡、积分换礼）：请先删除这些行，再换卡或取消会员。</translation>
+        <translation>购物车里有该会员的行（次卡消费、购买次卡、积分换礼）：请先删除这些行，再刷其他会员卡或取消会员。</translation>
     </message>
     <message>
         <source>A line that uses a count pass is always one visit.</source>
