@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from pos_app.bootstrap import Services
+from pos_app.ports.clock import Clock
 from pos_app.ports.printing import CashDrawer, ReceiptPrinter
 from pos_app.settings import Settings
 from ui import i18n
@@ -184,6 +185,11 @@ def load_bundled_fonts() -> list[str]:
     return families
 
 
+# The clock the app runs on; None is the machine's. A test that drives the whole app process
+# (tests/ui/app_driver.py) sets it, so the till's time does not come from today's date.
+APP_CLOCK: Clock | None = None
+
+
 class _Boot:
     """Opens the store on a thread while the login screen is already up."""
 
@@ -199,7 +205,7 @@ class _Boot:
     def _run(self) -> None:
         try:
             from wiring import open_till
-            self._result = open_till(self._data_dir)
+            self._result = open_till(self._data_dir, APP_CLOCK)
         except BaseException as exc:  # noqa: BLE001 - reported when the cashier logs in
             self.error = exc
         finally:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -255,7 +254,8 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def _on_clock_timeout(self) -> None:
-        self.status["clock"].setText(datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        # The till's clock (the one its sales are stamped with), not the machine's.
+        self.status["clock"].setText(self._ctx.services.clock.now().strftime("%Y-%m-%d %H:%M:%S"))
         self._ticks += 1
         if self._ticks % 10 == 0:
             self.poll_status()

@@ -6,7 +6,9 @@ a whole process shows (a restore restarts the app).
 runs `pos --data-dir DIR run` (pos_cli.main -> ui.main.main, the app's real start, login,
 window, sync worker and shutdown) after making the QApplication and a driver that looks at the
 app's windows every 50 ms. SCRIPT is {"journal": PATH, "restore": BACKUP or null,
-"remove_before_yes": bool, "mark_env": NAME}. The driver appends one JSON line per event to
+"remove_before_yes": bool, "mark_env": NAME, "clock_at": ISO time, "clock_t0": monotonic
+seconds}: the app runs on a clock that reads clock_at at clock_t0 (ui.main.APP_CLOCK), not
+on the machine's date. The driver appends one JSON line per event to
 the journal (flushed and fsynced, so the test reads it as soon as it is there):
 
 - every start: {"event": "started", "incarnation": n, "pid", "argv" (sys.orig_argv),
@@ -28,7 +30,7 @@ import json
 import os
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,21 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 SYNC_WAIT_S = 90.0
+
+
+class RunningClock:
+    """The app's clock: the script's `clock_at` at the monotonic instant `clock_t0` the test
+    wrote, running at the machine's pace from there. CLOCK_MONOTONIC is one clock for every
+    process on the machine, so the app after a restart goes on where the one before left
+    off; the till's time never comes from today's date."""
+
+    def __init__(self, start: datetime, t0: float) -> None:
+        self.start = start
+        self.t0 = t0
+
+    def now(self) -> datetime:
+        return (self.start + timedelta(seconds=time.monotonic() - self.t0)).replace(
+            microsecond=0)
 
 
 def journal(path: Path, event: str, **fields: Any) -> None:
@@ -54,7 +71,8 @@ def _starts(path: Path) -> int:
 
 
 class Driver:
-    def __init__(self, app: QApplication, script: dict[str, Any], incarnation: int) -> None:
+    def __init__(self, app: QApplication, script: dict[str, Any], incarnation: int,
+                 clock: RunningClock) -> None:
         self.app = app
         self.script = script
         self.log = Path(script["journal"])
@@ -62,8 +80,9 @@ class Driver:
         self.stage = "login"
         self.window: Any = None
         self.deadline = 0.0
-        # The app's clock is the machine's (second precision): contacts from now on count.
-        self.since = datetime.now().replace(microsecond=0)
+        # Contacts from now on count, by the app's own clock.
+        self.clock = clock
+        self.since = clock.now()
         self.timer = QTimer()
         self.timer.timeout.connect(self.tick)
         self.timer.start(50)
@@ -153,7 +172,7 @@ class Driver:
         session.add("REG100")
         session.complete([TenderInput(TenderKind.CASH, session.view().total_fen)],
                          ctx.user)
-        self.since = datetime.now().replace(microsecond=0)
+        self.since = self.clock.now()
         self._link().worker.wake()
         self.deadline = time.monotonic() + SYNC_WAIT_S
         self.stage = "synced"
@@ -177,7 +196,10 @@ def main() -> int:
     journal(log, "started", incarnation=incarnation, argv=sys.orig_argv,
             mark=os.environ.get(script.get("mark_env", ""), None))
     app = QApplication(sys.argv[:1])          # ui.main.main uses the existing one
-    driver = Driver(app, script, incarnation)
+    import ui.main
+    ui.main.APP_CLOCK = clock = RunningClock(datetime.fromisoformat(script["clock_at"]),
+                                             float(script["clock_t0"]))
+    driver = Driver(app, script, incarnation, clock)
     from pos_cli.main import main as pos_main
     code = pos_main(sys.argv[1:])
     driver.note("exited", code=code)

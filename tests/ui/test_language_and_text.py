@@ -267,3 +267,5 @@ def test_a_message_on_the_status_bar_is_shown_whole_at_1024x768(till: Till, qtbo
     assert not window.status["clock"].isVisible()
     bar.clearMessage()
     qtbot.waitUntil(lambda: window.status["clock"].isVisible())
+    # The till's clock (the one its receipts are stamped with), not the machine's.
+    qtbot.waitUntil(lambda: window.status["clock"].text() == "2026-11-28 12:00:00")

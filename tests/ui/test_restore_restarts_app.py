@@ -12,6 +12,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,10 @@ from tests.sync.sync_rig import HQ_MEMBERS, LI_NA, TillRig, make_till, reopen_ti
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 MARK = "POS_TEST_RESTART_MARK"
+# The till's time in these tests, whatever today's date: the test's till sells two hours
+# before it, the app (tests/ui/app_driver.py, ui.main.APP_CLOCK) starts at it and runs at the
+# machine's pace, and the till sells again after the app is done.
+BASE = datetime(2026, 11, 28, 14, 0)
 
 
 def _sales(hq: HeadOffice) -> int:
@@ -45,11 +50,10 @@ def _balance(hq: HeadOffice, member: str) -> int:
 def _till_with_a_backup(hq: HeadOffice, live: LiveServer, tmp_path: Path
                         ) -> tuple[TillRig, Path]:
     """A till that synced 2 sales, was backed up, then sold 4 more and took a ¥50 top-up for
-    李娜, all at head office. Its clock is the machine's time minus two hours, so the app
-    (which runs on the machine's clock) comes after it whatever the date."""
+    李娜, all at head office. Its clock is two hours before the app's."""
     hq.import_members(HQ_MEMBERS)                          # 李娜: ¥100
     till = make_till(hq, live, tmp_path, "S001", "T01",
-                     at=datetime.now().replace(microsecond=0) - timedelta(hours=2))
+                     at=BASE - timedelta(hours=2))
     till.sync()
     till.sell(), till.sell()
     till.sync()
@@ -70,7 +74,9 @@ def _run_app(data_dir: Path, tmp_path: Path, **script: Any) -> tuple[int, list[d
     the value of the marker variable it was started with."""
     log = tmp_path / "journal.jsonl"
     path = tmp_path / "drive.json"
-    path.write_text(json.dumps({"journal": str(log), "mark_env": MARK, **script}))
+    path.write_text(json.dumps({"journal": str(log), "mark_env": MARK,
+                                "clock_at": BASE.isoformat(), "clock_t0": time.monotonic(),
+                                **script}))
     mark = secrets.token_hex(8)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "POS_DRIVE": str(path), MARK: mark,
            "PYTHONPATH": str(ROOT)}
@@ -104,7 +110,7 @@ def test_a_restore_in_the_app_restarts_it_on_the_restored_store_and_nothing_is_l
     # The restored till goes on selling: 4 sales and a ¥30 top-up with the sequence numbers
     # of the ones it lost with the restore. Head office keeps all of them, once each.
     till = reopen_till(till)
-    till.shop.clock.at = datetime.now().replace(microsecond=0) + timedelta(minutes=1)
+    till.shop.clock.at = BASE + timedelta(minutes=10)    # after the app (it quits within 5)
     for _ in range(4):
         till.sell()
     till.shop.services.members.top_up(till.shop.manager, "100002", 3_000, TenderKind.CASH)
@@ -133,6 +139,9 @@ def test_a_restore_that_fails_in_the_app_does_not_restart_it_and_the_till_keeps_
     assert "未恢复" in next(e for e in events if e["event"] == "restore_failed")["message"]
     assert not list(data_dir.glob("pos.sqlite3.before-restore-*"))
     assert _sales(hq) == 7                                 # the sale made after the failure
+    with hq.sessions() as s:                               # ... on the app's clock, not today's
+        latest = s.scalar(select(func.max(SaleRow.client_at)))
+    assert BASE <= latest <= BASE + timedelta(minutes=5)
     till = reopen_till(till)
     assert till.wiring.store.state().epoch == 1
     till.close()
